@@ -1,0 +1,151 @@
+//! The one error type that crosses the wire between server functions and the UI.
+//!
+//! Internal causes (SQL, I/O) are logged on the server under an id; only the id travels.
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Why a single field was refused. The UI translates each kind; the server never sends prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Invalid {
+    Required,
+    Email,
+    TooShort { min: u32 },
+    TooLong { max: u32 },
+    /// Email or password wrong; deliberately the same for an unknown user.
+    Credentials,
+    /// The new password and its confirmation differ.
+    Mismatch,
+    /// A value outside the allowed set (role, locale, …).
+    Choice,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Validation { fields: BTreeMap<String, Invalid> },
+    #[error("changed by someone else")]
+    Conflict,
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u32 },
+    #[error("malformed request")]
+    BadRequest,
+    #[error("server could not be reached")]
+    Network,
+    #[error("internal error {id}")]
+    Internal { id: String },
+}
+
+impl AppError {
+    /// A validation error on one field.
+    pub fn invalid(field: &str, why: Invalid) -> Self {
+        AppError::Validation { fields: BTreeMap::from([(field.to_string(), why)]) }
+    }
+
+    /// The refusal for `field`, if this is a validation error naming it.
+    pub fn field(&self, field: &str) -> Option<Invalid> {
+        match self {
+            AppError::Validation { fields } => fields.get(field).copied(),
+            _ => None,
+        }
+    }
+
+    /// HTTP status for this error when it leaves the server.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::BadRequest => 400,
+            AppError::Network => 503,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
+    /// Log `cause` under a fresh id and return an error that carries only the id.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        tracing::error!(error_id = %id, cause = %cause, "internal error");
+        AppError::Internal { id }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            other => {
+                #[cfg(feature = "ssr")]
+                {
+                    AppError::internal(other)
+                }
+                #[cfg(not(feature = "ssr"))]
+                {
+                    leptos::logging::warn!("server function failed: {other}");
+                    AppError::Internal { id: "client".into() }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_serialises_without_its_cause() {
+        let e = AppError::Internal { id: "abc".into() };
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"kind":"internal","id":"abc"}"#);
+    }
+
+    #[test]
+    fn a_validation_error_names_its_field_on_the_wire() {
+        let e = AppError::invalid("email", Invalid::Email);
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"kind":"validation","fields":{"email":{"rule":"email"}}}"#);
+        let back: AppError = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.field("email"), Some(Invalid::Email));
+        assert_eq!(back.status(), 422);
+    }
+
+    #[test]
+    fn transport_failures_map_to_network_and_bad_arguments_to_bad_request() {
+        assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Request("x".into())), AppError::Network);
+        assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into())), AppError::BadRequest);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn sqlx_errors_become_internal_with_an_id_only() {
+        let e: AppError = sqlx::Error::RowNotFound.into();
+        match e {
+            AppError::Internal { id } => assert_eq!(id.len(), 12),
+            other => panic!("expected internal, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Keel's shared crate: the app shell and router on top, one folder per CRM domain below.
+#![recursion_limit = "512"]
+
+// The proc-macro form is deprecated in favour of build.rs codegen, which would add the ICU data
+// exporter to every build; the macro reads the same JSON files for a fraction of the compile time.
+#[allow(deprecated)]
+mod i18n_gen {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_gen::i18n;
+
+pub mod error;
+pub mod money;
+pub mod pipeline;
+pub mod ui;
+pub mod users;
+mod shell;
+
+pub use shell::{App, shell};

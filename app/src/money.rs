@@ -1,0 +1,63 @@
+//! Money as integer minor units plus an ISO 4217 currency code; never floats.
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: String,
+}
+
+impl Money {
+    fn symbol(&self) -> Option<&'static str> {
+        match self.currency.as_str() {
+            "CNY" => Some("¥"),
+            "USD" => Some("$"),
+            "EUR" => Some("€"),
+            "GBP" => Some("£"),
+            _ => None,
+        }
+    }
+}
+
+/// `¥1,234,567.89`; whole amounts drop the cents: `¥1,200`.
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let (units, cents) = (abs / 100, abs % 100);
+        let digits = units.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        match self.symbol() {
+            Some(s) => write!(f, "{sign}{s}{grouped}")?,
+            None => write!(f, "{sign}{} {grouped}", self.currency)?,
+        }
+        if cents != 0 {
+            write!(f, ".{cents:02}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(minor: i64, c: &str) -> String {
+        Money { minor, currency: c.into() }.to_string()
+    }
+
+    #[test]
+    fn money_is_grouped_by_thousands_with_its_symbol() {
+        assert_eq!(m(123_456_789, "CNY"), "¥1,234,567.89");
+        assert_eq!(m(120_000, "USD"), "$1,200");
+        assert_eq!(m(-5, "EUR"), "-€0.05");
+        assert_eq!(m(100, "JPY"), "JPY 1");
+        assert_eq!(m(0, "CNY"), "¥0");
+    }
+}

@@ -1,0 +1,251 @@
+//! The app shell: document, router, layout with navigation, user menu and language switch.
+use leptos::prelude::*;
+use leptos_i18n::Locale as _;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+use crate::pipeline::views::PipelinePage;
+use crate::ui::RouteErrors;
+use crate::users::api::{Logout, me, set_locale};
+use crate::users::model::{CurrentUser, Role};
+use crate::users::views::{ChangePasswordForm, LoginPage, go_to};
+
+/// The HTML document rendered on the server around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0f4c81" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tests and scripts wait for this attribute before they interact with the page.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/keel.css" />
+            <Title text="Keel" />
+            <Router>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/login") view=|| view! { <LoginPage language_switch=ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> }) /> } />
+                    <ParentRoute path=path!("") view=AppShell>
+                        <Route path=path!("") view=PipelinePage />
+                        <Route path=path!("pipeline") view=PipelinePage />
+                        <Route path=path!("contacts") view=|| view! { <AreaPage area=Area::Contacts /> } />
+                        <Route path=path!("companies") view=|| view! { <AreaPage area=Area::Companies /> } />
+                        <Route path=path!("activities") view=|| view! { <AreaPage area=Area::Activities /> } />
+                        <Route path=path!("tickets") view=|| view! { <AreaPage area=Area::Tickets /> } />
+                        <Route path=path!("reports") view=|| view! { <AreaPage area=Area::Reports /> } />
+                        <Route path=path!("settings") view=SettingsPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Switches between English and Chinese; for a signed-in user the choice is saved to their profile.
+#[component]
+fn LanguageSwitch(signed_in: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let on_click = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::en => Locale::zh_CN,
+            Locale::zh_CN => Locale::en,
+        };
+        i18n.set_locale(next);
+        if signed_in {
+            leptos::task::spawn_local(async move {
+                if let Err(e) = set_locale(next.as_str().to_string()).await {
+                    leptos::logging::warn!("could not save the language: {e}");
+                }
+            });
+        }
+    };
+    let other = move || match i18n.get_locale() {
+        Locale::en => "zh-CN",
+        Locale::zh_CN => "en",
+    };
+    view! {
+        <button type="button" class="lang-switch" lang=other on:click=on_click>
+            {t!(i18n, language_switch)}
+        </button>
+    }
+}
+
+/// Everything behind sign-in: loads the current user, then lays out navigation and the page.
+#[component]
+fn AppShell() -> impl IntoView {
+    let user = Resource::new(|| (), |_| me());
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{t!(i18n, loading)}</p> }>
+            <RouteErrors>
+                {move || Suspend::new(async move { user.await.map(|u| view! { <Layout user=u /> }) })}
+            </RouteErrors>
+        </Suspense>
+    }
+}
+
+#[component]
+fn Layout(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    provide_context(user.clone());
+    view! {
+        <div class="app">
+            <nav class="main-nav" aria-label=move || t_string!(i18n, nav.main)>
+                <A href="/" attr:class="brand">
+                    {t!(i18n, app_name)}
+                </A>
+                <ul>
+                    <li><A href="/pipeline">{t!(i18n, nav.pipeline)}</A></li>
+                    <li><A href="/contacts">{t!(i18n, nav.contacts)}</A></li>
+                    <li><A href="/companies">{t!(i18n, nav.companies)}</A></li>
+                    <li><A href="/activities">{t!(i18n, nav.activities)}</A></li>
+                    <li><A href="/tickets">{t!(i18n, nav.tickets)}</A></li>
+                    <li><A href="/reports">{t!(i18n, nav.reports)}</A></li>
+                    <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
+                </ul>
+            </nav>
+            <div class="workspace">
+                <header class="topbar">
+                    <LanguageSwitch signed_in=true />
+                    <UserMenu user />
+                </header>
+                <main id="main" class="content">
+                    <RouteErrors>
+                        <Outlet />
+                    </RouteErrors>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+fn role_name(i18n: I18nContext<Locale>, role: Role) -> &'static str {
+    match role {
+        Role::Admin => t_string!(i18n, roles.admin),
+        Role::Manager => t_string!(i18n, roles.manager),
+        Role::Sales => t_string!(i18n, roles.sales),
+        Role::Support => t_string!(i18n, roles.support),
+        Role::Viewer => t_string!(i18n, roles.viewer),
+    }
+}
+
+/// A disclosure (works before hydration) with who is signed in, settings and log out.
+#[component]
+fn UserMenu(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            go_to("/login");
+        }
+    });
+    let initial = user.display_name.chars().next().unwrap_or('?').to_string();
+    let role = user.role;
+    view! {
+        <details class="user-menu">
+            <summary aria-label=move || t_string!(i18n, user_menu.label)>
+                <span class="avatar" aria-hidden="true">{initial}</span>
+                <span class="user-name">{user.display_name.clone()}</span>
+            </summary>
+            <div class="menu-panel">
+                <p class="signed-in-as">
+                    {t!(i18n, user_menu.signed_in_as)} " " <strong>{user.email.clone()}</strong>
+                    <br />
+                    <span class="role">{move || role_name(i18n, role)}</span>
+                </p>
+                <A href="/settings">{t!(i18n, nav.settings)}</A>
+                <ActionForm action=logout>
+                    <button type="submit" class="link-button">{t!(i18n, user_menu.logout)}</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Area {
+    Contacts,
+    Companies,
+    Activities,
+    Tickets,
+    Reports,
+}
+
+/// Areas whose screens arrive with later releases: a translated heading and what the area is for.
+#[component]
+fn AreaPage(area: Area) -> impl IntoView {
+    let i18n = use_i18n();
+    let (title, about) = match area {
+        Area::Contacts => (t_string!(i18n, nav.contacts), t_string!(i18n, placeholder.contacts)),
+        Area::Companies => (t_string!(i18n, nav.companies), t_string!(i18n, placeholder.companies)),
+        Area::Activities => (t_string!(i18n, nav.activities), t_string!(i18n, placeholder.activities)),
+        Area::Tickets => (t_string!(i18n, nav.tickets), t_string!(i18n, placeholder.tickets)),
+        Area::Reports => (t_string!(i18n, nav.reports), t_string!(i18n, placeholder.reports)),
+    };
+    view! {
+        <h1>{title}</h1>
+        <p>{about}</p>
+    }
+}
+
+#[component]
+fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = expect_context::<CurrentUser>();
+    let role = user.role;
+    view! {
+        <h1>{t!(i18n, settings.title)}</h1>
+        <section class="card" aria-labelledby="profile-title">
+            <h2 id="profile-title">{t!(i18n, settings.profile)}</h2>
+            <dl class="profile">
+                <dt>{t!(i18n, settings.name)}</dt>
+                <dd>{user.display_name.clone()}</dd>
+                <dt>{t!(i18n, login.email)}</dt>
+                <dd>{user.email.clone()}</dd>
+                <dt>{t!(i18n, settings.role)}</dt>
+                <dd>{move || role_name(i18n, role)}</dd>
+            </dl>
+        </section>
+        <ChangePasswordForm />
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="not-found">
+            <h1>{t!(i18n, errors.page_not_found)}</h1>
+            <a href="/">{t!(i18n, errors.back_home)}</a>
+        </main>
+    }
+}

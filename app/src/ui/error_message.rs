@@ -1,0 +1,120 @@
+//! Translated messages for `AppError`, as text, an alert, a field hint, or a route's error boundary.
+use leptos::prelude::*;
+
+use crate::error::{AppError, Invalid};
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+
+/// The translated, user-readable message for an error.
+pub fn error_text(i18n: I18nContext<Locale>, e: &AppError) -> AnyView {
+    match e.clone() {
+        AppError::Unauthorized => t!(i18n, errors.unauthorized).into_any(),
+        AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
+        AppError::NotFound => t!(i18n, errors.not_found).into_any(),
+        AppError::Validation { fields } => match fields.get("form") {
+            Some(why) => invalid_text(i18n, *why),
+            None => t!(i18n, errors.validation).into_any(),
+        },
+        AppError::Conflict => t!(i18n, errors.conflict).into_any(),
+        AppError::RateLimited { retry_after_secs } => {
+            t!(i18n, errors.rate_limited, secs = move || retry_after_secs).into_any()
+        }
+        AppError::BadRequest => t!(i18n, errors.bad_request).into_any(),
+        AppError::Network => t!(i18n, errors.network).into_any(),
+        AppError::Internal { id } => t!(i18n, errors.internal, id = move || id.clone()).into_any(),
+    }
+}
+
+/// The translated message for a refused field.
+pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
+    match why {
+        Invalid::Required => t!(i18n, invalid.required).into_any(),
+        Invalid::Email => t!(i18n, invalid.email).into_any(),
+        Invalid::TooShort { min } => t!(i18n, invalid.too_short, min = move || min).into_any(),
+        Invalid::TooLong { max } => t!(i18n, invalid.too_long, max = move || max).into_any(),
+        Invalid::Credentials => t!(i18n, invalid.credentials).into_any(),
+        Invalid::Mismatch => t!(i18n, invalid.mismatch).into_any(),
+        Invalid::Choice => t!(i18n, invalid.choice).into_any(),
+    }
+}
+
+/// Sends the browser to the sign-in page when the session has ended.
+fn go_to_login() {
+    #[cfg(feature = "hydrate")]
+    {
+        let w = window();
+        let here = w.location().pathname().unwrap_or_default();
+        let _ = w.location().assign(&format!("/login?next={here}"));
+    }
+}
+
+/// An alert with the translated message for `error`; `Unauthorized` also goes to the sign-in page.
+///
+/// ```ignore
+/// view! { <ErrorMessage error=AppError::Forbidden/> }
+/// ```
+#[component]
+pub fn ErrorMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        if error.get() == Some(AppError::Unauthorized) {
+            go_to_login();
+        }
+    });
+    move || {
+        error.get().map(|e| {
+            view! { <p class="alert" role="alert">{error_text(i18n, &e)}</p> }
+        })
+    }
+}
+
+/// The hint under a form field when the server refused it; linked to the input by `id`.
+#[component]
+pub fn FieldError(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    field: &'static str,
+    /// The `id` of this hint, for the input's `aria-describedby`.
+    id: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let why = move || error.get().and_then(|e| e.field(field));
+    view! {
+        <p class="field-error" id=id role="status" aria-live="polite">
+            {move || why().map(|w| invalid_text(i18n, w))}
+        </p>
+    }
+}
+
+/// Error boundary for a page: renders each error thrown below it as a translated alert.
+#[component]
+pub fn RouteErrors(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ErrorBoundary fallback=move |errors| {
+            view! {
+                <section class="error-panel">
+                    <h2>{t!(i18n, errors.title)}</h2>
+                    <ul>
+                        {move || {
+                            errors
+                                .get()
+                                .into_iter()
+                                .map(|(_, e)| {
+                                    let app = e.downcast_ref::<AppError>().cloned();
+                                    if app == Some(AppError::Unauthorized) {
+                                        go_to_login();
+                                    }
+                                    let text = match app {
+                                        Some(a) => error_text(i18n, &a),
+                                        None => e.to_string().into_any(),
+                                    };
+                                    view! { <li role="alert">{text}</li> }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </section>
+            }
+        }>{children()}</ErrorBoundary>
+    }
+}

@@ -1,0 +1,131 @@
+//! Server functions for signing in and out, the current user, language and password.
+use leptos::prelude::*;
+
+use super::model::CurrentUser;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use http::header::{HeaderValue, SET_COOKIE};
+    use leptos::prelude::use_context;
+
+    use crate::error::AppError;
+
+    pub fn set_cookie(value: String) -> Result<(), AppError> {
+        let res = use_context::<leptos_axum::ResponseOptions>()
+            .ok_or_else(|| AppError::internal("ResponseOptions missing"))?;
+        res.append_header(SET_COOKIE, HeaderValue::from_str(&value).map_err(AppError::internal)?);
+        Ok(())
+    }
+}
+
+/// Signs in with email and password; returns the (same-site) path to go to next.
+#[server(prefix = "/api")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+    use super::{auth, db, model, password as pw};
+    use crate::error::Invalid;
+
+    let st = auth::state()?;
+    let key = email.trim().to_lowercase();
+    if key.is_empty() {
+        return Err(AppError::invalid("email", Invalid::Required));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", Invalid::Required));
+    }
+    let wait = db::throttle_wait(&st.pool, &key).await?;
+    if wait > 0 {
+        return Err(AppError::RateLimited { retry_after_secs: wait });
+    }
+    let found = match model::Email::parse(&email) {
+        Ok(e) => db::find_for_login(&st.pool, e.as_str()).await?,
+        Err(_) => None,
+    };
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), Some(h)),
+        None => (None, None),
+    };
+    let verified = pw::verify(password, hash).await?;
+    let Some(user) = user.filter(|_| verified) else {
+        db::record_failure(&st.pool, &key).await?;
+        return Err(AppError::invalid("form", Invalid::Credentials));
+    };
+
+    // A new session id at every sign-in; the one this browser had before (if any) ends.
+    let (token, token_hash) = auth::new_token();
+    let user_agent = auth::request_header(http::header::USER_AGENT);
+    let mut tx = st.pool.begin().await?;
+    db::clear_failures(&mut *tx, &key).await?;
+    if let Some(old) = auth::request_cookie(auth::SESSION_COOKIE) {
+        db::delete_session(&mut *tx, &auth::hash_token(&old)).await?;
+    }
+    db::insert_session(&mut *tx, user.id, &token_hash, user_agent.as_deref()).await?;
+    tx.commit().await?;
+
+    server::set_cookie(auth::session_cookie(&token, st.secure_cookies, st.limits))?;
+    server::set_cookie(auth::locale_cookie(&user.locale, st.secure_cookies))?;
+    let next = model::safe_next(next.as_deref());
+    if auth::is_plain_form_post() {
+        leptos_axum::redirect(&next);
+    }
+    Ok(next)
+}
+
+/// Ends the current session on the server and clears its cookie.
+#[server(prefix = "/api")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::{auth, db};
+    let st = auth::state()?;
+    if let Ok(session) = auth::authenticated() {
+        db::delete_session(&st.pool, &session.token_hash).await?;
+    }
+    server::set_cookie(auth::clear_session_cookie(st.secure_cookies))?;
+    if auth::is_plain_form_post() {
+        leptos_axum::redirect("/login");
+    }
+    Ok(())
+}
+
+/// The signed-in user.
+#[server(prefix = "/api")]
+pub async fn me() -> Result<CurrentUser, AppError> {
+    super::auth::current_user()
+}
+
+/// Remembers the user's UI language.
+#[server(prefix = "/api")]
+pub async fn set_locale(locale: String) -> Result<(), AppError> {
+    use super::{auth, db, model::LOCALES};
+    use crate::error::Invalid;
+    let user = auth::current_user()?;
+    if !LOCALES.contains(&locale.as_str()) {
+        return Err(AppError::invalid("locale", Invalid::Choice));
+    }
+    let st = auth::state()?;
+    db::set_locale(&st.pool, user.id, &locale).await?;
+    server::set_cookie(auth::locale_cookie(&locale, st.secure_cookies))?;
+    Ok(())
+}
+
+/// Changes the password and signs out every other session of the user.
+#[server(prefix = "/api")]
+pub async fn change_password(current_password: String, new_password: String, confirm_password: String) -> Result<(), AppError> {
+    use super::{auth, db, model::NewPassword, password as pw};
+    use crate::error::Invalid;
+    let session = auth::authenticated()?;
+    let new = NewPassword::parse(&new_password).map_err(|why| AppError::invalid("new_password", why))?;
+    if new_password != confirm_password {
+        return Err(AppError::invalid("confirm_password", Invalid::Mismatch));
+    }
+    let st = auth::state()?;
+    let mut tx = st.pool.begin().await?;
+    let stored = db::password_hash(&mut tx, session.user.id).await?;
+    if !pw::verify(current_password, Some(stored)).await? {
+        return Err(AppError::invalid("current_password", Invalid::Credentials));
+    }
+    let hash = pw::hash(new.expose().to_string()).await?;
+    db::set_password(&mut tx, session.user.id, &hash).await?;
+    db::delete_other_sessions(&mut tx, session.user.id, &session.token_hash).await?;
+    tx.commit().await?;
+    Ok(())
+}

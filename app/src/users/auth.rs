@@ -1,0 +1,139 @@
+//! Server-side session plumbing: tokens, cookies, and the signed-in user of the current request.
+//! The server crate's middleware resolves the cookie; server functions read the result here.
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use http::HeaderMap;
+use leptos::prelude::use_context;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+
+use super::db::SessionLimits;
+use super::model::{CurrentUser, Role};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "keel_session";
+/// The cookie leptos_i18n reads for the UI language.
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// What every server function may need from the server, provided as Leptos context per request.
+#[derive(Clone)]
+pub struct ServerState {
+    pub pool: PgPool,
+    pub limits: SessionLimits,
+    pub secure_cookies: bool,
+}
+
+/// Placed in the request's extensions by the session middleware when the cookie names a live session.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub user: CurrentUser,
+    pub token_hash: Vec<u8>,
+}
+
+/// A fresh random session token (256 bits, hex) and the hash stored for it.
+pub fn new_token() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+/// Only hashes of tokens are stored, so a leaked table does not hand out sessions.
+pub fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn session_cookie(token: &str, secure: bool, limits: SessionLimits) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        limits.absolute.num_seconds(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_session_cookie(secure: bool) -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+}
+
+pub fn locale_cookie(locale: &str, secure: bool) -> String {
+    format!("{LOCALE_COOKIE}={locale}; Path=/; SameSite=Lax; Max-Age=31536000{}", if secure { "; Secure" } else { "" })
+}
+
+pub fn state() -> Result<ServerState, AppError> {
+    use_context::<ServerState>().ok_or_else(|| AppError::internal("ServerState missing from context"))
+}
+
+fn request_parts() -> Result<http::request::Parts, AppError> {
+    use_context::<http::request::Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
+}
+
+/// The session of the current request, or `Unauthorized`.
+pub fn authenticated() -> Result<Authenticated, AppError> {
+    request_parts()?.extensions.get::<Authenticated>().cloned().ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub fn current_user() -> Result<CurrentUser, AppError> {
+    authenticated().map(|a| a.user)
+}
+
+/// The signed-in user if their role is one of `roles`; `Forbidden` otherwise.
+pub fn require_role(roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let user = current_user()?;
+    if roles.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
+}
+
+pub fn request_header(name: http::header::HeaderName) -> Option<String> {
+    request_parts().ok()?.headers.get(name)?.to_str().ok().map(str::to_string)
+}
+
+pub fn request_cookie(name: &str) -> Option<String> {
+    cookie_value(&request_parts().ok()?.headers, name)
+}
+
+/// True when the request is a plain HTML form post (no WASM yet), which expects a redirect.
+pub fn is_plain_form_post() -> bool {
+    request_header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let (a, ha) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(ha, hash_token(&a));
+        assert_ne!(ha, a.as_bytes());
+    }
+
+    #[test]
+    fn the_session_cookie_is_http_only_same_site_and_secure_on_https() {
+        let limits = SessionLimits { idle: chrono::Duration::minutes(1), absolute: chrono::Duration::hours(1) };
+        let c = session_cookie("abc", true, limits);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure") && c.contains("Max-Age=3600"));
+        assert!(!session_cookie("abc", false, limits).contains("Secure"));
+    }
+
+    #[test]
+    fn a_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.append(http::header::COOKIE, "a=1; keel_session=xyz; b=2".parse().unwrap());
+        assert_eq!(cookie_value(&h, SESSION_COOKIE).as_deref(), Some("xyz"));
+        assert_eq!(cookie_value(&h, "missing"), None);
+    }
+}

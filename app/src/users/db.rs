@@ -1,0 +1,292 @@
+//! SQL for users, sessions and sign-in throttling.
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use uuid::Uuid;
+
+use super::model::{CurrentUser, Role, UserId};
+use crate::error::AppError;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    locale: String,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<CurrentUser, AppError> {
+        Ok(CurrentUser {
+            id: UserId(self.id),
+            email: self.email,
+            display_name: self.display_name,
+            role: Role::parse(&self.role).map_err(|_| AppError::internal(format!("bad role {}", self.role)))?,
+            locale: self.locale,
+        })
+    }
+}
+
+/// The active user with this (normalised) email and their password hash.
+pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<(CurrentUser, String)>, AppError> {
+    let row: Option<(Uuid, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, email, display_name, role, locale, password_hash
+           FROM users WHERE lower(email) = lower($1) AND active",
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(id, email, display_name, role, locale, hash)| {
+        UserRow { id, email, display_name, role, locale }.into_user().map(|u| (u, hash))
+    })
+    .transpose()
+}
+
+pub async fn password_hash(conn: &mut PgConnection, user: UserId) -> Result<String, AppError> {
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_one(conn)
+        .await?;
+    Ok(hash)
+}
+
+/// Creates a user, or updates the password, name and role of the one with that email.
+pub async fn upsert_user(
+    conn: &mut PgConnection,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+    locale: &str,
+) -> Result<UserId, AppError> {
+    let (id,): (Uuid,) = sqlx::query_as(
+        "INSERT INTO users (email, display_name, password_hash, role, locale)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (lower(email)) DO UPDATE
+            SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,
+                role = EXCLUDED.role, password_changed_at = now(), updated_at = now()
+         RETURNING id",
+    )
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(locale)
+    .fetch_one(conn)
+    .await?;
+    Ok(UserId(id))
+}
+
+pub async fn set_password(conn: &mut PgConnection, user: UserId, hash: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1")
+        .bind(user.0)
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_locale(pool: &PgPool, user: UserId, locale: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1")
+        .bind(user.0)
+        .bind(locale)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_session(db: impl PgExecutor<'_>, user: UserId, token_hash: &[u8], user_agent: Option<&str>) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, user_agent) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Session lifetimes: ended after `idle` without use, or `absolute` after sign-in, whichever first.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionLimits {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+}
+
+/// The user behind a live session token hash; refreshes the session's last use (at most once a minute).
+pub async fn session_user(pool: &PgPool, token_hash: &[u8], limits: SessionLimits) -> Result<Option<CurrentUser>, AppError> {
+    let now = Utc::now();
+    let row: Option<(Uuid, String, String, String, String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.role, u.locale, s.last_seen_at
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.token_hash = $1 AND u.active
+            AND s.last_seen_at > $2 AND s.created_at > $3",
+    )
+    .bind(token_hash)
+    .bind(now - limits.idle)
+    .bind(now - limits.absolute)
+    .fetch_optional(pool)
+    .await?;
+    let Some((id, email, display_name, role, locale, last_seen)) = row else {
+        return Ok(None);
+    };
+    if now - last_seen > chrono::Duration::seconds(60) {
+        sqlx::query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(pool)
+            .await?;
+    }
+    UserRow { id, email, display_name, role, locale }.into_user().map(Some)
+}
+
+pub async fn delete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db).await?;
+    Ok(())
+}
+
+/// Ends every session of `user` except the one with `keep` (after a password change).
+pub async fn delete_other_sessions(conn: &mut PgConnection, user: UserId, keep: &[u8]) -> Result<u64, AppError> {
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.0)
+        .bind(keep)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Removes sessions past both limits; run now and then so the table does not grow forever.
+pub async fn purge_expired_sessions(pool: &PgPool, limits: SessionLimits) -> Result<u64, AppError> {
+    let now = Utc::now();
+    let r = sqlx::query("DELETE FROM sessions WHERE last_seen_at <= $1 OR created_at <= $2")
+        .bind(now - limits.idle)
+        .bind(now - limits.absolute)
+        .execute(pool)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Failures allowed before sign-in for an email is slowed down.
+pub const FREE_FAILURES: i32 = 5;
+
+/// Seconds to wait after `failures` consecutive failures: 0 for the first few, then doubling up to 5 minutes.
+pub fn backoff_secs(failures: i32) -> u32 {
+    if failures < FREE_FAILURES {
+        0
+    } else {
+        let steps = (failures - FREE_FAILURES).min(8) as u32;
+        (2u32.pow(steps) * 2).min(300)
+    }
+}
+
+/// Seconds until the next sign-in attempt for `key` is allowed (0: now).
+pub async fn throttle_wait(pool: &PgPool, key: &str) -> Result<u32, AppError> {
+    let row: Option<(i32, DateTime<Utc>)> =
+        sqlx::query_as("SELECT failures, last_failure_at FROM login_throttle WHERE email_key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?;
+    let Some((failures, last)) = row else { return Ok(0) };
+    let wait = i64::from(backoff_secs(failures));
+    let elapsed = (Utc::now() - last).num_seconds();
+    Ok((wait - elapsed).max(0) as u32)
+}
+
+pub async fn record_failure(pool: &PgPool, key: &str) -> Result<(), AppError> {
+    // Failures older than an hour no longer count.
+    sqlx::query(
+        "INSERT INTO login_throttle (email_key, failures, last_failure_at) VALUES ($1, 1, now())
+         ON CONFLICT (email_key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.last_failure_at < now() - interval '1 hour' THEN 1
+                           ELSE login_throttle.failures + 1 END,
+           last_failure_at = now()",
+    )
+    .bind(key)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: impl PgExecutor<'_>, key: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM login_throttle WHERE email_key = $1").bind(key).execute(db).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> SessionLimits {
+        SessionLimits { idle: chrono::Duration::minutes(30), absolute: chrono::Duration::hours(12) }
+    }
+
+    async fn user(pool: &PgPool, email: &str) -> UserId {
+        let mut conn = pool.acquire().await.unwrap();
+        upsert_user(&mut conn, email, "Wang Wei", "$argon2id$x", Role::Sales, "en").await.unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_live_session_resolves_to_its_user(pool: PgPool) {
+        let id = user(&pool, "wang@keel.test").await;
+        insert_session(&pool, id, b"token-a", Some("test")).await.unwrap();
+        let u = session_user(&pool, b"token-a", limits()).await.unwrap().unwrap();
+        assert_eq!(u.id, id);
+        assert_eq!(u.role, Role::Sales);
+        assert!(session_user(&pool, b"other", limits()).await.unwrap().is_none());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_idle_session_expires(pool: PgPool) {
+        let id = user(&pool, "idle@keel.test").await;
+        insert_session(&pool, id, b"t", None).await.unwrap();
+        sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'").execute(&pool).await.unwrap();
+        assert!(session_user(&pool, b"t", limits()).await.unwrap().is_none());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_session_past_its_absolute_limit_expires_even_when_active(pool: PgPool) {
+        let id = user(&pool, "old@keel.test").await;
+        insert_session(&pool, id, b"t", None).await.unwrap();
+        sqlx::query("UPDATE sessions SET created_at = now() - interval '13 hours'").execute(&pool).await.unwrap();
+        assert!(session_user(&pool, b"t", limits()).await.unwrap().is_none());
+        assert_eq!(purge_expired_sessions(&pool, limits()).await.unwrap(), 1);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_password_change_ends_the_other_sessions_only(pool: PgPool) {
+        let id = user(&pool, "pw@keel.test").await;
+        for t in [b"keep".as_slice(), b"other1", b"other2"] {
+            insert_session(&pool, id, t, None).await.unwrap();
+        }
+        let mut conn = pool.acquire().await.unwrap();
+        assert_eq!(delete_other_sessions(&mut conn, id, b"keep").await.unwrap(), 2);
+        assert!(session_user(&pool, b"keep", limits()).await.unwrap().is_some());
+        assert!(session_user(&pool, b"other1", limits()).await.unwrap().is_none());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn emails_are_unique_regardless_of_case(pool: PgPool) {
+        let a = user(&pool, "Case@Keel.test").await;
+        let b = user(&pool, "case@keel.test").await;
+        assert_eq!(a, b);
+        assert!(find_for_login(&pool, "CASE@keel.TEST").await.unwrap().is_some());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn repeated_failures_slow_sign_in_down_and_success_clears_them(pool: PgPool) {
+        for _ in 0..FREE_FAILURES - 1 {
+            record_failure(&pool, "x@keel.test").await.unwrap();
+        }
+        assert_eq!(throttle_wait(&pool, "x@keel.test").await.unwrap(), 0);
+        record_failure(&pool, "x@keel.test").await.unwrap();
+        assert!(throttle_wait(&pool, "x@keel.test").await.unwrap() > 0);
+        clear_failures(&pool, "x@keel.test").await.unwrap();
+        assert_eq!(throttle_wait(&pool, "x@keel.test").await.unwrap(), 0);
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff_secs(4), 0);
+        assert_eq!(backoff_secs(5), 2);
+        assert_eq!(backoff_secs(6), 4);
+        assert_eq!(backoff_secs(50), 300);
+    }
+}

@@ -1,0 +1,157 @@
+//! Types shared by the browser and the server: roles, the signed-in user, parsed credentials.
+use crate::error::{AppError, Invalid};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UserId(pub Uuid);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Manager,
+    Sales,
+    Support,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Manager, Role::Sales, Role::Support, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Sales => "sales",
+            Role::Support => "support",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role, AppError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| AppError::invalid("role", Invalid::Choice))
+    }
+}
+
+/// The UI languages. Stored per user; the tag doubles as the cookie and `<html lang>` value.
+pub const LOCALES: [&str; 2] = ["en", "zh-CN"];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: String,
+}
+
+/// A syntactically valid email address, trimmed and lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, Invalid> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(Invalid::Required);
+        }
+        if s.chars().count() > 254 {
+            return Err(Invalid::TooLong { max: 254 });
+        }
+        let (local, domain) = s.split_once('@').ok_or(Invalid::Email)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@');
+        if local.is_empty() || !domain_ok || s.chars().any(char::is_whitespace) {
+            return Err(Invalid::Email);
+        }
+        Ok(Email(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the length policy. Never logged, never serialised.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN: u32 = 8;
+    pub const MAX: u32 = 128;
+
+    pub fn parse(raw: &str) -> Result<NewPassword, Invalid> {
+        let n = raw.chars().count() as u32;
+        if n == 0 {
+            Err(Invalid::Required)
+        } else if n < Self::MIN {
+            Err(Invalid::TooShort { min: Self::MIN })
+        } else if n > Self::MAX {
+            Err(Invalid::TooLong { max: Self::MAX })
+        } else {
+            Ok(NewPassword(raw.to_string()))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Only same-site paths are allowed as the after-login destination (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.starts_with("/login") => {
+            p.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_is_trimmed_and_lowercased() {
+        assert_eq!(Email::parse("  Wang.Wei@Example.CN ").unwrap().as_str(), "wang.wei@example.cn");
+    }
+
+    #[test]
+    fn an_email_without_at_or_domain_dot_is_rejected() {
+        for bad in ["wang", "wang@", "@example.com", "wang@example", "wang@.com", "a b@c.de"] {
+            assert_eq!(Email::parse(bad), Err(Invalid::Email), "{bad}");
+        }
+        assert_eq!(Email::parse("   "), Err(Invalid::Required));
+    }
+
+    #[test]
+    fn a_password_shorter_than_eight_characters_is_rejected() {
+        assert_eq!(NewPassword::parse("1234567").err(), Some(Invalid::TooShort { min: 8 }));
+        assert!(NewPassword::parse("密码密码密码密码").is_ok());
+        assert_eq!(NewPassword::parse("").err(), Some(Invalid::Required));
+        assert_eq!(NewPassword::parse(&"x".repeat(129)).err(), Some(Invalid::TooLong { max: 128 }));
+    }
+
+    #[test]
+    fn roles_round_trip_and_unknown_roles_are_refused() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+        assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn next_paths_never_leave_the_site() {
+        assert_eq!(safe_next(Some("/contacts?q=1")), "/contacts?q=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/login")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

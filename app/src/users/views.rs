@@ -1,0 +1,116 @@
+//! Sign-in page and the password form.
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{ChangePassword, Login};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::{ErrorMessage, FieldError};
+
+/// After a successful sign-in or out, a full page load starts every part of the app afresh.
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+#[component]
+pub fn LoginPage(
+    /// The language switch, owned by the app shell.
+    language_switch: ViewFn,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = login.value().get() {
+            go_to(&next);
+        }
+    });
+    let error = Signal::derive(move || login.value().get().and_then(Result::err));
+    // A wrong password is shown as one message for the form, not under a field.
+    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { fields } if !fields.contains_key("form"))));
+    view! {
+        <main class="login-page">
+            <div class="login-card">
+                <header class="login-header">
+                    <span class="brand">{t!(i18n, app_name)}</span>
+                    {language_switch.run()}
+                </header>
+                <h1>{t!(i18n, login.title)}</h1>
+                <p class="tagline">{t!(i18n, tagline)}</p>
+                <ActionForm action=login attr:class="form">
+                    <input type="hidden" name="next" value=next />
+                    <label for="login-email">{t!(i18n, login.email)}</label>
+                    <input
+                        id="login-email"
+                        name="email"
+                        type="email"
+                        inputmode="email"
+                        autocomplete="username"
+                        aria-describedby="login-email-error"
+                        required
+                    />
+                    <FieldError error field="email" id="login-email-error" />
+                    <label for="login-password">{t!(i18n, login.password)}</label>
+                    <input
+                        id="login-password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        aria-describedby="login-password-error"
+                        required
+                    />
+                    <FieldError error field="password" id="login-password-error" />
+                    <ErrorMessage error=form_error />
+                    <button type="submit" class="primary" disabled=move || login.pending().get()>
+                        {move || {
+                            if login.pending().get() {
+                                t_string!(i18n, login.submitting)
+                            } else {
+                                t_string!(i18n, login.submit)
+                            }
+                        }}
+                    </button>
+                </ActionForm>
+                <p class="hint">{t!(i18n, login.demo_hint)}</p>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn ChangePasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<ChangePassword>::new();
+    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let done = move || matches!(change.value().get(), Some(Ok(())));
+    view! {
+        <section class="card" aria-labelledby="pw-title">
+            <h2 id="pw-title">{t!(i18n, settings.change_password)}</h2>
+            <ActionForm action=change attr:class="form">
+                <label for="pw-current">{t!(i18n, settings.current_password)}</label>
+                <input id="pw-current" name="current_password" type="password" autocomplete="current-password" aria-describedby="pw-current-error" />
+                <FieldError error field="current_password" id="pw-current-error" />
+                <label for="pw-new">{t!(i18n, settings.new_password)}</label>
+                <input id="pw-new" name="new_password" type="password" autocomplete="new-password" aria-describedby="pw-new-error" />
+                <FieldError error field="new_password" id="pw-new-error" />
+                <label for="pw-confirm">{t!(i18n, settings.confirm_password)}</label>
+                <input id="pw-confirm" name="confirm_password" type="password" autocomplete="new-password" aria-describedby="pw-confirm-error" />
+                <FieldError error field="confirm_password" id="pw-confirm-error" />
+                <ErrorMessage error=form_error />
+                <Show when=done>
+                    <p class="notice" role="status">{t!(i18n, settings.password_changed)}</p>
+                </Show>
+                <button type="submit" class="primary" disabled=move || change.pending().get()>
+                    {t!(i18n, settings.save_password)}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
