@@ -1,1 +1,32 @@
-fn main(){}
+//! `keel`: the Keel CRM server and its admin commands.
+use clap::Parser;
+
+mod cli;
+mod config;
+mod embedded_pg;
+mod security;
+mod seed;
+mod session_layer;
+mod startup;
+mod telemetry;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let settings = match config::Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("keel: configuration error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings);
+    match cli::run(cli, settings).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("keel: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -20,7 +20,7 @@ mod server {
 }
 
 /// Signs in with email and password; returns the (same-site) path to go to next.
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
     use super::{auth, db, model, password as pw};
     use crate::error::Invalid;
@@ -72,7 +72,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 }
 
 /// Ends the current session on the server and clears its cookie.
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::{auth, db};
     let st = auth::state()?;
@@ -87,13 +87,13 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The signed-in user.
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "me")]
 pub async fn me() -> Result<CurrentUser, AppError> {
     super::auth::current_user()
 }
 
 /// Remembers the user's UI language.
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "set_locale")]
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
     use super::{auth, db, model::LOCALES};
     use crate::error::Invalid;
@@ -108,7 +108,7 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
 }
 
 /// Changes the password and signs out every other session of the user.
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String, confirm_password: String) -> Result<(), AppError> {
     use super::{auth, db, model::NewPassword, password as pw};
     use crate::error::Invalid;

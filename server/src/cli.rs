@@ -1,0 +1,142 @@
+//! The `keel` command line: serve, migrate, seed-demo, create-admin, and the embedded database.
+use std::io::{BufRead, IsTerminal, Write};
+
+use clap::{Parser, Subcommand};
+
+use app::users::model::{Email, NewPassword, Role};
+use app::users::{db as users_db, password};
+
+use crate::config::{Database, Settings};
+use crate::embedded_pg::EmbeddedPostgres;
+use crate::seed;
+use crate::startup::{self, BoxError};
+
+#[derive(Parser, Debug)]
+#[command(name = "keel", version, about = "Keel CRM server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate and serve Keel (the default).
+    Serve {
+        /// Seed the demo data first (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data (idempotent) and print the demo logins.
+    SeedDemo,
+    /// Create an administrator, or reset the password of an existing account to admin.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Prompted for (without echo) when left out; read from standard input when it is not a terminal.
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+    /// Manage the embedded Postgres cluster (used when DATABASE_URL is not set).
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbAction {
+    /// Start the cluster, create the database if needed, and print its URL.
+    Start,
+    /// Stop the cluster.
+    Stop,
+    /// Print the URL of the embedded database.
+    Url,
+}
+
+pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            let db = startup::connect(&settings).await?;
+            if demo {
+                seed::seed_demo(&db.pool).await?;
+                seed::print_logins();
+            }
+            startup::serve(settings, db).await
+        }
+        Command::Migrate => {
+            let db = startup::connect(&settings).await?;
+            println!("migrations applied");
+            db.pool.close().await;
+            db.shutdown();
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = startup::connect(&settings).await?;
+            let seeded = seed::seed_demo(&db.pool).await?;
+            println!("{}", if seeded { "demo data loaded" } else { "demo data already present" });
+            seed::print_logins();
+            db.pool.close().await;
+            db.shutdown();
+            Ok(())
+        }
+        Command::CreateAdmin { email, password, name } => {
+            let email = Email::parse(&email).map_err(|why| format!("--email: not a valid email address ({why:?})"))?;
+            let password = match password {
+                Some(p) => p,
+                None => read_password()?,
+            };
+            let password = NewPassword::parse(&password).map_err(|why| format!("password refused: {why:?}"))?;
+            let db = startup::connect(&settings).await?;
+            let hash = password::hash(password.expose().to_string()).await?;
+            let mut tx = db.pool.begin().await?;
+            users_db::upsert_user(&mut tx, email.as_str(), &name, &hash, Role::Admin, "en").await?;
+            tx.commit().await?;
+            println!("administrator {} is ready", email.as_str());
+            db.pool.close().await;
+            db.shutdown();
+            Ok(())
+        }
+        Command::Db { action } => {
+            let Database::Embedded { data_dir, port } = &settings.database else {
+                return Err("DATABASE_URL is set: Keel is not managing a database of its own".into());
+            };
+            let pg = EmbeddedPostgres::new(data_dir, *port)?;
+            match action {
+                DbAction::Start => {
+                    pg.start()?;
+                    let url = pg.url("keel");
+                    if !<sqlx::Postgres as sqlx::migrate::MigrateDatabase>::database_exists(&url).await? {
+                        <sqlx::Postgres as sqlx::migrate::MigrateDatabase>::create_database(&url).await?;
+                    }
+                    println!("{url}");
+                }
+                DbAction::Stop => pg.stop()?,
+                DbAction::Url => println!("{}", pg.url("keel")),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn read_password() -> Result<String, BoxError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password for the administrator: ");
+        std::io::stderr().flush()?;
+        let _ = std::process::Command::new("stty").arg("-echo").status();
+        let mut line = String::new();
+        let read = stdin.lock().read_line(&mut line);
+        let _ = std::process::Command::new("stty").arg("echo").status();
+        eprintln!();
+        read?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}

@@ -1,0 +1,87 @@
+//! Resolves the session cookie of each request to its user, and sends page requests without a
+//! session to the sign-in page. Server functions check the result themselves (typed errors).
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::Method;
+
+use app::error::AppError;
+use app::users::auth::{self, Authenticated, ServerState};
+use app::users::db;
+
+/// Paths that are neither pages nor server functions: assets and probes.
+fn is_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/healthz" || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+}
+
+pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if is_asset(&path) {
+        return next.run(req).await;
+    }
+    if let Some(token) = auth::cookie_value(req.headers(), auth::SESSION_COOKIE) {
+        let token_hash = auth::hash_token(&token);
+        match db::session_user(&state.pool, &token_hash, state.limits).await {
+            Ok(Some(user)) => {
+                req.extensions_mut().insert(Authenticated { user, token_hash });
+            }
+            Ok(None) => {}
+            Err(e) => return crate::security::error_response(&e),
+        }
+    }
+    let signed_in = req.extensions().get::<Authenticated>().is_some();
+    let is_page = req.method() == Method::GET && !path.starts_with("/api/");
+    if is_page && !signed_in && path != "/login" {
+        let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next_param: String = url_encode(here);
+        return Redirect::to(&format!("/login?next={next_param}")).into_response();
+    }
+    if is_page && signed_in && path == "/login" {
+        return Redirect::to("/").into_response();
+    }
+    next.run(req).await
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Deletes expired sessions every hour, so the table stays small.
+pub fn spawn_session_sweeper(state: ServerState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match db::purge_expired_sessions(&state.pool, state.limits).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(AppError::Internal { id }) => tracing::warn!(error_id = %id, "session sweep failed"),
+                Err(_) => {}
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assets_and_probes_are_not_pages() {
+        assert!(is_asset("/pkg/keel.wasm"));
+        assert!(is_asset("/favicon.svg"));
+        assert!(is_asset("/healthz"));
+        assert!(!is_asset("/contacts"));
+        assert!(!is_asset("/api/login"));
+    }
+
+    #[test]
+    fn the_next_parameter_is_url_encoded() {
+        assert_eq!(url_encode("/contacts?q=王 伟&x=1"), "/contacts%3Fq%3D%E7%8E%8B%20%E4%BC%9F%26x%3D1");
+    }
+}

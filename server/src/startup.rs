@@ -1,0 +1,219 @@
+//! Builds the application from `Settings`: database, router with its layers, and the server loop.
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http::StatusCode;
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::PgPool;
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::PgPoolOptions;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use app::users::auth::ServerState;
+use app::users::db::SessionLimits;
+use app::{App, shell};
+
+use crate::config::{Database, Settings};
+use crate::embedded_pg::EmbeddedPostgres;
+use crate::security::{self, CspNonce};
+use crate::session_layer;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The database Keel talks to, and the embedded cluster behind it when it runs one.
+pub struct Db {
+    pub pool: PgPool,
+    embedded: Option<(EmbeddedPostgres, bool)>,
+}
+
+impl Db {
+    /// Stops the embedded cluster if this process started it.
+    pub fn shutdown(self) {
+        if let Some((pg, started_here)) = self.embedded {
+            if started_here {
+                if let Err(e) = pg.stop() {
+                    tracing::warn!("could not stop the embedded Postgres: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// Starts the embedded cluster when needed, creates the database if missing, connects and migrates.
+pub async fn connect(settings: &Settings) -> Result<Db, BoxError> {
+    let (url, embedded) = match &settings.database {
+        Database::Url(url) => (url.clone(), None),
+        Database::Embedded { data_dir, port } => {
+            let pg = EmbeddedPostgres::new(data_dir, *port)?;
+            let started = tokio::task::block_in_place(|| pg.start())?;
+            (pg.url("keel"), Some((pg, started)))
+        }
+    };
+    if !sqlx::Postgres::database_exists(&url).await? {
+        tracing::info!("creating the database");
+        sqlx::Postgres::create_database(&url).await?;
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(settings.db_max_connections)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect(&url)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(Db { pool, embedded })
+}
+
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("keel")
+        .site_root(settings.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .build()
+}
+
+pub fn server_state(settings: &Settings, pool: PgPool) -> ServerState {
+    ServerState {
+        pool,
+        limits: SessionLimits { idle: settings.session_idle, absolute: settings.session_absolute },
+        secure_cookies: settings.secure_cookies(),
+    }
+}
+
+/// Per-request Leptos context: the server state, and this response's CSP nonce.
+fn context(state: ServerState) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(state.clone());
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            if let Some(CspNonce(n)) = parts.extensions.get::<CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(n.clone()));
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    server: ServerState,
+    leptos: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+async fn server_fns(State(state): State<AppState>, req: Request) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(context(state.server), req).await
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.server.pool).await {
+        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::warn!("health check: database unavailable: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})))
+                .into_response()
+        }
+    }
+}
+
+/// Unknown paths that are not files: the app renders its not-found page (status 404).
+async fn not_found(State(state): State<AppState>, req: Request) -> Response {
+    let options = state.leptos.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(context(state.server), move || shell(options.clone()));
+    handler(req).await.into_response()
+}
+
+pub fn router(settings: &Settings, pool: PgPool) -> Router {
+    let server = server_state(settings, pool);
+    let leptos = leptos_options(settings);
+    let state = AppState { server: server.clone(), leptos: leptos.clone() };
+    let routes = generate_route_list(App);
+    let site_root = Arc::<str>::from(settings.site_root.as_str());
+
+    let pages = Router::new().leptos_routes_with_context(&state, routes, context(server.clone()), {
+        let leptos = leptos.clone();
+        move || shell(leptos.clone())
+    });
+    let files = ServeDir::new(&*site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(not_found.with_state(state.clone()));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route(
+            "/api/{*fn_name}",
+            post(server_fns).layer(axum::middleware::from_fn(security::server_fn_error_status)),
+        )
+        .merge(pages)
+        .fallback_service(files)
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(server.clone(), session_layer::resolve))
+        .layer(axum::middleware::from_fn(security::reject_cross_site_writes))
+        .layer(axum::middleware::from_fn(security::csp))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::X_CONTENT_TYPE_OPTIONS,
+            http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::REFERRER_POLICY,
+            http::HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::X_FRAME_OPTIONS,
+            http::HeaderValue::from_static("DENY"),
+        ))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {
+    let app = router(&settings, db.pool.clone());
+    session_layer::spawn_session_sweeper(server_state(&settings, db.pool.clone()));
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {} (KEEL_ADDR): {e}", settings.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "Keel is listening");
+    println!("Keel is running at http://{addr}");
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    db.pool.close().await;
+    db.shutdown();
+    result.map_err(Into::into)
+}
