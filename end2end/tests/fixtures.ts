@@ -1,0 +1,102 @@
+// Starts a real keel on a free port with a fresh, demo-seeded database for each test worker,
+// and gives tests a way to restart it.
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+
+export type Keel = { url: string; restart: () => Promise<void> };
+
+const KEEL_BIN = process.env.KEEL_BIN ?? '';
+const BASE_DB = process.env.DATABASE_URL ?? '';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function databaseUrl(name: string): string {
+  const u = new URL(BASE_DB);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function waitHealthy(url: string, proc: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`keel exited with ${proc.exitCode}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('keel did not become healthy within 60 s');
+}
+
+function stop(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
+export const test = base.extend<{}, { keel: Keel }>({
+  keel: [
+    async ({}, use, workerInfo) => {
+      if (!KEEL_BIN || !BASE_DB) throw new Error('KEEL_BIN and DATABASE_URL must be set (make test sets them)');
+      const env = {
+        ...process.env,
+        DATABASE_URL: databaseUrl(`keel_e2e_${Date.now()}_${workerInfo.workerIndex}`),
+        KEEL_LOG: process.env.KEEL_LOG ?? 'warn',
+      };
+      execFileSync(KEEL_BIN, ['seed-demo'], { env, stdio: 'ignore' });
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const start = async () => {
+        const proc = spawn(KEEL_BIN, ['serve'], { env: { ...env, KEEL_ADDR: `127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
+        await waitHealthy(url, proc);
+        return proc;
+      };
+      let proc = await start();
+      await use({
+        url,
+        restart: async () => {
+          await stop(proc);
+          proc = await start();
+        },
+      });
+      await stop(proc);
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ keel }, use) => use(keel.url),
+});
+
+export { expect };
+
+/** Opens `path` and waits until the WASM app has hydrated the server-rendered page. */
+export async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.locator('body[data-hydrated]').waitFor();
+}
+
+export const DEMO_PASSWORD = 'keel-demo';
+
+/** Signs in through the login form like a person would. */
+export async function signIn(page: Page, email = 'admin@keel.demo', password = DEMO_PASSWORD): Promise<void> {
+  await open(page, '/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main navigation' })).toBeVisible();
+  await page.locator('body[data-hydrated]').waitFor();
+}

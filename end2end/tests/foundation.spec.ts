@@ -1,0 +1,114 @@
+import { test, expect, open, signIn } from './fixtures';
+
+test('an anonymous visitor is sent to sign in and lands on the pipeline after it', async ({ page }) => {
+  await page.goto('/settings');
+  await expect(page).toHaveURL(/\/login\?next=%2Fsettings|\/login\?next=\/settings/);
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByLabel('Email').fill('admin@keel.demo');
+  await page.getByLabel('Password').fill('keel-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'Pipeline' }).click();
+  await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
+  // Demo data: the main pipeline with its first stage.
+  const sales = page.getByRole('region', { name: '销售 Sales' });
+  await expect(sales.getByRole('listitem', { name: 'Lead 线索' })).toBeVisible();
+});
+
+test('a wrong password shows one message, the same as an unknown user', async ({ page }) => {
+  await open(page, '/login');
+  await page.getByLabel('Email').fill('admin@keel.demo');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+  await expect(page).toHaveURL(/\/login/);
+
+  await page.getByLabel('Email').fill('nobody@keel.demo');
+  await page.getByLabel('Password').fill('whatever-123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+});
+
+test('switching to Chinese and back is remembered across reloads', async ({ page }) => {
+  await signIn(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '联系人' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await page.reload();
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.getByRole('heading', { name: '销售管道', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
+test('the sign-in page itself can be switched to Chinese', async ({ page }) => {
+  await open(page, '/login');
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '登录 Keel' })).toBeVisible();
+  await expect(page.getByLabel('密码')).toBeVisible();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Keel' })).toBeVisible();
+});
+
+test('logging out ends the session on the server', async ({ page, context, request, keel }) => {
+  await signIn(page);
+  const session = (await context.cookies()).find((c) => c.name === 'keel_session');
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.sameSite).toBe('Lax');
+  await page.getByText('Alex Admin').click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await open(page, '/pipeline');
+  await expect(page).toHaveURL(/\/login/);
+  // The old cookie no longer opens anything.
+  const res = await request.post(`${keel.url}/api/me`, { headers: { cookie: `keel_session=${session!.value}` } });
+  expect(res.status()).toBe(401);
+  expect(await res.json()).toEqual({ kind: 'unauthorized' });
+});
+
+test('a session survives a server restart', async ({ page, keel }) => {
+  await signIn(page);
+  await keel.restart();
+  await open(page, '/settings');
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await expect(page.getByText('admin@keel.demo').first()).toBeVisible();
+});
+
+test('a touch tablet gets the compact navigation, a desktop the sidebar', async ({ page }, info) => {
+  await signIn(page);
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  const box = (await nav.boundingBox())!;
+  const viewport = page.viewportSize()!;
+  if (info.project.use.hasTouch) {
+    // A tab bar across the bottom edge.
+    expect(Math.round(box.width)).toBe(viewport.width);
+    expect(Math.round(box.y + box.height)).toBe(viewport.height);
+    expect(box.height).toBeLessThan(100);
+  } else {
+    // A full-height sidebar on the left.
+    expect(box.x).toBe(0);
+    expect(box.width).toBeLessThan(300);
+    expect(Math.round(box.height)).toBe(viewport.height);
+  }
+  await nav.getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByRole('heading', { name: 'Contacts', level: 1 })).toBeVisible();
+});
+
+test('the page hydrates under the content security policy without errors', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  const res = await page.goto('/login');
+  const csp = res!.headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self' 'nonce-");
+  expect(res!.headers()['x-content-type-options']).toBe('nosniff');
+  await page.locator('body[data-hydrated]').waitFor();
+  await signIn(page);
+  expect(problems).toEqual([]);
+});

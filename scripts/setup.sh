@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what Keel needs on Debian 12 (run as root), skipping whatever is already present:
+# Debian's postgresql and chromium, the pinned Rust toolchain with its wasm target, cargo-leptos,
+# wasm-bindgen-cli of the exact version in Cargo.lock, wasm-opt, and the end-to-end npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+step() { echo "==> $*"; }
+
+missing=()
+for pkg in postgresql postgresql-contrib chromium nodejs npm pkg-config build-essential ca-certificates; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  step "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then echo "setup: run as root to install ${missing[*]}" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v rustup >/dev/null; then
+  echo "setup: rustup is required (it installs the toolchain pinned in rust-toolchain.toml)" >&2
+  exit 1
+fi
+step "Rust toolchain (rust-toolchain.toml)"
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+LEPTOS_VERSION=0.3.11
+if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
+  step "cargo-leptos $LEPTOS_VERSION (about 11 minutes, once per machine)"
+  cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked
+fi
+
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
+  step "wasm-bindgen-cli $WB_VERSION"
+  # Not --locked: its lockfile names a webpki-roots version the registry no longer has.
+  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+if [ ! -x "$KEEL_CACHE/tools/node_modules/.bin/wasm-opt" ]; then
+  step "wasm-opt (npm binaryen)"
+  mkdir -p "$KEEL_CACHE/tools"
+  npm install --silent --no-audit --no-fund --prefix "$KEEL_CACHE/tools" binaryen@132.0.0
+fi
+
+if [ ! -d end2end/node_modules/@playwright/test ]; then
+  step "end-to-end test packages"
+  (cd end2end && npm ci --silent --no-audit --no-fund)
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test: the Rust unit, database and HTTP tests against a real Postgres (a fresh database per
+# test), then the Playwright suite in Debian's Chromium against the release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh
+source scripts/env.sh
+KEEL="$CARGO_TARGET_DIR/release/keel"
+
+# The tests' own Postgres cluster, apart from the one `make run` uses. As root it must live where
+# the `postgres` user can reach it.
+if [ "$(id -u)" = 0 ]; then default_dir=/var/lib/keel/test; else default_dir="$KEEL_CACHE/test-postgres"; fi
+export KEEL_DATA_DIR="${KEEL_TEST_DATA_DIR:-$default_dir}"
+export KEEL_PG_PORT="${KEEL_TEST_PG_PORT:-5434}"
+if [ -z "${DATABASE_URL:-}" ]; then
+  DATABASE_URL="$("$KEEL" db start)"
+  trap '"$KEEL" db stop >/dev/null 2>&1 || true' EXIT
+fi
+export DATABASE_URL
+
+echo "==> Rust tests"
+cargo test -p app -p server --features app/ssr
+
+echo "==> browser tests"
+(cd end2end && KEEL_BIN="$KEEL" npx playwright test)
