@@ -9,6 +9,8 @@ mod seed;
 mod session_layer;
 mod startup;
 mod telemetry;
+#[cfg(test)]
+mod http_tests;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

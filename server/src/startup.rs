@@ -139,6 +139,8 @@ async fn not_found(State(state): State<AppState>, req: Request) -> Response {
 }
 
 pub fn router(settings: &Settings, pool: PgPool) -> Router {
+    // Leptos spawns rendering tasks on tokio; a second call (tests) is a harmless no-op.
+    let _ = any_spawner::Executor::init_tokio();
     let server = server_state(settings, pool);
     let leptos = leptos_options(settings);
     let state = AppState { server: server.clone(), leptos: leptos.clone() };
@@ -156,13 +158,12 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .route(
-            "/api/{*fn_name}",
-            post(server_fns).layer(axum::middleware::from_fn(security::server_fn_error_status)),
-        )
+        // Leptos registers each server function under /api/<endpoint>; this catches unknown names.
+        .route("/api/{*fn_name}", post(server_fns))
         .merge(pages)
         .fallback_service(files)
         .with_state(state)
+        .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(server.clone(), session_layer::resolve))
         .layer(axum::middleware::from_fn(security::reject_cross_site_writes))
         .layer(axum::middleware::from_fn(security::csp))

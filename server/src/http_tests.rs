@@ -1,0 +1,240 @@
+//! HTTP tests through the real router: sessions, typed errors, CSRF defence and headers.
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+use crate::config::Settings;
+use crate::seed;
+
+fn app(pool: PgPool) -> Router {
+    let settings = Settings::from_lookup(|k| match k {
+        "DATABASE_URL" => Some("postgres://unused/unused".into()),
+        _ => None,
+    })
+    .unwrap();
+    crate::startup::router(&settings, pool)
+}
+
+async fn body_text(res: axum::response::Response) -> String {
+    String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
+}
+
+fn post_form(path: &str, form: &str) -> http::request::Builder {
+    let _ = form;
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+}
+
+async fn login(app: &Router, email: &str, password: &str) -> axum::response::Response {
+    let form = format!("email={email}&password={password}");
+    app.clone().oneshot(post_form("/api/login", &form).body(Body::from(form)).unwrap()).await.unwrap()
+}
+
+fn session_cookie(res: &axum::response::Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("keel_session=") && !c.starts_with("keel_session=;"))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+async fn call(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
+    let mut req = post_form(path, "");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn healthz_reports_the_database(pool: PgPool) {
+    let res = app(pool).oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body_text(res).await.contains(r#""database":"ok""#));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_function_without_a_session_gets_a_typed_unauthorized(pool: PgPool) {
+    let res = call(&app(pool), "/api/me", None).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_text(res).await, r#"{"kind":"unauthorized"}"#);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_without_a_session_redirects_to_sign_in(pool: PgPool) {
+    let res = app(pool).oneshot(Request::get("/contacts?q=1").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/login?next=/contacts%3Fq%3D1");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_login_page_renders_with_security_headers(pool: PgPool) {
+    let res = app(pool).oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+    assert!(csp.contains("'nonce-"));
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(h[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
+    let html = body_text(res).await;
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the CSP nonce");
+    assert!(html.contains("Sign in to Keel"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_sets_an_http_only_cookie_that_opens_server_functions(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let res = login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let set_cookie: Vec<_> = res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(set_cookie.iter().any(|c| c.starts_with("keel_session=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
+    let cookie = session_cookie(&res).unwrap();
+    let me = call(&app, "/api/me", Some(&cookie)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    assert!(body_text(me).await.contains("admin@keel.demo"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_again_rotates_the_session_id(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let first = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let form = format!("email=admin@keel.demo&password={}", seed::DEMO_PASSWORD);
+    let res = app
+        .clone()
+        .oneshot(post_form("/api/login", "").header(header::COOKIE, &first).body(Body::from(form)).unwrap())
+        .await
+        .unwrap();
+    let second = session_cookie(&res).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(call(&app, "/api/me", Some(&first)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(call(&app, "/api/me", Some(&second)).await.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_answer(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let wrong = login(&app, "admin@keel.demo", "nope-nope").await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = body_text(wrong).await;
+    let unknown = body_text(login(&app, "ghost@keel.demo", "nope-nope").await).await;
+    assert_eq!(wrong, r#"{"kind":"validation","fields":{"form":{"rule":"credentials"}}}"#);
+    assert_eq!(wrong, unknown);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn repeated_failures_are_slowed_down(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    for _ in 0..5 {
+        login(&app, "sales@keel.demo", "wrong-pass").await;
+    }
+    let res = login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(body_text(res).await.contains("rate_limited"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logout_ends_the_session_on_the_server(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let cookie = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let out = call(&app, "/api/logout", Some(&cookie)).await;
+    assert_eq!(out.status(), StatusCode::OK);
+    assert_eq!(call(&app, "/api/me", Some(&cookie)).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_cross_site_post_is_refused(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let cookie = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/api/logout")
+                .header("sec-fetch-site", "cross-site")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/api/logout")
+                .header(header::ORIGIN, "https://evil.example")
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The session is still alive: neither request reached the server function.
+    assert_eq!(call(&app, "/api/me", Some(&cookie)).await.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn server_functions_cannot_be_reached_by_get(pool: PgPool) {
+    let res = app(pool).oneshot(Request::get("/api/logout").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_password_change_signs_out_the_other_sessions(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let here = session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let elsewhere = session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let form = format!("current_password={}&new_password=brand-new-pass&confirm_password=brand-new-pass", seed::DEMO_PASSWORD);
+    let res = app
+        .clone()
+        .oneshot(post_form("/api/change_password", "").header(header::COOKIE, &here).body(Body::from(form)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(call(&app, "/api/me", Some(&here)).await.status(), StatusCode::OK);
+    assert_eq!(call(&app, "/api/me", Some(&elsewhere)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(login(&app, "sales@keel.demo", "brand-new-pass").await.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_too_short_new_password_is_refused_on_its_field(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let here = session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let form = format!("current_password={}&new_password=short&confirm_password=short", seed::DEMO_PASSWORD);
+    let res = app
+        .clone()
+        .oneshot(post_form("/api/change_password", "").header(header::COOKIE, &here).body(Body::from(form)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_text(res).await, r#"{"kind":"validation","fields":{"new_password":{"rule":"too_short","min":8}}}"#);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_path_renders_the_not_found_page(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let cookie = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let res = app
+        .clone()
+        .oneshot(Request::get("/no-such-page").header(header::COOKIE, &cookie).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(body_text(res).await.contains("Page not found"));
+}
