@@ -9,9 +9,12 @@ source scripts/env.sh
 step() { echo "==> $*"; }
 
 missing=()
-for pkg in postgresql postgresql-contrib chromium nodejs npm pkg-config build-essential ca-certificates; do
+for pkg in postgresql postgresql-contrib chromium pkg-config build-essential ca-certificates; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Node may come from elsewhere (with its own npm); only install Debian's when there is none.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   step "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" != 0 ]; then echo "setup: run as root to install ${missing[*]}" >&2; exit 1; fi

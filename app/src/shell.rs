@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -50,15 +50,15 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=|| view! { <LoginPage language_switch=ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> }) /> } />
-                    <ParentRoute path=path!("") view=AppShell>
-                        <Route path=path!("") view=PipelinePage />
-                        <Route path=path!("pipeline") view=PipelinePage />
-                        <Route path=path!("contacts") view=|| view! { <AreaPage area=Area::Contacts /> } />
-                        <Route path=path!("companies") view=|| view! { <AreaPage area=Area::Companies /> } />
-                        <Route path=path!("activities") view=|| view! { <AreaPage area=Area::Activities /> } />
-                        <Route path=path!("tickets") view=|| view! { <AreaPage area=Area::Tickets /> } />
-                        <Route path=path!("reports") view=|| view! { <AreaPage area=Area::Reports /> } />
-                        <Route path=path!("settings") view=SettingsPage />
+                    <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                        <Route path=path!("") ssr=SsrMode::Async view=PipelinePage />
+                        <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
+                        <Route path=path!("contacts") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Contacts /> } />
+                        <Route path=path!("companies") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Companies /> } />
+                        <Route path=path!("activities") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Activities /> } />
+                        <Route path=path!("tickets") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Tickets /> } />
+                        <Route path=path!("reports") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Reports /> } />
+                        <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -46,8 +46,7 @@ fn Stage(stage: StageSummary) -> impl IntoView {
             <h3>{stage.name.clone()}</h3>
             <p class="stage-count">
                 <strong>{stage.open_deals}</strong>
-                " "
-                {t!(i18n, pipeline.deals)}
+                <span>{t!(i18n, pipeline.deals)}</span>
             </p>
             <p class="stage-total">{totals}</p>
             <p class="stage-prob">{format!("{}%", stage.win_probability)}</p>
