@@ -75,7 +75,7 @@ test('a session survives a server restart', async ({ page, keel }) => {
   await open(page, '/settings');
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
-  await expect(page.getByText('admin@keel.demo').first()).toBeVisible();
+  await expect(page.getByRole('main').getByText('admin@keel.demo')).toBeVisible();
 });
 
 test('a touch tablet gets the compact navigation, a desktop the sidebar', async ({ page }, info) => {
@@ -111,4 +111,7 @@ test('the page hydrates under the content security policy without errors', async
   await page.locator('body[data-hydrated]').waitFor();
   await signIn(page);
   expect(problems).toEqual([]);
+  // The bundle is served precompressed.
+  const wasm = await page.request.get('/pkg/keel.wasm', { headers: { 'accept-encoding': 'br' } });
+  expect(wasm.headers()['content-encoding']).toBe('br');
 });
