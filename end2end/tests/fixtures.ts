@@ -59,6 +59,10 @@ export const test = base.extend<{}, { keel: Keel }>({
         KEEL_LOG: process.env.KEEL_LOG ?? 'warn',
       };
       execFileSync(KEEL_BIN, ['seed-demo'], { env, stdio: 'ignore' });
+      execFileSync(KEEL_BIN, ['create-admin', '--email', CLI_ADMIN.email, '--password', CLI_ADMIN.password, '--name', 'CLI Admin'], {
+        env,
+        stdio: 'ignore',
+      });
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       const start = async () => {
@@ -90,6 +94,8 @@ export async function open(page: Page, path: string): Promise<void> {
 }
 
 export const DEMO_PASSWORD = 'keel-demo';
+/** An administrator made with `keel create-admin` (no prompt) before the server starts. */
+export const CLI_ADMIN = { email: 'ops@keel.test', password: 'ops-password-1' };
 
 /** Signs in through the login form like a person would. */
 export async function signIn(page: Page, email = 'admin@keel.demo', password = DEMO_PASSWORD): Promise<void> {

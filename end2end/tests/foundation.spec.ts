@@ -1,4 +1,4 @@
-import { test, expect, open, signIn } from './fixtures';
+import { test, expect, open, signIn, CLI_ADMIN } from './fixtures';
 
 test('an anonymous visitor is sent to sign in and lands on the pipeline after it', async ({ page }) => {
   await page.goto('/settings');
@@ -114,4 +114,11 @@ test('the page hydrates under the content security policy without errors', async
   // The bundle is served precompressed.
   const wasm = await page.request.get('/pkg/keel.wasm', { headers: { 'accept-encoding': 'br' } });
   expect(wasm.headers()['content-encoding']).toBe('br');
+});
+
+test('an administrator created on the command line can sign in', async ({ page }) => {
+  await signIn(page, CLI_ADMIN.email, CLI_ADMIN.password);
+  await page.getByRole('link', { name: 'Settings' }).first().click();
+  await expect(page.getByRole('main').getByText('Administrator')).toBeVisible();
+  await expect(page.getByRole('main').getByText('CLI Admin')).toBeVisible();
 });

@@ -91,10 +91,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
             };
             let password = NewPassword::parse(&password).map_err(|why| format!("password refused: {why:?}"))?;
             let db = startup::connect(&settings).await?;
-            let hash = password::hash(password.expose().to_string()).await?;
-            let mut tx = db.pool.begin().await?;
-            users_db::upsert_user(&mut tx, email.as_str(), &name, &hash, Role::Admin, "en").await?;
-            tx.commit().await?;
+            create_admin(&db.pool, &email, &password, &name).await?;
             println!("administrator {} is ready", email.as_str());
             db.pool.close().await;
             db.shutdown();
@@ -122,6 +119,15 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
     }
 }
 
+/// Creates an administrator, or makes the account with that email one with this password.
+pub async fn create_admin(pool: &sqlx::PgPool, email: &Email, password: &NewPassword, name: &str) -> Result<(), BoxError> {
+    let hash = password::hash(password.expose().to_string()).await?;
+    let mut tx = pool.begin().await?;
+    users_db::upsert_user(&mut tx, email.as_str(), name, &hash, Role::Admin, "en").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 fn read_password() -> Result<String, BoxError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
@@ -138,5 +144,30 @@ fn read_password() -> Result<String, BoxError> {
         let mut line = String::new();
         stdin.lock().read_line(&mut line)?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn create_admin_makes_an_admin_who_can_sign_in_and_resets_on_a_second_call(pool: sqlx::PgPool) {
+        let email = Email::parse("Boss@Example.com").unwrap();
+        create_admin(&pool, &email, &NewPassword::parse("first-password").unwrap(), "Boss").await.unwrap();
+        create_admin(&pool, &email, &NewPassword::parse("second-password").unwrap(), "Boss").await.unwrap();
+        let (user, hash) = users_db::find_for_login(&pool, "boss@example.com").await.unwrap().unwrap();
+        assert_eq!(user.role, Role::Admin);
+        assert!(password::verify("second-password".into(), Some(hash.clone())).await.unwrap());
+        assert!(!password::verify("first-password".into(), Some(hash)).await.unwrap());
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn the_cli_parses_create_admin_without_a_prompt() {
+        let cli = Cli::try_parse_from(["keel", "create-admin", "--email", "a@b.co", "--password", "secret-123"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::CreateAdmin { password: Some(_), .. })));
+        assert!(Cli::try_parse_from(["keel", "create-admin"]).is_err(), "--email is required");
     }
 }

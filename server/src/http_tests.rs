@@ -21,16 +21,19 @@ async fn body_text(res: axum::response::Response) -> String {
     String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
 }
 
-fn post_form(path: &str, form: &str) -> http::request::Builder {
-    let _ = form;
-    Request::post(path)
+/// A same-origin form POST, as the browser sends it, with an optional session cookie.
+async fn post(app: &Router, path: &str, cookie: Option<&str>, form: &str) -> axum::response::Response {
+    let mut req = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    app.clone().oneshot(req.body(Body::from(form.to_string())).unwrap()).await.unwrap()
 }
 
 async fn login(app: &Router, email: &str, password: &str) -> axum::response::Response {
-    let form = format!("email={email}&password={password}");
-    app.clone().oneshot(post_form("/api/login", &form).body(Body::from(form)).unwrap()).await.unwrap()
+    post(app, "/api/login", None, &format!("email={email}&password={password}")).await
 }
 
 fn session_cookie(res: &axum::response::Response) -> Option<String> {
@@ -42,12 +45,16 @@ fn session_cookie(res: &axum::response::Response) -> Option<String> {
         .map(|c| c.split(';').next().unwrap().to_string())
 }
 
+/// The demo data, the router, and a session cookie of the demo user `email`.
+async fn signed_in(pool: PgPool, email: &str) -> (Router, String) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let cookie = session_cookie(&login(&app, email, seed::DEMO_PASSWORD).await).unwrap();
+    (app, cookie)
+}
+
 async fn call(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
-    let mut req = post_form(path, "");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap()
+    post(app, path, cookie, "").await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -103,15 +110,9 @@ async fn signing_in_sets_an_http_only_cookie_that_opens_server_functions(pool: P
 
 #[sqlx::test(migrations = "../migrations")]
 async fn signing_in_again_rotates_the_session_id(pool: PgPool) {
-    seed::seed_demo(&pool).await.unwrap();
-    let app = app(pool);
-    let first = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let (app, first) = signed_in(pool, "admin@keel.demo").await;
     let form = format!("email=admin@keel.demo&password={}", seed::DEMO_PASSWORD);
-    let res = app
-        .clone()
-        .oneshot(post_form("/api/login", "").header(header::COOKIE, &first).body(Body::from(form)).unwrap())
-        .await
-        .unwrap();
+    let res = post(&app, "/api/login", Some(&first), &form).await;
     let second = session_cookie(&res).unwrap();
     assert_ne!(first, second);
     assert_eq!(call(&app, "/api/me", Some(&first)).await.status(), StatusCode::UNAUTHORIZED);
@@ -144,9 +145,7 @@ async fn repeated_failures_are_slowed_down(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn logout_ends_the_session_on_the_server(pool: PgPool) {
-    seed::seed_demo(&pool).await.unwrap();
-    let app = app(pool);
-    let cookie = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
     let out = call(&app, "/api/logout", Some(&cookie)).await;
     assert_eq!(out.status(), StatusCode::OK);
     assert_eq!(call(&app, "/api/me", Some(&cookie)).await.status(), StatusCode::UNAUTHORIZED);
@@ -154,34 +153,19 @@ async fn logout_ends_the_session_on_the_server(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_cross_site_post_is_refused(pool: PgPool) {
-    seed::seed_demo(&pool).await.unwrap();
-    let app = app(pool);
-    let cookie = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/api/logout")
-                .header("sec-fetch-site", "cross-site")
-                .header(header::COOKIE, &cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/api/logout")
-                .header(header::ORIGIN, "https://evil.example")
-                .header(header::HOST, "127.0.0.1:3000")
-                .header(header::COOKIE, &cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
+    let cross_site: [&[(http::HeaderName, &str)]; 2] = [
+        &[(http::HeaderName::from_static("sec-fetch-site"), "cross-site")],
+        &[(header::ORIGIN, "https://evil.example"), (header::HOST, "127.0.0.1:3000")],
+    ];
+    for headers in cross_site {
+        let mut req = Request::post("/api/logout").header(header::COOKIE, &cookie);
+        for (name, value) in headers {
+            req = req.header(name, *value);
+        }
+        let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
+    }
     // The session is still alive: neither request reached the server function.
     assert_eq!(call(&app, "/api/me", Some(&cookie)).await.status(), StatusCode::OK);
 }
@@ -194,16 +178,10 @@ async fn server_functions_cannot_be_reached_by_get(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_password_change_signs_out_the_other_sessions(pool: PgPool) {
-    seed::seed_demo(&pool).await.unwrap();
-    let app = app(pool);
-    let here = session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let (app, here) = signed_in(pool, "sales@keel.demo").await;
     let elsewhere = session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
     let form = format!("current_password={}&new_password=brand-new-pass&confirm_password=brand-new-pass", seed::DEMO_PASSWORD);
-    let res = app
-        .clone()
-        .oneshot(post_form("/api/change_password", "").header(header::COOKIE, &here).body(Body::from(form)).unwrap())
-        .await
-        .unwrap();
+    let res = post(&app, "/api/change_password", Some(&here), &form).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(call(&app, "/api/me", Some(&here)).await.status(), StatusCode::OK);
     assert_eq!(call(&app, "/api/me", Some(&elsewhere)).await.status(), StatusCode::UNAUTHORIZED);
@@ -212,24 +190,16 @@ async fn a_password_change_signs_out_the_other_sessions(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_too_short_new_password_is_refused_on_its_field(pool: PgPool) {
-    seed::seed_demo(&pool).await.unwrap();
-    let app = app(pool);
-    let here = session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let (app, here) = signed_in(pool, "sales@keel.demo").await;
     let form = format!("current_password={}&new_password=short&confirm_password=short", seed::DEMO_PASSWORD);
-    let res = app
-        .clone()
-        .oneshot(post_form("/api/change_password", "").header(header::COOKIE, &here).body(Body::from(form)).unwrap())
-        .await
-        .unwrap();
+    let res = post(&app, "/api/change_password", Some(&here), &form).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body_text(res).await, r#"{"kind":"validation","fields":{"new_password":{"rule":"too_short","min":8}}}"#);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_unknown_path_renders_the_not_found_page(pool: PgPool) {
-    seed::seed_demo(&pool).await.unwrap();
-    let app = app(pool);
-    let cookie = session_cookie(&login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
     let res = app
         .clone()
         .oneshot(Request::get("/no-such-page").header(header::COOKIE, &cookie).body(Body::empty()).unwrap())

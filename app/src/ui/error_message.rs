@@ -74,7 +74,8 @@ pub fn FieldError(
     #[prop(into)] error: Signal<Option<AppError>>,
     field: &'static str,
     /// The `id` of this hint, for the input's `aria-describedby`.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let why = move || error.get().and_then(|e| e.field(field));

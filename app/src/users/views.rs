@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{ChangePassword, Login};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{ErrorMessage, FieldError};
+use crate::ui::{ErrorMessage, Field};
 
 /// After a successful sign-in or out, a full page load starts every part of the app afresh.
 pub fn go_to(path: &str) {
@@ -45,27 +45,12 @@ pub fn LoginPage(
                 <p class="tagline">{t!(i18n, tagline)}</p>
                 <ActionForm action=login attr:class="form">
                     <input type="hidden" name="next" value=next />
-                    <label for="login-email">{t!(i18n, login.email)}</label>
-                    <input
-                        id="login-email"
-                        name="email"
-                        type="email"
-                        inputmode="email"
-                        autocomplete="username"
-                        aria-describedby="login-email-error"
-                        required
-                    />
-                    <FieldError error field="email" id="login-email-error" />
-                    <label for="login-password">{t!(i18n, login.password)}</label>
-                    <input
-                        id="login-password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        aria-describedby="login-password-error"
-                        required
-                    />
-                    <FieldError error field="password" id="login-password-error" />
+                    <Field id="login-email" name="email" input_type="email" inputmode="email" autocomplete="username" required=true error>
+                        {t!(i18n, login.email)}
+                    </Field>
+                    <Field id="login-password" name="password" input_type="password" autocomplete="current-password" required=true error>
+                        {t!(i18n, login.password)}
+                    </Field>
                     <ErrorMessage error=form_error />
                     <button type="submit" class="primary" disabled=move || login.pending().get()>
                         {move || {
@@ -94,15 +79,15 @@ pub fn ChangePasswordForm() -> impl IntoView {
         <section class="card" aria-labelledby="pw-title">
             <h2 id="pw-title">{t!(i18n, settings.change_password)}</h2>
             <ActionForm action=change attr:class="form">
-                <label for="pw-current">{t!(i18n, settings.current_password)}</label>
-                <input id="pw-current" name="current_password" type="password" autocomplete="current-password" aria-describedby="pw-current-error" />
-                <FieldError error field="current_password" id="pw-current-error" />
-                <label for="pw-new">{t!(i18n, settings.new_password)}</label>
-                <input id="pw-new" name="new_password" type="password" autocomplete="new-password" aria-describedby="pw-new-error" />
-                <FieldError error field="new_password" id="pw-new-error" />
-                <label for="pw-confirm">{t!(i18n, settings.confirm_password)}</label>
-                <input id="pw-confirm" name="confirm_password" type="password" autocomplete="new-password" aria-describedby="pw-confirm-error" />
-                <FieldError error field="confirm_password" id="pw-confirm-error" />
+                <Field id="pw-current" name="current_password" input_type="password" autocomplete="current-password" error>
+                    {t!(i18n, settings.current_password)}
+                </Field>
+                <Field id="pw-new" name="new_password" input_type="password" autocomplete="new-password" error>
+                    {t!(i18n, settings.new_password)}
+                </Field>
+                <Field id="pw-confirm" name="confirm_password" input_type="password" autocomplete="new-password" error>
+                    {t!(i18n, settings.confirm_password)}
+                </Field>
                 <ErrorMessage error=form_error />
                 <Show when=done>
                     <p class="notice" role="status">{t!(i18n, settings.password_changed)}</p>

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmarks of the release build, printed as figures (never asserted):
+#   - first-request latency of the login page right after `keel serve` is healthy (cold),
+#   - warm latency (p50/p95 over N requests) of the login page and of the signed-in pipeline page,
+#   - sizes of the release wasm bundle (raw, gzip, brotli as served).
+# Usage: scripts/bench.sh [N]   (run scripts/build.sh first; uses the test Postgres cluster)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+N="${1:-200}"
+KEEL="$CARGO_TARGET_DIR/release/keel"
+[ -x "$KEEL" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
+if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export KEEL_DATA_DIR="$KEEL_CACHE/test-postgres"; fi
+export KEEL_PG_PORT=5434
+base_url="$("$KEEL" db start 2>/dev/null)"
+db="keel_bench_$$"
+export DATABASE_URL="${base_url/\/keel\?//$db?}"
+export KEEL_LOG=warn
+"$KEEL" seed-demo >/dev/null
+port=$((20000 + RANDOM % 20000))
+url="http://127.0.0.1:$port"
+KEEL_ADDR="127.0.0.1:$port" "$KEEL" serve >/dev/null 2>&1 &
+pid=$!
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  psql "${base_url}" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
+
+ms() { awk '{printf "%.2f", $1 * 1000}'; }
+first=$(curl -s -o /dev/null -w '%{time_total}' "$url/login" | ms)
+
+percentiles() { # reads seconds, one per line
+  sort -n | awk '{a[NR]=$1} END {printf "p50 %.2f ms, p95 %.2f ms, max %.2f ms (n=%d)\n", a[int(NR*0.5)]*1000, a[int(NR*0.95)]*1000, a[NR]*1000, NR}'
+}
+login_warm=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' "$url/login"; done | percentiles)
+
+cookie=$(curl -s -D - -o /dev/null -H 'sec-fetch-site: same-origin' \
+  --data 'email=admin@keel.demo&password=keel-demo' "$url/api/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(keel_session=[^;]*\).*/\1/p')
+pipeline_warm=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' -H "cookie: $cookie" "$url/pipeline"; done | percentiles)
+
+wasm="$KEEL_SITE_ROOT/pkg/keel.wasm"
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+br=$( [ -f "$wasm.br" ] && stat -c %s "$wasm.br" || echo "n/a")
+
+echo "login page, first request after start: ${first} ms"
+echo "login page, warm: $login_warm"
+echo "pipeline page (signed in, SSR + database), warm: $pipeline_warm"
+echo "release wasm: raw $raw B, gzip -9 $gz B, brotli (served) $br B"
