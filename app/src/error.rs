@@ -20,6 +20,10 @@ pub enum Invalid {
     Mismatch,
     /// A value outside the allowed set (role, locale, …).
     Choice,
+    /// Not a phone number: letters, or too few digits.
+    Phone,
+    /// Not a date (YYYY-MM-DD), or one that cannot be right (a birthday in the future).
+    Date,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

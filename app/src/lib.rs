@@ -9,6 +9,9 @@ mod i18n_gen {
 }
 pub use i18n_gen::i18n;
 
+#[cfg(feature = "ssr")]
+pub mod audit;
+pub mod contacts;
 pub mod error;
 pub mod money;
 pub mod pipeline;

@@ -5,6 +5,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::contacts::views::{ContactPage, ContactsPage, NewContactPage};
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 use crate::pipeline::views::PipelinePage;
@@ -53,7 +54,9 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") ssr=SsrMode::Async view=PipelinePage />
                         <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
-                        <Route path=path!("contacts") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Contacts /> } />
+                        <Route path=path!("contacts") ssr=SsrMode::Async view=ContactsPage />
+                        <Route path=path!("contacts/new") ssr=SsrMode::Async view=NewContactPage />
+                        <Route path=path!("contacts/:id") ssr=SsrMode::Async view=ContactPage />
                         <Route path=path!("companies") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Companies /> } />
                         <Route path=path!("activities") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Activities /> } />
                         <Route path=path!("tickets") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Tickets /> } />
@@ -189,7 +192,6 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
 
 #[derive(Clone, Copy)]
 enum Area {
-    Contacts,
     Companies,
     Activities,
     Tickets,
@@ -201,7 +203,6 @@ enum Area {
 fn AreaPage(area: Area) -> impl IntoView {
     let i18n = use_i18n();
     let (title, about) = match area {
-        Area::Contacts => (t_string!(i18n, nav.contacts), t_string!(i18n, placeholder.contacts)),
         Area::Companies => (t_string!(i18n, nav.companies), t_string!(i18n, placeholder.companies)),
         Area::Activities => (t_string!(i18n, nav.activities), t_string!(i18n, placeholder.activities)),
         Area::Tickets => (t_string!(i18n, nav.tickets), t_string!(i18n, placeholder.tickets)),

@@ -64,6 +64,7 @@ const EN_COMPANY_KINDS: [&str; 6] = ["Labs", "Logistics", "Systems", "Trading", 
 const EN_CITIES: [&str; 6] = ["London", "Berlin", "New York", "Singapore", "Sydney", "Toronto"];
 const INDUSTRIES: [&str; 8] = ["Software", "Manufacturing", "Retail", "Logistics", "Finance", "Healthcare", "Education", "Energy"];
 const TITLES: [&str; 8] = ["CEO", "CTO", "采购经理", "Head of Sales", "运营总监", "Procurement Lead", "IT Manager", "财务经理"];
+const SOURCES: [&str; 5] = ["website", "referral", "trade show", "展会", "cold call"];
 const DEAL_KINDS: [&str; 8] =
     ["年度订阅", "Annual licence", "Pilot project", "系统集成", "Support renewal", "硬件采购", "Expansion seats", "培训服务"];
 
@@ -155,7 +156,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         };
         let phone = if chinese { format!("+86 13{:01}{:04}{:04}", dice.below(10), dice.below(10000), dice.below(10000)) } else { format!("+1 415 {:03} {:04}", dice.below(1000), dice.below(10000)) };
         sqlx::query(
-            "INSERT INTO contacts (company_id, full_name, title, email, phone, owner_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO contacts (company_id, full_name, title, emails, phones, owner_id, tags, source)
+             VALUES ($1, $2, $3, ARRAY[$4], ARRAY[$5], $6, $7, $8)",
         )
         .bind(company)
         .bind(name)
@@ -163,6 +165,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         .bind(email)
         .bind(phone)
         .bind(dice.pick(&owners))
+        .bind(if i % 7 == 0 { vec!["vip".to_string()] } else { Vec::new() })
+        .bind(*dice.pick(&SOURCES))
         .execute(&mut *tx)
         .await?;
     }

@@ -33,22 +33,13 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     let is_page = req.method() == Method::GET && !path.starts_with("/api/");
     if is_page && !signed_in && path != "/login" {
         let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        let next_param: String = url_encode(here);
+        let next_param = app::ui::url::encode(here);
         return Redirect::to(&format!("/login?next={next_param}")).into_response();
     }
     if is_page && signed_in && path == "/login" {
         return Redirect::to("/").into_response();
     }
     next.run(req).await
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Deletes expired sessions every hour, so the table stays small.
@@ -80,8 +71,4 @@ mod tests {
         assert!(!is_asset("/api/login"));
     }
 
-    #[test]
-    fn the_next_parameter_is_url_encoded() {
-        assert_eq!(url_encode("/contacts?q=王 伟&x=1"), "/contacts%3Fq%3D%E7%8E%8B%20%E4%BC%9F%26x%3D1");
-    }
 }

@@ -35,6 +35,8 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Credentials => t!(i18n, invalid.credentials).into_any(),
         Invalid::Mismatch => t!(i18n, invalid.mismatch).into_any(),
         Invalid::Choice => t!(i18n, invalid.choice).into_any(),
+        Invalid::Phone => t!(i18n, invalid.phone).into_any(),
+        Invalid::Date => t!(i18n, invalid.date).into_any(),
     }
 }
 

@@ -15,8 +15,21 @@ use crate::error::AppError;
 pub fn Field(
     /// The input's `id`; the hint under it gets `{id}-error`.
     id: &'static str,
-    /// The form field name, and the field the server names in a validation error.
+    /// The form field name (e.g. `input[full_name]` for a struct argument).
     name: &'static str,
+    /// The field the server names in a validation error; defaults to `name`.
+    #[prop(optional)]
+    error_key: Option<&'static str>,
+    /// The initial value.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// A multi-line text area instead of a one-line input (client-rendered forms only:
+    /// its content is set as a property, never as escaped-but-unescaped SSR children).
+    #[prop(optional)]
+    multiline: bool,
+    /// A hint under the label.
+    #[prop(optional, into)]
+    hint: Option<ViewFn>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
@@ -25,20 +38,41 @@ pub fn Field(
     /// The label's (translated) content.
     children: Children,
 ) -> impl IntoView {
-    let hint = format!("{id}-error");
-    let invalid = move || error.get().and_then(|e| e.field(name)).is_some();
+    let key = error_key.unwrap_or(name);
+    let error_id = format!("{id}-error");
+    let invalid = move || error.get().and_then(|e| e.field(key)).is_some();
+    let control = if multiline {
+        view! {
+            <textarea
+                id=id
+                name=name
+                rows="3"
+                prop:value=value.unwrap_or_default()
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=error_id.clone()
+            />
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id
+                name=name
+                type=input_type
+                value=value
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=error_id.clone()
+            />
+        }
+        .into_any()
+    };
     view! {
         <label for=id>{children()}</label>
-        <input
-            id=id
-            name=name
-            type=input_type
-            autocomplete=autocomplete
-            inputmode=inputmode
-            required=required
-            aria-invalid=move || invalid().then_some("true")
-            aria-describedby=hint.clone()
-        />
-        <FieldError error field=name id=hint />
+        {hint.map(|h| view! { <span class="field-hint">{h.run()}</span> })}
+        {control}
+        <FieldError error field=key id=format!("{id}-error") />
     }
 }

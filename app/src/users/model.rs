@@ -37,6 +37,27 @@ impl Role {
     }
 }
 
+/// Which customer records a role sees: everything, or its own and its team's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataScope {
+    All,
+    Team,
+}
+
+impl Role {
+    pub fn data_scope(self) -> DataScope {
+        match self {
+            Role::Sales => DataScope::Team,
+            Role::Admin | Role::Manager | Role::Support | Role::Viewer => DataScope::All,
+        }
+    }
+
+    /// Viewers (and marketing, who sign in as viewers) read; everyone else may edit customer records in scope.
+    pub fn can_edit_customers(self) -> bool {
+        !matches!(self, Role::Viewer)
+    }
+}
+
 /// The UI languages. Stored per user; the tag doubles as the cookie and `<html lang>` value.
 pub const LOCALES: [&str; 2] = ["en", "zh-CN"];
 
