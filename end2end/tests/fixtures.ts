@@ -103,6 +103,8 @@ export async function signIn(page: Page, email = 'admin@keel.demo', password = D
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('navigation', { name: 'Main navigation' })).toBeVisible();
+  // Signed in: the app loads afresh (in the user's own language) away from the sign-in page.
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.getByRole('navigation').first()).toBeVisible();
 }

@@ -110,9 +110,15 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         if matches!(role, Role::Sales | Role::Manager) {
             owners.push(id.0);
         }
+        // Two sales teams, so data scopes show: Sarah Miller sells in the West team.
+        let team = match (role, email) {
+            (Role::Sales, "sales2@keel.demo") => Some("West"),
+            (Role::Sales | Role::Manager, _) => Some("East"),
+            _ => None,
+        };
         sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
             .bind(id.0)
-            .bind(if matches!(role, Role::Sales | Role::Manager) { Some("East") } else { None })
+            .bind(team)
             .execute(&mut *tx)
             .await?;
     }

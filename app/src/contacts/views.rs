@@ -225,6 +225,8 @@ pub fn ContactPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()).map(ContactId);
     let reload = RwSignal::new(0u32);
+    // Lives above the detail, which is rebuilt when the contact reloads after a save.
+    let saved = RwSignal::new(false);
     let contact = Resource::new(
         move || (id(), reload.get()),
         |(id, _)| async move {
@@ -235,20 +237,19 @@ pub fn ContactPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
-            {move || Suspend::new(async move { contact.await.map(|c| view! { <ContactDetail contact=c reload /> }) })}
-        </Suspense>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move { contact.await.map(|c| view! { <ContactDetail contact=c reload saved /> }) })}
+        </Transition>
     }
 }
 
 #[component]
-fn ContactDetail(contact: Contact, reload: RwSignal<u32>) -> impl IntoView {
+fn ContactDetail(contact: Contact, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
     let update = ServerAction::<UpdateContact>::new();
     let last_attempt = RwSignal::new(None::<UpdateContact>);
     let theirs = RwSignal::new(None::<Contact>);
-    let saved = RwSignal::new(false);
     let id = contact.id;
     let version = contact.version;
 
