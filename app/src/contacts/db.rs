@@ -210,22 +210,31 @@ fn require_edit(user: &CurrentUser) -> Result<(), AppError> {
     if user.role.can_edit_customers() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
+type Scalar<'q, T> = sqlx::query::QueryScalar<'q, Postgres, T, sqlx::postgres::PgArguments>;
+
+/// Binds the draft's fields as parameters $1 to $9, in column order.
+fn bind_draft<'q, T>(q: Scalar<'q, T>, draft: &'q ContactDraft) -> Scalar<'q, T> {
+    q.bind(&draft.full_name)
+        .bind(&draft.title)
+        .bind(&draft.emails)
+        .bind(&draft.phones)
+        .bind(&draft.tags)
+        .bind(&draft.source)
+        .bind(draft.birthday)
+        .bind(&draft.address)
+        .bind(&draft.notes)
+}
+
 /// Creates a contact owned by `user`, with its audit row.
 pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &ContactDraft) -> Result<ContactId, AppError> {
     require_edit(user)?;
-    let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO contacts (full_name, title, emails, phones, tags, source, birthday, address, notes, owner_id, created_by, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
+    let id: Uuid = bind_draft(
+        sqlx::query_scalar(
+            "INSERT INTO contacts (full_name, title, emails, phones, tags, source, birthday, address, notes, owner_id, created_by, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
+        ),
+        draft,
     )
-    .bind(&draft.full_name)
-    .bind(&draft.title)
-    .bind(&draft.emails)
-    .bind(&draft.phones)
-    .bind(&draft.tags)
-    .bind(&draft.source)
-    .bind(draft.birthday)
-    .bind(&draft.address)
-    .bind(&draft.notes)
     .bind(user.id.0)
     .fetch_one(&mut *conn)
     .await?;
@@ -268,22 +277,16 @@ pub async fn update(
     if changes.is_empty() {
         return Ok(current);
     }
-    let new_version: i32 = sqlx::query_scalar(
-        "UPDATE contacts SET full_name = $2, title = $3, emails = $4, phones = $5, tags = $6, source = $7, birthday = $8,
-                address = $9, notes = $10, updated_by = $11, updated_at = now(), version = version + 1
-          WHERE id = $1 RETURNING version",
+    let new_version: i32 = bind_draft(
+        sqlx::query_scalar(
+            "UPDATE contacts SET full_name = $1, title = $2, emails = $3, phones = $4, tags = $5, source = $6, birthday = $7,
+                    address = $8, notes = $9, updated_by = $10, updated_at = now(), version = version + 1
+              WHERE id = $11 RETURNING version",
+        ),
+        draft,
     )
-    .bind(id.0)
-    .bind(&draft.full_name)
-    .bind(&draft.title)
-    .bind(&draft.emails)
-    .bind(&draft.phones)
-    .bind(&draft.tags)
-    .bind(&draft.source)
-    .bind(draft.birthday)
-    .bind(&draft.address)
-    .bind(&draft.notes)
     .bind(user.id.0)
+    .bind(id.0)
     .fetch_one(&mut *conn)
     .await?;
     audit::record(conn, "contact", id.0, user.id.0, "update", changes).await?;
