@@ -39,6 +39,12 @@ pub async fn record(
     Ok(())
 }
 
+/// The audit row of a record's creation: every field of `draft` as new.
+pub async fn created<T: serde::Serialize>(conn: &mut PgConnection, entity: &str, id: Uuid, actor: Uuid, draft: &T) -> Result<(), AppError> {
+    let new = serde_json::to_value(draft).map_err(AppError::internal)?;
+    record(conn, entity, id, actor, "create", diff(&Value::Null, &new)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

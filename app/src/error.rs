@@ -24,6 +24,12 @@ pub enum Invalid {
     Phone,
     /// Not a date (YYYY-MM-DD), or one that cannot be right (a birthday in the future).
     Date,
+    /// Not a web address.
+    Url,
+    /// Only a qualified lead can be converted.
+    NotQualified,
+    /// Not an amount of money (digits, up to two decimals).
+    Amount,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -9,12 +9,16 @@ mod i18n_gen {
 }
 pub use i18n_gen::i18n;
 
+pub mod activities;
 #[cfg(feature = "ssr")]
 pub mod audit;
+pub mod companies;
 pub mod contacts;
 pub mod error;
+pub mod leads;
 pub mod money;
 pub mod pipeline;
+pub mod records;
 pub mod ui;
 pub mod users;
 mod shell;

@@ -8,6 +8,18 @@ pub struct Money {
 }
 
 impl Money {
+    /// Minor units from an amount typed in major units: "12500", "12,500.5", "¥12,500.50";
+    /// not negative, at most two decimals, below 10^15.
+    pub fn parse_major(raw: &str) -> Option<i64> {
+        let t: String = raw.trim().trim_start_matches(['¥', '$', '€', '£', '￥']).chars().filter(|c| *c != ',' && *c != '，' && *c != ' ').collect();
+        let (units, cents) = t.split_once('.').unwrap_or((&t, ""));
+        if units.is_empty() || units.len() > 13 || cents.len() > 2 || !units.chars().chain(cents.chars()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let cents: i64 = format!("{cents:0<2}").parse().ok()?;
+        Some(units.parse::<i64>().ok()? * 100 + cents)
+    }
+
     fn symbol(&self) -> Option<&'static str> {
         match self.currency.as_str() {
             "CNY" => Some("¥"),
@@ -59,5 +71,15 @@ mod tests {
         assert_eq!(m(-5, "EUR"), "-€0.05");
         assert_eq!(m(100, "JPY"), "JPY 1");
         assert_eq!(m(0, "CNY"), "¥0");
+    }
+
+    #[test]
+    fn amounts_typed_in_major_units_become_minor_units() {
+        assert_eq!(Money::parse_major("12,500.5"), Some(1_250_050));
+        assert_eq!(Money::parse_major("¥ 80"), Some(8_000));
+        assert_eq!(Money::parse_major("0.05"), Some(5));
+        for bad in ["", "-5", "1.234", "ten", "1e5", "99999999999999"] {
+            assert_eq!(Money::parse_major(bad), None, "{bad}");
+        }
     }
 }

@@ -5,10 +5,17 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::contacts::views::{ContactPage, ContactsPage, NewContactPage};
+use crate::activities::model::SubjectKind;
+use crate::activities::views::{Activities, MyTasksPage};
+use crate::companies::model::CompanyId;
+use crate::companies::views::{CompaniesPage, CompanyPage, NewCompanyPage};
+use crate::contacts::model::ContactId;
+use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
+use crate::leads::model::LeadId;
+use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
-use crate::pipeline::views::PipelinePage;
+use crate::pipeline::views::{CompanyDeals, PipelinePage};
 use crate::ui::RouteErrors;
 use crate::users::api::{Logout, me, set_locale};
 use crate::users::model::{CurrentUser, Role};
@@ -56,9 +63,39 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
                         <Route path=path!("contacts") ssr=SsrMode::Async view=ContactsPage />
                         <Route path=path!("contacts/new") ssr=SsrMode::Async view=NewContactPage />
-                        <Route path=path!("contacts/:id") ssr=SsrMode::Async view=ContactPage />
-                        <Route path=path!("companies") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Companies /> } />
-                        <Route path=path!("activities") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Activities /> } />
+                        <Route
+                            path=path!("contacts/:id")
+                            ssr=SsrMode::Async
+                            view=|| {
+                                let history = Callback::new(|id: ContactId| view! { <Activities about=SubjectKind::Contact id=id.0 /> }.into_any());
+                                view! { <ContactPage history /> }
+                            }
+                        />
+                        <Route path=path!("companies") ssr=SsrMode::Async view=CompaniesPage />
+                        <Route path=path!("companies/new") ssr=SsrMode::Async view=NewCompanyPage />
+                        <Route
+                            path=path!("companies/:id")
+                            ssr=SsrMode::Async
+                            view=|| {
+                                let related = Callback::new(|id: CompanyId| view! {
+                                    <CompanyContacts company=id />
+                                    <CompanyDeals company=id />
+                                    <Activities about=SubjectKind::Company id=id.0 />
+                                }.into_any());
+                                view! { <CompanyPage related /> }
+                            }
+                        />
+                        <Route path=path!("leads") ssr=SsrMode::Async view=LeadsPage />
+                        <Route path=path!("leads/new") ssr=SsrMode::Async view=NewLeadPage />
+                        <Route
+                            path=path!("leads/:id")
+                            ssr=SsrMode::Async
+                            view=|| {
+                                let history = Callback::new(|id: LeadId| view! { <Activities about=SubjectKind::Lead id=id.0 /> }.into_any());
+                                view! { <LeadPage history /> }
+                            }
+                        />
+                        <Route path=path!("activities") ssr=SsrMode::Async view=MyTasksPage />
                         <Route path=path!("tickets") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Tickets /> } />
                         <Route path=path!("reports") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Reports /> } />
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
@@ -126,6 +163,7 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                     <li><A href="/pipeline">{t!(i18n, nav.pipeline)}</A></li>
                     <li><A href="/contacts">{t!(i18n, nav.contacts)}</A></li>
                     <li><A href="/companies">{t!(i18n, nav.companies)}</A></li>
+                    <li><A href="/leads">{t!(i18n, nav.leads)}</A></li>
                     <li><A href="/activities">{t!(i18n, nav.activities)}</A></li>
                     <li><A href="/tickets">{t!(i18n, nav.tickets)}</A></li>
                     <li><A href="/reports">{t!(i18n, nav.reports)}</A></li>
@@ -192,8 +230,6 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
 
 #[derive(Clone, Copy)]
 enum Area {
-    Companies,
-    Activities,
     Tickets,
     Reports,
 }
@@ -203,8 +239,6 @@ enum Area {
 fn AreaPage(area: Area) -> impl IntoView {
     let i18n = use_i18n();
     let (title, about) = match area {
-        Area::Companies => (t_string!(i18n, nav.companies), t_string!(i18n, placeholder.companies)),
-        Area::Activities => (t_string!(i18n, nav.activities), t_string!(i18n, placeholder.activities)),
         Area::Tickets => (t_string!(i18n, nav.tickets), t_string!(i18n, placeholder.tickets)),
         Area::Reports => (t_string!(i18n, nav.reports), t_string!(i18n, placeholder.reports)),
     };

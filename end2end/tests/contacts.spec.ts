@@ -68,7 +68,7 @@ test('two people editing one contact get a conflict, not a lost update', async (
 
   await page.getByLabel('Job title').fill('Beta');
   await page.getByRole('button', { name: 'Save' }).click();
-  const conflict = page.getByRole('alert').filter({ hasText: 'Someone else saved this contact' });
+  const conflict = page.getByRole('alert').filter({ hasText: 'Someone else saved this record' });
   await expect(conflict).toBeVisible();
   await expect(conflict.getByText('Alpha')).toBeVisible();
 

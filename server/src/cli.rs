@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use app::users::model::{Email, NewPassword, Role};
 use app::users::{db as users_db, password};
 
+use crate::bulk;
 use crate::config::{Database, Settings};
 use crate::embedded_pg::EmbeddedPostgres;
 use crate::seed;
@@ -30,6 +31,18 @@ pub enum Command {
     Migrate,
     /// Load the demo data (idempotent) and print the demo logins.
     SeedDemo,
+    /// Load a large synthetic data set through COPY (for benchmarks; run seed-demo first).
+    SeedBulk {
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: usize,
+        #[arg(long, default_value_t = 100_000)]
+        companies: usize,
+        #[arg(long, default_value_t = 200_000)]
+        leads: usize,
+        /// Timeline entries (logged interactions).
+        #[arg(long, default_value_t = 5_000_000)]
+        timeline: usize,
+    },
     /// Create an administrator, or reset the password of an existing account to admin.
     CreateAdmin {
         #[arg(long)]
@@ -79,6 +92,13 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
             let seeded = seed::seed_demo(&db.pool).await?;
             println!("{}", if seeded { "demo data loaded" } else { "demo data already present" });
             seed::print_logins();
+            db.pool.close().await;
+            db.shutdown();
+            Ok(())
+        }
+        Command::SeedBulk { contacts, companies, leads, timeline } => {
+            let db = startup::connect(&settings).await?;
+            bulk::seed_bulk(&db.pool, bulk::Sizes { contacts, companies, leads, timeline }).await?;
             db.pool.close().await;
             db.shutdown();
             Ok(())

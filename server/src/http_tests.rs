@@ -208,3 +208,57 @@ async fn an_unknown_path_renders_the_not_found_page(pool: PgPool) {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(body_text(res).await.contains("Page not found"));
 }
+
+/// The id a create server function answered with (a JSON string).
+async fn created_id(res: axum::response::Response) -> String {
+    assert_eq!(res.status(), StatusCode::OK);
+    body_text(res).await.trim_matches('"').to_string()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn customer_server_functions_answer_bad_input_with_field_errors(pool: PgPool) {
+    let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
+    let res = post(&app, "/api/create_company", Some(&cookie), "input[name]=&input[website]=not%20a%20site").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_text(res).await;
+    assert!(body.contains(r#""name":{"rule":"required"}"#) && body.contains(r#""website":{"rule":"url"}"#), "{body}");
+
+    let res = post(&app, "/api/list_contacts", Some(&cookie), "query[created]=forever").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains(r#""created":{"rule":"choice"}"#));
+
+    let lead = created_id(post(&app, "/api/create_lead", Some(&cookie), "input[full_name]=Ana&input[status]=new").await).await;
+    let res = post(&app, "/api/convert_lead", Some(&cookie), &format!("id={lead}&version=1&input[company]=")).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains(r#""status":{"rule":"not_qualified"}"#));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stale_customer_edit_is_a_conflict_over_http(pool: PgPool) {
+    let (app, cookie) = signed_in(pool, "manager@keel.demo").await;
+    let id = created_id(post(&app, "/api/create_company", Some(&cookie), "input[name]=Stale%20Co").await).await;
+    let save = |name: &str| format!("id={id}&version=1&input[name]={name}");
+    assert_eq!(post(&app, "/api/update_company", Some(&cookie), &save("First")).await.status(), StatusCode::OK);
+    assert_eq!(post(&app, "/api/update_company", Some(&cookie), &save("Second")).await.status(), StatusCode::CONFLICT);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn roles_and_teams_limit_customer_server_functions(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let cookie = |email: &'static str| {
+        let app = app.clone();
+        async move { session_cookie(&login(&app, email, seed::DEMO_PASSWORD).await).unwrap() }
+    };
+    let (viewer, west, east) = (cookie("viewer@keel.demo").await, cookie("sales2@keel.demo").await, cookie("sales@keel.demo").await);
+    let res = post(&app, "/api/create_lead", Some(&viewer), "input[full_name]=Nope").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let contact = created_id(post(&app, "/api/create_contact", Some(&west), "input[full_name]=West%20Only").await).await;
+    assert_eq!(post(&app, "/api/get_contact", Some(&west), &format!("id={contact}")).await.status(), StatusCode::OK);
+    assert_eq!(post(&app, "/api/get_contact", Some(&east), &format!("id={contact}")).await.status(), StatusCode::NOT_FOUND);
+    let edit = format!("id={contact}&version=1&input[full_name]=Hijacked");
+    assert_eq!(post(&app, "/api/update_contact", Some(&east), &edit).await.status(), StatusCode::NOT_FOUND);
+    let log = format!("about=contact&id={contact}&input[kind]=note&input[body]=sneaky");
+    assert_eq!(post(&app, "/api/log_interaction", Some(&east), &log).await.status(), StatusCode::NOT_FOUND);
+}

@@ -1,6 +1,7 @@
 //! `keel`: the Keel CRM server and its admin commands.
 use clap::Parser;
 
+mod bulk;
 mod cli;
 mod config;
 mod embedded_pg;

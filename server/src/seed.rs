@@ -28,43 +28,43 @@ pub fn print_logins() {
 }
 
 /// A tiny deterministic generator, so every demo database looks the same.
-struct Dice(u64);
+pub struct Dice(pub u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
 
-const CN_SURNAMES: [&str; 16] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
-const CN_GIVEN: [&str; 16] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "强", "婷", "涛", "明", "超"];
-const CN_PINYIN_SURNAMES: [&str; 16] =
+pub const CN_SURNAMES: [&str; 16] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
+pub const CN_GIVEN: [&str; 16] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "强", "婷", "涛", "明", "超"];
+pub const CN_PINYIN_SURNAMES: [&str; 16] =
     ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo"];
-const EN_FIRST: [&str; 16] = [
+pub const EN_FIRST: [&str; 16] = [
     "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
     "Susan", "Richard", "Jessica", "Thomas", "Karen",
 ];
-const EN_LAST: [&str; 12] =
+pub const EN_LAST: [&str; 12] =
     ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Moore"];
-const CN_COMPANY_STEMS: [&str; 12] = ["华信", "远航", "金桥", "东方", "恒通", "新锐", "博雅", "天成", "瑞丰", "海川", "中科", "联创"];
-const CN_COMPANY_KINDS: [&str; 6] = ["科技有限公司", "贸易有限公司", "制造有限公司", "咨询有限公司", "物流有限公司", "软件有限公司"];
-const CN_CITIES: [&str; 6] = ["北京", "上海", "深圳", "杭州", "成都", "广州"];
-const EN_COMPANY_STEMS: [&str; 12] =
+pub const CN_COMPANY_STEMS: [&str; 12] = ["华信", "远航", "金桥", "东方", "恒通", "新锐", "博雅", "天成", "瑞丰", "海川", "中科", "联创"];
+pub const CN_COMPANY_KINDS: [&str; 6] = ["科技有限公司", "贸易有限公司", "制造有限公司", "咨询有限公司", "物流有限公司", "软件有限公司"];
+pub const CN_CITIES: [&str; 6] = ["北京", "上海", "深圳", "杭州", "成都", "广州"];
+pub const EN_COMPANY_STEMS: [&str; 12] =
     ["Northwind", "Bluebird", "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Soylent", "Tyrell"];
-const EN_COMPANY_KINDS: [&str; 6] = ["Labs", "Logistics", "Systems", "Trading", "Consulting", "Manufacturing"];
-const EN_CITIES: [&str; 6] = ["London", "Berlin", "New York", "Singapore", "Sydney", "Toronto"];
-const INDUSTRIES: [&str; 8] = ["Software", "Manufacturing", "Retail", "Logistics", "Finance", "Healthcare", "Education", "Energy"];
-const TITLES: [&str; 8] = ["CEO", "CTO", "采购经理", "Head of Sales", "运营总监", "Procurement Lead", "IT Manager", "财务经理"];
-const SOURCES: [&str; 5] = ["website", "referral", "trade show", "展会", "cold call"];
+pub const EN_COMPANY_KINDS: [&str; 6] = ["Labs", "Logistics", "Systems", "Trading", "Consulting", "Manufacturing"];
+pub const EN_CITIES: [&str; 6] = ["London", "Berlin", "New York", "Singapore", "Sydney", "Toronto"];
+pub const INDUSTRIES: [&str; 8] = ["Software", "Manufacturing", "Retail", "Logistics", "Finance", "Healthcare", "Education", "Energy"];
+pub const TITLES: [&str; 8] = ["CEO", "CTO", "采购经理", "Head of Sales", "运营总监", "Procurement Lead", "IT Manager", "财务经理"];
+pub const SOURCES: [&str; 5] = ["website", "referral", "trade show", "展会", "cold call"];
 const DEAL_KINDS: [&str; 8] =
     ["年度订阅", "Annual licence", "Pilot project", "系统集成", "Support renewal", "硬件采购", "Expansion seats", "培训服务"];
 
@@ -135,13 +135,17 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         let website = format!("https://company{i}.example.com");
         let phone = if chinese { format!("+86 21 {:04} {:04}", dice.below(10000), dice.below(10000)) } else { format!("+44 20 {:04} {:04}", dice.below(10000), dice.below(10000)) };
         let id: Uuid = sqlx::query_scalar(
-            "INSERT INTO companies (name, industry, website, phone, city, owner_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO companies (name, industry, website, phone, city, address, size, tags, source, owner_id)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(&name)
         .bind(dice.pick(&INDUSTRIES))
         .bind(website)
         .bind(phone)
         .bind(city)
+        .bind(*dice.pick(&app::companies::model::SIZES))
+        .bind(if i % 5 == 0 { vec!["key-account".to_string()] } else { Vec::new() })
+        .bind(*dice.pick(&SOURCES))
         .bind(dice.pick(&owners))
         .fetch_one(&mut *tx)
         .await?;
@@ -176,6 +180,46 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         .execute(&mut *tx)
         .await?;
     }
+
+    // Leads in every status, half of them Chinese.
+    for i in 0..60 {
+        let chinese = i % 2 == 0;
+        let (name, company, email) = if chinese {
+            let s = dice.below(CN_SURNAMES.len());
+            (
+                format!("{}{}", CN_SURNAMES[s], dice.pick(&CN_GIVEN)),
+                format!("{}{}{}", dice.pick(&CN_CITIES), dice.pick(&CN_COMPANY_STEMS), dice.pick(&CN_COMPANY_KINDS)),
+                format!("{}.lead{i}@example.cn", CN_PINYIN_SURNAMES[s].to_lowercase()),
+            )
+        } else {
+            let (first, last) = (*dice.pick(&EN_FIRST), *dice.pick(&EN_LAST));
+            (format!("{first} {last}"), format!("{} {}", dice.pick(&EN_COMPANY_STEMS), dice.pick(&EN_COMPANY_KINDS)), format!("{}.lead{i}@example.com", first.to_lowercase()))
+        };
+        sqlx::query(
+            "INSERT INTO leads (full_name, company_name, emails, status, source, owner_id, created_at)
+             VALUES ($1, $2, ARRAY[$3], $4, $5, $6, now() - make_interval(days => $7))",
+        )
+        .bind(name)
+        .bind(company)
+        .bind(email)
+        .bind(*dice.pick(&app::leads::model::STATUSES))
+        .bind(*dice.pick(&SOURCES))
+        .bind(dice.pick(&owners))
+        .bind(dice.below(30) as i32)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Some logged history: calls and notes on the first contacts.
+    sqlx::query(
+        "INSERT INTO activities (contact_id, kind, body, call_outcome, duration_minutes, author_id, occurred_at)
+         SELECT c.id, CASE WHEN n % 2 = 0 THEN 'call' ELSE 'note' END,
+                CASE WHEN n % 2 = 0 THEN 'Discussed the renewal and next steps.' ELSE '客户对新方案感兴趣，下周再联系。' END,
+                CASE WHEN n % 2 = 0 THEN 'connected' END, CASE WHEN n % 2 = 0 THEN 15 END, c.owner_id,
+                now() - make_interval(days => n)
+           FROM (SELECT id, owner_id FROM contacts ORDER BY created_at, id LIMIT 40) c, generate_series(1, 3) n",
+    )
+    .execute(&mut *tx)
+    .await?;
 
     let mut stages = Vec::new();
     for (p_pos, (pname, pstages)) in PIPELINES.iter().enumerate() {

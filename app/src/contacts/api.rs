@@ -1,11 +1,13 @@
 //! Server functions for contacts; each checks the session and the role's scope.
 use leptos::prelude::*;
 
-use super::model::{Contact, ContactId, ContactInput, ContactPage, ContactQuery};
+use super::model::{Contact, ContactId, ContactInput, ContactRow};
+use crate::companies::model::CompanyId;
 use crate::error::AppError;
+use crate::records::model::{ListPage, ListQuery};
 
 #[server(prefix = "/api", endpoint = "list_contacts")]
-pub async fn list_contacts(query: ContactQuery) -> Result<ContactPage, AppError> {
+pub async fn list_contacts(query: ListQuery) -> Result<ListPage<ContactRow>, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     super::db::list(&auth::state()?.pool, &user, &query).await
@@ -40,4 +42,14 @@ pub async fn update_contact(id: ContactId, version: i32, input: ContactInput) ->
     let v = super::db::update(&mut tx, &user, id, version, &draft).await?;
     tx.commit().await?;
     Ok(v)
+}
+
+/// The contacts of a company the user may see (those in the user's scope).
+#[server(prefix = "/api", endpoint = "company_contacts")]
+pub async fn company_contacts(company: CompanyId) -> Result<Vec<ContactRow>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let pool = auth::state()?.pool;
+    crate::companies::db::get(&pool, &user, company).await?;
+    super::db::of_company(&pool, &user, company).await
 }

@@ -1,12 +1,41 @@
 //! SQL for pipelines and their stages.
 use std::collections::BTreeMap;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{PipelineId, PipelineSummary, StageId, StageSummary};
-use crate::error::AppError;
+use super::model::{DealSummary, PipelineId, PipelineSummary, StageId, StageSummary};
+use crate::error::{AppError, Invalid};
 use crate::money::Money;
+use crate::users::model::CurrentUser;
+
+/// Opens a deal owned by `user` at the end of the first stage of the first pipeline, with its
+/// audit row. Refused on the `create_deal` field when there is no pipeline yet.
+pub async fn create_deal(conn: &mut PgConnection, user: &CurrentUser, title: &str, value: &Money, company: Option<Uuid>) -> Result<Uuid, AppError> {
+    let stage: Option<(Uuid, Uuid, i16)> = sqlx::query_as(
+        "SELECT s.pipeline_id, s.id, s.win_probability FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
+          WHERE s.archived_at IS NULL ORDER BY p.position, p.name, s.position LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (pipeline, stage, _probability) = stage.ok_or_else(|| AppError::invalid("create_deal", Invalid::Choice))?;
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, company_id, owner_id, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce((SELECT max(position) + 1 FROM deals WHERE stage_id = $2), 0)) RETURNING id",
+    )
+    .bind(pipeline)
+    .bind(stage)
+    .bind(title)
+    .bind(value.minor)
+    .bind(&value.currency)
+    .bind(company)
+    .bind(user.id.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    let fields = serde_json::json!({ "title": title, "value_minor": value.minor, "currency": value.currency });
+    crate::audit::created(conn, "deal", id, user.id.0, &fields).await?;
+    Ok(id)
+}
 
 /// Every pipeline with its ordered stages, open deal counts and totals per currency.
 pub async fn overview(pool: &PgPool) -> Result<Vec<PipelineSummary>, AppError> {
@@ -46,6 +75,21 @@ pub async fn overview(pool: &PgPool) -> Result<Vec<PipelineSummary>, AppError> {
         }
     }
     Ok(pipelines)
+}
+
+/// The company's deals, open ones first, newest first (at most 200).
+pub async fn company_deals(pool: &PgPool, company: Uuid) -> Result<Vec<DealSummary>, AppError> {
+    let rows: Vec<(Uuid, String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT d.id, d.title, d.value_minor, d.currency::text, s.name, d.status FROM deals d JOIN stages s ON s.id = d.stage_id
+          WHERE d.company_id = $1 AND d.deleted_at IS NULL ORDER BY d.status = 'open' DESC, d.created_at DESC LIMIT 200",
+    )
+    .bind(company)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, minor, currency, stage, status)| DealSummary { id, title, value: Money { minor, currency }, stage, status })
+        .collect())
 }
 
 #[cfg(test)]

@@ -26,3 +26,13 @@ pub struct PipelineSummary {
     pub name: String,
     pub stages: Vec<StageSummary>,
 }
+
+/// A deal as related records list it (on a company page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub value: Money,
+    pub stage: String,
+    pub status: String,
+}

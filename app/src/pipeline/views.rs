@@ -1,8 +1,9 @@
 //! The pipeline page: one row of stage columns per pipeline.
 use leptos::prelude::*;
 
-use super::api::pipeline_overview;
+use super::api::{company_deals, pipeline_overview};
 use super::model::{PipelineSummary, StageSummary};
+use crate::companies::model::CompanyId;
 use crate::i18n::*;
 
 #[component]
@@ -51,5 +52,40 @@ fn Stage(stage: StageSummary) -> impl IntoView {
             <p class="stage-total">{totals}</p>
             <p class="stage-prob">{format!("{}%", stage.win_probability)}</p>
         </li>
+    }
+}
+
+/// A company's deals, for the company page.
+#[component]
+pub fn CompanyDeals(company: CompanyId) -> impl IntoView {
+    let i18n = use_i18n();
+    let deals = Resource::new(move || company, company_deals);
+    view! {
+        <section class="card" aria-labelledby="company-deals">
+            <h2 id="company-deals">{t!(i18n, pipeline.company_deals)}</h2>
+            <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+                {move || Suspend::new(async move {
+                    deals.await.map(|deals| {
+                        if deals.is_empty() {
+                            return view! { <p class="empty">{t!(i18n, pipeline.no_deals)}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="related">
+                                {deals.into_iter().map(|d| view! {
+                                    <li>
+                                        <strong>{d.title}</strong>
+                                        <span class="muted">" · "{d.value.to_string()}" · "{d.stage}</span>
+                                        {(d.status != "open").then(|| view! { " " <span class=format!("badge deal-{}", d.status)>{
+                                            let won = d.status == "won";
+                                            move || if won { t_string!(i18n, pipeline.won) } else { t_string!(i18n, pipeline.lost) }
+                                        }</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }

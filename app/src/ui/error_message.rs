@@ -37,6 +37,9 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Choice => t!(i18n, invalid.choice).into_any(),
         Invalid::Phone => t!(i18n, invalid.phone).into_any(),
         Invalid::Date => t!(i18n, invalid.date).into_any(),
+        Invalid::Url => t!(i18n, invalid.url).into_any(),
+        Invalid::NotQualified => t!(i18n, invalid.not_qualified).into_any(),
+        Invalid::Amount => t!(i18n, invalid.amount).into_any(),
     }
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::contacts::model::ContactInput;
+use crate::records::model::{COUNT_LIMIT, PAGE_SIZE};
 use crate::users::db::upsert_user;
 use crate::users::model::Role;
 
@@ -23,7 +24,7 @@ async fn add(pool: &PgPool, owner: &CurrentUser, name: &str, emails: &str, phone
 }
 
 async fn names(pool: &PgPool, who: &CurrentUser, q: &str) -> Vec<String> {
-    let query = ContactQuery { q: q.into(), ..Default::default() };
+    let query = ListQuery { q: q.into(), ..Default::default() };
     list(pool, who, &query).await.unwrap().rows.into_iter().map(|r| r.full_name).collect()
 }
 
@@ -125,7 +126,7 @@ async fn keyset_pages_cover_every_contact_once_in_both_directions(pool: PgPool) 
     sqlx::query("INSERT INTO contacts (full_name, owner_id) SELECT 'Person ' || lpad(i::text, 3, '0'), $1 FROM generate_series(1, 120) i")
         .bind(admin.id.0).execute(&pool).await.unwrap();
     for desc in [false, true] {
-        let mut query = ContactQuery { desc, ..Default::default() };
+        let mut query = ListQuery { desc, ..Default::default() };
         let mut seen = Vec::new();
         loop {
             let page = list(&pool, &admin, &query).await.unwrap();
@@ -149,7 +150,47 @@ async fn huge_sets_are_counted_only_up_to_the_cap(pool: PgPool) {
     let admin = user(&pool, "a@t.test", Role::Admin, None).await;
     sqlx::query("INSERT INTO contacts (full_name, owner_id) SELECT 'P' || i, $1 FROM generate_series(1, 10050) i")
         .bind(admin.id.0).execute(&pool).await.unwrap();
-    let page = list(&pool, &admin, &ContactQuery::default()).await.unwrap();
+    let page = list(&pool, &admin, &ListQuery::default()).await.unwrap();
     assert_eq!(page.total, COUNT_LIMIT + 1);
     assert_eq!(page.rows.len() as i64, PAGE_SIZE);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn filters_sort_and_company_link_work_together(pool: PgPool) {
+    let admin = demo(&pool).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let draft = ContactInput {
+        full_name: "Zoe Tagged".into(),
+        company: "Acme Robotics".into(),
+        tags: "vip".into(),
+        source: "Trade fair".into(),
+        ..Default::default()
+    }
+    .parse(today())
+    .unwrap();
+    let zoe = create(&mut conn, &admin, &draft).await.unwrap();
+    // A second contact typed with the same company (other case) joins the same company.
+    let draft = ContactInput { full_name: "Yan Colleague".into(), company: "acme robotics".into(), ..Default::default() }.parse(today()).unwrap();
+    let yan = create(&mut conn, &admin, &draft).await.unwrap();
+    let (a, b) = (get(&pool, &admin, zoe).await.unwrap(), get(&pool, &admin, yan).await.unwrap());
+    assert!(a.company_id.is_some());
+    assert_eq!(a.company_id, b.company_id);
+    assert_eq!(a.company_name.as_deref(), Some("Acme Robotics"));
+
+    let only = |q: ListQuery| {
+        let pool = pool.clone();
+        let admin = admin.clone();
+        async move { list(&pool, &admin, &q).await.unwrap().rows.into_iter().map(|r| r.full_name).collect::<Vec<_>>() }
+    };
+    assert_eq!(only(ListQuery { tag: "vip".into(), ..Default::default() }).await, ["Zoe Tagged"]);
+    assert_eq!(only(ListQuery { source: "trade fair".into(), ..Default::default() }).await, ["Zoe Tagged"]);
+    let mut by_company = only(ListQuery { sort: "company".into(), desc: true, ..Default::default() }).await;
+    by_company.truncate(2);
+    by_company.sort();
+    assert_eq!(by_company, ["Yan Colleague", "Zoe Tagged"], "those with a company come first, descending");
+    let future = ListQuery { from: "2999-01-01".into(), ..Default::default() };
+    assert!(only(future).await.is_empty());
+    assert_eq!(only(ListQuery { created: "0d".into(), ..Default::default() }).await.len(), 7);
+    let bad = ListQuery { owner: "not-a-user".into(), ..Default::default() };
+    assert_eq!(list(&pool, &admin, &bad).await.unwrap_err().field("owner"), Some(crate::error::Invalid::Choice));
 }

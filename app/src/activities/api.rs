@@ -1,0 +1,55 @@
+//! Server functions for the communication history and tasks.
+use leptos::prelude::*;
+
+use uuid::Uuid;
+
+use super::model::{InteractionInput, SubjectKind, TaskAgenda, TaskId, TimelineEntry};
+use crate::error::AppError;
+
+/// `NotFound` unless the user may see the record.
+#[cfg(feature = "ssr")]
+async fn check_visible(pool: &sqlx::PgPool, user: &crate::users::model::CurrentUser, about: SubjectKind, id: Uuid) -> Result<(), AppError> {
+    match about {
+        SubjectKind::Contact => crate::contacts::db::get(pool, user, crate::contacts::model::ContactId(id)).await.map(drop),
+        SubjectKind::Company => crate::companies::db::get(pool, user, crate::companies::model::CompanyId(id)).await.map(drop),
+        SubjectKind::Lead => crate::leads::db::get(pool, user, crate::leads::model::LeadId(id)).await.map(drop),
+    }
+}
+
+/// A record's history (at most the newest 500 entries), if the user may see the record.
+#[server(prefix = "/api", endpoint = "timeline")]
+pub async fn timeline(about: SubjectKind, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let pool = auth::state()?.pool;
+    check_visible(&pool, &user, about, id).await?;
+    super::db::timeline(&pool, about, id, 500).await
+}
+
+/// Logs a note, call, meeting or email against a record, with an optional follow-up task.
+#[server(prefix = "/api", endpoint = "log_interaction")]
+pub async fn log_interaction(about: SubjectKind, id: Uuid, input: InteractionInput) -> Result<(), AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let interaction = input.parse(chrono::Utc::now().date_naive())?;
+    let pool = auth::state()?.pool;
+    check_visible(&pool, &user, about, id).await?;
+    let mut tx = pool.begin().await?;
+    super::db::log(&mut tx, &user, about, id, &interaction).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "my_tasks")]
+pub async fn my_tasks() -> Result<TaskAgenda, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::my_tasks(&auth::state()?.pool, &user, chrono::Utc::now().date_naive()).await
+}
+
+#[server(prefix = "/api", endpoint = "set_task_done")]
+pub async fn set_task_done(task: TaskId, done: bool) -> Result<(), AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::set_done(&auth::state()?.pool, &user, task, done).await
+}

@@ -1,0 +1,8 @@
+//! Activities: the communication history of a record (notes, calls, meetings, emails, field
+//! changes) and the follow-up tasks that come out of it.
+pub mod api;
+pub mod model;
+pub mod views;
+
+#[cfg(feature = "ssr")]
+pub mod db;

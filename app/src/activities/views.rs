@@ -1,0 +1,276 @@
+//! Logging interactions, a record's timeline, and the "My tasks" page.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use uuid::Uuid;
+
+use super::api::{LogInteraction, my_tasks, set_task_done, timeline};
+use super::model::{CallOutcome, EntryBody, InteractionKind, SubjectKind, Task, TaskId, TimelineEntry};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::{ErrorMessage, Field};
+use leptos_i18n::I18nContext;
+
+fn kind_name(i18n: I18nContext<Locale>, kind: InteractionKind) -> &'static str {
+    match kind {
+        InteractionKind::Note => t_string!(i18n, activities.note),
+        InteractionKind::Call => t_string!(i18n, activities.call),
+        InteractionKind::Meeting => t_string!(i18n, activities.meeting),
+        InteractionKind::Email => t_string!(i18n, activities.email),
+    }
+}
+
+fn outcome_name(i18n: I18nContext<Locale>, o: CallOutcome) -> &'static str {
+    match o {
+        CallOutcome::Connected => t_string!(i18n, activities.outcome_connected),
+        CallOutcome::NoAnswer => t_string!(i18n, activities.outcome_no_answer),
+        CallOutcome::Voicemail => t_string!(i18n, activities.outcome_voicemail),
+        CallOutcome::Busy => t_string!(i18n, activities.outcome_busy),
+        CallOutcome::WrongNumber => t_string!(i18n, activities.outcome_wrong_number),
+    }
+}
+
+/// A record's history with the form to add to it.
+#[component]
+pub fn Activities(about: SubjectKind, id: Uuid) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    view! {
+        <LogInteractionForm about id on_logged=Callback::new(move |_| reload.update(|n| *n += 1)) />
+        <Timeline about id reload />
+    }
+}
+
+/// Two taps to log: pick the kind, fill what it needs, log it (with an optional follow-up task).
+#[component]
+fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<LogInteraction>::new();
+    let kind = RwSignal::new(InteractionKind::Note);
+    // A fresh form after each successful log.
+    let generation = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            generation.update(|n| *n += 1);
+            on_logged.run(());
+        }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let needs = move |k: &[InteractionKind]| k.contains(&kind.get());
+    view! {
+        <section class="card log-interaction" aria-labelledby="log-title">
+            <h2 id="log-title">{t!(i18n, activities.log)}</h2>
+            {move || {
+                generation.get();
+                view! {
+                    <ActionForm action attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="about" value=about.entity() />
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <div class="segmented" role="radiogroup" aria-label=move || t_string!(i18n, activities.kind)>
+                            {InteractionKind::ALL
+                                .into_iter()
+                                .map(|k| {
+                                    view! {
+                                        <label>
+                                            <input
+                                                type="radio"
+                                                name="input[kind]"
+                                                value=k.as_str()
+                                                checked=move || kind.get() == k
+                                                on:change=move |_| kind.set(k)
+                                            />
+                                            {move || kind_name(i18n, k)}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </div>
+                        <Show when=move || needs(&[InteractionKind::Meeting, InteractionKind::Email])>
+                            <Field id="act-subject" name="input[subject]" error_key="subject" error>
+                                {t!(i18n, activities.subject)}
+                            </Field>
+                        </Show>
+                        <Show when=move || needs(&[InteractionKind::Call])>
+                            <label for="act-outcome">{t!(i18n, activities.outcome)}</label>
+                            <select id="act-outcome" name="input[outcome]" aria-describedby="act-outcome-error">
+                                <option value="">{t!(i18n, activities.choose)}</option>
+                                {CallOutcome::ALL
+                                    .into_iter()
+                                    .map(|o| view! { <option value=o.as_str()>{move || outcome_name(i18n, o)}</option> })
+                                    .collect_view()}
+                            </select>
+                            <crate::ui::FieldError error field="outcome" id="act-outcome-error" />
+                        </Show>
+                        <Show when=move || needs(&[InteractionKind::Call, InteractionKind::Meeting])>
+                            <Field id="act-duration" name="input[duration]" error_key="duration" input_type="number" inputmode="numeric" error>
+                                {t!(i18n, activities.duration)}
+                            </Field>
+                        </Show>
+                        <Field id="act-body" name="input[body]" error_key="body" multiline=true error>
+                            {t!(i18n, activities.body)}
+                        </Field>
+                        <div class="follow-up">
+                            <Field id="act-follow-up" name="input[follow_up]" error_key="follow_up" error>
+                                {t!(i18n, activities.follow_up)}
+                            </Field>
+                            <Field id="act-follow-up-due" name="input[follow_up_due]" error_key="follow_up_due" input_type="date" error>
+                                {t!(i18n, activities.follow_up_due)}
+                            </Field>
+                        </div>
+                        <ErrorMessage error=form_error />
+                        <button type="submit" class="primary" disabled=move || action.pending().get()>
+                            {t!(i18n, activities.save)}
+                        </button>
+                    </ActionForm>
+                }
+            }}
+        </section>
+    }
+}
+
+/// A tick box that marks a task done or open, then tells the caller.
+#[component]
+fn TaskToggle(id: TaskId, title: String, done: bool, on_change: Callback<()>) -> impl IntoView {
+    let toggle = move |ev: leptos::ev::Event| {
+        let checked = event_target_checked(&ev);
+        leptos::task::spawn_local(async move {
+            if set_task_done(id, checked).await.is_ok() {
+                on_change.run(());
+            }
+        });
+    };
+    view! { <input type="checkbox" class="task-toggle" aria-label=title checked=done on:change=toggle /> }
+}
+
+#[component]
+fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let entries = Resource::new(move || reload.get(), move |_| timeline(about, id));
+    view! {
+        <section class="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{t!(i18n, activities.timeline)}</h2>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+                {move || Suspend::new(async move {
+                    entries.await.map(|list| {
+                        if list.is_empty() {
+                            return view! { <p class="empty">{t!(i18n, activities.empty)}</p> }.into_any();
+                        }
+                        view! {
+                            <ol class="timeline" aria-label=move || t_string!(i18n, activities.timeline)>
+                                {list.into_iter().map(|e| view! { <Entry entry=e reload /> }).collect_view()}
+                            </ol>
+                        }
+                        .into_any()
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Entry(entry: TimelineEntry, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let when = entry.at.format("%Y-%m-%d %H:%M").to_string();
+    let who = entry.author.unwrap_or_default();
+    let (class, content) = match entry.body {
+        EntryBody::Interaction { kind, subject, body, outcome, duration_minutes } => (
+            kind.as_str(),
+            view! {
+                <p class="entry-title">
+                    <strong>{move || kind_name(i18n, kind)}</strong>
+                    {outcome.map(|o| view! { <span class="tag">{move || outcome_name(i18n, o)}</span> })}
+                    {duration_minutes.map(|n| view! { <span class="muted">{t!(i18n, activities.minutes, n = move || n)}</span> })}
+                    {subject.map(|s| view! { <span>{s}</span> })}
+                </p>
+                {body.map(|b| view! { <p class="entry-body">{b}</p> })}
+            }
+            .into_any(),
+        ),
+        EntryBody::Task { id, title, due_on, done } => (
+            "task",
+            view! {
+                <p class="entry-title">
+                    <TaskToggle id title=title.clone() done on_change=Callback::new(move |_| reload.update(|n| *n += 1)) />
+                    <strong>{t!(i18n, activities.task)}</strong>
+                    <span class:done=done>{title}</span>
+                    {due_on.map(|d| {
+                        let date = d.to_string();
+                        view! { <span class="muted">{t!(i18n, activities.due, date = move || date.clone())}</span> }
+                    })}
+                </p>
+            }
+            .into_any(),
+        ),
+        EntryBody::Created => ("created", view! { <p class="entry-title">{t!(i18n, activities.created)}</p> }.into_any()),
+        EntryBody::Changed { changes } => (
+            "changed",
+            view! {
+                <p class="entry-title"><strong>{t!(i18n, activities.changed)}</strong></p>
+                <ul class="changes">
+                    {changes
+                        .into_iter()
+                        .map(|c| view! { <li><code>{c.field}</code>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any(),
+        ),
+    };
+    view! {
+        <li class=format!("entry entry-{class}")>
+            <p class="entry-meta"><time>{when}</time>" · "{who}</p>
+            {content}
+        </li>
+    }
+}
+
+/// Overdue, today's and upcoming tasks of the signed-in user, with done toggles.
+#[component]
+pub fn MyTasksPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = RwSignal::new(0u32);
+    let tasks = Resource::new(move || reload.get(), |_| my_tasks());
+    let on_change = Callback::new(move |_| reload.update(|n| *n += 1));
+    view! {
+        <h1>{t!(i18n, activities.my_tasks)}</h1>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                tasks.await.map(|mine| view! {
+                    <TaskGroup id="tasks-overdue" title=ViewFn::from(move || t!(i18n, activities.overdue)) tasks=mine.overdue on_change />
+                    <TaskGroup id="tasks-today" title=ViewFn::from(move || t!(i18n, activities.today)) tasks=mine.today on_change />
+                    <TaskGroup id="tasks-upcoming" title=ViewFn::from(move || t!(i18n, activities.upcoming)) tasks=mine.upcoming on_change />
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TaskGroup(id: &'static str, title: ViewFn, tasks: Vec<Task>, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let empty = tasks.is_empty();
+    view! {
+        <section class="card task-group" aria-labelledby=id>
+            <h2 id=id>{title.run()}</h2>
+            <Show when=move || empty>
+                <p class="empty">{t!(i18n, activities.no_tasks)}</p>
+            </Show>
+            <ul class="tasks">
+                {tasks
+                    .into_iter()
+                    .map(|t| {
+                        view! {
+                            <li>
+                                <TaskToggle id=t.id title=t.title.clone() done=t.done on_change />
+                                <span class:done=t.done>{t.title.clone()}</span>
+                                {t.due_on.map(|d| view! { <span class="muted">{d.to_string()}</span> })}
+                                {t.link.clone().map(|href| view! { <A href=href>{t.about.clone()}</A> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,192 @@
+//! SQL for companies: the scoped list, reads, audited writes, and finding a company by name.
+use chrono::Utc;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::model::{Company, CompanyDraft, CompanyId, CompanyRow};
+use crate::audit;
+use crate::error::AppError;
+use crate::records;
+use crate::records::db::{ListSql, push_scope, require_edit};
+use crate::records::model::{ListPage, ListQuery};
+use crate::users::model::CurrentUser;
+
+pub const LIST: ListSql = ListSql {
+    columns: "r.id, r.name, r.industry, r.size, r.website, r.phone, o.display_name AS owner_name, r.tags, r.source, \
+              (SELECT count(*) FROM contacts x WHERE x.company_id = r.id AND x.deleted_at IS NULL) AS contact_count, r.created_at",
+    from: "companies r LEFT JOIN users o ON o.id = r.owner_id",
+    count_from: "companies r",
+    name: "r.name",
+    sorts: &[
+        ("name", "lower(r.name)", "text"),
+        ("industry", "coalesce(lower(r.industry), '')", "text"),
+        ("size", "coalesce(r.size, '')", "text"),
+        ("owner", "coalesce(o.display_name, '')", "text"),
+        ("source", "coalesce(lower(r.source), '')", "text"),
+        ("created", "r.created_at", "timestamptz"),
+        ("updated", "r.updated_at", "timestamptz"),
+    ],
+};
+
+pub async fn list(pool: &PgPool, user: &CurrentUser, query: &ListQuery) -> Result<ListPage<CompanyRow>, AppError> {
+    records::db::page(pool, user, &LIST, query, Utc::now().date_naive()).await
+}
+
+/// One company the user may see, or `NotFound`.
+pub async fn get(pool: &PgPool, user: &CurrentUser, id: CompanyId) -> Result<Company, AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT r.id, r.name, r.industry, r.size, r.website, r.phone, r.address, r.tags, r.source, r.notes, \
+         o.display_name AS owner_name, r.version, r.created_at, r.updated_at \
+         FROM companies r LEFT JOIN users o ON o.id = r.owner_id WHERE r.deleted_at IS NULL AND r.id = ",
+    );
+    qb.push_bind(id.0);
+    push_scope(&mut qb, user, "r");
+    qb.build_query_as().fetch_optional(pool).await?.ok_or(AppError::NotFound)
+}
+
+type Scalar<'q, T> = sqlx::query::QueryScalar<'q, Postgres, T, sqlx::postgres::PgArguments>;
+
+/// Binds the draft's fields as parameters $1 to $9, in column order.
+fn bind_draft<'q, T>(q: Scalar<'q, T>, d: &'q CompanyDraft) -> Scalar<'q, T> {
+    q.bind(&d.name)
+        .bind(&d.industry)
+        .bind(&d.size)
+        .bind(&d.website)
+        .bind(&d.phone)
+        .bind(&d.address)
+        .bind(&d.tags)
+        .bind(&d.source)
+        .bind(&d.notes)
+}
+
+/// Creates a company owned by `user`, with its audit row.
+pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &CompanyDraft) -> Result<CompanyId, AppError> {
+    require_edit(user)?;
+    let id: Uuid = bind_draft(
+        sqlx::query_scalar(
+            "INSERT INTO companies (name, industry, size, website, phone, address, tags, source, notes, owner_id, created_by, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
+        ),
+        draft,
+    )
+    .bind(user.id.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::created(conn, "company", id, user.id.0, draft).await?;
+    Ok(CompanyId(id))
+}
+
+/// Saves `draft` if the company is still at `version` (else `Conflict`); returns the new version.
+pub async fn update(conn: &mut PgConnection, user: &CurrentUser, id: CompanyId, version: i32, draft: &CompanyDraft) -> Result<i32, AppError> {
+    let columns = "r.name, r.industry, r.size, r.website, r.phone, r.address, r.tags, r.source, r.notes";
+    let Some(changes) = records::db::lock_changes(conn, user, "companies", columns, id.0, version, draft).await? else {
+        return Ok(version);
+    };
+    let new_version: i32 = bind_draft(
+        sqlx::query_scalar(
+            "UPDATE companies SET name = $1, industry = $2, size = $3, website = $4, phone = $5, address = $6, tags = $7,
+                    source = $8, notes = $9, updated_by = $10, updated_at = now(), version = version + 1
+              WHERE id = $11 RETURNING version",
+        ),
+        draft,
+    )
+    .bind(user.id.0)
+    .bind(id.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(conn, "company", id.0, user.id.0, "update", changes).await?;
+    Ok(new_version)
+}
+
+/// The company called `name` (case-insensitive) among those the user sees, or a new one owned by
+/// the user. No name, no company.
+pub async fn find_or_create(conn: &mut PgConnection, user: &CurrentUser, name: Option<&str>) -> Result<Option<Uuid>, AppError> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    let mut qb = QueryBuilder::<Postgres>::new("SELECT r.id FROM companies r WHERE r.deleted_at IS NULL AND lower(r.name) = lower(");
+    qb.push_bind(name).push(")");
+    push_scope(&mut qb, user, "r");
+    qb.push(" ORDER BY r.created_at LIMIT 1");
+    if let Some(id) = qb.build_query_scalar::<Uuid>().fetch_optional(&mut *conn).await? {
+        return Ok(Some(id));
+    }
+    let draft = CompanyDraft {
+        name: name.to_string(),
+        industry: None,
+        size: None,
+        website: None,
+        phone: None,
+        address: None,
+        tags: vec![],
+        source: None,
+        notes: None,
+    };
+    Ok(Some(create(conn, user, &draft).await?.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::companies::model::CompanyInput;
+    use crate::users::db::upsert_user;
+    use crate::users::model::Role;
+
+    async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
+        let mut conn = pool.acquire().await.unwrap();
+        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en").await.unwrap();
+        sqlx::query("UPDATE users SET team = $2 WHERE id = $1").bind(id.0).bind(team).execute(&mut *conn).await.unwrap();
+        CurrentUser { id, email: email.into(), display_name: email.into(), role, locale: "en".into() }
+    }
+
+    async fn add(pool: &PgPool, owner: &CurrentUser, name: &str, website: &str) -> CompanyId {
+        let draft = CompanyInput { name: name.into(), website: website.into(), ..Default::default() }.parse().unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        create(&mut conn, owner, &draft).await.unwrap()
+    }
+
+    async fn names(pool: &PgPool, who: &CurrentUser, q: &str) -> Vec<String> {
+        let query = ListQuery { q: q.into(), ..Default::default() };
+        list(pool, who, &query).await.unwrap().rows.into_iter().map(|r| r.name).collect()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn companies_are_found_by_name_website_and_chinese_name_within_scope(pool: PgPool) {
+        let east = user(&pool, "e@t.test", Role::Sales, "East").await;
+        let west = user(&pool, "w@t.test", Role::Sales, "West").await;
+        let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
+        add(&pool, &east, "华信科技", "huaxin.cn").await;
+        let bluebird = add(&pool, &west, "Bluebird Logistics", "https://www.bluebird-logistics.com").await;
+        assert_eq!(names(&pool, &east, "华信").await, ["华信科技"]);
+        assert_eq!(names(&pool, &admin, "bluebird-log").await, ["Bluebird Logistics"]);
+        assert_eq!(names(&pool, &admin, "Bluebrd").await, ["Bluebird Logistics"], "typo tolerant");
+        assert!(names(&pool, &east, "bluebird").await.is_empty(), "another team's company is out of scope");
+        assert_eq!(get(&pool, &east, bluebird).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(names(&pool, &admin, "").await.len(), 2);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_stale_company_edit_is_refused_and_a_fresh_one_is_audited(pool: PgPool) {
+        let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
+        let id = add(&pool, &admin, "Acme", "acme.com").await;
+        let mut conn = pool.acquire().await.unwrap();
+        let renamed = CompanyInput { name: "Acme Robotics".into(), website: "acme.com".into(), ..Default::default() }.parse().unwrap();
+        assert_eq!(update(&mut conn, &admin, id, 1, &renamed).await.unwrap(), 2);
+        assert_eq!(update(&mut conn, &admin, id, 1, &renamed).await.unwrap_err(), AppError::Conflict);
+        let changes: serde_json::Value = sqlx::query_scalar("SELECT changes FROM audit_log WHERE entity = 'company' AND action = 'update'")
+            .fetch_one(&pool).await.unwrap();
+        assert_eq!(changes, serde_json::json!({"name": {"old": "Acme", "new": "Acme Robotics"}}));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn find_or_create_reuses_a_visible_company_and_viewers_cannot_create(pool: PgPool) {
+        let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
+        let viewer = user(&pool, "v@t.test", Role::Viewer, "HQ").await;
+        let id = add(&pool, &admin, "Northwind", "").await;
+        let mut conn = pool.acquire().await.unwrap();
+        assert_eq!(find_or_create(&mut conn, &admin, Some(" northwind ")).await.unwrap(), Some(id.0));
+        assert_eq!(find_or_create(&mut conn, &admin, Some("")).await.unwrap(), None);
+        let draft = CompanyInput { name: "Nope".into(), ..Default::default() }.parse().unwrap();
+        assert_eq!(create(&mut conn, &viewer, &draft).await.unwrap_err(), AppError::Forbidden);
+    }
+}

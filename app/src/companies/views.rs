@@ -1,0 +1,165 @@
+//! Company pages: the list, the new-company form, and the detail page with inline edit.
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use super::api::{CreateCompany, UpdateCompany, get_company, list_companies};
+use super::model::{Company, CompanyId, CompanyInput, CompanyRow, SIZES};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::records::model::ListKind;
+use crate::records::views::{Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact};
+use crate::ui::Field;
+
+fn columns() -> Vec<Column<CompanyRow>> {
+    fn text(v: &Option<String>) -> AnyView {
+        v.clone().unwrap_or_default().into_any()
+    }
+    vec![
+        Column { key: "name", label: |i| t_string!(i, companies.name).to_string(), sortable: true, default: true, cell: |r| {
+            let (href, name) = (format!("/companies/{}", r.id.0), r.name.clone());
+            view! { <A href=href>{name}</A> }.into_any()
+        } },
+        Column { key: "industry", label: |i| t_string!(i, companies.industry).to_string(), sortable: true, default: true, cell: |r| text(&r.industry) },
+        Column { key: "size", label: |i| t_string!(i, companies.size).to_string(), sortable: true, default: true, cell: |r| text(&r.size) },
+        Column { key: "website", label: |i| t_string!(i, companies.website).to_string(), sortable: false, default: false, cell: |r| text(&r.website) },
+        Column { key: "phone", label: |i| t_string!(i, companies.phone).to_string(), sortable: false, default: true, cell: |r| text(&r.phone) },
+        Column { key: "contacts", label: |i| t_string!(i, companies.contacts).to_string(), sortable: false, default: true, cell: |r| r.contact_count.to_string().into_any() },
+        Column { key: "owner", label: |i| t_string!(i, contacts.col_owner).to_string(), sortable: true, default: true, cell: |r| text(&r.owner_name) },
+        Column { key: "tags", label: |i| t_string!(i, contacts.tags).to_string(), sortable: false, default: false, cell: |r| r.tags.join(", ").into_any() },
+        Column { key: "source", label: |i| t_string!(i, contacts.source).to_string(), sortable: true, default: false, cell: |r| text(&r.source) },
+        Column { key: "created", label: |i| t_string!(i, contacts.col_created).to_string(), sortable: true, default: false, cell: |r| {
+            r.created_at.format("%Y-%m-%d").to_string().into_any()
+        } },
+    ]
+}
+
+#[component]
+pub fn CompaniesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let spec = ListSpec { kind: ListKind::Companies, title: |i| t_string!(i, companies.title).to_string(), columns: columns(), statuses: vec![] };
+    view! {
+        <header class="page-header">
+            <h1>{t!(i18n, companies.title)}</h1>
+            <A href="/companies/new" attr:class="button primary">{t!(i18n, companies.new)}</A>
+        </header>
+        <RecordList spec fetch=list_companies />
+    }
+}
+
+#[component]
+fn CompanyFields(#[prop(into)] error: Signal<Option<AppError>>, initial: CompanyInput) -> impl IntoView {
+    let i18n = use_i18n();
+    let size = initial.size.clone();
+    view! {
+        <Field id="co-name" name="input[name]" error_key="name" value=initial.name required=true error>
+            {t!(i18n, companies.name)}
+        </Field>
+        <Field id="co-industry" name="input[industry]" error_key="industry" value=initial.industry error>
+            {t!(i18n, companies.industry)}
+        </Field>
+        <label for="co-size">{t!(i18n, companies.size)}</label>
+        <select id="co-size" name="input[size]">
+            <option value="" selected=size.is_empty()>{t!(i18n, companies.size_unknown)}</option>
+            {SIZES.into_iter().map(|s| view! { <option value=s selected=size == s>{s}</option> }).collect_view()}
+        </select>
+        <Field id="co-website" name="input[website]" error_key="website" input_type="url" inputmode="url" value=initial.website error>
+            {t!(i18n, companies.website)}
+        </Field>
+        <Field id="co-phone" name="input[phone]" error_key="phone" input_type="tel" inputmode="tel" value=initial.phone error>
+            {t!(i18n, companies.phone)}
+        </Field>
+        <Field id="co-address" name="input[address]" error_key="address" value=initial.address error>
+            {t!(i18n, contacts.address)}
+        </Field>
+        <Field id="co-tags" name="input[tags]" error_key="tags" value=initial.tags error>
+            {t!(i18n, contacts.tags)}
+        </Field>
+        <Field id="co-source" name="input[source]" error_key="source" value=initial.source error>
+            {t!(i18n, contacts.source)}
+        </Field>
+        <Field id="co-notes" name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
+            {t!(i18n, contacts.notes)}
+        </Field>
+    }
+}
+
+#[component]
+pub fn NewCompanyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <CreateForm
+            heading={move || t_string!(i18n, companies.new).to_string()}
+            submit={move || t_string!(i18n, companies.create).to_string()}
+            action={ServerAction::<CreateCompany>::new()}
+            href={|id: &CompanyId| format!("/companies/{}", id.0)}
+            fields={|error| view! { <CompanyFields error initial=CompanyInput::default() /> }.into_any()}
+        />
+    }
+}
+
+impl VersionedEdit for UpdateCompany {
+    fn set_version(&mut self, version: i32) {
+        self.version = version;
+    }
+}
+
+/// The company page; `related` renders what other domains add below it (contacts, timeline).
+#[component]
+pub fn CompanyPage(#[prop(optional)] related: Option<Callback<CompanyId, AnyView>>) -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()).map(CompanyId);
+    view! {
+        <RecordPage
+            id
+            load=get_company
+            view=move |c: Company, reload, saved| {
+                let below = related.map(|r| r.run(c.id));
+                view! { <CompanyDetail company=c reload saved />{below} }.into_any()
+            }
+        />
+    }
+}
+
+#[component]
+fn CompanyDetail(company: Company, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
+    let id = company.id;
+    let subtitle = [company.industry.clone(), company.size.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    view! {
+        <RecordEditor
+            id=id.0.to_string()
+            version=company.version
+            heading=company.name.clone()
+            subtitle
+            record=company
+            reload
+            saved
+            current={move || get_company(id)}
+            version_of={|c| c.version}
+            facts={|c| view! { <CompanyFacts company=c.clone() /> }.into_any()}
+            fields={|error, c| view! { <CompanyFields error initial=CompanyInput::from(c) /> }.into_any()}
+            update={ServerAction::<UpdateCompany>::new()}
+        />
+    }
+}
+
+#[component]
+fn CompanyFacts(company: Company) -> impl IntoView {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    view! {
+        <dl class="profile">
+            {fact(|i| t_string!(i, companies.name).to_string(), company.name.clone())}
+            {fact(|i| t_string!(i, companies.industry).to_string(), opt(&company.industry))}
+            {fact(|i| t_string!(i, companies.size).to_string(), opt(&company.size))}
+            {fact(|i| t_string!(i, companies.website).to_string(), opt(&company.website))}
+            {fact(|i| t_string!(i, companies.phone).to_string(), opt(&company.phone))}
+            {fact(|i| t_string!(i, contacts.address).to_string(), opt(&company.address))}
+            {fact(|i| t_string!(i, contacts.tags).to_string(), company.tags.join(", "))}
+            {fact(|i| t_string!(i, contacts.source).to_string(), opt(&company.source))}
+            {fact(|i| t_string!(i, contacts.notes).to_string(), opt(&company.notes))}
+            {fact(|i| t_string!(i, contacts.col_owner).to_string(), opt(&company.owner_name))}
+            {fact(|i| t_string!(i, contacts.updated).to_string(), company.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+        </dl>
+    }
+}

@@ -1,0 +1,241 @@
+//! Lead pages: the list with its status filter, the new-lead form, and the lead page with inline
+//! edit and conversion.
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+
+use super::api::{ConvertLead, CreateLead, UpdateLead, get_lead, list_leads};
+use super::model::{Lead, LeadId, LeadInput, LeadRow, STATUSES};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::records::model::ListKind;
+use crate::records::views::{Column, CreateForm, Label, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact};
+use crate::ui::{ErrorMessage, Field};
+
+fn status_label(i18n: I18nContext<Locale>, status: &str) -> String {
+    match status {
+        "new" => t_string!(i18n, leads.status_new),
+        "working" => t_string!(i18n, leads.status_working),
+        "qualified" => t_string!(i18n, leads.status_qualified),
+        _ => t_string!(i18n, leads.status_disqualified),
+    }
+    .to_string()
+}
+
+fn statuses() -> Vec<(&'static str, Label)> {
+    vec![
+        ("new", |i| status_label(i, "new")),
+        ("working", |i| status_label(i, "working")),
+        ("qualified", |i| status_label(i, "qualified")),
+        ("disqualified", |i| status_label(i, "disqualified")),
+    ]
+}
+
+fn columns() -> Vec<Column<LeadRow>> {
+    fn text(v: &Option<String>) -> AnyView {
+        v.clone().unwrap_or_default().into_any()
+    }
+    vec![
+        Column { key: "name", label: |i| t_string!(i, contacts.col_name).to_string(), sortable: true, default: true, cell: |r| {
+            let (href, name) = (format!("/leads/{}", r.id.0), r.full_name.clone());
+            view! { <A href=href>{name}</A> }.into_any()
+        } },
+        Column { key: "company", label: |i| t_string!(i, contacts.col_company).to_string(), sortable: true, default: true, cell: |r| text(&r.company_name) },
+        Column { key: "email", label: |i| t_string!(i, contacts.col_email).to_string(), sortable: true, default: true, cell: |r| text(&r.email) },
+        Column { key: "phone", label: |i| t_string!(i, contacts.col_phone).to_string(), sortable: false, default: false, cell: |r| text(&r.phone) },
+        Column { key: "status", label: |i| t_string!(i, leads.status).to_string(), sortable: true, default: true, cell: |r| {
+            let (status, converted) = (r.status.clone(), r.converted);
+            let i18n = use_i18n();
+            view! {
+                <span class=format!("badge status-{status}")>{let s = status.clone(); move || status_label(i18n, &s)}</span>
+                {converted.then(|| view! { " " <span class="badge converted">{t!(i18n, leads.converted)}</span> })}
+            }.into_any()
+        } },
+        Column { key: "source", label: |i| t_string!(i, contacts.source).to_string(), sortable: true, default: true, cell: |r| text(&r.source) },
+        Column { key: "owner", label: |i| t_string!(i, contacts.col_owner).to_string(), sortable: true, default: true, cell: |r| text(&r.owner_name) },
+        Column { key: "tags", label: |i| t_string!(i, contacts.tags).to_string(), sortable: false, default: false, cell: |r| r.tags.join(", ").into_any() },
+        Column { key: "created", label: |i| t_string!(i, contacts.col_created).to_string(), sortable: true, default: true, cell: |r| {
+            r.created_at.format("%Y-%m-%d").to_string().into_any()
+        } },
+    ]
+}
+
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let spec = ListSpec { kind: ListKind::Leads, title: |i| t_string!(i, leads.title).to_string(), columns: columns(), statuses: statuses() };
+    view! {
+        <header class="page-header">
+            <h1>{t!(i18n, leads.title)}</h1>
+            <A href="/leads/new" attr:class="button primary">{t!(i18n, leads.new)}</A>
+        </header>
+        <RecordList spec fetch=list_leads />
+    }
+}
+
+#[component]
+fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = initial.status.clone();
+    view! {
+        <Field id="l-name" name="input[full_name]" error_key="full_name" value=initial.full_name required=true error>
+            {t!(i18n, contacts.full_name)}
+        </Field>
+        <Field id="l-title" name="input[title]" error_key="title" value=initial.title error>
+            {t!(i18n, contacts.job_title)}
+        </Field>
+        <Field id="l-company" name="input[company_name]" error_key="company_name" value=initial.company_name error>
+            {t!(i18n, contacts.col_company)}
+        </Field>
+        <Field id="l-emails" name="input[emails]" error_key="emails" input_type="email" inputmode="email" value=initial.emails error>
+            {t!(i18n, contacts.emails)}
+        </Field>
+        <Field id="l-phones" name="input[phones]" error_key="phones" input_type="tel" inputmode="tel" value=initial.phones error>
+            {t!(i18n, contacts.phones)}
+        </Field>
+        <label for="l-status">{t!(i18n, leads.status)}</label>
+        <select id="l-status" name="input[status]">
+            {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{move || status_label(i18n, s)}</option> }).collect_view()}
+        </select>
+        <Field id="l-source" name="input[source]" error_key="source" value=initial.source error>
+            {t!(i18n, contacts.source)}
+        </Field>
+        <Field id="l-tags" name="input[tags]" error_key="tags" value=initial.tags error>
+            {t!(i18n, contacts.tags)}
+        </Field>
+        <Field id="l-notes" name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
+            {t!(i18n, contacts.notes)}
+        </Field>
+    }
+}
+
+#[component]
+pub fn NewLeadPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <CreateForm
+            heading={move || t_string!(i18n, leads.new).to_string()}
+            submit={move || t_string!(i18n, leads.create).to_string()}
+            action={ServerAction::<CreateLead>::new()}
+            href={|id: &LeadId| format!("/leads/{}", id.0)}
+            fields={|error| view! { <LeadFields error initial=LeadInput::default() /> }.into_any()}
+        />
+    }
+}
+
+impl VersionedEdit for UpdateLead {
+    fn set_version(&mut self, version: i32) {
+        self.version = version;
+    }
+}
+
+/// The lead page; `history` renders what other domains add below it (the timeline).
+#[component]
+pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()).map(LeadId);
+    view! {
+        <RecordPage
+            id
+            load=get_lead
+            view=move |l: Lead, reload, saved| {
+                let below = history.map(|h| h.run(l.id));
+                let convert = (l.status == "qualified" && l.converted_at.is_none()).then(|| view! { <ConvertPanel lead=l.clone() /> });
+                let id = l.id;
+                let subtitle = [l.title.clone(), l.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                view! {
+                    <RecordEditor
+                        id=id.0.to_string()
+                        version=l.version
+                        heading=l.full_name.clone()
+                        subtitle
+                        record=l
+                        reload
+                        saved
+                        current={move || get_lead(id)}
+                        version_of={|l| l.version}
+                        facts={|l| view! { <LeadFacts lead=l.clone() /> }.into_any()}
+                        fields={|error, l| view! { <LeadFields error initial=LeadInput::from(l) /> }.into_any()}
+                        update={ServerAction::<UpdateLead>::new()}
+                    />
+                    {convert}
+                    {below}
+                }.into_any()
+            }
+        />
+    }
+}
+
+#[component]
+fn LeadFacts(lead: Lead) -> impl IntoView {
+    let i18n = use_i18n();
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let status = lead.status.clone();
+    view! {
+        <dl class="profile">
+            <dt>{t!(i18n, leads.status)}</dt>
+            <dd><span class=format!("badge status-{status}")>{let s = status.clone(); move || status_label(i18n, &s)}</span></dd>
+            {lead.converted_contact_id.map(|c| view! {
+                <dt>{t!(i18n, leads.converted)}</dt>
+                <dd><A href=format!("/contacts/{c}")>{t!(i18n, leads.open_contact)}</A></dd>
+            })}
+            {fact(|i| t_string!(i, contacts.full_name).to_string(), lead.full_name.clone())}
+            {fact(|i| t_string!(i, contacts.job_title).to_string(), opt(&lead.title))}
+            {fact(|i| t_string!(i, contacts.col_company).to_string(), opt(&lead.company_name))}
+            {fact(|i| t_string!(i, contacts.emails).to_string(), lead.emails.join(", "))}
+            {fact(|i| t_string!(i, contacts.phones).to_string(), lead.phones.join(", "))}
+            {fact(|i| t_string!(i, contacts.tags).to_string(), lead.tags.join(", "))}
+            {fact(|i| t_string!(i, contacts.source).to_string(), opt(&lead.source))}
+            {fact(|i| t_string!(i, contacts.notes).to_string(), opt(&lead.notes))}
+            {fact(|i| t_string!(i, contacts.col_owner).to_string(), opt(&lead.owner_name))}
+        </dl>
+    }
+}
+
+/// One action turns the qualified lead into a contact, its company and optionally a deal.
+#[component]
+fn ConvertPanel(lead: Lead) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ConvertLead>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(contact)) = action.value().get() {
+            navigate(&format!("/contacts/{}", contact.0), Default::default());
+        }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let with_deal = RwSignal::new(false);
+    let default_title = lead.company_name.clone().unwrap_or_else(|| lead.full_name.clone());
+    view! {
+        <section class="card" aria-labelledby="convert-title">
+            <h2 id="convert-title">{t!(i18n, leads.convert)}</h2>
+            <p class="field-hint">{t!(i18n, leads.convert_hint)}</p>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=lead.id.0.to_string() />
+                <input type="hidden" name="version" value=lead.version />
+                <Field id="cv-company" name="input[company]" error_key="company" value=lead.company_name.clone().unwrap_or_default() error>
+                    {t!(i18n, contacts.col_company)}
+                </Field>
+                <label class="check">
+                    <input type="checkbox" name="input[create_deal]" value="on" on:change=move |ev| with_deal.set(event_target_checked(&ev)) />
+                    {t!(i18n, leads.create_deal)}
+                </label>
+                <Show when=move || with_deal.get()>
+                    <Field id="cv-deal-title" name="input[deal_title]" error_key="deal_title" value=default_title.clone() error>
+                        {t!(i18n, leads.deal_title)}
+                    </Field>
+                    <Field id="cv-deal-value" name="input[deal_value]" error_key="deal_value" inputmode="decimal" error>
+                        {t!(i18n, leads.deal_value)}
+                    </Field>
+                </Show>
+                <ErrorMessage error=form_error />
+                <crate::ui::FieldError error field="status" id="cv-status-error" />
+                <crate::ui::FieldError error field="create_deal" id="cv-deal-error" />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, leads.convert_button)}</button>
+            </ActionForm>
+        </section>
+    }
+}

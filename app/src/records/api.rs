@@ -1,0 +1,38 @@
+//! Server functions for list views: owners to filter by and the user's saved views.
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::model::{ListKind, ListQuery, Owner, SavedView};
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "list_owners")]
+pub async fn list_owners() -> Result<Vec<Owner>, AppError> {
+    use crate::users::auth;
+    auth::current_user()?;
+    super::db::owners(&auth::state()?.pool).await
+}
+
+#[server(prefix = "/api", endpoint = "saved_views")]
+pub async fn saved_views(list: ListKind) -> Result<Vec<SavedView>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::saved_views(&auth::state()?.pool, &user, list).await
+}
+
+/// Saves the list's current view under `name` for the current user (replacing one of that name).
+#[server(prefix = "/api", endpoint = "save_view")]
+pub async fn save_view(list: ListKind, name: String, query: ListQuery) -> Result<Uuid, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let id = super::db::save_view(&mut tx, &user, list, &name, &query).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[server(prefix = "/api", endpoint = "delete_view")]
+pub async fn delete_view(id: Uuid) -> Result<(), AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::delete_view(&auth::state()?.pool, &user, id).await
+}

@@ -1,0 +1,255 @@
+//! SQL shared by the customer lists: data scope, search, filters, sort and keyset pages.
+use chrono::NaiveDate;
+use sqlx::postgres::PgRow;
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::model::{COUNT_LIMIT, ListKind, ListPage, ListQuery, Owner, PAGE_SIZE, SavedView};
+use crate::error::{AppError, Invalid};
+use crate::users::model::{CurrentUser, DataScope};
+
+/// How one list maps onto SQL. The listed table's alias is `r`.
+pub struct ListSql {
+    /// The selected columns (`r.id` among them).
+    pub columns: &'static str,
+    /// `table r LEFT JOIN …`: what the page reads from.
+    pub from: &'static str,
+    /// `table r`: what the count reads from (filters only touch `r`).
+    pub count_from: &'static str,
+    /// The record's name column, for prefix search on very short terms.
+    pub name: &'static str,
+    /// Sortable columns: key, SQL expression (never NULL), and the expression's type.
+    pub sorts: &'static [(&'static str, &'static str, &'static str)],
+}
+
+impl ListSql {
+    fn sort(&self, key: &str) -> (&'static str, &'static str) {
+        let (_, expr, ty) = self.sorts.iter().find(|(k, _, _)| *k == key).unwrap_or(&self.sorts[0]);
+        (expr, ty)
+    }
+}
+
+/// Limits `alias`'s rows to what the user's role may see: everything, or their own and their team's.
+pub fn push_scope(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, alias: &str) {
+    if user.role.data_scope() == DataScope::Team {
+        qb.push(format!(" AND ({alias}.owner_id = "))
+            .push_bind(user.id.0)
+            .push(format!(" OR {alias}.owner_id IN (SELECT u.id FROM users u WHERE u.team IS NOT NULL AND u.team = (SELECT team FROM users WHERE id = "))
+            .push_bind(user.id.0)
+            .push(")))");
+    }
+}
+
+/// Refuses roles that may only read customer records.
+pub fn require_edit(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role.can_edit_customers() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Search over the search document (name, emails, phones, company): substring, prefix for very
+/// short terms, typo-tolerant word similarity from three characters, and bigrams for short
+/// Chinese terms (trigrams need three characters).
+pub fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, raw: &str) {
+    let q = raw.trim().to_lowercase();
+    if q.is_empty() {
+        return;
+    }
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let chars = q.chars().count();
+    let cjk = !q.is_ascii();
+    if phone_like && digits.len() >= 3 {
+        qb.push(" AND r.search_doc LIKE ").push_bind(format!("%{digits}%"));
+    } else if cjk && chars == 2 {
+        qb.push(" AND keel_bigrams(r.search_doc) @> keel_bigrams(").push_bind(q.clone()).push(")");
+    } else if chars < 3 {
+        qb.push(format!(" AND lower({name}) LIKE ")).push_bind(format!("{}%", escape_like(&q)));
+    } else {
+        qb.push(" AND (r.search_doc LIKE ")
+            .push_bind(format!("%{}%", escape_like(&q)))
+            .push(" OR r.search_doc %> ")
+            .push_bind(q.clone());
+        if cjk {
+            qb.push(" OR keel_bigrams(r.search_doc) @> keel_bigrams(").push_bind(q).push(")");
+        }
+        qb.push(")");
+    }
+}
+
+fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate) -> Result<(), AppError> {
+    qb.push(" WHERE r.deleted_at IS NULL");
+    push_scope(qb, user, "r");
+    push_search(qb, sql.name, &query.q);
+    match query.owner.as_str() {
+        "" => {}
+        "me" => {
+            qb.push(" AND r.owner_id = ").push_bind(user.id.0);
+        }
+        other => {
+            let id = Uuid::parse_str(other).map_err(|_| AppError::invalid("owner", Invalid::Choice))?;
+            qb.push(" AND r.owner_id = ").push_bind(id);
+        }
+    }
+    if !query.tag.trim().is_empty() {
+        qb.push(" AND r.tags @> ARRAY[").push_bind(query.tag.trim().to_string()).push("]::text[]");
+    }
+    if !query.source.trim().is_empty() {
+        qb.push(" AND lower(r.source) = ").push_bind(query.source.trim().to_lowercase());
+    }
+    if !query.status.is_empty() {
+        qb.push(" AND r.status = ").push_bind(query.status.clone());
+    }
+    let (from, to) = query.created_range(today)?;
+    if let Some(from) = from {
+        qb.push(" AND r.created_at >= ").push_bind(from).push("::date");
+    }
+    if let Some(to) = to {
+        qb.push(" AND r.created_at < ").push_bind(to).push("::date + 1");
+    }
+    Ok(())
+}
+
+/// The keyset cursor: the sort value and id of the last row shown, hex-encoded JSON (URL-safe).
+fn encode_cursor(value: &str, id: Uuid) -> String {
+    serde_json::to_string(&(value, id)).unwrap_or_default().bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_cursor(s: &str) -> Option<(String, Uuid)> {
+    let bytes: Option<Vec<u8>> =
+        (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    serde_json::from_slice(&bytes?).ok()
+}
+
+/// A row with the sort value and id its page's cursor is made of.
+struct Keyed<R> {
+    row: R,
+    sort_key: String,
+    id: Uuid,
+}
+
+impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        Ok(Keyed { row: R::from_row(row)?, sort_key: row.try_get("sort_key")?, id: row.try_get("id")? })
+    }
+}
+
+/// One page of the list the query asks for, with the capped count of all matches.
+pub async fn page<R>(pool: &PgPool, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate) -> Result<ListPage<R>, AppError>
+where
+    R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+{
+    let (expr, ty) = sql.sort(&query.sort);
+    let (dir, cmp) = if query.desc { ("DESC", "<") } else { ("ASC", ">") };
+    let mut tx = pool.begin().await?;
+    // Typo tolerance: "Sarha" still finds "Sarah".
+    sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4").execute(&mut *tx).await?;
+
+    let mut qb = QueryBuilder::<Postgres>::new(format!("SELECT {}, ({expr})::text AS sort_key FROM {}", sql.columns, sql.from));
+    push_filters(&mut qb, user, sql, query, today)?;
+    if let Some((value, id)) = (!query.after.is_empty()).then(|| decode_cursor(&query.after)).flatten() {
+        qb.push(format!(" AND ({expr}, r.id) {cmp} (")).push_bind(value).push(format!("::{ty}, ")).push_bind(id).push(")");
+    }
+    qb.push(format!(" ORDER BY {expr} {dir}, r.id {dir} LIMIT ")).push_bind(PAGE_SIZE + 1);
+    let mut rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
+
+    let mut count = QueryBuilder::<Postgres>::new(format!("SELECT count(*) FROM (SELECT 1 FROM {}", sql.count_from));
+    push_filters(&mut count, user, sql, query, today)?;
+    count.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") capped");
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|r| encode_cursor(&r.sort_key, r.id))
+    } else {
+        None
+    };
+    Ok(ListPage { rows: rows.into_iter().map(|k| k.row).collect(), next, total })
+}
+
+/// Active users, by name, for owner filters and pickers.
+pub async fn owners(pool: &PgPool) -> Result<Vec<Owner>, AppError> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, display_name FROM users ORDER BY display_name").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(id, name)| Owner { id, name }).collect())
+}
+
+pub async fn saved_views(pool: &PgPool, user: &CurrentUser, list: ListKind) -> Result<Vec<SavedView>, AppError> {
+    let rows: Vec<(Uuid, String, String)> =
+        sqlx::query_as("SELECT id, name, query FROM saved_views WHERE user_id = $1 AND list = $2 ORDER BY name")
+            .bind(user.id.0)
+            .bind(list.as_str())
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|(id, name, query)| SavedView { id, name, query }).collect())
+}
+
+/// Saves (or replaces, by name) one of the user's views.
+pub async fn save_view(conn: &mut PgConnection, user: &CurrentUser, list: ListKind, name: &str, query: &ListQuery) -> Result<Uuid, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", Invalid::Required));
+    }
+    if name.chars().count() > 100 {
+        return Err(AppError::invalid("name", Invalid::TooLong { max: 100 }));
+    }
+    let query = query.first_page().to_query_string();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO saved_views (user_id, list, name, query) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, list, name) DO UPDATE SET query = EXCLUDED.query RETURNING id",
+    )
+    .bind(user.id.0)
+    .bind(list.as_str())
+    .bind(name)
+    .bind(query)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn delete_view(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<(), AppError> {
+    let r = sqlx::query("DELETE FROM saved_views WHERE id = $1 AND user_id = $2").bind(id).bind(user.id.0).execute(pool).await?;
+    if r.rows_affected() == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+/// A record's stored fields with its version.
+struct Versioned<T> {
+    fields: T,
+    version: i32,
+}
+
+impl<'r, T: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Versioned<T> {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        Ok(Versioned { fields: T::from_row(row)?, version: row.try_get("version")? })
+    }
+}
+
+/// Locks the record `id` of `table` (if it is in the user's scope) and compares its stored
+/// `columns` with `new`: `Conflict` when someone saved it since `version`, `None` when nothing
+/// would change, else the field changes to audit.
+pub async fn lock_changes<T>(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    table: &str,
+    columns: &str,
+    id: Uuid,
+    version: i32,
+    new: &T,
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, AppError>
+where
+    T: serde::Serialize + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+{
+    require_edit(user)?;
+    let mut qb = QueryBuilder::<Postgres>::new(format!("SELECT {columns}, r.version FROM {table} r WHERE r.deleted_at IS NULL AND r.id = "));
+    qb.push_bind(id);
+    push_scope(&mut qb, user, "r");
+    qb.push(" FOR UPDATE");
+    let stored: Versioned<T> = qb.build_query_as().fetch_optional(&mut *conn).await?.ok_or(AppError::NotFound)?;
+    if stored.version != version {
+        return Err(AppError::Conflict);
+    }
+    let json = |v: &T| serde_json::to_value(v).map_err(AppError::internal);
+    let changes = crate::audit::diff(&json(&stored.fields)?, &json(new)?);
+    Ok((!changes.is_empty()).then_some(changes))
+}

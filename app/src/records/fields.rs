@@ -1,0 +1,145 @@
+//! Parsing of customer-record forms: every field checked, every refusal collected at once.
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+
+use crate::error::{AppError, Invalid};
+use crate::users::model::Email;
+
+/// Several values typed in one field: separated by commas, semicolons or new lines (also the
+/// full-width comma and semicolon of Chinese input methods).
+pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split([',', '\n', ';', '，', '；']).map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// A phone number: digits with the usual punctuation, at least five digits, no letters.
+pub fn parse_phone(raw: &str) -> Result<String, Invalid> {
+    let t = raw.trim();
+    let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    if !t.chars().all(allowed) || !(5..=20).contains(&digits) {
+        return Err(Invalid::Phone);
+    }
+    Ok(t.to_string())
+}
+
+/// Collects the refusal of each field (the first per field) while values are parsed.
+#[derive(Default)]
+pub struct Fields {
+    errors: BTreeMap<String, Invalid>,
+}
+
+impl Fields {
+    pub fn fail(&mut self, field: &str, why: Invalid) {
+        self.errors.entry(field.to_string()).or_insert(why);
+    }
+
+    pub fn optional(&mut self, field: &str, raw: &str, max: u32) -> Option<String> {
+        let t = raw.trim();
+        if t.chars().count() as u32 > max {
+            self.fail(field, Invalid::TooLong { max });
+            return None;
+        }
+        (!t.is_empty()).then(|| t.to_string())
+    }
+
+    pub fn required(&mut self, field: &str, raw: &str, max: u32) -> String {
+        let v = self.optional(field, raw, max);
+        if v.is_none() && raw.trim().is_empty() {
+            self.fail(field, Invalid::Required);
+        }
+        v.unwrap_or_default()
+    }
+
+    pub fn emails(&mut self, field: &str, raw: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in split_list(raw) {
+            match Email::parse(e) {
+                Ok(e) if !out.iter().any(|x: &String| x == e.as_str()) => out.push(e.as_str().to_string()),
+                Ok(_) => {}
+                Err(why) => self.fail(field, why),
+            }
+        }
+        out
+    }
+
+    pub fn phones(&mut self, field: &str, raw: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in split_list(raw) {
+            match parse_phone(p) {
+                Ok(p) => out.push(p),
+                Err(why) => self.fail(field, why),
+            }
+        }
+        out
+    }
+
+    /// Tags: at most 40 characters each, duplicates dropped.
+    pub fn tags(&mut self, field: &str, raw: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in split_list(raw) {
+            if t.chars().count() > 40 {
+                self.fail(field, Invalid::TooLong { max: 40 });
+            } else if !out.iter().any(|x| x == t) {
+                out.push(t.to_string());
+            }
+        }
+        out
+    }
+
+    /// A date (YYYY-MM-DD) from 1900 on and, if given, not after `latest`.
+    pub fn date(&mut self, field: &str, raw: &str, latest: Option<NaiveDate>) -> Option<NaiveDate> {
+        match raw.trim() {
+            "" => None,
+            t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                Ok(d) if latest.is_none_or(|l| d <= l) && d.year() >= 1900 => Some(d),
+                _ => {
+                    self.fail(field, Invalid::Date);
+                    None
+                }
+            },
+        }
+    }
+
+    /// One of a fixed set of values; empty gives `None`.
+    pub fn choice<T>(&mut self, field: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        match raw.trim() {
+            "" => None,
+            t => {
+                let v = parse(t);
+                if v.is_none() {
+                    self.fail(field, Invalid::Choice);
+                }
+                v
+            }
+        }
+    }
+
+    /// `value` if no field was refused, else a validation error naming each refused field.
+    pub fn finish<T>(self, value: T) -> Result<T, AppError> {
+        if self.errors.is_empty() { Ok(value) } else { Err(AppError::Validation { fields: self.errors }) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_of_letters_or_too_few_digits_is_refused() {
+        assert_eq!(parse_phone("abc"), Err(Invalid::Phone));
+        assert_eq!(parse_phone("12"), Err(Invalid::Phone));
+        assert!(parse_phone("+86 138 0013 8000").is_ok());
+    }
+
+    #[test]
+    fn the_first_refusal_of_a_field_is_kept_and_all_fields_are_reported() {
+        let mut f = Fields::default();
+        assert_eq!(f.required("name", "  ", 10), "");
+        f.emails("emails", "a@b.cn, nope, also-bad");
+        f.date("birthday", "2030-01-01", NaiveDate::from_ymd_opt(2026, 1, 1));
+        let e = f.finish(()).unwrap_err();
+        assert_eq!(e.field("name"), Some(Invalid::Required));
+        assert_eq!(e.field("emails"), Some(Invalid::Email));
+        assert_eq!(e.field("birthday"), Some(Invalid::Date));
+    }
+}

@@ -1,0 +1,8 @@
+//! What the customer lists share: URL-held view state, scoped search and keyset pages, saved
+//! views, and the list page's toolbar and table.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+pub mod views;
+pub mod fields;

@@ -1,0 +1,496 @@
+//! The list page every customer list shares: saved views, filters, column chooser, sortable
+//! table and keyset pager, all driven by the URL.
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::api::{DeleteView, SaveView, list_owners, saved_views};
+use super::model::{COUNT_LIMIT, ListKind, ListPage, ListQuery};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::ErrorMessage;
+
+/// A translated label (called inside a reactive closure, so it follows the language switch).
+pub type Label = fn(I18nContext<Locale>) -> String;
+
+/// One column of a list.
+pub struct Column<R> {
+    pub key: &'static str,
+    pub label: Label,
+    /// Whether the list can be ordered by it (the server knows the same keys).
+    pub sortable: bool,
+    /// Shown before the user chooses columns.
+    pub default: bool,
+    pub cell: fn(&R) -> AnyView,
+}
+
+/// What a list page needs to know about its records.
+pub struct ListSpec<R> {
+    pub kind: ListKind,
+    pub title: Label,
+    /// The first column names the record and links to it; it is always shown.
+    pub columns: Vec<Column<R>>,
+    /// Status filter values with their labels (empty: no status filter).
+    pub statuses: Vec<(&'static str, Label)>,
+}
+
+/// The list's view state from the URL.
+pub fn use_list_query() -> Memo<ListQuery> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        let m = params.read();
+        ListQuery::from_params(|k| m.get(k), m.get_all("col").unwrap_or_default())
+    })
+}
+
+#[component]
+pub fn RecordList<R, Fut>(spec: ListSpec<R>, fetch: fn(ListQuery) -> Fut) -> impl IntoView
+where
+    R: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = Result<ListPage<R>, AppError>> + Send + 'static,
+{
+    let query = use_list_query();
+    let page = Resource::new(move || query.get(), fetch);
+    let spec = StoredValue::new(spec);
+    view! {
+        <SavedViews kind=spec.with_value(|s| s.kind) query />
+        <Filters spec query />
+        <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                page.await.map(|p| view! { <RecordTable spec page=p query=query.get_untracked() /> })
+            })}
+        </Suspense>
+    }
+}
+
+/// Built-in views, the user's saved views, and a form to save the current one.
+#[component]
+fn SavedViews(kind: ListKind, query: Memo<ListQuery>) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveView>::new();
+    let delete = ServerAction::<DeleteView>::new();
+    let views = Resource::new(move || (save.version().get(), delete.version().get()), move |_| saved_views(kind));
+    let name = NodeRef::<leptos::html::Input>::new();
+    let current = move || query.get().first_page().to_query_string();
+    let link = move |label: AnyView, q: ListQuery| {
+        let qs = q.to_query_string();
+        let active = move || current() == qs;
+        view! { <A href=q.href(kind.path()) attr:class=move || if active() { "view active" } else { "view" }>{label}</A> }
+    };
+    let builtin = [
+        (t!(i18n, list.view_all).into_any(), ListQuery::default()),
+        (t!(i18n, list.view_mine).into_any(), ListQuery { owner: "me".into(), ..Default::default() }),
+        (t!(i18n, list.view_week).into_any(), ListQuery { created: "7d".into(), sort: "created".into(), desc: true, ..Default::default() }),
+    ];
+    let on_save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = name.get().map(|i| i.value()).unwrap_or_default();
+        save.dispatch(SaveView { list: kind, name, query: query.get_untracked() });
+    };
+    let error = Signal::derive(move || save.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err)));
+    view! {
+        <nav class="views" aria-label=move || t_string!(i18n, list.views)>
+            {builtin.into_iter().map(|(label, q)| link(label, q)).collect_view()}
+            <Transition>
+                {move || Suspend::new(async move {
+                    views.await.map(|vs| vs.into_iter().map(|v| {
+                        let q = ListQuery::from_params(|k| query_value(&v.query, k), vec![]);
+                        let label = v.name.clone();
+                        view! {
+                            <span class="saved-view">
+                                {link(view! { {v.name.clone()} }.into_any(), q)}
+                                <button
+                                    type="button"
+                                    class="icon"
+                                    aria-label=move || format!("{} {}", t_string!(i18n, list.delete_view), label)
+                                    on:click=move |_| { delete.dispatch(DeleteView { id: v.id }); }
+                                >"×"</button>
+                            </span>
+                        }
+                    }).collect_view())
+                })}
+            </Transition>
+        </nav>
+        <form class="save-view" on:submit=on_save>
+            <label for="view-name">{t!(i18n, list.view_name)}</label>
+            <input id="view-name" name="name" node_ref=name maxlength="100" required aria-invalid=move || error.get().and_then(|e| e.field("name")).is_some().then_some("true") />
+            <button type="submit" disabled=move || save.pending().get()>{t!(i18n, list.save_view)}</button>
+            <ErrorMessage error />
+        </form>
+    }
+}
+
+/// The first value of `key` in a URL query string.
+fn query_value(qs: &str, key: &str) -> Option<String> {
+    qs.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| crate::ui::url::decode(v))
+}
+
+#[component]
+fn Filters<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, query: Memo<ListQuery>) -> impl IntoView {
+    let i18n = use_i18n();
+    let owners = Resource::new(|| (), |_| list_owners());
+    let kind = spec.with_value(|s| s.kind);
+    let id = move |field: &str| format!("{}-{field}", kind.as_str());
+    let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
+    let columns: Vec<(&'static str, Label, bool)> = spec.with_value(|s| s.columns.iter().skip(1).map(|c| (c.key, c.label, c.default)).collect());
+    let q = move || query.get();
+    view! {
+        <Form method="GET" action=kind.path() attr:class="filters" attr:role="search">
+            <div class="filter">
+                <label for=id("q")>{t!(i18n, list.search)}</label>
+                <input id=id("q") type="search" name="q" value=move || q().q placeholder=move || t_string!(i18n, list.search_placeholder) />
+            </div>
+            <div class="filter">
+                <label for=id("owner")>{t!(i18n, list.owner)}</label>
+                <select id=id("owner") name="owner">
+                    <option value="" selected=move || q().owner.is_empty()>{t!(i18n, list.owner_all)}</option>
+                    <option value="me" selected=move || q().owner == "me">{t!(i18n, list.owner_me)}</option>
+                    <Transition>
+                        {move || Suspend::new(async move {
+                            owners.await.unwrap_or_default().into_iter().map(|o| {
+                                let v = o.id.to_string();
+                                let selected = v.clone();
+                                view! { <option value=v selected=move || q().owner == selected>{o.name}</option> }
+                            }).collect_view()
+                        })}
+                    </Transition>
+                </select>
+            </div>
+            {(!statuses.is_empty()).then(|| view! {
+                <div class="filter">
+                    <label for=id("status")>{t!(i18n, list.status)}</label>
+                    <select id=id("status") name="status">
+                        <option value="" selected=move || q().status.is_empty()>{t!(i18n, list.status_all)}</option>
+                        {statuses.into_iter().map(|(v, label)| view! {
+                            <option value=v selected=move || q().status == v>{move || label(i18n)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <div class="filter">
+                <label for=id("tag")>{t!(i18n, list.tag)}</label>
+                <input id=id("tag") name="tag" value=move || q().tag />
+            </div>
+            <div class="filter">
+                <label for=id("source")>{t!(i18n, list.source)}</label>
+                <input id=id("source") name="source" value=move || q().source />
+            </div>
+            <div class="filter">
+                <label for=id("created")>{t!(i18n, list.created)}</label>
+                <select id=id("created") name="created">
+                    {[("", 0u8), ("0d", 1), ("7d", 2), ("30d", 3), ("90d", 4)].into_iter().map(|(v, n)| view! {
+                        <option value=v selected=move || q().created == v>
+                            {match n {
+                                0 => t!(i18n, list.created_any).into_any(),
+                                1 => t!(i18n, list.created_today).into_any(),
+                                2 => t!(i18n, list.created_7).into_any(),
+                                3 => t!(i18n, list.created_30).into_any(),
+                                _ => t!(i18n, list.created_90).into_any(),
+                            }}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filter">
+                <label for=id("from")>{t!(i18n, list.from)}</label>
+                <input id=id("from") type="date" name="from" value=move || q().from />
+            </div>
+            <div class="filter">
+                <label for=id("to")>{t!(i18n, list.to)}</label>
+                <input id=id("to") type="date" name="to" value=move || q().to />
+            </div>
+            <details class="columns">
+                <summary>{t!(i18n, list.columns)}</summary>
+                <fieldset>
+                    <legend class="visually-hidden">{t!(i18n, list.columns)}</legend>
+                    {columns.into_iter().map(|(key, label, default)| {
+                        let checked = move || { let q = q(); if q.cols.is_empty() { default } else { q.cols.iter().any(|c| c == key) } };
+                        view! { <label class="check"><input type="checkbox" name="col" value=key checked=checked />{move || label(i18n)}</label> }
+                    }).collect_view()}
+                </fieldset>
+            </details>
+            <input type="hidden" name="sort" value=move || q().sort />
+            <input type="hidden" name="desc" value=move || if q().desc { "1" } else { "" } />
+            <button type="submit">{t!(i18n, list.apply)}</button>
+        </Form>
+    }
+}
+
+#[component]
+fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: ListPage<R>, query: ListQuery) -> impl IntoView {
+    let i18n = use_i18n();
+    let total = page.total;
+    let count = move || {
+        if total > COUNT_LIMIT {
+            t!(i18n, list.count_many).into_any()
+        } else {
+            t!(i18n, list.count, count = move || total).into_any()
+        }
+    };
+    if page.rows.is_empty() {
+        return view! { <p class="empty" role="status">{t!(i18n, list.none)}</p> }.into_any();
+    }
+    let (kind, title) = spec.with_value(|s| (s.kind, s.title));
+    let path = kind.path();
+    let next = page.next.clone().map(|after| ListQuery { after, ..query.clone() }.href(path));
+    let first = (!query.after.is_empty()).then(|| query.first_page().href(path));
+    // Column indexes in display order: the name column, then the chosen (or default) ones.
+    let shown: Vec<usize> = spec.with_value(|s| {
+        let mut shown = vec![0];
+        if query.cols.is_empty() {
+            shown.extend((1..s.columns.len()).filter(|&i| s.columns[i].default));
+        } else {
+            shown.extend(query.cols.iter().filter_map(|k| s.columns.iter().position(|c| c.key == *k)).filter(|&i| i != 0));
+        }
+        shown
+    });
+    let headers = shown
+        .iter()
+        .map(|&i| {
+            spec.with_value(|s| {
+                let c = &s.columns[i];
+                let l = c.label;
+                let label = move || l(i18n);
+                if !c.sortable {
+                    return view! { <th scope="col">{label}</th> }.into_any();
+                }
+                let active = query.sort == c.key || (query.sort.is_empty() && i == 0);
+                let aria_sort = active.then_some(if query.desc { "descending" } else { "ascending" });
+                let href = query.sorted_by(c.key, i == 0).href(path);
+                view! { <th scope="col" aria-sort=aria_sort><A href=href>{label}</A></th> }.into_any()
+            })
+        })
+        .collect_view();
+    let rows = page
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = shown.iter().map(|&i| spec.with_value(|s| view! { <td>{(s.columns[i].cell)(r)}</td> })).collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <p class="count" role="status">{count}</p>
+        <div class="table-wrap">
+            <table class="records" aria-label=move || title(i18n)>
+                <thead><tr>{headers}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label=move || t_string!(i18n, list.pages)>
+            {first.map(|href| view! { <A href=href>{t!(i18n, list.first)}</A> })}
+            {next.map(|href| view! { <A href=href>{t!(i18n, list.next)}</A> })}
+        </nav>
+    }
+    .into_any()
+}
+
+/// A saved-record edit's arguments whose expected version can be replaced (to overwrite deliberately).
+pub trait VersionedEdit {
+    fn set_version(&mut self, version: i32);
+}
+
+/// A record's header, its facts, and inline editing with optimistic concurrency: a stale save
+/// shows the other person's values and lets the user reload or overwrite deliberately.
+#[component]
+pub fn RecordEditor<T, S, F, Fut>(
+    record: T,
+    /// The record's id and version, posted with the form.
+    id: String,
+    version: i32,
+    #[prop(into)] heading: String,
+    #[prop(into)] subtitle: String,
+    /// Reloads the record (after a save, or to discard a conflicting edit).
+    reload: RwSignal<u32>,
+    /// "Saved." stays visible across that reload.
+    saved: RwSignal<bool>,
+    /// Fetches the stored record, to show the other person's values on a conflict.
+    current: F,
+    version_of: fn(&T) -> i32,
+    facts: fn(&T) -> AnyView,
+    fields: fn(Signal<Option<AppError>>, &T) -> AnyView,
+    /// The save action (the caller names the server function).
+    update: ServerAction<S>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: leptos::server_fn::ServerFn<Output = i32, Error = AppError>
+        + leptos::form::FromFormData
+        + VersionedEdit
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + 'static,
+{
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let last_attempt = RwSignal::new(None::<S>);
+    let theirs = RwSignal::new(None::<T>);
+
+    Effect::new(move |_| match update.value().get() {
+        Some(Ok(_)) => {
+            editing.set(false);
+            theirs.set(None);
+            saved.set(true);
+            reload.update(|n| *n += 1);
+        }
+        Some(Err(AppError::Conflict)) => {
+            leptos::task::spawn_local(async move {
+                if let Ok(stored) = current().await {
+                    theirs.set(Some(stored));
+                }
+            });
+        }
+        _ => {}
+    });
+    let error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. } | AppError::Conflict)));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(args) = S::from_event(&ev) {
+            saved.set(false);
+            last_attempt.set(Some(args.clone()));
+            update.dispatch(args);
+        }
+    };
+    let overwrite = move |_| {
+        if let (Some(mut args), Some(stored)) = (last_attempt.get_untracked(), theirs.get_untracked()) {
+            args.set_version(version_of(&stored));
+            update.dispatch(args);
+        }
+    };
+    let discard = move |_| {
+        theirs.set(None);
+        editing.set(false);
+        reload.update(|n| *n += 1);
+    };
+    let record = StoredValue::new(record);
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>{heading}</h1>
+                <p class="subtitle">{subtitle}</p>
+            </div>
+            <Show when=move || !editing.get()>
+                <button type="button" on:click=move |_| { saved.set(false); editing.set(true) }>{t!(i18n, list.edit)}</button>
+            </Show>
+        </header>
+        <Show when=move || saved.get()>
+            <p class="notice" role="status">{t!(i18n, list.saved)}</p>
+        </Show>
+        {move || theirs.get().map(|other| view! {
+            <section class="conflict" role="alert" aria-labelledby="conflict-title">
+                <h2 id="conflict-title">{t!(i18n, list.conflict_title)}</h2>
+                <h3>{t!(i18n, list.conflict_theirs)}</h3>
+                {facts(&other)}
+                <div class="actions">
+                    <button type="button" on:click=discard>{t!(i18n, list.conflict_reload)}</button>
+                    <button type="button" class="primary" on:click=overwrite>{t!(i18n, list.conflict_overwrite)}</button>
+                </div>
+            </section>
+        })}
+        <Show
+            when=move || editing.get()
+            fallback=move || view! { <section class="card" aria-label=move || t_string!(i18n, list.details)>{record.with_value(facts)}</section> }
+        >
+            <section class="card">
+                <form class="form" novalidate on:submit=on_submit>
+                    <input type="hidden" name="id" value=id.clone() />
+                    <input type="hidden" name="version" value=version />
+                    {record.with_value(|r| fields(error, r))}
+                    <ErrorMessage error=form_error />
+                    <div class="actions">
+                        <button type="button" on:click=move |_| editing.set(false)>{t!(i18n, list.cancel)}</button>
+                        <button type="submit" class="primary" disabled=move || update.pending().get()>{t!(i18n, list.save)}</button>
+                    </div>
+                </form>
+            </section>
+        </Show>
+    }
+}
+
+/// A term and its value in a record's facts, left out when the value is empty.
+pub fn fact(label: Label, value: String) -> Option<impl IntoView> {
+    let i18n = use_i18n();
+    (!value.is_empty()).then(|| view! { <dt>{move || label(i18n)}</dt><dd>{value}</dd> })
+}
+
+/// A record page: loads the record named by the URL and renders it with `view`, which gets the
+/// signals that reload it and keep "Saved." visible across the reload.
+#[component]
+pub fn RecordPage<T, Id, Fut, IdFn, V>(id: IdFn, load: fn(Id) -> Fut, view: V) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    Id: Clone + PartialEq + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    IdFn: Fn() -> Option<Id> + Send + Sync + 'static,
+    V: Fn(T, RwSignal<u32>, RwSignal<bool>) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let reload = RwSignal::new(0u32);
+    // Lives above the detail, which is rebuilt when the record reloads after a save.
+    let saved = RwSignal::new(false);
+    let record = Resource::new(
+        move || (id(), reload.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move { record.await.map(|r| view(r, reload, saved)) })
+            }}
+        </Transition>
+    }
+}
+
+/// A new-record page: the form, its errors, and a visit to the record once it is created.
+#[component]
+pub fn CreateForm<S>(
+    #[prop(into)] heading: Signal<String>,
+    #[prop(into)] submit: Signal<String>,
+    action: ServerAction<S>,
+    /// The new record's page.
+    href: fn(&S::Output) -> String,
+    fields: fn(Signal<Option<AppError>>) -> AnyView,
+) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + leptos::form::FromFormData + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = action.value().get() {
+            navigate(&href(&id), Default::default());
+        }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(args) = S::from_event(&ev) {
+            action.dispatch(args);
+        }
+    };
+    view! {
+        <h1>{heading}</h1>
+        <section class="card">
+            <form class="form" novalidate on:submit=on_submit>
+                {fields(error)}
+                <ErrorMessage error=form_error />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>{submit}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,100 @@
+import { test, expect, open, signIn } from './fixtures';
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+const mainNav = (page) => page.getByRole('navigation', { name: 'Main navigation' });
+
+test('a qualified lead converts into a contact at its company with a deal, keeping its history', async ({ page }) => {
+  await signIn(page);
+  const name = `Lead ${unique()}`;
+  const company = `Convert Co ${unique()}`;
+  await mainNav(page).getByRole('link', { name: 'Leads' }).click();
+  await page.getByRole('link', { name: 'New lead' }).click();
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Company').fill(company);
+  await page.getByLabel('Emails').fill(`${unique()}@convert.example.com`);
+  await page.getByLabel('Status').selectOption({ label: 'Qualified' });
+  await page.getByRole('button', { name: 'Create lead' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+
+  const log = page.getByRole('region', { name: 'Log an interaction' });
+  await log.getByLabel('Details').fill('Met at the trade fair');
+  await log.getByRole('button', { name: 'Log it' }).click();
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText('Met at the trade fair')).toBeVisible();
+
+  const convert = page.getByRole('region', { name: 'Convert lead' });
+  await convert.getByLabel('Also create a deal').check();
+  await convert.getByLabel('Deal value (CNY)').fill('not money');
+  await convert.getByRole('button', { name: 'Convert' }).click();
+  await expect(convert.getByText('Enter an amount such as 12,500.00.')).toBeVisible();
+  await convert.getByLabel('Deal value (CNY)').fill('80,000');
+  await convert.getByRole('button', { name: 'Convert' }).click();
+
+  await expect(page).toHaveURL(/\/contacts\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText('Met at the trade fair')).toBeVisible();
+  await page.getByRole('region', { name: 'Details' }).getByRole('link', { name: company }).click();
+  await expect(page.getByRole('heading', { name: company, level: 1 })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Contacts' }).getByRole('link', { name })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Deals' }).getByText('¥80,000')).toBeVisible();
+
+  await open(page, '/leads?q=' + encodeURIComponent(name));
+  await expect(page.getByRole('table', { name: 'Leads' }).getByRole('row').filter({ hasText: name }).getByText('Converted')).toBeVisible();
+});
+
+test('a company with a bad website shows the field error; fixed, it is saved and edited', async ({ page }) => {
+  await signIn(page);
+  const name = `Firm ${unique()}`;
+  await mainNav(page).getByRole('link', { name: 'Companies' }).click();
+  await page.getByRole('link', { name: 'New company' }).click();
+  await page.getByLabel('Company name').fill(name);
+  await page.getByLabel('Website').fill('not a website');
+  await page.getByRole('button', { name: 'Create company' }).click();
+  await expect(page.getByText('Enter a web address such as example.com.')).toBeVisible();
+  await page.getByLabel('Website').fill('firm.example.com');
+  await page.getByLabel('Size').selectOption('51-200');
+  await page.getByRole('button', { name: 'Create company' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Industry').fill('Robotics');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Details' }).getByText('Robotics')).toBeVisible();
+  // The change is in the company's history.
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText('Robotics')).toBeVisible();
+
+  await open(page, '/companies?q=' + encodeURIComponent('firm.example'));
+  await expect(page.getByRole('table', { name: 'Companies' }).getByRole('link', { name })).toBeVisible();
+});
+
+test('filters, columns and a saved view live in the URL and survive a reload', async ({ page }) => {
+  await signIn(page, 'sales@keel.demo');
+  await open(page, '/contacts');
+  await page.getByRole('combobox', { name: '负责人' }).selectOption({ label: '我的' });
+  await page.locator('summary').filter({ hasText: '显示列' }).click();
+  await page.getByRole('checkbox', { name: '邮箱' }).uncheck();
+  await page.getByRole('checkbox', { name: '来源' }).check();
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page).toHaveURL(/owner=me/);
+  const table = page.getByRole('table', { name: '联系人' });
+  await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: '邮箱' })).toHaveCount(0);
+
+  const view = `我的来源 ${unique()}`;
+  await page.getByLabel('视图名称').fill(view);
+  await page.getByRole('button', { name: '保存视图' }).click();
+  const views = page.getByRole('navigation', { name: '视图' });
+  await expect(views.getByRole('link', { name: view })).toBeVisible();
+
+  await open(page, '/contacts');
+  await expect(table.getByRole('columnheader', { name: '邮箱' })).toBeVisible();
+  await views.getByRole('link', { name: view }).click();
+  await expect(page).toHaveURL(/owner=me/);
+  await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: '邮箱' })).toHaveCount(0);
+  await page.reload();
+  await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
+
+  await views.getByRole('button', { name: `删除视图 ${view}` }).click();
+  await expect(views.getByRole('link', { name: view })).toHaveCount(0);
+});

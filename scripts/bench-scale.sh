@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Customers at scale: generates 1M contacts, 100k companies, 200k leads and 5M timeline entries
+# through COPY (once; the database is kept for later runs), then prints p50/p95 of
+#   - the contacts list's first page, a search by name fragment (Latin and Chinese), a search by
+#     phone digits, and a contact's detail page with 500 timeline entries, at the server (HTTP on
+#     loopback, warm), and
+#   - the same SQL run alone through pgbench, for comparison.
+# Usage: scripts/bench-scale.sh [requests per case]   (run scripts/build.sh first)
+# Sizes: KEEL_BENCH_CONTACTS etc. override the defaults; KEEL_BENCH_FRESH=1 regenerates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+N="${1:-100}"
+KEEL="$CARGO_TARGET_DIR/release/keel"
+[ -x "$KEEL" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
+if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export KEEL_DATA_DIR="$KEEL_CACHE/test-postgres"; fi
+export KEEL_PG_PORT=5434 KEEL_LOG=warn
+base_url="$("$KEEL" db start 2>/dev/null)"
+db=keel_scale
+export DATABASE_URL="${base_url/\/keel\?//$db?}"
+PGBENCH=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
+CONTACTS="${KEEL_BENCH_CONTACTS:-1000000}"
+
+if [ "${KEEL_BENCH_FRESH:-}" = 1 ]; then psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null; fi
+psql "$base_url" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 || psql "$base_url" -qc "CREATE DATABASE $db"
+"$KEEL" seed-demo >/dev/null
+have=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM contacts")
+if [ "$have" -lt "$CONTACTS" ]; then
+  echo "==> generating (once)"
+  /usr/bin/time -f "seed-bulk wall time: %e s, max RSS %M KB" "$KEEL" seed-bulk --contacts "$CONTACTS" \
+    --companies "${KEEL_BENCH_COMPANIES:-100000}" --leads "${KEEL_BENCH_LEADS:-200000}" --timeline "${KEEL_BENCH_TIMELINE:-5000000}"
+fi
+psql "$DATABASE_URL" -tAc "SELECT 'rows: ' || (SELECT count(*) FROM contacts) || ' contacts, ' || (SELECT count(*) FROM companies) || ' companies, ' || (SELECT count(*) FROM leads) || ' leads, ' || (SELECT count(*) FROM activities) || ' timeline entries'"
+# The contact with the most timeline entries (the generator gives one 500).
+busy=$(psql "$DATABASE_URL" -tAc "SELECT contact_id FROM activities WHERE contact_id IS NOT NULL GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1")
+
+port=$((20000 + RANDOM % 20000))
+url="http://127.0.0.1:$port"
+KEEL_ADDR="127.0.0.1:$port" "$KEEL" serve >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
+cookie=$(curl -s -D - -o /dev/null -H 'sec-fetch-site: same-origin' \
+  --data 'email=admin@keel.demo&password=keel-demo' "$url/api/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(keel_session=[^;]*\).*/\1/p')
+
+percentiles() { # reads milliseconds, one per line
+  sort -n | awk '{a[NR]=$1} END {printf "p50 %6.2f ms  p95 %6.2f ms", a[int(NR*0.5)+0], a[int(NR*0.95)]}'
+}
+http() { # name, curl args…
+  local name=$1; shift
+  for _ in 1 2 3 4 5; do curl -s -o /dev/null "$@"; done
+  local server
+  server=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' "$@"; done | awk '{print $1 * 1000}' | percentiles)
+  printf '%-34s server %s' "$name" "$server"
+}
+sql() { # SQL file
+  local log
+  log=$(mktemp -d)
+  (cd "$log" && "$PGBENCH" -n -t "$N" -f "$1" -l "$DATABASE_URL" >/dev/null 2>&1)
+  printf '   psql alone %s\n' "$(cat "$log"/pgbench_log.* | awk '{print $3 / 1000}' | percentiles)"
+  rm -rf "$log"
+}
+list() { # name, search term (URL-encoded), SQL search condition
+  local f
+  f=$(mktemp --suffix=.sql)
+  sed "s/__SEARCH__/$3/" scripts/bench/list.sql >"$f"
+  http "$1" -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' --data "query[q]=$2" "$url/api/list_contacts"
+  sql "$f"
+  rm -f "$f"
+}
+echo "==> $N warm requests per case"
+list "contacts list, first page" "" ""
+list "search by name fragment 'mill'" "mill" "AND (r.search_doc LIKE '%mill%' OR r.search_doc %> 'mill')"
+list "search by Chinese name '王伟'" "%E7%8E%8B%E4%BC%9F" "AND keel_bigrams(r.search_doc) @> keel_bigrams('王伟')"
+list "search by phone '0013 8'" "0013%208" "AND r.search_doc LIKE '%00138%'"
+f=$(mktemp --suffix=.sql)
+sed "s/__ID__/$busy/" scripts/bench/detail.sql >"$f"
+http "contact page, 500 timeline entries" -H "cookie: $cookie" "$url/contacts/$busy"
+sql "$f"
+rm -f "$f"

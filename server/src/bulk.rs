@@ -1,0 +1,165 @@
+//! `keel seed-bulk`: a large synthetic data set loaded through COPY, for benchmarks at scale.
+//! Rows are generated in Rust and streamed to Postgres in chunks, so memory stays flat.
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::seed::{
+    CN_CITIES, CN_COMPANY_KINDS, CN_COMPANY_STEMS, CN_GIVEN, CN_PINYIN_SURNAMES, CN_SURNAMES, Dice, EN_COMPANY_KINDS,
+    EN_COMPANY_STEMS, EN_FIRST, EN_LAST, INDUSTRIES, SOURCES, TITLES,
+};
+use crate::startup::BoxError;
+
+/// How much to generate.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    pub contacts: usize,
+    pub companies: usize,
+    pub leads: usize,
+    pub timeline: usize,
+}
+
+const CHUNK: usize = 1 << 20;
+
+/// Streams the rows `row` writes (one per call, tab-separated COPY text) into `statement`.
+async fn copy(pool: &PgPool, statement: &str, rows: usize, mut row: impl FnMut(usize, &mut String)) -> Result<(), BoxError> {
+    let mut conn = pool.acquire().await?;
+    let mut copy = conn.copy_in_raw(statement).await?;
+    let mut buf = String::with_capacity(CHUNK + 4096);
+    for i in 0..rows {
+        row(i, &mut buf);
+        if buf.len() >= CHUNK {
+            copy.send(buf.as_bytes()).await?;
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.as_bytes()).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+fn person(dice: &mut Dice, i: usize) -> (String, String, String) {
+    if i % 2 == 0 {
+        let s = dice.below(CN_SURNAMES.len());
+        let given: String = (0..1 + dice.below(2)).map(|_| *dice.pick(&CN_GIVEN)).collect();
+        let phone = format!("+86 13{} {:04} {:04}", dice.below(10), dice.below(10000), dice.below(10000));
+        (format!("{}{given}", CN_SURNAMES[s]), format!("{}.{i}@example.cn", CN_PINYIN_SURNAMES[s].to_lowercase()), phone)
+    } else {
+        let (first, last) = (*dice.pick(&EN_FIRST), *dice.pick(&EN_LAST));
+        let phone = format!("+1 415 {:03} {:04}", dice.below(1000), dice.below(10000));
+        (format!("{first} {last}"), format!("{}.{}{i}@example.com", first.to_lowercase(), last.to_lowercase()), phone)
+    }
+}
+
+/// Generates the data set, owned by the existing sales and manager users (run `seed-demo` first).
+pub async fn seed_bulk(pool: &PgPool, sizes: Sizes) -> Result<(), BoxError> {
+    let owners: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE role IN ('sales', 'manager') ORDER BY email").fetch_all(pool).await?;
+    if owners.is_empty() {
+        return Err("seed-bulk needs users to own the records: run `keel seed-demo` first".into());
+    }
+    let mut dice = Dice(0xb01d_face_5eed);
+    let started = Instant::now();
+    let step = |what: &str, n: usize, t: Instant| println!("{what}: {n} rows in {:.1} s", t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let companies: Vec<Uuid> = (0..sizes.companies).map(|_| Uuid::new_v4()).collect();
+    copy(pool, "COPY companies (id, name, industry, size, website, phone, city, owner_id, source, created_at) FROM STDIN", sizes.companies, |i, b| {
+        let (name, city) = if i % 2 == 0 {
+            (format!("{}{}{}{i}", dice.pick(&CN_CITIES), dice.pick(&CN_COMPANY_STEMS), dice.pick(&CN_COMPANY_KINDS)), *dice.pick(&CN_CITIES))
+        } else {
+            (format!("{} {} {i}", dice.pick(&EN_COMPANY_STEMS), dice.pick(&EN_COMPANY_KINDS)), "London")
+        };
+        let _ = writeln!(
+            b,
+            "{}\t{name}\t{}\t{}\thttps://c{i}.example.com\t+86 21 {:04} {:04}\t{city}\t{}\t{}\t{}",
+            companies[i],
+            dice.pick(&INDUSTRIES),
+            dice.pick(&app::companies::model::SIZES),
+            dice.below(10000),
+            dice.below(10000),
+            dice.pick(&owners),
+            dice.pick(&SOURCES),
+            ago(&mut dice),
+        );
+    })
+    .await?;
+    step("companies", sizes.companies, t);
+
+    let t = Instant::now();
+    // The first contact is the benchmark's: it gets 500 timeline entries.
+    let first_contact = Uuid::new_v4();
+    copy(pool, "COPY contacts (id, company_id, full_name, title, emails, phones, tags, source, owner_id, created_at, updated_at) FROM STDIN", sizes.contacts, |i, b| {
+        let (name, email, phone) = person(&mut dice, i);
+        let id = if i == 0 { first_contact } else { Uuid::new_v4() };
+        let company = if companies.is_empty() { "\\N".to_string() } else { dice.pick(&companies).to_string() };
+        let when = ago(&mut dice);
+        let _ = writeln!(
+            b,
+            "{id}\t{company}\t{name}\t{}\t{{{email}}}\t{{\"{phone}\"}}\t{}\t{}\t{}\t{when}\t{when}",
+            dice.pick(&TITLES),
+            if i % 7 == 0 { "{vip}" } else { "{}" },
+            dice.pick(&SOURCES),
+            dice.pick(&owners),
+        );
+    })
+    .await?;
+    step("contacts", sizes.contacts, t);
+
+    let t = Instant::now();
+    copy(pool, "COPY leads (full_name, company_name, emails, phones, status, source, owner_id, created_at) FROM STDIN", sizes.leads, |i, b| {
+        let (name, email, phone) = person(&mut dice, i + 1);
+        let _ = writeln!(
+            b,
+            "{name}\t{} {}\t{{{email}}}\t{{\"{phone}\"}}\t{}\t{}\t{}\t{}",
+            dice.pick(&EN_COMPANY_STEMS),
+            dice.pick(&EN_COMPANY_KINDS),
+            dice.pick(&app::leads::model::STATUSES),
+            dice.pick(&SOURCES),
+            dice.pick(&owners),
+            ago(&mut dice),
+        );
+    })
+    .await?;
+    step("leads", sizes.leads, t);
+
+    // Timeline entries: 500 on the first contact, the rest on contacts picked by their position
+    // (contact ids are not kept in memory: entries go to the first 10% of contacts by id order).
+    let t = Instant::now();
+    let targets: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM contacts ORDER BY id LIMIT $1")
+        .bind((sizes.contacts / 10).max(1) as i64)
+        .fetch_all(pool)
+        .await?;
+    copy(pool, "COPY activities (contact_id, kind, subject, body, call_outcome, duration_minutes, occurred_at, author_id) FROM STDIN", sizes.timeline, |i, b| {
+        let contact = if i < 500 { first_contact } else { *dice.pick(&targets) };
+        let (kind, outcome, minutes) = match i % 4 {
+            0 => ("call", "connected", "12"),
+            1 => ("note", "\\N", "\\N"),
+            2 => ("meeting", "\\N", "45"),
+            _ => ("email", "\\N", "\\N"),
+        };
+        let _ = writeln!(
+            b,
+            "{contact}\t{kind}\tFollow-up {i}\tDiscussed pricing and next steps ({i}). 客户希望下周收到报价。\t{outcome}\t{minutes}\t{}\t{}",
+            ago(&mut dice),
+            dice.pick(&owners),
+        );
+    })
+    .await?;
+    step("timeline entries", sizes.timeline, t);
+
+    let t = Instant::now();
+    sqlx::query("ANALYZE").execute(pool).await?;
+    step("analyze", 0, t);
+    println!("total {:.1} s; the 500-entry contact is {first_contact}", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// A creation time within the last three years, as COPY text.
+fn ago(dice: &mut Dice) -> String {
+    let secs = dice.below(3 * 365 * 86_400) as i64;
+    (chrono::Utc::now() - chrono::Duration::seconds(secs)).format("%Y-%m-%d %H:%M:%S+00").to_string()
+}
