@@ -4,10 +4,9 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{Company, CompanyDraft, CompanyId, CompanyRow};
-use crate::audit;
 use crate::error::AppError;
 use crate::records;
-use crate::records::db::{ListSql, push_scope, require_edit};
+use crate::records::db::{Draft, ListSql, Scalar, push_scope};
 use crate::records::model::{ListPage, ListQuery};
 use crate::users::model::CurrentUser;
 
@@ -34,68 +33,43 @@ pub async fn list(pool: &PgPool, user: &CurrentUser, query: &ListQuery) -> Resul
 
 /// One company the user may see, or `NotFound`.
 pub async fn get(pool: &PgPool, user: &CurrentUser, id: CompanyId) -> Result<Company, AppError> {
-    let mut qb = QueryBuilder::<Postgres>::new(
+    records::db::fetch_visible(
+        pool,
+        user,
         "SELECT r.id, r.name, r.industry, r.size, r.website, r.phone, r.address, r.tags, r.source, r.notes, \
          o.display_name AS owner_name, r.version, r.created_at, r.updated_at \
          FROM companies r LEFT JOIN users o ON o.id = r.owner_id WHERE r.deleted_at IS NULL AND r.id = ",
-    );
-    qb.push_bind(id.0);
-    push_scope(&mut qb, user, "r");
-    qb.build_query_as().fetch_optional(pool).await?.ok_or(AppError::NotFound)
+        id.0,
+    )
+    .await
 }
 
-type Scalar<'q, T> = sqlx::query::QueryScalar<'q, Postgres, T, sqlx::postgres::PgArguments>;
-
-/// Binds the draft's fields as parameters $1 to $9, in column order.
-fn bind_draft<'q, T>(q: Scalar<'q, T>, d: &'q CompanyDraft) -> Scalar<'q, T> {
-    q.bind(&d.name)
-        .bind(&d.industry)
-        .bind(&d.size)
-        .bind(&d.website)
-        .bind(&d.phone)
-        .bind(&d.address)
-        .bind(&d.tags)
-        .bind(&d.source)
-        .bind(&d.notes)
+impl Draft for CompanyDraft {
+    const TABLE: &'static str = "companies";
+    const ENTITY: &'static str = "company";
+    const COLUMNS: &'static [&'static str] = &["name", "industry", "size", "website", "phone", "address", "tags", "source", "notes"];
+    const STORED: &'static str = "r.name, r.industry, r.size, r.website, r.phone, r.address, r.tags, r.source, r.notes";
+    fn bind<'q, T>(&'q self, q: Scalar<'q, T>) -> Scalar<'q, T> {
+        q.bind(&self.name)
+            .bind(&self.industry)
+            .bind(&self.size)
+            .bind(&self.website)
+            .bind(&self.phone)
+            .bind(&self.address)
+            .bind(&self.tags)
+            .bind(&self.source)
+            .bind(&self.notes)
+    }
 }
 
 /// Creates a company owned by `user`, with its audit row.
 pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &CompanyDraft) -> Result<CompanyId, AppError> {
-    require_edit(user)?;
-    let id: Uuid = bind_draft(
-        sqlx::query_scalar(
-            "INSERT INTO companies (name, industry, size, website, phone, address, tags, source, notes, owner_id, created_by, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
-        ),
-        draft,
-    )
-    .bind(user.id.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    audit::created(conn, "company", id, user.id.0, draft).await?;
-    Ok(CompanyId(id))
+    records::db::insert(conn, user, draft, None).await.map(CompanyId)
 }
 
 /// Saves `draft` if the company is still at `version` (else `Conflict`); returns the new version.
 pub async fn update(conn: &mut PgConnection, user: &CurrentUser, id: CompanyId, version: i32, draft: &CompanyDraft) -> Result<i32, AppError> {
-    let columns = "r.name, r.industry, r.size, r.website, r.phone, r.address, r.tags, r.source, r.notes";
-    let Some(changes) = records::db::lock_changes(conn, user, "companies", columns, id.0, version, draft).await? else {
-        return Ok(version);
-    };
-    let new_version: i32 = bind_draft(
-        sqlx::query_scalar(
-            "UPDATE companies SET name = $1, industry = $2, size = $3, website = $4, phone = $5, address = $6, tags = $7,
-                    source = $8, notes = $9, updated_by = $10, updated_at = now(), version = version + 1
-              WHERE id = $11 RETURNING version",
-        ),
-        draft,
-    )
-    .bind(user.id.0)
-    .bind(id.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    audit::record(conn, "company", id.0, user.id.0, "update", changes).await?;
-    Ok(new_version)
+    records::db::save(conn, user, id.0, version, draft, None, async |_| Ok(None)).await
 }
 
 /// The company called `name` (case-insensitive) among those the user sees, or a new one owned by

@@ -4,11 +4,10 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{Contact, ContactDraft, ContactId, ContactRow};
-use crate::audit;
 use crate::companies;
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
-use crate::records::db::{ListSql, push_scope, require_edit};
+use crate::records::db::{Draft, ListSql, Scalar, push_scope};
 use crate::records::model::{ListPage, ListQuery};
 use crate::records;
 use crate::users::model::CurrentUser;
@@ -47,79 +46,49 @@ pub async fn of_company(pool: &PgPool, user: &CurrentUser, company: CompanyId) -
 
 /// One contact the user may see, or `NotFound` (also for contacts outside their scope).
 pub async fn get(pool: &PgPool, user: &CurrentUser, id: ContactId) -> Result<Contact, AppError> {
-    let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT c.id, c.full_name, c.title, c.emails, c.phones, c.company_id, c.company_name, c.tags, c.source, c.birthday, \
-         c.address, c.notes, o.display_name AS owner_name, c.version, c.created_at, c.updated_at \
-         FROM contacts c LEFT JOIN users o ON o.id = c.owner_id WHERE c.deleted_at IS NULL AND c.id = ",
-    );
-    qb.push_bind(id.0);
-    push_scope(&mut qb, user, "c");
-    qb.build_query_as().fetch_optional(pool).await?.ok_or(AppError::NotFound)
-}
-
-type Scalar<'q, T> = sqlx::query::QueryScalar<'q, Postgres, T, sqlx::postgres::PgArguments>;
-
-/// Binds the draft's fields as parameters $1 to $9, in column order.
-fn bind_draft<'q, T>(q: Scalar<'q, T>, draft: &'q ContactDraft) -> Scalar<'q, T> {
-    q.bind(&draft.full_name)
-        .bind(&draft.title)
-        .bind(&draft.emails)
-        .bind(&draft.phones)
-        .bind(&draft.tags)
-        .bind(&draft.source)
-        .bind(draft.birthday)
-        .bind(&draft.address)
-        .bind(&draft.notes)
-}
-
-/// Creates a contact owned by `user`, with its audit row.
-pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &ContactDraft) -> Result<ContactId, AppError> {
-    require_edit(user)?;
-    let company = companies::db::find_or_create(conn, user, draft.company.as_deref()).await?;
-    let id: Uuid = bind_draft(
-        sqlx::query_scalar(
-            "INSERT INTO contacts (full_name, title, emails, phones, tags, source, birthday, address, notes, company_id, owner_id, created_by, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING id",
-        ),
-        draft,
+    records::db::fetch_visible(
+        pool,
+        user,
+        "SELECT r.id, r.full_name, r.title, r.emails, r.phones, r.company_id, r.company_name, r.tags, r.source, r.birthday, \
+         r.address, r.notes, o.display_name AS owner_name, r.version, r.created_at, r.updated_at \
+         FROM contacts r LEFT JOIN users o ON o.id = r.owner_id WHERE r.deleted_at IS NULL AND r.id = ",
+        id.0,
     )
-    .bind(company)
-    .bind(user.id.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    audit::created(conn, "contact", id, user.id.0, draft).await?;
-    Ok(ContactId(id))
+    .await
+}
+
+impl Draft for ContactDraft {
+    const TABLE: &'static str = "contacts";
+    const ENTITY: &'static str = "contact";
+    /// The company is not a column: it is resolved to `company_id` by name.
+    const COLUMNS: &'static [&'static str] = &["full_name", "title", "emails", "phones", "tags", "source", "birthday", "address", "notes"];
+    const STORED: &'static str =
+        "r.full_name, r.title, r.company_name AS company, r.emails, r.phones, r.tags, r.source, r.birthday, r.address, r.notes";
+    fn bind<'q, T>(&'q self, q: Scalar<'q, T>) -> Scalar<'q, T> {
+        q.bind(&self.full_name)
+            .bind(&self.title)
+            .bind(&self.emails)
+            .bind(&self.phones)
+            .bind(&self.tags)
+            .bind(&self.source)
+            .bind(self.birthday)
+            .bind(&self.address)
+            .bind(&self.notes)
+    }
+}
+
+/// Creates a contact owned by `user` at the company its draft names (found or created), audited.
+pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &ContactDraft) -> Result<ContactId, AppError> {
+    records::db::require_edit(user)?;
+    let company = companies::db::find_or_create(conn, user, draft.company.as_deref()).await?;
+    records::db::insert(conn, user, draft, Some(("company_id", company))).await.map(ContactId)
 }
 
 /// Saves `draft` over the contact if it is still at `version`; `Conflict` if someone saved it
 /// meanwhile. Returns the new version.
-pub async fn update(
-    conn: &mut PgConnection,
-    user: &CurrentUser,
-    id: ContactId,
-    version: i32,
-    draft: &ContactDraft,
-) -> Result<i32, AppError> {
-    let columns = "r.full_name, r.title, r.company_name AS company, r.emails, r.phones, r.tags, r.source, r.birthday, r.address, r.notes";
-    let Some(changes) = records::db::lock_changes(conn, user, "contacts", columns, id.0, version, draft).await? else {
-        return Ok(version);
-    };
-    let company = companies::db::find_or_create(conn, user, draft.company.as_deref()).await?;
-    let new_version: i32 = bind_draft(
-        sqlx::query_scalar(
-            "UPDATE contacts SET full_name = $1, title = $2, emails = $3, phones = $4, tags = $5, source = $6, birthday = $7,
-                    address = $8, notes = $9, company_id = $10, updated_by = $11, updated_at = now(), version = version + 1
-              WHERE id = $12 RETURNING version",
-        ),
-        draft,
-    )
-    .bind(company)
-    .bind(user.id.0)
-    .bind(id.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    audit::record(conn, "contact", id.0, user.id.0, "update", changes).await?;
-    Ok(new_version)
+pub async fn update(conn: &mut PgConnection, user: &CurrentUser, id: ContactId, version: i32, draft: &ContactDraft) -> Result<i32, AppError> {
+    let company = async |conn: &mut PgConnection| companies::db::find_or_create(conn, user, draft.company.as_deref()).await;
+    records::db::save(conn, user, id.0, version, draft, Some("company_id"), company).await
 }
 
 #[cfg(test)]

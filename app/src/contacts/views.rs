@@ -10,7 +10,7 @@ use crate::companies::model::CompanyId;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::model::ListKind;
-use crate::records::views::{Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact};
+use crate::records::views::{Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, Related, VersionedEdit, fact};
 use crate::ui::Field;
 
 /// The contacts list's columns; the first names the contact and links to it.
@@ -62,32 +62,19 @@ pub fn ContactsPage() -> impl IntoView {
 /// A company's contacts, for the company page.
 #[component]
 pub fn CompanyContacts(company: CompanyId) -> impl IntoView {
-    let i18n = use_i18n();
-    let rows = Resource::new(move || company, company_contacts);
     view! {
-        <section class="card" aria-labelledby="company-contacts">
-            <h2 id="company-contacts">{t!(i18n, contacts.title)}</h2>
-            <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
-                {move || Suspend::new(async move {
-                    rows.await.map(|rows| {
-                        if rows.is_empty() {
-                            return view! { <p class="empty">{t!(i18n, contacts.none)}</p> }.into_any();
-                        }
-                        view! {
-                            <ul class="related">
-                                {rows.into_iter().map(|r| view! {
-                                    <li>
-                                        <A href=format!("/contacts/{}", r.id.0)>{r.full_name}</A>
-                                        {r.title.map(|t| view! { <span class="muted">" · "{t}</span> })}
-                                        {r.email.map(|e| view! { <span class="muted">" · "{e}</span> })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    })
-                })}
-            </Suspense>
-        </section>
+        <Related
+            id="company-contacts"
+            title=|i| t_string!(i, contacts.title).to_string()
+            empty=|i| t_string!(i, contacts.none).to_string()
+            of=company
+            load=company_contacts
+            item=|r: ContactRow| view! {
+                <A href=format!("/contacts/{}", r.id.0)>{r.full_name}</A>
+                {r.title.map(|t| view! { <span class="muted">" · "{t}</span> })}
+                {r.email.map(|e| view! { <span class="muted">" · "{e}</span> })}
+            }.into_any()
+        />
     }
 }
 

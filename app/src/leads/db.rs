@@ -8,7 +8,7 @@ use crate::audit;
 use crate::contacts::model::ContactId;
 use crate::error::{AppError, Invalid};
 use crate::records;
-use crate::records::db::{ListSql, push_scope, require_edit};
+use crate::records::db::{Draft, ListSql, Scalar, push_scope, require_edit};
 use crate::records::model::{ListPage, ListQuery};
 use crate::users::model::CurrentUser;
 
@@ -40,62 +40,33 @@ const DETAIL: &str = "SELECT r.id, r.full_name, r.title, r.company_name, r.email
 
 /// One lead the user may see, or `NotFound`.
 pub async fn get(pool: &PgPool, user: &CurrentUser, id: LeadId) -> Result<Lead, AppError> {
-    let mut qb = QueryBuilder::<Postgres>::new(DETAIL);
-    qb.push_bind(id.0);
-    push_scope(&mut qb, user, "r");
-    qb.build_query_as().fetch_optional(pool).await?.ok_or(AppError::NotFound)
+    records::db::fetch_visible(pool, user, DETAIL, id.0).await
 }
 
-type Scalar<'q, T> = sqlx::query::QueryScalar<'q, Postgres, T, sqlx::postgres::PgArguments>;
-
-/// Binds the draft's fields as parameters $1 to $9, in column order.
-fn bind_draft<'q, T>(q: Scalar<'q, T>, d: &'q LeadDraft) -> Scalar<'q, T> {
-    q.bind(&d.full_name)
-        .bind(&d.title)
-        .bind(&d.company_name)
-        .bind(&d.emails)
-        .bind(&d.phones)
-        .bind(&d.tags)
-        .bind(&d.source)
-        .bind(&d.status)
-        .bind(&d.notes)
+impl Draft for LeadDraft {
+    const TABLE: &'static str = "leads";
+    const ENTITY: &'static str = "lead";
+    const COLUMNS: &'static [&'static str] = &["full_name", "title", "company_name", "emails", "phones", "tags", "source", "status", "notes"];
+    const STORED: &'static str = "r.full_name, r.title, r.company_name, r.emails, r.phones, r.tags, r.source, r.status, r.notes";
+    fn bind<'q, T>(&'q self, q: Scalar<'q, T>) -> Scalar<'q, T> {
+        q.bind(&self.full_name)
+            .bind(&self.title)
+            .bind(&self.company_name)
+            .bind(&self.emails)
+            .bind(&self.phones)
+            .bind(&self.tags)
+            .bind(&self.source)
+            .bind(&self.status)
+            .bind(&self.notes)
+    }
 }
 
 pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &LeadDraft) -> Result<LeadId, AppError> {
-    require_edit(user)?;
-    let id: Uuid = bind_draft(
-        sqlx::query_scalar(
-            "INSERT INTO leads (full_name, title, company_name, emails, phones, tags, source, status, notes, owner_id, created_by, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
-        ),
-        draft,
-    )
-    .bind(user.id.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    audit::created(conn, "lead", id, user.id.0, draft).await?;
-    Ok(LeadId(id))
+    records::db::insert(conn, user, draft, None).await.map(LeadId)
 }
 
 pub async fn update(conn: &mut PgConnection, user: &CurrentUser, id: LeadId, version: i32, draft: &LeadDraft) -> Result<i32, AppError> {
-    let columns = "r.full_name, r.title, r.company_name, r.emails, r.phones, r.tags, r.source, r.status, r.notes";
-    let Some(changes) = records::db::lock_changes(conn, user, "leads", columns, id.0, version, draft).await? else {
-        return Ok(version);
-    };
-    let new_version: i32 = bind_draft(
-        sqlx::query_scalar(
-            "UPDATE leads SET full_name = $1, title = $2, company_name = $3, emails = $4, phones = $5, tags = $6, source = $7,
-                    status = $8, notes = $9, updated_by = $10, updated_at = now(), version = version + 1
-              WHERE id = $11 RETURNING version",
-        ),
-        draft,
-    )
-    .bind(user.id.0)
-    .bind(id.0)
-    .fetch_one(&mut *conn)
-    .await?;
-    audit::record(conn, "lead", id.0, user.id.0, "update", changes).await?;
-    Ok(new_version)
+    records::db::save(conn, user, id.0, version, draft, None, async |_| Ok(None)).await
 }
 
 /// Turns a qualified lead (still at `version`) into a contact, its company (an existing one of

@@ -2,7 +2,8 @@
 use leptos::prelude::*;
 
 use super::api::{company_deals, pipeline_overview};
-use super::model::{PipelineSummary, StageSummary};
+use super::model::{DealSummary, PipelineSummary, StageSummary};
+use crate::records::views::Related;
 use crate::companies::model::CompanyId;
 use crate::i18n::*;
 
@@ -58,34 +59,26 @@ fn Stage(stage: StageSummary) -> impl IntoView {
 /// A company's deals, for the company page.
 #[component]
 pub fn CompanyDeals(company: CompanyId) -> impl IntoView {
-    let i18n = use_i18n();
-    let deals = Resource::new(move || company, company_deals);
     view! {
-        <section class="card" aria-labelledby="company-deals">
-            <h2 id="company-deals">{t!(i18n, pipeline.company_deals)}</h2>
-            <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
-                {move || Suspend::new(async move {
-                    deals.await.map(|deals| {
-                        if deals.is_empty() {
-                            return view! { <p class="empty">{t!(i18n, pipeline.no_deals)}</p> }.into_any();
-                        }
-                        view! {
-                            <ul class="related">
-                                {deals.into_iter().map(|d| view! {
-                                    <li>
-                                        <strong>{d.title}</strong>
-                                        <span class="muted">" · "{d.value.to_string()}" · "{d.stage}</span>
-                                        {(d.status != "open").then(|| view! { " " <span class=format!("badge deal-{}", d.status)>{
-                                            let won = d.status == "won";
-                                            move || if won { t_string!(i18n, pipeline.won) } else { t_string!(i18n, pipeline.lost) }
-                                        }</span> })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    })
-                })}
-            </Suspense>
-        </section>
+        <Related
+            id="company-deals"
+            title=|i| t_string!(i, pipeline.company_deals).to_string()
+            empty=|i| t_string!(i, pipeline.no_deals).to_string()
+            of=company
+            load=company_deals
+            item=|d: DealSummary| {
+                let i18n = use_i18n();
+                let status = (d.status != "open").then(|| {
+                    let won = d.status == "won";
+                    let class = format!("badge deal-{}", d.status);
+                    view! { " " <span class=class>{move || if won { t_string!(i18n, pipeline.won) } else { t_string!(i18n, pipeline.lost) }}</span> }
+                });
+                view! {
+                    <strong>{d.title}</strong>
+                    <span class="muted">" · "{d.value.to_string()}" · "{d.stage}</span>
+                    {status}
+                }.into_any()
+            }
+        />
     }
 }

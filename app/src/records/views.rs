@@ -494,3 +494,40 @@ where
         </section>
     }
 }
+
+/// A card of records related to the one on the page (a company's contacts, its deals): a heading,
+/// the loaded items, or a line saying there are none.
+#[component]
+pub fn Related<K, T, Fut>(
+    /// The heading's id (names the region).
+    id: &'static str,
+    title: Label,
+    empty: Label,
+    /// The record whose relations are listed, and how to load them.
+    of: K,
+    load: fn(K) -> Fut,
+    item: fn(T) -> AnyView,
+) -> impl IntoView
+where
+    K: Clone + PartialEq + Send + Sync + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
+{
+    let i18n = use_i18n();
+    let items = Resource::new(move || of.clone(), load);
+    view! {
+        <section class="card" aria-labelledby=id>
+            <h2 id=id>{move || title(i18n)}</h2>
+            <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+                {move || Suspend::new(async move {
+                    items.await.map(|items| {
+                        if items.is_empty() {
+                            return view! { <p class="empty">{move || empty(i18n)}</p> }.into_any();
+                        }
+                        view! { <ul class="related">{items.into_iter().map(|i| view! { <li>{item(i)}</li> }).collect_view()}</ul> }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
