@@ -12,8 +12,8 @@ test('an anonymous visitor is sent to sign in and lands on the pipeline after it
   await page.getByRole('link', { name: 'Pipeline' }).click();
   await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
   // Demo data: the main pipeline with its first stage.
-  const sales = page.getByRole('region', { name: '销售 Sales' });
-  await expect(sales.getByRole('listitem', { name: 'Lead 线索' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '销售 Sales' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('list', { name: 'Lead 线索' })).toBeVisible();
 });
 
 test('a wrong password shows one message, the same as an unknown user', async ({ page }) => {

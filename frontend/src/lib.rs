@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The browser entry: hydrates the server-rendered page into the reactive app.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -5,6 +5,7 @@ mod bulk;
 mod cli;
 mod config;
 mod embedded_pg;
+mod events;
 mod security;
 mod seed;
 mod session_layer;

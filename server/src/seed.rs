@@ -258,8 +258,10 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         };
         let close_in_days = dice.below(120) as i32 - 20;
         sqlx::query(
-            "INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, company_id, owner_id, position, status, expected_close_date)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_date + $10)",
+            "INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, company_id, owner_id, rank, status, expected_close_date,
+                                stage_entered_at, closed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_date + $10, now() - make_interval(days => $11),
+                     CASE WHEN $9 <> 'open' THEN now() END)",
         )
         .bind(pid)
         .bind(sid)
@@ -268,9 +270,10 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         .bind(currency)
         .bind(company)
         .bind(dice.pick(&owners))
-        .bind(f64::from(i) * 1024.0)
+        .bind(format!("{i:08}V"))
         .bind(status)
         .bind(close_in_days)
+        .bind(dice.below(30) as i32)
         .execute(&mut *tx)
         .await?;
     }

@@ -158,11 +158,13 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/events", get(crate::events::stream))
         // Leptos registers each server function under /api/<endpoint>; this catches unknown names.
         .route("/api/{*fn_name}", post(server_fns))
         .merge(pages)
         .fallback_service(files)
         .with_state(state)
+        .layer(axum::Extension(crate::events::Hub::start(server.pool.clone())))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(server.clone(), session_layer::resolve))
         .layer(axum::middleware::from_fn(security::reject_cross_site_writes))
@@ -202,6 +204,7 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+    crate::events::stop_streams();
 }
 
 pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {

@@ -1,7 +1,6 @@
 //! SQL for contacts: scoped lists with search and keyset pages, reads, and audited writes.
 use chrono::Utc;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
-use uuid::Uuid;
 
 use super::model::{Contact, ContactDraft, ContactId, ContactRow};
 use crate::companies;

@@ -1,16 +1,48 @@
-//! Server functions for pipelines.
+//! Server functions for the deal board; each checks the session, the role and the data scope.
 use leptos::prelude::*;
 
-use super::model::{DealSummary, PipelineSummary};
+use super::model::{Board, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId};
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
 
-/// Each pipeline with its stages and open-deal figures. Every signed-in role may read it.
-#[server(prefix = "/api", endpoint = "pipeline_overview")]
-pub async fn pipeline_overview() -> Result<Vec<PipelineSummary>, AppError> {
+/// The board of a pipeline (the first when `None`), filtered by owner ("", "me", a user id) and text.
+#[server(prefix = "/api", endpoint = "board")]
+pub async fn load_board(pipeline: Option<PipelineId>, owner: String, q: String) -> Result<Board, AppError> {
     use crate::users::auth;
-    auth::current_user()?;
-    super::db::overview(&auth::state()?.pool).await
+    let user = auth::current_user()?;
+    let filter = super::db::BoardFilter { owner, q };
+    super::db::board(&auth::state()?.pool, &user, pipeline, &filter).await
+}
+
+/// The cards of a stage after the last one shown.
+#[server(prefix = "/api", endpoint = "column_page")]
+pub async fn column_page(stage: StageId, after_rank: String, after_id: DealId, owner: String, q: String) -> Result<Vec<DealCard>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let filter = super::db::BoardFilter { owner, q };
+    super::db::column_page(&auth::state()?.pool, &user, stage, (after_rank, after_id), &filter).await
+}
+
+/// Moves a deal if it is still at `version`; returns the card as stored.
+#[server(prefix = "/api", endpoint = "move_deal")]
+pub async fn move_deal(id: DealId, version: i32, to: MoveTo) -> Result<DealCard, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let card = super::db::move_deal(&mut tx, &user, id, version, &to).await?;
+    tx.commit().await?;
+    Ok(card)
+}
+
+/// Marks a deal won, or lost with a reason; returns the new version.
+#[server(prefix = "/api", endpoint = "close_deal")]
+pub async fn close_deal(id: DealId, version: i32, won: bool, reason: String) -> Result<i32, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let v = super::db::close_deal(&mut tx, &user, id, version, won, &reason).await?;
+    tx.commit().await?;
+    Ok(v)
 }
 
 /// The deals of a company the user may see.

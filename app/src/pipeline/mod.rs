@@ -1,6 +1,8 @@
-//! Pipelines, stages and deals. For now: the overview of each pipeline's stages.
+//! Pipelines, stages and deals: the drag-and-drop board, moves, won/lost, live events.
 pub mod api;
+mod dom;
 pub mod model;
+pub mod rank;
 pub mod views;
 
 #[cfg(feature = "ssr")]

@@ -1,58 +1,595 @@
-//! The pipeline page: one row of stage columns per pipeline.
+//! The pipeline board: stage columns of deal cards moved by pointer (mouse, touch, pen), by
+//! keyboard, or through a "Move to…" menu; optimistic moves with rollback; live updates.
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
-use super::api::{company_deals, pipeline_overview};
-use super::model::{DealSummary, PipelineSummary, StageSummary};
-use crate::records::views::Related;
+use super::api::{CloseDeal, close_deal, company_deals, load_board, move_deal};
+use super::dom::{self, Target};
+use super::model::{Board, BoardColumn, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId};
 use crate::companies::model::CompanyId;
+use crate::error::AppError;
 use crate::i18n::*;
+use crate::money::Money;
+use crate::records::views::Related;
+use crate::ui::url::with_query;
+use crate::ui::ErrorMessage;
+
+/// How long a finger must rest on a card before it lifts (so that a swipe still scrolls).
+const HOLD_MS: u64 = 300;
 
 #[component]
 pub fn PipelinePage() -> impl IntoView {
     let i18n = use_i18n();
-    let overview = Resource::new(|| (), |_| pipeline_overview());
-    view! {
-        <h1>{t!(i18n, pipeline.title)}</h1>
-        <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
-            {move || Suspend::new(async move {
-                overview.await.map(|pipelines| {
-                    if pipelines.is_empty() {
-                        view! { <p>{t!(i18n, pipeline.empty)}</p> }.into_any()
-                    } else {
-                        pipelines.into_iter().map(|p| view! { <Pipeline pipeline=p /> }).collect_view().into_any()
+    let params = use_query_map();
+    let pipeline = Memo::new(move |_| params.read().get("pipeline").and_then(|s| uuid::Uuid::parse_str(&s).ok()).map(PipelineId));
+    let owner = Memo::new(move |_| params.read().get("owner").unwrap_or_default());
+    let q = Memo::new(move |_| params.read().get("q").unwrap_or_default());
+    // Bumped by live events and conflicts: the board loads again.
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(move || (pipeline.get(), owner.get(), q.get(), refresh.get()), |(p, o, q, _)| load_board(p, o, q));
+    // Live: every change anyone makes to a deal of this pipeline reloads it (unless it is our own,
+    // already shown); after a dropped stream, reload once, since events sent meanwhile are lost.
+    let known = StoredValue::new(Vec::<(DealId, i32)>::new());
+    // Whether a card is being dragged (the page must not scroll under the finger then).
+    let dragging_now = StoredValue::new(false);
+    provide_context(dragging_now);
+    let shown_pipeline = StoredValue::new(None::<PipelineId>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            let source = dom::subscribe(
+                move |data| match serde_json::from_str::<super::model::DealEvent>(&data) {
+                    Ok(e) => {
+                        let ours = shown_pipeline.get_value() == Some(e.pipeline);
+                        let seen = known.with_value(|k| k.iter().any(|(d, v)| *d == e.deal && *v >= e.version));
+                        if ours && !seen {
+                            refresh.update(|n| *n += 1);
+                        }
                     }
+                    Err(_) => refresh.update(|n| *n += 1),
+                },
+                move || refresh.update(|n| *n += 1),
+            );
+            if let Some(source) = source {
+                on_cleanup(move || source.close());
+            }
+            dom::hold_touch_scroll_while(move || dragging_now.try_get_value().unwrap_or(false));
+        }
+    });
+    view! {
+        <header class="page-header">
+            <h1>{t!(i18n, pipeline.title)}</h1>
+        </header>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                data.await.map(|b| {
+                    shown_pipeline.set_value(Some(b.pipeline.id));
+                    known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
+                    view! { <BoardToolbar board=b.clone() owner=owner.get_untracked() q=q.get_untracked() /> <BoardView board=b refresh known /> }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn Pipeline(pipeline: PipelineSummary) -> impl IntoView {
+fn BoardToolbar(board: Board, owner: String, q: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = board.pipeline.id;
+    let href = move |p: PipelineId, owner: &str, q: &str| with_query("/pipeline", &[("pipeline", &p.0.to_string()), ("owner", owner), ("q", q)]);
+    let (mine, all) = (href(current, "me", &q), href(current, "", &q));
+    let is_mine = owner == "me";
     view! {
-        <section class="pipeline" aria-label=pipeline.name.clone()>
-            <h2>{pipeline.name.clone()}</h2>
-            <ol class="stages" role="list">
-                {pipeline.stages.into_iter().map(|s| view! { <Stage stage=s /> }).collect_view()}
+        <div class="board-toolbar">
+            <nav class="views" aria-label=move || t_string!(i18n, pipeline.pipelines)>
+                {board.pipelines.into_iter().map(|p| {
+                    let active = p.id == current;
+                    view! {
+                        <A href=href(p.id, &owner, &q) attr:class=if active { "view active" } else { "view" } attr:aria-current=active.then_some("page")>
+                            {p.name}
+                        </A>
+                    }
+                }).collect_view()}
+            </nav>
+            <nav class="views" aria-label=move || t_string!(i18n, pipeline.whose)>
+                <A href=all attr:class=if is_mine { "view" } else { "view active" }>{t!(i18n, list.owner_all)}</A>
+                <A href=mine attr:class=if is_mine { "view active" } else { "view" }>{t!(i18n, list.owner_me)}</A>
+            </nav>
+            <form method="GET" action="/pipeline" class="filters" role="search">
+                <input type="hidden" name="pipeline" value=current.0.to_string() />
+                <input type="hidden" name="owner" value=owner.clone() />
+                <label for="board-q" class="visually-hidden">{t!(i18n, pipeline.search)}</label>
+                <input id="board-q" type="search" name="q" value=q.clone() placeholder=move || t_string!(i18n, pipeline.search) />
+                <button type="submit">{t!(i18n, list.apply)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// A drag in progress: the card, where the pointer is, where it would land.
+#[derive(Clone, Debug, PartialEq)]
+struct Dragging {
+    card: DealCard,
+    x: f64,
+    y: f64,
+    /// The pointer's offset within the card, and the card's width (for the ghost).
+    dx: f64,
+    dy: f64,
+    width: f64,
+    target: Option<Target>,
+}
+
+/// A press that may become a drag (after moving a little with a mouse, after resting with a finger).
+#[derive(Clone, Debug)]
+struct Press {
+    card: DealCard,
+    pointer: i32,
+    x: f64,
+    y: f64,
+    touch: bool,
+}
+
+/// A keyboard lift: the card and the column and index it would land at.
+#[derive(Clone, Debug, PartialEq)]
+struct Lifted {
+    card: DealCard,
+    column: usize,
+    index: usize,
+}
+
+fn sum_into(totals: &mut Vec<Money>, value: &Money, sign: i64) {
+    match totals.iter_mut().find(|m| m.currency == value.currency) {
+        Some(m) => m.minor += sign * value.minor,
+        None if sign > 0 => totals.push(value.clone()),
+        None => {}
+    }
+    totals.retain(|m| m.minor != 0);
+}
+
+/// Takes the card out of its column (figures included); returns it with its old place.
+fn take(cols: &mut [BoardColumn], deal: DealId) -> Option<(DealCard, usize, usize)> {
+    for (ci, col) in cols.iter_mut().enumerate() {
+        if let Some(i) = col.cards.iter().position(|c| c.id == deal) {
+            let card = col.cards.remove(i);
+            col.count -= 1;
+            sum_into(&mut col.totals, &card.value(), -1);
+            let weighted = Money { minor: card.value_minor * i64::from(col.win_probability) / 100, currency: card.currency.clone() };
+            sum_into(&mut col.weighted, &weighted, -1);
+            return Some((card, ci, i));
+        }
+    }
+    None
+}
+
+fn put(cols: &mut [BoardColumn], column: usize, index: usize, mut card: DealCard) {
+    let col = &mut cols[column];
+    card.stage_id = col.id;
+    col.count += 1;
+    sum_into(&mut col.totals, &card.value(), 1);
+    let weighted = Money { minor: card.value_minor * i64::from(col.win_probability) / 100, currency: card.currency.clone() };
+    sum_into(&mut col.weighted, &weighted, 1);
+    let index = index.min(col.cards.len());
+    col.cards.insert(index, card);
+}
+
+fn money_list(m: &[Money]) -> String {
+    if m.is_empty() { Money { minor: 0, currency: "CNY".into() }.to_string() } else { m.iter().map(ToString::to_string).collect::<Vec<_>>().join(" · ") }
+}
+
+#[component]
+fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealId, i32)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let cols = RwSignal::new(board.columns);
+    let drag = RwSignal::new(None::<Dragging>);
+    if let Some(flag) = use_context::<StoredValue<bool>>() {
+        Effect::new(move |_| flag.set_value(drag.with(Option::is_some)));
+    }
+    let press = StoredValue::new(None::<Press>);
+    let hold = StoredValue::new(None::<TimeoutHandle>);
+    let lifted = RwSignal::new(None::<Lifted>);
+    let announce = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<AppError>);
+    let losing = RwSignal::new(None::<DealCard>);
+
+    // Moves the card at once, then asks the server; on refusal puts the board back and says why.
+    let commit = move |deal: DealId, target: Target| {
+        let before = cols.get_untracked();
+        let Some(card) = before.iter().flat_map(|c| c.cards.iter()).find(|c| c.id == deal).cloned() else { return };
+        failure.set(None);
+        match target {
+            Target::Lost => losing.set(Some(card)),
+            Target::Won => {
+                cols.update(|c| {
+                    take(c, deal);
+                });
+                announce.set(format!("{}: {}", t_string!(i18n, pipeline.won), card.title));
+                leptos::task::spawn_local(async move {
+                    match close_deal(deal, card.version, true, String::new()).await {
+                        Ok(v) => known.update_value(|k| k.push((deal, v))),
+                        Err(e) => {
+                            cols.set(before);
+                            if e == AppError::Conflict { refresh.update(|n| *n += 1) }
+                            failure.set(Some(e));
+                        }
+                    }
+                });
+            }
+            Target::Column(stage, index) => {
+                let Some(ci) = before.iter().position(|c| c.id == stage) else { return };
+                let mut after = before.clone();
+                let Some((card, from_col, from_idx)) = take(&mut after, deal) else { return };
+                if from_col == ci && from_idx == index {
+                    return;
+                }
+                let to = MoveTo {
+                    stage,
+                    after: index.checked_sub(1).and_then(|i| after[ci].cards.get(i)).map(|c| c.id),
+                    before: after[ci].cards.get(index).map(|c| c.id),
+                };
+                let stage_name = after[ci].name.clone();
+                let (position, of) = (index.min(after[ci].cards.len()) + 1, after[ci].cards.len() + 1);
+                put(&mut after, ci, index, card.clone());
+                cols.set(after);
+                announce.set(format!("{} {}: {} ({position}/{of})", card.title, t_string!(i18n, pipeline.moved_to), stage_name));
+                leptos::task::spawn_local(async move {
+                    match move_deal(deal, card.version, to).await {
+                        Ok(stored) => {
+                            known.update_value(|k| k.push((deal, stored.version)));
+                            cols.update(|c| {
+                                if let Some(slot) = c.iter_mut().flat_map(|c| c.cards.iter_mut()).find(|c| c.id == deal) {
+                                    *slot = stored;
+                                }
+                            });
+                        }
+                        Err(e) => {
+                            cols.set(before);
+                            if e == AppError::Conflict { refresh.update(|n| *n += 1) }
+                            failure.set(Some(e));
+                        }
+                    }
+                    // After the board has re-rendered the card.
+                    set_timeout(move || dom::focus_card(deal), std::time::Duration::from_millis(30));
+                });
+            }
+        }
+    };
+
+    let cancel_press = move || {
+        press.set_value(None);
+        if let Some(h) = hold.get_value() {
+            h.clear();
+        }
+        hold.set_value(None);
+    };
+    let start_drag = move |p: &Press, x: f64, y: f64| {
+        let (dx, dy, width) = dom::card_box(p.card.id, p.x, p.y);
+        drag.set(Some(Dragging { card: p.card.clone(), x, y, dx, dy, width, target: dom::target_at(x, y, p.card.id) }));
+        announce.set(format!("{}: {}", t_string!(i18n, pipeline.lifted), p.card.title));
+    };
+    let on_down = move |ev: leptos::ev::PointerEvent, card: DealCard| {
+        if !ev.is_primary() || ev.button() > 0 || drag.get_untracked().is_some() {
+            return;
+        }
+        let touch = ev.pointer_type() != "mouse";
+        let p = Press { card, pointer: ev.pointer_id(), x: f64::from(ev.client_x()), y: f64::from(ev.client_y()), touch };
+        if touch {
+            let held = p.clone();
+            hold.set_value(set_timeout_with_handle(move || {
+                if press.with_value(|p| p.as_ref().is_some_and(|p| p.pointer == held.pointer)) {
+                    start_drag(&held, held.x, held.y);
+                }
+            }, std::time::Duration::from_millis(HOLD_MS)).ok());
+        }
+        press.set_value(Some(p));
+    };
+    let on_move = move |ev: leptos::ev::PointerEvent| {
+        let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        if let Some(d) = drag.get_untracked() {
+            ev.prevent_default();
+            dom::autoscroll(x, y);
+            let target = dom::target_at(x, y, d.card.id);
+            drag.set(Some(Dragging { x, y, target, ..d }));
+            return;
+        }
+        let Some(p) = press.get_value() else { return };
+        if p.pointer != ev.pointer_id() {
+            return;
+        }
+        let moved = (x - p.x).abs().max((y - p.y).abs());
+        if p.touch && moved > 8.0 {
+            cancel_press(); // a swipe: let the board scroll
+        } else if !p.touch && moved > 5.0 {
+            cancel_press();
+            start_drag(&p, x, y);
+        }
+    };
+    let on_up = move |_ev: leptos::ev::PointerEvent| {
+        cancel_press();
+        if let Some(d) = drag.get_untracked() {
+            drag.set(None);
+            match d.target {
+                Some(t) => commit(d.card.id, t),
+                None => announce.set(t_string!(i18n, pipeline.cancelled).to_string()),
+            }
+        }
+    };
+    let on_cancel = move |_ev: leptos::ev::PointerEvent| {
+        cancel_press();
+        if drag.get_untracked().is_some() {
+            drag.set(None);
+            announce.set(t_string!(i18n, pipeline.cancelled).to_string());
+        }
+    };
+    // Escape cancels a pointer drag; the window hears it wherever focus is.
+    let _esc = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && drag.get_untracked().is_some() {
+            drag.set(None);
+            cancel_press();
+            announce.set(t_string!(i18n, pipeline.cancelled).to_string());
+        }
+    });
+
+    // Keyboard: Space lifts and drops, arrows move, Escape cancels.
+    let on_key = move |ev: leptos::ev::KeyboardEvent, card: DealCard| {
+        let key = ev.key();
+        let Some(l) = lifted.get_untracked() else {
+            if key == " " {
+                ev.prevent_default();
+                let at = cols.with_untracked(|cs| {
+                    cs.iter().enumerate().find_map(|(ci, c)| c.cards.iter().position(|d| d.id == card.id).map(|i| (ci, i)))
+                });
+                if let Some((column, index)) = at {
+                    announce.set(format!("{}: {}", t_string!(i18n, pipeline.lifted), card.title));
+                    lifted.set(Some(Lifted { card, column, index }));
+                }
+            }
+            return;
+        };
+        let n = cols.with_untracked(Vec::len);
+        let len = |c: usize| cols.with_untracked(|cs| cs[c].cards.iter().filter(|d| d.id != l.card.id).count());
+        let next = match key.as_str() {
+            "ArrowLeft" if l.column > 0 => Some((l.column - 1, l.index.min(len(l.column - 1)))),
+            "ArrowRight" if l.column + 1 < n => Some((l.column + 1, l.index.min(len(l.column + 1)))),
+            "ArrowUp" if l.index > 0 => Some((l.column, l.index - 1)),
+            "ArrowDown" if l.index < len(l.column) => Some((l.column, l.index + 1)),
+            " " | "Enter" => {
+                ev.prevent_default();
+                lifted.set(None);
+                let stage = cols.with_untracked(|cs| cs[l.column].id);
+                commit(l.card.id, Target::Column(stage, l.index));
+                return;
+            }
+            "Escape" => {
+                lifted.set(None);
+                announce.set(t_string!(i18n, pipeline.cancelled).to_string());
+                return;
+            }
+            _ => None,
+        };
+        if key.starts_with("Arrow") {
+            ev.prevent_default();
+        }
+        if let Some((column, index)) = next {
+            let name = cols.with_untracked(|cs| cs[column].name.clone());
+            announce.set(format!("{}: {} ({}/{})", t_string!(i18n, pipeline.over), name, index + 1, len(column) + 1));
+            lifted.set(Some(Lifted { column, index, ..l }));
+        }
+    };
+
+    // Where the placeholder stands: before the card at `index` of the column (or at its end).
+    let placeholder = move || -> Option<(StageId, usize, DealId)> {
+        if let Some(d) = drag.get() {
+            if let Some(Target::Column(stage, index)) = d.target {
+                return Some((stage, index, d.card.id));
+            }
+            return None;
+        }
+        lifted.get().map(|l| (cols.with(|cs| cs[l.column].id), l.index, l.card.id))
+    };
+    let dragged = move || drag.with(|d| d.as_ref().map(|d| d.card.id)).or_else(|| lifted.with(|l| l.as_ref().map(|l| l.card.id)));
+
+    let columns = move || {
+        cols.with(|cs| cs.iter().enumerate().map(|(ci, _)| ci).collect::<Vec<_>>())
+    };
+    view! {
+        <p class="visually-hidden" aria-live="assertive" role="status">{move || announce.get()}</p>
+        <ErrorMessage error=Signal::derive(move || failure.get()) />
+        <p class="board-help" id="board-help">{t!(i18n, pipeline.help)}</p>
+        <div class="board" class:dragging=move || drag.with(Option::is_some) on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
+            <For each=columns key=move |ci| cols.with_untracked(|cs| cs[*ci].id) let:ci>
+                <Column ci cols placeholder=Signal::derive(placeholder) dragged=Signal::derive(dragged) on_down on_key commit />
+            </For>
+        </div>
+        <div class="drop-zones" class:visible=move || drag.with(Option::is_some) aria-hidden="true">
+            <div class="drop-zone won" data-drop="won" class:over=move || drag.with(|d| d.as_ref().is_some_and(|d| d.target == Some(Target::Won)))>
+                {t!(i18n, pipeline.won)}
+            </div>
+            <div class="drop-zone lost" data-drop="lost" class:over=move || drag.with(|d| d.as_ref().is_some_and(|d| d.target == Some(Target::Lost)))>
+                {t!(i18n, pipeline.lost)}
+            </div>
+        </div>
+        {move || drag.get().map(|d| view! {
+            <div class="card ghost" aria-hidden="true" style=format!("width:{}px;transform:translate({}px,{}px)", d.width, d.x - d.dx, d.y - d.dy)>
+                <CardBody card=d.card />
+            </div>
+        })}
+        {move || losing.get().map(|card| view! { <LostDialog card cols losing failure refresh known /> })}
+    }
+}
+
+#[component]
+fn Column(
+    ci: usize,
+    cols: RwSignal<Vec<BoardColumn>>,
+    placeholder: Signal<Option<(StageId, usize, DealId)>>,
+    dragged: Signal<Option<DealId>>,
+    on_down: impl Fn(leptos::ev::PointerEvent, DealCard) + Copy + Send + Sync + 'static,
+    on_key: impl Fn(leptos::ev::KeyboardEvent, DealCard) + Copy + Send + Sync + 'static,
+    commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let col = move || cols.with(|cs| cs.get(ci).cloned());
+    let Some(first) = col() else { return ().into_any() };
+    let stage = first.id;
+    let name = first.name.clone();
+    let heading = format!("stage-{}", stage.0);
+    let cards = move || cols.with(|cs| cs.get(ci).map(|c| c.cards.clone()).unwrap_or_default());
+    // The placeholder's index among the cards shown without the dragged one.
+    let gap_at = move || placeholder.get().filter(|(s, _, _)| *s == stage).map(|(_, i, d)| (i, d));
+    let gap_before = move |deal: DealId| {
+        gap_at().is_some_and(|(i, d)| cards().iter().filter(|c| c.id != d).position(|c| c.id == deal) == Some(i))
+    };
+    let gap_end = move || gap_at().is_some_and(|(i, d)| i >= cards().iter().filter(|c| c.id != d).count());
+    view! {
+        <section class="column" data-stage=stage.0.to_string() aria-labelledby=heading.clone()>
+            <header class="column-head">
+                <h2 id=heading.clone()>{name.clone()}</h2>
+                <p class="column-figures">
+                    <span class="count">{move || col().map(|c| c.count).unwrap_or_default()}</span>
+                    <span>{move || col().map(|c| money_list(&c.totals)).unwrap_or_default()}</span>
+                    <span class="weighted" title=move || t_string!(i18n, pipeline.weighted)>
+                        {move || col().map(|c| format!("≈ {}", money_list(&c.weighted))).unwrap_or_default()}
+                    </span>
+                </p>
+            </header>
+            <ol class="cards" role="list" aria-label=name.clone() aria-describedby="board-help">
+                <For each=cards key=|c| (c.id, c.version) let:card>
+                    {
+                        let id = card.id;
+                        let (down, key) = (card.clone(), card.clone());
+                        view! {
+                            <li
+                                class="card"
+                                class:gap-before=move || gap_before(id)
+                                class:dragging=move || dragged.get() == Some(id)
+                                data-deal=id.0.to_string()
+                                tabindex="0"
+                                aria-label=card.title.clone()
+                                aria-roledescription=move || t_string!(i18n, pipeline.card_role)
+                                aria-grabbed=move || (dragged.get() == Some(id)).then_some("true")
+                                on:pointerdown=move |ev| on_down(ev, down.clone())
+                                on:keydown=move |ev| on_key(ev, key.clone())
+                                on:contextmenu=|ev| ev.prevent_default()
+                            >
+                                <CardBody card=card.clone() />
+                                <MoveMenu card=card.clone() cols commit />
+                            </li>
+                        }
+                        .into_any()
+                    }
+                </For>
+                <li class="end-gap" class:visible=gap_end aria-hidden="true"></li>
             </ol>
+            {move || col().filter(|c| c.more).map(|_| view! { <p class="more muted">{t!(i18n, pipeline.more)}</p> })}
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn Stage(stage: StageSummary) -> impl IntoView {
+fn CardBody(card: DealCard) -> impl IntoView {
     let i18n = use_i18n();
-    let totals = stage.totals.iter().map(ToString::to_string).collect::<Vec<_>>().join(" · ");
+    let initial = card.owner_name.as_deref().and_then(|n| n.chars().next()).unwrap_or('?').to_string();
     view! {
-        <li class="stage" aria-label=stage.name.clone()>
-            <h3>{stage.name.clone()}</h3>
-            <p class="stage-count">
-                <strong>{stage.open_deals}</strong>
-                <span>{t!(i18n, pipeline.deals)}</span>
-            </p>
-            <p class="stage-total">{totals}</p>
-            <p class="stage-prob">{format!("{}%", stage.win_probability)}</p>
-        </li>
+        <div class="card-body">
+            <strong class="card-title">{card.title.clone()}</strong>
+            {card.company_name.clone().map(|c| view! { <span class="muted">{c}</span> })}
+            <span class="card-value">{card.value().to_string()}</span>
+            <span class="card-meta">
+                <span class="avatar small" title=card.owner_name.clone() aria-hidden="true">{initial}</span>
+                {card.expected_close_date.map(|d| view! { <span class="muted">{d.format("%Y-%m-%d").to_string()}</span> })}
+                {card.rotting.then(|| view! { <span class="badge rotting">{t!(i18n, pipeline.rotting)}</span> })}
+                {card.overdue_task.then(|| view! { <span class="badge overdue">{t!(i18n, pipeline.overdue)}</span> })}
+            </span>
+        </div>
+    }
+}
+
+/// The path that needs no drag: every stage, Won and Lost.
+#[component]
+fn MoveMenu(card: DealCard, cols: RwSignal<Vec<BoardColumn>>, commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = card.id;
+    let current = card.stage_id;
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move || {
+        if let Some(d) = menu.get() {
+            d.set_open(false);
+        }
+    };
+    let title = card.title.clone();
+    view! {
+        <details class="move-menu" node_ref=menu on:pointerdown=|ev| ev.stop_propagation() on:keydown=|ev| ev.stop_propagation()>
+            <summary aria-label=move || format!("{} {}", t_string!(i18n, pipeline.move_to), title)>{t!(i18n, pipeline.move_to)}</summary>
+            <div class="menu-panel" role="group">
+                {move || cols.with(|cs| cs.iter().filter(|c| c.id != current).map(|c| {
+                    let (stage, name) = (c.id, c.name.clone());
+                    view! { <button type="button" on:click=move |_| { close(); commit(id, Target::Column(stage, 0)); }>{name}</button> }
+                }).collect_view())}
+                <button type="button" class="won" on:click=move |_| { close(); commit(id, Target::Won); }>{t!(i18n, pipeline.won)}</button>
+                <button type="button" class="lost" on:click=move |_| { close(); commit(id, Target::Lost); }>{t!(i18n, pipeline.lost)}</button>
+            </div>
+        </details>
+    }
+}
+
+/// Lost needs a reason before the deal leaves the board.
+#[component]
+fn LostDialog(
+    card: DealCard,
+    cols: RwSignal<Vec<BoardColumn>>,
+    losing: RwSignal<Option<DealCard>>,
+    failure: RwSignal<Option<AppError>>,
+    refresh: RwSignal<u32>,
+    known: StoredValue<Vec<(DealId, i32)>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CloseDeal>::new();
+    let (id, title) = (card.id, card.title.clone());
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(v)) => {
+            known.update_value(|k| k.push((id, v)));
+            cols.update(|c| {
+                take(c, id);
+            });
+            losing.set(None);
+        }
+        Some(Err(AppError::Conflict)) => {
+            losing.set(None);
+            failure.set(Some(AppError::Conflict));
+            refresh.update(|n| *n += 1);
+        }
+        _ => {}
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let reason_error = move || error.get().and_then(|e| e.field("reason")).map(|why| crate::ui::invalid_text(i18n, why));
+    let reason = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(CloseDeal { id, version: card.version, won: false, reason: reason.get_untracked() });
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <form class="card dialog" role="dialog" aria-modal="true" aria-labelledby="lost-title" on:submit=submit>
+                <h2 id="lost-title">{t!(i18n, pipeline.lost_title)} " " {title}</h2>
+                <label for="lost-reason">{t!(i18n, pipeline.lost_reason)}</label>
+                <textarea
+                    id="lost-reason"
+                    rows="3"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))
+                    aria-invalid=move || reason_error().is_some().then_some("true")
+                    aria-describedby="lost-reason-error"
+                    autofocus
+                />
+                <p id="lost-reason-error" class="field-error" role="alert">{reason_error}</p>
+                <div class="actions">
+                    <button type="button" on:click=move |_| losing.set(None)>{t!(i18n, list.cancel)}</button>
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, pipeline.mark_lost)}</button>
+                </div>
+            </form>
+        </div>
     }
 }
 

@@ -49,40 +49,46 @@ fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// Search over the search document (name, emails, phones, company): substring, prefix for very
-/// short terms, typo-tolerant word similarity from three characters, and bigrams for short
-/// Chinese terms (trigrams need three characters).
-pub fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, raw: &str) {
+/// How a search term is matched. Substring first: cheap per row, and backed by the trigram
+/// index. Only when nothing contains the term does the typo-tolerant pass run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Substring,
+    Typo,
+}
+
+fn is_phone_like(q: &str) -> bool {
+    q.chars().any(|c| c.is_ascii_digit()) && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+/// Search over the search document (name, emails, phones, company): phone digits in any
+/// punctuation, substring (trigram index), prefix of the name for terms under three characters,
+/// stored bigrams for two-character Chinese terms (trigrams need three), and in the typo pass,
+/// word similarity ("Sarha" finds "Sarah").
+fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, raw: &str, how: Match) {
     let q = raw.trim().to_lowercase();
     if q.is_empty() {
         return;
     }
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    let phone_like = !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     let chars = q.chars().count();
-    let cjk = !q.is_ascii();
-    if phone_like && digits.len() >= 3 {
+    if how == Match::Typo {
+        qb.push(" AND r.search_doc %> ").push_bind(q);
+    } else if is_phone_like(&q) && digits.len() >= 3 {
         qb.push(" AND r.search_doc LIKE ").push_bind(format!("%{digits}%"));
-    } else if cjk && chars == 2 {
-        qb.push(" AND keel_bigrams(r.search_doc) @> keel_bigrams(").push_bind(q.clone()).push(")");
+    } else if !q.is_ascii() && chars == 2 {
+        qb.push(" AND r.search_bigrams @> keel_bigrams(").push_bind(q).push(")");
     } else if chars < 3 {
         qb.push(format!(" AND lower({name}) LIKE ")).push_bind(format!("{}%", escape_like(&q)));
     } else {
-        qb.push(" AND (r.search_doc LIKE ")
-            .push_bind(format!("%{}%", escape_like(&q)))
-            .push(" OR r.search_doc %> ")
-            .push_bind(q.clone());
-        if cjk {
-            qb.push(" OR keel_bigrams(r.search_doc) @> keel_bigrams(").push_bind(q).push(")");
-        }
-        qb.push(")");
+        qb.push(" AND r.search_doc LIKE ").push_bind(format!("%{}%", escape_like(&q)));
     }
 }
 
-fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate) -> Result<(), AppError> {
+fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate, how: Match) -> Result<(), AppError> {
     qb.push(" WHERE r.deleted_at IS NULL");
     push_scope(qb, user, "r");
-    push_search(qb, sql.name, &query.q);
+    push_search(qb, sql.name, &query.q, how);
     match query.owner.as_str() {
         "" => {}
         "me" => {
@@ -136,29 +142,55 @@ impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
     }
 }
 
+/// Matches beyond this many make the page walk the sort order's index (matches are frequent,
+/// the first page fills fast); below it, the matches are fetched through the search indexes and sorted.
+const WALK_ABOVE: i64 = 2_000;
+
+async fn capped_count(conn: &mut PgConnection, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate, how: Match) -> Result<i64, AppError> {
+    let mut count = QueryBuilder::<Postgres>::new(format!("SELECT count(*) FROM (SELECT 1 FROM {}", sql.count_from));
+    push_filters(&mut count, user, sql, query, today, how)?;
+    count.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") capped");
+    Ok(count.build_query_scalar().fetch_one(conn).await?)
+}
+
 /// One page of the list the query asks for, with the capped count of all matches.
+///
+/// A search counts first, through its indexes (a sequential scan would test every row), and the
+/// count picks the page's plan: many matches walk the sort order, few are fetched and sorted.
+/// Planner estimates for substring and similarity conditions are too rough to choose this alone.
 pub async fn page<R>(pool: &PgPool, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate) -> Result<ListPage<R>, AppError>
 where
     R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
 {
     let (expr, ty) = sql.sort(&query.sort);
     let (dir, cmp) = if query.desc { ("DESC", "<") } else { ("ASC", ">") };
+    let searching = !query.q.trim().is_empty();
     let mut tx = pool.begin().await?;
-    // Typo tolerance: "Sarha" still finds "Sarah".
-    sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4").execute(&mut *tx).await?;
+    let mut how = Match::Substring;
+    if searching {
+        sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
+    }
+    let mut total = capped_count(&mut tx, user, sql, query, today, how).await?;
+    let q = query.q.trim();
+    if total == 0 && q.chars().count() >= 3 && !is_phone_like(q) {
+        // Nothing contains the term: perhaps it is misspelt ("Sarha Miller").
+        sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4").execute(&mut *tx).await?;
+        how = Match::Typo;
+        total = capped_count(&mut tx, user, sql, query, today, how).await?;
+    }
+    if searching {
+        sqlx::query("SET LOCAL enable_seqscan = on").execute(&mut *tx).await?;
+        let plan = if total > WALK_ABOVE { "SET LOCAL enable_bitmapscan = off" } else { "SET LOCAL enable_indexscan = off" };
+        sqlx::query(plan).execute(&mut *tx).await?;
+    }
 
     let mut qb = QueryBuilder::<Postgres>::new(format!("SELECT {}, ({expr})::text AS sort_key FROM {}", sql.columns, sql.from));
-    push_filters(&mut qb, user, sql, query, today)?;
+    push_filters(&mut qb, user, sql, query, today, how)?;
     if let Some((value, id)) = (!query.after.is_empty()).then(|| decode_cursor(&query.after)).flatten() {
         qb.push(format!(" AND ({expr}, r.id) {cmp} (")).push_bind(value).push(format!("::{ty}, ")).push_bind(id).push(")");
     }
     qb.push(format!(" ORDER BY {expr} {dir}, r.id {dir} LIMIT ")).push_bind(PAGE_SIZE + 1);
     let mut rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
-
-    let mut count = QueryBuilder::<Postgres>::new(format!("SELECT count(*) FROM (SELECT 1 FROM {}", sql.count_from));
-    push_filters(&mut count, user, sql, query, today)?;
-    count.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") capped");
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
     tx.commit().await?;
 
     let next = if rows.len() as i64 > PAGE_SIZE {

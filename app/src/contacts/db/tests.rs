@@ -1,4 +1,5 @@
 use super::*;
+use uuid::Uuid;
 use crate::contacts::model::ContactInput;
 use crate::records::model::{COUNT_LIMIT, PAGE_SIZE};
 use crate::users::db::upsert_user;

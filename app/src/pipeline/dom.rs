@@ -1,0 +1,153 @@
+//! The few DOM facts the board needs while dragging: what lies under the pointer, where the cards
+//! of a column are, scrolling near the edges, focus, and the live event stream. No-ops on the server.
+use super::model::{DealId, StageId};
+
+/// Where a dragged card would land.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Column(StageId, usize),
+    Won,
+    Lost,
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use super::*;
+    use uuid::Uuid;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Element, HtmlElement};
+
+    fn document() -> web_sys::Document {
+        leptos::prelude::document()
+    }
+
+    /// The drop target under the point: a Won/Lost zone, or a column and the index among its
+    /// cards (the dragged one left out) where the point falls.
+    pub fn target_at(x: f64, y: f64, dragged: DealId) -> Option<Target> {
+        let el = document().element_from_point(x as f32, y as f32)?;
+        if let Ok(Some(zone)) = el.closest("[data-drop]") {
+            return match zone.get_attribute("data-drop").as_deref() {
+                Some("won") => Some(Target::Won),
+                Some("lost") => Some(Target::Lost),
+                _ => None,
+            };
+        }
+        let column = el.closest("[data-stage]").ok()??;
+        let stage = Uuid::parse_str(&column.get_attribute("data-stage")?).ok()?;
+        let cards = column.query_selector_all("[data-deal]").ok()?;
+        let mut index = 0;
+        for i in 0..cards.length() {
+            let Some(card) = cards.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            if card.get_attribute("data-deal").as_deref() == Some(dragged.0.to_string().as_str()) {
+                continue;
+            }
+            let r = card.get_bounding_client_rect();
+            if y > r.top() + r.height() / 2.0 {
+                index += 1;
+            }
+        }
+        Some(Target::Column(StageId(stage), index))
+    }
+
+    /// Scrolls the board sideways, and the column under the point up or down, when the point is
+    /// near their edges.
+    pub fn autoscroll(x: f64, y: f64) {
+        const EDGE: f64 = 48.0;
+        const STEP: f64 = 24.0;
+        let scroll = |el: &Element, horizontal: bool| {
+            let r = el.get_bounding_client_rect();
+            let (pos, lo, hi) = if horizontal { (x, r.left(), r.right()) } else { (y, r.top(), r.bottom()) };
+            let delta = if pos < lo + EDGE { -STEP } else if pos > hi - EDGE { STEP } else { return };
+            if horizontal {
+                el.set_scroll_left(el.scroll_left() + delta as i32);
+            } else {
+                el.set_scroll_top(el.scroll_top() + delta as i32);
+            }
+        };
+        if let Ok(Some(board)) = document().query_selector(".board") {
+            scroll(&board, true);
+        }
+        if let Some(Ok(Some(list))) = document().element_from_point(x as f32, y as f32).map(|e| e.closest(".cards")) {
+            scroll(&list, false);
+        }
+    }
+
+    /// The card's size and the point's offset within it.
+    pub fn card_box(deal: DealId, x: f64, y: f64) -> (f64, f64, f64) {
+        let sel = format!("[data-deal=\"{}\"]", deal.0);
+        match document().query_selector(&sel) {
+            Ok(Some(el)) => {
+                let r = el.get_bounding_client_rect();
+                (x - r.left(), y - r.top(), r.width())
+            }
+            _ => (16.0, 16.0, 260.0),
+        }
+    }
+
+    pub fn focus_card(deal: DealId) {
+        let sel = format!("[data-deal=\"{}\"]", deal.0);
+        if let Ok(Some(el)) = document().query_selector(&sel) {
+            if let Ok(el) = el.dyn_into::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+
+    /// Stops touch scrolling while `dragging()` holds: a finger that lifted a card moves the card,
+    /// not the page. (Touch listeners must be registered as not passive to be allowed to do that.)
+    pub fn hold_touch_scroll_while(dragging: impl Fn() -> bool + 'static) {
+        use wasm_bindgen::closure::Closure;
+        let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if dragging() && e.cancelable() {
+                e.prevent_default();
+            }
+        });
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_passive(false);
+        let _ = document().add_event_listener_with_callback_and_add_event_listener_options(
+            "touchmove",
+            handler.as_ref().unchecked_ref(),
+            &options,
+        );
+        handler.forget();
+    }
+
+    /// Opens the live event stream; `on_event` gets each message's data, `on_reopen` is called
+    /// when the stream comes back after a drop (notifications sent meanwhile are lost). The browser
+    /// reconnects by itself.
+    pub fn subscribe(on_event: impl Fn(String) + 'static, on_reopen: impl Fn() + 'static) -> Option<web_sys::EventSource> {
+        use wasm_bindgen::closure::Closure;
+        let source = web_sys::EventSource::new("/api/events").ok()?;
+        let message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            if let Some(data) = e.data().as_string() {
+                on_event(data);
+            }
+        });
+        source.set_onmessage(Some(message.as_ref().unchecked_ref()));
+        message.forget();
+        let opened_before = std::cell::Cell::new(false);
+        let open = Closure::<dyn Fn()>::new(move || {
+            if opened_before.replace(true) {
+                on_reopen();
+            }
+        });
+        source.set_onopen(Some(open.as_ref().unchecked_ref()));
+        open.forget();
+        Some(source)
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    use super::*;
+    pub fn target_at(_: f64, _: f64, _: DealId) -> Option<Target> {
+        None
+    }
+    pub fn autoscroll(_: f64, _: f64) {}
+    pub fn card_box(_: DealId, _: f64, _: f64) -> (f64, f64, f64) {
+        (0.0, 0.0, 0.0)
+    }
+    pub fn focus_card(_: DealId) {}
+}
+
+pub use imp::*;
