@@ -8,6 +8,22 @@ pub struct Money {
 }
 
 impl Money {
+    /// `n` with thousands separated by commas: `10,000`.
+    pub fn grouped(n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
     /// Minor units from an amount typed in major units: "12500", "12,500.5", "¥12,500.50";
     /// not negative, at most two decimals, below 10^15.
     pub fn parse_major(raw: &str) -> Option<i64> {
@@ -37,14 +53,7 @@ impl std::fmt::Display for Money {
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
         let (units, cents) = (abs / 100, abs % 100);
-        let digits = units.to_string();
-        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
+        let grouped = Money::grouped(units as i64);
         match self.symbol() {
             Some(s) => write!(f, "{sign}{s}{grouped}")?,
             None => write!(f, "{sign}{} {grouped}", self.currency)?,

@@ -76,6 +76,12 @@ pub async fn timeline(pool: &PgPool, about: SubjectKind, id: Uuid, limit: i64) -
         other => format!("{alias}.{} = $1", other.column()),
     };
     let (activities, tasks, entity) = (of("a"), of("t"), about.entity());
+    // Related deals' changes (stage moves, won, lost) belong to the history too.
+    let deals = match about {
+        SubjectKind::Contact => "SELECT deal_id FROM deal_contacts WHERE contact_id = $1",
+        SubjectKind::Company => "SELECT id FROM deals WHERE company_id = $1",
+        SubjectKind::Lead => "SELECT converted_deal_id FROM leads WHERE id = $1 AND converted_deal_id IS NOT NULL",
+    };
     let rows: Vec<EntryRow> = sqlx::query_as(&format!(
         "SELECT * FROM (
             SELECT 'activity' AS source, a.id, a.kind, a.subject, a.body, a.call_outcome, a.duration_minutes,
@@ -87,6 +93,10 @@ pub async fn timeline(pool: &PgPool, about: SubjectKind, id: Uuid, limit: i64) -
             UNION ALL
             SELECT 'audit', NULL, l.action, NULL, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
               FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id WHERE l.entity = '{entity}' AND l.entity_id = $1
+            UNION ALL
+            SELECT 'deal', NULL, l.action, d.title, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
+              FROM audit_log l JOIN deals d ON d.id = l.entity_id LEFT JOIN users u ON u.id = l.actor_id
+             WHERE l.entity = 'deal' AND l.action = 'update' AND l.entity_id IN ({deals})
          ) entries ORDER BY at DESC LIMIT $2"
     ))
     .bind(id)
@@ -111,7 +121,8 @@ pub async fn timeline(pool: &PgPool, about: SubjectKind, id: Uuid, limit: i64) -
                     done: r.done.unwrap_or(false),
                 },
                 _ if r.kind.as_deref() == Some("create") => EntryBody::Created,
-                _ => EntryBody::Changed {
+                source => EntryBody::Changed {
+                    deal: (source == "deal").then(|| r.subject.clone().unwrap_or_default()),
                     changes: r
                         .changes
                         .and_then(|c| c.as_object().cloned())

@@ -218,7 +218,8 @@ pub enum EntryBody {
     },
     Task { id: TaskId, title: String, due_on: Option<NaiveDate>, done: bool },
     Created,
-    Changed { changes: Vec<FieldChange> },
+    /// Field changes; `deal` names the deal when they are a related deal's (a stage move, won, lost).
+    Changed { changes: Vec<FieldChange>, deal: Option<String> },
 }
 
 /// One line of a record's history, newest first.

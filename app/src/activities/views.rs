@@ -30,6 +30,33 @@ fn outcome_name(i18n: I18nContext<Locale>, o: CallOutcome) -> &'static str {
     }
 }
 
+/// A changed field's name in the reader's language (the stored key if it has none).
+fn field_label(i18n: I18nContext<Locale>, key: &str) -> String {
+    match key {
+        "full_name" => t_string!(i18n, contacts.full_name),
+        "title" => t_string!(i18n, contacts.job_title),
+        "company" | "company_name" => t_string!(i18n, contacts.col_company),
+        "emails" => t_string!(i18n, contacts.emails),
+        "phones" => t_string!(i18n, contacts.phones),
+        "tags" => t_string!(i18n, contacts.tags),
+        "source" => t_string!(i18n, contacts.source),
+        "birthday" => t_string!(i18n, contacts.birthday),
+        "address" => t_string!(i18n, contacts.address),
+        "notes" => t_string!(i18n, contacts.notes),
+        "name" => t_string!(i18n, companies.name),
+        "industry" => t_string!(i18n, companies.industry),
+        "size" => t_string!(i18n, companies.size),
+        "website" => t_string!(i18n, companies.website),
+        "phone" => t_string!(i18n, companies.phone),
+        "status" => t_string!(i18n, leads.status),
+        "stage" => t_string!(i18n, activities.stage),
+        "lost_reason" => t_string!(i18n, pipeline.lost_reason),
+        "converted_contact_id" | "converted_deal_id" => t_string!(i18n, leads.converted),
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
 /// A record's history with the form to add to it.
 #[component]
 pub fn Activities(about: SubjectKind, id: Uuid) -> impl IntoView {
@@ -203,14 +230,20 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>) -> impl IntoView {
             .into_any(),
         ),
         EntryBody::Created => ("created", view! { <p class="entry-title">{t!(i18n, activities.created)}</p> }.into_any()),
-        EntryBody::Changed { changes } => (
+        EntryBody::Changed { changes, deal } => (
             "changed",
             view! {
-                <p class="entry-title"><strong>{t!(i18n, activities.changed)}</strong></p>
+                <p class="entry-title">
+                    <strong>{t!(i18n, activities.changed)}</strong>
+                    {deal.map(|d| view! { " · " {t!(i18n, activities.deal)} " " <span>{d}</span> })}
+                </p>
                 <ul class="changes">
                     {changes
                         .into_iter()
-                        .map(|c| view! { <li><code>{c.field}</code>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> })
+                        .map(|c| {
+                            let key = c.field.clone();
+                            view! { <li><span class="field">{move || field_label(i18n, &key)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
+                        })
                         .collect_view()}
                 </ul>
             }

@@ -20,6 +20,7 @@ pub const LIST: ListSql = ListSql {
     name: "r.full_name",
     sorts: &[
         ("name", "lower(r.full_name)", "text"),
+        ("title", "coalesce(lower(r.title), '')", "text"),
         ("company", "coalesce(lower(r.company_name), '')", "text"),
         ("email", "coalesce(r.emails[1], '')", "text"),
         ("phone", "coalesce(r.phones[1], '')", "text"),

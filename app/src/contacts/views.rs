@@ -23,7 +23,7 @@ fn columns() -> Vec<Column<ContactRow>> {
             let (href, name) = (format!("/contacts/{}", r.id.0), r.full_name.clone());
             view! { <A href=href>{name}</A> }.into_any()
         } },
-        Column { key: "title", label: |i| t_string!(i, contacts.job_title).to_string(), sortable: false, default: false, cell: |r| text(&r.title) },
+        Column { key: "title", label: |i| t_string!(i, contacts.job_title).to_string(), sortable: true, default: false, cell: |r| text(&r.title) },
         Column { key: "company", label: |i| t_string!(i, contacts.col_company).to_string(), sortable: true, default: true, cell: |r| {
             match (r.company_id, r.company_name.clone()) {
                 (Some(id), Some(name)) => view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any(),

@@ -91,6 +91,9 @@ pub async fn convert(conn: &mut PgConnection, user: &CurrentUser, id: LeadId, ve
         Some((title, value)) => Some(crate::pipeline::db::create_deal(conn, user, title, value, company).await?),
         None => None,
     };
+    if let Some(deal) = deal {
+        sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)").bind(deal).bind(contact.0).execute(&mut *conn).await?;
+    }
     for table in ["activities", "tasks"] {
         sqlx::query(&format!("UPDATE {table} SET contact_id = $2 WHERE lead_id = $1"))
             .bind(id.0)

@@ -9,7 +9,7 @@ use super::model::{Board, BoardColumn, COLUMN_PAGE, DealCard, DealEvent, DealId,
 use super::rank::between;
 use crate::error::{AppError, Invalid};
 use crate::money::Money;
-use crate::records::db::{push_scope, require_edit};
+use crate::records::db::{push_owner, push_scope, require_edit};
 use crate::users::model::CurrentUser;
 
 /// The channel every change to a deal is announced on (payload: a `DealEvent` as JSON).
@@ -33,16 +33,7 @@ pub struct BoardFilter {
 
 fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, f: &BoardFilter) -> Result<(), AppError> {
     push_scope(qb, user, "r");
-    match f.owner.as_str() {
-        "" => {}
-        "me" => {
-            qb.push(" AND r.owner_id = ").push_bind(user.id.0);
-        }
-        other => {
-            let id = Uuid::parse_str(other).map_err(|_| AppError::invalid("owner", Invalid::Choice))?;
-            qb.push(" AND r.owner_id = ").push_bind(id);
-        }
-    }
+    push_owner(qb, user, &f.owner)?;
     let q = f.q.trim().to_lowercase();
     if !q.is_empty() {
         let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));

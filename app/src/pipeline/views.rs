@@ -27,6 +27,8 @@ pub fn PipelinePage() -> impl IntoView {
     let q = Memo::new(move |_| params.read().get("q").unwrap_or_default());
     // Bumped by live events and conflicts: the board loads again.
     let refresh = RwSignal::new(0u32);
+    // Why the last move was refused; kept across the reload that a conflict causes.
+    let failure = RwSignal::new(None::<AppError>);
     let data = Resource::new(move || (pipeline.get(), owner.get(), q.get(), refresh.get()), |(p, o, q, _)| load_board(p, o, q));
     // Live: every change anyone makes to a deal of this pipeline reloads it (unless it is our own,
     // already shown); after a dropped stream, reload once, since events sent meanwhile are lost.
@@ -66,7 +68,7 @@ pub fn PipelinePage() -> impl IntoView {
                 data.await.map(|b| {
                     shown_pipeline.set_value(Some(b.pipeline.id));
                     known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
-                    view! { <BoardToolbar board=b.clone() owner=owner.get_untracked() q=q.get_untracked() /> <BoardView board=b refresh known /> }
+                    view! { <BoardToolbar board=b.clone() owner=owner.get_untracked() q=q.get_untracked() /> <BoardView board=b refresh known failure /> }
                 })
             })}
         </Transition>
@@ -178,7 +180,7 @@ fn money_list(m: &[Money]) -> String {
 }
 
 #[component]
-fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealId, i32)>>) -> impl IntoView {
+fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealId, i32)>>, failure: RwSignal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let cols = RwSignal::new(board.columns);
     let drag = RwSignal::new(None::<Dragging>);
@@ -189,7 +191,6 @@ fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealI
     let hold = StoredValue::new(None::<TimeoutHandle>);
     let lifted = RwSignal::new(None::<Lifted>);
     let announce = RwSignal::new(String::new());
-    let failure = RwSignal::new(None::<AppError>);
     let losing = RwSignal::new(None::<DealCard>);
 
     // Moves the card at once, then asks the server; on refusal puts the board back and says why.

@@ -4,7 +4,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgConnection, PgPool, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::model::{COUNT_LIMIT, ListKind, ListPage, ListQuery, Owner, PAGE_SIZE, SavedView};
+use super::model::{COUNT_LIMIT, SEARCH_COUNT_LIMIT, ListKind, ListPage, ListQuery, Owner, PAGE_SIZE, SavedView};
 use crate::error::{AppError, Invalid};
 use crate::users::model::{CurrentUser, DataScope};
 
@@ -77,7 +77,9 @@ fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, raw: &str, how: 
     } else if is_phone_like(&q) && digits.len() >= 3 {
         qb.push(" AND r.search_doc LIKE ").push_bind(format!("%{digits}%"));
     } else if !q.is_ascii() && chars == 2 {
-        qb.push(" AND r.search_bigrams @> keel_bigrams(").push_bind(q).push(")");
+        // A two-character term is its own only bigram (bound as a value: a function of the
+        // parameter would be evaluated again for every row checked).
+        qb.push(" AND r.search_bigrams @> ").push_bind(vec![q]);
     } else if chars < 3 {
         qb.push(format!(" AND lower({name}) LIKE ")).push_bind(format!("{}%", escape_like(&q)));
     } else {
@@ -85,20 +87,22 @@ fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, raw: &str, how: 
     }
 }
 
+/// Whose records: "" everyone in scope, "me", or a user id (anything else is refused on `owner`).
+pub fn push_owner(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, owner: &str) -> Result<(), AppError> {
+    let id = match owner {
+        "" => return Ok(()),
+        "me" => user.id.0,
+        other => Uuid::parse_str(other).map_err(|_| AppError::invalid("owner", Invalid::Choice))?,
+    };
+    qb.push(" AND r.owner_id = ").push_bind(id);
+    Ok(())
+}
+
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate, how: Match) -> Result<(), AppError> {
     qb.push(" WHERE r.deleted_at IS NULL");
     push_scope(qb, user, "r");
     push_search(qb, sql.name, &query.q, how);
-    match query.owner.as_str() {
-        "" => {}
-        "me" => {
-            qb.push(" AND r.owner_id = ").push_bind(user.id.0);
-        }
-        other => {
-            let id = Uuid::parse_str(other).map_err(|_| AppError::invalid("owner", Invalid::Choice))?;
-            qb.push(" AND r.owner_id = ").push_bind(id);
-        }
-    }
+    push_owner(qb, user, &query.owner)?;
     if !query.tag.trim().is_empty() {
         qb.push(" AND r.tags @> ARRAY[").push_bind(query.tag.trim().to_string()).push("]::text[]");
     }
@@ -144,12 +148,12 @@ impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
 
 /// Matches beyond this many make the page walk the sort order's index (matches are frequent,
 /// the first page fills fast); below it, the matches are fetched through the search indexes and sorted.
-const WALK_ABOVE: i64 = 2_000;
+const WALK_ABOVE: i64 = SEARCH_COUNT_LIMIT;
 
-async fn capped_count(conn: &mut PgConnection, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate, how: Match) -> Result<i64, AppError> {
+async fn capped_count(conn: &mut PgConnection, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate, how: Match, limit: i64) -> Result<i64, AppError> {
     let mut count = QueryBuilder::<Postgres>::new(format!("SELECT count(*) FROM (SELECT 1 FROM {}", sql.count_from));
     push_filters(&mut count, user, sql, query, today, how)?;
-    count.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") capped");
+    count.push(" LIMIT ").push_bind(limit + 1).push(") capped");
     Ok(count.build_query_scalar().fetch_one(conn).await?)
 }
 
@@ -162,21 +166,23 @@ pub async fn page<R>(pool: &PgPool, user: &CurrentUser, sql: &ListSql, query: &L
 where
     R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
 {
-    let (expr, ty) = sql.sort(&query.sort);
-    let (dir, cmp) = if query.desc { ("DESC", "<") } else { ("ASC", ">") };
+    let (sort, desc) = query.effective_sort(sql.sorts[0].0);
+    let (expr, ty) = sql.sort(sort);
+    let (dir, cmp) = if desc { ("DESC", "<") } else { ("ASC", ">") };
     let searching = !query.q.trim().is_empty();
     let mut tx = pool.begin().await?;
     let mut how = Match::Substring;
     if searching {
         sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
     }
-    let mut total = capped_count(&mut tx, user, sql, query, today, how).await?;
+    let limit = if searching { SEARCH_COUNT_LIMIT } else { COUNT_LIMIT };
+    let mut total = capped_count(&mut tx, user, sql, query, today, how, limit).await?;
     let q = query.q.trim();
     if total == 0 && q.chars().count() >= 3 && !is_phone_like(q) {
         // Nothing contains the term: perhaps it is misspelt ("Sarha Miller").
         sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4").execute(&mut *tx).await?;
         how = Match::Typo;
-        total = capped_count(&mut tx, user, sql, query, today, how).await?;
+        total = capped_count(&mut tx, user, sql, query, today, how, limit).await?;
     }
     if searching {
         sqlx::query("SET LOCAL enable_seqscan = on").execute(&mut *tx).await?;
@@ -199,7 +205,7 @@ where
     } else {
         None
     };
-    Ok(ListPage { rows: rows.into_iter().map(|k| k.row).collect(), next, total })
+    Ok(ListPage { rows: rows.into_iter().map(|k| k.row).collect(), next, total, limit })
 }
 
 /// Active users, by name, for owner filters and pickers.

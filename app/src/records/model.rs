@@ -9,6 +9,8 @@ use crate::ui::url::with_query;
 
 /// Counting stops here: beyond it a list says "10,000+".
 pub const COUNT_LIMIT: i64 = 10_000;
+/// A search counts less far ("5,000+"): each match it counts is a row to check.
+pub const SEARCH_COUNT_LIMIT: i64 = 5_000;
 pub const PAGE_SIZE: i64 = 50;
 
 /// The lists that have views.
@@ -123,10 +125,23 @@ impl ListQuery {
         ListQuery { after: String::new(), ..self.clone() }
     }
 
+    /// The order the list is shown in: the chosen column, else for a search the newest first
+    /// (ordering matches by name would walk past every name before them: a search term is
+    /// part of the names it finds), else `default` (the name).
+    pub fn effective_sort<'a>(&'a self, default: &'a str) -> (&'a str, bool) {
+        if !self.sort.is_empty() {
+            (&self.sort, self.desc)
+        } else if !self.q.trim().is_empty() {
+            ("created", true)
+        } else {
+            (default, self.desc)
+        }
+    }
+
     /// The first page sorted by `key`: ascending, or reversed when it is already sorted by it.
-    pub fn sorted_by(&self, key: &str, is_default: bool) -> ListQuery {
-        let active = self.sort == key || (self.sort.is_empty() && is_default);
-        ListQuery { sort: key.to_string(), desc: active && !self.desc, ..self.first_page() }
+    pub fn sorted_by(&self, key: &str, default: &str) -> ListQuery {
+        let (current, desc) = self.effective_sort(default);
+        ListQuery { sort: key.to_string(), desc: current == key && !desc, ..self.first_page() }
     }
 
     /// The creation-date range the filters ask for (the later of the preset and the start date), checked.
@@ -155,8 +170,9 @@ impl ListQuery {
 pub struct ListPage<R> {
     pub rows: Vec<R>,
     pub next: Option<String>,
-    /// Matching records, capped: `COUNT_LIMIT + 1` means "more than COUNT_LIMIT".
+    /// Matching records, counted up to `limit + 1`, which means "more than `limit`".
     pub total: i64,
+    pub limit: i64,
 }
 
 /// A list view a user saved under a name.
@@ -206,9 +222,12 @@ mod tests {
     #[test]
     fn sorting_by_the_active_column_reverses_it_and_starts_over() {
         let q = ListQuery { after: "abc".into(), ..Default::default() };
-        let by_name = q.sorted_by("name", true);
+        let by_name = q.sorted_by("name", "name");
         assert!(by_name.desc && by_name.after.is_empty());
-        assert!(!q.sorted_by("created", false).desc);
+        assert!(!q.sorted_by("created", "name").desc);
+        let search = ListQuery { q: "wang".into(), ..Default::default() };
+        assert_eq!(search.effective_sort("name"), ("created", true), "a search shows the newest first");
+        assert!(!search.sorted_by("created", "name").desc, "and a click reverses that");
     }
 
     #[test]

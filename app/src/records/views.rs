@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::api::{DeleteView, SaveView, list_owners, saved_views};
-use super::model::{COUNT_LIMIT, ListKind, ListPage, ListQuery};
+use super::model::{ListKind, ListPage, ListQuery};
+use crate::money::Money;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::ErrorMessage;
@@ -224,10 +225,11 @@ fn Filters<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, query: Memo
 #[component]
 fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: ListPage<R>, query: ListQuery) -> impl IntoView {
     let i18n = use_i18n();
-    let total = page.total;
+    let (total, limit) = (page.total, page.limit);
     let count = move || {
-        if total > COUNT_LIMIT {
-            t!(i18n, list.count_many).into_any()
+        if total > limit {
+            let n = Money::grouped(limit);
+            t!(i18n, list.count_many, count = move || n.clone()).into_any()
         } else {
             t!(i18n, list.count, count = move || total).into_any()
         }
@@ -259,9 +261,10 @@ fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: L
                 if !c.sortable {
                     return view! { <th scope="col">{label}</th> }.into_any();
                 }
-                let active = query.sort == c.key || (query.sort.is_empty() && i == 0);
-                let aria_sort = active.then_some(if query.desc { "descending" } else { "ascending" });
-                let href = query.sorted_by(c.key, i == 0).href(path);
+                let default = s.columns[0].key;
+                let (sort, desc) = query.effective_sort(default);
+                let aria_sort = (sort == c.key).then_some(if desc { "descending" } else { "ascending" });
+                let href = query.sorted_by(c.key, default).href(path);
                 view! { <th scope="col" aria-sort=aria_sort><A href=href>{label}</A></th> }.into_any()
             })
         })

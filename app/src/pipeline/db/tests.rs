@@ -119,3 +119,16 @@ async fn every_move_is_announced_to_listeners_after_commit(pool: PgPool) {
     let event: DealEvent = serde_json::from_str(n.payload()).unwrap();
     assert_eq!((event.deal, event.version), (deals[0], 2));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stage_move_shows_in_the_company_timeline(pool: PgPool) {
+    use crate::activities::model::{EntryBody, SubjectKind};
+    let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
+    let (stages, deals) = setup(&pool, &admin).await;
+    let company: Uuid = sqlx::query_scalar("INSERT INTO companies (name) VALUES ('Acme') RETURNING id").fetch_one(&pool).await.unwrap();
+    sqlx::query("UPDATE deals SET company_id = $1 WHERE id = $2").bind(company).bind(deals[0].0).execute(&pool).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    move_deal(&mut conn, &admin, deals[0], 1, &MoveTo { stage: stages[1], after: None, before: None }).await.unwrap();
+    let history = crate::activities::db::timeline(&pool, SubjectKind::Company, company, 500).await.unwrap();
+    assert!(history.iter().any(|e| matches!(&e.body, EntryBody::Changed { deal: Some(t), changes } if t == "A" && changes[0].new == "Proposal")));
+}
