@@ -9,13 +9,8 @@
 # Sizes: KEEL_BENCH_CONTACTS etc. override the defaults; KEEL_BENCH_FRESH=1 regenerates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/env.sh
 N="${1:-100}"
-KEEL="$CARGO_TARGET_DIR/release/keel"
-[ -x "$KEEL" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
-if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export KEEL_DATA_DIR="$KEEL_CACHE/test-postgres"; fi
-export KEEL_PG_PORT=5434 KEEL_LOG=warn
-base_url="$("$KEEL" db start 2>/dev/null)"
+source scripts/bench/common.sh
 db=keel_scale
 export DATABASE_URL="${base_url/\/keel\?//$db?}"
 PGBENCH=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
@@ -34,14 +29,9 @@ psql "$DATABASE_URL" -tAc "SELECT 'rows: ' || (SELECT count(*) FROM contacts) ||
 # The contact with the most timeline entries (the generator gives one 500).
 busy=$(psql "$DATABASE_URL" -tAc "SELECT contact_id FROM activities WHERE contact_id IS NOT NULL GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1")
 
-port=$((20000 + RANDOM % 20000))
-url="http://127.0.0.1:$port"
-KEEL_ADDR="127.0.0.1:$port" "$KEEL" serve >/dev/null 2>&1 &
-pid=$!
+serve
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
-cookie=$(curl -s -D - -o /dev/null -H 'sec-fetch-site: same-origin' \
-  --data 'email=admin@keel.demo&password=keel-demo' "$url/api/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(keel_session=[^;]*\).*/\1/p')
+cookie=$(sign_in admin@keel.demo)
 
 percentiles() { # reads milliseconds, one per line
   sort -n | awk '{a[NR]=$1} END {printf "p50 %6.2f ms  p95 %6.2f ms", a[int(NR*0.5)+0], a[int(NR*0.95)]}'

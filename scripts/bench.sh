@@ -6,28 +6,18 @@
 # Usage: scripts/bench.sh [N]   (run scripts/build.sh first; uses the test Postgres cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/env.sh
 N="${1:-200}"
-KEEL="$CARGO_TARGET_DIR/release/keel"
-[ -x "$KEEL" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
-if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export KEEL_DATA_DIR="$KEEL_CACHE/test-postgres"; fi
-export KEEL_PG_PORT=5434
-base_url="$("$KEEL" db start 2>/dev/null)"
+source scripts/bench/common.sh
 db="keel_bench_$$"
 export DATABASE_URL="${base_url/\/keel\?//$db?}"
-export KEEL_LOG=warn
 "$KEEL" seed-demo >/dev/null
-port=$((20000 + RANDOM % 20000))
-url="http://127.0.0.1:$port"
-KEEL_ADDR="127.0.0.1:$port" "$KEEL" serve >/dev/null 2>&1 &
-pid=$!
+serve
 cleanup() {
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   psql "${base_url}" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
 
 ms() { awk '{printf "%.2f", $1 * 1000}'; }
 first=$(curl -s -o /dev/null -w '%{time_total}' "$url/login" | ms)
@@ -37,8 +27,7 @@ percentiles() { # reads seconds, one per line
 }
 login_warm=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' "$url/login"; done | percentiles)
 
-cookie=$(curl -s -D - -o /dev/null -H 'sec-fetch-site: same-origin' \
-  --data 'email=admin@keel.demo&password=keel-demo' "$url/api/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(keel_session=[^;]*\).*/\1/p')
+cookie=$(sign_in admin@keel.demo)
 pipeline_warm=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' -H "cookie: $cookie" "$url/pipeline"; done | percentiles)
 
 wasm="$KEEL_SITE_ROOT/pkg/keel.wasm"

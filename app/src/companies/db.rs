@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::model::{Company, CompanyDraft, CompanyId, CompanyRow};
 use crate::error::AppError;
 use crate::records;
-use crate::records::db::{Draft, ListSql, Scalar, push_scope};
+use crate::records::db::{ListSql, push_scope};
 use crate::records::model::{ListPage, ListQuery};
 use crate::users::model::CurrentUser;
 
@@ -44,23 +44,7 @@ pub async fn get(pool: &PgPool, user: &CurrentUser, id: CompanyId) -> Result<Com
     .await
 }
 
-impl Draft for CompanyDraft {
-    const TABLE: &'static str = "companies";
-    const ENTITY: &'static str = "company";
-    const COLUMNS: &'static [&'static str] = &["name", "industry", "size", "website", "phone", "address", "tags", "source", "notes"];
-    const STORED: &'static str = "r.name, r.industry, r.size, r.website, r.phone, r.address, r.tags, r.source, r.notes";
-    fn bind<'q, T>(&'q self, q: Scalar<'q, T>) -> Scalar<'q, T> {
-        q.bind(&self.name)
-            .bind(&self.industry)
-            .bind(&self.size)
-            .bind(&self.website)
-            .bind(&self.phone)
-            .bind(&self.address)
-            .bind(&self.tags)
-            .bind(&self.source)
-            .bind(&self.notes)
-    }
-}
+crate::draft_columns!(CompanyDraft, "companies", "company", [name, industry, size, website, phone, address, tags, source, notes]);
 
 /// Creates a company owned by `user`, with its audit row.
 pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &CompanyDraft) -> Result<CompanyId, AppError> {

@@ -6,7 +6,7 @@ use super::model::{Contact, ContactDraft, ContactId, ContactRow};
 use crate::companies;
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
-use crate::records::db::{Draft, ListSql, Scalar, push_scope};
+use crate::records::db::{ListSql, push_scope};
 use crate::records::model::{ListPage, ListQuery};
 use crate::records;
 use crate::users::model::CurrentUser;
@@ -57,25 +57,14 @@ pub async fn get(pool: &PgPool, user: &CurrentUser, id: ContactId) -> Result<Con
     .await
 }
 
-impl Draft for ContactDraft {
-    const TABLE: &'static str = "contacts";
-    const ENTITY: &'static str = "contact";
-    /// The company is not a column: it is resolved to `company_id` by name.
-    const COLUMNS: &'static [&'static str] = &["full_name", "title", "emails", "phones", "tags", "source", "birthday", "address", "notes"];
-    const STORED: &'static str =
-        "r.full_name, r.title, r.company_name AS company, r.emails, r.phones, r.tags, r.source, r.birthday, r.address, r.notes";
-    fn bind<'q, T>(&'q self, q: Scalar<'q, T>) -> Scalar<'q, T> {
-        q.bind(&self.full_name)
-            .bind(&self.title)
-            .bind(&self.emails)
-            .bind(&self.phones)
-            .bind(&self.tags)
-            .bind(&self.source)
-            .bind(self.birthday)
-            .bind(&self.address)
-            .bind(&self.notes)
-    }
-}
+// The company is not a column: it is resolved to `company_id` by name.
+crate::draft_columns!(
+    ContactDraft,
+    "contacts",
+    "contact",
+    [full_name, title, emails, phones, tags, source, birthday, address, notes],
+    stored: "r.full_name, r.title, r.company_name AS company, r.emails, r.phones, r.tags, r.source, r.birthday, r.address, r.notes"
+);
 
 /// Creates a contact owned by `user` at the company its draft names (found or created), audited.
 pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &ContactDraft) -> Result<ContactId, AppError> {

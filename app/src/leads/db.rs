@@ -8,7 +8,7 @@ use crate::audit;
 use crate::contacts::model::ContactId;
 use crate::error::{AppError, Invalid};
 use crate::records;
-use crate::records::db::{Draft, ListSql, Scalar, push_scope, require_edit};
+use crate::records::db::{ListSql, push_scope, require_edit};
 use crate::records::model::{ListPage, ListQuery};
 use crate::users::model::CurrentUser;
 
@@ -43,23 +43,7 @@ pub async fn get(pool: &PgPool, user: &CurrentUser, id: LeadId) -> Result<Lead, 
     records::db::fetch_visible(pool, user, DETAIL, id.0).await
 }
 
-impl Draft for LeadDraft {
-    const TABLE: &'static str = "leads";
-    const ENTITY: &'static str = "lead";
-    const COLUMNS: &'static [&'static str] = &["full_name", "title", "company_name", "emails", "phones", "tags", "source", "status", "notes"];
-    const STORED: &'static str = "r.full_name, r.title, r.company_name, r.emails, r.phones, r.tags, r.source, r.status, r.notes";
-    fn bind<'q, T>(&'q self, q: Scalar<'q, T>) -> Scalar<'q, T> {
-        q.bind(&self.full_name)
-            .bind(&self.title)
-            .bind(&self.company_name)
-            .bind(&self.emails)
-            .bind(&self.phones)
-            .bind(&self.tags)
-            .bind(&self.source)
-            .bind(&self.status)
-            .bind(&self.notes)
-    }
-}
+crate::draft_columns!(LeadDraft, "leads", "lead", [full_name, title, company_name, emails, phones, tags, source, status, notes]);
 
 pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &LeadDraft) -> Result<LeadId, AppError> {
     records::db::insert(conn, user, draft, None).await.map(LeadId)

@@ -1,0 +1,23 @@
+# Shared by the benchmark scripts (sourced): the release binary, the test Postgres cluster, and
+# helpers to start a server and sign in. Sets KEEL, base_url; `serve` sets url and pid.
+source scripts/env.sh
+KEEL="$CARGO_TARGET_DIR/release/keel"
+[ -x "$KEEL" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
+if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export KEEL_DATA_DIR="$KEEL_CACHE/test-postgres"; fi
+export KEEL_PG_PORT=5434 KEEL_LOG=warn
+base_url="$("$KEEL" db start 2>/dev/null)"
+
+# Starts `keel serve` on a free port against $DATABASE_URL and waits until it is healthy.
+serve() {
+  local port=$((20000 + RANDOM % 20000))
+  url="http://127.0.0.1:$port"
+  KEEL_ADDR="127.0.0.1:$port" "$KEEL" serve >/dev/null 2>&1 &
+  pid=$!
+  until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
+}
+
+# The session cookie of a demo user.
+sign_in() {
+  curl -s -D - -o /dev/null -H 'sec-fetch-site: same-origin' \
+    --data "email=$1&password=keel-demo" "$url/api/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(keel_session=[^;]*\).*/\1/p'
+}
