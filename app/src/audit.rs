@@ -40,7 +40,13 @@ pub async fn record(
 }
 
 /// The audit row of a record's creation: every field of `draft` as new.
-pub async fn created<T: serde::Serialize>(conn: &mut PgConnection, entity: &str, id: Uuid, actor: Uuid, draft: &T) -> Result<(), AppError> {
+pub async fn created<T: serde::Serialize>(
+    conn: &mut PgConnection,
+    entity: &str,
+    id: Uuid,
+    actor: Uuid,
+    draft: &T,
+) -> Result<(), AppError> {
     let new = serde_json::to_value(draft).map_err(AppError::internal)?;
     record(conn, entity, id, actor, "create", diff(&Value::Null, &new)).await
 }
@@ -51,10 +57,16 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_recorded_with_old_and_new() {
-        let d = diff(&json!({"name": "Wang", "title": "CEO"}), &json!({"name": "Wang Wei", "title": "CEO", "tags": ["vip"]}));
-        assert_eq!(Value::Object(d), json!({
-            "name": {"old": "Wang", "new": "Wang Wei"},
-            "tags": {"old": null, "new": ["vip"]}
-        }));
+        let d = diff(
+            &json!({"name": "Wang", "title": "CEO"}),
+            &json!({"name": "Wang Wei", "title": "CEO", "tags": ["vip"]}),
+        );
+        assert_eq!(
+            Value::Object(d),
+            json!({
+                "name": {"old": "Wang", "new": "Wang Wei"},
+                "tags": {"old": null, "new": ["vip"]}
+            })
+        );
     }
 }

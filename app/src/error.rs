@@ -12,8 +12,12 @@ use std::collections::BTreeMap;
 pub enum Invalid {
     Required,
     Email,
-    TooShort { min: u32 },
-    TooLong { max: u32 },
+    TooShort {
+        min: u32,
+    },
+    TooLong {
+        max: u32,
+    },
     /// Email or password wrong; deliberately the same for an unknown user.
     Credentials,
     /// The new password and its confirmation differ.
@@ -58,7 +62,9 @@ pub enum AppError {
 impl AppError {
     /// A validation error on one field.
     pub fn invalid(field: &str, why: Invalid) -> Self {
-        AppError::Validation { fields: BTreeMap::from([(field.to_string(), why)]) }
+        AppError::Validation {
+            fields: BTreeMap::from([(field.to_string(), why)]),
+        }
     }
 
     /// The refusal for `field`, if this is a validation error naming it.
@@ -115,7 +121,9 @@ impl FromServerFnError for AppError {
                 #[cfg(not(feature = "ssr"))]
                 {
                     leptos::logging::warn!("server function failed: {other}");
-                    AppError::Internal { id: "client".into() }
+                    AppError::Internal {
+                        id: "client".into(),
+                    }
                 }
             }
         }
@@ -137,7 +145,10 @@ mod tests {
     fn a_validation_error_names_its_field_on_the_wire() {
         let e = AppError::invalid("email", Invalid::Email);
         let json = serde_json::to_string(&e).unwrap();
-        assert_eq!(json, r#"{"kind":"validation","fields":{"email":{"rule":"email"}}}"#);
+        assert_eq!(
+            json,
+            r#"{"kind":"validation","fields":{"email":{"rule":"email"}}}"#
+        );
         let back: AppError = serde_json::from_str(&json).unwrap();
         assert_eq!(back.field("email"), Some(Invalid::Email));
         assert_eq!(back.status(), 422);
@@ -145,8 +156,14 @@ mod tests {
 
     #[test]
     fn transport_failures_map_to_network_and_bad_arguments_to_bad_request() {
-        assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Request("x".into())), AppError::Network);
-        assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into())), AppError::BadRequest);
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Request("x".into())),
+            AppError::Network
+        );
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into())),
+            AppError::BadRequest
+        );
     }
 
     #[cfg(feature = "ssr")]

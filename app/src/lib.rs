@@ -19,8 +19,8 @@ pub mod leads;
 pub mod money;
 pub mod pipeline;
 pub mod records;
+mod shell;
 pub mod ui;
 pub mod users;
-mod shell;
 
 pub use shell::{App, shell};

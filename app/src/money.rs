@@ -27,9 +27,21 @@ impl Money {
     /// Minor units from an amount typed in major units: "12500", "12,500.5", "¥12,500.50";
     /// not negative, at most two decimals, below 10^15.
     pub fn parse_major(raw: &str) -> Option<i64> {
-        let t: String = raw.trim().trim_start_matches(['¥', '$', '€', '£', '￥']).chars().filter(|c| *c != ',' && *c != '，' && *c != ' ').collect();
+        let t: String = raw
+            .trim()
+            .trim_start_matches(['¥', '$', '€', '£', '￥'])
+            .chars()
+            .filter(|c| *c != ',' && *c != '，' && *c != ' ')
+            .collect();
         let (units, cents) = t.split_once('.').unwrap_or((&t, ""));
-        if units.is_empty() || units.len() > 13 || cents.len() > 2 || !units.chars().chain(cents.chars()).all(|c| c.is_ascii_digit()) {
+        if units.is_empty()
+            || units.len() > 13
+            || cents.len() > 2
+            || !units
+                .chars()
+                .chain(cents.chars())
+                .all(|c| c.is_ascii_digit())
+        {
             return None;
         }
         let cents: i64 = format!("{cents:0<2}").parse().ok()?;
@@ -70,7 +82,11 @@ mod tests {
     use super::*;
 
     fn m(minor: i64, c: &str) -> String {
-        Money { minor, currency: c.into() }.to_string()
+        Money {
+            minor,
+            currency: c.into(),
+        }
+        .to_string()
     }
 
     #[test]

@@ -11,15 +11,15 @@ use crate::companies::model::CompanyId;
 use crate::companies::views::{CompaniesPage, CompanyPage, NewCompanyPage};
 use crate::contacts::model::ContactId;
 use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
+use crate::i18n::*;
 use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
-use crate::i18n::*;
-use leptos_i18n::I18nContext;
 use crate::pipeline::views::{CompanyDeals, PipelinePage};
 use crate::ui::RouteErrors;
 use crate::users::api::{Logout, me, set_locale};
 use crate::users::model::{CurrentUser, Role};
 use crate::users::views::{ChangePasswordForm, LoginPage, go_to};
+use leptos_i18n::I18nContext;
 
 /// The HTML document rendered on the server around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -239,8 +239,14 @@ enum Area {
 fn AreaPage(area: Area) -> impl IntoView {
     let i18n = use_i18n();
     let (title, about) = match area {
-        Area::Tickets => (t_string!(i18n, nav.tickets), t_string!(i18n, placeholder.tickets)),
-        Area::Reports => (t_string!(i18n, nav.reports), t_string!(i18n, placeholder.reports)),
+        Area::Tickets => (
+            t_string!(i18n, nav.tickets),
+            t_string!(i18n, placeholder.tickets),
+        ),
+        Area::Reports => (
+            t_string!(i18n, nav.reports),
+            t_string!(i18n, placeholder.reports),
+        ),
     };
     view! {
         <h1>{title}</h1>

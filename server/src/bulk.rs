@@ -7,8 +7,8 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::seed::{
-    CN_CITIES, CN_COMPANY_KINDS, CN_COMPANY_STEMS, CN_GIVEN, CN_PINYIN_SURNAMES, CN_SURNAMES, Dice, EN_COMPANY_KINDS,
-    EN_COMPANY_STEMS, EN_FIRST, EN_LAST, INDUSTRIES, SOURCES, TITLES,
+    CN_CITIES, CN_COMPANY_KINDS, CN_COMPANY_STEMS, CN_GIVEN, CN_PINYIN_SURNAMES, CN_SURNAMES, Dice,
+    EN_COMPANY_KINDS, EN_COMPANY_STEMS, EN_FIRST, EN_LAST, INDUSTRIES, SOURCES, TITLES,
 };
 use crate::startup::BoxError;
 
@@ -24,7 +24,12 @@ pub struct Sizes {
 const CHUNK: usize = 1 << 20;
 
 /// Streams the rows `row` writes (one per call, tab-separated COPY text) into `statement`.
-async fn copy(pool: &PgPool, statement: &str, rows: usize, mut row: impl FnMut(usize, &mut String)) -> Result<(), BoxError> {
+async fn copy(
+    pool: &PgPool,
+    statement: &str,
+    rows: usize,
+    mut row: impl FnMut(usize, &mut String),
+) -> Result<(), BoxError> {
     let mut conn = pool.acquire().await?;
     let mut copy = conn.copy_in_raw(statement).await?;
     let mut buf = String::with_capacity(CHUNK + 4096);
@@ -45,25 +50,50 @@ async fn copy(pool: &PgPool, statement: &str, rows: usize, mut row: impl FnMut(u
 fn person(dice: &mut Dice, i: usize) -> (String, String, String) {
     if i % 2 == 0 {
         let s = dice.below(CN_SURNAMES.len());
-        let given: String = (0..1 + dice.below(2)).map(|_| *dice.pick(&CN_GIVEN)).collect();
-        let phone = format!("+86 13{} {:04} {:04}", dice.below(10), dice.below(10000), dice.below(10000));
-        (format!("{}{given}", CN_SURNAMES[s]), format!("{}.{i}@example.cn", CN_PINYIN_SURNAMES[s].to_lowercase()), phone)
+        let given: String = (0..1 + dice.below(2))
+            .map(|_| *dice.pick(&CN_GIVEN))
+            .collect();
+        let phone = format!(
+            "+86 13{} {:04} {:04}",
+            dice.below(10),
+            dice.below(10000),
+            dice.below(10000)
+        );
+        (
+            format!("{}{given}", CN_SURNAMES[s]),
+            format!("{}.{i}@example.cn", CN_PINYIN_SURNAMES[s].to_lowercase()),
+            phone,
+        )
     } else {
         let (first, last) = (*dice.pick(&EN_FIRST), *dice.pick(&EN_LAST));
         let phone = format!("+1 415 {:03} {:04}", dice.below(1000), dice.below(10000));
-        (format!("{first} {last}"), format!("{}.{}{i}@example.com", first.to_lowercase(), last.to_lowercase()), phone)
+        (
+            format!("{first} {last}"),
+            format!(
+                "{}.{}{i}@example.com",
+                first.to_lowercase(),
+                last.to_lowercase()
+            ),
+            phone,
+        )
     }
 }
 
 /// Generates the data set, owned by the existing sales and manager users (run `seed-demo` first).
 pub async fn seed_bulk(pool: &PgPool, sizes: Sizes) -> Result<(), BoxError> {
-    let owners: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE role IN ('sales', 'manager') ORDER BY email").fetch_all(pool).await?;
+    let owners: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE role IN ('sales', 'manager') ORDER BY email",
+    )
+    .fetch_all(pool)
+    .await?;
     if owners.is_empty() {
         return Err("seed-bulk needs users to own the records: run `keel seed-demo` first".into());
     }
     let mut dice = Dice(0xb01d_face_5eed);
     let started = Instant::now();
-    let step = |what: &str, n: usize, t: Instant| println!("{what}: {n} rows in {:.1} s", t.elapsed().as_secs_f64());
+    let step = |what: &str, n: usize, t: Instant| {
+        println!("{what}: {n} rows in {:.1} s", t.elapsed().as_secs_f64())
+    };
 
     let t = Instant::now();
     let companies: Vec<Uuid> = (0..sizes.companies).map(|_| Uuid::new_v4()).collect();
@@ -154,12 +184,17 @@ pub async fn seed_bulk(pool: &PgPool, sizes: Sizes) -> Result<(), BoxError> {
     let t = Instant::now();
     sqlx::query("ANALYZE").execute(pool).await?;
     step("analyze", 0, t);
-    println!("total {:.1} s; the 500-entry contact is {first_contact}", started.elapsed().as_secs_f64());
+    println!(
+        "total {:.1} s; the 500-entry contact is {first_contact}",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 /// A creation time within the last three years, as COPY text.
 fn ago(dice: &mut Dice) -> String {
     let secs = dice.below(3 * 365 * 86_400) as i64;
-    (chrono::Utc::now() - chrono::Duration::seconds(secs)).format("%Y-%m-%d %H:%M:%S+00").to_string()
+    (chrono::Utc::now() - chrono::Duration::seconds(secs))
+        .format("%Y-%m-%d %H:%M:%S+00")
+        .to_string()
 }

@@ -90,26 +90,53 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
         Command::SeedDemo => {
             let db = startup::connect(&settings).await?;
             let seeded = seed::seed_demo(&db.pool).await?;
-            println!("{}", if seeded { "demo data loaded" } else { "demo data already present" });
+            println!(
+                "{}",
+                if seeded {
+                    "demo data loaded"
+                } else {
+                    "demo data already present"
+                }
+            );
             seed::print_logins();
             db.pool.close().await;
             db.shutdown();
             Ok(())
         }
-        Command::SeedBulk { contacts, companies, leads, timeline } => {
+        Command::SeedBulk {
+            contacts,
+            companies,
+            leads,
+            timeline,
+        } => {
             let db = startup::connect(&settings).await?;
-            bulk::seed_bulk(&db.pool, bulk::Sizes { contacts, companies, leads, timeline }).await?;
+            bulk::seed_bulk(
+                &db.pool,
+                bulk::Sizes {
+                    contacts,
+                    companies,
+                    leads,
+                    timeline,
+                },
+            )
+            .await?;
             db.pool.close().await;
             db.shutdown();
             Ok(())
         }
-        Command::CreateAdmin { email, password, name } => {
-            let email = Email::parse(&email).map_err(|why| format!("--email: not a valid email address ({why:?})"))?;
+        Command::CreateAdmin {
+            email,
+            password,
+            name,
+        } => {
+            let email = Email::parse(&email)
+                .map_err(|why| format!("--email: not a valid email address ({why:?})"))?;
             let password = match password {
                 Some(p) => p,
                 None => read_password()?,
             };
-            let password = NewPassword::parse(&password).map_err(|why| format!("password refused: {why:?}"))?;
+            let password = NewPassword::parse(&password)
+                .map_err(|why| format!("password refused: {why:?}"))?;
             let db = startup::connect(&settings).await?;
             create_admin(&db.pool, &email, &password, &name).await?;
             println!("administrator {} is ready", email.as_str());
@@ -119,15 +146,20 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
         }
         Command::Db { action } => {
             let Database::Embedded { data_dir, port } = &settings.database else {
-                return Err("DATABASE_URL is set: Keel is not managing a database of its own".into());
+                return Err(
+                    "DATABASE_URL is set: Keel is not managing a database of its own".into(),
+                );
             };
             let pg = EmbeddedPostgres::new(data_dir, *port)?;
             match action {
                 DbAction::Start => {
                     pg.start()?;
                     let url = pg.url("keel");
-                    if !<sqlx::Postgres as sqlx::migrate::MigrateDatabase>::database_exists(&url).await? {
-                        <sqlx::Postgres as sqlx::migrate::MigrateDatabase>::create_database(&url).await?;
+                    if !<sqlx::Postgres as sqlx::migrate::MigrateDatabase>::database_exists(&url)
+                        .await?
+                    {
+                        <sqlx::Postgres as sqlx::migrate::MigrateDatabase>::create_database(&url)
+                            .await?;
                     }
                     println!("{url}");
                 }
@@ -140,7 +172,12 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
 }
 
 /// Creates an administrator, or makes the account with that email one with this password.
-pub async fn create_admin(pool: &sqlx::PgPool, email: &Email, password: &NewPassword, name: &str) -> Result<(), BoxError> {
+pub async fn create_admin(
+    pool: &sqlx::PgPool,
+    email: &Email,
+    password: &NewPassword,
+    name: &str,
+) -> Result<(), BoxError> {
     let hash = password::hash(password.expose().to_string()).await?;
     let mut tx = pool.begin().await?;
     users_db::upsert_user(&mut tx, email.as_str(), name, &hash, Role::Admin, "en").await?;
@@ -172,22 +209,69 @@ mod tests {
     use super::*;
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn create_admin_makes_an_admin_who_can_sign_in_and_resets_on_a_second_call(pool: sqlx::PgPool) {
+    async fn create_admin_makes_an_admin_who_can_sign_in_and_resets_on_a_second_call(
+        pool: sqlx::PgPool,
+    ) {
         let email = Email::parse("Boss@Example.com").unwrap();
-        create_admin(&pool, &email, &NewPassword::parse("first-password").unwrap(), "Boss").await.unwrap();
-        create_admin(&pool, &email, &NewPassword::parse("second-password").unwrap(), "Boss").await.unwrap();
-        let (user, hash) = users_db::find_for_login(&pool, "boss@example.com").await.unwrap().unwrap();
+        create_admin(
+            &pool,
+            &email,
+            &NewPassword::parse("first-password").unwrap(),
+            "Boss",
+        )
+        .await
+        .unwrap();
+        create_admin(
+            &pool,
+            &email,
+            &NewPassword::parse("second-password").unwrap(),
+            "Boss",
+        )
+        .await
+        .unwrap();
+        let (user, hash) = users_db::find_for_login(&pool, "boss@example.com")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(user.role, Role::Admin);
-        assert!(password::verify("second-password".into(), Some(hash.clone())).await.unwrap());
-        assert!(!password::verify("first-password".into(), Some(hash)).await.unwrap());
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.unwrap();
+        assert!(
+            password::verify("second-password".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !password::verify("first-password".into(), Some(hash))
+                .await
+                .unwrap()
+        );
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(n, 1);
     }
 
     #[test]
     fn the_cli_parses_create_admin_without_a_prompt() {
-        let cli = Cli::try_parse_from(["keel", "create-admin", "--email", "a@b.co", "--password", "secret-123"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::CreateAdmin { password: Some(_), .. })));
-        assert!(Cli::try_parse_from(["keel", "create-admin"]).is_err(), "--email is required");
+        let cli = Cli::try_parse_from([
+            "keel",
+            "create-admin",
+            "--email",
+            "a@b.co",
+            "--password",
+            "secret-123",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::CreateAdmin {
+                password: Some(_),
+                ..
+            })
+        ));
+        assert!(
+            Cli::try_parse_from(["keel", "create-admin"]).is_err(),
+            "--email is required"
+        );
     }
 }

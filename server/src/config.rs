@@ -43,7 +43,9 @@ pub struct ConfigError {
 impl Settings {
     /// Cookies get `Secure` when Keel is reached over HTTPS.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 
     pub fn from_env() -> Result<Settings, ConfigError> {
@@ -52,7 +54,11 @@ impl Settings {
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
         fn bad(var: &'static str, value: &str, expected: &'static str) -> ConfigError {
-            ConfigError { var, value: value.to_string(), expected }
+            ConfigError {
+                var,
+                value: value.to_string(),
+                expected,
+            }
         }
         fn number<T: std::str::FromStr + PartialOrd + Copy>(
             get: &impl Fn(&str) -> Option<String>,
@@ -71,32 +77,88 @@ impl Settings {
         }
 
         let database = match get("DATABASE_URL") {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Database::Url(url),
-            Some(url) => return Err(bad("DATABASE_URL", &url, "a postgres:// or postgresql:// URL")),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Url(url)
+            }
+            Some(url) => {
+                return Err(bad(
+                    "DATABASE_URL",
+                    &url,
+                    "a postgres:// or postgresql:// URL",
+                ));
+            }
             None => Database::Embedded {
                 data_dir: match get("KEEL_DATA_DIR") {
                     Some(d) if !d.trim().is_empty() => PathBuf::from(d),
                     _ => default_data_dir(),
                 },
-                port: number(&get, "KEEL_PG_PORT", 5433u16, 1024, "a port number from 1024 to 65535")?,
+                port: number(
+                    &get,
+                    "KEEL_PG_PORT",
+                    5433u16,
+                    1024,
+                    "a port number from 1024 to 65535",
+                )?,
             },
         };
         let addr = match get("KEEL_ADDR") {
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-            Some(v) => v.trim().parse().map_err(|_| bad("KEEL_ADDR", &v, "a socket address such as 127.0.0.1:3000"))?,
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| bad("KEEL_ADDR", &v, "a socket address such as 127.0.0.1:3000"))?,
         };
         let public_url = match get("KEEL_PUBLIC_URL") {
             None => None,
-            Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && !u.trim_end_matches('/').ends_with(':') => {
+            Some(u)
+                if (u.starts_with("http://") || u.starts_with("https://"))
+                    && !u.trim_end_matches('/').ends_with(':') =>
+            {
                 Some(u.trim_end_matches('/').to_string())
             }
-            Some(u) => return Err(bad("KEEL_PUBLIC_URL", &u, "an http:// or https:// URL such as https://crm.example.com")),
+            Some(u) => {
+                return Err(bad(
+                    "KEEL_PUBLIC_URL",
+                    &u,
+                    "an http:// or https:// URL such as https://crm.example.com",
+                ));
+            }
         };
-        let idle: i64 = number(&get, "KEEL_SESSION_IDLE_MINUTES", 480, 1, "a whole number of minutes, at least 1")?;
-        let absolute: i64 = number(&get, "KEEL_SESSION_ABSOLUTE_HOURS", 168, 1, "a whole number of hours, at least 1")?;
-        let timeout: u64 = number(&get, "KEEL_REQUEST_TIMEOUT_SECS", 30, 1, "a whole number of seconds, at least 1")?;
-        let body_limit: usize = number(&get, "KEEL_BODY_LIMIT_BYTES", 2 * 1024 * 1024, 1024, "a number of bytes, at least 1024")?;
-        let db_max_connections: u32 = number(&get, "KEEL_DB_MAX_CONNECTIONS", 10, 1, "a whole number, at least 1")?;
+        let idle: i64 = number(
+            &get,
+            "KEEL_SESSION_IDLE_MINUTES",
+            480,
+            1,
+            "a whole number of minutes, at least 1",
+        )?;
+        let absolute: i64 = number(
+            &get,
+            "KEEL_SESSION_ABSOLUTE_HOURS",
+            168,
+            1,
+            "a whole number of hours, at least 1",
+        )?;
+        let timeout: u64 = number(
+            &get,
+            "KEEL_REQUEST_TIMEOUT_SECS",
+            30,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
+        let body_limit: usize = number(
+            &get,
+            "KEEL_BODY_LIMIT_BYTES",
+            2 * 1024 * 1024,
+            1024,
+            "a number of bytes, at least 1024",
+        )?;
+        let db_max_connections: u32 = number(
+            &get,
+            "KEEL_DB_MAX_CONNECTIONS",
+            10,
+            1,
+            "a whole number, at least 1",
+        )?;
         let log_format = match get("KEEL_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -104,9 +166,15 @@ impl Settings {
         };
         let log_filter = get("KEEL_LOG").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".into());
         if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
-            return Err(bad("KEEL_LOG", &log_filter, "a tracing filter such as info or keel=debug,sqlx=warn"));
+            return Err(bad(
+                "KEEL_LOG",
+                &log_filter,
+                "a tracing filter such as info or keel=debug,sqlx=warn",
+            ));
         }
-        let site_root = get("KEEL_SITE_ROOT").or_else(|| get("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into());
+        let site_root = get("KEEL_SITE_ROOT")
+            .or_else(|| get("LEPTOS_SITE_ROOT"))
+            .unwrap_or_else(|| "target/site".into());
 
         Ok(Settings {
             database,
@@ -130,7 +198,9 @@ fn default_data_dir() -> PathBuf {
     if crate::embedded_pg::is_root() {
         PathBuf::from("/var/lib/keel")
     } else {
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
         home.join(".local/share/keel")
     }
 }
@@ -141,7 +211,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -164,25 +237,56 @@ mod tests {
     fn a_bad_listen_address_names_the_variable() {
         let e = settings(&[("KEEL_ADDR", "localhost")]).unwrap_err();
         assert_eq!(e.var, "KEEL_ADDR");
-        assert!(e.to_string().contains("KEEL_ADDR=\"localhost\" is not valid"));
+        assert!(
+            e.to_string()
+                .contains("KEEL_ADDR=\"localhost\" is not valid")
+        );
     }
 
     #[test]
     fn a_database_url_of_another_scheme_is_refused() {
-        assert_eq!(settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(
+            settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "DATABASE_URL"
+        );
     }
 
     #[test]
     fn numbers_out_of_range_or_not_numbers_are_refused() {
-        assert_eq!(settings(&[("KEEL_SESSION_IDLE_MINUTES", "0")]).unwrap_err().var, "KEEL_SESSION_IDLE_MINUTES");
-        assert_eq!(settings(&[("KEEL_PG_PORT", "80")]).unwrap_err().var, "KEEL_PG_PORT");
-        assert_eq!(settings(&[("KEEL_BODY_LIMIT_BYTES", "lots")]).unwrap_err().var, "KEEL_BODY_LIMIT_BYTES");
-        assert_eq!(settings(&[("KEEL_LOG_FORMAT", "xml")]).unwrap_err().var, "KEEL_LOG_FORMAT");
+        assert_eq!(
+            settings(&[("KEEL_SESSION_IDLE_MINUTES", "0")])
+                .unwrap_err()
+                .var,
+            "KEEL_SESSION_IDLE_MINUTES"
+        );
+        assert_eq!(
+            settings(&[("KEEL_PG_PORT", "80")]).unwrap_err().var,
+            "KEEL_PG_PORT"
+        );
+        assert_eq!(
+            settings(&[("KEEL_BODY_LIMIT_BYTES", "lots")])
+                .unwrap_err()
+                .var,
+            "KEEL_BODY_LIMIT_BYTES"
+        );
+        assert_eq!(
+            settings(&[("KEEL_LOG_FORMAT", "xml")]).unwrap_err().var,
+            "KEEL_LOG_FORMAT"
+        );
     }
 
     #[test]
     fn an_https_public_url_turns_on_secure_cookies() {
-        assert!(settings(&[("KEEL_PUBLIC_URL", "https://crm.example.com/")]).unwrap().secure_cookies());
-        assert_eq!(settings(&[("KEEL_PUBLIC_URL", "crm.example.com")]).unwrap_err().var, "KEEL_PUBLIC_URL");
+        assert!(
+            settings(&[("KEEL_PUBLIC_URL", "https://crm.example.com/")])
+                .unwrap()
+                .secure_cookies()
+        );
+        assert_eq!(
+            settings(&[("KEEL_PUBLIC_URL", "crm.example.com")])
+                .unwrap_err()
+                .var,
+            "KEEL_PUBLIC_URL"
+        );
     }
 }

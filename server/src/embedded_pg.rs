@@ -6,9 +6,13 @@ use std::process::Command;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
-    #[error("no Postgres server binaries found (looked in /usr/lib/postgresql/*/bin and KEEL_PG_BINDIR); install Debian's `postgresql` package, or set DATABASE_URL")]
+    #[error(
+        "no Postgres server binaries found (looked in /usr/lib/postgresql/*/bin and KEEL_PG_BINDIR); install Debian's `postgresql` package, or set DATABASE_URL"
+    )]
     NoBinaries,
-    #[error("running as root needs the `postgres` system user to run the embedded cluster; install Debian's `postgresql` package, or set DATABASE_URL")]
+    #[error(
+        "running as root needs the `postgres` system user to run the embedded cluster; install Debian's `postgresql` package, or set DATABASE_URL"
+    )]
     NoPostgresUser,
     #[error("{what} failed: {detail}")]
     Command { what: String, detail: String },
@@ -50,7 +54,11 @@ impl EmbeddedPostgres {
 
     /// Connection URL of the `keel` database over the cluster's Unix socket.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://postgres@localhost:{}/{database}?host={}", self.port, self.socket_dir.display())
+        format!(
+            "postgres://postgres@localhost:{}/{database}?host={}",
+            self.port,
+            self.socket_dir.display()
+        )
     }
 
     /// Creates the cluster on first use and starts it unless it is already running.
@@ -77,8 +85,16 @@ impl EmbeddedPostgres {
             self.run(
                 "initdb",
                 &[
-                    "-D", &self.cluster.to_string_lossy(),
-                    "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions",
+                    "-D",
+                    &self.cluster.to_string_lossy(),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-instructions",
                 ],
             )?;
         }
@@ -96,15 +112,24 @@ impl EmbeddedPostgres {
         self.run(
             "pg_ctl",
             &[
-                "start", "-w", "-t", "60", "-D", &self.cluster.to_string_lossy(),
-                "-l", &self.log_file.to_string_lossy(), "-o", &opts,
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                &self.cluster.to_string_lossy(),
+                "-l",
+                &self.log_file.to_string_lossy(),
+                "-o",
+                &opts,
             ],
         )?;
         Ok(true)
     }
 
     pub fn is_running(&self) -> bool {
-        self.run("pg_ctl", &["status", "-D", &self.cluster.to_string_lossy()]).is_ok()
+        self.run("pg_ctl", &["status", "-D", &self.cluster.to_string_lossy()])
+            .is_ok()
     }
 
     pub fn stop(&self) -> Result<(), EmbeddedError> {
@@ -112,7 +137,18 @@ impl EmbeddedPostgres {
             return Ok(());
         }
         tracing::info!("stopping the embedded Postgres cluster");
-        self.run("pg_ctl", &["stop", "-w", "-m", "fast", "-D", &self.cluster.to_string_lossy()]).map(|_| ())
+        self.run(
+            "pg_ctl",
+            &[
+                "stop",
+                "-w",
+                "-m",
+                "fast",
+                "-D",
+                &self.cluster.to_string_lossy(),
+            ],
+        )
+        .map(|_| ())
     }
 
     fn run(&self, tool: &str, args: &[&str]) -> Result<String, EmbeddedError> {
@@ -126,13 +162,20 @@ impl EmbeddedPostgres {
         };
         // Postgres children must not inherit a working directory they cannot read.
         cmd.args(args).current_dir("/");
-        let out = cmd.output().map_err(|e| EmbeddedError::Command { what: tool.into(), detail: e.to_string() })?;
+        let out = cmd.output().map_err(|e| EmbeddedError::Command {
+            what: tool.into(),
+            detail: e.to_string(),
+        })?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
             Err(EmbeddedError::Command {
                 what: format!("{tool} {}", args.first().copied().unwrap_or("")),
-                detail: format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout)),
+                detail: format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stderr),
+                    String::from_utf8_lossy(&out.stdout)
+                ),
             })
         }
     }
@@ -152,13 +195,19 @@ fn find_bin_dir() -> Result<PathBuf, EmbeddedError> {
         })
         .collect();
     versions.sort();
-    versions.pop().map(|(_, b)| b).ok_or(EmbeddedError::NoBinaries)
+    versions
+        .pop()
+        .map(|(_, b)| b)
+        .ok_or(EmbeddedError::NoBinaries)
 }
 
 fn postgres_ids() -> Result<(u32, u32), EmbeddedError> {
     let id = |flag: &str| -> Result<u32, EmbeddedError> {
         let out = Command::new("id").args([flag, "postgres"]).output()?;
-        String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|_| EmbeddedError::NoPostgresUser)
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| EmbeddedError::NoPostgresUser)
     };
     Ok((id("-u")?, id("-g")?))
 }
@@ -169,7 +218,11 @@ fn postgres_ids() -> Result<(u32, u32), EmbeddedError> {
 fn memory_settings_mb() -> (u64, u64) {
     let total_kb = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .unwrap_or(2 * 1024 * 1024);
     let total_mb = total_kb / 1024;
     ((total_mb / 4).clamp(128, 4096), (total_mb / 2).max(256))

@@ -87,7 +87,10 @@ impl Hub {
 }
 
 /// `GET /api/events`: the stream of deal events for a signed-in user.
-pub async fn stream(Extension(hub): Extension<Hub>, auth: Option<Extension<Authenticated>>) -> Response {
+pub async fn stream(
+    Extension(hub): Extension<Hub>,
+    auth: Option<Extension<Authenticated>>,
+) -> Response {
     if auth.is_none() {
         return crate::security::error_response(&AppError::Unauthorized);
     }
@@ -106,5 +109,7 @@ pub async fn stream(Extension(hub): Extension<Hub>, auth: Option<Extension<Authe
         };
         Some((Ok::<_, Infallible>(Event::default().data(data)), (rx, stop)))
     });
-    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
 }

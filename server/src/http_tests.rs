@@ -18,22 +18,42 @@ fn app(pool: PgPool) -> Router {
 }
 
 async fn body_text(res: axum::response::Response) -> String {
-    String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
+    String::from_utf8(
+        axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap()
 }
 
 /// A same-origin form POST, as the browser sends it, with an optional session cookie.
-async fn post(app: &Router, path: &str, cookie: Option<&str>, form: &str) -> axum::response::Response {
+async fn post(
+    app: &Router,
+    path: &str,
+    cookie: Option<&str>,
+    form: &str,
+) -> axum::response::Response {
     let mut req = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin");
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
-    app.clone().oneshot(req.body(Body::from(form.to_string())).unwrap()).await.unwrap()
+    app.clone()
+        .oneshot(req.body(Body::from(form.to_string())).unwrap())
+        .await
+        .unwrap()
 }
 
 async fn login(app: &Router, email: &str, password: &str) -> axum::response::Response {
-    post(app, "/api/login", None, &format!("email={email}&password={password}")).await
+    post(
+        app,
+        "/api/login",
+        None,
+        &format!("email={email}&password={password}"),
+    )
+    .await
 }
 
 fn session_cookie(res: &axum::response::Response) -> Option<String> {
@@ -59,7 +79,10 @@ async fn call(app: &Router, path: &str, cookie: Option<&str>) -> axum::response:
 
 #[sqlx::test(migrations = "../migrations")]
 async fn healthz_reports_the_database(pool: PgPool) {
-    let res = app(pool).oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+    let res = app(pool)
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(body_text(res).await.contains(r#""database":"ok""#));
 }
@@ -73,24 +96,48 @@ async fn a_server_function_without_a_session_gets_a_typed_unauthorized(pool: PgP
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_page_without_a_session_redirects_to_sign_in(pool: PgPool) {
-    let res = app(pool).oneshot(Request::get("/contacts?q=1").body(Body::empty()).unwrap()).await.unwrap();
+    let res = app(pool)
+        .oneshot(Request::get("/contacts?q=1").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(res.headers()[header::LOCATION], "/login?next=/contacts%3Fq%3D1");
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        "/login?next=/contacts%3Fq%3D1"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_login_page_renders_with_security_headers(pool: PgPool) {
-    let res = app(pool).oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    let res = app(pool)
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let h = res.headers().clone();
-    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+    let csp = h[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("'nonce-"));
     assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
-    assert_eq!(h[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
+    assert_eq!(
+        h[header::REFERRER_POLICY],
+        "strict-origin-when-cross-origin"
+    );
     let html = body_text(res).await;
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the CSP nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the CSP nonce"
+    );
     assert!(html.contains("Sign in to Keel"));
 }
 
@@ -100,8 +147,15 @@ async fn signing_in_sets_an_http_only_cookie_that_opens_server_functions(pool: P
     let app = app(pool);
     let res = login(&app, "admin@keel.demo", seed::DEMO_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let set_cookie: Vec<_> = res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
-    assert!(set_cookie.iter().any(|c| c.starts_with("keel_session=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
+    let set_cookie: Vec<_> = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(set_cookie.iter().any(|c| c.starts_with("keel_session=")
+        && c.contains("HttpOnly")
+        && c.contains("SameSite=Lax")));
     let cookie = session_cookie(&res).unwrap();
     let me = call(&app, "/api/me", Some(&cookie)).await;
     assert_eq!(me.status(), StatusCode::OK);
@@ -115,8 +169,14 @@ async fn signing_in_again_rotates_the_session_id(pool: PgPool) {
     let res = post(&app, "/api/login", Some(&first), &form).await;
     let second = session_cookie(&res).unwrap();
     assert_ne!(first, second);
-    assert_eq!(call(&app, "/api/me", Some(&first)).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(call(&app, "/api/me", Some(&second)).await.status(), StatusCode::OK);
+    assert_eq!(
+        call(&app, "/api/me", Some(&first)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&app, "/api/me", Some(&second)).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -127,7 +187,10 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer(pool: PgPool) 
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let wrong = body_text(wrong).await;
     let unknown = body_text(login(&app, "ghost@keel.demo", "nope-nope").await).await;
-    assert_eq!(wrong, r#"{"kind":"validation","fields":{"form":{"rule":"credentials"}}}"#);
+    assert_eq!(
+        wrong,
+        r#"{"kind":"validation","fields":{"form":{"rule":"credentials"}}}"#
+    );
     assert_eq!(wrong, unknown);
 }
 
@@ -148,53 +211,93 @@ async fn logout_ends_the_session_on_the_server(pool: PgPool) {
     let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
     let out = call(&app, "/api/logout", Some(&cookie)).await;
     assert_eq!(out.status(), StatusCode::OK);
-    assert_eq!(call(&app, "/api/me", Some(&cookie)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        call(&app, "/api/me", Some(&cookie)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_cross_site_post_is_refused(pool: PgPool) {
     let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
     let cross_site: [&[(http::HeaderName, &str)]; 2] = [
-        &[(http::HeaderName::from_static("sec-fetch-site"), "cross-site")],
-        &[(header::ORIGIN, "https://evil.example"), (header::HOST, "127.0.0.1:3000")],
+        &[(
+            http::HeaderName::from_static("sec-fetch-site"),
+            "cross-site",
+        )],
+        &[
+            (header::ORIGIN, "https://evil.example"),
+            (header::HOST, "127.0.0.1:3000"),
+        ],
     ];
     for headers in cross_site {
         let mut req = Request::post("/api/logout").header(header::COOKIE, &cookie);
         for (name, value) in headers {
             req = req.header(name, *value);
         }
-        let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let res = app
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
     }
     // The session is still alive: neither request reached the server function.
-    assert_eq!(call(&app, "/api/me", Some(&cookie)).await.status(), StatusCode::OK);
+    assert_eq!(
+        call(&app, "/api/me", Some(&cookie)).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn server_functions_cannot_be_reached_by_get(pool: PgPool) {
-    let res = app(pool).oneshot(Request::get("/api/logout").body(Body::empty()).unwrap()).await.unwrap();
+    let res = app(pool)
+        .oneshot(Request::get("/api/logout").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_password_change_signs_out_the_other_sessions(pool: PgPool) {
     let (app, here) = signed_in(pool, "sales@keel.demo").await;
-    let elsewhere = session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
-    let form = format!("current_password={}&new_password=brand-new-pass&confirm_password=brand-new-pass", seed::DEMO_PASSWORD);
+    let elsewhere =
+        session_cookie(&login(&app, "sales@keel.demo", seed::DEMO_PASSWORD).await).unwrap();
+    let form = format!(
+        "current_password={}&new_password=brand-new-pass&confirm_password=brand-new-pass",
+        seed::DEMO_PASSWORD
+    );
     let res = post(&app, "/api/change_password", Some(&here), &form).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(call(&app, "/api/me", Some(&here)).await.status(), StatusCode::OK);
-    assert_eq!(call(&app, "/api/me", Some(&elsewhere)).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(login(&app, "sales@keel.demo", "brand-new-pass").await.status(), StatusCode::OK);
+    assert_eq!(
+        call(&app, "/api/me", Some(&here)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&app, "/api/me", Some(&elsewhere)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&app, "sales@keel.demo", "brand-new-pass")
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_too_short_new_password_is_refused_on_its_field(pool: PgPool) {
     let (app, here) = signed_in(pool, "sales@keel.demo").await;
-    let form = format!("current_password={}&new_password=short&confirm_password=short", seed::DEMO_PASSWORD);
+    let form = format!(
+        "current_password={}&new_password=short&confirm_password=short",
+        seed::DEMO_PASSWORD
+    );
     let res = post(&app, "/api/change_password", Some(&here), &form).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body_text(res).await, r#"{"kind":"validation","fields":{"new_password":{"rule":"too_short","min":8}}}"#);
+    assert_eq!(
+        body_text(res).await,
+        r#"{"kind":"validation","fields":{"new_password":{"rule":"too_short","min":8}}}"#
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -202,7 +305,12 @@ async fn an_unknown_path_renders_the_not_found_page(pool: PgPool) {
     let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
     let res = app
         .clone()
-        .oneshot(Request::get("/no-such-page").header(header::COOKIE, &cookie).body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/no-such-page")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -218,28 +326,86 @@ async fn created_id(res: axum::response::Response) -> String {
 #[sqlx::test(migrations = "../migrations")]
 async fn customer_server_functions_answer_bad_input_with_field_errors(pool: PgPool) {
     let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
-    let res = post(&app, "/api/create_company", Some(&cookie), "input[name]=&input[website]=not%20a%20site").await;
+    let res = post(
+        &app,
+        "/api/create_company",
+        Some(&cookie),
+        "input[name]=&input[website]=not%20a%20site",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = body_text(res).await;
-    assert!(body.contains(r#""name":{"rule":"required"}"#) && body.contains(r#""website":{"rule":"url"}"#), "{body}");
+    assert!(
+        body.contains(r#""name":{"rule":"required"}"#)
+            && body.contains(r#""website":{"rule":"url"}"#),
+        "{body}"
+    );
 
-    let res = post(&app, "/api/list_contacts", Some(&cookie), "query[created]=forever").await;
+    let res = post(
+        &app,
+        "/api/list_contacts",
+        Some(&cookie),
+        "query[created]=forever",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body_text(res).await.contains(r#""created":{"rule":"choice"}"#));
+    assert!(
+        body_text(res)
+            .await
+            .contains(r#""created":{"rule":"choice"}"#)
+    );
 
-    let lead = created_id(post(&app, "/api/create_lead", Some(&cookie), "input[full_name]=Ana&input[status]=new").await).await;
-    let res = post(&app, "/api/convert_lead", Some(&cookie), &format!("id={lead}&version=1&input[company]=")).await;
+    let lead = created_id(
+        post(
+            &app,
+            "/api/create_lead",
+            Some(&cookie),
+            "input[full_name]=Ana&input[status]=new",
+        )
+        .await,
+    )
+    .await;
+    let res = post(
+        &app,
+        "/api/convert_lead",
+        Some(&cookie),
+        &format!("id={lead}&version=1&input[company]="),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body_text(res).await.contains(r#""status":{"rule":"not_qualified"}"#));
+    assert!(
+        body_text(res)
+            .await
+            .contains(r#""status":{"rule":"not_qualified"}"#)
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stale_customer_edit_is_a_conflict_over_http(pool: PgPool) {
     let (app, cookie) = signed_in(pool, "manager@keel.demo").await;
-    let id = created_id(post(&app, "/api/create_company", Some(&cookie), "input[name]=Stale%20Co").await).await;
+    let id = created_id(
+        post(
+            &app,
+            "/api/create_company",
+            Some(&cookie),
+            "input[name]=Stale%20Co",
+        )
+        .await,
+    )
+    .await;
     let save = |name: &str| format!("id={id}&version=1&input[name]={name}");
-    assert_eq!(post(&app, "/api/update_company", Some(&cookie), &save("First")).await.status(), StatusCode::OK);
-    assert_eq!(post(&app, "/api/update_company", Some(&cookie), &save("Second")).await.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        post(&app, "/api/update_company", Some(&cookie), &save("First"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(&app, "/api/update_company", Some(&cookie), &save("Second"))
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -250,15 +416,64 @@ async fn roles_and_teams_limit_customer_server_functions(pool: PgPool) {
         let app = app.clone();
         async move { session_cookie(&login(&app, email, seed::DEMO_PASSWORD).await).unwrap() }
     };
-    let (viewer, west, east) = (cookie("viewer@keel.demo").await, cookie("sales2@keel.demo").await, cookie("sales@keel.demo").await);
-    let res = post(&app, "/api/create_lead", Some(&viewer), "input[full_name]=Nope").await;
+    let (viewer, west, east) = (
+        cookie("viewer@keel.demo").await,
+        cookie("sales2@keel.demo").await,
+        cookie("sales@keel.demo").await,
+    );
+    let res = post(
+        &app,
+        "/api/create_lead",
+        Some(&viewer),
+        "input[full_name]=Nope",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
-    let contact = created_id(post(&app, "/api/create_contact", Some(&west), "input[full_name]=West%20Only").await).await;
-    assert_eq!(post(&app, "/api/get_contact", Some(&west), &format!("id={contact}")).await.status(), StatusCode::OK);
-    assert_eq!(post(&app, "/api/get_contact", Some(&east), &format!("id={contact}")).await.status(), StatusCode::NOT_FOUND);
+    let contact = created_id(
+        post(
+            &app,
+            "/api/create_contact",
+            Some(&west),
+            "input[full_name]=West%20Only",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        post(
+            &app,
+            "/api/get_contact",
+            Some(&west),
+            &format!("id={contact}")
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(
+            &app,
+            "/api/get_contact",
+            Some(&east),
+            &format!("id={contact}")
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
     let edit = format!("id={contact}&version=1&input[full_name]=Hijacked");
-    assert_eq!(post(&app, "/api/update_contact", Some(&east), &edit).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        post(&app, "/api/update_contact", Some(&east), &edit)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     let log = format!("about=contact&id={contact}&input[kind]=note&input[body]=sneaky");
-    assert_eq!(post(&app, "/api/log_interaction", Some(&east), &log).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        post(&app, "/api/log_interaction", Some(&east), &log)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }

@@ -6,13 +6,13 @@ mod cli;
 mod config;
 mod embedded_pg;
 mod events;
+#[cfg(test)]
+mod http_tests;
 mod security;
 mod seed;
 mod session_layer;
 mod startup;
 mod telemetry;
-#[cfg(test)]
-mod http_tests;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

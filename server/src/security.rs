@@ -50,9 +50,15 @@ pub async fn reject_cross_site_writes(req: Request, next: Next) -> Response {
     let headers = req.headers();
     let allowed = match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         Some(site) => site == "same-origin" || site == "none",
-        None => match (headers.get(ORIGIN).and_then(|v| v.to_str().ok()), headers.get(HOST).and_then(|v| v.to_str().ok())) {
+        None => match (
+            headers.get(ORIGIN).and_then(|v| v.to_str().ok()),
+            headers.get(HOST).and_then(|v| v.to_str().ok()),
+        ) {
             (Some(origin), Some(host)) => {
-                origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+                origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+                    == Some(host)
             }
             (Some(_), None) => false,
             (None, _) => true,
@@ -68,7 +74,8 @@ pub async fn reject_cross_site_writes(req: Request, next: Next) -> Response {
 
 pub fn error_response(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_string(e).unwrap_or_else(|_| r#"{"kind":"internal","id":"encode"}"#.into());
+    let body =
+        serde_json::to_string(e).unwrap_or_else(|_| r#"{"kind":"internal","id":"encode"}"#.into());
     (status, [(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
@@ -76,7 +83,9 @@ pub fn error_response(e: &AppError) -> Response {
 /// (401, 403, 404, 409, 422, 429…), keeping the typed body the client decodes.
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -84,7 +93,8 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         return error_response(&AppError::internal("unreadable server function error body"));
     };
     if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -15,7 +15,12 @@ pub const DEMO_USERS: [(&str, &str, Role, &str); 7] = [
     ("manager@keel.demo", "李娜 Li Na", Role::Manager, "zh-CN"),
     ("sales@keel.demo", "王伟 Wang Wei", Role::Sales, "zh-CN"),
     ("sales2@keel.demo", "Sarah Miller", Role::Sales, "en"),
-    ("support@keel.demo", "张敏 Zhang Min", Role::Support, "zh-CN"),
+    (
+        "support@keel.demo",
+        "张敏 Zhang Min",
+        Role::Support,
+        "zh-CN",
+    ),
     ("marketing@keel.demo", "Tom Becker", Role::Viewer, "en"),
     ("viewer@keel.demo", "Vera Viewer", Role::Viewer, "en"),
 ];
@@ -45,28 +50,111 @@ impl Dice {
     }
 }
 
-pub const CN_SURNAMES: [&str; 16] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
-pub const CN_GIVEN: [&str; 16] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "强", "婷", "涛", "明", "超"];
-pub const CN_PINYIN_SURNAMES: [&str; 16] =
-    ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo"];
-pub const EN_FIRST: [&str; 16] = [
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Susan", "Richard", "Jessica", "Thomas", "Karen",
+pub const CN_SURNAMES: [&str; 16] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
 ];
-pub const EN_LAST: [&str; 12] =
-    ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Moore"];
-pub const CN_COMPANY_STEMS: [&str; 12] = ["华信", "远航", "金桥", "东方", "恒通", "新锐", "博雅", "天成", "瑞丰", "海川", "中科", "联创"];
-pub const CN_COMPANY_KINDS: [&str; 6] = ["科技有限公司", "贸易有限公司", "制造有限公司", "咨询有限公司", "物流有限公司", "软件有限公司"];
+pub const CN_GIVEN: [&str; 16] = [
+    "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "强", "婷", "涛", "明", "超",
+];
+pub const CN_PINYIN_SURNAMES: [&str; 16] = [
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma",
+    "Zhu", "Hu", "Guo",
+];
+pub const EN_FIRST: [&str; 16] = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Susan",
+    "Richard",
+    "Jessica",
+    "Thomas",
+    "Karen",
+];
+pub const EN_LAST: [&str; 12] = [
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson",
+    "Anderson", "Taylor", "Moore",
+];
+pub const CN_COMPANY_STEMS: [&str; 12] = [
+    "华信", "远航", "金桥", "东方", "恒通", "新锐", "博雅", "天成", "瑞丰", "海川", "中科", "联创",
+];
+pub const CN_COMPANY_KINDS: [&str; 6] = [
+    "科技有限公司",
+    "贸易有限公司",
+    "制造有限公司",
+    "咨询有限公司",
+    "物流有限公司",
+    "软件有限公司",
+];
 pub const CN_CITIES: [&str; 6] = ["北京", "上海", "深圳", "杭州", "成都", "广州"];
-pub const EN_COMPANY_STEMS: [&str; 12] =
-    ["Northwind", "Bluebird", "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Soylent", "Tyrell"];
-pub const EN_COMPANY_KINDS: [&str; 6] = ["Labs", "Logistics", "Systems", "Trading", "Consulting", "Manufacturing"];
-pub const EN_CITIES: [&str; 6] = ["London", "Berlin", "New York", "Singapore", "Sydney", "Toronto"];
-pub const INDUSTRIES: [&str; 8] = ["Software", "Manufacturing", "Retail", "Logistics", "Finance", "Healthcare", "Education", "Energy"];
-pub const TITLES: [&str; 8] = ["CEO", "CTO", "采购经理", "Head of Sales", "运营总监", "Procurement Lead", "IT Manager", "财务经理"];
+pub const EN_COMPANY_STEMS: [&str; 12] = [
+    "Northwind",
+    "Bluebird",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Hooli",
+    "Vandelay",
+    "Soylent",
+    "Tyrell",
+];
+pub const EN_COMPANY_KINDS: [&str; 6] = [
+    "Labs",
+    "Logistics",
+    "Systems",
+    "Trading",
+    "Consulting",
+    "Manufacturing",
+];
+pub const EN_CITIES: [&str; 6] = [
+    "London",
+    "Berlin",
+    "New York",
+    "Singapore",
+    "Sydney",
+    "Toronto",
+];
+pub const INDUSTRIES: [&str; 8] = [
+    "Software",
+    "Manufacturing",
+    "Retail",
+    "Logistics",
+    "Finance",
+    "Healthcare",
+    "Education",
+    "Energy",
+];
+pub const TITLES: [&str; 8] = [
+    "CEO",
+    "CTO",
+    "采购经理",
+    "Head of Sales",
+    "运营总监",
+    "Procurement Lead",
+    "IT Manager",
+    "财务经理",
+];
 pub const SOURCES: [&str; 5] = ["website", "referral", "trade show", "展会", "cold call"];
-const DEAL_KINDS: [&str; 8] =
-    ["年度订阅", "Annual licence", "Pilot project", "系统集成", "Support renewal", "硬件采购", "Expansion seats", "培训服务"];
+const DEAL_KINDS: [&str; 8] = [
+    "年度订阅",
+    "Annual licence",
+    "Pilot project",
+    "系统集成",
+    "Support renewal",
+    "硬件采购",
+    "Expansion seats",
+    "培训服务",
+];
 
 const PIPELINES: [(&str, &[(&str, i16, Option<i32>)]); 2] = [
     (
@@ -81,25 +169,33 @@ const PIPELINES: [(&str, &[(&str, i16, Option<i32>)]); 2] = [
     ),
     (
         "Partnerships 合作伙伴",
-        &[("Intro 初步接触", 10, Some(21)), ("Evaluation 评估", 40, Some(21)), ("Contract 合同", 80, Some(14))],
+        &[
+            ("Intro 初步接触", 10, Some(21)),
+            ("Evaluation 评估", 40, Some(21)),
+            ("Contract 合同", 80, Some(14)),
+        ],
     ),
 ];
 
 /// Loads the demo data unless it is already there. Returns whether it loaded it now.
 pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
-    let done: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'demo_seeded'")
-        .fetch_optional(pool)
-        .await?;
+    let done: Option<String> =
+        sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'demo_seeded'")
+            .fetch_optional(pool)
+            .await?;
     if done.is_some() {
         return Ok(false);
     }
     let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
     let mut tx = pool.begin().await?;
     // Serialise concurrent seeders: the second one waits here and then finds the marker.
-    sqlx::query("SELECT pg_advisory_xact_lock(4242)").execute(&mut *tx).await?;
-    let done: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'demo_seeded'")
-        .fetch_optional(&mut *tx)
+    sqlx::query("SELECT pg_advisory_xact_lock(4242)")
+        .execute(&mut *tx)
         .await?;
+    let done: Option<String> =
+        sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'demo_seeded'")
+            .fetch_optional(&mut *tx)
+            .await?;
     if done.is_some() {
         return Ok(false);
     }
@@ -128,12 +224,32 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
     for i in 0..50 {
         let chinese = i % 2 == 0;
         let (name, city) = if chinese {
-            (format!("{}{}{}", dice.pick(&CN_CITIES), dice.pick(&CN_COMPANY_STEMS), dice.pick(&CN_COMPANY_KINDS)), *dice.pick(&CN_CITIES))
+            (
+                format!(
+                    "{}{}{}",
+                    dice.pick(&CN_CITIES),
+                    dice.pick(&CN_COMPANY_STEMS),
+                    dice.pick(&CN_COMPANY_KINDS)
+                ),
+                *dice.pick(&CN_CITIES),
+            )
         } else {
-            (format!("{} {} {}", dice.pick(&EN_COMPANY_STEMS), dice.pick(&EN_COMPANY_KINDS), i), *dice.pick(&EN_CITIES))
+            (
+                format!(
+                    "{} {} {}",
+                    dice.pick(&EN_COMPANY_STEMS),
+                    dice.pick(&EN_COMPANY_KINDS),
+                    i
+                ),
+                *dice.pick(&EN_CITIES),
+            )
         };
         let website = format!("https://company{i}.example.com");
-        let phone = if chinese { format!("+86 21 {:04} {:04}", dice.below(10000), dice.below(10000)) } else { format!("+44 20 {:04} {:04}", dice.below(10000), dice.below(10000)) };
+        let phone = if chinese {
+            format!("+86 21 {:04} {:04}", dice.below(10000), dice.below(10000))
+        } else {
+            format!("+44 20 {:04} {:04}", dice.below(10000), dice.below(10000))
+        };
         let id: Uuid = sqlx::query_scalar(
             "INSERT INTO companies (name, industry, website, phone, city, address, size, tags, source, owner_id)
              VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING id",
@@ -157,14 +273,37 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         let (name, email) = if chinese {
             let s = dice.below(CN_SURNAMES.len());
             let g1 = *dice.pick(&CN_GIVEN);
-            let g2 = if dice.below(2) == 0 { *dice.pick(&CN_GIVEN) } else { "" };
-            (format!("{}{g1}{g2}", CN_SURNAMES[s]), format!("{}.{i}@example.cn", CN_PINYIN_SURNAMES[s].to_lowercase()))
+            let g2 = if dice.below(2) == 0 {
+                *dice.pick(&CN_GIVEN)
+            } else {
+                ""
+            };
+            (
+                format!("{}{g1}{g2}", CN_SURNAMES[s]),
+                format!("{}.{i}@example.cn", CN_PINYIN_SURNAMES[s].to_lowercase()),
+            )
         } else {
             let first = *dice.pick(&EN_FIRST);
             let last = *dice.pick(&EN_LAST);
-            (format!("{first} {last}"), format!("{}.{}{i}@example.com", first.to_lowercase(), last.to_lowercase()))
+            (
+                format!("{first} {last}"),
+                format!(
+                    "{}.{}{i}@example.com",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                ),
+            )
         };
-        let phone = if chinese { format!("+86 13{:01}{:04}{:04}", dice.below(10), dice.below(10000), dice.below(10000)) } else { format!("+1 415 {:03} {:04}", dice.below(1000), dice.below(10000)) };
+        let phone = if chinese {
+            format!(
+                "+86 13{:01}{:04}{:04}",
+                dice.below(10),
+                dice.below(10000),
+                dice.below(10000)
+            )
+        } else {
+            format!("+1 415 {:03} {:04}", dice.below(1000), dice.below(10000))
+        };
         sqlx::query(
             "INSERT INTO contacts (company_id, full_name, title, emails, phones, owner_id, tags, source)
              VALUES ($1, $2, $3, ARRAY[$4], ARRAY[$5], $6, $7, $8)",
@@ -188,12 +327,28 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
             let s = dice.below(CN_SURNAMES.len());
             (
                 format!("{}{}", CN_SURNAMES[s], dice.pick(&CN_GIVEN)),
-                format!("{}{}{}", dice.pick(&CN_CITIES), dice.pick(&CN_COMPANY_STEMS), dice.pick(&CN_COMPANY_KINDS)),
-                format!("{}.lead{i}@example.cn", CN_PINYIN_SURNAMES[s].to_lowercase()),
+                format!(
+                    "{}{}{}",
+                    dice.pick(&CN_CITIES),
+                    dice.pick(&CN_COMPANY_STEMS),
+                    dice.pick(&CN_COMPANY_KINDS)
+                ),
+                format!(
+                    "{}.lead{i}@example.cn",
+                    CN_PINYIN_SURNAMES[s].to_lowercase()
+                ),
             )
         } else {
             let (first, last) = (*dice.pick(&EN_FIRST), *dice.pick(&EN_LAST));
-            (format!("{first} {last}"), format!("{} {}", dice.pick(&EN_COMPANY_STEMS), dice.pick(&EN_COMPANY_KINDS)), format!("{}.lead{i}@example.com", first.to_lowercase()))
+            (
+                format!("{first} {last}"),
+                format!(
+                    "{} {}",
+                    dice.pick(&EN_COMPANY_STEMS),
+                    dice.pick(&EN_COMPANY_KINDS)
+                ),
+                format!("{}.lead{i}@example.com", first.to_lowercase()),
+            )
         };
         sqlx::query(
             "INSERT INTO leads (full_name, company_name, emails, status, source, owner_id, created_at)
@@ -223,11 +378,13 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
 
     let mut stages = Vec::new();
     for (p_pos, (pname, pstages)) in PIPELINES.iter().enumerate() {
-        let pid: Uuid = sqlx::query_scalar("INSERT INTO pipelines (name, position) VALUES ($1, $2) RETURNING id")
-            .bind(pname)
-            .bind(p_pos as i32)
-            .fetch_one(&mut *tx)
-            .await?;
+        let pid: Uuid = sqlx::query_scalar(
+            "INSERT INTO pipelines (name, position) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(pname)
+        .bind(p_pos as i32)
+        .fetch_one(&mut *tx)
+        .await?;
         for (s_pos, (sname, prob, rot)) in pstages.iter().enumerate() {
             let sid: Uuid = sqlx::query_scalar(
                 "INSERT INTO stages (pipeline_id, name, position, win_probability, rotting_days) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -245,12 +402,21 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
 
     for i in 0..80 {
         // Three in four deals sit in the main sales pipeline.
-        let pool_of_stages: Vec<_> = stages.iter().filter(|s| (i % 4 == 3) == (s.2 == 1)).collect();
+        let pool_of_stages: Vec<_> = stages
+            .iter()
+            .filter(|s| (i % 4 == 3) == (s.2 == 1))
+            .collect();
         let (pid, sid, _) = **dice.pick(&pool_of_stages);
         let (company, chinese) = *dice.pick(&companies);
         let title = format!("{} #{}", dice.pick(&DEAL_KINDS), 1000 + i);
         let value_minor = ((dice.below(200) + 1) * 5_000 * 100) as i64;
-        let currency = if chinese { "CNY" } else if dice.below(2) == 0 { "USD" } else { "EUR" };
+        let currency = if chinese {
+            "CNY"
+        } else if dice.below(2) == 0 {
+            "USD"
+        } else {
+            "EUR"
+        };
         let status = match dice.below(10) {
             0 => "won",
             1 => "lost",
@@ -278,7 +444,9 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         .await?;
     }
 
-    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', now()::text)").execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', now()::text)")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -293,9 +461,17 @@ mod tests {
         assert!(!seed_demo(&pool).await.unwrap());
         let count = |sql: &'static str| {
             let pool = pool.clone();
-            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
         };
-        assert_eq!(count("SELECT count(*) FROM users").await, DEMO_USERS.len() as i64);
+        assert_eq!(
+            count("SELECT count(*) FROM users").await,
+            DEMO_USERS.len() as i64
+        );
         assert_eq!(count("SELECT count(*) FROM companies").await, 50);
         assert_eq!(count("SELECT count(*) FROM contacts").await, 200);
         assert_eq!(count("SELECT count(*) FROM deals").await, 80);

@@ -11,7 +11,12 @@ use app::users::db;
 
 /// Paths that are neither pages nor server functions: assets and probes.
 fn is_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/healthz" || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
 pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
@@ -23,7 +28,8 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
         let token_hash = auth::hash_token(&token);
         match db::session_user(&state.pool, &token_hash, state.limits).await {
             Ok(Some(user)) => {
-                req.extensions_mut().insert(Authenticated { user, token_hash });
+                req.extensions_mut()
+                    .insert(Authenticated { user, token_hash });
             }
             Ok(None) => {}
             Err(e) => return crate::security::error_response(&e),
@@ -32,7 +38,11 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     let signed_in = req.extensions().get::<Authenticated>().is_some();
     let is_page = req.method() == Method::GET && !path.starts_with("/api/");
     if is_page && !signed_in && path != "/login" {
-        let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let here = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         let next_param = app::ui::url::encode(here);
         return Redirect::to(&format!("/login?next={next_param}")).into_response();
     }
@@ -51,7 +61,9 @@ pub fn spawn_session_sweeper(state: ServerState) {
             match db::purge_expired_sessions(&state.pool, state.limits).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
-                Err(AppError::Internal { id }) => tracing::warn!(error_id = %id, "session sweep failed"),
+                Err(AppError::Internal { id }) => {
+                    tracing::warn!(error_id = %id, "session sweep failed")
+                }
                 Err(_) => {}
             }
         }
@@ -70,5 +82,4 @@ mod tests {
         assert!(!is_asset("/contacts"));
         assert!(!is_asset("/api/login"));
     }
-
 }

@@ -87,7 +87,10 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
 pub fn server_state(settings: &Settings, pool: PgPool) -> ServerState {
     ServerState {
         pool,
-        limits: SessionLimits { idle: settings.session_idle, absolute: settings.session_absolute },
+        limits: SessionLimits {
+            idle: settings.session_idle,
+            absolute: settings.session_absolute,
+        },
         secure_cookies: settings.secure_cookies(),
     }
 }
@@ -121,11 +124,21 @@ async fn server_fns(State(state): State<AppState>, req: Request) -> impl IntoRes
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.server.pool).await {
-        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+    match sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(&state.server.pool)
+        .await
+    {
+        Ok(_) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::warn!("health check: database unavailable: {e}");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
+            )
                 .into_response()
         }
     }
@@ -134,7 +147,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 /// Unknown paths that are not files: the app renders its not-found page (status 404).
 async fn not_found(State(state): State<AppState>, req: Request) -> Response {
     let options = state.leptos.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(context(state.server), move || shell(options.clone()));
+    let handler =
+        leptos_axum::render_app_to_stream_with_context(context(state.server), move || {
+            shell(options.clone())
+        });
     handler(req).await.into_response()
 }
 
@@ -143,14 +159,18 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
     let _ = any_spawner::Executor::init_tokio();
     let server = server_state(settings, pool);
     let leptos = leptos_options(settings);
-    let state = AppState { server: server.clone(), leptos: leptos.clone() };
+    let state = AppState {
+        server: server.clone(),
+        leptos: leptos.clone(),
+    };
     let routes = generate_route_list(App);
     let site_root = Arc::<str>::from(settings.site_root.as_str());
 
-    let pages = Router::new().leptos_routes_with_context(&state, routes, context(server.clone()), {
-        let leptos = leptos.clone();
-        move || shell(leptos.clone())
-    });
+    let pages =
+        Router::new().leptos_routes_with_context(&state, routes, context(server.clone()), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        });
     let files = ServeDir::new(&*site_root)
         .precompressed_br()
         .precompressed_gzip()
@@ -164,10 +184,17 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         .merge(pages)
         .fallback_service(files)
         .with_state(state)
-        .layer(axum::Extension(crate::events::Hub::start(server.pool.clone())))
+        .layer(axum::Extension(crate::events::Hub::start(
+            server.pool.clone(),
+        )))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
-        .layer(axum::middleware::from_fn_with_state(server.clone(), session_layer::resolve))
-        .layer(axum::middleware::from_fn(security::reject_cross_site_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            server.clone(),
+            session_layer::resolve,
+        ))
+        .layer(axum::middleware::from_fn(
+            security::reject_cross_site_writes,
+        ))
         .layer(axum::middleware::from_fn(security::csp))
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,
@@ -183,7 +210,10 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -216,7 +246,9 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "Keel is listening");
     println!("Keel is running at http://{addr}");
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
     db.pool.close().await;
     db.shutdown();
     result.map_err(Into::into)

@@ -8,11 +8,26 @@ use crate::error::AppError;
 
 /// `NotFound` unless the user may see the record.
 #[cfg(feature = "ssr")]
-async fn check_visible(pool: &sqlx::PgPool, user: &crate::users::model::CurrentUser, about: SubjectKind, id: Uuid) -> Result<(), AppError> {
+async fn check_visible(
+    pool: &sqlx::PgPool,
+    user: &crate::users::model::CurrentUser,
+    about: SubjectKind,
+    id: Uuid,
+) -> Result<(), AppError> {
     match about {
-        SubjectKind::Contact => crate::contacts::db::get(pool, user, crate::contacts::model::ContactId(id)).await.map(drop),
-        SubjectKind::Company => crate::companies::db::get(pool, user, crate::companies::model::CompanyId(id)).await.map(drop),
-        SubjectKind::Lead => crate::leads::db::get(pool, user, crate::leads::model::LeadId(id)).await.map(drop),
+        SubjectKind::Contact => {
+            crate::contacts::db::get(pool, user, crate::contacts::model::ContactId(id))
+                .await
+                .map(drop)
+        }
+        SubjectKind::Company => {
+            crate::companies::db::get(pool, user, crate::companies::model::CompanyId(id))
+                .await
+                .map(drop)
+        }
+        SubjectKind::Lead => crate::leads::db::get(pool, user, crate::leads::model::LeadId(id))
+            .await
+            .map(drop),
     }
 }
 
@@ -28,7 +43,11 @@ pub async fn timeline(about: SubjectKind, id: Uuid) -> Result<Vec<TimelineEntry>
 
 /// Logs a note, call, meeting or email against a record, with an optional follow-up task.
 #[server(prefix = "/api", endpoint = "log_interaction")]
-pub async fn log_interaction(about: SubjectKind, id: Uuid, input: InteractionInput) -> Result<(), AppError> {
+pub async fn log_interaction(
+    about: SubjectKind,
+    id: Uuid,
+    input: InteractionInput,
+) -> Result<(), AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let interaction = input.parse(chrono::Utc::now().date_naive())?;

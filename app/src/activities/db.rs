@@ -3,12 +3,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{CallOutcome, EntryBody, FieldChange, Interaction, InteractionKind, SubjectKind, Task, TaskAgenda, TaskId, TimelineEntry};
+use super::model::{
+    CallOutcome, EntryBody, FieldChange, Interaction, InteractionKind, SubjectKind, Task,
+    TaskAgenda, TaskId, TimelineEntry,
+};
 use crate::error::AppError;
 use crate::users::model::{CurrentUser, DataScope};
 
 /// Stores the interaction against the record, and its follow-up task (assigned to the author).
-pub async fn log(conn: &mut PgConnection, user: &CurrentUser, about: SubjectKind, id: Uuid, i: &Interaction) -> Result<(), AppError> {
+pub async fn log(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    about: SubjectKind,
+    id: Uuid,
+    i: &Interaction,
+) -> Result<(), AppError> {
     if !user.role.can_edit_customers() {
         return Err(AppError::Forbidden);
     }
@@ -68,7 +77,12 @@ fn show(v: &serde_json::Value) -> String {
 
 /// A record's whole history, newest first: interactions, tasks, creation and field changes. A
 /// company's includes what was logged against its contacts.
-pub async fn timeline(pool: &PgPool, about: SubjectKind, id: Uuid, limit: i64) -> Result<Vec<TimelineEntry>, AppError> {
+pub async fn timeline(
+    pool: &PgPool,
+    about: SubjectKind,
+    id: Uuid,
+    limit: i64,
+) -> Result<Vec<TimelineEntry>, AppError> {
     let of = |alias: &str| match about {
         SubjectKind::Company => format!(
             "({alias}.company_id = $1 OR {alias}.contact_id IN (SELECT id FROM contacts WHERE company_id = $1 AND deleted_at IS NULL))"
@@ -80,7 +94,9 @@ pub async fn timeline(pool: &PgPool, about: SubjectKind, id: Uuid, limit: i64) -
     let deals = match about {
         SubjectKind::Contact => "SELECT deal_id FROM deal_contacts WHERE contact_id = $1",
         SubjectKind::Company => "SELECT id FROM deals WHERE company_id = $1",
-        SubjectKind::Lead => "SELECT converted_deal_id FROM leads WHERE id = $1 AND converted_deal_id IS NOT NULL",
+        SubjectKind::Lead => {
+            "SELECT converted_deal_id FROM leads WHERE id = $1 AND converted_deal_id IS NOT NULL"
+        }
     };
     let rows: Vec<EntryRow> = sqlx::query_as(&format!(
         "SELECT * FROM (
@@ -128,11 +144,19 @@ pub async fn timeline(pool: &PgPool, about: SubjectKind, id: Uuid, limit: i64) -
                         .and_then(|c| c.as_object().cloned())
                         .unwrap_or_default()
                         .into_iter()
-                        .map(|(field, change)| FieldChange { field, old: show(&change["old"]), new: show(&change["new"]) })
+                        .map(|(field, change)| FieldChange {
+                            field,
+                            old: show(&change["old"]),
+                            new: show(&change["new"]),
+                        })
                         .collect(),
                 },
             };
-            Some(TimelineEntry { at: r.at, author: r.author, body })
+            Some(TimelineEntry {
+                at: r.at,
+                author: r.author,
+                body,
+            })
         })
         .collect())
 }
@@ -148,7 +172,11 @@ struct TaskRow {
 }
 
 /// The user's open tasks by due date (overdue, today — with those done today —, upcoming).
-pub async fn my_tasks(pool: &PgPool, user: &CurrentUser, today: NaiveDate) -> Result<TaskAgenda, AppError> {
+pub async fn my_tasks(
+    pool: &PgPool,
+    user: &CurrentUser,
+    today: NaiveDate,
+) -> Result<TaskAgenda, AppError> {
     let rows: Vec<TaskRow> = sqlx::query_as(
         "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done,
                 CASE WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
@@ -166,7 +194,14 @@ pub async fn my_tasks(pool: &PgPool, user: &CurrentUser, today: NaiveDate) -> Re
     .await?;
     let mut mine = TaskAgenda::default();
     for r in rows {
-        let task = Task { id: TaskId(r.id), title: r.title, due_on: r.due_on, done: r.done, link: r.link, about: r.about };
+        let task = Task {
+            id: TaskId(r.id),
+            title: r.title,
+            due_on: r.due_on,
+            done: r.done,
+            link: r.link,
+            about: r.about,
+        };
         match task.due_on {
             Some(d) if d < today && !task.done => mine.overdue.push(task),
             Some(d) if d > today => mine.upcoming.push(task),
@@ -178,7 +213,12 @@ pub async fn my_tasks(pool: &PgPool, user: &CurrentUser, today: NaiveDate) -> Re
 }
 
 /// Marks a task done or open again: its assignee may, and so may roles that see everything.
-pub async fn set_done(pool: &PgPool, user: &CurrentUser, task: TaskId, done: bool) -> Result<(), AppError> {
+pub async fn set_done(
+    pool: &PgPool,
+    user: &CurrentUser,
+    task: TaskId,
+    done: bool,
+) -> Result<(), AppError> {
     let all = user.role.data_scope() == DataScope::All && user.role.can_edit_customers();
     let r = sqlx::query(
         "UPDATE tasks SET done_at = CASE WHEN $3 THEN coalesce(done_at, now()) ELSE NULL END, version = version + 1
@@ -190,7 +230,11 @@ pub async fn set_done(pool: &PgPool, user: &CurrentUser, task: TaskId, done: boo
     .bind(all)
     .execute(pool)
     .await?;
-    if r.rows_affected() == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    if r.rows_affected() == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -207,10 +251,32 @@ mod tests {
 
     async fn setup(pool: &PgPool) -> (CurrentUser, ContactId) {
         let mut conn = pool.acquire().await.unwrap();
-        let id = upsert_user(&mut conn, "s@t.test", "Sam", "$argon2id$x", Role::Sales, "en").await.unwrap();
-        let user = CurrentUser { id, email: "s@t.test".into(), display_name: "Sam".into(), role: Role::Sales, locale: "en".into() };
-        let draft = ContactInput { full_name: "王伟".into(), ..Default::default() }.parse(today()).unwrap();
-        let contact = crate::contacts::db::create(&mut conn, &user, &draft).await.unwrap();
+        let id = upsert_user(
+            &mut conn,
+            "s@t.test",
+            "Sam",
+            "$argon2id$x",
+            Role::Sales,
+            "en",
+        )
+        .await
+        .unwrap();
+        let user = CurrentUser {
+            id,
+            email: "s@t.test".into(),
+            display_name: "Sam".into(),
+            role: Role::Sales,
+            locale: "en".into(),
+        };
+        let draft = ContactInput {
+            full_name: "王伟".into(),
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap();
+        let contact = crate::contacts::db::create(&mut conn, &user, &draft)
+            .await
+            .unwrap();
         (user, contact)
     }
 
@@ -230,21 +296,47 @@ mod tests {
         .parse(today())
         .unwrap();
         let mut tx = pool.begin().await.unwrap();
-        log(&mut tx, &user, SubjectKind::Contact, contact.0, &call).await.unwrap();
+        log(&mut tx, &user, SubjectKind::Contact, contact.0, &call)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
 
-        let entries = timeline(&pool, SubjectKind::Contact, contact.0, 500).await.unwrap();
-        assert!(matches!(entries.last().unwrap().body, EntryBody::Created), "creation is the oldest entry");
-        assert!(entries.iter().any(|e| matches!(&e.body, EntryBody::Interaction { kind: InteractionKind::Call, outcome: Some(CallOutcome::Connected), duration_minutes: Some(12), .. })));
+        let entries = timeline(&pool, SubjectKind::Contact, contact.0, 500)
+            .await
+            .unwrap();
+        assert!(
+            matches!(entries.last().unwrap().body, EntryBody::Created),
+            "creation is the oldest entry"
+        );
+        assert!(entries.iter().any(|e| matches!(
+            &e.body,
+            EntryBody::Interaction {
+                kind: InteractionKind::Call,
+                outcome: Some(CallOutcome::Connected),
+                duration_minutes: Some(12),
+                ..
+            }
+        )));
         assert!(entries.iter().any(|e| matches!(&e.body, EntryBody::Task { title, due_on: Some(d), done: false, .. } if title == "Send the quote" && *d == due)));
 
         let mine = my_tasks(&pool, &user, today()).await.unwrap();
         assert_eq!(mine.upcoming.len(), 1);
         assert_eq!(mine.upcoming[0].about.as_deref(), Some("王伟"));
-        assert_eq!(mine.upcoming[0].link, Some(format!("/contacts/{}", contact.0)));
-        set_done(&pool, &user, mine.upcoming[0].id, true).await.unwrap();
-        let entries = timeline(&pool, SubjectKind::Contact, contact.0, 500).await.unwrap();
-        assert!(entries.iter().any(|e| matches!(&e.body, EntryBody::Task { done: true, .. })));
+        assert_eq!(
+            mine.upcoming[0].link,
+            Some(format!("/contacts/{}", contact.0))
+        );
+        set_done(&pool, &user, mine.upcoming[0].id, true)
+            .await
+            .unwrap();
+        let entries = timeline(&pool, SubjectKind::Contact, contact.0, 500)
+            .await
+            .unwrap();
+        assert!(
+            entries
+                .iter()
+                .any(|e| matches!(&e.body, EntryBody::Task { done: true, .. }))
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -265,11 +357,30 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn nobody_else_can_tick_off_a_sales_users_task(pool: PgPool) {
         let (user, contact) = setup(&pool).await;
-        let task: Uuid = sqlx::query_scalar("INSERT INTO tasks (contact_id, title, assignee_id) VALUES ($1, 'x', $2) RETURNING id")
-            .bind(contact.0).bind(user.id.0).fetch_one(&pool).await.unwrap();
+        let task: Uuid = sqlx::query_scalar(
+            "INSERT INTO tasks (contact_id, title, assignee_id) VALUES ($1, 'x', $2) RETURNING id",
+        )
+        .bind(contact.0)
+        .bind(user.id.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
         let mut conn = pool.acquire().await.unwrap();
-        let other_id = upsert_user(&mut conn, "o@t.test", "O", "$argon2id$x", Role::Sales, "en").await.unwrap();
-        let other = CurrentUser { id: other_id, email: "o@t.test".into(), display_name: "O".into(), role: Role::Sales, locale: "en".into() };
-        assert_eq!(set_done(&pool, &other, TaskId(task), true).await.unwrap_err(), AppError::NotFound);
+        let other_id = upsert_user(&mut conn, "o@t.test", "O", "$argon2id$x", Role::Sales, "en")
+            .await
+            .unwrap();
+        let other = CurrentUser {
+            id: other_id,
+            email: "o@t.test".into(),
+            display_name: "O".into(),
+            role: Role::Sales,
+            locale: "en".into(),
+        };
+        assert_eq!(
+            set_done(&pool, &other, TaskId(task), true)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        );
     }
 }

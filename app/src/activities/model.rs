@@ -75,7 +75,13 @@ pub enum CallOutcome {
 }
 
 impl CallOutcome {
-    pub const ALL: [CallOutcome; 5] = [Self::Connected, Self::NoAnswer, Self::Voicemail, Self::Busy, Self::WrongNumber];
+    pub const ALL: [CallOutcome; 5] = [
+        Self::Connected,
+        Self::NoAnswer,
+        Self::Voicemail,
+        Self::Busy,
+        Self::WrongNumber,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -191,7 +197,11 @@ impl InteractionInput {
                 kind,
                 subject,
                 body,
-                outcome: if kind == InteractionKind::Call { outcome } else { None },
+                outcome: if kind == InteractionKind::Call {
+                    outcome
+                } else {
+                    None
+                },
                 duration_minutes,
                 follow_up: follow_up_title.map(|t| (t, due)),
             }),
@@ -216,10 +226,18 @@ pub enum EntryBody {
         outcome: Option<CallOutcome>,
         duration_minutes: Option<i32>,
     },
-    Task { id: TaskId, title: String, due_on: Option<NaiveDate>, done: bool },
+    Task {
+        id: TaskId,
+        title: String,
+        due_on: Option<NaiveDate>,
+        done: bool,
+    },
     Created,
     /// Field changes; `deal` names the deal when they are a related deal's (a stage move, won, lost).
-    Changed { changes: Vec<FieldChange>, deal: Option<String> },
+    Changed {
+        changes: Vec<FieldChange>,
+        deal: Option<String>,
+    },
 }
 
 /// One line of a record's history, newest first.
@@ -259,10 +277,22 @@ mod tests {
 
     #[test]
     fn a_call_needs_an_outcome_and_a_note_its_text() {
-        let call = InteractionInput { kind: "call".into(), ..Default::default() };
-        assert_eq!(call.parse(today()).unwrap_err().field("outcome"), Some(Invalid::Required));
-        let note = InteractionInput { kind: "note".into(), ..Default::default() };
-        assert_eq!(note.parse(today()).unwrap_err().field("body"), Some(Invalid::Required));
+        let call = InteractionInput {
+            kind: "call".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            call.parse(today()).unwrap_err().field("outcome"),
+            Some(Invalid::Required)
+        );
+        let note = InteractionInput {
+            kind: "note".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            note.parse(today()).unwrap_err().field("body"),
+            Some(Invalid::Required)
+        );
     }
 
     #[test]
@@ -280,7 +310,10 @@ mod tests {
         .unwrap();
         assert_eq!(i.outcome, Some(CallOutcome::Connected));
         assert_eq!(i.duration_minutes, Some(15));
-        assert_eq!(i.follow_up, Some(("Send quote".into(), NaiveDate::from_ymd_opt(2026, 11, 27))));
+        assert_eq!(
+            i.follow_up,
+            Some(("Send quote".into(), NaiveDate::from_ymd_opt(2026, 11, 27)))
+        );
     }
 
     #[test]
@@ -292,14 +325,31 @@ mod tests {
             follow_up_due: "2026-11-01".into(),
             ..Default::default()
         };
-        assert_eq!(past.parse(today()).unwrap_err().field("follow_up_due"), Some(Invalid::Date));
-        let untitled = InteractionInput { kind: "note".into(), body: "x".into(), follow_up_due: "2026-12-01".into(), ..Default::default() };
-        assert_eq!(untitled.parse(today()).unwrap_err().field("follow_up"), Some(Invalid::Required));
+        assert_eq!(
+            past.parse(today()).unwrap_err().field("follow_up_due"),
+            Some(Invalid::Date)
+        );
+        let untitled = InteractionInput {
+            kind: "note".into(),
+            body: "x".into(),
+            follow_up_due: "2026-12-01".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            untitled.parse(today()).unwrap_err().field("follow_up"),
+            Some(Invalid::Required)
+        );
     }
 
     #[test]
     fn an_unknown_kind_or_a_silly_duration_is_refused() {
-        let e = InteractionInput { kind: "fax".into(), duration: "9999".into(), ..Default::default() }.parse(today()).unwrap_err();
+        let e = InteractionInput {
+            kind: "fax".into(),
+            duration: "9999".into(),
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap_err();
         assert_eq!(e.field("kind"), Some(Invalid::Choice));
         assert_eq!(e.field("duration"), Some(Invalid::Choice));
     }

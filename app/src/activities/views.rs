@@ -5,7 +5,9 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::api::{LogInteraction, my_tasks, set_task_done, timeline};
-use super::model::{CallOutcome, EntryBody, InteractionKind, SubjectKind, Task, TaskId, TimelineEntry};
+use super::model::{
+    CallOutcome, EntryBody, InteractionKind, SubjectKind, Task, TaskId, TimelineEntry,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::{ErrorMessage, Field};
@@ -82,7 +84,11 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
         }
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    });
     let needs = move |k: &[InteractionKind]| k.contains(&kind.get());
     view! {
         <section class="card log-interaction" aria-labelledby="log-title">
@@ -280,7 +286,12 @@ pub fn MyTasksPage() -> impl IntoView {
 }
 
 #[component]
-fn TaskGroup(id: &'static str, title: ViewFn, tasks: Vec<Task>, on_change: Callback<()>) -> impl IntoView {
+fn TaskGroup(
+    id: &'static str,
+    title: ViewFn,
+    tasks: Vec<Task>,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let empty = tasks.is_empty();
     view! {

@@ -31,7 +31,11 @@ pub async fn create_company(input: CompanyInput) -> Result<CompanyId, AppError> 
 }
 
 #[server(prefix = "/api", endpoint = "update_company")]
-pub async fn update_company(id: CompanyId, version: i32, input: CompanyInput) -> Result<i32, AppError> {
+pub async fn update_company(
+    id: CompanyId,
+    version: i32,
+    input: CompanyInput,
+) -> Result<i32, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let draft = input.parse()?;

@@ -27,7 +27,11 @@ pub const LIST: ListSql = ListSql {
     ],
 };
 
-pub async fn list(pool: &PgPool, user: &CurrentUser, query: &ListQuery) -> Result<ListPage<CompanyRow>, AppError> {
+pub async fn list(
+    pool: &PgPool,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<ListPage<CompanyRow>, AppError> {
     records::db::page(pool, user, &LIST, query, Utc::now().date_naive()).await
 }
 
@@ -44,29 +48,58 @@ pub async fn get(pool: &PgPool, user: &CurrentUser, id: CompanyId) -> Result<Com
     .await
 }
 
-crate::draft_columns!(CompanyDraft, "companies", "company", [name, industry, size, website, phone, address, tags, source, notes]);
+crate::draft_columns!(
+    CompanyDraft,
+    "companies",
+    "company",
+    [
+        name, industry, size, website, phone, address, tags, source, notes
+    ]
+);
 
 /// Creates a company owned by `user`, with its audit row.
-pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &CompanyDraft) -> Result<CompanyId, AppError> {
-    records::db::insert(conn, user, draft, None).await.map(CompanyId)
+pub async fn create(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    draft: &CompanyDraft,
+) -> Result<CompanyId, AppError> {
+    records::db::insert(conn, user, draft, None)
+        .await
+        .map(CompanyId)
 }
 
 /// Saves `draft` if the company is still at `version` (else `Conflict`); returns the new version.
-pub async fn update(conn: &mut PgConnection, user: &CurrentUser, id: CompanyId, version: i32, draft: &CompanyDraft) -> Result<i32, AppError> {
+pub async fn update(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: CompanyId,
+    version: i32,
+    draft: &CompanyDraft,
+) -> Result<i32, AppError> {
     records::db::save(conn, user, id.0, version, draft, None, async |_| Ok(None)).await
 }
 
 /// The company called `name` (case-insensitive) among those the user sees, or a new one owned by
 /// the user. No name, no company.
-pub async fn find_or_create(conn: &mut PgConnection, user: &CurrentUser, name: Option<&str>) -> Result<Option<Uuid>, AppError> {
+pub async fn find_or_create(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    name: Option<&str>,
+) -> Result<Option<Uuid>, AppError> {
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT r.id FROM companies r WHERE r.deleted_at IS NULL AND lower(r.name) = lower(");
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT r.id FROM companies r WHERE r.deleted_at IS NULL AND lower(r.name) = lower(",
+    );
     qb.push_bind(name).push(")");
     push_scope(&mut qb, user, "r");
     qb.push(" ORDER BY r.created_at LIMIT 1");
-    if let Some(id) = qb.build_query_scalar::<Uuid>().fetch_optional(&mut *conn).await? {
+    if let Some(id) = qb
+        .build_query_scalar::<Uuid>()
+        .fetch_optional(&mut *conn)
+        .await?
+    {
         return Ok(Some(id));
     }
     let draft = CompanyDraft {
@@ -92,20 +125,48 @@ mod tests {
 
     async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
         let mut conn = pool.acquire().await.unwrap();
-        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en").await.unwrap();
-        sqlx::query("UPDATE users SET team = $2 WHERE id = $1").bind(id.0).bind(team).execute(&mut *conn).await.unwrap();
-        CurrentUser { id, email: email.into(), display_name: email.into(), role, locale: "en".into() }
+        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
+            .await
+            .unwrap();
+        sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(team)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        CurrentUser {
+            id,
+            email: email.into(),
+            display_name: email.into(),
+            role,
+            locale: "en".into(),
+        }
     }
 
     async fn add(pool: &PgPool, owner: &CurrentUser, name: &str, website: &str) -> CompanyId {
-        let draft = CompanyInput { name: name.into(), website: website.into(), ..Default::default() }.parse().unwrap();
+        let draft = CompanyInput {
+            name: name.into(),
+            website: website.into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         let mut conn = pool.acquire().await.unwrap();
         create(&mut conn, owner, &draft).await.unwrap()
     }
 
     async fn names(pool: &PgPool, who: &CurrentUser, q: &str) -> Vec<String> {
-        let query = ListQuery { q: q.into(), ..Default::default() };
-        list(pool, who, &query).await.unwrap().rows.into_iter().map(|r| r.name).collect()
+        let query = ListQuery {
+            q: q.into(),
+            ..Default::default()
+        };
+        list(pool, who, &query)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -114,12 +175,31 @@ mod tests {
         let west = user(&pool, "w@t.test", Role::Sales, "West").await;
         let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
         add(&pool, &east, "华信科技", "huaxin.cn").await;
-        let bluebird = add(&pool, &west, "Bluebird Logistics", "https://www.bluebird-logistics.com").await;
+        let bluebird = add(
+            &pool,
+            &west,
+            "Bluebird Logistics",
+            "https://www.bluebird-logistics.com",
+        )
+        .await;
         assert_eq!(names(&pool, &east, "华信").await, ["华信科技"]);
-        assert_eq!(names(&pool, &admin, "bluebird-log").await, ["Bluebird Logistics"]);
-        assert_eq!(names(&pool, &admin, "Bluebrd").await, ["Bluebird Logistics"], "typo tolerant");
-        assert!(names(&pool, &east, "bluebird").await.is_empty(), "another team's company is out of scope");
-        assert_eq!(get(&pool, &east, bluebird).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(
+            names(&pool, &admin, "bluebird-log").await,
+            ["Bluebird Logistics"]
+        );
+        assert_eq!(
+            names(&pool, &admin, "Bluebrd").await,
+            ["Bluebird Logistics"],
+            "typo tolerant"
+        );
+        assert!(
+            names(&pool, &east, "bluebird").await.is_empty(),
+            "another team's company is out of scope"
+        );
+        assert_eq!(
+            get(&pool, &east, bluebird).await.unwrap_err(),
+            AppError::NotFound
+        );
         assert_eq!(names(&pool, &admin, "").await.len(), 2);
     }
 
@@ -128,12 +208,30 @@ mod tests {
         let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
         let id = add(&pool, &admin, "Acme", "acme.com").await;
         let mut conn = pool.acquire().await.unwrap();
-        let renamed = CompanyInput { name: "Acme Robotics".into(), website: "acme.com".into(), ..Default::default() }.parse().unwrap();
+        let renamed = CompanyInput {
+            name: "Acme Robotics".into(),
+            website: "acme.com".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         assert_eq!(update(&mut conn, &admin, id, 1, &renamed).await.unwrap(), 2);
-        assert_eq!(update(&mut conn, &admin, id, 1, &renamed).await.unwrap_err(), AppError::Conflict);
-        let changes: serde_json::Value = sqlx::query_scalar("SELECT changes FROM audit_log WHERE entity = 'company' AND action = 'update'")
-            .fetch_one(&pool).await.unwrap();
-        assert_eq!(changes, serde_json::json!({"name": {"old": "Acme", "new": "Acme Robotics"}}));
+        assert_eq!(
+            update(&mut conn, &admin, id, 1, &renamed)
+                .await
+                .unwrap_err(),
+            AppError::Conflict
+        );
+        let changes: serde_json::Value = sqlx::query_scalar(
+            "SELECT changes FROM audit_log WHERE entity = 'company' AND action = 'update'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            changes,
+            serde_json::json!({"name": {"old": "Acme", "new": "Acme Robotics"}})
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -142,9 +240,25 @@ mod tests {
         let viewer = user(&pool, "v@t.test", Role::Viewer, "HQ").await;
         let id = add(&pool, &admin, "Northwind", "").await;
         let mut conn = pool.acquire().await.unwrap();
-        assert_eq!(find_or_create(&mut conn, &admin, Some(" northwind ")).await.unwrap(), Some(id.0));
-        assert_eq!(find_or_create(&mut conn, &admin, Some("")).await.unwrap(), None);
-        let draft = CompanyInput { name: "Nope".into(), ..Default::default() }.parse().unwrap();
-        assert_eq!(create(&mut conn, &viewer, &draft).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            find_or_create(&mut conn, &admin, Some(" northwind "))
+                .await
+                .unwrap(),
+            Some(id.0)
+        );
+        assert_eq!(
+            find_or_create(&mut conn, &admin, Some("")).await.unwrap(),
+            None
+        );
+        let draft = CompanyInput {
+            name: "Nope".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(
+            create(&mut conn, &viewer, &draft).await.unwrap_err(),
+            AppError::Forbidden
+        );
     }
 }

@@ -89,9 +89,15 @@ pub struct CompanyDraft {
 /// A web address: a host with a dot and no spaces, with or without its scheme.
 fn parse_website(f: &mut Fields, raw: &str) -> Option<String> {
     let site = f.optional("website", raw, 300)?;
-    let host = site.trim_start_matches("https://").trim_start_matches("http://");
+    let host = site
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
     let host = host.split('/').next().unwrap_or_default();
-    if host.contains('.') && !host.starts_with('.') && !host.ends_with('.') && !site.contains(char::is_whitespace) {
+    if host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !site.contains(char::is_whitespace)
+    {
         Some(site)
     } else {
         f.fail("website", Invalid::Url);
@@ -106,7 +112,9 @@ impl CompanyInput {
         let draft = CompanyDraft {
             name: f.required("name", &self.name, 300),
             industry: f.optional("industry", &self.industry, 100),
-            size: f.choice("size", &self.size, |s| SIZES.contains(&s).then(|| s.to_string())),
+            size: f.choice("size", &self.size, |s| {
+                SIZES.contains(&s).then(|| s.to_string())
+            }),
             website: parse_website(&mut f, &self.website),
             phone,
             address: f.optional("address", &self.address, 500),
@@ -153,7 +161,15 @@ mod tests {
         assert_eq!(e.field("website"), Some(Invalid::Url));
         assert_eq!(e.field("size"), Some(Invalid::Choice));
         assert_eq!(e.field("phone"), Some(Invalid::Phone));
-        let good = CompanyInput { name: "华信科技".into(), website: "https://huaxin.cn/about".into(), size: "51-200".into(), ..Default::default() };
-        assert_eq!(good.parse().unwrap().website.as_deref(), Some("https://huaxin.cn/about"));
+        let good = CompanyInput {
+            name: "华信科技".into(),
+            website: "https://huaxin.cn/about".into(),
+            size: "51-200".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            good.parse().unwrap().website.as_deref(),
+            Some("https://huaxin.cn/about")
+        );
     }
 }

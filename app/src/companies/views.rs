@@ -9,7 +9,9 @@ use super::model::{Company, CompanyId, CompanyInput, CompanyRow, SIZES};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::model::ListKind;
-use crate::records::views::{Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact};
+use crate::records::views::{
+    Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact,
+};
 use crate::ui::Field;
 
 fn columns() -> Vec<Column<CompanyRow>> {
@@ -17,28 +19,91 @@ fn columns() -> Vec<Column<CompanyRow>> {
         v.clone().unwrap_or_default().into_any()
     }
     vec![
-        Column { key: "name", label: |i| t_string!(i, companies.name).to_string(), sortable: true, default: true, cell: |r| {
-            let (href, name) = (format!("/companies/{}", r.id.0), r.name.clone());
-            view! { <A href=href>{name}</A> }.into_any()
-        } },
-        Column { key: "industry", label: |i| t_string!(i, companies.industry).to_string(), sortable: true, default: true, cell: |r| text(&r.industry) },
-        Column { key: "size", label: |i| t_string!(i, companies.size).to_string(), sortable: true, default: true, cell: |r| text(&r.size) },
-        Column { key: "website", label: |i| t_string!(i, companies.website).to_string(), sortable: false, default: false, cell: |r| text(&r.website) },
-        Column { key: "phone", label: |i| t_string!(i, companies.phone).to_string(), sortable: false, default: true, cell: |r| text(&r.phone) },
-        Column { key: "contacts", label: |i| t_string!(i, companies.contacts).to_string(), sortable: false, default: true, cell: |r| r.contact_count.to_string().into_any() },
-        Column { key: "owner", label: |i| t_string!(i, contacts.col_owner).to_string(), sortable: true, default: true, cell: |r| text(&r.owner_name) },
-        Column { key: "tags", label: |i| t_string!(i, contacts.tags).to_string(), sortable: false, default: false, cell: |r| r.tags.join(", ").into_any() },
-        Column { key: "source", label: |i| t_string!(i, contacts.source).to_string(), sortable: true, default: false, cell: |r| text(&r.source) },
-        Column { key: "created", label: |i| t_string!(i, contacts.col_created).to_string(), sortable: true, default: false, cell: |r| {
-            r.created_at.format("%Y-%m-%d").to_string().into_any()
-        } },
+        Column {
+            key: "name",
+            label: |i| t_string!(i, companies.name).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| {
+                let (href, name) = (format!("/companies/{}", r.id.0), r.name.clone());
+                view! { <A href=href>{name}</A> }.into_any()
+            },
+        },
+        Column {
+            key: "industry",
+            label: |i| t_string!(i, companies.industry).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.industry),
+        },
+        Column {
+            key: "size",
+            label: |i| t_string!(i, companies.size).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.size),
+        },
+        Column {
+            key: "website",
+            label: |i| t_string!(i, companies.website).to_string(),
+            sortable: false,
+            default: false,
+            cell: |r| text(&r.website),
+        },
+        Column {
+            key: "phone",
+            label: |i| t_string!(i, companies.phone).to_string(),
+            sortable: false,
+            default: true,
+            cell: |r| text(&r.phone),
+        },
+        Column {
+            key: "contacts",
+            label: |i| t_string!(i, companies.contacts).to_string(),
+            sortable: false,
+            default: true,
+            cell: |r| r.contact_count.to_string().into_any(),
+        },
+        Column {
+            key: "owner",
+            label: |i| t_string!(i, contacts.col_owner).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.owner_name),
+        },
+        Column {
+            key: "tags",
+            label: |i| t_string!(i, contacts.tags).to_string(),
+            sortable: false,
+            default: false,
+            cell: |r| r.tags.join(", ").into_any(),
+        },
+        Column {
+            key: "source",
+            label: |i| t_string!(i, contacts.source).to_string(),
+            sortable: true,
+            default: false,
+            cell: |r| text(&r.source),
+        },
+        Column {
+            key: "created",
+            label: |i| t_string!(i, contacts.col_created).to_string(),
+            sortable: true,
+            default: false,
+            cell: |r| r.created_at.format("%Y-%m-%d").to_string().into_any(),
+        },
     ]
 }
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let spec = ListSpec { kind: ListKind::Companies, title: |i| t_string!(i, companies.title).to_string(), columns: columns(), statuses: vec![] };
+    let spec = ListSpec {
+        kind: ListKind::Companies,
+        title: |i| t_string!(i, companies.title).to_string(),
+        columns: columns(),
+        statuses: vec![],
+    };
     view! {
         <header class="page-header">
             <h1>{t!(i18n, companies.title)}</h1>
@@ -49,7 +114,10 @@ pub fn CompaniesPage() -> impl IntoView {
 }
 
 #[component]
-fn CompanyFields(#[prop(into)] error: Signal<Option<AppError>>, initial: CompanyInput) -> impl IntoView {
+fn CompanyFields(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    initial: CompanyInput,
+) -> impl IntoView {
     let i18n = use_i18n();
     let size = initial.size.clone();
     view! {
@@ -107,9 +175,17 @@ impl VersionedEdit for UpdateCompany {
 
 /// The company page; `related` renders what other domains add below it (contacts, timeline).
 #[component]
-pub fn CompanyPage(#[prop(optional)] related: Option<Callback<CompanyId, AnyView>>) -> impl IntoView {
+pub fn CompanyPage(
+    #[prop(optional)] related: Option<Callback<CompanyId, AnyView>>,
+) -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()).map(CompanyId);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+            .map(CompanyId)
+    };
     view! {
         <RecordPage
             id
@@ -125,7 +201,11 @@ pub fn CompanyPage(#[prop(optional)] related: Option<Callback<CompanyId, AnyView
 #[component]
 fn CompanyDetail(company: Company, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
     let id = company.id;
-    let subtitle = [company.industry.clone(), company.size.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let subtitle = [company.industry.clone(), company.size.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     view! {
         <RecordEditor
             id=id.0.to_string()

@@ -34,7 +34,11 @@ pub async fn create_contact(input: ContactInput) -> Result<ContactId, AppError> 
 
 /// Saves the contact if nobody saved it since `version`; returns the new version.
 #[server(prefix = "/api", endpoint = "update_contact")]
-pub async fn update_contact(id: ContactId, version: i32, input: ContactInput) -> Result<i32, AppError> {
+pub async fn update_contact(
+    id: ContactId,
+    version: i32,
+    input: ContactInput,
+) -> Result<i32, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let draft = input.parse(chrono::Utc::now().date_naive())?;

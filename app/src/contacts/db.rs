@@ -6,9 +6,9 @@ use super::model::{Contact, ContactDraft, ContactId, ContactRow};
 use crate::companies;
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
+use crate::records;
 use crate::records::db::{ListSql, push_scope};
 use crate::records::model::{ListPage, ListQuery};
-use crate::records;
 use crate::users::model::CurrentUser;
 
 /// The contacts list: columns, joins and sortable keys.
@@ -31,13 +31,24 @@ pub const LIST: ListSql = ListSql {
     ],
 };
 
-pub async fn list(pool: &PgPool, user: &CurrentUser, query: &ListQuery) -> Result<ListPage<ContactRow>, AppError> {
+pub async fn list(
+    pool: &PgPool,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<ListPage<ContactRow>, AppError> {
     records::db::page(pool, user, &LIST, query, Utc::now().date_naive()).await
 }
 
 /// A company's contacts in the user's scope, by name (at most 500).
-pub async fn of_company(pool: &PgPool, user: &CurrentUser, company: CompanyId) -> Result<Vec<ContactRow>, AppError> {
-    let mut qb = QueryBuilder::<Postgres>::new(format!("SELECT {} FROM {} WHERE r.deleted_at IS NULL AND r.company_id = ", LIST.columns, LIST.from));
+pub async fn of_company(
+    pool: &PgPool,
+    user: &CurrentUser,
+    company: CompanyId,
+) -> Result<Vec<ContactRow>, AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT {} FROM {} WHERE r.deleted_at IS NULL AND r.company_id = ",
+        LIST.columns, LIST.from
+    ));
     qb.push_bind(company.0);
     push_scope(&mut qb, user, "r");
     qb.push(" ORDER BY lower(r.full_name), r.id LIMIT 500");
@@ -67,17 +78,40 @@ crate::draft_columns!(
 );
 
 /// Creates a contact owned by `user` at the company its draft names (found or created), audited.
-pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &ContactDraft) -> Result<ContactId, AppError> {
+pub async fn create(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    draft: &ContactDraft,
+) -> Result<ContactId, AppError> {
     records::db::require_edit(user)?;
     let company = companies::db::find_or_create(conn, user, draft.company.as_deref()).await?;
-    records::db::insert(conn, user, draft, Some(("company_id", company))).await.map(ContactId)
+    records::db::insert(conn, user, draft, Some(("company_id", company)))
+        .await
+        .map(ContactId)
 }
 
 /// Saves `draft` over the contact if it is still at `version`; `Conflict` if someone saved it
 /// meanwhile. Returns the new version.
-pub async fn update(conn: &mut PgConnection, user: &CurrentUser, id: ContactId, version: i32, draft: &ContactDraft) -> Result<i32, AppError> {
-    let company = async |conn: &mut PgConnection| companies::db::find_or_create(conn, user, draft.company.as_deref()).await;
-    records::db::save(conn, user, id.0, version, draft, Some("company_id"), company).await
+pub async fn update(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: ContactId,
+    version: i32,
+    draft: &ContactDraft,
+) -> Result<i32, AppError> {
+    let company = async |conn: &mut PgConnection| {
+        companies::db::find_or_create(conn, user, draft.company.as_deref()).await
+    };
+    records::db::save(
+        conn,
+        user,
+        id.0,
+        version,
+        draft,
+        Some("company_id"),
+        company,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -138,7 +138,10 @@ mod tests {
     }
 
     fn input(name: &str) -> ContactInput {
-        ContactInput { full_name: name.into(), ..Default::default() }
+        ContactInput {
+            full_name: name.into(),
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -10,7 +10,10 @@ use crate::companies::model::CompanyId;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::model::ListKind;
-use crate::records::views::{Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, Related, VersionedEdit, fact};
+use crate::records::views::{
+    Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, Related, VersionedEdit,
+    fact,
+};
 use crate::ui::Field;
 
 /// The contacts list's columns; the first names the contact and links to it.
@@ -19,35 +22,96 @@ fn columns() -> Vec<Column<ContactRow>> {
         v.clone().unwrap_or_default().into_any()
     }
     vec![
-        Column { key: "name", label: |i| t_string!(i, contacts.col_name).to_string(), sortable: true, default: true, cell: |r| {
-            let (href, name) = (format!("/contacts/{}", r.id.0), r.full_name.clone());
-            view! { <A href=href>{name}</A> }.into_any()
-        } },
-        Column { key: "title", label: |i| t_string!(i, contacts.job_title).to_string(), sortable: true, default: false, cell: |r| text(&r.title) },
-        Column { key: "company", label: |i| t_string!(i, contacts.col_company).to_string(), sortable: true, default: true, cell: |r| {
-            match (r.company_id, r.company_name.clone()) {
-                (Some(id), Some(name)) => view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any(),
+        Column {
+            key: "name",
+            label: |i| t_string!(i, contacts.col_name).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| {
+                let (href, name) = (format!("/contacts/{}", r.id.0), r.full_name.clone());
+                view! { <A href=href>{name}</A> }.into_any()
+            },
+        },
+        Column {
+            key: "title",
+            label: |i| t_string!(i, contacts.job_title).to_string(),
+            sortable: true,
+            default: false,
+            cell: |r| text(&r.title),
+        },
+        Column {
+            key: "company",
+            label: |i| t_string!(i, contacts.col_company).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| match (r.company_id, r.company_name.clone()) {
+                (Some(id), Some(name)) => {
+                    view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any()
+                }
                 (_, name) => name.unwrap_or_default().into_any(),
-            }
-        } },
-        Column { key: "email", label: |i| t_string!(i, contacts.col_email).to_string(), sortable: true, default: true, cell: |r| text(&r.email) },
-        Column { key: "phone", label: |i| t_string!(i, contacts.col_phone).to_string(), sortable: true, default: true, cell: |r| text(&r.phone) },
-        Column { key: "owner", label: |i| t_string!(i, contacts.col_owner).to_string(), sortable: true, default: true, cell: |r| text(&r.owner_name) },
-        Column { key: "tags", label: |i| t_string!(i, contacts.tags).to_string(), sortable: false, default: false, cell: |r| r.tags.join(", ").into_any() },
-        Column { key: "source", label: |i| t_string!(i, contacts.source).to_string(), sortable: true, default: false, cell: |r| text(&r.source) },
-        Column { key: "created", label: |i| t_string!(i, contacts.col_created).to_string(), sortable: true, default: true, cell: |r| {
-            r.created_at.format("%Y-%m-%d").to_string().into_any()
-        } },
-        Column { key: "updated", label: |i| t_string!(i, contacts.updated).to_string(), sortable: true, default: false, cell: |r| {
-            r.updated_at.format("%Y-%m-%d").to_string().into_any()
-        } },
+            },
+        },
+        Column {
+            key: "email",
+            label: |i| t_string!(i, contacts.col_email).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.email),
+        },
+        Column {
+            key: "phone",
+            label: |i| t_string!(i, contacts.col_phone).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.phone),
+        },
+        Column {
+            key: "owner",
+            label: |i| t_string!(i, contacts.col_owner).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.owner_name),
+        },
+        Column {
+            key: "tags",
+            label: |i| t_string!(i, contacts.tags).to_string(),
+            sortable: false,
+            default: false,
+            cell: |r| r.tags.join(", ").into_any(),
+        },
+        Column {
+            key: "source",
+            label: |i| t_string!(i, contacts.source).to_string(),
+            sortable: true,
+            default: false,
+            cell: |r| text(&r.source),
+        },
+        Column {
+            key: "created",
+            label: |i| t_string!(i, contacts.col_created).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| r.created_at.format("%Y-%m-%d").to_string().into_any(),
+        },
+        Column {
+            key: "updated",
+            label: |i| t_string!(i, contacts.updated).to_string(),
+            sortable: true,
+            default: false,
+            cell: |r| r.updated_at.format("%Y-%m-%d").to_string().into_any(),
+        },
     ]
 }
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let spec = ListSpec { kind: ListKind::Contacts, title: |i| t_string!(i, contacts.title).to_string(), columns: columns(), statuses: vec![] };
+    let spec = ListSpec {
+        kind: ListKind::Contacts,
+        title: |i| t_string!(i, contacts.title).to_string(),
+        columns: columns(),
+        statuses: vec![],
+    };
     view! {
         <header class="page-header">
             <h1>{t!(i18n, contacts.title)}</h1>
@@ -80,7 +144,10 @@ pub fn CompanyContacts(company: CompanyId) -> impl IntoView {
 
 /// The contact form's fields; `prefix` is the server function's argument name.
 #[component]
-fn ContactFields(#[prop(into)] error: Signal<Option<AppError>>, initial: ContactInput) -> impl IntoView {
+fn ContactFields(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    initial: ContactInput,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Field id="c-name" name="input[full_name]" error_key="full_name" value=initial.full_name required=true error>
@@ -138,9 +205,17 @@ pub fn NewContactPage() -> impl IntoView {
 
 /// The contact detail page; `history` renders what other domains add below it (the timeline).
 #[component]
-pub fn ContactPage(#[prop(optional)] history: Option<Callback<ContactId, AnyView>>) -> impl IntoView {
+pub fn ContactPage(
+    #[prop(optional)] history: Option<Callback<ContactId, AnyView>>,
+) -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()).map(ContactId);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+            .map(ContactId)
+    };
     view! {
         <RecordPage
             id
@@ -162,7 +237,11 @@ impl VersionedEdit for UpdateContact {
 #[component]
 fn ContactDetail(contact: Contact, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
     let id = contact.id;
-    let subtitle = [contact.title.clone(), contact.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let subtitle = [contact.title.clone(), contact.company_name.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     view! {
         <RecordEditor
             id=id.0.to_string()

@@ -44,7 +44,11 @@ pub async fn update_lead(id: LeadId, version: i32, input: LeadInput) -> Result<i
 
 /// Converts a qualified lead; returns the new contact.
 #[server(prefix = "/api", endpoint = "convert_lead")]
-pub async fn convert_lead(id: LeadId, version: i32, input: ConvertInput) -> Result<ContactId, AppError> {
+pub async fn convert_lead(
+    id: LeadId,
+    version: i32,
+    input: ConvertInput,
+) -> Result<ContactId, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let how = input.parse()?;

@@ -29,7 +29,11 @@ pub const LIST: ListSql = ListSql {
     ],
 };
 
-pub async fn list(pool: &PgPool, user: &CurrentUser, query: &ListQuery) -> Result<ListPage<LeadRow>, AppError> {
+pub async fn list(
+    pool: &PgPool,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<ListPage<LeadRow>, AppError> {
     records::db::page(pool, user, &LIST, query, Utc::now().date_naive()).await
 }
 
@@ -43,47 +47,96 @@ pub async fn get(pool: &PgPool, user: &CurrentUser, id: LeadId) -> Result<Lead, 
     records::db::fetch_visible(pool, user, DETAIL, id.0).await
 }
 
-crate::draft_columns!(LeadDraft, "leads", "lead", [full_name, title, company_name, emails, phones, tags, source, status, notes]);
+crate::draft_columns!(
+    LeadDraft,
+    "leads",
+    "lead",
+    [
+        full_name,
+        title,
+        company_name,
+        emails,
+        phones,
+        tags,
+        source,
+        status,
+        notes
+    ]
+);
 
-pub async fn create(conn: &mut PgConnection, user: &CurrentUser, draft: &LeadDraft) -> Result<LeadId, AppError> {
-    records::db::insert(conn, user, draft, None).await.map(LeadId)
+pub async fn create(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    draft: &LeadDraft,
+) -> Result<LeadId, AppError> {
+    records::db::insert(conn, user, draft, None)
+        .await
+        .map(LeadId)
 }
 
-pub async fn update(conn: &mut PgConnection, user: &CurrentUser, id: LeadId, version: i32, draft: &LeadDraft) -> Result<i32, AppError> {
+pub async fn update(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: LeadId,
+    version: i32,
+    draft: &LeadDraft,
+) -> Result<i32, AppError> {
     records::db::save(conn, user, id.0, version, draft, None, async |_| Ok(None)).await
 }
 
 /// Turns a qualified lead (still at `version`) into a contact, its company (an existing one of
 /// that name or a new one) and optionally a deal in the first stage of the first pipeline. The
 /// lead's history moves to the contact; the lead stays, marked converted, pointing at them.
-pub async fn convert(conn: &mut PgConnection, user: &CurrentUser, id: LeadId, version: i32, how: &Conversion) -> Result<ContactId, AppError> {
+pub async fn convert(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: LeadId,
+    version: i32,
+    how: &Conversion,
+) -> Result<ContactId, AppError> {
     require_edit(user)?;
     let mut qb = QueryBuilder::<Postgres>::new(DETAIL);
     qb.push_bind(id.0);
     push_scope(&mut qb, user, "r");
     qb.push(" FOR UPDATE OF r");
-    let lead: Lead = qb.build_query_as().fetch_optional(&mut *conn).await?.ok_or(AppError::NotFound)?;
+    let lead: Lead = qb
+        .build_query_as()
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if lead.version != version {
         return Err(AppError::Conflict);
     }
     if lead.status != "qualified" || lead.converted_at.is_some() {
         return Err(AppError::invalid("status", Invalid::NotQualified));
     }
-    let contact = crate::contacts::db::create(conn, user, &lead.contact_draft(how.company.clone())).await?;
-    let company: Option<Uuid> = sqlx::query_scalar("SELECT company_id FROM contacts WHERE id = $1").bind(contact.0).fetch_one(&mut *conn).await?;
+    let contact =
+        crate::contacts::db::create(conn, user, &lead.contact_draft(how.company.clone())).await?;
+    let company: Option<Uuid> = sqlx::query_scalar("SELECT company_id FROM contacts WHERE id = $1")
+        .bind(contact.0)
+        .fetch_one(&mut *conn)
+        .await?;
     let deal = match &how.deal {
-        Some((title, value)) => Some(crate::pipeline::db::create_deal(conn, user, title, value, company).await?),
+        Some((title, value)) => {
+            Some(crate::pipeline::db::create_deal(conn, user, title, value, company).await?)
+        }
         None => None,
     };
     if let Some(deal) = deal {
-        sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)").bind(deal).bind(contact.0).execute(&mut *conn).await?;
-    }
-    for table in ["activities", "tasks"] {
-        sqlx::query(&format!("UPDATE {table} SET contact_id = $2 WHERE lead_id = $1"))
-            .bind(id.0)
+        sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)")
+            .bind(deal)
             .bind(contact.0)
             .execute(&mut *conn)
             .await?;
+    }
+    for table in ["activities", "tasks"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET contact_id = $2 WHERE lead_id = $1"
+        ))
+        .bind(id.0)
+        .bind(contact.0)
+        .execute(&mut *conn)
+        .await?;
     }
     sqlx::query(
         "UPDATE leads SET converted_at = now(), converted_contact_id = $2, converted_company_id = $3, converted_deal_id = $4,
@@ -96,7 +149,10 @@ pub async fn convert(conn: &mut PgConnection, user: &CurrentUser, id: LeadId, ve
     .bind(user.id.0)
     .execute(&mut *conn)
     .await?;
-    let changes = audit::diff(&serde_json::json!({}), &serde_json::json!({ "converted_contact_id": contact.0, "converted_deal_id": deal }));
+    let changes = audit::diff(
+        &serde_json::json!({}),
+        &serde_json::json!({ "converted_contact_id": contact.0, "converted_deal_id": deal }),
+    );
     audit::record(conn, "lead", id.0, user.id.0, "update", changes).await?;
     Ok(contact)
 }
@@ -110,9 +166,22 @@ mod tests {
 
     async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
         let mut conn = pool.acquire().await.unwrap();
-        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en").await.unwrap();
-        sqlx::query("UPDATE users SET team = $2 WHERE id = $1").bind(id.0).bind(team).execute(&mut *conn).await.unwrap();
-        CurrentUser { id, email: email.into(), display_name: email.into(), role, locale: "en".into() }
+        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
+            .await
+            .unwrap();
+        sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(team)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        CurrentUser {
+            id,
+            email: email.into(),
+            display_name: email.into(),
+            role,
+            locale: "en".into(),
+        }
     }
 
     async fn lead(pool: &PgPool, owner: &CurrentUser, status: &str, company: &str) -> LeadId {
@@ -131,7 +200,11 @@ mod tests {
     }
 
     async fn pipeline(pool: &PgPool) {
-        let p: Uuid = sqlx::query_scalar("INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id").fetch_one(pool).await.unwrap();
+        let p: Uuid =
+            sqlx::query_scalar("INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id")
+                .fetch_one(pool)
+                .await
+                .unwrap();
         for (i, name) in ["Qualified", "Proposal"].iter().enumerate() {
             sqlx::query("INSERT INTO stages (pipeline_id, name, position, win_probability) VALUES ($1, $2, $3, 20)")
                 .bind(p).bind(name).bind(i as i32).execute(pool).await.unwrap();
@@ -139,36 +212,69 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn a_qualified_lead_becomes_a_contact_at_the_existing_company_with_a_deal_and_its_history(pool: PgPool) {
+    async fn a_qualified_lead_becomes_a_contact_at_the_existing_company_with_a_deal_and_its_history(
+        pool: PgPool,
+    ) {
         pipeline(&pool).await;
         let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
-        let existing: Uuid = sqlx::query_scalar("INSERT INTO companies (name, owner_id) VALUES ('Huaxin Tech', $1) RETURNING id")
-            .bind(sales.id.0).fetch_one(&pool).await.unwrap();
+        let existing: Uuid = sqlx::query_scalar(
+            "INSERT INTO companies (name, owner_id) VALUES ('Huaxin Tech', $1) RETURNING id",
+        )
+        .bind(sales.id.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
         let id = lead(&pool, &sales, "qualified", "huaxin tech").await;
         sqlx::query("INSERT INTO activities (lead_id, kind, body, author_id) VALUES ($1, 'call', 'first call', $2)")
             .bind(id.0).bind(sales.id.0).execute(&pool).await.unwrap();
 
-        let how = ConvertInput { company: "huaxin tech".into(), create_deal: "on".into(), deal_title: "Pilot".into(), deal_value: "80,000".into(), ..Default::default() }
-            .parse().unwrap();
+        let how = ConvertInput {
+            company: "huaxin tech".into(),
+            create_deal: "on".into(),
+            deal_title: "Pilot".into(),
+            deal_value: "80,000".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
         let mut tx = pool.begin().await.unwrap();
         let contact = convert(&mut tx, &sales, id, 1, &how).await.unwrap();
         tx.commit().await.unwrap();
 
-        let c = crate::contacts::db::get(&pool, &sales, contact).await.unwrap();
+        let c = crate::contacts::db::get(&pool, &sales, contact)
+            .await
+            .unwrap();
         assert_eq!(c.full_name, "陈静");
         assert_eq!(c.emails, ["chen.jing@huaxin.cn"]);
         assert_eq!(c.company_id, Some(existing), "matched the existing company");
         let (title, value, stage): (String, i64, String) = sqlx::query_as(
             "SELECT d.title, d.value_minor, s.name FROM deals d JOIN stages s ON s.id = d.stage_id WHERE d.company_id = $1")
             .bind(existing).fetch_one(&pool).await.unwrap();
-        assert_eq!((title.as_str(), value, stage.as_str()), ("Pilot", 8_000_000, "Qualified"));
-        let history = crate::activities::db::timeline(&pool, crate::activities::model::SubjectKind::Contact, contact.0, 500).await.unwrap();
+        assert_eq!(
+            (title.as_str(), value, stage.as_str()),
+            ("Pilot", 8_000_000, "Qualified")
+        );
+        let history = crate::activities::db::timeline(
+            &pool,
+            crate::activities::model::SubjectKind::Contact,
+            contact.0,
+            500,
+        )
+        .await
+        .unwrap();
         assert!(history.iter().any(|e| matches!(&e.body, crate::activities::model::EntryBody::Interaction { body: Some(b), .. } if b == "first call")));
         let l = get(&pool, &sales, id).await.unwrap();
         assert_eq!(l.converted_contact_id, Some(contact.0));
 
         let mut conn = pool.acquire().await.unwrap();
-        assert_eq!(convert(&mut conn, &sales, id, l.version, &how).await.unwrap_err().field("status"), Some(Invalid::NotQualified), "only once");
+        assert_eq!(
+            convert(&mut conn, &sales, id, l.version, &how)
+                .await
+                .unwrap_err()
+                .field("status"),
+            Some(Invalid::NotQualified),
+            "only once"
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -178,11 +284,30 @@ mod tests {
         let fresh = lead(&pool, &east, "new", "").await;
         let none = ConvertInput::default().parse().unwrap();
         let mut conn = pool.acquire().await.unwrap();
-        assert_eq!(convert(&mut conn, &east, fresh, 1, &none).await.unwrap_err().field("status"), Some(Invalid::NotQualified));
+        assert_eq!(
+            convert(&mut conn, &east, fresh, 1, &none)
+                .await
+                .unwrap_err()
+                .field("status"),
+            Some(Invalid::NotQualified)
+        );
         let ready = lead(&pool, &east, "qualified", "").await;
-        assert_eq!(convert(&mut conn, &east, ready, 7, &none).await.unwrap_err(), AppError::Conflict);
-        assert_eq!(convert(&mut conn, &west, ready, 1, &none).await.unwrap_err(), AppError::NotFound);
-        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts").fetch_one(&pool).await.unwrap();
+        assert_eq!(
+            convert(&mut conn, &east, ready, 7, &none)
+                .await
+                .unwrap_err(),
+            AppError::Conflict
+        );
+        assert_eq!(
+            convert(&mut conn, &west, ready, 1, &none)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        );
+        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(count, 0);
     }
 
@@ -191,11 +316,35 @@ mod tests {
         let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
         lead(&pool, &admin, "qualified", "华信科技").await;
         lead(&pool, &admin, "new", "Bluebird").await;
-        let rows = |q: ListQuery| { let pool = pool.clone(); let admin = admin.clone(); async move { list(&pool, &admin, &q).await.unwrap().rows } };
-        let q = rows(ListQuery { status: "qualified".into(), ..Default::default() }).await;
+        let rows = |q: ListQuery| {
+            let pool = pool.clone();
+            let admin = admin.clone();
+            async move { list(&pool, &admin, &q).await.unwrap().rows }
+        };
+        let q = rows(ListQuery {
+            status: "qualified".into(),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].company_name.as_deref(), Some("华信科技"));
-        assert_eq!(rows(ListQuery { q: "华信".into(), ..Default::default() }).await.len(), 1);
-        assert_eq!(rows(ListQuery { q: "chen.jing@".into(), ..Default::default() }).await.len(), 2);
+        assert_eq!(
+            rows(ListQuery {
+                q: "华信".into(),
+                ..Default::default()
+            })
+            .await
+            .len(),
+            1
+        );
+        assert_eq!(
+            rows(ListQuery {
+                q: "chen.jing@".into(),
+                ..Default::default()
+            })
+            .await
+            .len(),
+            2
+        );
     }
 }

@@ -100,7 +100,11 @@ impl LeadInput {
             phones: f.phones("phones", &self.phones),
             tags: f.tags("tags", &self.tags),
             source: f.optional("source", &self.source, 100),
-            status: f.choice("status", &self.status, |s| STATUSES.contains(&s).then(|| s.to_string())).unwrap_or_else(|| "new".into()),
+            status: f
+                .choice("status", &self.status, |s| {
+                    STATUSES.contains(&s).then(|| s.to_string())
+                })
+                .unwrap_or_else(|| "new".into()),
             notes: f.optional("notes", &self.notes, 10_000),
         };
         f.finish(draft)
@@ -176,7 +180,9 @@ impl ConvertInput {
             let title = f.required("deal_title", &self.deal_title, 300);
             let currency = match self.currency.trim() {
                 "" => "CNY".to_string(),
-                c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
+                c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+                    c.to_ascii_uppercase()
+                }
                 _ => {
                     f.fail("currency", Invalid::Choice);
                     String::new()
@@ -204,20 +210,61 @@ mod tests {
 
     #[test]
     fn a_lead_status_must_be_one_of_the_four() {
-        let e = LeadInput { full_name: "A".into(), status: "hot".into(), ..Default::default() }.parse().unwrap_err();
+        let e = LeadInput {
+            full_name: "A".into(),
+            status: "hot".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
         assert_eq!(e.field("status"), Some(Invalid::Choice));
-        assert_eq!(LeadInput { full_name: "A".into(), ..Default::default() }.parse().unwrap().status, "new");
+        assert_eq!(
+            LeadInput {
+                full_name: "A".into(),
+                ..Default::default()
+            }
+            .parse()
+            .unwrap()
+            .status,
+            "new"
+        );
     }
 
     #[test]
     fn a_conversion_with_a_deal_needs_its_title_and_a_real_amount() {
-        let e = ConvertInput { create_deal: "on".into(), deal_value: "lots".into(), ..Default::default() }.parse().unwrap_err();
+        let e = ConvertInput {
+            create_deal: "on".into(),
+            deal_value: "lots".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
         assert_eq!(e.field("deal_title"), Some(Invalid::Required));
         assert_eq!(e.field("deal_value"), Some(Invalid::Amount));
-        let ok = ConvertInput { create_deal: "on".into(), deal_title: "Pilot".into(), deal_value: "12,500.50".into(), ..Default::default() }
-            .parse()
-            .unwrap();
-        assert_eq!(ok.deal, Some(("Pilot".into(), Money { minor: 1_250_050, currency: "CNY".into() })));
-        assert_eq!(ConvertInput::default().parse().unwrap(), Conversion { company: None, deal: None });
+        let ok = ConvertInput {
+            create_deal: "on".into(),
+            deal_title: "Pilot".into(),
+            deal_value: "12,500.50".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(
+            ok.deal,
+            Some((
+                "Pilot".into(),
+                Money {
+                    minor: 1_250_050,
+                    currency: "CNY".into()
+                }
+            ))
+        );
+        assert_eq!(
+            ConvertInput::default().parse().unwrap(),
+            Conversion {
+                company: None,
+                deal: None
+            }
+        );
     }
 }

@@ -11,7 +11,9 @@ use super::model::{Lead, LeadId, LeadInput, LeadRow, STATUSES};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::model::ListKind;
-use crate::records::views::{Column, CreateForm, Label, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact};
+use crate::records::views::{
+    Column, CreateForm, Label, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact,
+};
 use crate::ui::{ErrorMessage, Field};
 
 fn status_label(i18n: I18nContext<Locale>, status: &str) -> String {
@@ -38,34 +40,91 @@ fn columns() -> Vec<Column<LeadRow>> {
         v.clone().unwrap_or_default().into_any()
     }
     vec![
-        Column { key: "name", label: |i| t_string!(i, contacts.col_name).to_string(), sortable: true, default: true, cell: |r| {
-            let (href, name) = (format!("/leads/{}", r.id.0), r.full_name.clone());
-            view! { <A href=href>{name}</A> }.into_any()
-        } },
-        Column { key: "company", label: |i| t_string!(i, contacts.col_company).to_string(), sortable: true, default: true, cell: |r| text(&r.company_name) },
-        Column { key: "email", label: |i| t_string!(i, contacts.col_email).to_string(), sortable: true, default: true, cell: |r| text(&r.email) },
-        Column { key: "phone", label: |i| t_string!(i, contacts.col_phone).to_string(), sortable: false, default: false, cell: |r| text(&r.phone) },
-        Column { key: "status", label: |i| t_string!(i, leads.status).to_string(), sortable: true, default: true, cell: |r| {
-            let (status, converted) = (r.status.clone(), r.converted);
-            let i18n = use_i18n();
-            view! {
+        Column {
+            key: "name",
+            label: |i| t_string!(i, contacts.col_name).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| {
+                let (href, name) = (format!("/leads/{}", r.id.0), r.full_name.clone());
+                view! { <A href=href>{name}</A> }.into_any()
+            },
+        },
+        Column {
+            key: "company",
+            label: |i| t_string!(i, contacts.col_company).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.company_name),
+        },
+        Column {
+            key: "email",
+            label: |i| t_string!(i, contacts.col_email).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.email),
+        },
+        Column {
+            key: "phone",
+            label: |i| t_string!(i, contacts.col_phone).to_string(),
+            sortable: false,
+            default: false,
+            cell: |r| text(&r.phone),
+        },
+        Column {
+            key: "status",
+            label: |i| t_string!(i, leads.status).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| {
+                let (status, converted) = (r.status.clone(), r.converted);
+                let i18n = use_i18n();
+                view! {
                 <span class=format!("badge status-{status}")>{let s = status.clone(); move || status_label(i18n, &s)}</span>
                 {converted.then(|| view! { " " <span class="badge converted">{t!(i18n, leads.converted)}</span> })}
             }.into_any()
-        } },
-        Column { key: "source", label: |i| t_string!(i, contacts.source).to_string(), sortable: true, default: true, cell: |r| text(&r.source) },
-        Column { key: "owner", label: |i| t_string!(i, contacts.col_owner).to_string(), sortable: true, default: true, cell: |r| text(&r.owner_name) },
-        Column { key: "tags", label: |i| t_string!(i, contacts.tags).to_string(), sortable: false, default: false, cell: |r| r.tags.join(", ").into_any() },
-        Column { key: "created", label: |i| t_string!(i, contacts.col_created).to_string(), sortable: true, default: true, cell: |r| {
-            r.created_at.format("%Y-%m-%d").to_string().into_any()
-        } },
+            },
+        },
+        Column {
+            key: "source",
+            label: |i| t_string!(i, contacts.source).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.source),
+        },
+        Column {
+            key: "owner",
+            label: |i| t_string!(i, contacts.col_owner).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| text(&r.owner_name),
+        },
+        Column {
+            key: "tags",
+            label: |i| t_string!(i, contacts.tags).to_string(),
+            sortable: false,
+            default: false,
+            cell: |r| r.tags.join(", ").into_any(),
+        },
+        Column {
+            key: "created",
+            label: |i| t_string!(i, contacts.col_created).to_string(),
+            sortable: true,
+            default: true,
+            cell: |r| r.created_at.format("%Y-%m-%d").to_string().into_any(),
+        },
     ]
 }
 
 #[component]
 pub fn LeadsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let spec = ListSpec { kind: ListKind::Leads, title: |i| t_string!(i, leads.title).to_string(), columns: columns(), statuses: statuses() };
+    let spec = ListSpec {
+        kind: ListKind::Leads,
+        title: |i| t_string!(i, leads.title).to_string(),
+        columns: columns(),
+        statuses: statuses(),
+    };
     view! {
         <header class="page-header">
             <h1>{t!(i18n, leads.title)}</h1>
@@ -135,7 +194,13 @@ impl VersionedEdit for UpdateLead {
 #[component]
 pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()).map(LeadId);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+            .map(LeadId)
+    };
     view! {
         <RecordPage
             id
@@ -206,9 +271,16 @@ fn ConvertPanel(lead: Lead) -> impl IntoView {
         }
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    });
     let with_deal = RwSignal::new(false);
-    let default_title = lead.company_name.clone().unwrap_or_else(|| lead.full_name.clone());
+    let default_title = lead
+        .company_name
+        .clone()
+        .unwrap_or_else(|| lead.full_name.clone());
     view! {
         <section class="card" aria-labelledby="convert-title">
             <h2 id="convert-title">{t!(i18n, leads.convert)}</h2>

@@ -7,7 +7,11 @@ use crate::error::AppError;
 
 /// The board of a pipeline (the first when `None`), filtered by owner ("", "me", a user id) and text.
 #[server(prefix = "/api", endpoint = "board")]
-pub async fn load_board(pipeline: Option<PipelineId>, owner: String, q: String) -> Result<Board, AppError> {
+pub async fn load_board(
+    pipeline: Option<PipelineId>,
+    owner: String,
+    q: String,
+) -> Result<Board, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let filter = super::db::BoardFilter { owner, q };
@@ -16,11 +20,24 @@ pub async fn load_board(pipeline: Option<PipelineId>, owner: String, q: String) 
 
 /// The cards of a stage after the last one shown.
 #[server(prefix = "/api", endpoint = "column_page")]
-pub async fn column_page(stage: StageId, after_rank: String, after_id: DealId, owner: String, q: String) -> Result<Vec<DealCard>, AppError> {
+pub async fn column_page(
+    stage: StageId,
+    after_rank: String,
+    after_id: DealId,
+    owner: String,
+    q: String,
+) -> Result<Vec<DealCard>, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let filter = super::db::BoardFilter { owner, q };
-    super::db::column_page(&auth::state()?.pool, &user, stage, (after_rank, after_id), &filter).await
+    super::db::column_page(
+        &auth::state()?.pool,
+        &user,
+        stage,
+        (after_rank, after_id),
+        &filter,
+    )
+    .await
 }
 
 /// Moves a deal if it is still at `version`; returns the card as stored.
@@ -36,7 +53,12 @@ pub async fn move_deal(id: DealId, version: i32, to: MoveTo) -> Result<DealCard,
 
 /// Marks a deal won, or lost with a reason; returns the new version.
 #[server(prefix = "/api", endpoint = "close_deal")]
-pub async fn close_deal(id: DealId, version: i32, won: bool, reason: String) -> Result<i32, AppError> {
+pub async fn close_deal(
+    id: DealId,
+    version: i32,
+    won: bool,
+    reason: String,
+) -> Result<i32, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let mut tx = auth::state()?.pool.begin().await?;

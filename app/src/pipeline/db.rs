@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::model::{Board, BoardColumn, COLUMN_PAGE, DealCard, DealEvent, DealId, DealSummary, MoveTo, PipelineId, PipelineRef, StageId};
+use super::model::{
+    Board, BoardColumn, COLUMN_PAGE, DealCard, DealEvent, DealId, DealSummary, MoveTo, PipelineId,
+    PipelineRef, StageId,
+};
 use super::rank::between;
 use crate::error::{AppError, Invalid};
 use crate::money::Money;
@@ -31,12 +34,21 @@ pub struct BoardFilter {
     pub q: String,
 }
 
-fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, f: &BoardFilter) -> Result<(), AppError> {
+fn push_filter(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    user: &CurrentUser,
+    f: &BoardFilter,
+) -> Result<(), AppError> {
     push_scope(qb, user, "r");
     push_owner(qb, user, &f.owner)?;
     let q = f.q.trim().to_lowercase();
     if !q.is_empty() {
-        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         qb.push(" AND (lower(r.title) LIKE ")
             .push_bind(like.clone())
             .push(" OR r.company_id IN (SELECT id FROM companies WHERE lower(name) LIKE ")
@@ -47,16 +59,34 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, f: &Boar
 }
 
 pub async fn pipelines(pool: &PgPool) -> Result<Vec<PipelineRef>, AppError> {
-    let rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, name FROM pipelines ORDER BY position, name").fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|(id, name)| PipelineRef { id: PipelineId(id), name }).collect())
+    let rows: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT id, name FROM pipelines ORDER BY position, name")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| PipelineRef {
+            id: PipelineId(id),
+            name,
+        })
+        .collect())
 }
 
 /// The board of `pipeline` (the first one when `None`): its stages with their figures over every
 /// open deal in the user's scope and filter, and the first cards of each.
-pub async fn board(pool: &PgPool, user: &CurrentUser, pipeline: Option<PipelineId>, filter: &BoardFilter) -> Result<Board, AppError> {
+pub async fn board(
+    pool: &PgPool,
+    user: &CurrentUser,
+    pipeline: Option<PipelineId>,
+    filter: &BoardFilter,
+) -> Result<Board, AppError> {
     let pipelines = pipelines(pool).await?;
     let current = match pipeline {
-        Some(id) => pipelines.iter().find(|p| p.id == id).cloned().ok_or(AppError::NotFound)?,
+        Some(id) => pipelines
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or(AppError::NotFound)?,
         None => pipelines.first().cloned().ok_or(AppError::NotFound)?,
     };
     let stages: Vec<(Uuid, String, i16, Option<String>)> = sqlx::query_as(
@@ -67,10 +97,17 @@ pub async fn board(pool: &PgPool, user: &CurrentUser, pipeline: Option<PipelineI
     .await?;
 
     let mut cards = QueryBuilder::<Postgres>::new("SELECT c.* FROM stages s CROSS JOIN LATERAL (");
-    cards.push(CARD).push(" AND r.status = 'open' AND r.stage_id = s.id");
+    cards
+        .push(CARD)
+        .push(" AND r.status = 'open' AND r.stage_id = s.id");
     push_filter(&mut cards, user, filter)?;
-    cards.push(" ORDER BY r.rank, r.id LIMIT ").push_bind(COLUMN_PAGE + 1);
-    cards.push(") c WHERE s.pipeline_id = ").push_bind(current.id.0).push(" AND s.archived_at IS NULL");
+    cards
+        .push(" ORDER BY r.rank, r.id LIMIT ")
+        .push_bind(COLUMN_PAGE + 1);
+    cards
+        .push(") c WHERE s.pipeline_id = ")
+        .push_bind(current.id.0)
+        .push(" AND s.archived_at IS NULL");
     let cards: Vec<DealCard> = cards.build_query_as().fetch_all(pool).await?;
 
     let mut sums = QueryBuilder::<Postgres>::new(
@@ -100,44 +137,87 @@ pub async fn board(pool: &PgPool, user: &CurrentUser, pipeline: Option<PipelineI
                 win_probability,
                 colour,
                 count: mine.clone().map(|s| s.2).sum(),
-                totals: mine.clone().map(|s| Money { minor: s.3, currency: s.1.clone() }).collect(),
-                weighted: mine.map(|s| Money { minor: s.4, currency: s.1.clone() }).collect(),
+                totals: mine
+                    .clone()
+                    .map(|s| Money {
+                        minor: s.3,
+                        currency: s.1.clone(),
+                    })
+                    .collect(),
+                weighted: mine
+                    .map(|s| Money {
+                        minor: s.4,
+                        currency: s.1.clone(),
+                    })
+                    .collect(),
                 cards,
                 more,
             }
         })
         .collect();
-    Ok(Board { pipeline: current, pipelines, columns })
+    Ok(Board {
+        pipeline: current,
+        pipelines,
+        columns,
+    })
 }
 
 /// The next cards of a stage after the card with `rank` and `id`.
-pub async fn column_page(pool: &PgPool, user: &CurrentUser, stage: StageId, after: (String, DealId), filter: &BoardFilter) -> Result<Vec<DealCard>, AppError> {
+pub async fn column_page(
+    pool: &PgPool,
+    user: &CurrentUser,
+    stage: StageId,
+    after: (String, DealId),
+    filter: &BoardFilter,
+) -> Result<Vec<DealCard>, AppError> {
     let mut qb = QueryBuilder::<Postgres>::new(CARD);
-    qb.push(" AND r.status = 'open' AND r.stage_id = ").push_bind(stage.0);
+    qb.push(" AND r.status = 'open' AND r.stage_id = ")
+        .push_bind(stage.0);
     push_filter(&mut qb, user, filter)?;
-    qb.push(" AND (r.rank, r.id) > (").push_bind(after.0).push(", ").push_bind(after.1.0).push(")");
-    qb.push(" ORDER BY r.rank, r.id LIMIT ").push_bind(COLUMN_PAGE);
+    qb.push(" AND (r.rank, r.id) > (")
+        .push_bind(after.0)
+        .push(", ")
+        .push_bind(after.1.0)
+        .push(")");
+    qb.push(" ORDER BY r.rank, r.id LIMIT ")
+        .push_bind(COLUMN_PAGE);
     Ok(qb.build_query_as().fetch_all(pool).await?)
 }
 
 /// One card as stored now (any status), if the user may see it.
-pub async fn card(conn: &mut PgConnection, user: &CurrentUser, id: DealId) -> Result<DealCard, AppError> {
+pub async fn card(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: DealId,
+) -> Result<DealCard, AppError> {
     let mut qb = QueryBuilder::<Postgres>::new(CARD);
     qb.push(" AND r.id = ").push_bind(id.0);
     push_scope(&mut qb, user, "r");
-    qb.build_query_as().fetch_optional(conn).await?.ok_or(AppError::NotFound)
+    qb.build_query_as()
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Tells every listening `keel` instance (and so every open board) that the deal changed.
 pub async fn notify(conn: &mut PgConnection, event: &DealEvent) -> Result<(), AppError> {
     let payload = serde_json::to_string(event).map_err(AppError::internal)?;
-    sqlx::query("SELECT pg_notify($1, $2)").bind(DEAL_CHANNEL).bind(payload).execute(conn).await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(DEAL_CHANNEL)
+        .bind(payload)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Locks the deal if it is open, in the user's scope and still at `version`; returns its stage
 /// (id and name) and pipeline.
-async fn lock_open(conn: &mut PgConnection, user: &CurrentUser, id: DealId, version: i32) -> Result<(Uuid, String, Uuid), AppError> {
+async fn lock_open(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: DealId,
+    version: i32,
+) -> Result<(Uuid, String, Uuid), AppError> {
     require_edit(user)?;
     let mut qb = QueryBuilder::<Postgres>::new(
         "SELECT r.stage_id, st.name, st.pipeline_id, r.version, r.status FROM deals r JOIN stages st ON st.id = r.stage_id \
@@ -146,8 +226,11 @@ async fn lock_open(conn: &mut PgConnection, user: &CurrentUser, id: DealId, vers
     qb.push_bind(id.0);
     push_scope(&mut qb, user, "r");
     qb.push(" FOR UPDATE OF r");
-    let (stage, stage_name, pipeline, current, status): (Uuid, String, Uuid, i32, String) =
-        qb.build_query_as().fetch_optional(&mut *conn).await?.ok_or(AppError::NotFound)?;
+    let (stage, stage_name, pipeline, current, status): (Uuid, String, Uuid, i32, String) = qb
+        .build_query_as()
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if current != version || status != "open" {
         return Err(AppError::Conflict);
     }
@@ -157,17 +240,29 @@ async fn lock_open(conn: &mut PgConnection, user: &CurrentUser, id: DealId, vers
 /// Moves a deal to a stage (of its pipeline), between two cards there, if nobody changed it since
 /// `version`: a new rank for it alone, a stage-history row and an audit row when the stage changes,
 /// and a live notification. Returns the card as stored.
-pub async fn move_deal(conn: &mut PgConnection, user: &CurrentUser, id: DealId, version: i32, to: &MoveTo) -> Result<DealCard, AppError> {
+pub async fn move_deal(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: DealId,
+    version: i32,
+    to: &MoveTo,
+) -> Result<DealCard, AppError> {
     let (from, from_name, pipeline) = lock_open(conn, user, id, version).await?;
-    let target: Option<(Uuid, String)> = sqlx::query_as("SELECT pipeline_id, name FROM stages WHERE id = $1 AND archived_at IS NULL")
-        .bind(to.stage.0)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let target: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT pipeline_id, name FROM stages WHERE id = $1 AND archived_at IS NULL",
+    )
+    .bind(to.stage.0)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some((target_pipeline, to_name)) = target.filter(|(p, _)| *p == pipeline) else {
         return Err(AppError::invalid("stage", Invalid::Choice));
     };
-    let rank_of = async |conn: &mut PgConnection, other: Option<DealId>| -> Result<Option<String>, AppError> {
-        let Some(other) = other.filter(|o| *o != id) else { return Ok(None) };
+    let rank_of = async |conn: &mut PgConnection,
+                         other: Option<DealId>|
+           -> Result<Option<String>, AppError> {
+        let Some(other) = other.filter(|o| *o != id) else {
+            return Ok(None);
+        };
         Ok(sqlx::query_scalar("SELECT rank FROM deals WHERE id = $1 AND stage_id = $2 AND status = 'open' AND deleted_at IS NULL")
             .bind(other.0)
             .bind(to.stage.0)
@@ -202,15 +297,33 @@ pub async fn move_deal(conn: &mut PgConnection, user: &CurrentUser, id: DealId, 
             .bind(user.id.0)
             .execute(&mut *conn)
             .await?;
-        let changes = crate::audit::diff(&serde_json::json!({ "stage": from_name }), &serde_json::json!({ "stage": to_name }));
+        let changes = crate::audit::diff(
+            &serde_json::json!({ "stage": from_name }),
+            &serde_json::json!({ "stage": to_name }),
+        );
         crate::audit::record(conn, "deal", id.0, user.id.0, "update", changes).await?;
     }
-    notify(conn, &DealEvent { deal: id, pipeline: PipelineId(target_pipeline), version: new_version }).await?;
+    notify(
+        conn,
+        &DealEvent {
+            deal: id,
+            pipeline: PipelineId(target_pipeline),
+            version: new_version,
+        },
+    )
+    .await?;
     card(conn, user, id).await
 }
 
 /// Marks an open deal won, or lost with a reason (required), if still at `version`.
-pub async fn close_deal(conn: &mut PgConnection, user: &CurrentUser, id: DealId, version: i32, won: bool, reason: &str) -> Result<i32, AppError> {
+pub async fn close_deal(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: DealId,
+    version: i32,
+    won: bool,
+    reason: &str,
+) -> Result<i32, AppError> {
     let reason = reason.trim();
     if !won && reason.is_empty() {
         return Err(AppError::invalid("reason", Invalid::Required));
@@ -243,20 +356,35 @@ pub async fn close_deal(conn: &mut PgConnection, user: &CurrentUser, id: DealId,
     }
     let changes = crate::audit::diff(&serde_json::json!({ "status": "open" }), &new);
     crate::audit::record(conn, "deal", id.0, user.id.0, "update", changes).await?;
-    notify(conn, &DealEvent { deal: id, pipeline: PipelineId(pipeline), version: new_version }).await?;
+    notify(
+        conn,
+        &DealEvent {
+            deal: id,
+            pipeline: PipelineId(pipeline),
+            version: new_version,
+        },
+    )
+    .await?;
     Ok(new_version)
 }
 
 /// Opens a deal owned by `user` at the end of the first stage of the first pipeline, with its
 /// audit row. Refused on the `create_deal` field when there is no pipeline yet.
-pub async fn create_deal(conn: &mut PgConnection, user: &CurrentUser, title: &str, value: &Money, company: Option<Uuid>) -> Result<Uuid, AppError> {
+pub async fn create_deal(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    title: &str,
+    value: &Money,
+    company: Option<Uuid>,
+) -> Result<Uuid, AppError> {
     let stage: Option<(Uuid, Uuid)> = sqlx::query_as(
         "SELECT s.pipeline_id, s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
           WHERE s.archived_at IS NULL ORDER BY p.position, p.name, s.position LIMIT 1",
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let (pipeline, stage) = stage.ok_or_else(|| AppError::invalid("create_deal", Invalid::Choice))?;
+    let (pipeline, stage) =
+        stage.ok_or_else(|| AppError::invalid("create_deal", Invalid::Choice))?;
     let last: Option<String> = sqlx::query_scalar("SELECT max(rank) FROM deals WHERE stage_id = $1 AND status = 'open' AND deleted_at IS NULL")
         .bind(stage)
         .fetch_one(&mut *conn)
@@ -277,7 +405,15 @@ pub async fn create_deal(conn: &mut PgConnection, user: &CurrentUser, title: &st
     .await?;
     let fields = serde_json::json!({ "title": title, "value_minor": value.minor, "currency": value.currency });
     crate::audit::created(conn, "deal", id, user.id.0, &fields).await?;
-    notify(conn, &DealEvent { deal: DealId(id), pipeline: PipelineId(pipeline), version: 1 }).await?;
+    notify(
+        conn,
+        &DealEvent {
+            deal: DealId(id),
+            pipeline: PipelineId(pipeline),
+            version: 1,
+        },
+    )
+    .await?;
     Ok(id)
 }
 
@@ -292,7 +428,13 @@ pub async fn company_deals(pool: &PgPool, company: Uuid) -> Result<Vec<DealSumma
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, minor, currency, stage, status)| DealSummary { id, title, value: Money { minor, currency }, stage, status })
+        .map(|(id, title, minor, currency, stage, status)| DealSummary {
+            id,
+            title,
+            value: Money { minor, currency },
+            stage,
+            status,
+        })
         .collect())
 }
 

@@ -37,7 +37,9 @@ mod imp {
         let cards = column.query_selector_all("[data-deal]").ok()?;
         let mut index = 0;
         for i in 0..cards.length() {
-            let Some(card) = cards.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let Some(card) = cards.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
             if card.get_attribute("data-deal").as_deref() == Some(dragged.0.to_string().as_str()) {
                 continue;
             }
@@ -56,8 +58,18 @@ mod imp {
         const STEP: f64 = 24.0;
         let scroll = |el: &Element, horizontal: bool| {
             let r = el.get_bounding_client_rect();
-            let (pos, lo, hi) = if horizontal { (x, r.left(), r.right()) } else { (y, r.top(), r.bottom()) };
-            let delta = if pos < lo + EDGE { -STEP } else if pos > hi - EDGE { STEP } else { return };
+            let (pos, lo, hi) = if horizontal {
+                (x, r.left(), r.right())
+            } else {
+                (y, r.top(), r.bottom())
+            };
+            let delta = if pos < lo + EDGE {
+                -STEP
+            } else if pos > hi - EDGE {
+                STEP
+            } else {
+                return;
+            };
             if horizontal {
                 el.set_scroll_left(el.scroll_left() + delta as i32);
             } else {
@@ -67,7 +79,10 @@ mod imp {
         if let Ok(Some(board)) = document().query_selector(".board") {
             scroll(&board, true);
         }
-        if let Some(Ok(Some(list))) = document().element_from_point(x as f32, y as f32).map(|e| e.closest(".cards")) {
+        if let Some(Ok(Some(list))) = document()
+            .element_from_point(x as f32, y as f32)
+            .map(|e| e.closest(".cards"))
+        {
             scroll(&list, false);
         }
     }
@@ -115,14 +130,18 @@ mod imp {
     /// Opens the live event stream; `on_event` gets each message's data, `on_reopen` is called
     /// when the stream comes back after a drop (notifications sent meanwhile are lost). The browser
     /// reconnects by itself.
-    pub fn subscribe(on_event: impl Fn(String) + 'static, on_reopen: impl Fn() + 'static) -> Option<web_sys::EventSource> {
+    pub fn subscribe(
+        on_event: impl Fn(String) + 'static,
+        on_reopen: impl Fn() + 'static,
+    ) -> Option<web_sys::EventSource> {
         use wasm_bindgen::closure::Closure;
         let source = web_sys::EventSource::new("/api/events").ok()?;
-        let message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let Some(data) = e.data().as_string() {
-                on_event(data);
-            }
-        });
+        let message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(data) = e.data().as_string() {
+                    on_event(data);
+                }
+            });
         source.set_onmessage(Some(message.as_ref().unchecked_ref()));
         message.forget();
         let opened_before = std::cell::Cell::new(false);

@@ -47,7 +47,10 @@ pub struct DealCard {
 
 impl DealCard {
     pub fn value(&self) -> Money {
-        Money { minor: self.value_minor, currency: self.currency.clone() }
+        Money {
+            minor: self.value_minor,
+            currency: self.currency.clone(),
+        }
     }
 }
 

@@ -6,14 +6,16 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{CloseDeal, close_deal, company_deals, load_board, move_deal};
 use super::dom::{self, Target};
-use super::model::{Board, BoardColumn, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId};
+use super::model::{
+    Board, BoardColumn, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId,
+};
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::money::Money;
 use crate::records::views::Related;
-use crate::ui::url::with_query;
 use crate::ui::ErrorMessage;
+use crate::ui::url::with_query;
 
 /// How long a finger must rest on a card before it lifts (so that a swipe still scrolls).
 const HOLD_MS: u64 = 300;
@@ -22,14 +24,23 @@ const HOLD_MS: u64 = 300;
 pub fn PipelinePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_query_map();
-    let pipeline = Memo::new(move |_| params.read().get("pipeline").and_then(|s| uuid::Uuid::parse_str(&s).ok()).map(PipelineId));
+    let pipeline = Memo::new(move |_| {
+        params
+            .read()
+            .get("pipeline")
+            .and_then(|s| uuid::Uuid::parse_str(&s).ok())
+            .map(PipelineId)
+    });
     let owner = Memo::new(move |_| params.read().get("owner").unwrap_or_default());
     let q = Memo::new(move |_| params.read().get("q").unwrap_or_default());
     // Bumped by live events and conflicts: the board loads again.
     let refresh = RwSignal::new(0u32);
     // Why the last move was refused; kept across the reload that a conflict causes.
     let failure = RwSignal::new(None::<AppError>);
-    let data = Resource::new(move || (pipeline.get(), owner.get(), q.get(), refresh.get()), |(p, o, q, _)| load_board(p, o, q));
+    let data = Resource::new(
+        move || (pipeline.get(), owner.get(), q.get(), refresh.get()),
+        |(p, o, q, _)| load_board(p, o, q),
+    );
     // Live: every change anyone makes to a deal of this pipeline reloads it (unless it is our own,
     // already shown); after a dropped stream, reload once, since events sent meanwhile are lost.
     let known = StoredValue::new(Vec::<(DealId, i32)>::new());
@@ -44,7 +55,8 @@ pub fn PipelinePage() -> impl IntoView {
                 move |data| match serde_json::from_str::<super::model::DealEvent>(&data) {
                     Ok(e) => {
                         let ours = shown_pipeline.get_value() == Some(e.pipeline);
-                        let seen = known.with_value(|k| k.iter().any(|(d, v)| *d == e.deal && *v >= e.version));
+                        let seen = known
+                            .with_value(|k| k.iter().any(|(d, v)| *d == e.deal && *v >= e.version));
                         if ours && !seen {
                             refresh.update(|n| *n += 1);
                         }
@@ -79,7 +91,12 @@ pub fn PipelinePage() -> impl IntoView {
 fn BoardToolbar(board: Board, owner: String, q: String) -> impl IntoView {
     let i18n = use_i18n();
     let current = board.pipeline.id;
-    let href = move |p: PipelineId, owner: &str, q: &str| with_query("/pipeline", &[("pipeline", &p.0.to_string()), ("owner", owner), ("q", q)]);
+    let href = move |p: PipelineId, owner: &str, q: &str| {
+        with_query(
+            "/pipeline",
+            &[("pipeline", &p.0.to_string()), ("owner", owner), ("q", q)],
+        )
+    };
     let (mine, all) = (href(current, "me", &q), href(current, "", &q));
     let is_mine = owner == "me";
     view! {
@@ -156,7 +173,10 @@ fn take(cols: &mut [BoardColumn], deal: DealId) -> Option<(DealCard, usize, usiz
             let card = col.cards.remove(i);
             col.count -= 1;
             sum_into(&mut col.totals, &card.value(), -1);
-            let weighted = Money { minor: card.value_minor * i64::from(col.win_probability) / 100, currency: card.currency.clone() };
+            let weighted = Money {
+                minor: card.value_minor * i64::from(col.win_probability) / 100,
+                currency: card.currency.clone(),
+            };
             sum_into(&mut col.weighted, &weighted, -1);
             return Some((card, ci, i));
         }
@@ -169,18 +189,37 @@ fn put(cols: &mut [BoardColumn], column: usize, index: usize, mut card: DealCard
     card.stage_id = col.id;
     col.count += 1;
     sum_into(&mut col.totals, &card.value(), 1);
-    let weighted = Money { minor: card.value_minor * i64::from(col.win_probability) / 100, currency: card.currency.clone() };
+    let weighted = Money {
+        minor: card.value_minor * i64::from(col.win_probability) / 100,
+        currency: card.currency.clone(),
+    };
     sum_into(&mut col.weighted, &weighted, 1);
     let index = index.min(col.cards.len());
     col.cards.insert(index, card);
 }
 
 fn money_list(m: &[Money]) -> String {
-    if m.is_empty() { Money { minor: 0, currency: "CNY".into() }.to_string() } else { m.iter().map(ToString::to_string).collect::<Vec<_>>().join(" · ") }
+    if m.is_empty() {
+        Money {
+            minor: 0,
+            currency: "CNY".into(),
+        }
+        .to_string()
+    } else {
+        m.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
 }
 
 #[component]
-fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealId, i32)>>, failure: RwSignal<Option<AppError>>) -> impl IntoView {
+fn BoardView(
+    board: Board,
+    refresh: RwSignal<u32>,
+    known: StoredValue<Vec<(DealId, i32)>>,
+    failure: RwSignal<Option<AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let cols = RwSignal::new(board.columns);
     let drag = RwSignal::new(None::<Dragging>);
@@ -196,7 +235,14 @@ fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealI
     // Moves the card at once, then asks the server; on refusal puts the board back and says why.
     let commit = move |deal: DealId, target: Target| {
         let before = cols.get_untracked();
-        let Some(card) = before.iter().flat_map(|c| c.cards.iter()).find(|c| c.id == deal).cloned() else { return };
+        let Some(card) = before
+            .iter()
+            .flat_map(|c| c.cards.iter())
+            .find(|c| c.id == deal)
+            .cloned()
+        else {
+            return;
+        };
         failure.set(None);
         match target {
             Target::Lost => losing.set(Some(card)),
@@ -210,47 +256,73 @@ fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealI
                         Ok(v) => known.update_value(|k| k.push((deal, v))),
                         Err(e) => {
                             cols.set(before);
-                            if e == AppError::Conflict { refresh.update(|n| *n += 1) }
+                            if e == AppError::Conflict {
+                                refresh.update(|n| *n += 1)
+                            }
                             failure.set(Some(e));
                         }
                     }
                 });
             }
             Target::Column(stage, index) => {
-                let Some(ci) = before.iter().position(|c| c.id == stage) else { return };
+                let Some(ci) = before.iter().position(|c| c.id == stage) else {
+                    return;
+                };
                 let mut after = before.clone();
-                let Some((card, from_col, from_idx)) = take(&mut after, deal) else { return };
+                let Some((card, from_col, from_idx)) = take(&mut after, deal) else {
+                    return;
+                };
                 if from_col == ci && from_idx == index {
                     return;
                 }
                 let to = MoveTo {
                     stage,
-                    after: index.checked_sub(1).and_then(|i| after[ci].cards.get(i)).map(|c| c.id),
+                    after: index
+                        .checked_sub(1)
+                        .and_then(|i| after[ci].cards.get(i))
+                        .map(|c| c.id),
                     before: after[ci].cards.get(index).map(|c| c.id),
                 };
                 let stage_name = after[ci].name.clone();
-                let (position, of) = (index.min(after[ci].cards.len()) + 1, after[ci].cards.len() + 1);
+                let (position, of) = (
+                    index.min(after[ci].cards.len()) + 1,
+                    after[ci].cards.len() + 1,
+                );
                 put(&mut after, ci, index, card.clone());
                 cols.set(after);
-                announce.set(format!("{} {}: {} ({position}/{of})", card.title, t_string!(i18n, pipeline.moved_to), stage_name));
+                announce.set(format!(
+                    "{} {}: {} ({position}/{of})",
+                    card.title,
+                    t_string!(i18n, pipeline.moved_to),
+                    stage_name
+                ));
                 leptos::task::spawn_local(async move {
                     match move_deal(deal, card.version, to).await {
                         Ok(stored) => {
                             known.update_value(|k| k.push((deal, stored.version)));
                             cols.update(|c| {
-                                if let Some(slot) = c.iter_mut().flat_map(|c| c.cards.iter_mut()).find(|c| c.id == deal) {
+                                if let Some(slot) = c
+                                    .iter_mut()
+                                    .flat_map(|c| c.cards.iter_mut())
+                                    .find(|c| c.id == deal)
+                                {
                                     *slot = stored;
                                 }
                             });
                         }
                         Err(e) => {
                             cols.set(before);
-                            if e == AppError::Conflict { refresh.update(|n| *n += 1) }
+                            if e == AppError::Conflict {
+                                refresh.update(|n| *n += 1)
+                            }
                             failure.set(Some(e));
                         }
                     }
                     // After the board has re-rendered the card.
-                    set_timeout(move || dom::focus_card(deal), std::time::Duration::from_millis(30));
+                    set_timeout(
+                        move || dom::focus_card(deal),
+                        std::time::Duration::from_millis(30),
+                    );
                 });
             }
         }
@@ -265,22 +337,48 @@ fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealI
     };
     let start_drag = move |p: &Press, x: f64, y: f64| {
         let (dx, dy, width) = dom::card_box(p.card.id, p.x, p.y);
-        drag.set(Some(Dragging { card: p.card.clone(), x, y, dx, dy, width, target: dom::target_at(x, y, p.card.id) }));
-        announce.set(format!("{}: {}", t_string!(i18n, pipeline.lifted), p.card.title));
+        drag.set(Some(Dragging {
+            card: p.card.clone(),
+            x,
+            y,
+            dx,
+            dy,
+            width,
+            target: dom::target_at(x, y, p.card.id),
+        }));
+        announce.set(format!(
+            "{}: {}",
+            t_string!(i18n, pipeline.lifted),
+            p.card.title
+        ));
     };
     let on_down = move |ev: leptos::ev::PointerEvent, card: DealCard| {
         if !ev.is_primary() || ev.button() > 0 || drag.get_untracked().is_some() {
             return;
         }
         let touch = ev.pointer_type() != "mouse";
-        let p = Press { card, pointer: ev.pointer_id(), x: f64::from(ev.client_x()), y: f64::from(ev.client_y()), touch };
+        let p = Press {
+            card,
+            pointer: ev.pointer_id(),
+            x: f64::from(ev.client_x()),
+            y: f64::from(ev.client_y()),
+            touch,
+        };
         if touch {
             let held = p.clone();
-            hold.set_value(set_timeout_with_handle(move || {
-                if press.with_value(|p| p.as_ref().is_some_and(|p| p.pointer == held.pointer)) {
-                    start_drag(&held, held.x, held.y);
-                }
-            }, std::time::Duration::from_millis(HOLD_MS)).ok());
+            hold.set_value(
+                set_timeout_with_handle(
+                    move || {
+                        if press
+                            .with_value(|p| p.as_ref().is_some_and(|p| p.pointer == held.pointer))
+                        {
+                            start_drag(&held, held.x, held.y);
+                        }
+                    },
+                    std::time::Duration::from_millis(HOLD_MS),
+                )
+                .ok(),
+            );
         }
         press.set_value(Some(p));
     };
@@ -338,20 +436,37 @@ fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealI
             if key == " " {
                 ev.prevent_default();
                 let at = cols.with_untracked(|cs| {
-                    cs.iter().enumerate().find_map(|(ci, c)| c.cards.iter().position(|d| d.id == card.id).map(|i| (ci, i)))
+                    cs.iter().enumerate().find_map(|(ci, c)| {
+                        c.cards
+                            .iter()
+                            .position(|d| d.id == card.id)
+                            .map(|i| (ci, i))
+                    })
                 });
                 if let Some((column, index)) = at {
-                    announce.set(format!("{}: {}", t_string!(i18n, pipeline.lifted), card.title));
-                    lifted.set(Some(Lifted { card, column, index }));
+                    announce.set(format!(
+                        "{}: {}",
+                        t_string!(i18n, pipeline.lifted),
+                        card.title
+                    ));
+                    lifted.set(Some(Lifted {
+                        card,
+                        column,
+                        index,
+                    }));
                 }
             }
             return;
         };
         let n = cols.with_untracked(Vec::len);
-        let len = |c: usize| cols.with_untracked(|cs| cs[c].cards.iter().filter(|d| d.id != l.card.id).count());
+        let len = |c: usize| {
+            cols.with_untracked(|cs| cs[c].cards.iter().filter(|d| d.id != l.card.id).count())
+        };
         let next = match key.as_str() {
             "ArrowLeft" if l.column > 0 => Some((l.column - 1, l.index.min(len(l.column - 1)))),
-            "ArrowRight" if l.column + 1 < n => Some((l.column + 1, l.index.min(len(l.column + 1)))),
+            "ArrowRight" if l.column + 1 < n => {
+                Some((l.column + 1, l.index.min(len(l.column + 1))))
+            }
             "ArrowUp" if l.index > 0 => Some((l.column, l.index - 1)),
             "ArrowDown" if l.index < len(l.column) => Some((l.column, l.index + 1)),
             " " | "Enter" => {
@@ -373,7 +488,13 @@ fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealI
         }
         if let Some((column, index)) = next {
             let name = cols.with_untracked(|cs| cs[column].name.clone());
-            announce.set(format!("{}: {} ({}/{})", t_string!(i18n, pipeline.over), name, index + 1, len(column) + 1));
+            announce.set(format!(
+                "{}: {} ({}/{})",
+                t_string!(i18n, pipeline.over),
+                name,
+                index + 1,
+                len(column) + 1
+            ));
             lifted.set(Some(Lifted { column, index, ..l }));
         }
     };
@@ -386,13 +507,17 @@ fn BoardView(board: Board, refresh: RwSignal<u32>, known: StoredValue<Vec<(DealI
             }
             return None;
         }
-        lifted.get().map(|l| (cols.with(|cs| cs[l.column].id), l.index, l.card.id))
+        lifted
+            .get()
+            .map(|l| (cols.with(|cs| cs[l.column].id), l.index, l.card.id))
     };
-    let dragged = move || drag.with(|d| d.as_ref().map(|d| d.card.id)).or_else(|| lifted.with(|l| l.as_ref().map(|l| l.card.id)));
+    let dragged = move || {
+        drag.with(|d| d.as_ref().map(|d| d.card.id))
+            .or_else(|| lifted.with(|l| l.as_ref().map(|l| l.card.id)))
+    };
 
-    let columns = move || {
-        cols.with(|cs| cs.iter().enumerate().map(|(ci, _)| ci).collect::<Vec<_>>())
-    };
+    let columns =
+        move || cols.with(|cs| cs.iter().enumerate().map(|(ci, _)| ci).collect::<Vec<_>>());
     view! {
         <p class="visually-hidden" aria-live="assertive" role="status">{move || announce.get()}</p>
         <ErrorMessage error=Signal::derive(move || failure.get()) />
@@ -431,17 +556,31 @@ fn Column(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let col = move || cols.with(|cs| cs.get(ci).cloned());
-    let Some(first) = col() else { return ().into_any() };
+    let Some(first) = col() else {
+        return ().into_any();
+    };
     let stage = first.id;
     let name = first.name.clone();
     let heading = format!("stage-{}", stage.0);
     let cards = move || cols.with(|cs| cs.get(ci).map(|c| c.cards.clone()).unwrap_or_default());
     // The placeholder's index among the cards shown without the dragged one.
-    let gap_at = move || placeholder.get().filter(|(s, _, _)| *s == stage).map(|(_, i, d)| (i, d));
-    let gap_before = move |deal: DealId| {
-        gap_at().is_some_and(|(i, d)| cards().iter().filter(|c| c.id != d).position(|c| c.id == deal) == Some(i))
+    let gap_at = move || {
+        placeholder
+            .get()
+            .filter(|(s, _, _)| *s == stage)
+            .map(|(_, i, d)| (i, d))
     };
-    let gap_end = move || gap_at().is_some_and(|(i, d)| i >= cards().iter().filter(|c| c.id != d).count());
+    let gap_before = move |deal: DealId| {
+        gap_at().is_some_and(|(i, d)| {
+            cards()
+                .iter()
+                .filter(|c| c.id != d)
+                .position(|c| c.id == deal)
+                == Some(i)
+        })
+    };
+    let gap_end =
+        move || gap_at().is_some_and(|(i, d)| i >= cards().iter().filter(|c| c.id != d).count());
     view! {
         <section class="column" data-stage=stage.0.to_string() aria-labelledby=heading.clone()>
             <header class="column-head">
@@ -491,7 +630,12 @@ fn Column(
 #[component]
 fn CardBody(card: DealCard) -> impl IntoView {
     let i18n = use_i18n();
-    let initial = card.owner_name.as_deref().and_then(|n| n.chars().next()).unwrap_or('?').to_string();
+    let initial = card
+        .owner_name
+        .as_deref()
+        .and_then(|n| n.chars().next())
+        .unwrap_or('?')
+        .to_string();
     view! {
         <div class="card-body">
             <strong class="card-title">{card.title.clone()}</strong>
@@ -509,7 +653,11 @@ fn CardBody(card: DealCard) -> impl IntoView {
 
 /// The path that needs no drag: every stage, Won and Lost.
 #[component]
-fn MoveMenu(card: DealCard, cols: RwSignal<Vec<BoardColumn>>, commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn MoveMenu(
+    card: DealCard,
+    cols: RwSignal<Vec<BoardColumn>>,
+    commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = card.id;
     let current = card.stage_id;
@@ -564,11 +712,21 @@ fn LostDialog(
         _ => {}
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let reason_error = move || error.get().and_then(|e| e.field("reason")).map(|why| crate::ui::invalid_text(i18n, why));
+    let reason_error = move || {
+        error
+            .get()
+            .and_then(|e| e.field("reason"))
+            .map(|why| crate::ui::invalid_text(i18n, why))
+    };
     let reason = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        action.dispatch(CloseDeal { id, version: card.version, won: false, reason: reason.get_untracked() });
+        action.dispatch(CloseDeal {
+            id,
+            version: card.version,
+            won: false,
+            reason: reason.get_untracked(),
+        });
     };
     view! {
         <div class="dialog-backdrop">

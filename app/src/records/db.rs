@@ -4,7 +4,9 @@ use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgConnection, PgPool, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::model::{COUNT_LIMIT, SEARCH_COUNT_LIMIT, ListKind, ListPage, ListQuery, Owner, PAGE_SIZE, SavedView};
+use super::model::{
+    COUNT_LIMIT, ListKind, ListPage, ListQuery, Owner, PAGE_SIZE, SEARCH_COUNT_LIMIT, SavedView,
+};
 use crate::error::{AppError, Invalid};
 use crate::users::model::{CurrentUser, DataScope};
 
@@ -24,7 +26,11 @@ pub struct ListSql {
 
 impl ListSql {
     fn sort(&self, key: &str) -> (&'static str, &'static str) {
-        let (_, expr, ty) = self.sorts.iter().find(|(k, _, _)| *k == key).unwrap_or(&self.sorts[0]);
+        let (_, expr, ty) = self
+            .sorts
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .unwrap_or(&self.sorts[0]);
         (expr, ty)
     }
 }
@@ -42,11 +48,17 @@ pub fn push_scope(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, alias
 
 /// Refuses roles that may only read customer records.
 pub fn require_edit(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.can_edit_customers() { Ok(()) } else { Err(AppError::Forbidden) }
+    if user.role.can_edit_customers() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// How a search term is matched. Substring first: cheap per row, and backed by the trigram
@@ -58,7 +70,9 @@ enum Match {
 }
 
 fn is_phone_like(q: &str) -> bool {
-    q.chars().any(|c| c.is_ascii_digit()) && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    q.chars().any(|c| c.is_ascii_digit())
+        && q.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
 }
 
 /// Search over the search document (name, emails, phones, company): phone digits in any
@@ -75,20 +89,27 @@ fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, raw: &str, how: 
     if how == Match::Typo {
         qb.push(" AND r.search_doc %> ").push_bind(q);
     } else if is_phone_like(&q) && digits.len() >= 3 {
-        qb.push(" AND r.search_doc LIKE ").push_bind(format!("%{digits}%"));
+        qb.push(" AND r.search_doc LIKE ")
+            .push_bind(format!("%{digits}%"));
     } else if !q.is_ascii() && chars == 2 {
         // A two-character term is its own only bigram (bound as a value: a function of the
         // parameter would be evaluated again for every row checked).
         qb.push(" AND r.search_bigrams @> ").push_bind(vec![q]);
     } else if chars < 3 {
-        qb.push(format!(" AND lower({name}) LIKE ")).push_bind(format!("{}%", escape_like(&q)));
+        qb.push(format!(" AND lower({name}) LIKE "))
+            .push_bind(format!("{}%", escape_like(&q)));
     } else {
-        qb.push(" AND r.search_doc LIKE ").push_bind(format!("%{}%", escape_like(&q)));
+        qb.push(" AND r.search_doc LIKE ")
+            .push_bind(format!("%{}%", escape_like(&q)));
     }
 }
 
 /// Whose records: "" everyone in scope, "me", or a user id (anything else is refused on `owner`).
-pub fn push_owner(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, owner: &str) -> Result<(), AppError> {
+pub fn push_owner(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    user: &CurrentUser,
+    owner: &str,
+) -> Result<(), AppError> {
     let id = match owner {
         "" => return Ok(()),
         "me" => user.id.0,
@@ -98,38 +119,58 @@ pub fn push_owner(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, owner
     Ok(())
 }
 
-fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate, how: Match) -> Result<(), AppError> {
+fn push_filters(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    user: &CurrentUser,
+    sql: &ListSql,
+    query: &ListQuery,
+    today: NaiveDate,
+    how: Match,
+) -> Result<(), AppError> {
     qb.push(" WHERE r.deleted_at IS NULL");
     push_scope(qb, user, "r");
     push_search(qb, sql.name, &query.q, how);
     push_owner(qb, user, &query.owner)?;
     if !query.tag.trim().is_empty() {
-        qb.push(" AND r.tags @> ARRAY[").push_bind(query.tag.trim().to_string()).push("]::text[]");
+        qb.push(" AND r.tags @> ARRAY[")
+            .push_bind(query.tag.trim().to_string())
+            .push("]::text[]");
     }
     if !query.source.trim().is_empty() {
-        qb.push(" AND lower(r.source) = ").push_bind(query.source.trim().to_lowercase());
+        qb.push(" AND lower(r.source) = ")
+            .push_bind(query.source.trim().to_lowercase());
     }
     if !query.status.is_empty() {
         qb.push(" AND r.status = ").push_bind(query.status.clone());
     }
     let (from, to) = query.created_range(today)?;
     if let Some(from) = from {
-        qb.push(" AND r.created_at >= ").push_bind(from).push("::date");
+        qb.push(" AND r.created_at >= ")
+            .push_bind(from)
+            .push("::date");
     }
     if let Some(to) = to {
-        qb.push(" AND r.created_at < ").push_bind(to).push("::date + 1");
+        qb.push(" AND r.created_at < ")
+            .push_bind(to)
+            .push("::date + 1");
     }
     Ok(())
 }
 
 /// The keyset cursor: the sort value and id of the last row shown, hex-encoded JSON (URL-safe).
 fn encode_cursor(value: &str, id: Uuid) -> String {
-    serde_json::to_string(&(value, id)).unwrap_or_default().bytes().map(|b| format!("{b:02x}")).collect()
+    serde_json::to_string(&(value, id))
+        .unwrap_or_default()
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn decode_cursor(s: &str) -> Option<(String, Uuid)> {
-    let bytes: Option<Vec<u8>> =
-        (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    let bytes: Option<Vec<u8>> = (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
     serde_json::from_slice(&bytes?).ok()
 }
 
@@ -142,7 +183,11 @@ struct Keyed<R> {
 
 impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
     fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-        Ok(Keyed { row: R::from_row(row)?, sort_key: row.try_get("sort_key")?, id: row.try_get("id")? })
+        Ok(Keyed {
+            row: R::from_row(row)?,
+            sort_key: row.try_get("sort_key")?,
+            id: row.try_get("id")?,
+        })
     }
 }
 
@@ -150,8 +195,19 @@ impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
 /// the first page fills fast); below it, the matches are fetched through the search indexes and sorted.
 const WALK_ABOVE: i64 = SEARCH_COUNT_LIMIT;
 
-async fn capped_count(conn: &mut PgConnection, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate, how: Match, limit: i64) -> Result<i64, AppError> {
-    let mut count = QueryBuilder::<Postgres>::new(format!("SELECT count(*) FROM (SELECT 1 FROM {}", sql.count_from));
+async fn capped_count(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    sql: &ListSql,
+    query: &ListQuery,
+    today: NaiveDate,
+    how: Match,
+    limit: i64,
+) -> Result<i64, AppError> {
+    let mut count = QueryBuilder::<Postgres>::new(format!(
+        "SELECT count(*) FROM (SELECT 1 FROM {}",
+        sql.count_from
+    ));
     push_filters(&mut count, user, sql, query, today, how)?;
     count.push(" LIMIT ").push_bind(limit + 1).push(") capped");
     Ok(count.build_query_scalar().fetch_one(conn).await?)
@@ -162,7 +218,13 @@ async fn capped_count(conn: &mut PgConnection, user: &CurrentUser, sql: &ListSql
 /// A search counts first, through its indexes (a sequential scan would test every row), and the
 /// count picks the page's plan: many matches walk the sort order, few are fetched and sorted.
 /// Planner estimates for substring and similarity conditions are too rough to choose this alone.
-pub async fn page<R>(pool: &PgPool, user: &CurrentUser, sql: &ListSql, query: &ListQuery, today: NaiveDate) -> Result<ListPage<R>, AppError>
+pub async fn page<R>(
+    pool: &PgPool,
+    user: &CurrentUser,
+    sql: &ListSql,
+    query: &ListQuery,
+    today: NaiveDate,
+) -> Result<ListPage<R>, AppError>
 where
     R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
 {
@@ -173,29 +235,54 @@ where
     let mut tx = pool.begin().await?;
     let mut how = Match::Substring;
     if searching {
-        sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await?;
     }
-    let limit = if searching { SEARCH_COUNT_LIMIT } else { COUNT_LIMIT };
+    let limit = if searching {
+        SEARCH_COUNT_LIMIT
+    } else {
+        COUNT_LIMIT
+    };
     let mut total = capped_count(&mut tx, user, sql, query, today, how, limit).await?;
     let q = query.q.trim();
     if total == 0 && q.chars().count() >= 3 && !is_phone_like(q) {
         // Nothing contains the term: perhaps it is misspelt ("Sarha Miller").
-        sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4").execute(&mut *tx).await?;
+        sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
+            .execute(&mut *tx)
+            .await?;
         how = Match::Typo;
         total = capped_count(&mut tx, user, sql, query, today, how, limit).await?;
     }
     if searching {
-        sqlx::query("SET LOCAL enable_seqscan = on").execute(&mut *tx).await?;
-        let plan = if total > WALK_ABOVE { "SET LOCAL enable_bitmapscan = off" } else { "SET LOCAL enable_indexscan = off" };
+        sqlx::query("SET LOCAL enable_seqscan = on")
+            .execute(&mut *tx)
+            .await?;
+        let plan = if total > WALK_ABOVE {
+            "SET LOCAL enable_bitmapscan = off"
+        } else {
+            "SET LOCAL enable_indexscan = off"
+        };
         sqlx::query(plan).execute(&mut *tx).await?;
     }
 
-    let mut qb = QueryBuilder::<Postgres>::new(format!("SELECT {}, ({expr})::text AS sort_key FROM {}", sql.columns, sql.from));
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT {}, ({expr})::text AS sort_key FROM {}",
+        sql.columns, sql.from
+    ));
     push_filters(&mut qb, user, sql, query, today, how)?;
-    if let Some((value, id)) = (!query.after.is_empty()).then(|| decode_cursor(&query.after)).flatten() {
-        qb.push(format!(" AND ({expr}, r.id) {cmp} (")).push_bind(value).push(format!("::{ty}, ")).push_bind(id).push(")");
+    if let Some((value, id)) = (!query.after.is_empty())
+        .then(|| decode_cursor(&query.after))
+        .flatten()
+    {
+        qb.push(format!(" AND ({expr}, r.id) {cmp} ("))
+            .push_bind(value)
+            .push(format!("::{ty}, "))
+            .push_bind(id)
+            .push(")");
     }
-    qb.push(format!(" ORDER BY {expr} {dir}, r.id {dir} LIMIT ")).push_bind(PAGE_SIZE + 1);
+    qb.push(format!(" ORDER BY {expr} {dir}, r.id {dir} LIMIT "))
+        .push_bind(PAGE_SIZE + 1);
     let mut rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
 
@@ -205,27 +292,52 @@ where
     } else {
         None
     };
-    Ok(ListPage { rows: rows.into_iter().map(|k| k.row).collect(), next, total, limit })
+    Ok(ListPage {
+        rows: rows.into_iter().map(|k| k.row).collect(),
+        next,
+        total,
+        limit,
+    })
 }
 
 /// Active users, by name, for owner filters and pickers.
 pub async fn owners(pool: &PgPool) -> Result<Vec<Owner>, AppError> {
-    let rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, display_name FROM users ORDER BY display_name").fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|(id, name)| Owner { id, name }).collect())
-}
-
-pub async fn saved_views(pool: &PgPool, user: &CurrentUser, list: ListKind) -> Result<Vec<SavedView>, AppError> {
-    let rows: Vec<(Uuid, String, String)> =
-        sqlx::query_as("SELECT id, name, query FROM saved_views WHERE user_id = $1 AND list = $2 ORDER BY name")
-            .bind(user.id.0)
-            .bind(list.as_str())
+    let rows: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT id, display_name FROM users ORDER BY display_name")
             .fetch_all(pool)
             .await?;
-    Ok(rows.into_iter().map(|(id, name, query)| SavedView { id, name, query }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Owner { id, name })
+        .collect())
+}
+
+pub async fn saved_views(
+    pool: &PgPool,
+    user: &CurrentUser,
+    list: ListKind,
+) -> Result<Vec<SavedView>, AppError> {
+    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "SELECT id, name, query FROM saved_views WHERE user_id = $1 AND list = $2 ORDER BY name",
+    )
+    .bind(user.id.0)
+    .bind(list.as_str())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, query)| SavedView { id, name, query })
+        .collect())
 }
 
 /// Saves (or replaces, by name) one of the user's views.
-pub async fn save_view(conn: &mut PgConnection, user: &CurrentUser, list: ListKind, name: &str, query: &ListQuery) -> Result<Uuid, AppError> {
+pub async fn save_view(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    list: ListKind,
+    name: &str,
+    query: &ListQuery,
+) -> Result<Uuid, AppError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::invalid("name", Invalid::Required));
@@ -247,8 +359,16 @@ pub async fn save_view(conn: &mut PgConnection, user: &CurrentUser, list: ListKi
 }
 
 pub async fn delete_view(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<(), AppError> {
-    let r = sqlx::query("DELETE FROM saved_views WHERE id = $1 AND user_id = $2").bind(id).bind(user.id.0).execute(pool).await?;
-    if r.rows_affected() == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    let r = sqlx::query("DELETE FROM saved_views WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user.id.0)
+        .execute(pool)
+        .await?;
+    if r.rows_affected() == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// A record's stored fields with its version.
@@ -259,7 +379,10 @@ struct Versioned<T> {
 
 impl<'r, T: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Versioned<T> {
     fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-        Ok(Versioned { fields: T::from_row(row)?, version: row.try_get("version")? })
+        Ok(Versioned {
+            fields: T::from_row(row)?,
+            version: row.try_get("version")?,
+        })
     }
 }
 
@@ -279,11 +402,17 @@ where
     T: serde::Serialize + for<'r> FromRow<'r, PgRow> + Send + Unpin,
 {
     require_edit(user)?;
-    let mut qb = QueryBuilder::<Postgres>::new(format!("SELECT {columns}, r.version FROM {table} r WHERE r.deleted_at IS NULL AND r.id = "));
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT {columns}, r.version FROM {table} r WHERE r.deleted_at IS NULL AND r.id = "
+    ));
     qb.push_bind(id);
     push_scope(&mut qb, user, "r");
     qb.push(" FOR UPDATE");
-    let stored: Versioned<T> = qb.build_query_as().fetch_optional(&mut *conn).await?.ok_or(AppError::NotFound)?;
+    let stored: Versioned<T> = qb
+        .build_query_as()
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if stored.version != version {
         return Err(AppError::Conflict);
     }
@@ -328,18 +457,31 @@ macro_rules! draft_columns {
 
 /// Inserts `draft` owned by `user` (plus one `extra` column, e.g. a resolved link), with its
 /// audit row; returns the new id.
-pub async fn insert<D: Draft>(conn: &mut PgConnection, user: &CurrentUser, draft: &D, extra: Option<(&str, Option<Uuid>)>) -> Result<Uuid, AppError> {
+pub async fn insert<D: Draft>(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    draft: &D,
+    extra: Option<(&str, Option<Uuid>)>,
+) -> Result<Uuid, AppError> {
     require_edit(user)?;
     let n = D::COLUMNS.len();
     let mut columns = D::COLUMNS.join(", ");
     let mut values: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
     columns.push_str(", owner_id, created_by, updated_by");
-    values.extend([format!("${}", n + 1), format!("${}", n + 1), format!("${}", n + 1)]);
+    values.extend([
+        format!("${}", n + 1),
+        format!("${}", n + 1),
+        format!("${}", n + 1),
+    ]);
     if let Some((column, _)) = extra {
         columns.push_str(&format!(", {column}"));
         values.push(format!("${}", n + 2));
     }
-    let sql = format!("INSERT INTO {} ({columns}) VALUES ({}) RETURNING id", D::TABLE, values.join(", "));
+    let sql = format!(
+        "INSERT INTO {} ({columns}) VALUES ({}) RETURNING id",
+        D::TABLE,
+        values.join(", ")
+    );
     let mut q = draft.bind(sqlx::query_scalar(&sql)).bind(user.id.0);
     if let Some((_, value)) = extra {
         q = q.bind(value);
@@ -361,21 +503,34 @@ pub async fn save<D: Draft>(
     extra: Option<&str>,
     extra_value: impl AsyncFnOnce(&mut PgConnection) -> Result<Option<Uuid>, AppError>,
 ) -> Result<i32, AppError> {
-    let Some(changes) = lock_changes(conn, user, D::TABLE, D::STORED, id, version, draft).await? else {
+    let Some(changes) = lock_changes(conn, user, D::TABLE, D::STORED, id, version, draft).await?
+    else {
         return Ok(version);
     };
     let n = D::COLUMNS.len();
-    let mut sets: Vec<String> = D::COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    let mut sets: Vec<String> = D::COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
     sets.push(format!("updated_by = ${}", n + 1));
     if let Some(column) = extra {
         sets.push(format!("{column} = ${}", n + 3));
     }
-    let sql = format!("UPDATE {} SET {}, updated_at = now(), version = version + 1 WHERE id = ${} RETURNING version", D::TABLE, sets.join(", "), n + 2);
+    let sql = format!(
+        "UPDATE {} SET {}, updated_at = now(), version = version + 1 WHERE id = ${} RETURNING version",
+        D::TABLE,
+        sets.join(", "),
+        n + 2
+    );
     let value = match extra {
         Some(_) => extra_value(conn).await?,
         None => None,
     };
-    let mut q = draft.bind(sqlx::query_scalar(&sql)).bind(user.id.0).bind(id);
+    let mut q = draft
+        .bind(sqlx::query_scalar(&sql))
+        .bind(user.id.0)
+        .bind(id);
     if extra.is_some() {
         q = q.bind(value);
     }
@@ -385,12 +540,20 @@ pub async fn save<D: Draft>(
 }
 
 /// The one row `select` (ending in `… AND r.id = `) finds for `id` within the user's scope, or `NotFound`.
-pub async fn fetch_visible<R>(pool: &PgPool, user: &CurrentUser, select: &str, id: Uuid) -> Result<R, AppError>
+pub async fn fetch_visible<R>(
+    pool: &PgPool,
+    user: &CurrentUser,
+    select: &str,
+    id: Uuid,
+) -> Result<R, AppError>
 where
     R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
 {
     let mut qb = QueryBuilder::<Postgres>::new(select);
     qb.push_bind(id);
     push_scope(&mut qb, user, "r");
-    qb.build_query_as().fetch_optional(pool).await?.ok_or(AppError::NotFound)
+    qb.build_query_as()
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)
 }

@@ -8,7 +8,9 @@ use crate::users::model::Email;
 /// Several values typed in one field: separated by commas, semicolons or new lines (also the
 /// full-width comma and semicolon of Chinese input methods).
 pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
-    s.split([',', '\n', ';', '，', '；']).map(str::trim).filter(|p| !p.is_empty())
+    s.split([',', '\n', ';', '，', '；'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
 }
 
 /// A phone number: digits with the usual punctuation, at least five digits, no letters.
@@ -54,7 +56,9 @@ impl Fields {
         let mut out = Vec::new();
         for e in split_list(raw) {
             match Email::parse(e) {
-                Ok(e) if !out.iter().any(|x: &String| x == e.as_str()) => out.push(e.as_str().to_string()),
+                Ok(e) if !out.iter().any(|x: &String| x == e.as_str()) => {
+                    out.push(e.as_str().to_string())
+                }
                 Ok(_) => {}
                 Err(why) => self.fail(field, why),
             }
@@ -101,7 +105,12 @@ impl Fields {
     }
 
     /// One of a fixed set of values; empty gives `None`.
-    pub fn choice<T>(&mut self, field: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    pub fn choice<T>(
+        &mut self,
+        field: &str,
+        raw: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         match raw.trim() {
             "" => None,
             t => {
@@ -116,7 +125,13 @@ impl Fields {
 
     /// `value` if no field was refused, else a validation error naming each refused field.
     pub fn finish<T>(self, value: T) -> Result<T, AppError> {
-        if self.errors.is_empty() { Ok(value) } else { Err(AppError::Validation { fields: self.errors }) }
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(AppError::Validation {
+                fields: self.errors,
+            })
+        }
     }
 }
 
@@ -136,7 +151,11 @@ mod tests {
         let mut f = Fields::default();
         assert_eq!(f.required("name", "  ", 10), "");
         f.emails("emails", "a@b.cn, nope, also-bad");
-        f.date("birthday", "2030-01-01", NaiveDate::from_ymd_opt(2026, 1, 1));
+        f.date(
+            "birthday",
+            "2030-01-01",
+            NaiveDate::from_ymd_opt(2026, 1, 1),
+        );
         let e = f.finish(()).unwrap_err();
         assert_eq!(e.field("name"), Some(Invalid::Required));
         assert_eq!(e.field("emails"), Some(Invalid::Email));

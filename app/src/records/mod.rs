@@ -3,6 +3,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod fields;
 pub mod model;
 pub mod views;
-pub mod fields;

@@ -72,7 +72,11 @@ impl ListQuery {
     pub fn from_params(get: impl Fn(&str) -> Option<String>, col: Vec<String>) -> ListQuery {
         let s = |k: &str| get(k).unwrap_or_default();
         let cols = if col.is_empty() {
-            s("cols").split(',').filter(|c| !c.is_empty()).map(str::to_string).collect()
+            s("cols")
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
         } else {
             col
         };
@@ -122,7 +126,10 @@ impl ListQuery {
 
     /// The same view from its first page.
     pub fn first_page(&self) -> ListQuery {
-        ListQuery { after: String::new(), ..self.clone() }
+        ListQuery {
+            after: String::new(),
+            ..self.clone()
+        }
     }
 
     /// The order the list is shown in: the chosen column, else for a search the newest first
@@ -141,14 +148,23 @@ impl ListQuery {
     /// The first page sorted by `key`: ascending, or reversed when it is already sorted by it.
     pub fn sorted_by(&self, key: &str, default: &str) -> ListQuery {
         let (current, desc) = self.effective_sort(default);
-        ListQuery { sort: key.to_string(), desc: current == key && !desc, ..self.first_page() }
+        ListQuery {
+            sort: key.to_string(),
+            desc: current == key && !desc,
+            ..self.first_page()
+        }
     }
 
     /// The creation-date range the filters ask for (the later of the preset and the start date), checked.
-    pub fn created_range(&self, today: NaiveDate) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
+    pub fn created_range(
+        &self,
+        today: NaiveDate,
+    ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
         let date = |field: &str, raw: &str| match raw.trim() {
             "" => Ok(None),
-            t => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| AppError::invalid(field, Invalid::Date)),
+            t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, Invalid::Date)),
         };
         let preset = match self.created.trim() {
             "" => None,
@@ -207,7 +223,10 @@ mod tests {
             ..Default::default()
         };
         let s = q.to_query_string();
-        assert_eq!(s, "q=%E7%8E%8B%20%E4%BC%9F&owner=me&created=7d&sort=created&desc=1&cols=name%2Cemail");
+        assert_eq!(
+            s,
+            "q=%E7%8E%8B%20%E4%BC%9F&owner=me&created=7d&sort=created&desc=1&cols=name%2Cemail"
+        );
         let pairs: Vec<(String, String)> = s
             .split('&')
             .map(|kv| {
@@ -215,32 +234,68 @@ mod tests {
                 (k.to_string(), crate::ui::url::decode(v))
             })
             .collect();
-        let back = ListQuery::from_params(|k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone()), vec![]);
+        let back = ListQuery::from_params(
+            |k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone()),
+            vec![],
+        );
         assert_eq!(back, q);
     }
 
     #[test]
     fn sorting_by_the_active_column_reverses_it_and_starts_over() {
-        let q = ListQuery { after: "abc".into(), ..Default::default() };
+        let q = ListQuery {
+            after: "abc".into(),
+            ..Default::default()
+        };
         let by_name = q.sorted_by("name", "name");
         assert!(by_name.desc && by_name.after.is_empty());
         assert!(!q.sorted_by("created", "name").desc);
-        let search = ListQuery { q: "wang".into(), ..Default::default() };
-        assert_eq!(search.effective_sort("name"), ("created", true), "a search shows the newest first");
-        assert!(!search.sorted_by("created", "name").desc, "and a click reverses that");
+        let search = ListQuery {
+            q: "wang".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            search.effective_sort("name"),
+            ("created", true),
+            "a search shows the newest first"
+        );
+        assert!(
+            !search.sorted_by("created", "name").desc,
+            "and a click reverses that"
+        );
     }
 
     #[test]
     fn created_ranges_take_a_preset_and_dates_and_refuse_the_rest() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let q = ListQuery { created: "7d".into(), from: "2026-01-01".into(), to: "2026-11-30".into(), ..Default::default() };
+        let q = ListQuery {
+            created: "7d".into(),
+            from: "2026-01-01".into(),
+            to: "2026-11-30".into(),
+            ..Default::default()
+        };
         assert_eq!(
             q.created_range(today).unwrap(),
-            (NaiveDate::from_ymd_opt(2026, 11, 18), NaiveDate::from_ymd_opt(2026, 11, 30))
+            (
+                NaiveDate::from_ymd_opt(2026, 11, 18),
+                NaiveDate::from_ymd_opt(2026, 11, 30)
+            )
         );
-        let bad = ListQuery { from: "last week".into(), ..Default::default() };
-        assert_eq!(bad.created_range(today).unwrap_err().field("from"), Some(Invalid::Date));
-        let bad = ListQuery { created: "forever".into(), ..Default::default() };
-        assert_eq!(bad.created_range(today).unwrap_err().field("created"), Some(Invalid::Choice));
+        let bad = ListQuery {
+            from: "last week".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.created_range(today).unwrap_err().field("from"),
+            Some(Invalid::Date)
+        );
+        let bad = ListQuery {
+            created: "forever".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.created_range(today).unwrap_err().field("created"),
+            Some(Invalid::Choice)
+        );
     }
 }

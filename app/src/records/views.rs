@@ -11,9 +11,9 @@ use serde::de::DeserializeOwned;
 
 use super::api::{DeleteView, SaveView, list_owners, saved_views};
 use super::model::{ListKind, ListPage, ListQuery};
-use crate::money::Money;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::money::Money;
 use crate::ui::ErrorMessage;
 
 /// A translated label (called inside a reactive closure, so it follows the language switch).
@@ -75,7 +75,10 @@ fn SavedViews(kind: ListKind, query: Memo<ListQuery>) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveView>::new();
     let delete = ServerAction::<DeleteView>::new();
-    let views = Resource::new(move || (save.version().get(), delete.version().get()), move |_| saved_views(kind));
+    let views = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        move |_| saved_views(kind),
+    );
     let name = NodeRef::<leptos::html::Input>::new();
     let current = move || query.get().first_page().to_query_string();
     let link = move |label: AnyView, q: ListQuery| {
@@ -85,15 +88,38 @@ fn SavedViews(kind: ListKind, query: Memo<ListQuery>) -> impl IntoView {
     };
     let builtin = [
         (t!(i18n, list.view_all).into_any(), ListQuery::default()),
-        (t!(i18n, list.view_mine).into_any(), ListQuery { owner: "me".into(), ..Default::default() }),
-        (t!(i18n, list.view_week).into_any(), ListQuery { created: "7d".into(), sort: "created".into(), desc: true, ..Default::default() }),
+        (
+            t!(i18n, list.view_mine).into_any(),
+            ListQuery {
+                owner: "me".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            t!(i18n, list.view_week).into_any(),
+            ListQuery {
+                created: "7d".into(),
+                sort: "created".into(),
+                desc: true,
+                ..Default::default()
+            },
+        ),
     ];
     let on_save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let name = name.get().map(|i| i.value()).unwrap_or_default();
-        save.dispatch(SaveView { list: kind, name, query: query.get_untracked() });
+        save.dispatch(SaveView {
+            list: kind,
+            name,
+            query: query.get_untracked(),
+        });
     };
-    let error = Signal::derive(move || save.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err)));
+    let error = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+    });
     view! {
         <nav class="views" aria-label=move || t_string!(i18n, list.views)>
             {builtin.into_iter().map(|(label, q)| link(label, q)).collect_view()}
@@ -128,17 +154,29 @@ fn SavedViews(kind: ListKind, query: Memo<ListQuery>) -> impl IntoView {
 
 /// The first value of `key` in a URL query string.
 fn query_value(qs: &str, key: &str) -> Option<String> {
-    qs.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| crate::ui::url::decode(v))
+    qs.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| crate::ui::url::decode(v))
 }
 
 #[component]
-fn Filters<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, query: Memo<ListQuery>) -> impl IntoView {
+fn Filters<R: Send + Sync + 'static>(
+    spec: StoredValue<ListSpec<R>>,
+    query: Memo<ListQuery>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let owners = Resource::new(|| (), |_| list_owners());
     let kind = spec.with_value(|s| s.kind);
     let id = move |field: &str| format!("{}-{field}", kind.as_str());
     let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
-    let columns: Vec<(&'static str, Label, bool)> = spec.with_value(|s| s.columns.iter().skip(1).map(|c| (c.key, c.label, c.default)).collect());
+    let columns: Vec<(&'static str, Label, bool)> = spec.with_value(|s| {
+        s.columns
+            .iter()
+            .skip(1)
+            .map(|c| (c.key, c.label, c.default))
+            .collect()
+    });
     let q = move || query.get();
     view! {
         <Form method="GET" action=kind.path() attr:class="filters" attr:role="search">
@@ -223,7 +261,11 @@ fn Filters<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, query: Memo
 }
 
 #[component]
-fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: ListPage<R>, query: ListQuery) -> impl IntoView {
+fn RecordTable<R: Send + Sync + 'static>(
+    spec: StoredValue<ListSpec<R>>,
+    page: ListPage<R>,
+    query: ListQuery,
+) -> impl IntoView {
     let i18n = use_i18n();
     let (total, limit) = (page.total, page.limit);
     let count = move || {
@@ -239,7 +281,13 @@ fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: L
     }
     let (kind, title) = spec.with_value(|s| (s.kind, s.title));
     let path = kind.path();
-    let next = page.next.clone().map(|after| ListQuery { after, ..query.clone() }.href(path));
+    let next = page.next.clone().map(|after| {
+        ListQuery {
+            after,
+            ..query.clone()
+        }
+        .href(path)
+    });
     let first = (!query.after.is_empty()).then(|| query.first_page().href(path));
     // Column indexes in display order: the name column, then the chosen (or default) ones.
     let shown: Vec<usize> = spec.with_value(|s| {
@@ -247,7 +295,13 @@ fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: L
         if query.cols.is_empty() {
             shown.extend((1..s.columns.len()).filter(|&i| s.columns[i].default));
         } else {
-            shown.extend(query.cols.iter().filter_map(|k| s.columns.iter().position(|c| c.key == *k)).filter(|&i| i != 0));
+            shown.extend(
+                query
+                    .cols
+                    .iter()
+                    .filter_map(|k| s.columns.iter().position(|c| c.key == *k))
+                    .filter(|&i| i != 0),
+            );
         }
         shown
     });
@@ -263,9 +317,11 @@ fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: L
                 }
                 let default = s.columns[0].key;
                 let (sort, desc) = query.effective_sort(default);
-                let aria_sort = (sort == c.key).then_some(if desc { "descending" } else { "ascending" });
+                let aria_sort =
+                    (sort == c.key).then_some(if desc { "descending" } else { "ascending" });
                 let href = query.sorted_by(c.key, default).href(path);
-                view! { <th scope="col" aria-sort=aria_sort><A href=href>{label}</A></th> }.into_any()
+                view! { <th scope="col" aria-sort=aria_sort><A href=href>{label}</A></th> }
+                    .into_any()
             })
         })
         .collect_view();
@@ -273,7 +329,10 @@ fn RecordTable<R: Send + Sync + 'static>(spec: StoredValue<ListSpec<R>>, page: L
         .rows
         .iter()
         .map(|r| {
-            let cells = shown.iter().map(|&i| spec.with_value(|s| view! { <td>{(s.columns[i].cell)(r)}</td> })).collect_view();
+            let cells = shown
+                .iter()
+                .map(|&i| spec.with_value(|s| view! { <td>{(s.columns[i].cell)(r)}</td> }))
+                .collect_view();
             view! { <tr>{cells}</tr> }
         })
         .collect_view();
@@ -354,7 +413,11 @@ where
         _ => {}
     });
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. } | AppError::Conflict)));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. } | AppError::Conflict))
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(args) = S::from_event(&ev) {
@@ -364,7 +427,9 @@ where
         }
     };
     let overwrite = move |_| {
-        if let (Some(mut args), Some(stored)) = (last_attempt.get_untracked(), theirs.get_untracked()) {
+        if let (Some(mut args), Some(stored)) =
+            (last_attempt.get_untracked(), theirs.get_untracked())
+        {
             args.set_version(version_of(&stored));
             update.dispatch(args);
         }
@@ -469,7 +534,12 @@ pub fn CreateForm<S>(
     fields: fn(Signal<Option<AppError>>) -> AnyView,
 ) -> impl IntoView
 where
-    S: leptos::server_fn::ServerFn<Error = AppError> + leptos::form::FromFormData + Clone + Send + Sync + 'static,
+    S: leptos::server_fn::ServerFn<Error = AppError>
+        + leptos::form::FromFormData
+        + Clone
+        + Send
+        + Sync
+        + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
     let navigate = leptos_router::hooks::use_navigate();
@@ -479,7 +549,11 @@ where
         }
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(args) = S::from_event(&ev) {

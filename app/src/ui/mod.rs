@@ -2,5 +2,5 @@
 mod error_message;
 mod field;
 pub mod url;
-pub use field::Field;
 pub use error_message::{ErrorMessage, FieldError, RouteErrors, error_text, invalid_text};
+pub use field::Field;

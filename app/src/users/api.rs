@@ -14,14 +14,21 @@ mod server {
     pub fn set_cookie(value: String) -> Result<(), AppError> {
         let res = use_context::<leptos_axum::ResponseOptions>()
             .ok_or_else(|| AppError::internal("ResponseOptions missing"))?;
-        res.append_header(SET_COOKIE, HeaderValue::from_str(&value).map_err(AppError::internal)?);
+        res.append_header(
+            SET_COOKIE,
+            HeaderValue::from_str(&value).map_err(AppError::internal)?,
+        );
         Ok(())
     }
 }
 
 /// Signs in with email and password; returns the (same-site) path to go to next.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
     use super::{auth, db, model, password as pw};
     use crate::error::Invalid;
 
@@ -35,7 +42,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     }
     let wait = db::throttle_wait(&st.pool, &key).await?;
     if wait > 0 {
-        return Err(AppError::RateLimited { retry_after_secs: wait });
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
     }
     let found = match model::Email::parse(&email) {
         Ok(e) => db::find_for_login(&st.pool, e.as_str()).await?,
@@ -109,11 +118,16 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
 
 /// Changes the password and signs out every other session of the user.
 #[server(prefix = "/api", endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String, confirm_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
     use super::{auth, db, model::NewPassword, password as pw};
     use crate::error::Invalid;
     let session = auth::authenticated()?;
-    let new = NewPassword::parse(&new_password).map_err(|why| AppError::invalid("new_password", why))?;
+    let new =
+        NewPassword::parse(&new_password).map_err(|why| AppError::invalid("new_password", why))?;
     if new_password != confirm_password {
         return Err(AppError::invalid("confirm_password", Invalid::Mismatch));
     }

@@ -63,24 +63,36 @@ pub fn session_cookie(token: &str, secure: bool, limits: SessionLimits) -> Strin
 }
 
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 pub fn locale_cookie(locale: &str, secure: bool) -> String {
-    format!("{LOCALE_COOKIE}={locale}; Path=/; SameSite=Lax; Max-Age=31536000{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{LOCALE_COOKIE}={locale}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 pub fn state() -> Result<ServerState, AppError> {
-    use_context::<ServerState>().ok_or_else(|| AppError::internal("ServerState missing from context"))
+    use_context::<ServerState>()
+        .ok_or_else(|| AppError::internal("ServerState missing from context"))
 }
 
 fn request_parts() -> Result<http::request::Parts, AppError> {
-    use_context::<http::request::Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
+    use_context::<http::request::Parts>()
+        .ok_or_else(|| AppError::internal("request parts missing from context"))
 }
 
 /// The session of the current request, or `Unauthorized`.
 pub fn authenticated() -> Result<Authenticated, AppError> {
-    request_parts()?.extensions.get::<Authenticated>().cloned().ok_or(AppError::Unauthorized)
+    request_parts()?
+        .extensions
+        .get::<Authenticated>()
+        .cloned()
+        .ok_or(AppError::Unauthorized)
 }
 
 /// The signed-in user, or `Unauthorized`.
@@ -91,11 +103,21 @@ pub fn current_user() -> Result<CurrentUser, AppError> {
 /// The signed-in user if their role is one of `roles`; `Forbidden` otherwise.
 pub fn require_role(roles: &[Role]) -> Result<CurrentUser, AppError> {
     let user = current_user()?;
-    if roles.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
+    if roles.contains(&user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub fn request_header(name: http::header::HeaderName) -> Option<String> {
-    request_parts().ok()?.headers.get(name)?.to_str().ok().map(str::to_string)
+    request_parts()
+        .ok()?
+        .headers
+        .get(name)?
+        .to_str()
+        .ok()
+        .map(str::to_string)
 }
 
 pub fn request_cookie(name: &str) -> Option<String> {
@@ -123,16 +145,27 @@ mod tests {
 
     #[test]
     fn the_session_cookie_is_http_only_same_site_and_secure_on_https() {
-        let limits = SessionLimits { idle: chrono::Duration::minutes(1), absolute: chrono::Duration::hours(1) };
+        let limits = SessionLimits {
+            idle: chrono::Duration::minutes(1),
+            absolute: chrono::Duration::hours(1),
+        };
         let c = session_cookie("abc", true, limits);
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure") && c.contains("Max-Age=3600"));
+        assert!(
+            c.contains("HttpOnly")
+                && c.contains("SameSite=Lax")
+                && c.contains("Secure")
+                && c.contains("Max-Age=3600")
+        );
         assert!(!session_cookie("abc", false, limits).contains("Secure"));
     }
 
     #[test]
     fn a_cookie_is_found_among_others() {
         let mut h = HeaderMap::new();
-        h.append(http::header::COOKIE, "a=1; keel_session=xyz; b=2".parse().unwrap());
+        h.append(
+            http::header::COOKIE,
+            "a=1; keel_session=xyz; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie_value(&h, SESSION_COOKIE).as_deref(), Some("xyz"));
         assert_eq!(cookie_value(&h, "missing"), None);
     }

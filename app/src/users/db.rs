@@ -21,14 +21,18 @@ impl UserRow {
             id: UserId(self.id),
             email: self.email,
             display_name: self.display_name,
-            role: Role::parse(&self.role).map_err(|_| AppError::internal(format!("bad role {}", self.role)))?,
+            role: Role::parse(&self.role)
+                .map_err(|_| AppError::internal(format!("bad role {}", self.role)))?,
             locale: self.locale,
         })
     }
 }
 
 /// The active user with this (normalised) email and their password hash.
-pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<(CurrentUser, String)>, AppError> {
+pub async fn find_for_login(
+    pool: &PgPool,
+    email: &str,
+) -> Result<Option<(CurrentUser, String)>, AppError> {
     let row: Option<(Uuid, String, String, String, String, String)> = sqlx::query_as(
         "SELECT id, email, display_name, role, locale, password_hash
            FROM users WHERE lower(email) = lower($1) AND active",
@@ -37,7 +41,15 @@ pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<(Curren
     .fetch_optional(pool)
     .await?;
     row.map(|(id, email, display_name, role, locale, hash)| {
-        UserRow { id, email, display_name, role, locale }.into_user().map(|u| (u, hash))
+        UserRow {
+            id,
+            email,
+            display_name,
+            role,
+            locale,
+        }
+        .into_user()
+        .map(|u| (u, hash))
     })
     .transpose()
 }
@@ -77,7 +89,11 @@ pub async fn upsert_user(
     Ok(UserId(id))
 }
 
-pub async fn set_password(conn: &mut PgConnection, user: UserId, hash: &str) -> Result<(), AppError> {
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user: UserId,
+    hash: &str,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1")
         .bind(user.0)
         .bind(hash)
@@ -95,7 +111,12 @@ pub async fn set_locale(pool: &PgPool, user: UserId, locale: &str) -> Result<(),
     Ok(())
 }
 
-pub async fn insert_session(db: impl PgExecutor<'_>, user: UserId, token_hash: &[u8], user_agent: Option<&str>) -> Result<(), AppError> {
+pub async fn insert_session(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    token_hash: &[u8],
+    user_agent: Option<&str>,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO sessions (token_hash, user_id, user_agent) VALUES ($1, $2, $3)")
         .bind(token_hash)
         .bind(user.0)
@@ -113,7 +134,11 @@ pub struct SessionLimits {
 }
 
 /// The user behind a live session token hash; refreshes the session's last use (at most once a minute).
-pub async fn session_user(pool: &PgPool, token_hash: &[u8], limits: SessionLimits) -> Result<Option<CurrentUser>, AppError> {
+pub async fn session_user(
+    pool: &PgPool,
+    token_hash: &[u8],
+    limits: SessionLimits,
+) -> Result<Option<CurrentUser>, AppError> {
     let now = Utc::now();
     let row: Option<(Uuid, String, String, String, String, DateTime<Utc>)> = sqlx::query_as(
         "SELECT u.id, u.email, u.display_name, u.role, u.locale, s.last_seen_at
@@ -135,16 +160,31 @@ pub async fn session_user(pool: &PgPool, token_hash: &[u8], limits: SessionLimit
             .execute(pool)
             .await?;
     }
-    UserRow { id, email, display_name, role, locale }.into_user().map(Some)
+    UserRow {
+        id,
+        email,
+        display_name,
+        role,
+        locale,
+    }
+    .into_user()
+    .map(Some)
 }
 
 pub async fn delete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of `user` except the one with `keep` (after a password change).
-pub async fn delete_other_sessions(conn: &mut PgConnection, user: UserId, keep: &[u8]) -> Result<u64, AppError> {
+pub async fn delete_other_sessions(
+    conn: &mut PgConnection,
+    user: UserId,
+    keep: &[u8],
+) -> Result<u64, AppError> {
     let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user.0)
         .bind(keep)
@@ -184,7 +224,9 @@ pub async fn throttle_wait(pool: &PgPool, key: &str) -> Result<u32, AppError> {
             .bind(key)
             .fetch_optional(pool)
             .await?;
-    let Some((failures, last)) = row else { return Ok(0) };
+    let Some((failures, last)) = row else {
+        return Ok(0);
+    };
     let wait = i64::from(backoff_secs(failures));
     let elapsed = (Utc::now() - last).num_seconds();
     Ok((wait - elapsed).max(0) as u32)
@@ -206,7 +248,10 @@ pub async fn record_failure(pool: &PgPool, key: &str) -> Result<(), AppError> {
 }
 
 pub async fn clear_failures(db: impl PgExecutor<'_>, key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM login_throttle WHERE email_key = $1").bind(key).execute(db).await?;
+    sqlx::query("DELETE FROM login_throttle WHERE email_key = $1")
+        .bind(key)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -215,29 +260,54 @@ mod tests {
     use super::*;
 
     fn limits() -> SessionLimits {
-        SessionLimits { idle: chrono::Duration::minutes(30), absolute: chrono::Duration::hours(12) }
+        SessionLimits {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+        }
     }
 
     async fn user(pool: &PgPool, email: &str) -> UserId {
         let mut conn = pool.acquire().await.unwrap();
-        upsert_user(&mut conn, email, "Wang Wei", "$argon2id$x", Role::Sales, "en").await.unwrap()
+        upsert_user(
+            &mut conn,
+            email,
+            "Wang Wei",
+            "$argon2id$x",
+            Role::Sales,
+            "en",
+        )
+        .await
+        .unwrap()
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn a_live_session_resolves_to_its_user(pool: PgPool) {
         let id = user(&pool, "wang@keel.test").await;
-        insert_session(&pool, id, b"token-a", Some("test")).await.unwrap();
-        let u = session_user(&pool, b"token-a", limits()).await.unwrap().unwrap();
+        insert_session(&pool, id, b"token-a", Some("test"))
+            .await
+            .unwrap();
+        let u = session_user(&pool, b"token-a", limits())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(u.id, id);
         assert_eq!(u.role, Role::Sales);
-        assert!(session_user(&pool, b"other", limits()).await.unwrap().is_none());
+        assert!(
+            session_user(&pool, b"other", limits())
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn an_idle_session_expires(pool: PgPool) {
         let id = user(&pool, "idle@keel.test").await;
         insert_session(&pool, id, b"t", None).await.unwrap();
-        sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'")
+            .execute(&pool)
+            .await
+            .unwrap();
         assert!(session_user(&pool, b"t", limits()).await.unwrap().is_none());
     }
 
@@ -245,7 +315,10 @@ mod tests {
     async fn a_session_past_its_absolute_limit_expires_even_when_active(pool: PgPool) {
         let id = user(&pool, "old@keel.test").await;
         insert_session(&pool, id, b"t", None).await.unwrap();
-        sqlx::query("UPDATE sessions SET created_at = now() - interval '13 hours'").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE sessions SET created_at = now() - interval '13 hours'")
+            .execute(&pool)
+            .await
+            .unwrap();
         assert!(session_user(&pool, b"t", limits()).await.unwrap().is_none());
         assert_eq!(purge_expired_sessions(&pool, limits()).await.unwrap(), 1);
     }
@@ -257,9 +330,22 @@ mod tests {
             insert_session(&pool, id, t, None).await.unwrap();
         }
         let mut conn = pool.acquire().await.unwrap();
-        assert_eq!(delete_other_sessions(&mut conn, id, b"keep").await.unwrap(), 2);
-        assert!(session_user(&pool, b"keep", limits()).await.unwrap().is_some());
-        assert!(session_user(&pool, b"other1", limits()).await.unwrap().is_none());
+        assert_eq!(
+            delete_other_sessions(&mut conn, id, b"keep").await.unwrap(),
+            2
+        );
+        assert!(
+            session_user(&pool, b"keep", limits())
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            session_user(&pool, b"other1", limits())
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -267,7 +353,12 @@ mod tests {
         let a = user(&pool, "Case@Keel.test").await;
         let b = user(&pool, "case@keel.test").await;
         assert_eq!(a, b);
-        assert!(find_for_login(&pool, "CASE@keel.TEST").await.unwrap().is_some());
+        assert!(
+            find_for_login(&pool, "CASE@keel.TEST")
+                .await
+                .unwrap()
+                .is_some()
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -17,7 +17,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Manager, Role::Sales, Role::Support, Role::Viewer];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Manager,
+        Role::Sales,
+        Role::Support,
+        Role::Viewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -127,7 +133,12 @@ impl NewPassword {
 /// Only same-site paths are allowed as the after-login destination (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.starts_with("/login") => {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/\\")
+                && !p.starts_with("/login") =>
+        {
             p.to_string()
         }
         _ => "/".to_string(),
@@ -140,12 +151,22 @@ mod tests {
 
     #[test]
     fn an_email_is_trimmed_and_lowercased() {
-        assert_eq!(Email::parse("  Wang.Wei@Example.CN ").unwrap().as_str(), "wang.wei@example.cn");
+        assert_eq!(
+            Email::parse("  Wang.Wei@Example.CN ").unwrap().as_str(),
+            "wang.wei@example.cn"
+        );
     }
 
     #[test]
     fn an_email_without_at_or_domain_dot_is_rejected() {
-        for bad in ["wang", "wang@", "@example.com", "wang@example", "wang@.com", "a b@c.de"] {
+        for bad in [
+            "wang",
+            "wang@",
+            "@example.com",
+            "wang@example",
+            "wang@.com",
+            "a b@c.de",
+        ] {
             assert_eq!(Email::parse(bad), Err(Invalid::Email), "{bad}");
         }
         assert_eq!(Email::parse("   "), Err(Invalid::Required));
@@ -153,10 +174,16 @@ mod tests {
 
     #[test]
     fn a_password_shorter_than_eight_characters_is_rejected() {
-        assert_eq!(NewPassword::parse("1234567").err(), Some(Invalid::TooShort { min: 8 }));
+        assert_eq!(
+            NewPassword::parse("1234567").err(),
+            Some(Invalid::TooShort { min: 8 })
+        );
         assert!(NewPassword::parse("密码密码密码密码").is_ok());
         assert_eq!(NewPassword::parse("").err(), Some(Invalid::Required));
-        assert_eq!(NewPassword::parse(&"x".repeat(129)).err(), Some(Invalid::TooLong { max: 128 }));
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(129)).err(),
+            Some(Invalid::TooLong { max: 128 })
+        );
     }
 
     #[test]

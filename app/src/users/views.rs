@@ -33,7 +33,11 @@ pub fn LoginPage(
     });
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
     // A wrong password is shown as one message for the form, not under a field.
-    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { fields } if !fields.contains_key("form"))));
+    let form_error = Signal::derive(move || {
+        error.get().filter(
+            |e| !matches!(e, AppError::Validation { fields } if !fields.contains_key("form")),
+        )
+    });
     view! {
         <main class="login-page">
             <div class="login-card">
@@ -73,7 +77,11 @@ pub fn ChangePasswordForm() -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<ChangePassword>::new();
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation { .. })));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    });
     let done = move || matches!(change.value().get(), Some(Ok(())));
     view! {
         <section class="card" aria-labelledby="pw-title">

@@ -4,14 +4,30 @@ use crate::users::model::Role;
 
 async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
     let mut conn = pool.acquire().await.unwrap();
-    let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en").await.unwrap();
-    sqlx::query("UPDATE users SET team = $2 WHERE id = $1").bind(id.0).bind(team).execute(&mut *conn).await.unwrap();
-    CurrentUser { id, email: email.into(), display_name: email.into(), role, locale: "en".into() }
+    let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
+        .bind(id.0)
+        .bind(team)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    CurrentUser {
+        id,
+        email: email.into(),
+        display_name: email.into(),
+        role,
+        locale: "en".into(),
+    }
 }
 
 /// A pipeline with stages Lead (10%) and Won-ish (50%), and three deals of `owner` in Lead: A, B, C.
 async fn setup(pool: &PgPool, owner: &CurrentUser) -> (Vec<StageId>, Vec<DealId>) {
-    sqlx::query("INSERT INTO pipelines (name) VALUES ('Sales')").execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO pipelines (name) VALUES ('Sales')")
+        .execute(pool)
+        .await
+        .unwrap();
     let mut stages = Vec::new();
     for (i, (name, p)) in [("Lead", 10), ("Proposal", 50)].into_iter().enumerate() {
         let s: Uuid = sqlx::query_scalar(
@@ -23,26 +39,62 @@ async fn setup(pool: &PgPool, owner: &CurrentUser) -> (Vec<StageId>, Vec<DealId>
     let mut deals = Vec::new();
     let mut conn = pool.acquire().await.unwrap();
     for (title, value) in [("A", 1000), ("B", 2000), ("C", 4000)] {
-        let id = create_deal(&mut conn, owner, title, &Money { minor: value, currency: "CNY".into() }, None).await.unwrap();
+        let id = create_deal(
+            &mut conn,
+            owner,
+            title,
+            &Money {
+                minor: value,
+                currency: "CNY".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
         deals.push(DealId(id));
     }
     (stages, deals)
 }
 
 fn titles(board: &Board, column: usize) -> Vec<String> {
-    board.columns[column].cards.iter().map(|c| c.title.clone()).collect()
+    board.columns[column]
+        .cards
+        .iter()
+        .map(|c| c.title.clone())
+        .collect()
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_board_shows_stages_in_order_with_counts_totals_and_weighted_values(pool: PgPool) {
     let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
     setup(&pool, &admin).await;
-    let board = board(&pool, &admin, None, &BoardFilter::default()).await.unwrap();
-    assert_eq!(board.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Lead", "Proposal"]);
+    let board = board(&pool, &admin, None, &BoardFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        board
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Lead", "Proposal"]
+    );
     assert_eq!(titles(&board, 0), ["A", "B", "C"]);
     assert_eq!(board.columns[0].count, 3);
-    assert_eq!(board.columns[0].totals, vec![Money { minor: 7000, currency: "CNY".into() }]);
-    assert_eq!(board.columns[0].weighted, vec![Money { minor: 700, currency: "CNY".into() }]);
+    assert_eq!(
+        board.columns[0].totals,
+        vec![Money {
+            minor: 7000,
+            currency: "CNY".into()
+        }]
+    );
+    assert_eq!(
+        board.columns[0].weighted,
+        vec![Money {
+            minor: 700,
+            currency: "CNY".into()
+        }]
+    );
     assert!(board.columns[1].cards.is_empty());
 }
 
@@ -52,18 +104,52 @@ async fn a_deal_moves_across_stages_and_reorders_within_one(pool: PgPool) {
     let (stages, deals) = setup(&pool, &admin).await;
     let mut conn = pool.acquire().await.unwrap();
     // C to the top of Lead.
-    let c = move_deal(&mut conn, &admin, deals[2], 1, &MoveTo { stage: stages[0], after: None, before: Some(deals[0]) }).await.unwrap();
+    let c = move_deal(
+        &mut conn,
+        &admin,
+        deals[2],
+        1,
+        &MoveTo {
+            stage: stages[0],
+            after: None,
+            before: Some(deals[0]),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(c.version, 2);
     // A to Proposal.
-    move_deal(&mut conn, &admin, deals[0], 1, &MoveTo { stage: stages[1], after: None, before: None }).await.unwrap();
-    let b = board(&pool, &admin, None, &BoardFilter::default()).await.unwrap();
+    move_deal(
+        &mut conn,
+        &admin,
+        deals[0],
+        1,
+        &MoveTo {
+            stage: stages[1],
+            after: None,
+            before: None,
+        },
+    )
+    .await
+    .unwrap();
+    let b = board(&pool, &admin, None, &BoardFilter::default())
+        .await
+        .unwrap();
     assert_eq!(titles(&b, 0), ["C", "B"]);
     assert_eq!(titles(&b, 1), ["A"]);
-    let history: i64 = sqlx::query_scalar("SELECT count(*) FROM deal_stage_history WHERE deal_id = $1").bind(deals[0].0).fetch_one(&pool).await.unwrap();
+    let history: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM deal_stage_history WHERE deal_id = $1")
+            .bind(deals[0].0)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(history, 1, "only the stage change is history");
     let audit: serde_json::Value = sqlx::query_scalar("SELECT changes FROM audit_log WHERE entity = 'deal' AND entity_id = $1 AND action = 'update'")
         .bind(deals[0].0).fetch_one(&pool).await.unwrap();
-    assert_eq!(audit, serde_json::json!({"stage": {"old": "Lead", "new": "Proposal"}}));
+    assert_eq!(
+        audit,
+        serde_json::json!({"stage": {"old": "Lead", "new": "Proposal"}})
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -71,9 +157,20 @@ async fn a_move_with_a_stale_version_is_refused(pool: PgPool) {
     let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
     let (stages, deals) = setup(&pool, &admin).await;
     let mut conn = pool.acquire().await.unwrap();
-    let to = MoveTo { stage: stages[1], after: None, before: None };
-    move_deal(&mut conn, &admin, deals[1], 1, &to).await.unwrap();
-    assert_eq!(move_deal(&mut conn, &admin, deals[1], 1, &to).await.unwrap_err(), AppError::Conflict);
+    let to = MoveTo {
+        stage: stages[1],
+        after: None,
+        before: None,
+    };
+    move_deal(&mut conn, &admin, deals[1], 1, &to)
+        .await
+        .unwrap();
+    assert_eq!(
+        move_deal(&mut conn, &admin, deals[1], 1, &to)
+            .await
+            .unwrap_err(),
+        AppError::Conflict
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -81,15 +178,47 @@ async fn won_needs_nothing_lost_needs_a_reason_and_closed_deals_leave_the_board(
     let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
     let (_, deals) = setup(&pool, &admin).await;
     let mut conn = pool.acquire().await.unwrap();
-    assert_eq!(close_deal(&mut conn, &admin, deals[0], 1, false, " ").await.unwrap_err().field("reason"), Some(Invalid::Required));
-    close_deal(&mut conn, &admin, deals[0], 1, false, "Went with a competitor").await.unwrap();
-    close_deal(&mut conn, &admin, deals[1], 1, true, "").await.unwrap();
-    let b = board(&pool, &admin, None, &BoardFilter::default()).await.unwrap();
+    assert_eq!(
+        close_deal(&mut conn, &admin, deals[0], 1, false, " ")
+            .await
+            .unwrap_err()
+            .field("reason"),
+        Some(Invalid::Required)
+    );
+    close_deal(
+        &mut conn,
+        &admin,
+        deals[0],
+        1,
+        false,
+        "Went with a competitor",
+    )
+    .await
+    .unwrap();
+    close_deal(&mut conn, &admin, deals[1], 1, true, "")
+        .await
+        .unwrap();
+    let b = board(&pool, &admin, None, &BoardFilter::default())
+        .await
+        .unwrap();
     assert_eq!(titles(&b, 0), ["C"]);
-    let (status, reason): (String, Option<String>) = sqlx::query_as("SELECT status, lost_reason FROM deals WHERE id = $1")
-        .bind(deals[0].0).fetch_one(&pool).await.unwrap();
-    assert_eq!((status.as_str(), reason.as_deref()), ("lost", Some("Went with a competitor")));
-    assert_eq!(close_deal(&mut conn, &admin, deals[1], 2, true, "").await.unwrap_err(), AppError::Conflict, "already closed");
+    let (status, reason): (String, Option<String>) =
+        sqlx::query_as("SELECT status, lost_reason FROM deals WHERE id = $1")
+            .bind(deals[0].0)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), reason.as_deref()),
+        ("lost", Some("Went with a competitor"))
+    );
+    assert_eq!(
+        close_deal(&mut conn, &admin, deals[1], 2, true, "")
+            .await
+            .unwrap_err(),
+        AppError::Conflict,
+        "already closed"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -99,23 +228,76 @@ async fn sales_move_only_deals_in_their_scope_and_viewers_none(pool: PgPool) {
     let viewer = user(&pool, "v@t.test", Role::Viewer, "HQ").await;
     let (stages, deals) = setup(&pool, &east).await;
     let mut conn = pool.acquire().await.unwrap();
-    let to = MoveTo { stage: stages[1], after: None, before: None };
-    assert_eq!(move_deal(&mut conn, &west, deals[0], 1, &to).await.unwrap_err(), AppError::NotFound);
-    assert_eq!(move_deal(&mut conn, &viewer, deals[0], 1, &to).await.unwrap_err(), AppError::Forbidden);
-    assert!(board(&pool, &west, None, &BoardFilter::default()).await.unwrap().columns[0].cards.is_empty());
-    assert_eq!(board(&pool, &east, None, &BoardFilter { owner: "me".into(), q: "b".into() }).await.unwrap().columns[0].count, 1);
+    let to = MoveTo {
+        stage: stages[1],
+        after: None,
+        before: None,
+    };
+    assert_eq!(
+        move_deal(&mut conn, &west, deals[0], 1, &to)
+            .await
+            .unwrap_err(),
+        AppError::NotFound
+    );
+    assert_eq!(
+        move_deal(&mut conn, &viewer, deals[0], 1, &to)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    assert!(
+        board(&pool, &west, None, &BoardFilter::default())
+            .await
+            .unwrap()
+            .columns[0]
+            .cards
+            .is_empty()
+    );
+    assert_eq!(
+        board(
+            &pool,
+            &east,
+            None,
+            &BoardFilter {
+                owner: "me".into(),
+                q: "b".into()
+            }
+        )
+        .await
+        .unwrap()
+        .columns[0]
+            .count,
+        1
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_move_is_announced_to_listeners_after_commit(pool: PgPool) {
     let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
     let (stages, deals) = setup(&pool, &admin).await;
-    let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await.unwrap();
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
+        .await
+        .unwrap();
     listener.listen(DEAL_CHANNEL).await.unwrap();
     let mut tx = pool.begin().await.unwrap();
-    move_deal(&mut tx, &admin, deals[0], 1, &MoveTo { stage: stages[1], after: None, before: None }).await.unwrap();
+    move_deal(
+        &mut tx,
+        &admin,
+        deals[0],
+        1,
+        &MoveTo {
+            stage: stages[1],
+            after: None,
+            before: None,
+        },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    let n = tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv()).await.unwrap().unwrap();
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv())
+        .await
+        .unwrap()
+        .unwrap();
     let event: DealEvent = serde_json::from_str(n.payload()).unwrap();
     assert_eq!((event.deal, event.version), (deals[0], 2));
 }
@@ -125,10 +307,33 @@ async fn a_stage_move_shows_in_the_company_timeline(pool: PgPool) {
     use crate::activities::model::{EntryBody, SubjectKind};
     let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
     let (stages, deals) = setup(&pool, &admin).await;
-    let company: Uuid = sqlx::query_scalar("INSERT INTO companies (name) VALUES ('Acme') RETURNING id").fetch_one(&pool).await.unwrap();
-    sqlx::query("UPDATE deals SET company_id = $1 WHERE id = $2").bind(company).bind(deals[0].0).execute(&pool).await.unwrap();
+    let company: Uuid =
+        sqlx::query_scalar("INSERT INTO companies (name) VALUES ('Acme') RETURNING id")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    sqlx::query("UPDATE deals SET company_id = $1 WHERE id = $2")
+        .bind(company)
+        .bind(deals[0].0)
+        .execute(&pool)
+        .await
+        .unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    move_deal(&mut conn, &admin, deals[0], 1, &MoveTo { stage: stages[1], after: None, before: None }).await.unwrap();
-    let history = crate::activities::db::timeline(&pool, SubjectKind::Company, company, 500).await.unwrap();
+    move_deal(
+        &mut conn,
+        &admin,
+        deals[0],
+        1,
+        &MoveTo {
+            stage: stages[1],
+            after: None,
+            before: None,
+        },
+    )
+    .await
+    .unwrap();
+    let history = crate::activities::db::timeline(&pool, SubjectKind::Company, company, 500)
+        .await
+        .unwrap();
     assert!(history.iter().any(|e| matches!(&e.body, EntryBody::Changed { deal: Some(t), changes } if t == "A" && changes[0].new == "Proposal")));
 }
