@@ -108,12 +108,22 @@ mod imp {
         }
     }
 
-    /// Stops touch scrolling while `dragging()` holds: a finger that lifted a card moves the card,
-    /// not the page. (Touch listeners must be registered as not passive to be allowed to do that.)
-    pub fn hold_touch_scroll_while(dragging: impl Fn() -> bool + 'static) {
+    thread_local! {
+        static DRAGGING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        static GUARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Stops touch scrolling while a card is dragged: a finger that lifted a card moves the card,
+    /// not the page. The listener is installed once (touch listeners must not be passive to be
+    /// allowed to do this) and reads the flag set here.
+    pub fn hold_touch_scroll(dragging: bool) {
         use wasm_bindgen::closure::Closure;
+        DRAGGING.with(|d| d.set(dragging));
+        if GUARD.with(|g| g.replace(true)) {
+            return;
+        }
         let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
-            if dragging() && e.cancelable() {
+            if DRAGGING.with(|d| d.get()) && e.cancelable() {
                 e.prevent_default();
             }
         });
@@ -167,6 +177,7 @@ mod imp {
         (0.0, 0.0, 0.0)
     }
     pub fn focus_card(_: DealId) {}
+    pub fn hold_touch_scroll(_: bool) {}
 }
 
 pub use imp::*;

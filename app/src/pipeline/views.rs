@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{CloseDeal, close_deal, company_deals, load_board, move_deal};
+use super::api::{CloseDeal, close_deal, column_page, company_deals, load_board, move_deal};
 use super::dom::{self, Target};
 use super::model::{
-    Board, BoardColumn, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId,
+    Board, BoardColumn, COLUMN_PAGE, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId,
 };
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
@@ -44,9 +44,6 @@ pub fn PipelinePage() -> impl IntoView {
     // Live: every change anyone makes to a deal of this pipeline reloads it (unless it is our own,
     // already shown); after a dropped stream, reload once, since events sent meanwhile are lost.
     let known = StoredValue::new(Vec::<(DealId, i32)>::new());
-    // Whether a card is being dragged (the page must not scroll under the finger then).
-    let dragging_now = StoredValue::new(false);
-    provide_context(dragging_now);
     let shown_pipeline = StoredValue::new(None::<PipelineId>);
     #[cfg(feature = "hydrate")]
     Effect::new(move |prev: Option<()>| {
@@ -68,7 +65,6 @@ pub fn PipelinePage() -> impl IntoView {
             if let Some(source) = source {
                 on_cleanup(move || source.close());
             }
-            dom::hold_touch_scroll_while(move || dragging_now.try_get_value().unwrap_or(false));
         }
     });
     view! {
@@ -80,7 +76,7 @@ pub fn PipelinePage() -> impl IntoView {
                 data.await.map(|b| {
                     shown_pipeline.set_value(Some(b.pipeline.id));
                     known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
-                    view! { <BoardToolbar board=b.clone() owner=owner.get_untracked() q=q.get_untracked() /> <BoardView board=b refresh known failure /> }
+                    view! { <BoardToolbar board=b.clone() owner=owner.get_untracked() q=q.get_untracked() /> <BoardView filter=(owner.get_untracked(), q.get_untracked()) board=b refresh known failure /> }
                 })
             })}
         </Transition>
@@ -215,17 +211,19 @@ fn money_list(m: &[Money]) -> String {
 
 #[component]
 fn BoardView(
+    /// The board's owner and text filters, for loading more cards.
+    filter: (String, String),
     board: Board,
     refresh: RwSignal<u32>,
     known: StoredValue<Vec<(DealId, i32)>>,
     failure: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let filter = StoredValue::new(filter);
     let cols = RwSignal::new(board.columns);
     let drag = RwSignal::new(None::<Dragging>);
-    if let Some(flag) = use_context::<StoredValue<bool>>() {
-        Effect::new(move |_| flag.set_value(drag.with(Option::is_some)));
-    }
+    // The page must not scroll under a finger that is dragging a card.
+    Effect::new(move |_| dom::hold_touch_scroll(drag.with(Option::is_some)));
     let press = StoredValue::new(None::<Press>);
     let hold = StoredValue::new(None::<TimeoutHandle>);
     let lifted = RwSignal::new(None::<Lifted>);
@@ -328,6 +326,27 @@ fn BoardView(
         }
     };
 
+    // The next cards of a column, after the last one shown.
+    let more = move |ci: usize| {
+        let Some((stage, last)) = cols.with_untracked(|cs| {
+            cs.get(ci)
+                .and_then(|c| Some((c.id, c.cards.last()?.clone())))
+        }) else {
+            return;
+        };
+        let (owner, q) = filter.get_value();
+        leptos::task::spawn_local(async move {
+            match column_page(stage, last.rank, last.id, owner, q).await {
+                Ok(next) => cols.update(|cs| {
+                    if let Some(c) = cs.iter_mut().find(|c| c.id == stage) {
+                        c.more = next.len() as i64 >= COLUMN_PAGE;
+                        c.cards.extend(next);
+                    }
+                }),
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
     let cancel_press = move || {
         press.set_value(None);
         if let Some(h) = hold.get_value() {
@@ -524,7 +543,7 @@ fn BoardView(
         <p class="board-help" id="board-help">{t!(i18n, pipeline.help)}</p>
         <div class="board" class:dragging=move || drag.with(Option::is_some) on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
             <For each=columns key=move |ci| cols.with_untracked(|cs| cs[*ci].id) let:ci>
-                <Column ci cols placeholder=Signal::derive(placeholder) dragged=Signal::derive(dragged) on_down on_key commit />
+                <Column ci cols placeholder=Signal::derive(placeholder) dragged=Signal::derive(dragged) on_down on_key commit more />
             </For>
         </div>
         <div class="drop-zones" class:visible=move || drag.with(Option::is_some) aria-hidden="true">
@@ -553,43 +572,43 @@ fn Column(
     on_down: impl Fn(leptos::ev::PointerEvent, DealCard) + Copy + Send + Sync + 'static,
     on_key: impl Fn(leptos::ev::KeyboardEvent, DealCard) + Copy + Send + Sync + 'static,
     commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static,
+    more: impl Fn(usize) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let col = move || cols.with(|cs| cs.get(ci).cloned());
-    let Some(first) = col() else {
+    let col =
+        move |f: fn(&BoardColumn) -> String| cols.with(|cs| cs.get(ci).map(f).unwrap_or_default());
+    let Some((stage, name)) = cols.with_untracked(|cs| cs.get(ci).map(|c| (c.id, c.name.clone())))
+    else {
         return ().into_any();
     };
-    let stage = first.id;
-    let name = first.name.clone();
     let heading = format!("stage-{}", stage.0);
     let cards = move || cols.with(|cs| cs.get(ci).map(|c| c.cards.clone()).unwrap_or_default());
-    // The placeholder's index among the cards shown without the dragged one.
-    let gap_at = move || {
-        placeholder
-            .get()
-            .filter(|(s, _, _)| *s == stage)
-            .map(|(_, i, d)| (i, d))
-    };
-    let gap_before = move |deal: DealId| {
-        gap_at().is_some_and(|(i, d)| {
-            cards()
-                .iter()
-                .filter(|c| c.id != d)
-                .position(|c| c.id == deal)
-                == Some(i)
+    // The card the placeholder stands before (`Some(None)`: at the end of the column), worked out
+    // once per pointer move rather than by every card.
+    let gap = Memo::new(move |_| {
+        let (s, index, dragged) = placeholder.get()?;
+        (s == stage).then(|| {
+            cols.with(|cs| {
+                cs.get(ci).and_then(|c| {
+                    c.cards
+                        .iter()
+                        .filter(|d| d.id != dragged)
+                        .nth(index)
+                        .map(|d| d.id)
+                })
+            })
         })
-    };
-    let gap_end =
-        move || gap_at().is_some_and(|(i, d)| i >= cards().iter().filter(|c| c.id != d).count());
+    });
+    let has_more = move || cols.with(|cs| cs.get(ci).is_some_and(|c| c.more));
     view! {
         <section class="column" data-stage=stage.0.to_string() aria-labelledby=heading.clone()>
             <header class="column-head">
                 <h2 id=heading.clone()>{name.clone()}</h2>
                 <p class="column-figures">
-                    <span class="count">{move || col().map(|c| c.count).unwrap_or_default()}</span>
-                    <span>{move || col().map(|c| money_list(&c.totals)).unwrap_or_default()}</span>
+                    <span class="count">{move || col(|c| c.count.to_string())}</span>
+                    <span>{move || col(|c| money_list(&c.totals))}</span>
                     <span class="weighted" title=move || t_string!(i18n, pipeline.weighted)>
-                        {move || col().map(|c| format!("≈ {}", money_list(&c.weighted))).unwrap_or_default()}
+                        {move || col(|c| format!("≈ {}", money_list(&c.weighted)))}
                     </span>
                 </p>
             </header>
@@ -601,7 +620,7 @@ fn Column(
                         view! {
                             <li
                                 class="card"
-                                class:gap-before=move || gap_before(id)
+                                class:gap-before=move || gap.get() == Some(Some(id))
                                 class:dragging=move || dragged.get() == Some(id)
                                 data-deal=id.0.to_string()
                                 tabindex="0"
@@ -619,9 +638,11 @@ fn Column(
                         .into_any()
                     }
                 </For>
-                <li class="end-gap" class:visible=gap_end aria-hidden="true"></li>
+                <li class="end-gap" class:visible=move || gap.get() == Some(None) aria-hidden="true"></li>
             </ol>
-            {move || col().filter(|c| c.more).map(|_| view! { <p class="more muted">{t!(i18n, pipeline.more)}</p> })}
+            <Show when=has_more>
+                <button type="button" class="more" on:click=move |_| more(ci)>{t!(i18n, pipeline.more)}</button>
+            </Show>
         </section>
     }
     .into_any()
