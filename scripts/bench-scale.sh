@@ -36,11 +36,12 @@ cookie=$(sign_in admin@keel.demo)
 percentiles() { # reads milliseconds, one per line
   sort -n | awk '{a[NR]=$1} END {printf "p50 %6.2f ms  p95 %6.2f ms", a[int(NR*0.5)+0], a[int(NR*0.95)]}'
 }
-http() { # name, curl args…
+http() { # name, curl args…, URL (one connection, kept alive, as a browser does)
   local name=$1; shift
-  for _ in 1 2 3 4 5; do curl -s -o /dev/null "$@"; done
+  local args=("${@:1:$#-1}") target=${!#}
   local server
-  server=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' "$@"; done | awk '{print $1 * 1000}' | percentiles)
+  server=$(curl -s "${args[@]}" -o /dev/null -w '%{stderr}%{time_total}\n' $(printf "$target %.0s" $(seq $((N + 5)))) 2>&1 >/dev/null \
+    | tail -n "$N" | awk '{print $1 * 1000}' | percentiles)
   printf '%-34s server %s' "$name" "$server"
 }
 sql() { # SQL file
@@ -71,11 +72,13 @@ list "contacts list, first page" "" ""
 list "search by name fragment 'mill'" "mill" "AND r.search_doc LIKE '%mill%'"
 list "search by Chinese name '王伟'" "%E7%8E%8B%E4%BC%9F" "AND r.search_bigrams @> ARRAY['王伟']"
 list "search by phone '0013 8'" "0013%208" "AND r.search_doc LIKE '%00138%'"
-f=$(mktemp --suffix=.sql)
+# The page's SQL: the contact and the first page of its timeline; the function's: the timeline page.
+f=$(mktemp --suffix=.sql) t=$(mktemp --suffix=.sql)
 sed "s/__ID__/$busy/g" scripts/bench/detail.sql >"$f"
+sed -n 2p "$f" >"$t"
 http "contact page, 500 timeline entries" -H "cookie: $cookie" "$url/contacts/$busy"
 sql "$f"
 http "  its timeline server function" -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' \
   --data "about=contact&id=$busy" "$url/api/timeline"
-sql "$f"
-rm -f "$f"
+sql "$t"
+rm -f "$f" "$t"

@@ -13,7 +13,8 @@ use tokio::sync::{broadcast, watch};
 
 use app::error::AppError;
 use app::pipeline::db::DEAL_CHANNEL;
-use app::users::auth::Authenticated;
+use app::users::auth::{Authenticated, SESSION_CHANNEL, SessionCache};
+use app::users::model::UserId;
 
 /// Sent when notifications may have been missed (the listener reconnected, or a browser lagged):
 /// clients reload what they show.
@@ -32,7 +33,7 @@ pub struct Hub(broadcast::Sender<String>);
 
 impl Hub {
     /// Starts listening (and reconnecting after a lost connection) in the background.
-    pub fn start(pool: PgPool) -> Hub {
+    pub fn start(pool: PgPool, sessions: SessionCache) -> Hub {
         let (tx, _) = broadcast::channel(1024);
         let out = tx.clone();
         tokio::spawn(async move {
@@ -42,7 +43,7 @@ impl Hub {
                     return;
                 }
                 let listener = match PgListener::connect_with(&pool).await {
-                    Ok(mut l) => match l.listen(DEAL_CHANNEL).await {
+                    Ok(mut l) => match l.listen_all([DEAL_CHANNEL, SESSION_CHANNEL]).await {
                         Ok(()) => Some(l),
                         Err(e) => {
                             tracing::warn!(error = %e, "could not LISTEN; retrying");
@@ -55,21 +56,33 @@ impl Hub {
                     }
                 };
                 if let Some(mut listener) = listener {
+                    sessions.set_listening(true);
                     loop {
                         let heard = tokio::select! {
                             heard = listener.try_recv() => heard,
                             _ = stop.changed() => return,
                         };
                         match heard {
+                            Ok(Some(n)) if n.channel() == SESSION_CHANNEL => {
+                                match n.payload().parse() {
+                                    Ok(user) => sessions.forget_user(UserId(user)),
+                                    // Unreadable: forget everyone, to be safe.
+                                    Err(_) => sessions.set_listening(true),
+                                }
+                            }
                             Ok(Some(n)) => {
                                 let _ = out.send(n.payload().to_string());
                             }
-                            // The connection dropped and will be re-established: tell clients to reload.
+                            // The connection dropped: it is made again below. Notifications
+                            // may be lost, so cached sessions go and clients reload.
                             Ok(None) => {
+                                sessions.set_listening(false);
                                 let _ = out.send(RESYNC.to_string());
+                                break;
                             }
                             Err(_) if *STOPPING.borrow() => return,
                             Err(e) => {
+                                sessions.set_listening(false);
                                 tracing::warn!(error = %e, "event listener failed; reconnecting");
                                 break;
                             }
@@ -112,4 +125,59 @@ pub async fn stream(
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::users::auth::new_token;
+    use app::users::db::{delete_session, insert_session, upsert_user};
+    use app::users::model::{CurrentUser, Role};
+
+    async fn until(what: &str, ok: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + SessionCache::TTL / 2;
+        while !ok() {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_session_ended_by_any_instance_leaves_this_instances_cache(pool: PgPool) {
+        let sessions = SessionCache::default();
+        let user = CurrentUser {
+            id: upsert_user(
+                &mut *pool.acquire().await.unwrap(),
+                "a@t.test",
+                "A",
+                "$argon2id$x",
+                Role::Admin,
+                "en",
+            )
+            .await
+            .unwrap(),
+            email: "a@t.test".into(),
+            display_name: "A".into(),
+            role: Role::Admin,
+            locale: "en".into(),
+        };
+        let (_, hash) = new_token();
+        insert_session(&mut *pool.acquire().await.unwrap(), user.id, &hash, None)
+            .await
+            .unwrap();
+        // Before the listener hears sign-outs, nothing is cached.
+        sessions.put(&hash, user.clone());
+        assert!(sessions.get(&hash).is_none());
+
+        let _hub = Hub::start(pool.clone(), sessions.clone());
+        until("the listener starts", || sessions.is_listening()).await;
+        sessions.put(&hash, user);
+        assert!(sessions.get(&hash).is_some());
+        // Another instance signs the session out: only Postgres connects the two.
+        delete_session(&pool, &hash).await.unwrap();
+        until("the cached session is dropped", || {
+            sessions.get(&hash).is_none()
+        })
+        .await;
+    }
 }

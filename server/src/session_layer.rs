@@ -26,8 +26,14 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     }
     if let Some(token) = auth::cookie_value(req.headers(), auth::SESSION_COOKIE) {
         let token_hash = auth::hash_token(&token);
-        match db::session_user(&state.pool, &token_hash, state.limits).await {
+        let known = state.sessions.get(&token_hash);
+        let found = match known {
+            Some(user) => Ok(Some(user)),
+            None => db::session_user(&state.pool, &token_hash, state.limits).await,
+        };
+        match found {
             Ok(Some(user)) => {
+                state.sessions.put(&token_hash, user.clone());
                 req.extensions_mut()
                     .insert(Authenticated { user, token_hash });
             }

@@ -69,6 +69,17 @@ pub async fn connect(settings: &Settings) -> Result<Db, BoxError> {
     let pool = PgPoolOptions::new()
         .max_connections(settings.db_max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
+        // sqlx pings every connection before handing it out: a round trip per query. Ping only
+        // connections that sat idle long enough to have been dropped by a server or a proxy.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > std::time::Duration::from_secs(30) {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect(&url)
         .await?;
     MIGRATOR.run(&pool).await?;
@@ -92,6 +103,7 @@ pub fn server_state(settings: &Settings, pool: PgPool) -> ServerState {
             absolute: settings.session_absolute,
         },
         secure_cookies: settings.secure_cookies(),
+        sessions: Default::default(),
     }
 }
 
@@ -186,6 +198,7 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         .with_state(state)
         .layer(axum::Extension(crate::events::Hub::start(
             server.pool.clone(),
+            server.sessions.clone(),
         )))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 
 use uuid::Uuid;
 
-use super::model::{InteractionInput, SubjectKind, TaskAgenda, TaskId, TimelineEntry};
+use super::model::{
+    InteractionInput, SubjectKind, TIMELINE_PAGE, TaskAgenda, TaskId, TimelineCursor, TimelinePage,
+};
 use crate::error::AppError;
 
 /// `NotFound` unless the user may see the record.
@@ -14,31 +16,24 @@ async fn check_visible(
     about: SubjectKind,
     id: Uuid,
 ) -> Result<(), AppError> {
-    match about {
-        SubjectKind::Contact => {
-            crate::contacts::db::get(pool, user, crate::contacts::model::ContactId(id))
-                .await
-                .map(drop)
-        }
-        SubjectKind::Company => {
-            crate::companies::db::get(pool, user, crate::companies::model::CompanyId(id))
-                .await
-                .map(drop)
-        }
-        SubjectKind::Lead => crate::leads::db::get(pool, user, crate::leads::model::LeadId(id))
-            .await
-            .map(drop),
+    if super::db::visible(pool, user, about, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
     }
 }
 
-/// A record's history (at most the newest 500 entries), if the user may see the record.
+/// A page of a record's history (newest first, older than `before`), if the user may see the record.
 #[server(prefix = "/api", endpoint = "timeline")]
-pub async fn timeline(about: SubjectKind, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
+pub async fn timeline(
+    about: SubjectKind,
+    id: Uuid,
+    before: Option<TimelineCursor>,
+) -> Result<TimelinePage, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    check_visible(&pool, &user, about, id).await?;
-    super::db::timeline(&pool, about, id, 500).await
+    super::db::timeline(&pool, &user, about, id, before.as_ref(), TIMELINE_PAGE).await
 }
 
 /// Logs a note, call, meeting or email against a record, with an optional follow-up task.

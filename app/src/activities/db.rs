@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::model::{
     CallOutcome, EntryBody, FieldChange, Interaction, InteractionKind, SubjectKind, Task,
-    TaskAgenda, TaskId, TimelineEntry,
+    TaskAgenda, TaskId, TimelineCursor, TimelineEntry, TimelinePage,
 };
 use crate::error::AppError;
 use crate::users::model::{CurrentUser, DataScope};
@@ -53,6 +53,7 @@ pub async fn log(
 #[derive(sqlx::FromRow)]
 struct EntryRow {
     source: String,
+    key: String,
     id: Option<Uuid>,
     kind: Option<String>,
     subject: Option<String>,
@@ -75,14 +76,45 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
-/// A record's whole history, newest first: interactions, tasks, creation and field changes. A
-/// company's includes what was logged against its contacts.
-pub async fn timeline(
+/// `"contacts"` etc.: the record table behind a subject.
+fn table(about: SubjectKind) -> &'static str {
+    match about {
+        SubjectKind::Contact => "contacts",
+        SubjectKind::Company => "companies",
+        SubjectKind::Lead => "leads",
+    }
+}
+
+/// Whether the record exists and the user may see it.
+pub async fn visible(
     pool: &PgPool,
+    user: &CurrentUser,
     about: SubjectKind,
     id: Uuid,
+) -> Result<bool, AppError> {
+    let scope = crate::records::db::scope_sql(user, "r", "$2");
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM {} r WHERE r.id = $1 AND r.deleted_at IS NULL{scope})",
+        table(about)
+    ))
+    .bind(id)
+    .bind(user.id.0)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// A page of a record's history, newest first: interactions, tasks, creation and field changes,
+/// and related deals' stage moves. A company's includes what was logged against its contacts.
+/// `NotFound` unless the user may see the record: checked in the same query, so a page costs one
+/// round trip.
+pub async fn timeline(
+    pool: &PgPool,
+    user: &CurrentUser,
+    about: SubjectKind,
+    id: Uuid,
+    before: Option<&TimelineCursor>,
     limit: i64,
-) -> Result<Vec<TimelineEntry>, AppError> {
+) -> Result<TimelinePage, AppError> {
     let of = |alias: &str| match about {
         SubjectKind::Company => format!(
             "({alias}.company_id = $1 OR {alias}.contact_id IN (SELECT id FROM contacts WHERE company_id = $1 AND deleted_at IS NULL))"
@@ -98,29 +130,45 @@ pub async fn timeline(
             "SELECT converted_deal_id FROM leads WHERE id = $1 AND converted_deal_id IS NOT NULL"
         }
     };
+    let scope = crate::records::db::scope_sql(user, "r", "$3");
     let rows: Vec<EntryRow> = sqlx::query_as(&format!(
         "SELECT * FROM (
-            SELECT 'activity' AS source, a.id, a.kind, a.subject, a.body, a.call_outcome, a.duration_minutes,
+            SELECT 'activity' AS source, 'a' || a.id AS key, a.id, a.kind, a.subject, a.body, a.call_outcome, a.duration_minutes,
                    a.occurred_at AS at, u.display_name AS author, NULL::jsonb AS changes, NULL::date AS due_on, NULL::bool AS done
               FROM activities a LEFT JOIN users u ON u.id = a.author_id WHERE {activities}
             UNION ALL
-            SELECT 'task', t.id, NULL, t.title, NULL, NULL, NULL, t.created_at, u.display_name, NULL, t.due_on, t.done_at IS NOT NULL
+            SELECT 'task', 't' || t.id, t.id, NULL, t.title, NULL, NULL, NULL, t.created_at, u.display_name, NULL, t.due_on, t.done_at IS NOT NULL
               FROM tasks t LEFT JOIN users u ON u.id = t.created_by WHERE {tasks}
             UNION ALL
-            SELECT 'audit', NULL, l.action, NULL, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
+            SELECT 'audit', 'l' || l.id, NULL, l.action, NULL, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
               FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id WHERE l.entity = '{entity}' AND l.entity_id = $1
             UNION ALL
-            SELECT 'deal', NULL, l.action, d.title, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
+            SELECT 'deal', 'l' || l.id, NULL, l.action, d.title, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
               FROM audit_log l JOIN deals d ON d.id = l.entity_id LEFT JOIN users u ON u.id = l.actor_id
              WHERE l.entity = 'deal' AND l.action = 'update' AND l.entity_id IN ({deals})
-         ) entries ORDER BY at DESC LIMIT $2"
+         ) entries
+         WHERE EXISTS (SELECT 1 FROM {table} r WHERE r.id = $1 AND r.deleted_at IS NULL{scope})
+           AND ($4::timestamptz IS NULL OR (at, key COLLATE \"C\") < ($4, $5::text COLLATE \"C\"))
+         ORDER BY at DESC, key COLLATE \"C\" DESC LIMIT $2",
+        table = table(about)
     ))
     .bind(id)
-    .bind(limit)
+    .bind(limit + 1)
+    .bind(user.id.0)
+    .bind(before.map(|c| c.at))
+    .bind(before.map(|c| c.key.as_str()))
     .fetch_all(pool)
     .await?;
-    Ok(rows
+    if rows.is_empty() && !visible(pool, user, about, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let next = (rows.len() as i64 > limit).then(|| TimelineCursor {
+        at: rows[limit as usize - 1].at,
+        key: rows[limit as usize - 1].key.clone(),
+    });
+    let entries = rows
         .into_iter()
+        .take(limit as usize)
         .filter_map(|r| {
             let body = match r.source.as_str() {
                 "activity" => EntryBody::Interaction {
@@ -158,7 +206,8 @@ pub async fn timeline(
                 body,
             })
         })
-        .collect())
+        .collect();
+    Ok(TimelinePage { entries, next })
 }
 
 #[derive(sqlx::FromRow)]
@@ -301,9 +350,10 @@ mod tests {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let entries = timeline(&pool, SubjectKind::Contact, contact.0, 500)
+        let entries = timeline(&pool, &user, SubjectKind::Contact, contact.0, None, 500)
             .await
-            .unwrap();
+            .unwrap()
+            .entries;
         assert!(
             matches!(entries.last().unwrap().body, EntryBody::Created),
             "creation is the oldest entry"
@@ -329,9 +379,10 @@ mod tests {
         set_done(&pool, &user, mine.upcoming[0].id, true)
             .await
             .unwrap();
-        let entries = timeline(&pool, SubjectKind::Contact, contact.0, 500)
+        let entries = timeline(&pool, &user, SubjectKind::Contact, contact.0, None, 500)
             .await
-            .unwrap();
+            .unwrap()
+            .entries;
         assert!(
             entries
                 .iter()
@@ -381,6 +432,93 @@ mod tests {
                 .await
                 .unwrap_err(),
             AppError::NotFound
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_long_timeline_pages_without_gaps_or_repeats_and_only_for_those_in_scope(
+        pool: PgPool,
+    ) {
+        let (user, contact) = setup(&pool).await;
+        // 120 notes, in groups of three sharing an instant: pages must split ties cleanly.
+        sqlx::query(
+            "INSERT INTO activities (contact_id, kind, body, author_id, occurred_at)
+             SELECT $1, 'note', 'note ' || i, $2, now() - (i / 3) * interval '1 minute'
+               FROM generate_series(1, 120) i",
+        )
+        .bind(contact.0)
+        .bind(user.id.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = timeline(
+                &pool,
+                &user,
+                SubjectKind::Contact,
+                contact.0,
+                before.as_ref(),
+                50,
+            )
+            .await
+            .unwrap();
+            assert!(page.entries.len() <= 50);
+            assert!(
+                page.entries.windows(2).all(|w| w[0].at >= w[1].at),
+                "newest first"
+            );
+            seen.extend(page.entries);
+            match page.next {
+                Some(next) => before = Some(next),
+                None => break,
+            }
+        }
+        // 120 notes and the creation, each exactly once.
+        assert_eq!(seen.len(), 121);
+        let mut notes: Vec<_> = seen
+            .iter()
+            .filter_map(|e| match &e.body {
+                EntryBody::Interaction { body, .. } => body.clone(),
+                _ => None,
+            })
+            .collect();
+        notes.sort();
+        notes.dedup();
+        assert_eq!(notes.len(), 120);
+
+        let mut conn = pool.acquire().await.unwrap();
+        let other = upsert_user(
+            &mut conn,
+            "o@t.test",
+            "Olga",
+            "$argon2id$x",
+            Role::Sales,
+            "en",
+        )
+        .await
+        .unwrap();
+        let other = CurrentUser {
+            id: other,
+            email: "o@t.test".into(),
+            display_name: "Olga".into(),
+            role: Role::Sales,
+            locale: "en".into(),
+        };
+        assert!(matches!(
+            timeline(&pool, &other, SubjectKind::Contact, contact.0, None, 50).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(
+            !visible(&pool, &other, SubjectKind::Contact, contact.0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            visible(&pool, &user, SubjectKind::Contact, contact.0)
+                .await
+                .unwrap()
         );
     }
 }

@@ -240,6 +240,24 @@ pub enum EntryBody {
     },
 }
 
+/// Entries per timeline page; older ones load on request.
+pub const TIMELINE_PAGE: i64 = 50;
+
+/// Where the next (older) page of a timeline starts: just after this entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineCursor {
+    pub at: DateTime<Utc>,
+    /// Tells apart entries of the same instant (source and id).
+    pub key: String,
+}
+
+/// One page of a record's history, and where the next one starts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimelinePage {
+    pub entries: Vec<TimelineEntry>,
+    pub next: Option<TimelineCursor>,
+}
+
 /// One line of a record's history, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {

@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use super::api::{LogInteraction, my_tasks, set_task_done, timeline};
 use super::model::{
-    CallOutcome, EntryBody, InteractionKind, SubjectKind, Task, TaskId, TimelineEntry,
+    CallOutcome, EntryBody, InteractionKind, SubjectKind, Task, TaskId, TimelineCursor,
+    TimelineEntry,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -178,20 +179,51 @@ fn TaskToggle(id: TaskId, title: String, done: bool, on_change: Callback<()>) ->
 #[component]
 fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let entries = Resource::new(move || reload.get(), move |_| timeline(about, id));
+    // Older pages, appended on request; a reload starts again from the newest page.
+    let older = RwSignal::new(Vec::<TimelineEntry>::new());
+    let cursor = RwSignal::new(None::<Option<TimelineCursor>>);
+    let failed = RwSignal::new(None::<AppError>);
+    let entries = Resource::new(
+        move || reload.get(),
+        move |_| {
+            older.set(Vec::new());
+            cursor.set(None);
+            timeline(about, id, None)
+        },
+    );
     view! {
         <section class="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t!(i18n, activities.timeline)}</h2>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
                 {move || Suspend::new(async move {
-                    entries.await.map(|list| {
-                        if list.is_empty() {
+                    entries.await.map(|page| {
+                        if page.entries.is_empty() {
                             return view! { <p class="empty">{t!(i18n, activities.empty)}</p> }.into_any();
                         }
+                        let first_next = StoredValue::new(page.next);
+                        let next = move || cursor.get().unwrap_or_else(|| first_next.get_value());
+                        let load_older = move |_| {
+                            let Some(before) = next() else { return };
+                            leptos::task::spawn_local(async move {
+                                match timeline(about, id, Some(before)).await {
+                                    Ok(p) => {
+                                        older.update(|o| o.extend(p.entries));
+                                        cursor.set(Some(p.next));
+                                        failed.set(None);
+                                    }
+                                    Err(e) => failed.set(Some(e)),
+                                }
+                            });
+                        };
                         view! {
                             <ol class="timeline" aria-label=move || t_string!(i18n, activities.timeline)>
-                                {list.into_iter().map(|e| view! { <Entry entry=e reload /> }).collect_view()}
+                                {page.entries.into_iter().map(|e| view! { <Entry entry=e reload /> }).collect_view()}
+                                {move || older.get().into_iter().map(|e| view! { <Entry entry=e reload /> }).collect_view()}
                             </ol>
+                            <ErrorMessage error=failed />
+                            <Show when=move || next().is_some()>
+                                <button type="button" class="secondary" on:click=load_older>{t!(i18n, activities.older)}</button>
+                            </Show>
                         }
                         .into_any()
                     })

@@ -256,12 +256,15 @@ mod tests {
         );
         let history = crate::activities::db::timeline(
             &pool,
+            &sales,
             crate::activities::model::SubjectKind::Contact,
             contact.0,
+            None,
             500,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .entries;
         assert!(history.iter().any(|e| matches!(&e.body, crate::activities::model::EntryBody::Interaction { body: Some(b), .. } if b == "first call")));
         let l = get(&pool, &sales, id).await.unwrap();
         assert_eq!(l.converted_contact_id, Some(contact.0));

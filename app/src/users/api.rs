@@ -65,11 +65,15 @@ pub async fn login(
     let user_agent = auth::request_header(http::header::USER_AGENT);
     let mut tx = st.pool.begin().await?;
     db::clear_failures(&mut *tx, &key).await?;
-    if let Some(old) = auth::request_cookie(auth::SESSION_COOKIE) {
-        db::delete_session(&mut *tx, &auth::hash_token(&old)).await?;
+    let old = auth::request_cookie(auth::SESSION_COOKIE).map(|t| auth::hash_token(&t));
+    if let Some(old) = &old {
+        db::delete_session(&mut *tx, old).await?;
     }
     db::insert_session(&mut *tx, user.id, &token_hash, user_agent.as_deref()).await?;
     tx.commit().await?;
+    if let Some(old) = &old {
+        st.sessions.forget(old);
+    }
 
     server::set_cookie(auth::session_cookie(&token, st.secure_cookies, st.limits))?;
     server::set_cookie(auth::locale_cookie(&user.locale, st.secure_cookies))?;
@@ -87,6 +91,7 @@ pub async fn logout() -> Result<(), AppError> {
     let st = auth::state()?;
     if let Ok(session) = auth::authenticated() {
         db::delete_session(&st.pool, &session.token_hash).await?;
+        st.sessions.forget_user(session.user.id);
     }
     server::set_cookie(auth::clear_session_cookie(st.secure_cookies))?;
     if auth::is_plain_form_post() {
@@ -112,6 +117,7 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
     }
     let st = auth::state()?;
     db::set_locale(&st.pool, user.id, &locale).await?;
+    st.sessions.forget_user(user.id);
     server::set_cookie(auth::locale_cookie(&locale, st.secure_cookies))?;
     Ok(())
 }
@@ -141,5 +147,6 @@ pub async fn change_password(
     db::set_password(&mut tx, session.user.id, &hash).await?;
     db::delete_other_sessions(&mut tx, session.user.id, &session.token_hash).await?;
     tx.commit().await?;
+    st.sessions.forget_user(session.user.id);
     Ok(())
 }

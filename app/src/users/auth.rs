@@ -7,7 +7,11 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use super::db::SessionLimits;
-use super::model::{CurrentUser, Role};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::model::{CurrentUser, Role, UserId};
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "keel_session";
@@ -20,6 +24,73 @@ pub struct ServerState {
     pub pool: PgPool,
     pub limits: SessionLimits,
     pub secure_cookies: bool,
+    pub sessions: SessionCache,
+}
+
+/// The channel on which an ended session is announced (payload: the user's id), so every instance
+/// drops what it cached for that user.
+pub const SESSION_CHANNEL: &str = "keel_sessions";
+
+/// Recently resolved sessions, so a burst of requests (a page and its server functions) looks the
+/// session up in Postgres once. Entries live a few seconds; sign-out, a password change or a locale
+/// change drop the user's entries at once on this instance, and through `SESSION_CHANNEL` on the
+/// others.
+/// Nothing is cached unless the instance is listening on `SESSION_CHANNEL`
+/// (`set_listening`), so no sign-out can go unheard.
+#[derive(Clone, Default)]
+pub struct SessionCache(Arc<Mutex<Sessions>>);
+
+#[derive(Default)]
+pub struct Sessions {
+    listening: bool,
+    known: HashMap<Vec<u8>, (CurrentUser, Instant)>,
+}
+
+impl SessionCache {
+    pub const TTL: Duration = Duration::from_secs(5);
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Sessions> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn get(&self, token_hash: &[u8]) -> Option<CurrentUser> {
+        self.lock()
+            .known
+            .get(token_hash)
+            .filter(|(_, at)| at.elapsed() < Self::TTL)
+            .map(|(user, _)| user.clone())
+    }
+
+    pub fn put(&self, token_hash: &[u8], user: CurrentUser) {
+        let mut s = self.lock();
+        if !s.listening {
+            return;
+        }
+        if s.known.len() >= 10_000 {
+            s.known.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+        }
+        s.known.insert(token_hash.to_vec(), (user, Instant::now()));
+    }
+
+    pub fn forget(&self, token_hash: &[u8]) {
+        self.lock().known.remove(token_hash);
+    }
+
+    pub fn forget_user(&self, user: UserId) {
+        self.lock().known.retain(|_, (u, _)| u.id != user);
+    }
+
+    /// Called when the listener starts or stops hearing `SESSION_CHANNEL`; either way what was
+    /// cached goes, since notifications may have been missed.
+    pub fn set_listening(&self, listening: bool) {
+        let mut s = self.lock();
+        s.listening = listening;
+        s.known.clear();
+    }
+
+    pub fn is_listening(&self) -> bool {
+        self.lock().listening
+    }
 }
 
 /// Placed in the request's extensions by the session middleware when the cookie names a live session.

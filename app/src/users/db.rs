@@ -171,11 +171,16 @@ pub async fn session_user(
     .map(Some)
 }
 
+/// Ends a session, and tells every instance to forget what it cached about the user's sessions.
 pub async fn delete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "WITH gone AS (DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id)
+         SELECT pg_notify($2, user_id::text) FROM gone",
+    )
+    .bind(token_hash)
+    .bind(super::auth::SESSION_CHANNEL)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -188,6 +193,11 @@ pub async fn delete_other_sessions(
     let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user.0)
         .bind(keep)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(super::auth::SESSION_CHANNEL)
+        .bind(user.0.to_string())
         .execute(conn)
         .await?;
     Ok(r.rows_affected())

@@ -332,8 +332,10 @@ async fn a_stage_move_shows_in_the_company_timeline(pool: PgPool) {
     )
     .await
     .unwrap();
-    let history = crate::activities::db::timeline(&pool, SubjectKind::Company, company, 500)
-        .await
-        .unwrap();
+    let history =
+        crate::activities::db::timeline(&pool, &admin, SubjectKind::Company, company, None, 500)
+            .await
+            .unwrap()
+            .entries;
     assert!(history.iter().any(|e| matches!(&e.body, EntryBody::Changed { deal: Some(t), changes } if t == "A" && changes[0].new == "Proposal")));
 }
