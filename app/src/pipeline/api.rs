@@ -1,20 +1,20 @@
 //! Server functions for the deal board; each checks the session, the role and the data scope.
 use leptos::prelude::*;
 
-use super::model::{Board, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId};
+use super::model::{
+    Board, BoardFilter, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId,
+};
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
 
-/// The board of a pipeline (the first when `None`), filtered by owner ("", "me", a user id) and text.
+/// The board of a pipeline (the first when `None`), filtered.
 #[server(prefix = "/api", endpoint = "board")]
 pub async fn load_board(
     pipeline: Option<PipelineId>,
-    owner: String,
-    q: String,
+    filter: BoardFilter,
 ) -> Result<Board, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
-    let filter = super::db::BoardFilter { owner, q };
     super::db::board(&auth::state()?.pool, &user, pipeline, &filter).await
 }
 
@@ -24,12 +24,10 @@ pub async fn column_page(
     stage: StageId,
     after_rank: String,
     after_id: DealId,
-    owner: String,
-    q: String,
+    filter: BoardFilter,
 ) -> Result<Vec<DealCard>, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
-    let filter = super::db::BoardFilter { owner, q };
     super::db::column_page(
         &auth::state()?.pool,
         &user,

@@ -6,8 +6,8 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{
-    Board, BoardColumn, COLUMN_PAGE, DealCard, DealEvent, DealId, DealSummary, MoveTo, PipelineId,
-    PipelineRef, StageId,
+    Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealEvent, DealId, DealSummary, MoveTo,
+    PipelineId, PipelineRef, StageId,
 };
 use super::rank::between;
 use crate::error::{AppError, Invalid};
@@ -25,14 +25,6 @@ const CARD: &str = "SELECT r.id, r.stage_id, r.title, co.name AS company_name, r
     r.rank, r.version, r.stage_entered_at \
     FROM deals r JOIN stages st ON st.id = r.stage_id LEFT JOIN companies co ON co.id = r.company_id \
     LEFT JOIN users o ON o.id = r.owner_id WHERE r.deleted_at IS NULL";
-
-/// Board filters: whose deals ("" everyone in scope, "me", or a user id) and a search in title
-/// and company.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct BoardFilter {
-    pub owner: String,
-    pub q: String,
-}
 
 fn push_filter(
     qb: &mut QueryBuilder<'_, Postgres>,
@@ -54,6 +46,23 @@ fn push_filter(
             .push(" OR r.company_id IN (SELECT id FROM companies WHERE lower(name) LIKE ")
             .push_bind(like)
             .push("))");
+    }
+    let range = f.parse()?;
+    for (sql, date) in [
+        (" AND r.expected_close_date >= ", range.close_from),
+        (" AND r.expected_close_date <= ", range.close_to),
+    ] {
+        if let Some(d) = date {
+            qb.push(sql).push_bind(d);
+        }
+    }
+    for (sql, minor) in [
+        (" AND r.value_minor >= ", range.min_minor),
+        (" AND r.value_minor <= ", range.max_minor),
+    ] {
+        if let Some(m) = minor {
+            qb.push(sql).push_bind(m);
+        }
     }
     Ok(())
 }

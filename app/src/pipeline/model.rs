@@ -106,5 +106,82 @@ pub struct DealSummary {
     pub status: String,
 }
 
+/// The board's filters as the URL holds them, as typed (the server checks them): whose deals
+/// ("" everyone in scope, "me", or a user id), a search in title and company, an expected close
+/// date range and a value range (in major units, whatever the currency).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BoardFilter {
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub close_from: String,
+    #[serde(default)]
+    pub close_to: String,
+    #[serde(default)]
+    pub min_value: String,
+    #[serde(default)]
+    pub max_value: String,
+}
+
+/// The checked ranges of a `BoardFilter`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BoardRange {
+    pub close_from: Option<NaiveDate>,
+    pub close_to: Option<NaiveDate>,
+    pub min_minor: Option<i64>,
+    pub max_minor: Option<i64>,
+}
+
+impl BoardFilter {
+    /// The filter's URL parameters, in order.
+    pub fn pairs(&self) -> [(&'static str, &str); 6] {
+        [
+            ("owner", &self.owner),
+            ("q", &self.q),
+            ("close_from", &self.close_from),
+            ("close_to", &self.close_to),
+            ("min_value", &self.min_value),
+            ("max_value", &self.max_value),
+        ]
+    }
+
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let g = |k| get(k).unwrap_or_default();
+        BoardFilter {
+            owner: g("owner"),
+            q: g("q"),
+            close_from: g("close_from"),
+            close_to: g("close_to"),
+            min_value: g("min_value"),
+            max_value: g("max_value"),
+        }
+    }
+
+    /// The ranges, or a field error for each one that is not a date or an amount.
+    pub fn parse(&self) -> Result<BoardRange, crate::error::AppError> {
+        use crate::error::Invalid;
+        let mut f = crate::records::fields::Fields::default();
+        let close_from = f.date("close_from", &self.close_from, None);
+        let close_to = f.date("close_to", &self.close_to, None);
+        let mut amount = |field: &str, raw: &str| match raw.trim() {
+            "" => None,
+            t => Money::parse_major(t).or_else(|| {
+                f.fail(field, Invalid::Amount);
+                None
+            }),
+        };
+        let min_minor = amount("min_value", &self.min_value);
+        let max_minor = amount("max_value", &self.max_value);
+        f.finish(BoardRange {
+            close_from,
+            close_to,
+            min_minor,
+            max_minor,
+        })
+    }
+}
+
 /// Cards a column shows before "show more".
 pub const COLUMN_PAGE: i64 = 50;

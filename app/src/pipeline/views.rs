@@ -7,7 +7,8 @@ use leptos_router::hooks::use_query_map;
 use super::api::{CloseDeal, close_deal, column_page, company_deals, load_board, move_deal};
 use super::dom::{self, Target};
 use super::model::{
-    Board, BoardColumn, COLUMN_PAGE, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId,
+    Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealId, DealSummary, MoveTo,
+    PipelineId, PipelineRef, StageId,
 };
 use crate::companies::model::CompanyId;
 use crate::error::AppError;
@@ -31,15 +32,14 @@ pub fn PipelinePage() -> impl IntoView {
             .and_then(|s| uuid::Uuid::parse_str(&s).ok())
             .map(PipelineId)
     });
-    let owner = Memo::new(move |_| params.read().get("owner").unwrap_or_default());
-    let q = Memo::new(move |_| params.read().get("q").unwrap_or_default());
+    let filter = Memo::new(move |_| BoardFilter::from_query(|k| params.read().get(k)));
     // Bumped by live events and conflicts: the board loads again.
     let refresh = RwSignal::new(0u32);
     // Why the last move was refused; kept across the reload that a conflict causes.
     let failure = RwSignal::new(None::<AppError>);
     let data = Resource::new(
-        move || (pipeline.get(), owner.get(), q.get(), refresh.get()),
-        |(p, o, q, _)| load_board(p, o, q),
+        move || (pipeline.get(), filter.get(), refresh.get()),
+        |(p, f, _)| load_board(p, f),
     );
     // Live: every change anyone makes to a deal of this pipeline reloads it (unless it is our own,
     // already shown); after a dropped stream, reload once, since events sent meanwhile are lost.
@@ -73,35 +73,70 @@ pub fn PipelinePage() -> impl IntoView {
         </header>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
-                data.await.map(|b| {
-                    shown_pipeline.set_value(Some(b.pipeline.id));
-                    known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
-                    view! { <BoardToolbar board=b.clone() owner=owner.get_untracked() q=q.get_untracked() /> <BoardView filter=(owner.get_untracked(), q.get_untracked()) board=b refresh known failure /> }
-                })
+                match data.await {
+                    Ok(b) => {
+                        shown_pipeline.set_value(Some(b.pipeline.id));
+                        known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
+                        let f = filter.get_untracked();
+                        view! { <BoardToolbar pipelines=b.pipelines.clone() current=Some(b.pipeline.id) filter=f.clone() error=None /> <BoardView filter=f board=b refresh known failure /> }.into_any()
+                    }
+                    // A filter that is not a date or an amount: the filters again, with the reason.
+                    Err(e @ AppError::Validation { .. }) => view! {
+                        <BoardToolbar pipelines=Vec::new() current=pipeline.get_untracked() filter=filter.get_untracked() error=Some(e) />
+                    }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
+                }
             })}
         </Transition>
     }
 }
 
 #[component]
-fn BoardToolbar(board: Board, owner: String, q: String) -> impl IntoView {
+fn BoardToolbar(
+    pipelines: Vec<PipelineRef>,
+    current: Option<PipelineId>,
+    filter: BoardFilter,
+    error: Option<AppError>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let current = board.pipeline.id;
-    let href = move |p: PipelineId, owner: &str, q: &str| {
-        with_query(
-            "/pipeline",
-            &[("pipeline", &p.0.to_string()), ("owner", owner), ("q", q)],
-        )
+    let pipeline = current.map(|p| p.0.to_string()).unwrap_or_default();
+    let href = |p: &str, f: &BoardFilter| {
+        let mut pairs = vec![("pipeline", p)];
+        pairs.extend(f.pairs());
+        with_query("/pipeline", &pairs)
     };
-    let (mine, all) = (href(current, "me", &q), href(current, "", &q));
-    let is_mine = owner == "me";
+    let whose = |owner: &str| BoardFilter {
+        owner: owner.into(),
+        ..filter.clone()
+    };
+    let (mine, all) = (href(&pipeline, &whose("me")), href(&pipeline, &whose("")));
+    let is_mine = filter.owner == "me";
+    let error = Signal::stored(error);
+    let field = |key: &'static str,
+                 id: &'static str,
+                 kind: &'static str,
+                 value: String,
+                 label: AnyView| {
+        let mode = if kind == "date" {
+            None
+        } else {
+            Some("decimal")
+        };
+        view! {
+            <div class="filter-field">
+                <label for=id>{label}</label>
+                <input id=id name=key type=kind inputmode=mode value=value aria-describedby=format!("{id}-error") />
+                <crate::ui::FieldError id=format!("{id}-error") field=key error />
+            </div>
+        }
+    };
     view! {
         <div class="board-toolbar">
             <nav class="views" aria-label=move || t_string!(i18n, pipeline.pipelines)>
-                {board.pipelines.into_iter().map(|p| {
-                    let active = p.id == current;
+                {pipelines.into_iter().map(|p| {
+                    let active = Some(p.id) == current;
                     view! {
-                        <A href=href(p.id, &owner, &q) attr:class=if active { "view active" } else { "view" } attr:aria-current=active.then_some("page")>
+                        <A href=href(&p.id.0.to_string(), &filter) attr:class=if active { "view active" } else { "view" } attr:aria-current=active.then_some("page")>
                             {p.name}
                         </A>
                     }
@@ -112,10 +147,14 @@ fn BoardToolbar(board: Board, owner: String, q: String) -> impl IntoView {
                 <A href=mine attr:class=if is_mine { "view active" } else { "view" }>{t!(i18n, list.owner_me)}</A>
             </nav>
             <form method="GET" action="/pipeline" class="filters" role="search">
-                <input type="hidden" name="pipeline" value=current.0.to_string() />
-                <input type="hidden" name="owner" value=owner.clone() />
+                <input type="hidden" name="pipeline" value=pipeline />
+                <input type="hidden" name="owner" value=filter.owner.clone() />
                 <label for="board-q" class="visually-hidden">{t!(i18n, pipeline.search)}</label>
-                <input id="board-q" type="search" name="q" value=q.clone() placeholder=move || t_string!(i18n, pipeline.search) />
+                <input id="board-q" type="search" name="q" value=filter.q.clone() placeholder=move || t_string!(i18n, pipeline.search) />
+                {field("close_from", "board-close-from", "date", filter.close_from.clone(), t!(i18n, pipeline.close_from).into_any())}
+                {field("close_to", "board-close-to", "date", filter.close_to.clone(), t!(i18n, pipeline.close_to).into_any())}
+                {field("min_value", "board-min-value", "text", filter.min_value.clone(), t!(i18n, pipeline.min_value).into_any())}
+                {field("max_value", "board-max-value", "text", filter.max_value.clone(), t!(i18n, pipeline.max_value).into_any())}
                 <button type="submit">{t!(i18n, list.apply)}</button>
             </form>
         </div>
@@ -211,8 +250,8 @@ fn money_list(m: &[Money]) -> String {
 
 #[component]
 fn BoardView(
-    /// The board's owner and text filters, for loading more cards.
-    filter: (String, String),
+    /// The board's filters, for loading more cards.
+    filter: BoardFilter,
     board: Board,
     refresh: RwSignal<u32>,
     known: StoredValue<Vec<(DealId, i32)>>,
@@ -334,9 +373,9 @@ fn BoardView(
         }) else {
             return;
         };
-        let (owner, q) = filter.get_value();
+        let filter = filter.get_value();
         leptos::task::spawn_local(async move {
-            match column_page(stage, last.rank, last.id, owner, q).await {
+            match column_page(stage, last.rank, last.id, filter).await {
                 Ok(next) => cols.update(|cs| {
                     if let Some(c) = cs.iter_mut().find(|c| c.id == stage) {
                         c.more = next.len() as i64 >= COLUMN_PAGE;

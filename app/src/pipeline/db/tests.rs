@@ -260,7 +260,8 @@ async fn sales_move_only_deals_in_their_scope_and_viewers_none(pool: PgPool) {
             None,
             &BoardFilter {
                 owner: "me".into(),
-                q: "b".into()
+                q: "b".into(),
+                ..Default::default()
             }
         )
         .await
@@ -338,4 +339,44 @@ async fn a_stage_move_shows_in_the_company_timeline(pool: PgPool) {
             .unwrap()
             .entries;
     assert!(history.iter().any(|e| matches!(&e.body, EntryBody::Changed { deal: Some(t), changes } if t == "A" && changes[0].new == "Proposal")));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_board_filters_by_close_date_and_value_and_refuses_what_is_neither(pool: PgPool) {
+    let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
+    let (_, deals) = setup(&pool, &admin).await;
+    // A closes in March (10.00), B in June (20.00), C has no date (40.00).
+    for (deal, date) in [(deals[0], "2027-03-01"), (deals[1], "2027-06-30")] {
+        sqlx::query("UPDATE deals SET expected_close_date = $2::date WHERE id = $1")
+            .bind(deal.0)
+            .bind(date)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let shown = |f: BoardFilter| {
+        let pool = pool.clone();
+        let admin = admin.clone();
+        async move {
+            let b = board(&pool, &admin, None, &f).await?;
+            Ok::<_, AppError>(titles(&b, 0))
+        }
+    };
+    let f = |from: &str, to: &str, min: &str, max: &str| BoardFilter {
+        close_from: from.into(),
+        close_to: to.into(),
+        min_value: min.into(),
+        max_value: max.into(),
+        ..Default::default()
+    };
+    assert_eq!(shown(f("2027-04-01", "", "", "")).await.unwrap(), ["B"]);
+    assert_eq!(
+        shown(f("", "2027-06-30", "", "")).await.unwrap(),
+        ["A", "B"]
+    );
+    assert_eq!(shown(f("", "", "15", "")).await.unwrap(), ["B", "C"]);
+    assert_eq!(shown(f("", "", "¥15.00", "20")).await.unwrap(), ["B"]);
+    let err = shown(f("next week", "", "", "ten")).await.unwrap_err();
+    assert_eq!(err.field("close_from"), Some(Invalid::Date));
+    assert_eq!(err.field("max_value"), Some(Invalid::Amount));
 }
