@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::model::{
-    InteractionInput, SubjectKind, TIMELINE_PAGE, TaskAgenda, TaskId, TimelineCursor, TimelinePage,
+    InteractionInput, SubjectKind, TaskAgenda, TaskId, TimelineCursor, TimelinePage,
 };
 use crate::error::AppError;
 
@@ -33,7 +33,8 @@ pub async fn timeline(
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    super::db::timeline(&pool, &user, about, id, before.as_ref(), TIMELINE_PAGE).await
+    let page = super::model::TIMELINE_PAGE;
+    super::db::timeline(&pool, &user, about, id, before.as_ref(), page).await
 }
 
 /// Logs a note, call, meeting or email against a record, with an optional follow-up task.
