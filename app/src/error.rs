@@ -34,6 +34,8 @@ pub enum Invalid {
     NotQualified,
     /// Not an amount of money (digits, up to two decimals).
     Amount,
+    /// Not a whole percentage from 0 to 100.
+    Percent,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

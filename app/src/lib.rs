@@ -14,6 +14,7 @@ pub mod activities;
 pub mod audit;
 pub mod companies;
 pub mod contacts;
+pub mod deals;
 pub mod error;
 pub mod leads;
 pub mod money;

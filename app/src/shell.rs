@@ -11,10 +11,11 @@ use crate::companies::model::CompanyId;
 use crate::companies::views::{CompaniesPage, CompanyPage, NewCompanyPage};
 use crate::contacts::model::ContactId;
 use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
+use crate::deals::views::{CompanyDeals, ContactDeals, DealPage};
 use crate::i18n::*;
 use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
-use crate::pipeline::views::{CompanyDeals, PipelinePage};
+use crate::pipeline::views::PipelinePage;
 use crate::ui::RouteErrors;
 use crate::users::api::{Logout, me, set_locale};
 use crate::users::model::{CurrentUser, Role};
@@ -67,7 +68,10 @@ pub fn App() -> impl IntoView {
                             path=path!("contacts/:id")
                             ssr=SsrMode::Async
                             view=|| {
-                                let history = Callback::new(|id: ContactId| view! { <Activities about=SubjectKind::Contact id=id.0 /> }.into_any());
+                                let history = Callback::new(|id: ContactId| view! {
+                                    <ContactDeals contact=id />
+                                    <Activities about=SubjectKind::Contact id=id.0 />
+                                }.into_any());
                                 view! { <ContactPage history /> }
                             }
                         />
@@ -95,6 +99,7 @@ pub fn App() -> impl IntoView {
                                 view! { <LeadPage history /> }
                             }
                         />
+                        <Route path=path!("deals/:id") ssr=SsrMode::Async view=DealPage />
                         <Route path=path!("activities") ssr=SsrMode::Async view=MyTasksPage />
                         <Route path=path!("tickets") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Tickets /> } />
                         <Route path=path!("reports") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Reports /> } />

@@ -477,3 +477,66 @@ async fn roles_and_teams_limit_customer_server_functions(pool: PgPool) {
         StatusCode::NOT_FOUND
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn deal_edits_answer_field_errors_conflicts_and_scope_over_http(pool: PgPool) {
+    let (app, cookie) = signed_in(pool.clone(), "sales@keel.demo").await;
+    // A deal of the signed-in sales user, and one of another team.
+    let mine: uuid::Uuid = sqlx::query_scalar(
+        "SELECT d.id FROM deals d JOIN users u ON u.id = d.owner_id WHERE u.email = 'sales@keel.demo' AND d.status = 'open' LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let body = |version: i32, value: &str| {
+        format!(
+            "id={mine}&version={version}&input[title]=Renewal&input[value]={value}&input[currency]=CNY&input[probability]="
+        )
+    };
+    let res = post(&app, "/api/update_deal", Some(&cookie), &body(1, "a%20lot")).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body_text(res)
+            .await
+            .contains(r#""value":{"rule":"amount"}"#)
+    );
+
+    let version: i32 = sqlx::query_scalar("SELECT version FROM deals WHERE id = $1")
+        .bind(mine)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let res = post(
+        &app,
+        "/api/update_deal",
+        Some(&cookie),
+        &body(version, "12%2C000"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The same edit again, with the version it was made from: someone (we) saved meanwhile.
+    let res = post(
+        &app,
+        "/api/update_deal",
+        Some(&cookie),
+        &body(version, "13000"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    let theirs: uuid::Uuid = sqlx::query_scalar(
+        "SELECT d.id FROM deals d JOIN users u ON u.id = d.owner_id
+          WHERE u.team IS DISTINCT FROM (SELECT team FROM users WHERE email = 'sales@keel.demo') LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let res = post(
+        &app,
+        "/api/get_deal",
+        Some(&cookie),
+        &format!("id={theirs}"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -82,6 +82,7 @@ fn table(about: SubjectKind) -> &'static str {
         SubjectKind::Contact => "contacts",
         SubjectKind::Company => "companies",
         SubjectKind::Lead => "leads",
+        SubjectKind::Deal => "deals",
     }
 }
 
@@ -129,6 +130,8 @@ pub async fn timeline(
         SubjectKind::Lead => {
             "SELECT converted_deal_id FROM leads WHERE id = $1 AND converted_deal_id IS NOT NULL"
         }
+        // A deal's own changes are its audit rows already.
+        SubjectKind::Deal => "SELECT NULL::uuid WHERE false",
     };
     let scope = crate::records::db::scope_sql(user, "r", "$3");
     let rows: Vec<EntryRow> = sqlx::query_as(&format!(
@@ -192,10 +195,23 @@ pub async fn timeline(
                         .and_then(|c| c.as_object().cloned())
                         .unwrap_or_default()
                         .into_iter()
-                        .map(|(field, change)| FieldChange {
-                            field,
-                            old: show(&change["old"]),
-                            new: show(&change["new"]),
+                        .map(|(field, change)| {
+                            // Money is stored in minor units; people read major ones.
+                            let text = |v: &serde_json::Value| match (field.as_str(), v.as_i64()) {
+                                ("value_minor", Some(minor)) => {
+                                    format!(
+                                        "{}.{:02}",
+                                        crate::money::Money::grouped(minor / 100),
+                                        minor % 100
+                                    )
+                                }
+                                _ => show(v),
+                            };
+                            FieldChange {
+                                old: text(&change["old"]),
+                                new: text(&change["new"]),
+                                field,
+                            }
                         })
                         .collect(),
                 },
@@ -230,10 +246,11 @@ pub async fn my_tasks(
         "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done,
                 CASE WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
                      WHEN t.lead_id IS NOT NULL THEN '/leads/' || t.lead_id
-                     WHEN t.company_id IS NOT NULL THEN '/companies/' || t.company_id END AS link,
-                coalesce(c.full_name, l.full_name, co.name) AS about
+                     WHEN t.company_id IS NOT NULL THEN '/companies/' || t.company_id
+                     WHEN t.deal_id IS NOT NULL THEN '/deals/' || t.deal_id END AS link,
+                coalesce(c.full_name, l.full_name, co.name, d.title) AS about
            FROM tasks t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN leads l ON l.id = t.lead_id
-                LEFT JOIN companies co ON co.id = t.company_id
+                LEFT JOIN companies co ON co.id = t.company_id LEFT JOIN deals d ON d.id = t.deal_id
           WHERE t.assignee_id = $1 AND (t.done_at IS NULL OR t.done_at >= $2::date)
           ORDER BY t.due_on NULLS LAST, t.created_at",
     )

@@ -16,6 +16,7 @@ pub enum SubjectKind {
     Contact,
     Company,
     Lead,
+    Deal,
 }
 
 impl SubjectKind {
@@ -25,6 +26,7 @@ impl SubjectKind {
             SubjectKind::Contact => "contact_id",
             SubjectKind::Company => "company_id",
             SubjectKind::Lead => "lead_id",
+            SubjectKind::Deal => "deal_id",
         }
     }
 
@@ -34,6 +36,7 @@ impl SubjectKind {
             SubjectKind::Contact => "contact",
             SubjectKind::Company => "company",
             SubjectKind::Lead => "lead",
+            SubjectKind::Deal => "deal",
         }
     }
 }

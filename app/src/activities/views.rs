@@ -34,8 +34,14 @@ fn outcome_name(i18n: I18nContext<Locale>, o: CallOutcome) -> &'static str {
 }
 
 /// A changed field's name in the reader's language (the stored key if it has none).
-fn field_label(i18n: I18nContext<Locale>, key: &str) -> String {
+/// `deal`: the change is a deal's (its `title` is the deal's, not a job title).
+fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> String {
     match key {
+        "title" if deal => t_string!(i18n, deals.deal_title),
+        "value_minor" => t_string!(i18n, deals.value),
+        "currency" => t_string!(i18n, deals.currency),
+        "expected_close_date" => t_string!(i18n, deals.close_date),
+        "probability" => t_string!(i18n, deals.probability),
         "full_name" => t_string!(i18n, contacts.full_name),
         "title" => t_string!(i18n, contacts.job_title),
         "company" | "company_name" => t_string!(i18n, contacts.col_company),
@@ -217,8 +223,8 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
                         };
                         view! {
                             <ol class="timeline" aria-label=move || t_string!(i18n, activities.timeline)>
-                                {page.entries.into_iter().map(|e| view! { <Entry entry=e reload /> }).collect_view()}
-                                {move || older.get().into_iter().map(|e| view! { <Entry entry=e reload /> }).collect_view()}
+                                {page.entries.into_iter().map(|e| view! { <Entry entry=e reload about /> }).collect_view()}
+                                {move || older.get().into_iter().map(|e| view! { <Entry entry=e reload about /> }).collect_view()}
                             </ol>
                             <ErrorMessage error=failed />
                             <Show when=move || next().is_some()>
@@ -234,7 +240,7 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
 }
 
 #[component]
-fn Entry(entry: TimelineEntry, reload: RwSignal<u32>) -> impl IntoView {
+fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> impl IntoView {
     let i18n = use_i18n();
     let when = entry.at.format("%Y-%m-%d %H:%M").to_string();
     let who = entry.author.unwrap_or_default();
@@ -270,6 +276,8 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>) -> impl IntoView {
         EntryBody::Created => ("created", view! { <p class="entry-title">{t!(i18n, activities.created)}</p> }.into_any()),
         EntryBody::Changed { changes, deal } => (
             "changed",
+            {
+            let deal_keys = deal.is_some() || about == SubjectKind::Deal;
             view! {
                 <p class="entry-title">
                     <strong>{t!(i18n, activities.changed)}</strong>
@@ -280,12 +288,13 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>) -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let key = c.field.clone();
-                            view! { <li><span class="field">{move || field_label(i18n, &key)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
+                            view! { <li><span class="field">{move || field_label(i18n, &key, deal_keys)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
                         })
                         .collect_view()}
                 </ul>
             }
-            .into_any(),
+            .into_any()
+            },
         ),
     };
     view! {

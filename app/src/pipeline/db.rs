@@ -386,33 +386,71 @@ pub async fn create_deal(
     value: &Money,
     company: Option<Uuid>,
 ) -> Result<Uuid, AppError> {
-    let stage: Option<(Uuid, Uuid)> = sqlx::query_as(
-        "SELECT s.pipeline_id, s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
-          WHERE s.archived_at IS NULL ORDER BY p.position, p.name, s.position LIMIT 1",
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (pipeline, stage) =
-        stage.ok_or_else(|| AppError::invalid("create_deal", Invalid::Choice))?;
+    let draft = crate::deals::model::DealDraft {
+        title: title.to_string(),
+        value_minor: value.minor,
+        currency: value.currency.clone(),
+        expected_close_date: None,
+        probability: None,
+    };
+    open_deal(conn, user, None, &draft, company).await
+}
+
+/// Opens a deal owned by `user` at the end of `stage` (the first stage of the first pipeline when
+/// `None`), with its audit row, and tells every open board.
+pub async fn open_deal(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    stage: Option<StageId>,
+    draft: &crate::deals::model::DealDraft,
+    company: Option<Uuid>,
+) -> Result<Uuid, AppError> {
+    require_edit(user)?;
+    let found: Option<(Uuid, Uuid)> =
+        match stage {
+            Some(s) => {
+                sqlx::query_as(
+                    "SELECT pipeline_id, id FROM stages WHERE id = $1 AND archived_at IS NULL",
+                )
+                .bind(s.0)
+                .fetch_optional(&mut *conn)
+                .await?
+            }
+            None => sqlx::query_as(
+                "SELECT s.pipeline_id, s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
+              WHERE s.archived_at IS NULL ORDER BY p.position, p.name, s.position LIMIT 1",
+            )
+            .fetch_optional(&mut *conn)
+            .await?,
+        };
+    let field = if stage.is_some() {
+        "stage"
+    } else {
+        "create_deal"
+    };
+    let (pipeline, stage) = found.ok_or_else(|| AppError::invalid(field, Invalid::Choice))?;
     let last: Option<String> = sqlx::query_scalar("SELECT max(rank) FROM deals WHERE stage_id = $1 AND status = 'open' AND deleted_at IS NULL")
         .bind(stage)
         .fetch_one(&mut *conn)
         .await?;
     let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, company_id, owner_id, created_by, updated_by, rank)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7, $8) RETURNING id",
+        "INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, expected_close_date, probability,
+                            company_id, owner_id, created_by, updated_by, rank)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10) RETURNING id",
     )
     .bind(pipeline)
     .bind(stage)
-    .bind(title)
-    .bind(value.minor)
-    .bind(&value.currency)
+    .bind(&draft.title)
+    .bind(draft.value_minor)
+    .bind(&draft.currency)
+    .bind(draft.expected_close_date)
+    .bind(draft.probability)
     .bind(company)
     .bind(user.id.0)
     .bind(between(last.as_deref(), None))
     .fetch_one(&mut *conn)
     .await?;
-    let fields = serde_json::json!({ "title": title, "value_minor": value.minor, "currency": value.currency });
+    let fields = serde_json::to_value(draft).map_err(AppError::internal)?;
     crate::audit::created(conn, "deal", id, user.id.0, &fields).await?;
     notify(
         conn,
@@ -428,11 +466,20 @@ pub async fn create_deal(
 
 /// The company's deals, open ones first, newest first (at most 200).
 pub async fn company_deals(pool: &PgPool, company: Uuid) -> Result<Vec<DealSummary>, AppError> {
-    let rows: Vec<(Uuid, String, i64, String, String, String)> = sqlx::query_as(
+    deals_where(pool, "d.company_id = $1", company).await
+}
+
+/// Deals matching `condition` on `d` (with `$1` = `id`), open ones first, newest first.
+pub async fn deals_where(
+    pool: &PgPool,
+    condition: &str,
+    id: Uuid,
+) -> Result<Vec<DealSummary>, AppError> {
+    let rows: Vec<(Uuid, String, i64, String, String, String)> = sqlx::query_as(&format!(
         "SELECT d.id, d.title, d.value_minor, d.currency::text, s.name, d.status FROM deals d JOIN stages s ON s.id = d.stage_id
-          WHERE d.company_id = $1 AND d.deleted_at IS NULL ORDER BY d.status = 'open' DESC, d.created_at DESC LIMIT 200",
-    )
-    .bind(company)
+          WHERE {condition} AND d.deleted_at IS NULL ORDER BY d.status = 'open' DESC, d.created_at DESC LIMIT 200"
+    ))
+    .bind(id)
     .fetch_all(pool)
     .await?;
     Ok(rows

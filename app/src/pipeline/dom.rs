@@ -34,20 +34,30 @@ mod imp {
         }
         let column = el.closest("[data-stage]").ok()??;
         let stage = Uuid::parse_str(&column.get_attribute("data-stage")?).ok()?;
-        let cards = column.query_selector_all("[data-deal]").ok()?;
-        let mut index = 0;
-        for i in 0..cards.length() {
-            let Some(card) = cards.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            if card.get_attribute("data-deal").as_deref() == Some(dragged.0.to_string().as_str()) {
-                continue;
-            }
-            let r = card.get_bounding_client_rect();
-            if y > r.top() + r.height() / 2.0 {
-                index += 1;
+        // The cards are stacked in order, so a binary search reads a handful of positions, not
+        // every card's (a column may show a thousand).
+        let cards = column
+            .query_selector_all(&format!("[data-deal]:not([data-deal=\"{}\"])", dragged.0))
+            .ok()?;
+        let below_middle = |i: u32| {
+            cards
+                .item(i)
+                .and_then(|n| n.dyn_into::<Element>().ok())
+                .is_some_and(|card| {
+                    let r = card.get_bounding_client_rect();
+                    y > r.top() + r.height() / 2.0
+                })
+        };
+        let (mut lo, mut hi) = (0, cards.length());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if below_middle(mid) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
+        let index = lo as usize;
         Some(Target::Column(StageId(stage), index))
     }
 

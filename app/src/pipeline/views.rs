@@ -4,17 +4,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{CloseDeal, close_deal, column_page, company_deals, load_board, move_deal};
+use super::api::{CloseDeal, close_deal, column_page, load_board, move_deal};
 use super::dom::{self, Target};
 use super::model::{
-    Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealId, DealSummary, MoveTo,
-    PipelineId, PipelineRef, StageId,
+    Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealId, MoveTo, PipelineId,
+    PipelineRef, StageId,
 };
-use crate::companies::model::CompanyId;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::money::Money;
-use crate::records::views::Related;
 use crate::ui::ErrorMessage;
 use crate::ui::url::with_query;
 
@@ -37,6 +35,8 @@ pub fn PipelinePage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     // Why the last move was refused; kept across the reload that a conflict causes.
     let failure = RwSignal::new(None::<AppError>);
+    // The shown pipeline's stages, for "New deal".
+    let stages = RwSignal::new(Vec::<(StageId, String)>::new());
     let data = Resource::new(
         move || (pipeline.get(), filter.get(), refresh.get()),
         |(p, f, _)| load_board(p, f),
@@ -70,6 +70,8 @@ pub fn PipelinePage() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>{t!(i18n, pipeline.title)}</h1>
+            // Outside the board, so that live reloads of the board leave a half-typed deal alone.
+            <crate::deals::views::NewDeal stages on_created=Callback::new(move |_| refresh.update(|n| *n += 1)) />
         </header>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
@@ -78,7 +80,11 @@ pub fn PipelinePage() -> impl IntoView {
                         shown_pipeline.set_value(Some(b.pipeline.id));
                         known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
                         let f = filter.get_untracked();
-                        view! { <BoardToolbar pipelines=b.pipelines.clone() current=Some(b.pipeline.id) filter=f.clone() error=None /> <BoardView filter=f board=b refresh known failure /> }.into_any()
+                        stages.set(b.columns.iter().map(|c| (c.id, c.name.clone())).collect());
+                        view! {
+                            <BoardToolbar pipelines=b.pipelines.clone() current=Some(b.pipeline.id) filter=f.clone() error=None />
+                            <BoardView filter=f board=b refresh known failure />
+                        }.into_any()
                     }
                     // A filter that is not a date or an amount: the filters again, with the reason.
                     Err(e @ AppError::Validation { .. }) => view! {
@@ -288,6 +294,8 @@ fn BoardView(
                     take(c, deal);
                 });
                 announce.set(format!("{}: {}", t_string!(i18n, pipeline.won), card.title));
+                // Our own event may arrive before the answer: know its version already.
+                known.update_value(|k| k.push((deal, card.version + 1)));
                 leptos::task::spawn_local(async move {
                     match close_deal(deal, card.version, true, String::new()).await {
                         Ok(v) => known.update_value(|k| k.push((deal, v))),
@@ -333,6 +341,7 @@ fn BoardView(
                     t_string!(i18n, pipeline.moved_to),
                     stage_name
                 ));
+                known.update_value(|k| k.push((deal, card.version + 1)));
                 leptos::task::spawn_local(async move {
                     match move_deal(deal, card.version, to).await {
                         Ok(stored) => {
@@ -732,6 +741,7 @@ fn MoveMenu(
         <details class="move-menu" node_ref=menu on:pointerdown=|ev| ev.stop_propagation() on:keydown=|ev| ev.stop_propagation()>
             <summary aria-label=move || format!("{} {}", t_string!(i18n, pipeline.move_to), title)>{t!(i18n, pipeline.move_to)}</summary>
             <div class="menu-panel" role="group">
+                <A href=format!("/deals/{}", id.0) attr:class="menu-link">{t!(i18n, deals.open)}</A>
                 {move || cols.with(|cs| cs.iter().filter(|c| c.id != current).map(|c| {
                     let (stage, name) = (c.id, c.name.clone());
                     view! { <button type="button" on:click=move |_| { close(); commit(id, Target::Column(stage, 0)); }>{name}</button> }
@@ -781,6 +791,7 @@ fn LostDialog(
     let reason = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        known.update_value(|k| k.push((id, card.version + 1)));
         action.dispatch(CloseDeal {
             id,
             version: card.version,
@@ -809,32 +820,5 @@ fn LostDialog(
                 </div>
             </form>
         </div>
-    }
-}
-
-/// A company's deals, for the company page.
-#[component]
-pub fn CompanyDeals(company: CompanyId) -> impl IntoView {
-    view! {
-        <Related
-            id="company-deals"
-            title=|i| t_string!(i, pipeline.company_deals).to_string()
-            empty=|i| t_string!(i, pipeline.no_deals).to_string()
-            of=company
-            load=company_deals
-            item=|d: DealSummary| {
-                let i18n = use_i18n();
-                let status = (d.status != "open").then(|| {
-                    let won = d.status == "won";
-                    let class = format!("badge deal-{}", d.status);
-                    view! { " " <span class=class>{move || if won { t_string!(i18n, pipeline.won) } else { t_string!(i18n, pipeline.lost) }}</span> }
-                });
-                view! {
-                    <strong>{d.title}</strong>
-                    <span class="muted">" · "{d.value.to_string()}" · "{d.stage}</span>
-                    {status}
-                }.into_any()
-            }
-        />
     }
 }

@@ -40,6 +40,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Url => t!(i18n, invalid.url).into_any(),
         Invalid::NotQualified => t!(i18n, invalid.not_qualified).into_any(),
         Invalid::Amount => t!(i18n, invalid.amount).into_any(),
+        Invalid::Percent => t!(i18n, invalid.percent).into_any(),
     }
 }
 

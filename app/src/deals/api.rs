@@ -1,0 +1,70 @@
+//! Server functions for a deal's page; each checks the session, the role and the data scope.
+use leptos::prelude::*;
+
+use super::model::{Deal, DealContact, DealInput};
+use crate::contacts::model::ContactId;
+use crate::error::AppError;
+use crate::pipeline::model::{DealId, DealSummary};
+
+#[server(prefix = "/api", endpoint = "get_deal")]
+pub async fn get_deal(id: DealId) -> Result<Deal, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::get(&auth::state()?.pool, &user, id).await
+}
+
+/// Saves the deal's fields if it is still at `version`; returns the new version.
+#[server(prefix = "/api", endpoint = "update_deal")]
+pub async fn update_deal(id: DealId, version: i32, input: DealInput) -> Result<i32, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let draft = input.parse()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let v = super::db::update(&mut tx, &user, id, version, &draft).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Opens a deal at the end of `stage` (the first stage when empty), at the company named (found in
+/// the user's scope or created).
+#[server(prefix = "/api", endpoint = "create_deal")]
+pub async fn create_deal(
+    stage: String,
+    company: String,
+    input: DealInput,
+) -> Result<DealId, AppError> {
+    use crate::error::Invalid;
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let draft = input.parse()?;
+    let stage = match stage.trim() {
+        "" => None,
+        s => Some(crate::pipeline::model::StageId(
+            uuid::Uuid::parse_str(s).map_err(|_| AppError::invalid("stage", Invalid::Choice))?,
+        )),
+    };
+    let mut tx = auth::state()?.pool.begin().await?;
+    let company = crate::companies::db::find_or_create(&mut tx, &user, Some(&company)).await?;
+    let id = crate::pipeline::db::open_deal(&mut tx, &user, stage, &draft, company).await?;
+    tx.commit().await?;
+    Ok(DealId(id))
+}
+
+#[server(prefix = "/api", endpoint = "deal_contacts")]
+pub async fn deal_contacts(id: DealId) -> Result<Vec<DealContact>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let pool = auth::state()?.pool;
+    super::db::get(&pool, &user, id).await?;
+    super::db::contacts(&pool, &user, id).await
+}
+
+/// The deals a contact the user may see takes part in.
+#[server(prefix = "/api", endpoint = "contact_deals")]
+pub async fn contact_deals(contact: ContactId) -> Result<Vec<DealSummary>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let pool = auth::state()?.pool;
+    crate::contacts::db::get(&pool, &user, contact).await?;
+    super::db::of_contact(&pool, contact.0).await
+}

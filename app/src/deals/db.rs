@@ -1,0 +1,232 @@
+//! SQL for a deal's page: read within the user's scope, save with its audit row and live event.
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::model::{Deal, DealContact, DealDraft};
+use crate::error::AppError;
+use crate::pipeline::model::{DealEvent, DealId, DealSummary, PipelineId};
+use crate::records::db::{fetch_visible, save, scope_sql};
+use crate::users::model::CurrentUser;
+
+crate::draft_columns!(
+    DealDraft,
+    "deals",
+    "deal",
+    [title, value_minor, currency, expected_close_date, probability],
+    stored: "r.title, r.value_minor, r.currency::text AS currency, r.expected_close_date, r.probability"
+);
+
+const SELECT: &str =
+    "SELECT r.id, r.title, r.value_minor, r.currency::text AS currency, r.company_id,
+        co.name AS company_name, o.display_name AS owner_name, p.name AS pipeline_name,
+        st.name AS stage_name, st.win_probability AS stage_probability, r.probability, r.status,
+        r.lost_reason, r.expected_close_date, r.stage_entered_at, r.version, r.updated_at
+   FROM deals r JOIN stages st ON st.id = r.stage_id JOIN pipelines p ON p.id = r.pipeline_id
+   LEFT JOIN companies co ON co.id = r.company_id LEFT JOIN users o ON o.id = r.owner_id
+  WHERE r.deleted_at IS NULL AND r.id = ";
+
+pub async fn get(pool: &PgPool, user: &CurrentUser, id: DealId) -> Result<Deal, AppError> {
+    fetch_visible(pool, user, SELECT, id.0).await
+}
+
+/// Saves the deal if it is still at `version` (its audit row in the same transaction), and tells
+/// every open board; returns the new version.
+pub async fn update(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: DealId,
+    version: i32,
+    draft: &DealDraft,
+) -> Result<i32, AppError> {
+    let saved = save(conn, user, id.0, version, draft, None, async |_| Ok(None)).await?;
+    if saved != version {
+        let pipeline: Uuid = sqlx::query_scalar("SELECT pipeline_id FROM deals WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&mut *conn)
+            .await?;
+        crate::pipeline::db::notify(
+            conn,
+            &DealEvent {
+                deal: id,
+                pipeline: PipelineId(pipeline),
+                version: saved,
+            },
+        )
+        .await?;
+    }
+    Ok(saved)
+}
+
+/// The deal's contacts the user may see.
+pub async fn contacts(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: DealId,
+) -> Result<Vec<DealContact>, AppError> {
+    let scope = scope_sql(user, "r", "$2");
+    Ok(sqlx::query_as(&format!(
+        "SELECT r.id, r.full_name, r.title FROM deal_contacts dc JOIN contacts r ON r.id = dc.contact_id
+          WHERE dc.deal_id = $1 AND r.deleted_at IS NULL{scope} ORDER BY r.full_name"
+    ))
+    .bind(id.0)
+    .bind(user.id.0)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The deals a contact takes part in (the contact's visibility is checked by the caller).
+pub async fn of_contact(pool: &PgPool, contact: Uuid) -> Result<Vec<DealSummary>, AppError> {
+    crate::pipeline::db::deals_where(
+        pool,
+        "d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = $1)",
+        contact,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deals::model::DealInput;
+    use crate::money::Money;
+    use crate::users::db::upsert_user;
+    use crate::users::model::Role;
+
+    async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
+        let mut conn = pool.acquire().await.unwrap();
+        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
+            .await
+            .unwrap();
+        sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(team)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        CurrentUser {
+            id,
+            email: email.into(),
+            display_name: email.into(),
+            role,
+            locale: "en".into(),
+        }
+    }
+
+    async fn deal(pool: &PgPool, owner: &CurrentUser) -> DealId {
+        sqlx::query(
+            "WITH p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id)
+             INSERT INTO stages (pipeline_id, name, position, win_probability) SELECT id, 'Lead', 0, 20 FROM p",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let money = Money {
+            minor: 100_000,
+            currency: "CNY".into(),
+        };
+        DealId(
+            crate::pipeline::db::create_deal(&mut conn, owner, "Pilot", &money, None)
+                .await
+                .unwrap(),
+        )
+    }
+
+    fn edit(title: &str, value: &str, probability: &str) -> DealDraft {
+        DealInput {
+            title: title.into(),
+            value: value.into(),
+            currency: "CNY".into(),
+            expected_close_date: "2027-02-01".into(),
+            probability: probability.into(),
+        }
+        .parse()
+        .unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_edit_is_saved_audited_and_announced_and_a_stale_one_refused(pool: PgPool) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let id = deal(&pool, &sales).await;
+        let before = get(&pool, &sales, id).await.unwrap();
+        assert_eq!(
+            (before.win_probability(), before.stage_name.as_str()),
+            (20, "Lead")
+        );
+
+        let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
+            .await
+            .unwrap();
+        listener
+            .listen(crate::pipeline::db::DEAL_CHANNEL)
+            .await
+            .unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        let v = update(
+            &mut tx,
+            &sales,
+            id,
+            before.version,
+            &edit("Pilot+", "2,000", "60"),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let heard: DealEvent =
+            serde_json::from_str(listener.recv().await.unwrap().payload()).unwrap();
+        assert_eq!((heard.deal, heard.version), (id, v));
+
+        let after = get(&pool, &sales, id).await.unwrap();
+        assert_eq!(
+            (
+                after.title.as_str(),
+                after.value_minor,
+                after.win_probability(),
+                after.version
+            ),
+            ("Pilot+", 200_000, 60, before.version + 1)
+        );
+        let changes: serde_json::Value = sqlx::query_scalar(
+            "SELECT changes FROM audit_log WHERE entity = 'deal' AND entity_id = $1 AND action = 'update'",
+        )
+        .bind(id.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(changes["value_minor"]["new"], 200_000);
+        assert_eq!(changes["probability"]["old"], serde_json::Value::Null);
+
+        // Someone saved meanwhile: the old version is refused, nothing changes.
+        let mut tx = pool.begin().await.unwrap();
+        let stale = update(&mut tx, &sales, id, before.version, &edit("Mine", "1", "")).await;
+        assert!(matches!(stale, Err(AppError::Conflict)));
+        drop(tx);
+        assert_eq!(get(&pool, &sales, id).await.unwrap().title, "Pilot+");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn another_teams_deal_is_neither_shown_nor_saved_and_viewers_cannot_edit(pool: PgPool) {
+        let east = user(&pool, "e@t.test", Role::Sales, "East").await;
+        let west = user(&pool, "w@t.test", Role::Sales, "West").await;
+        let viewer = user(&pool, "v@t.test", Role::Viewer, "East").await;
+        let id = deal(&pool, &east).await;
+        assert!(matches!(
+            get(&pool, &west, id).await,
+            Err(AppError::NotFound)
+        ));
+        let mut tx = pool.begin().await.unwrap();
+        assert!(matches!(
+            update(&mut tx, &west, id, 1, &edit("Taken", "1", "")).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            update(&mut tx, &viewer, id, 1, &edit("Taken", "1", "")).await,
+            Err(AppError::Forbidden)
+        ));
+        drop(tx);
+        assert!(
+            get(&pool, &viewer, id).await.is_ok(),
+            "a viewer of the team reads it"
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! A deal's detail and its editable fields, shared by both sides.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{AppError, Invalid};
+use crate::money::Money;
+use crate::pipeline::model::DealId;
+use crate::records::fields::Fields;
+
+/// The currencies a deal can be in (ISO 4217, all with two decimals).
+pub const CURRENCIES: [&str; 5] = ["CNY", "USD", "EUR", "GBP", "HKD"];
+
+/// Everything the deal page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Deal {
+    pub id: DealId,
+    pub title: String,
+    pub value_minor: i64,
+    pub currency: String,
+    pub company_id: Option<Uuid>,
+    pub company_name: Option<String>,
+    pub owner_name: Option<String>,
+    pub pipeline_name: String,
+    pub stage_name: String,
+    /// The stage's default, used unless the deal overrides it.
+    pub stage_probability: i16,
+    pub probability: Option<i16>,
+    pub status: String,
+    pub lost_reason: Option<String>,
+    pub expected_close_date: Option<NaiveDate>,
+    pub stage_entered_at: DateTime<Utc>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Deal {
+    pub fn value(&self) -> Money {
+        Money {
+            minor: self.value_minor,
+            currency: self.currency.clone(),
+        }
+    }
+
+    pub fn win_probability(&self) -> i16 {
+        self.probability.unwrap_or(self.stage_probability)
+    }
+}
+
+/// The deal form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DealInput {
+    pub title: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub expected_close_date: String,
+    /// Empty: the stage's default.
+    #[serde(default)]
+    pub probability: String,
+}
+
+/// A checked deal form.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DealDraft {
+    pub title: String,
+    pub value_minor: i64,
+    pub currency: String,
+    pub expected_close_date: Option<NaiveDate>,
+    pub probability: Option<i16>,
+}
+
+impl DealInput {
+    pub fn parse(&self) -> Result<DealDraft, AppError> {
+        let mut f = Fields::default();
+        let title = f.required("title", &self.title, 300);
+        let value_minor = match self.value.trim() {
+            "" => 0,
+            t => Money::parse_major(t).unwrap_or_else(|| {
+                f.fail("value", Invalid::Amount);
+                0
+            }),
+        };
+        let currency = f
+            .choice("currency", &self.currency, |c| {
+                let c = c.to_uppercase();
+                CURRENCIES.contains(&c.as_str()).then_some(c)
+            })
+            .unwrap_or_else(|| CURRENCIES[0].to_string());
+        let expected_close_date = f.date("expected_close_date", &self.expected_close_date, None);
+        let probability = match self.probability.trim().trim_end_matches('%') {
+            "" => None,
+            t => match t.trim().parse::<i16>() {
+                Ok(p) if (0..=100).contains(&p) => Some(p),
+                _ => {
+                    f.fail("probability", Invalid::Percent);
+                    None
+                }
+            },
+        };
+        f.finish(DealDraft {
+            title,
+            value_minor,
+            currency,
+            expected_close_date,
+            probability,
+        })
+    }
+}
+
+impl From<&Deal> for DealInput {
+    fn from(d: &Deal) -> Self {
+        let major = d.value_minor / 100;
+        let cents = d.value_minor % 100;
+        DealInput {
+            title: d.title.clone(),
+            value: if cents == 0 {
+                major.to_string()
+            } else {
+                format!("{major}.{cents:02}")
+            },
+            currency: d.currency.clone(),
+            expected_close_date: d
+                .expected_close_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            probability: d.probability.map(|p| p.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// A contact of a deal, as its page lists them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DealContact {
+    pub id: Uuid,
+    pub full_name: String,
+    pub title: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deal_form_parses_money_dates_and_an_optional_probability() {
+        let d = DealInput {
+            title: " Pilot ".into(),
+            value: "¥12,500.50".into(),
+            currency: "usd".into(),
+            expected_close_date: "2027-01-31".into(),
+            probability: "40%".into(),
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(
+            (
+                d.title.as_str(),
+                d.value_minor,
+                d.currency.as_str(),
+                d.probability
+            ),
+            ("Pilot", 1_250_050, "USD", Some(40))
+        );
+        assert_eq!(d.expected_close_date, NaiveDate::from_ymd_opt(2027, 1, 31));
+    }
+
+    #[test]
+    fn a_deal_form_names_every_bad_field() {
+        let e = DealInput {
+            title: "".into(),
+            value: "lots".into(),
+            currency: "XYZ".into(),
+            expected_close_date: "soon".into(),
+            probability: "140".into(),
+        }
+        .parse()
+        .unwrap_err();
+        assert_eq!(e.field("title"), Some(Invalid::Required));
+        assert_eq!(e.field("value"), Some(Invalid::Amount));
+        assert_eq!(e.field("currency"), Some(Invalid::Choice));
+        assert_eq!(e.field("expected_close_date"), Some(Invalid::Date));
+        assert_eq!(e.field("probability"), Some(Invalid::Percent));
+    }
+}
