@@ -56,11 +56,13 @@ test('a new deal lands on the board at its company, and the board filters by val
   await expect(card).toBeVisible();
 
   // Only the new deal is worth that much and closes that late.
+  await page.getByText('Close date and value').click();
   await page.getByLabel('Value from').fill('900,000,000');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page).toHaveURL(/min_value=900/);
   await expect(stage(page, LEAD).getByRole('listitem')).toHaveCount(1);
   await expect(card).toBeVisible();
+  await page.getByText('Close date and value').click();
   await page.getByLabel('Value from').fill('');
   await page.getByLabel('Closing from').fill('2031-01-01');
   await page.getByRole('button', { name: 'Search', exact: true }).click();

@@ -129,13 +129,25 @@ fn BoardToolbar(
             Some("decimal")
         };
         view! {
-            <div class="filter-field">
+            <div class="filter">
                 <label for=id>{label}</label>
                 <input id=id name=key type=kind inputmode=mode value=value aria-describedby=format!("{id}-error") />
                 <crate::ui::FieldError id=format!("{id}-error") field=key error />
             </div>
         }
     };
+    // The ranges sit in a disclosure, so the toolbar stays one line; it opens by itself to show
+    // a refused value.
+    let ranges = [
+        &filter.close_from,
+        &filter.close_to,
+        &filter.min_value,
+        &filter.max_value,
+    ]
+    .into_iter()
+    .filter(|v| !v.is_empty())
+    .count();
+    let open = error.with_untracked(Option::is_some);
     view! {
         <div class="board-toolbar">
             <nav class="views" aria-label=move || t_string!(i18n, pipeline.pipelines)>
@@ -157,10 +169,18 @@ fn BoardToolbar(
                 <input type="hidden" name="owner" value=filter.owner.clone() />
                 <label for="board-q" class="visually-hidden">{t!(i18n, pipeline.search)}</label>
                 <input id="board-q" type="search" name="q" value=filter.q.clone() placeholder=move || t_string!(i18n, pipeline.search) />
-                {field("close_from", "board-close-from", "date", filter.close_from.clone(), t!(i18n, pipeline.close_from).into_any())}
-                {field("close_to", "board-close-to", "date", filter.close_to.clone(), t!(i18n, pipeline.close_to).into_any())}
-                {field("min_value", "board-min-value", "text", filter.min_value.clone(), t!(i18n, pipeline.min_value).into_any())}
-                {field("max_value", "board-max-value", "text", filter.max_value.clone(), t!(i18n, pipeline.max_value).into_any())}
+                <details class="columns ranges" open=open>
+                    <summary>
+                        {t!(i18n, pipeline.more_filters)}
+                        {(ranges > 0).then(|| view! { " (" {ranges} ")" })}
+                    </summary>
+                    <fieldset aria-label=move || t_string!(i18n, pipeline.more_filters)>
+                        {field("close_from", "board-close-from", "date", filter.close_from.clone(), t!(i18n, pipeline.close_from).into_any())}
+                        {field("close_to", "board-close-to", "date", filter.close_to.clone(), t!(i18n, pipeline.close_to).into_any())}
+                        {field("min_value", "board-min-value", "text", filter.min_value.clone(), t!(i18n, pipeline.min_value).into_any())}
+                        {field("max_value", "board-max-value", "text", filter.max_value.clone(), t!(i18n, pipeline.max_value).into_any())}
+                    </fieldset>
+                </details>
                 <button type="submit">{t!(i18n, list.apply)}</button>
             </form>
         </div>
