@@ -36,6 +36,12 @@ pub enum Invalid {
     Amount,
     /// Not a whole percentage from 0 to 100.
     Percent,
+    /// Not a whole number of days from 1 to 3650.
+    Days,
+    /// Not a colour such as #3366ff.
+    Colour,
+    /// A stage cannot be archived into itself, nor the last stage of a pipeline.
+    LastStage,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -19,6 +19,7 @@ pub mod error;
 pub mod leads;
 pub mod money;
 pub mod pipeline;
+pub mod pipelines;
 pub mod records;
 mod shell;
 pub mod ui;

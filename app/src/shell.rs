@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tickets") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Tickets /> } />
                         <Route path=path!("reports") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Reports /> } />
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
+                        <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::pipelines::views::PipelineSettingsPage />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -278,6 +279,7 @@ fn SettingsPage() -> impl IntoView {
             </dl>
         </section>
         <ChangePasswordForm />
+        {(role == Role::Admin).then(|| view! { <crate::pipelines::views::PipelineSettingsLink /> })}
     }
 }
 

@@ -540,3 +540,51 @@ async fn deal_edits_answer_field_errors_conflicts_and_scope_over_http(pool: PgPo
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_administrators_change_pipelines(pool: PgPool) {
+    let (app, cookie) = signed_in(pool.clone(), "manager@keel.demo").await;
+    let stage: uuid::Uuid = sqlx::query_scalar("SELECT id FROM stages LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let form = format!("stage={stage}&version=1&input[name]=Mine");
+    let res = post(&app, "/api/update_stage", Some(&cookie), &form).await;
+    let status = res.status();
+    assert_eq!(status, StatusCode::FORBIDDEN, "{}", body_text(res).await);
+    let res = call(&app, "/api/load_pipeline_settings", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let (app, cookie) = signed_in_again(pool.clone(), "admin@keel.demo").await;
+    let res = call(&app, "/api/load_pipeline_settings", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // A stale version is a conflict, a bad field a field error.
+    let res = post(
+        &app,
+        "/api/update_stage",
+        Some(&cookie),
+        &format!("stage={stage}&version=99&input[name]=Mine"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = post(
+        &app,
+        "/api/update_stage",
+        Some(&cookie),
+        &format!("stage={stage}&version=1&input[name]=&input[colour]=red"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body_text(res)
+            .await
+            .contains(r#""colour":{"rule":"colour"}"#)
+    );
+}
+
+/// A second user's session on the same (already seeded) database.
+async fn signed_in_again(pool: PgPool, email: &str) -> (Router, String) {
+    let app = app(pool);
+    let cookie = session_cookie(&login(&app, email, seed::DEMO_PASSWORD).await).unwrap();
+    (app, cookie)
+}

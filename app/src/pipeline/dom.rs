@@ -97,6 +97,15 @@ mod imp {
         }
     }
 
+    /// The value of `attr` on the element under the point or its nearest ancestor having it.
+    pub fn attr_at(x: f64, y: f64, attr: &str) -> Option<String> {
+        document()
+            .element_from_point(x as f32, y as f32)?
+            .closest(&format!("[{attr}]"))
+            .ok()??
+            .get_attribute(attr)
+    }
+
     /// The card's size and the point's offset within it.
     pub fn card_box(deal: DealId, x: f64, y: f64) -> (f64, f64, f64) {
         let sel = format!("[data-deal=\"{}\"]", deal.0);
@@ -183,6 +192,9 @@ mod imp {
         None
     }
     pub fn autoscroll(_: f64, _: f64) {}
+    pub fn attr_at(_: f64, _: f64, _: &str) -> Option<String> {
+        None
+    }
     pub fn card_box(_: DealId, _: f64, _: f64) -> (f64, f64, f64) {
         (0.0, 0.0, 0.0)
     }

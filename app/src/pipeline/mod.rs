@@ -1,6 +1,6 @@
 //! Pipelines, stages and deals: the drag-and-drop board, moves, won/lost, live events.
 pub mod api;
-mod dom;
+pub mod dom;
 pub mod model;
 pub mod rank;
 pub mod views;

@@ -41,6 +41,9 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::NotQualified => t!(i18n, invalid.not_qualified).into_any(),
         Invalid::Amount => t!(i18n, invalid.amount).into_any(),
         Invalid::Percent => t!(i18n, invalid.percent).into_any(),
+        Invalid::Days => t!(i18n, invalid.days).into_any(),
+        Invalid::Colour => t!(i18n, invalid.colour).into_any(),
+        Invalid::LastStage => t!(i18n, invalid.last_stage).into_any(),
     }
 }
 

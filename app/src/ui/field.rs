@@ -14,7 +14,8 @@ use crate::error::AppError;
 #[component]
 pub fn Field(
     /// The input's `id`; the hint under it gets `{id}-error`.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The form field name (e.g. `input[full_name]` for a struct argument).
     name: &'static str,
     /// The field the server names in a validation error; defaults to `name`.
@@ -44,7 +45,7 @@ pub fn Field(
     let control = if multiline {
         view! {
             <textarea
-                id=id
+                id=id.clone()
                 name=name
                 rows="3"
                 prop:value=value.unwrap_or_default()
@@ -56,7 +57,7 @@ pub fn Field(
     } else {
         view! {
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=input_type
                 value=value
@@ -70,9 +71,9 @@ pub fn Field(
         .into_any()
     };
     view! {
-        <label for=id>{children()}</label>
+        <label for=id.clone()>{children()}</label>
         {hint.map(|h| view! { <span class="field-hint">{h.run()}</span> })}
         {control}
-        <FieldError error field=key id=format!("{id}-error") />
+        <FieldError error field=key id=error_id />
     }
 }
