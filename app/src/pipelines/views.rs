@@ -35,6 +35,30 @@ fn reload_after<T: Send + Sync + 'static>(
     Signal::derive(move || value().and_then(Result::err))
 }
 
+/// Follows the pipeline's version as saves answer with it.
+fn keep_version(
+    value: impl Fn() -> Option<Result<i32, AppError>> + Send + Sync + 'static,
+    version: RwSignal<i32>,
+) {
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = value() {
+            version.set(v);
+        }
+    });
+}
+
+/// Empties a form once what it sent was saved.
+fn clear_after<T: Send + Sync + 'static>(
+    value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+    form: NodeRef<leptos::html::Form>,
+) {
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(f)) = (value(), form.get()) {
+            f.reset();
+        }
+    });
+}
+
 #[component]
 pub fn PipelineSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -43,17 +67,25 @@ pub fn PipelineSettingsPage() -> impl IntoView {
     let data = Resource::new(move || reload.get(), |_| load_pipeline_settings());
     let create = ServerAction::<CreatePipeline>::new();
     let create_error = reload_after(move || create.value().get(), reload, failure);
+    let create_form = NodeRef::<leptos::html::Form>::new();
+    clear_after(move || create.value().get(), create_form);
     view! {
         <h1>{t!(i18n, stages.title)}</h1>
         <div aria-live="polite"><ErrorMessage error=failure /></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
-                data.await.map(|ps| ps.into_iter().map(|p| view! { <PipelineCard pipeline=p reload failure /> }).collect_view())
+                // Keyed by version: a changed pipeline gets fresh forms (a rebuilt input would keep
+                // what was typed into it over the stored value).
+                data.await.map(|ps| view! {
+                    <For each=move || ps.clone() key=|p| (p.id, p.version) let:p>
+                        <PipelineCard pipeline=p reload failure />
+                    </For>
+                })
             })}
         </Transition>
         <section class="card" aria-labelledby="new-pipeline-title">
             <h2 id="new-pipeline-title">{t!(i18n, stages.new_pipeline)}</h2>
-            <ActionForm action=create attr:class="form inline-form" attr:novalidate=true>
+            <ActionForm action=create node_ref=create_form attr:class="form inline-form" attr:novalidate=true>
                 <Field id="np-name" name="name" error=create_error>{t!(i18n, stages.pipeline_name)}</Field>
                 <button type="submit">{t!(i18n, stages.create_pipeline)}</button>
             </ActionForm>
@@ -68,12 +100,19 @@ fn PipelineCard(
     failure: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (id, version) = (pipeline.id, pipeline.version);
+    let id = pipeline.id;
+    // The version this page last saw; each save answers with the new one, so quick successive
+    // edits by the same person do not conflict with each other.
+    let version = RwSignal::new(pipeline.version);
     let heading = format!("pipeline-{}", id.0);
     let rename = ServerAction::<RenamePipeline>::new();
     let rename_error = reload_after(move || rename.value().get(), reload, failure);
+    keep_version(move || rename.value().get(), version);
     let add = ServerAction::<AddStage>::new();
     let add_error = reload_after(move || add.value().get(), reload, failure);
+    keep_version(move || add.value().get(), version);
+    let add_form = NodeRef::<leptos::html::Form>::new();
+    clear_after(move || add.value().get(), add_form);
     let stages = StoredValue::new(pipeline.stages.clone());
     let name = pipeline.name.clone();
     // A reorder: the stages in their new order, saved at once.
@@ -85,8 +124,11 @@ fn PipelineCard(
         let s = order.remove(from);
         order.insert(to, s);
         leptos::task::spawn_local(async move {
-            match reorder_stages(id, version, order).await {
-                Ok(_) => failure.set(None),
+            match reorder_stages(id, version.get_untracked(), order).await {
+                Ok(v) => {
+                    version.set(v);
+                    failure.set(None)
+                }
                 Err(e) => failure.set(Some(e)),
             }
             reload.update(|n| *n += 1);
@@ -132,7 +174,7 @@ fn PipelineCard(
             <h2 id=heading>{name}</h2>
             <ActionForm action=rename attr:class="form inline-form" attr:novalidate=true>
                 <input type="hidden" name="pipeline" value=pipeline_id />
-                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="version" value=move || version.get() />
                 <Field id=field_id name="name" value=field_name error=rename_error>{t!(i18n, stages.pipeline_name)}</Field>
                 <button type="submit">{t!(i18n, stages.rename)}</button>
             </ActionForm>
@@ -151,15 +193,15 @@ fn PipelineCard(
                     }
                 }).collect_view()}
             </ol>
-            <details class="add-stage">
-                <summary class="button">{t!(i18n, stages.add)}</summary>
-                <ActionForm action=add attr:class="form" attr:novalidate=true>
+            <ActionForm action=add node_ref=add_form attr:class="form add-stage" attr:novalidate=true>
+                <fieldset>
+                    <legend>{t!(i18n, stages.add_title)}</legend>
                     <input type="hidden" name="pipeline" value=pipeline_id2 />
-                    <input type="hidden" name="version" value=version />
+                    <input type="hidden" name="version" value=move || version.get() />
                     <StageFields prefix=add_prefix initial=StageInput::default() error=add_error />
                     <button type="submit">{t!(i18n, stages.add)}</button>
-                </ActionForm>
-            </details>
+                </fieldset>
+            </ActionForm>
         </section>
     }
 }
@@ -169,7 +211,7 @@ fn StageRow(
     stage: StageSettings,
     index: usize,
     count: usize,
-    version: i32,
+    version: RwSignal<i32>,
     others: Vec<StageSettings>,
     reload: RwSignal<u32>,
     failure: RwSignal<Option<AppError>>,
@@ -179,8 +221,10 @@ fn StageRow(
     let i18n = use_i18n();
     let save = ServerAction::<UpdateStage>::new();
     let save_error = reload_after(move || save.value().get(), reload, failure);
+    keep_version(move || save.value().get(), version);
     let archive = ServerAction::<ArchiveStage>::new();
     let archive_error = reload_after(move || archive.value().get(), reload, failure);
+    keep_version(move || archive.value().get(), version);
     let id = stage.id.0.to_string();
     let (name, n) = (stage.name.clone(), stage.open_deals);
     let handle_name = name.clone();
@@ -217,7 +261,7 @@ fn StageRow(
         </button>
         <ActionForm action=save attr:class="form stage-form" attr:novalidate=true>
             <input type="hidden" name="stage" value=stage_id />
-            <input type="hidden" name="version" value=version />
+            <input type="hidden" name="version" value=move || version.get() />
             <StageFields prefix=save_prefix initial error=save_error />
             <span class="muted">{t!(i18n, stages.open_deals, n = move || n)}</span>
             <button type="submit">{t!(i18n, stages.save)}</button>
@@ -229,7 +273,7 @@ fn StageRow(
                 <summary class="button">{t!(i18n, stages.archive)}</summary>
                 <ActionForm action=archive attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="stage" value=stage_id2 />
-                    <input type="hidden" name="version" value=version />
+                    <input type="hidden" name="version" value=move || version.get() />
                     <p><strong>{t!(i18n, stages.archive_title, name = move || archive_name.clone())}</strong></p>
                     <label for=move_label>{t!(i18n, stages.move_deals, n = move || n)}</label>
                     <select id=move_id name="move_to" aria-describedby=move_hint>

@@ -1,0 +1,89 @@
+import { test, expect, open, signIn } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+const names = (page: Page, list: string) =>
+  page.getByRole('list', { name: list }).getByRole('listitem').getByLabel('Stage name');
+
+test('an administrator builds a pipeline, edits, reorders and archives stages, and the board follows', async ({ page }) => {
+  await signIn(page);
+  await open(page, '/settings');
+  await page.getByRole('link', { name: 'Pipelines and stages' }).click();
+  const pipeline = `Pipeline ${unique()}`;
+  await page.getByLabel('Pipeline name').last().fill(pipeline);
+  await page.getByRole('button', { name: 'Add pipeline' }).click();
+  const card = page.getByRole('region', { name: pipeline });
+  await expect(card).toBeVisible();
+
+  const list = `Stages: ${pipeline}`;
+  const add = card.getByRole('group', { name: 'New stage' });
+  for (const [stage, p] of [['Intro', '10'], ['Trial', '40'], ['Contract', '80']]) {
+    await add.getByLabel('Stage name').fill(stage);
+    await add.getByLabel('Win probability (%)').fill(p);
+    await add.getByRole('button', { name: 'Add stage' }).click();
+    await expect(names(page, list).last()).toHaveValue(stage);
+  }
+  await expect(names(page, list)).toHaveCount(3);
+
+  // A bad colour is refused next to the field; a rename is saved.
+  const trial = page.getByRole('list', { name: list }).getByRole('listitem').nth(1);
+  await trial.getByLabel('Colour').fill('blue');
+  await trial.getByRole('button', { name: 'Save stage' }).click();
+  await expect(trial.getByText('Enter a colour such as #3366ff.')).toBeVisible();
+  await trial.getByLabel('Colour').fill('#22aa55');
+  await trial.getByLabel('Stage name').fill('Pilot');
+  const reloaded = page.waitForResponse((r) => r.url().endsWith('/api/load_pipeline_settings'));
+  await trial.getByRole('button', { name: 'Save stage' }).click();
+  await reloaded;
+  await expect(names(page, list).nth(1)).toHaveValue('Pilot');
+
+  // Without dragging: Move up.
+  await page.getByRole('list', { name: list }).getByRole('listitem').nth(2).getByRole('button', { name: 'Move up' }).click();
+  await expect(names(page, list).nth(1)).toHaveValue('Contract');
+  // By dragging the handle onto the row above.
+  const handle = page.getByRole('button', { name: 'Drag to reorder: Pilot' });
+  await handle.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const above = await page.getByRole('list', { name: list }).getByRole('listitem').nth(1).boundingBox();
+  const h = await handle.boundingBox();
+  await page.mouse.move(h!.x + h!.width / 2, h!.y + h!.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(above!.x + 40, above!.y + 20, { steps: 6 });
+  await page.mouse.up();
+  await expect(names(page, list).nth(1)).toHaveValue('Pilot');
+  await page.reload();
+  await expect(names(page, list)).toHaveCount(3);
+  await expect(names(page, list).nth(0)).toHaveValue('Intro');
+  await expect(names(page, list).nth(1)).toHaveValue('Pilot');
+  await expect(names(page, list).nth(2)).toHaveValue('Contract');
+
+  // A deal in Intro, made on the board.
+  await open(page, '/pipeline');
+  await page.getByRole('navigation', { name: 'Pipelines' }).getByRole('link', { name: pipeline }).click();
+  await expect(page.getByRole('list', { name: 'Intro' })).toBeVisible();
+  const deal = `Deal ${unique()}`;
+  await page.getByText('New deal').click();
+  await page.getByLabel('Title', { exact: true }).fill(deal);
+  await page.getByLabel('Stage', { exact: true }).selectOption({ label: 'Intro' });
+  await page.getByRole('button', { name: 'Create deal' }).click();
+  await expect(page.getByRole('list', { name: 'Intro' }).getByRole('listitem', { name: deal })).toBeVisible();
+
+  // Archiving Intro hands its deal to Contract.
+  await open(page, '/settings/pipelines');
+  const intro = page.getByRole('list', { name: list }).getByRole('listitem').nth(0);
+  await intro.getByText('Archive…').click();
+  await intro.getByLabel('Move its 1 open deals to').selectOption({ label: 'Contract' });
+  await intro.getByRole('button', { name: 'Archive stage' }).click();
+  await expect(names(page, list)).toHaveCount(2);
+  await open(page, '/pipeline');
+  await page.getByRole('navigation', { name: 'Pipelines' }).getByRole('link', { name: pipeline }).click();
+  await expect(page.getByRole('list', { name: 'Contract' }).getByRole('listitem', { name: deal })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Intro' })).toHaveCount(0);
+});
+
+test('a sales user gets no pipeline settings', async ({ page }) => {
+  await signIn(page, 'sales@keel.demo');
+  await open(page, '/settings');
+  await expect(page.getByRole('link', { name: 'Pipelines and stages' })).toHaveCount(0);
+  await open(page, '/settings/pipelines');
+  await expect(page.getByRole('alert')).toBeVisible();
+});
