@@ -587,7 +587,9 @@ fn BoardView(
     };
 
     // Where the placeholder stands: before the card at `index` of the column (or at its end).
-    let placeholder = move || -> Option<(StageId, usize, DealId)> {
+    // Memos: a pointer move changes the drag's position many times a second, but these only when
+    // the card or its landing place changes, so the cards that read them rarely re-run.
+    let placeholder = Memo::new(move |_| -> Option<(StageId, usize, DealId)> {
         if let Some(d) = drag.get() {
             if let Some(Target::Column(stage, index)) = d.target {
                 return Some((stage, index, d.card.id));
@@ -597,24 +599,26 @@ fn BoardView(
         lifted
             .get()
             .map(|l| (cols.with(|cs| cs[l.column].id), l.index, l.card.id))
-    };
-    let dragged = move || {
+    });
+    let dragged = Memo::new(move |_| {
         drag.with(|d| d.as_ref().map(|d| d.card.id))
             .or_else(|| lifted.with(|l| l.as_ref().map(|l| l.card.id)))
-    };
+    });
 
     let columns =
         move || cols.with(|cs| cs.iter().enumerate().map(|(ci, _)| ci).collect::<Vec<_>>());
+    let ghost = Memo::new(move |_| drag.with(|d| d.as_ref().map(|d| (d.card.clone(), d.width))));
+    let is_dragging = Memo::new(move |_| drag.with(Option::is_some));
     view! {
         <p class="visually-hidden" aria-live="assertive" role="status">{move || announce.get()}</p>
         <ErrorMessage error=Signal::derive(move || failure.get()) />
         <p class="board-help" id="board-help">{t!(i18n, pipeline.help)}</p>
-        <div class="board" class:dragging=move || drag.with(Option::is_some) on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
+        <div class="board" class:dragging=is_dragging on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
             <For each=columns key=move |ci| cols.with_untracked(|cs| cs[*ci].id) let:ci>
-                <Column ci cols placeholder=Signal::derive(placeholder) dragged=Signal::derive(dragged) on_down on_key commit more />
+                <Column ci cols placeholder=Signal::from(placeholder) dragged=Signal::from(dragged) on_down on_key commit more />
             </For>
         </div>
-        <div class="drop-zones" class:visible=move || drag.with(Option::is_some) aria-hidden="true">
+        <div class="drop-zones" class:visible=is_dragging aria-hidden="true">
             <div class="drop-zone won" data-drop="won" class:over=move || drag.with(|d| d.as_ref().is_some_and(|d| d.target == Some(Target::Won)))>
                 {t!(i18n, pipeline.won)}
             </div>
@@ -622,9 +626,16 @@ fn BoardView(
                 {t!(i18n, pipeline.lost)}
             </div>
         </div>
-        {move || drag.get().map(|d| view! {
-            <div class="card ghost" aria-hidden="true" style=format!("width:{}px;transform:translate({}px,{}px)", d.width, d.x - d.dx, d.y - d.dy)>
-                <CardBody card=d.card />
+        // Made once per drag; each move only changes its transform, which needs no layout (with a
+        // thousand cards in a column, a fresh ghost per move cost a full layout each time).
+        {move || ghost.get().map(|(card, width)| view! {
+            <div
+                class="card ghost"
+                aria-hidden="true"
+                style:width=format!("{width}px")
+                style:transform=move || drag.with(|d| d.as_ref().map(|d| format!("translate({}px,{}px)", d.x - d.dx, d.y - d.dy)).unwrap_or_default())
+            >
+                <CardBody card />
             </div>
         })}
         {move || losing.get().map(|card| view! { <LostDialog card cols losing failure refresh known /> })}
