@@ -9,7 +9,7 @@ test('an anonymous visitor is sent to sign in and lands on the pipeline after it
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
-  await page.getByRole('link', { name: 'Pipeline' }).click();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Pipeline' }).click();
   await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
   // Demo data: the main pipeline with its first stage.
   await expect(page.getByRole('link', { name: '销售 Sales' })).toHaveAttribute('aria-current', 'page');

@@ -1,4 +1,5 @@
 //! `keel`: the Keel CRM server and its admin commands.
+#![recursion_limit = "512"]
 use clap::Parser;
 
 mod bulk;

@@ -1,8 +1,6 @@
 //! Company pages: the list, the new-company form, and the detail page with inline edit.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 use super::api::{CreateCompany, UpdateCompany, get_company, list_companies};
 use super::model::{Company, CompanyId, CompanyInput, CompanyRow, SIZES};
@@ -178,14 +176,7 @@ impl VersionedEdit for UpdateCompany {
 pub fn CompanyPage(
     #[prop(optional)] related: Option<Callback<CompanyId, AnyView>>,
 ) -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-            .map(CompanyId)
-    };
+    let id = crate::records::views::id_param(CompanyId);
     view! {
         <RecordPage
             id

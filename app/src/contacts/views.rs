@@ -1,8 +1,6 @@
 //! Contact pages: the searchable list, the new-contact form, and the detail page with inline edit.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 use super::api::{CreateContact, UpdateContact, company_contacts, get_contact, list_contacts};
 use super::model::{Contact, ContactId, ContactInput, ContactRow};
@@ -208,14 +206,7 @@ pub fn NewContactPage() -> impl IntoView {
 pub fn ContactPage(
     #[prop(optional)] history: Option<Callback<ContactId, AnyView>>,
 ) -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-            .map(ContactId)
-    };
+    let id = crate::records::views::id_param(ContactId);
     view! {
         <RecordPage
             id

@@ -89,28 +89,9 @@ mod tests {
     use super::*;
     use crate::deals::model::DealInput;
     use crate::money::Money;
-    use crate::users::db::upsert_user;
     use crate::users::model::Role;
 
-    async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
-        let mut conn = pool.acquire().await.unwrap();
-        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
-            .await
-            .unwrap();
-        sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
-            .bind(id.0)
-            .bind(team)
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-        CurrentUser {
-            id,
-            email: email.into(),
-            display_name: email.into(),
-            role,
-            locale: "en".into(),
-        }
-    }
+    use crate::users::db::test_user as user;
 
     async fn deal(pool: &PgPool, owner: &CurrentUser) -> DealId {
         sqlx::query(

@@ -2,8 +2,6 @@
 //! contacts.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 use super::api::{CreateDeal, UpdateDeal, contact_deals, deal_contacts, get_deal};
 use super::model::{CURRENCIES, Deal, DealContact, DealInput};
@@ -21,14 +19,7 @@ use crate::ui::{ErrorMessage, Field};
 /// `/deals/:id`.
 #[component]
 pub fn DealPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-            .map(DealId)
-    };
+    let id = crate::records::views::id_param(DealId);
     view! {
         <RecordPage
             id

@@ -161,28 +161,9 @@ pub async fn convert(
 mod tests {
     use super::*;
     use crate::leads::model::{ConvertInput, LeadInput};
-    use crate::users::db::upsert_user;
     use crate::users::model::Role;
 
-    async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
-        let mut conn = pool.acquire().await.unwrap();
-        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
-            .await
-            .unwrap();
-        sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
-            .bind(id.0)
-            .bind(team)
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-        CurrentUser {
-            id,
-            email: email.into(),
-            display_name: email.into(),
-            role,
-            locale: "en".into(),
-        }
-    }
+    use crate::users::db::test_user as user;
 
     async fn lead(pool: &PgPool, owner: &CurrentUser, status: &str, company: &str) -> LeadId {
         let draft = LeadInput {

@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
-use uuid::Uuid;
+use leptos_router::hooks::use_navigate;
 
 use super::api::{ConvertLead, CreateLead, UpdateLead, get_lead, list_leads};
 use super::model::{Lead, LeadId, LeadInput, LeadRow, STATUSES};
@@ -193,14 +192,7 @@ impl VersionedEdit for UpdateLead {
 /// The lead page; `history` renders what other domains add below it (the timeline).
 #[component]
 pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-            .map(LeadId)
-    };
+    let id = crate::records::views::id_param(LeadId);
     view! {
         <RecordPage
             id

@@ -490,6 +490,20 @@ pub fn fact(label: Label, value: String) -> Option<impl IntoView> {
     (!value.is_empty()).then(|| view! { <dt>{move || label(i18n)}</dt><dd>{value}</dd> })
 }
 
+/// The record id in the URL (`/…/:id`), if it is one.
+pub fn id_param<T: 'static>(
+    wrap: fn(uuid::Uuid) -> T,
+) -> impl Fn() -> Option<T> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| uuid::Uuid::parse_str(&s).ok())
+            .map(wrap)
+    }
+}
+
 /// A record page: loads the record named by the URL and renders it with `view`, which gets the
 /// signals that reload it and keep "Saved." visible across the reload.
 #[component]

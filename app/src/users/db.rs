@@ -265,6 +265,33 @@ pub async fn clear_failures(db: impl PgExecutor<'_>, key: &str) -> Result<(), Ap
     Ok(())
 }
 
+/// A user of `role` in `team` for database tests (signed in, as server functions see them).
+#[cfg(test)]
+pub async fn test_user<'a>(
+    pool: &PgPool,
+    email: &str,
+    role: super::model::Role,
+    team: impl Into<Option<&'a str>>,
+) -> CurrentUser {
+    let mut conn = pool.acquire().await.unwrap();
+    let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
+        .bind(id.0)
+        .bind(team.into())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    CurrentUser {
+        id,
+        email: email.into(),
+        display_name: email.into(),
+        role,
+        locale: "en".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,29 +1,10 @@
 use super::*;
 use crate::contacts::model::ContactInput;
 use crate::records::model::{COUNT_LIMIT, PAGE_SIZE};
-use crate::users::db::upsert_user;
 use crate::users::model::Role;
 use uuid::Uuid;
 
-async fn user(pool: &PgPool, email: &str, role: Role, team: Option<&str>) -> CurrentUser {
-    let mut conn = pool.acquire().await.unwrap();
-    let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
-        .await
-        .unwrap();
-    sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
-        .bind(id.0)
-        .bind(team)
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    CurrentUser {
-        id,
-        email: email.into(),
-        display_name: email.into(),
-        role,
-        locale: "en".into(),
-    }
-}
+use crate::users::db::test_user as user;
 
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()

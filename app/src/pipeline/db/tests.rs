@@ -1,26 +1,7 @@
 use super::*;
-use crate::users::db::upsert_user;
 use crate::users::model::Role;
 
-async fn user(pool: &PgPool, email: &str, role: Role, team: &str) -> CurrentUser {
-    let mut conn = pool.acquire().await.unwrap();
-    let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
-        .await
-        .unwrap();
-    sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
-        .bind(id.0)
-        .bind(team)
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    CurrentUser {
-        id,
-        email: email.into(),
-        display_name: email.into(),
-        role,
-        locale: "en".into(),
-    }
-}
+use crate::users::db::test_user as user;
 
 /// A pipeline with stages Lead (10%) and Won-ish (50%), and three deals of `owner` in Lead: A, B, C.
 async fn setup(pool: &PgPool, owner: &CurrentUser) -> (Vec<StageId>, Vec<DealId>) {
