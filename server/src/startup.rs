@@ -257,6 +257,14 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {
         .await
         .map_err(|e| format!("cannot listen on {} (KEEL_ADDR): {e}", settings.addr))?;
     let addr = listener.local_addr()?;
+    // Pages are streamed in several writes; with Nagle's algorithm on, a write after the first
+    // waits for the client's delayed ACK (40 ms on Linux).
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     tracing::info!(%addr, "Keel is listening");
     println!("Keel is running at http://{addr}");
     let result = axum::serve(listener, app)
