@@ -26,14 +26,20 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     }
     if let Some(token) = auth::cookie_value(req.headers(), auth::SESSION_COOKIE) {
         let token_hash = auth::hash_token(&token);
-        let known = state.sessions.get(&token_hash);
-        let found = match known {
+        // Cached only from a database lookup: a hit does not extend its own life, so an active
+        // session still reaches Postgres (and its idle clock) every few seconds.
+        let found = match state.sessions.get(&token_hash) {
             Some(user) => Ok(Some(user)),
-            None => db::session_user(&state.pool, &token_hash, state.limits).await,
+            None => db::session_user(&state.pool, &token_hash, state.limits)
+                .await
+                .inspect(|u| {
+                    if let Some(user) = u {
+                        state.sessions.put(&token_hash, user.clone());
+                    }
+                }),
         };
         match found {
             Ok(Some(user)) => {
-                state.sessions.put(&token_hash, user.clone());
                 req.extensions_mut()
                     .insert(Authenticated { user, token_hash });
             }

@@ -8,21 +8,6 @@ use super::model::{
 };
 use crate::error::AppError;
 
-/// `NotFound` unless the user may see the record.
-#[cfg(feature = "ssr")]
-async fn check_visible(
-    pool: &sqlx::PgPool,
-    user: &crate::users::model::CurrentUser,
-    about: SubjectKind,
-    id: Uuid,
-) -> Result<(), AppError> {
-    if super::db::visible(pool, user, about, id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 /// A page of a record's history (newest first, older than `before`), if the user may see the record.
 #[server(prefix = "/api", endpoint = "timeline")]
 pub async fn timeline(
@@ -48,7 +33,7 @@ pub async fn log_interaction(
     let user = auth::current_user()?;
     let interaction = input.parse(chrono::Utc::now().date_naive())?;
     let pool = auth::state()?.pool;
-    check_visible(&pool, &user, about, id).await?;
+    super::db::require_visible(&pool, &user, about, id).await?;
     let mut tx = pool.begin().await?;
     super::db::log(&mut tx, &user, about, id, &interaction).await?;
     tx.commit().await?;

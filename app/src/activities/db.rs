@@ -104,6 +104,21 @@ pub async fn visible(
     .await?)
 }
 
+/// `NotFound` unless the record exists and the user may see it: the cheap check for server
+/// functions that list what hangs off a record.
+pub async fn require_visible(
+    pool: &PgPool,
+    user: &CurrentUser,
+    about: SubjectKind,
+    id: Uuid,
+) -> Result<(), AppError> {
+    if visible(pool, user, about, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// A page of a record's history, newest first: interactions, tasks, creation and field changes,
 /// and related deals' stage moves. A company's includes what was logged against its contacts.
 /// `NotFound` unless the user may see the record: checked in the same query, so a page costs one

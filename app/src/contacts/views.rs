@@ -10,15 +10,14 @@ use crate::i18n::*;
 use crate::records::model::ListKind;
 use crate::records::views::{
     Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, Related, VersionedEdit,
-    fact,
+    created_column, fact, owner_column, source_column, tags_column, text,
 };
 use crate::ui::Field;
 
+crate::common_row!(ContactRow);
+
 /// The contacts list's columns; the first names the contact and links to it.
 fn columns() -> Vec<Column<ContactRow>> {
-    fn text(v: &Option<String>) -> AnyView {
-        v.clone().unwrap_or_default().into_any()
-    }
     vec![
         Column {
             key: "name",
@@ -63,34 +62,10 @@ fn columns() -> Vec<Column<ContactRow>> {
             default: true,
             cell: |r| text(&r.phone),
         },
-        Column {
-            key: "owner",
-            label: |i| t_string!(i, contacts.col_owner).to_string(),
-            sortable: true,
-            default: true,
-            cell: |r| text(&r.owner_name),
-        },
-        Column {
-            key: "tags",
-            label: |i| t_string!(i, contacts.tags).to_string(),
-            sortable: false,
-            default: false,
-            cell: |r| r.tags.join(", ").into_any(),
-        },
-        Column {
-            key: "source",
-            label: |i| t_string!(i, contacts.source).to_string(),
-            sortable: true,
-            default: false,
-            cell: |r| text(&r.source),
-        },
-        Column {
-            key: "created",
-            label: |i| t_string!(i, contacts.col_created).to_string(),
-            sortable: true,
-            default: true,
-            cell: |r| r.created_at.format("%Y-%m-%d").to_string().into_any(),
-        },
+        owner_column(),
+        tags_column(),
+        source_column(false),
+        created_column(true),
         Column {
             key: "updated",
             label: |i| t_string!(i, contacts.updated).to_string(),

@@ -55,7 +55,13 @@ pub async fn deal_contacts(id: DealId) -> Result<Vec<DealContact>, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    super::db::get(&pool, &user, id).await?;
+    crate::activities::db::require_visible(
+        &pool,
+        &user,
+        crate::activities::model::SubjectKind::Deal,
+        id.0,
+    )
+    .await?;
     super::db::contacts(&pool, &user, id).await
 }
 
@@ -65,6 +71,12 @@ pub async fn contact_deals(contact: ContactId) -> Result<Vec<DealSummary>, AppEr
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    crate::contacts::db::get(&pool, &user, contact).await?;
+    crate::activities::db::require_visible(
+        &pool,
+        &user,
+        crate::activities::model::SubjectKind::Contact,
+        contact.0,
+    )
+    .await?;
     super::db::of_contact(&pool, contact.0).await
 }

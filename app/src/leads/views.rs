@@ -11,7 +11,8 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::model::ListKind;
 use crate::records::views::{
-    Column, CreateForm, Label, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit, fact,
+    Column, CreateForm, Label, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit,
+    created_column, fact, owner_column, source_column, tags_column, text,
 };
 use crate::ui::{ErrorMessage, Field};
 
@@ -34,10 +35,9 @@ fn statuses() -> Vec<(&'static str, Label)> {
     ]
 }
 
+crate::common_row!(LeadRow);
+
 fn columns() -> Vec<Column<LeadRow>> {
-    fn text(v: &Option<String>) -> AnyView {
-        v.clone().unwrap_or_default().into_any()
-    }
     vec![
         Column {
             key: "name",
@@ -84,34 +84,10 @@ fn columns() -> Vec<Column<LeadRow>> {
             }.into_any()
             },
         },
-        Column {
-            key: "source",
-            label: |i| t_string!(i, contacts.source).to_string(),
-            sortable: true,
-            default: true,
-            cell: |r| text(&r.source),
-        },
-        Column {
-            key: "owner",
-            label: |i| t_string!(i, contacts.col_owner).to_string(),
-            sortable: true,
-            default: true,
-            cell: |r| text(&r.owner_name),
-        },
-        Column {
-            key: "tags",
-            label: |i| t_string!(i, contacts.tags).to_string(),
-            sortable: false,
-            default: false,
-            cell: |r| r.tags.join(", ").into_any(),
-        },
-        Column {
-            key: "created",
-            label: |i| t_string!(i, contacts.col_created).to_string(),
-            sortable: true,
-            default: true,
-            cell: |r| r.created_at.format("%Y-%m-%d").to_string().into_any(),
-        },
+        source_column(true),
+        owner_column(),
+        tags_column(),
+        created_column(true),
     ]
 }
 

@@ -71,6 +71,7 @@ pub async fn company_deals(company: CompanyId) -> Result<Vec<DealSummary>, AppEr
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    crate::companies::db::get(&pool, &user, company).await?;
+    use crate::activities::{db::require_visible, model::SubjectKind};
+    require_visible(&pool, &user, SubjectKind::Company, company.0).await?;
     super::db::company_deals(&pool, company.0).await
 }

@@ -218,6 +218,12 @@ struct Lifted {
     index: usize,
 }
 
+/// A move or close about to be sent bumps the deal's version by one. Its live event may arrive
+/// before the answer, so the board knows that version already and does not reload for it.
+fn expect_own_change(known: StoredValue<Vec<(DealId, i32)>>, card: &DealCard) {
+    known.update_value(|k| k.push((card.id, card.version + 1)));
+}
+
 fn sum_into(totals: &mut Vec<Money>, value: &Money, sign: i64) {
     match totals.iter_mut().find(|m| m.currency == value.currency) {
         Some(m) => m.minor += sign * value.minor,
@@ -314,8 +320,7 @@ fn BoardView(
                     take(c, deal);
                 });
                 announce.set(format!("{}: {}", t_string!(i18n, pipeline.won), card.title));
-                // Our own event may arrive before the answer: know its version already.
-                known.update_value(|k| k.push((deal, card.version + 1)));
+                expect_own_change(known, &card);
                 leptos::task::spawn_local(async move {
                     match close_deal(deal, card.version, true, String::new()).await {
                         Ok(v) => known.update_value(|k| k.push((deal, v))),
@@ -361,7 +366,7 @@ fn BoardView(
                     t_string!(i18n, pipeline.moved_to),
                     stage_name
                 ));
-                known.update_value(|k| k.push((deal, card.version + 1)));
+                expect_own_change(known, &card);
                 leptos::task::spawn_local(async move {
                     match move_deal(deal, card.version, to).await {
                         Ok(stored) => {
@@ -822,7 +827,7 @@ fn LostDialog(
     let reason = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        known.update_value(|k| k.push((id, card.version + 1)));
+        expect_own_change(known, &card);
         action.dispatch(CloseDeal {
             id,
             version: card.version,

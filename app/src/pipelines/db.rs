@@ -214,17 +214,16 @@ pub async fn reorder(
     .fetch_all(&mut *conn)
     .await?;
     let old: Vec<String> = current.iter().map(|(_, n)| n.clone()).collect();
-    let mut wanted: Vec<Uuid> = order.iter().map(|s| s.0).collect();
-    let same_set = {
-        let mut a: Vec<Uuid> = current.iter().map(|(id, _)| *id).collect();
-        a.sort();
-        wanted.sort();
-        a == wanted && a.len() == order.len()
-    };
-    if !same_set {
+    let ids: Vec<Uuid> = order.iter().map(|s| s.0).collect();
+    let (mut have, mut want) = (
+        current.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        ids.clone(),
+    );
+    have.sort();
+    want.sort();
+    if have != want {
         return Err(AppError::invalid("order", Invalid::Choice));
     }
-    let ids: Vec<Uuid> = order.iter().map(|s| s.0).collect();
     sqlx::query(
         "UPDATE stages s SET position = o.n FROM unnest($1::uuid[]) WITH ORDINALITY AS o(id, n) WHERE s.id = o.id",
     )

@@ -30,6 +30,80 @@ pub struct Column<R> {
     pub cell: fn(&R) -> AnyView,
 }
 
+/// An optional text as a cell.
+pub fn text(v: &Option<String>) -> AnyView {
+    v.clone().unwrap_or_default().into_any()
+}
+
+/// What every customer list row has: the columns all three lists share are built from it.
+pub trait CommonRow {
+    fn owner_name(&self) -> &Option<String>;
+    fn tags(&self) -> &[String];
+    fn source(&self) -> &Option<String>;
+    fn created_at(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
+/// Implements `CommonRow` for a row with `owner_name`, `tags`, `source` and `created_at` fields.
+#[macro_export]
+macro_rules! common_row {
+    ($row:ty) => {
+        impl $crate::records::views::CommonRow for $row {
+            fn owner_name(&self) -> &Option<String> {
+                &self.owner_name
+            }
+            fn tags(&self) -> &[String] {
+                &self.tags
+            }
+            fn source(&self) -> &Option<String> {
+                &self.source
+            }
+            fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+                self.created_at
+            }
+        }
+    };
+}
+
+pub fn owner_column<R: CommonRow>() -> Column<R> {
+    Column {
+        key: "owner",
+        label: |i| t_string!(i, contacts.col_owner).to_string(),
+        sortable: true,
+        default: true,
+        cell: |r| text(r.owner_name()),
+    }
+}
+
+pub fn tags_column<R: CommonRow>() -> Column<R> {
+    Column {
+        key: "tags",
+        label: |i| t_string!(i, contacts.tags).to_string(),
+        sortable: false,
+        default: false,
+        cell: |r| r.tags().join(", ").into_any(),
+    }
+}
+
+pub fn source_column<R: CommonRow>(default: bool) -> Column<R> {
+    Column {
+        key: "source",
+        label: |i| t_string!(i, contacts.source).to_string(),
+        sortable: true,
+        default,
+        cell: |r| text(r.source()),
+    }
+}
+
+pub fn created_column<R: CommonRow>(default: bool) -> Column<R> {
+    Column {
+        key: "created",
+        label: |i| t_string!(i, contacts.col_created).to_string(),
+        sortable: true,
+        default,
+        cell: |r| r.created_at().format("%Y-%m-%d").to_string().into_any(),
+    }
+}
+
 /// What a list page needs to know about its records.
 pub struct ListSpec<R> {
     pub kind: ListKind,

@@ -37,6 +37,14 @@ async fn setup(pool: &PgPool, owner: &CurrentUser) -> (Vec<StageId>, Vec<DealId>
     (stages, deals)
 }
 
+fn to(stage: StageId, after: Option<DealId>, before: Option<DealId>) -> MoveTo {
+    MoveTo {
+        stage,
+        after,
+        before,
+    }
+}
+
 fn titles(board: &Board, column: usize) -> Vec<String> {
     board.columns[column]
         .cards
@@ -90,29 +98,15 @@ async fn a_deal_moves_across_stages_and_reorders_within_one(pool: PgPool) {
         &admin,
         deals[2],
         1,
-        &MoveTo {
-            stage: stages[0],
-            after: None,
-            before: Some(deals[0]),
-        },
+        &to(stages[0], None, Some(deals[0])),
     )
     .await
     .unwrap();
     assert_eq!(c.version, 2);
     // A to Proposal.
-    move_deal(
-        &mut conn,
-        &admin,
-        deals[0],
-        1,
-        &MoveTo {
-            stage: stages[1],
-            after: None,
-            before: None,
-        },
-    )
-    .await
-    .unwrap();
+    move_deal(&mut conn, &admin, deals[0], 1, &to(stages[1], None, None))
+        .await
+        .unwrap();
     let b = board(&pool, &admin, None, &BoardFilter::default())
         .await
         .unwrap();
@@ -262,19 +256,9 @@ async fn every_move_is_announced_to_listeners_after_commit(pool: PgPool) {
         .unwrap();
     listener.listen(DEAL_CHANNEL).await.unwrap();
     let mut tx = pool.begin().await.unwrap();
-    move_deal(
-        &mut tx,
-        &admin,
-        deals[0],
-        1,
-        &MoveTo {
-            stage: stages[1],
-            after: None,
-            before: None,
-        },
-    )
-    .await
-    .unwrap();
+    move_deal(&mut tx, &admin, deals[0], 1, &to(stages[1], None, None))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let n = tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv())
         .await
@@ -301,19 +285,9 @@ async fn a_stage_move_shows_in_the_company_timeline(pool: PgPool) {
         .await
         .unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    move_deal(
-        &mut conn,
-        &admin,
-        deals[0],
-        1,
-        &MoveTo {
-            stage: stages[1],
-            after: None,
-            before: None,
-        },
-    )
-    .await
-    .unwrap();
+    move_deal(&mut conn, &admin, deals[0], 1, &to(stages[1], None, None))
+        .await
+        .unwrap();
     let history =
         crate::activities::db::timeline(&pool, &admin, SubjectKind::Company, company, None, 500)
             .await
