@@ -1,16 +1,28 @@
 //! Server functions for a deal's page; each checks the session, the role and the data scope.
 use leptos::prelude::*;
 
-use super::model::{Deal, DealContact, DealInput};
+use super::model::{Deal, DealContact, DealInput, DealTablePage, TableQuery};
 use crate::contacts::model::ContactId;
 use crate::error::AppError;
-use crate::pipeline::model::{DealId, DealSummary};
+use crate::pipeline::model::{BoardFilter, DealId, DealSummary, PipelineId};
 
 #[server(prefix = "/api", endpoint = "get_deal")]
 pub async fn get_deal(id: DealId) -> Result<Deal, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     super::db::get(&auth::state()?.pool, &user, id).await
+}
+
+/// A page of the deals table of a pipeline (the first when `None`), filtered as the board is.
+#[server(prefix = "/api", endpoint = "deal_table")]
+pub async fn deal_table(
+    pipeline: Option<PipelineId>,
+    filter: BoardFilter,
+    query: TableQuery,
+) -> Result<DealTablePage, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::table(&auth::state()?.pool, &user, pipeline, &filter, &query).await
 }
 
 /// Saves the deal's fields if it is still at `version`; returns the new version.

@@ -1,11 +1,13 @@
 //! SQL for a deal's page: read within the user's scope, save with its audit row and live event.
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::model::{Deal, DealContact, DealDraft};
+use super::model::{Deal, DealContact, DealDraft, DealTablePage, TableQuery};
 use crate::error::AppError;
-use crate::pipeline::model::{DealEvent, DealId, DealSummary, PipelineId};
-use crate::records::db::{fetch_visible, save, scope_sql};
+use crate::pipeline::db::push_filter;
+use crate::pipeline::model::{BoardFilter, DealEvent, DealId, DealSummary, PipelineId, StageId};
+use crate::records::db::{Keyed, fetch_visible, keyed_page, push_keyset, save, scope_sql};
+use crate::records::model::{COUNT_LIMIT, ListPage};
 use crate::users::model::CurrentUser;
 
 crate::draft_columns!(
@@ -16,17 +18,98 @@ crate::draft_columns!(
     stored: "r.title, r.value_minor, r.currency::text AS currency, r.expected_close_date, r.probability"
 );
 
-const SELECT: &str =
-    "SELECT r.id, r.title, r.value_minor, r.currency::text AS currency, r.company_id,
-        co.name AS company_name, o.display_name AS owner_name, p.name AS pipeline_name,
-        st.name AS stage_name, st.win_probability AS stage_probability, r.probability, r.status,
-        r.lost_reason, r.expected_close_date, r.stage_entered_at, r.version, r.updated_at
-   FROM deals r JOIN stages st ON st.id = r.stage_id JOIN pipelines p ON p.id = r.pipeline_id
-   LEFT JOIN companies co ON co.id = r.company_id LEFT JOIN users o ON o.id = r.owner_id
-  WHERE r.deleted_at IS NULL AND r.id = ";
+const COLUMNS: &str = "r.id, r.title, r.value_minor, r.currency::text AS currency, r.company_id,
+     co.name AS company_name, o.display_name AS owner_name, p.name AS pipeline_name, r.stage_id,
+     st.name AS stage_name, st.win_probability AS stage_probability, r.probability, r.status,
+     r.lost_reason, r.expected_close_date, r.stage_entered_at, r.version, r.updated_at";
+
+const FROM: &str =
+    "deals r JOIN stages st ON st.id = r.stage_id JOIN pipelines p ON p.id = r.pipeline_id
+   LEFT JOIN companies co ON co.id = r.company_id LEFT JOIN users o ON o.id = r.owner_id";
+
+/// The table's orders: key, SQL expression (never NULL), and its type.
+const SORTS: [(&str, &str, &str); 8] = [
+    (
+        "close",
+        "coalesce(r.expected_close_date, 'infinity'::date)",
+        "date",
+    ),
+    ("title", "lower(r.title)", "text"),
+    ("company", "coalesce(lower(co.name), '')", "text"),
+    ("value", "r.value_minor", "bigint"),
+    ("stage", "st.position", "int"),
+    ("owner", "coalesce(o.display_name, '')", "text"),
+    (
+        "probability",
+        "coalesce(r.probability, st.win_probability)",
+        "smallint",
+    ),
+    ("updated", "r.updated_at", "timestamptz"),
+];
 
 pub async fn get(pool: &PgPool, user: &CurrentUser, id: DealId) -> Result<Deal, AppError> {
-    fetch_visible(pool, user, SELECT, id.0).await
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.deleted_at IS NULL AND r.id = ");
+    fetch_visible(pool, user, &sql, id.0).await
+}
+
+/// A page of the deals table: a pipeline's deals (the first pipeline when `None`) in the user's
+/// scope, the board's filters and the table's status, in the order asked, with the capped count.
+pub async fn table(
+    pool: &PgPool,
+    user: &CurrentUser,
+    pipeline: Option<PipelineId>,
+    filter: &BoardFilter,
+    query: &TableQuery,
+) -> Result<DealTablePage, AppError> {
+    let (pipelines, current) = crate::pipeline::db::pipelines_and(pool, pipeline).await?;
+    let status = query.statuses()?;
+    let conditions = |qb: &mut QueryBuilder<'static, Postgres>| -> Result<(), AppError> {
+        qb.push(" WHERE r.deleted_at IS NULL AND r.pipeline_id = ")
+            .push_bind(current.id.0);
+        if let Some(s) = status {
+            qb.push(" AND r.status = ").push_bind(s);
+        }
+        push_filter(qb, user, filter)
+    };
+    let (key, desc) = query.order();
+    let (_, expr, ty) = SORTS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .unwrap_or(&SORTS[0]);
+    let mut qb = QueryBuilder::new(format!(
+        "SELECT {COLUMNS}, ({expr})::text AS sort_key FROM {FROM}"
+    ));
+    conditions(&mut qb)?;
+    push_keyset(&mut qb, expr, ty, desc, &query.after);
+    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM deals r");
+    conditions(&mut count)?;
+    count
+        .push(" LIMIT ")
+        .push_bind(COUNT_LIMIT + 1)
+        .push(") capped");
+
+    let mut tx = pool.begin().await?;
+    let rows: Vec<Keyed<Deal>> = qb.build_query_as().fetch_all(&mut *tx).await?;
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
+    let stages: Vec<(StageId, String)> = sqlx::query_as(
+        "SELECT id, name FROM stages WHERE pipeline_id = $1 AND archived_at IS NULL ORDER BY position",
+    )
+    .bind(current.id.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let (rows, next) = keyed_page(rows);
+    Ok(DealTablePage {
+        pipeline: current,
+        pipelines,
+        stages,
+        page: ListPage {
+            rows,
+            next,
+            total,
+            limit: COUNT_LIMIT,
+        },
+    })
 }
 
 /// Saves the deal if it is still at `version` (its audit row in the same transaction), and tells

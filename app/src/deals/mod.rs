@@ -3,4 +3,5 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
+pub mod table;
 pub mod views;

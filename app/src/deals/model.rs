@@ -5,8 +5,9 @@ use uuid::Uuid;
 
 use crate::error::{AppError, Invalid};
 use crate::money::Money;
-use crate::pipeline::model::DealId;
+use crate::pipeline::model::{DealId, PipelineRef, StageId};
 use crate::records::fields::Fields;
+use crate::records::model::ListPage;
 
 /// The currencies a deal can be in (ISO 4217, all with two decimals).
 pub const CURRENCIES: [&str; 5] = ["CNY", "USD", "EUR", "GBP", "HKD"];
@@ -23,6 +24,7 @@ pub struct Deal {
     pub company_name: Option<String>,
     pub owner_name: Option<String>,
     pub pipeline_name: String,
+    pub stage_id: StageId,
     pub stage_name: String,
     /// The stage's default, used unless the deal overrides it.
     pub stage_probability: i16,
@@ -133,6 +135,136 @@ impl From<&Deal> for DealInput {
     }
 }
 
+/// The columns the deals table can be ordered by; the first is its default order.
+pub const TABLE_SORTS: [&str; 8] = [
+    "close",
+    "title",
+    "company",
+    "value",
+    "stage",
+    "owner",
+    "probability",
+    "updated",
+];
+
+/// What the deals table shows besides the board's filters, as the URL holds it: which deals by
+/// status ("" open, "won", "lost", "all"), the order, and the keyset position.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TableQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub desc: bool,
+    #[serde(default)]
+    pub after: String,
+}
+
+impl TableQuery {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let g = |k| get(k).unwrap_or_default();
+        TableQuery {
+            status: g("status"),
+            sort: g("sort"),
+            desc: g("desc") == "1",
+            after: g("after"),
+        }
+    }
+
+    /// The URL parameters, in order (empty ones are left out of links).
+    pub fn pairs(&self) -> [(&'static str, &str); 4] {
+        [
+            ("status", &self.status),
+            ("sort", &self.sort),
+            ("desc", if self.desc { "1" } else { "" }),
+            ("after", &self.after),
+        ]
+    }
+
+    /// The order shown: a known column (the default for anything else) and its direction.
+    pub fn order(&self) -> (&'static str, bool) {
+        match TABLE_SORTS.iter().find(|k| **k == self.sort) {
+            Some(k) => (k, self.desc),
+            None => (TABLE_SORTS[0], self.desc),
+        }
+    }
+
+    /// The first page ordered by `key`: ascending, or reversed when already ordered by it.
+    pub fn sorted_by(&self, key: &str) -> TableQuery {
+        let (current, desc) = self.order();
+        TableQuery {
+            sort: key.to_string(),
+            desc: current == key && !desc,
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The statuses shown (`None`: all), or a field error.
+    pub fn statuses(&self) -> Result<Option<&'static str>, AppError> {
+        match self.status.as_str() {
+            "" | "open" => Ok(Some("open")),
+            "won" => Ok(Some("won")),
+            "lost" => Ok(Some("lost")),
+            "all" => Ok(None),
+            _ => Err(AppError::invalid("status", Invalid::Choice)),
+        }
+    }
+}
+
+/// A page of the deals table, with what its toolbar and stage pickers need.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealTablePage {
+    pub pipeline: PipelineRef,
+    pub pipelines: Vec<PipelineRef>,
+    pub stages: Vec<(StageId, String)>,
+    pub page: ListPage<Deal>,
+}
+
+/// One field of a deal edited in place in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DealField {
+    Title,
+    Value,
+    Close,
+    Probability,
+}
+
+impl DealField {
+    /// The form field it is sent as (and errors come back on).
+    pub fn key(self) -> &'static str {
+        match self {
+            DealField::Title => "title",
+            DealField::Value => "value",
+            DealField::Close => "expected_close_date",
+            DealField::Probability => "probability",
+        }
+    }
+
+    /// Its value in a deal's form.
+    pub fn get(self, input: &DealInput) -> &str {
+        match self {
+            DealField::Title => &input.title,
+            DealField::Value => &input.value,
+            DealField::Close => &input.expected_close_date,
+            DealField::Probability => &input.probability,
+        }
+    }
+
+    /// The deal's form with this field replaced.
+    pub fn with(self, deal: &Deal, raw: String) -> DealInput {
+        let mut input = DealInput::from(deal);
+        match self {
+            DealField::Title => input.title = raw,
+            DealField::Value => input.value = raw,
+            DealField::Close => input.expected_close_date = raw,
+            DealField::Probability => input.probability = raw,
+        }
+        input
+    }
+}
+
 /// A contact of a deal, as its page lists them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
@@ -167,6 +299,33 @@ mod tests {
             ("Pilot", 1_250_050, "USD", Some(40))
         );
         assert_eq!(d.expected_close_date, NaiveDate::from_ymd_opt(2027, 1, 31));
+    }
+
+    #[test]
+    fn the_table_orders_by_known_columns_reverses_on_a_second_click_and_checks_the_status() {
+        let q = TableQuery {
+            sort: "nonsense".into(),
+            after: "abc".into(),
+            ..Default::default()
+        };
+        assert_eq!(q.order(), ("close", false));
+        let by_close = q.sorted_by("close");
+        assert!(by_close.desc && by_close.after.is_empty());
+        assert!(!by_close.sorted_by("value").desc);
+        assert_eq!(q.statuses().unwrap(), Some("open"));
+        let all = TableQuery {
+            status: "all".into(),
+            ..Default::default()
+        };
+        assert_eq!(all.statuses().unwrap(), None);
+        let bad = TableQuery {
+            status: "maybe".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.statuses().unwrap_err().field("status"),
+            Some(Invalid::Choice)
+        );
     }
 
     #[test]

@@ -26,7 +26,8 @@ const CARD: &str = "SELECT r.id, r.stage_id, r.title, co.name AS company_name, r
     FROM deals r JOIN stages st ON st.id = r.stage_id LEFT JOIN companies co ON co.id = r.company_id \
     LEFT JOIN users o ON o.id = r.owner_id WHERE r.deleted_at IS NULL";
 
-fn push_filter(
+/// The board's filters (and the user's scope) on deals `r`.
+pub(crate) fn push_filter(
     qb: &mut QueryBuilder<'_, Postgres>,
     user: &CurrentUser,
     f: &BoardFilter,
@@ -81,6 +82,21 @@ pub async fn pipelines(pool: &PgPool) -> Result<Vec<PipelineRef>, AppError> {
         .collect())
 }
 
+/// Every pipeline, and `pipeline` among them (the first when `None`).
+pub async fn pipelines_and(
+    pool: &PgPool,
+    pipeline: Option<PipelineId>,
+) -> Result<(Vec<PipelineRef>, PipelineRef), AppError> {
+    let pipelines = pipelines(pool).await?;
+    let current = match pipeline {
+        Some(id) => pipelines.iter().find(|p| p.id == id),
+        None => pipelines.first(),
+    }
+    .cloned()
+    .ok_or(AppError::NotFound)?;
+    Ok((pipelines, current))
+}
+
 /// The board of `pipeline` (the first one when `None`): its stages with their figures over every
 /// open deal in the user's scope and filter, and the first cards of each.
 pub async fn board(
@@ -89,15 +105,7 @@ pub async fn board(
     pipeline: Option<PipelineId>,
     filter: &BoardFilter,
 ) -> Result<Board, AppError> {
-    let pipelines = pipelines(pool).await?;
-    let current = match pipeline {
-        Some(id) => pipelines
-            .iter()
-            .find(|p| p.id == id)
-            .cloned()
-            .ok_or(AppError::NotFound)?,
-        None => pipelines.first().cloned().ok_or(AppError::NotFound)?,
-    };
+    let (pipelines, current) = pipelines_and(pool, pipeline).await?;
     let stages: Vec<(Uuid, String, i16, Option<String>)> = sqlx::query_as(
         "SELECT id, name, win_probability, colour FROM stages WHERE pipeline_id = $1 AND archived_at IS NULL ORDER BY position",
     )
@@ -278,7 +286,19 @@ pub async fn move_deal(
             .fetch_optional(conn)
             .await?)
     };
-    let after = rank_of(conn, to.after).await?;
+    // Nowhere in particular (the table's stage picker, a column whose cards are all filtered
+    // out): after the stage's last card.
+    let after = if to.after.is_none() && to.before.is_none() {
+        sqlx::query_scalar(
+            "SELECT max(rank) FROM deals WHERE stage_id = $1 AND status = 'open' AND deleted_at IS NULL AND id <> $2",
+        )
+        .bind(to.stage.0)
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await?
+    } else {
+        rank_of(conn, to.after).await?
+    };
     let mut before = rank_of(conn, to.before).await?;
     // Neighbours that moved meanwhile may no longer be in order: then go right after `after`.
     if let (Some(a), Some(b)) = (&after, &before) {

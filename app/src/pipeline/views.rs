@@ -10,6 +10,8 @@ use super::model::{
     Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealId, MoveTo, PipelineId,
     PipelineRef, StageId,
 };
+use crate::deals::api::deal_table;
+use crate::deals::model::{DealTablePage, TableQuery};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::money::Money;
@@ -31,6 +33,11 @@ pub fn PipelinePage() -> impl IntoView {
             .map(PipelineId)
     });
     let filter = Memo::new(move |_| BoardFilter::from_query(|k| params.read().get(k)));
+    // The same deals as a table (`view=table`), with its status, order and page.
+    let table = Memo::new(move |_| {
+        let p = params.read();
+        (p.get("view").as_deref() == Some("table")).then(|| TableQuery::from_query(|k| p.get(k)))
+    });
     // Bumped by live events and conflicts: the board loads again.
     let refresh = RwSignal::new(0u32);
     // Why the last move was refused; kept across the reload that a conflict causes.
@@ -38,8 +45,13 @@ pub fn PipelinePage() -> impl IntoView {
     // The shown pipeline's stages, for "New deal".
     let stages = RwSignal::new(Vec::<(StageId, String)>::new());
     let data = Resource::new(
-        move || (pipeline.get(), filter.get(), refresh.get()),
-        |(p, f, _)| load_board(p, f),
+        move || (pipeline.get(), filter.get(), table.get(), refresh.get()),
+        |(p, f, t, _)| async move {
+            match t {
+                Some(q) => deal_table(p, f, q).await.map(Shown::Table),
+                None => load_board(p, f).await.map(Shown::Board),
+            }
+        },
     );
     // Live: every change anyone makes to a deal of this pipeline reloads it (unless it is our own,
     // already shown); after a dropped stream, reload once, since events sent meanwhile are lost.
@@ -75,20 +87,32 @@ pub fn PipelinePage() -> impl IntoView {
         </header>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
+                let f = filter.get_untracked();
+                let t = table.get_untracked();
                 match data.await {
-                    Ok(b) => {
+                    Ok(Shown::Board(b)) => {
                         shown_pipeline.set_value(Some(b.pipeline.id));
                         known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
-                        let f = filter.get_untracked();
                         stages.set(b.columns.iter().map(|c| (c.id, c.name.clone())).collect());
                         view! {
-                            <BoardToolbar pipelines=b.pipelines.clone() current=Some(b.pipeline.id) filter=f.clone() error=None />
+                            <BoardToolbar pipelines=b.pipelines.clone() current=Some(b.pipeline.id) filter=f.clone() table=None error=None />
                             <BoardView filter=f board=b refresh known failure />
+                        }.into_any()
+                    }
+                    Ok(Shown::Table(d)) => {
+                        shown_pipeline.set_value(Some(d.pipeline.id));
+                        known.set_value(d.page.rows.iter().map(|r| (r.id, r.version)).collect());
+                        stages.set(d.stages.clone());
+                        let q = t.unwrap_or_default();
+                        view! {
+                            <BoardToolbar pipelines=d.pipelines.clone() current=Some(d.pipeline.id) filter=f.clone() table=Some(q.clone()) error=None />
+                            <ErrorMessage error=Signal::derive(move || failure.get()) />
+                            <crate::deals::table::DealTable data=d query=q filter=f refresh known failure />
                         }.into_any()
                     }
                     // A filter that is not a date or an amount: the filters again, with the reason.
                     Err(e @ AppError::Validation { .. }) => view! {
-                        <BoardToolbar pipelines=Vec::new() current=pipeline.get_untracked() filter=filter.get_untracked() error=Some(e) />
+                        <BoardToolbar pipelines=Vec::new() current=pipeline.get_untracked() filter=f table=t error=Some(e) />
                     }.into_any(),
                     Err(e) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
                 }
@@ -97,20 +121,44 @@ pub fn PipelinePage() -> impl IntoView {
     }
 }
 
+/// What the pipeline page shows: the board, or the same deals as a table.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+enum Shown {
+    Board(Board),
+    Table(DealTablePage),
+}
+
+/// `/pipeline` showing `pipeline` with `filter`, as a table when `table` is given (from its first page).
+pub fn board_href(pipeline: &str, filter: &BoardFilter, table: Option<&TableQuery>) -> String {
+    let mut pairs = vec![("pipeline", pipeline)];
+    pairs.extend(filter.pairs());
+    if let Some(t) = table {
+        pairs.push(("view", "table"));
+        pairs.extend(t.pairs().into_iter().filter(|(k, _)| *k != "after"));
+    }
+    with_query("/pipeline", &pairs)
+}
+
 #[component]
 fn BoardToolbar(
     pipelines: Vec<PipelineRef>,
     current: Option<PipelineId>,
     filter: BoardFilter,
+    /// The table's query when the deals are shown as a table.
+    table: Option<TableQuery>,
     error: Option<AppError>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let pipeline = current.map(|p| p.0.to_string()).unwrap_or_default();
-    let href = |p: &str, f: &BoardFilter| {
-        let mut pairs = vec![("pipeline", p)];
-        pairs.extend(f.pairs());
-        with_query("/pipeline", &pairs)
-    };
+    let href = |p: &str, f: &BoardFilter| board_href(p, f, table.as_ref());
+    let as_board = board_href(&pipeline, &filter, None);
+    let as_table = board_href(&pipeline, &filter, Some(&table.clone().unwrap_or_default()));
+    let is_table = table.is_some();
+    let status = table.as_ref().map(|t| t.status.clone());
+    let (sort, desc) = table
+        .as_ref()
+        .map(|t| (t.sort.clone(), if t.desc { "1" } else { "" }))
+        .unwrap_or_default();
     let whose = |owner: &str| BoardFilter {
         owner: owner.into(),
         ..filter.clone()
@@ -164,9 +212,32 @@ fn BoardToolbar(
                 <A href=all attr:class=if is_mine { "view" } else { "view active" }>{t!(i18n, list.owner_all)}</A>
                 <A href=mine attr:class=if is_mine { "view active" } else { "view" }>{t!(i18n, list.owner_me)}</A>
             </nav>
+            <nav class="views" aria-label=move || t_string!(i18n, pipeline.view_as)>
+                <A href=as_board attr:class=if is_table { "view" } else { "view active" } attr:aria-current=(!is_table).then_some("page")>{t!(i18n, deals.board)}</A>
+                <A href=as_table attr:class=if is_table { "view active" } else { "view" } attr:aria-current=is_table.then_some("page")>{t!(i18n, deals.table)}</A>
+            </nav>
             <form method="GET" action="/pipeline" class="filters" role="search">
                 <input type="hidden" name="pipeline" value=pipeline />
                 <input type="hidden" name="owner" value=filter.owner.clone() />
+                {status.map(|status| view! {
+                    <input type="hidden" name="view" value="table" />
+                    <input type="hidden" name="sort" value=sort />
+                    <input type="hidden" name="desc" value=desc />
+                    <label for="table-status" class="visually-hidden">{t!(i18n, deals.status)}</label>
+                    <select id="table-status" name="status" aria-describedby="table-status-error">
+                        {[("", 0u8), ("won", 1), ("lost", 2), ("all", 3)].into_iter().map(|(v, n)| view! {
+                            <option value=v selected=status == v>
+                                {match n {
+                                    0 => t!(i18n, deals.status_open).into_any(),
+                                    1 => t!(i18n, pipeline.won).into_any(),
+                                    2 => t!(i18n, pipeline.lost).into_any(),
+                                    _ => t!(i18n, list.status_all).into_any(),
+                                }}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                    <crate::ui::FieldError id="table-status-error" field="status" error />
+                })}
                 <label for="board-q" class="visually-hidden">{t!(i18n, pipeline.search)}</label>
                 <input id="board-q" type="search" name="q" value=filter.q.clone() placeholder=move || t_string!(i18n, pipeline.search) />
                 <details class="columns ranges" open=open>

@@ -187,7 +187,7 @@ fn decode_cursor(s: &str) -> Option<(String, Uuid)> {
 }
 
 /// A row with the sort value and id its page's cursor is made of.
-struct Keyed<R> {
+pub(crate) struct Keyed<R> {
     row: R,
     sort_key: String,
     id: Uuid,
@@ -201,6 +201,39 @@ impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
             id: row.try_get("id")?,
         })
     }
+}
+
+/// Continues after the cursor `after` in the order of `expr` (of SQL type `ty`, never NULL, then
+/// the id), and asks for one row more than a page, to know whether there is a next one. The query
+/// selects `expr` as `sort_key`.
+pub(crate) fn push_keyset(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    expr: &str,
+    ty: &str,
+    desc: bool,
+    after: &str,
+) {
+    let (dir, cmp) = if desc { ("DESC", "<") } else { ("ASC", ">") };
+    if let Some((value, id)) = (!after.is_empty()).then(|| decode_cursor(after)).flatten() {
+        qb.push(format!(" AND ({expr}, r.id) {cmp} ("))
+            .push_bind(value)
+            .push(format!("::{ty}, "))
+            .push_bind(id)
+            .push(")");
+    }
+    qb.push(format!(" ORDER BY {expr} {dir}, r.id {dir} LIMIT "))
+        .push_bind(PAGE_SIZE + 1);
+}
+
+/// A page's rows and the cursor of the next page, if there is one.
+pub(crate) fn keyed_page<R>(mut rows: Vec<Keyed<R>>) -> (Vec<R>, Option<String>) {
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|r| encode_cursor(&r.sort_key, r.id))
+    } else {
+        None
+    };
+    (rows.into_iter().map(|k| k.row).collect(), next)
 }
 
 /// Matches beyond this many make the page walk the sort order's index (matches are frequent,
@@ -242,7 +275,6 @@ where
 {
     let (sort, desc) = query.effective_sort(sql.sorts[0].0);
     let (expr, ty) = sql.sort(sort);
-    let (dir, cmp) = if desc { ("DESC", "<") } else { ("ASC", ">") };
     let searching = !query.q.trim().is_empty();
     let mut tx = pool.begin().await?;
     let mut how = Match::Substring;
@@ -283,29 +315,13 @@ where
         sql.columns, sql.from
     ));
     push_filters(&mut qb, user, sql, query, today, how)?;
-    if let Some((value, id)) = (!query.after.is_empty())
-        .then(|| decode_cursor(&query.after))
-        .flatten()
-    {
-        qb.push(format!(" AND ({expr}, r.id) {cmp} ("))
-            .push_bind(value)
-            .push(format!("::{ty}, "))
-            .push_bind(id)
-            .push(")");
-    }
-    qb.push(format!(" ORDER BY {expr} {dir}, r.id {dir} LIMIT "))
-        .push_bind(PAGE_SIZE + 1);
-    let mut rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
+    push_keyset(&mut qb, expr, ty, desc, &query.after);
+    let rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
 
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| encode_cursor(&r.sort_key, r.id))
-    } else {
-        None
-    };
+    let (rows, next) = keyed_page(rows);
     Ok(ListPage {
-        rows: rows.into_iter().map(|k| k.row).collect(),
+        rows,
         next,
         total,
         limit,

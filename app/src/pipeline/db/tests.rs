@@ -335,3 +335,145 @@ async fn the_board_filters_by_close_date_and_value_and_refuses_what_is_neither(p
     assert_eq!(err.field("close_from"), Some(Invalid::Date));
     assert_eq!(err.field("max_value"), Some(Invalid::Amount));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_move_to_nowhere_in_particular_lands_after_the_stages_last_card(pool: PgPool) {
+    let admin = user(&pool, "a@t.test", Role::Admin, "HQ").await;
+    let (stages, deals) = setup(&pool, &admin).await;
+    let mut conn = pool.acquire().await.unwrap();
+    move_deal(&mut conn, &admin, deals[0], 1, &to(stages[0], None, None))
+        .await
+        .unwrap();
+    let board = board(&pool, &admin, None, &BoardFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(titles(&board, 0), ["B", "C", "A"]);
+}
+
+/// Titles of a page of the deals table.
+async fn table_titles(
+    pool: &PgPool,
+    user: &CurrentUser,
+    filter: &BoardFilter,
+    query: &crate::deals::model::TableQuery,
+) -> (Vec<String>, i64, Option<String>) {
+    let t = crate::deals::db::table(pool, user, None, filter, query)
+        .await
+        .unwrap();
+    let titles = t.page.rows.iter().map(|d| d.title.clone()).collect();
+    (titles, t.page.total, t.page.next)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_deals_table_sorts_filters_by_status_and_scope_and_pages_without_gaps(pool: PgPool) {
+    use crate::deals::model::TableQuery;
+    let east = user(&pool, "e@t.test", Role::Sales, "East").await;
+    let west = user(&pool, "w@t.test", Role::Sales, "West").await;
+    let (stages, deals) = setup(&pool, &east).await;
+    for (d, close) in [
+        (deals[0], Some("2027-03-01")),
+        (deals[1], Some("2027-01-01")),
+    ] {
+        sqlx::query("UPDATE deals SET expected_close_date = $2::date WHERE id = $1")
+            .bind(d.0)
+            .bind(close)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let mut conn = pool.acquire().await.unwrap();
+    let money = Money {
+        minor: 1,
+        currency: "CNY".into(),
+    };
+    create_deal(&mut conn, &west, "West's", &money, None)
+        .await
+        .unwrap();
+    let all = BoardFilter::default();
+    let q = |sort: &str, desc: bool, status: &str| TableQuery {
+        sort: sort.into(),
+        desc,
+        status: status.into(),
+        ..Default::default()
+    };
+
+    // By expected close, undated last; another team's deal is not there.
+    assert_eq!(
+        table_titles(&pool, &east, &all, &TableQuery::default()).await,
+        (vec!["B".into(), "A".into(), "C".into()], 3, None)
+    );
+    assert_eq!(
+        table_titles(&pool, &east, &all, &q("value", true, ""))
+            .await
+            .0,
+        ["C", "B", "A"]
+    );
+    move_deal(&mut conn, &east, deals[2], 1, &to(stages[1], None, None))
+        .await
+        .unwrap();
+    let by_stage = table_titles(&pool, &east, &all, &q("stage", true, ""))
+        .await
+        .0;
+    assert_eq!(by_stage[0], "C", "the later stage first: {by_stage:?}");
+
+    // Won deals leave the default (open) table and show under their status.
+    close_deal(&mut conn, &east, deals[2], 2, true, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        table_titles(&pool, &east, &all, &q("", false, "")).await.0,
+        ["B", "A"]
+    );
+    assert_eq!(
+        table_titles(&pool, &east, &all, &q("", false, "won"))
+            .await
+            .0,
+        ["C"]
+    );
+    assert_eq!(
+        table_titles(&pool, &east, &all, &q("title", false, "all"))
+            .await
+            .0,
+        ["A", "B", "C"]
+    );
+    // The board's filters apply.
+    let big = BoardFilter {
+        min_value: "15".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        table_titles(&pool, &east, &big, &q("title", false, "all"))
+            .await
+            .0,
+        ["B", "C"]
+    );
+    assert_eq!(
+        crate::deals::db::table(&pool, &east, None, &all, &q("", false, "maybe"))
+            .await
+            .unwrap_err()
+            .field("status"),
+        Some(Invalid::Choice)
+    );
+
+    // Pages of equal values follow each other without gaps or repeats.
+    for i in 0..60 {
+        create_deal(&mut conn, &east, &format!("Same {i:02}"), &money, None)
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut query = q("value", false, "");
+    loop {
+        let (titles, total, next) = table_titles(&pool, &east, &all, &query).await;
+        assert_eq!(total, 62);
+        seen.extend(titles);
+        match next {
+            Some(after) => query.after = after,
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (62, 62));
+}
