@@ -5,7 +5,7 @@ const unique = () => Math.random().toString(36).slice(2, 8);
 const names = (page: Page, list: string) =>
   page.getByRole('list', { name: list }).getByRole('listitem').getByLabel('Stage name');
 
-test('an administrator builds a pipeline, edits, reorders and archives stages, and the board follows', async ({ page }) => {
+test('an administrator builds a pipeline, edits, reorders and archives stages, and the board follows', async ({ page }, info) => {
   await signIn(page);
   await open(page, '/settings');
   await page.getByRole('link', { name: 'Pipelines and stages' }).click();
@@ -40,15 +40,26 @@ test('an administrator builds a pipeline, edits, reorders and archives stages, a
   // Without dragging: Move up.
   await page.getByRole('list', { name: list }).getByRole('listitem').nth(2).getByRole('button', { name: 'Move up' }).click();
   await expect(names(page, list).nth(1)).toHaveValue('Contract');
-  // By dragging the handle onto the row above.
+  // By dragging the handle onto the row above: with a finger on the tablet, else the mouse.
   const handle = page.getByRole('button', { name: 'Drag to reorder: Pilot' });
   await handle.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const above = await page.getByRole('list', { name: list }).getByRole('listitem').nth(1).boundingBox();
   const h = await handle.boundingBox();
-  await page.mouse.move(h!.x + h!.width / 2, h!.y + h!.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(above!.x + 40, above!.y + 20, { steps: 6 });
-  await page.mouse.up();
+  const [sx, sy, tx, ty] = [h!.x + h!.width / 2, h!.y + h!.height / 2, above!.x + 40, above!.y + 20];
+  if (info.project.use.hasTouch) {
+    const cdp = await page.context().newCDPSession(page);
+    const at = (x: number, y: number) => [{ x, y, id: 1 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(sx, sy) });
+    for (let i = 1; i <= 6; i++) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(sx + ((tx - sx) * i) / 6, sy + ((ty - sy) * i) / 6) });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  } else {
+    await page.mouse.move(sx, sy);
+    await page.mouse.down();
+    await page.mouse.move(tx, ty, { steps: 6 });
+    await page.mouse.up();
+  }
   await expect(names(page, list).nth(1)).toHaveValue('Pilot');
   await page.reload();
   await expect(names(page, list)).toHaveCount(3);
