@@ -72,8 +72,8 @@ list "contacts list, first page" "" ""
 list "search by name fragment 'mill'" "mill" "AND r.search_doc LIKE '%mill%'"
 list "search by Chinese name '王伟'" "%E7%8E%8B%E4%BC%9F" "AND r.search_bigrams @> ARRAY['王伟']"
 list "search by phone '0013 8'" "0013%208" "AND r.search_doc LIKE '%00138%'"
-# The page's SQL: the contact, the first page of its timeline, and its deals (the contact checked
-# again, then the deals); the function's: the timeline page alone.
+# The page's SQL: the contact, the first page of its timeline, and its deals (with the contact's
+# visibility in the same statement); the function's: the timeline page alone.
 f=$(mktemp --suffix=.sql) t=$(mktemp --suffix=.sql)
 sed "s/__ID__/$busy/g" scripts/bench/detail.sql >"$f"
 sed -n 2p "$f" >"$t"

@@ -77,7 +77,8 @@ fn show(v: &serde_json::Value) -> String {
 }
 
 /// `"contacts"` etc.: the record table behind a subject.
-fn table(about: SubjectKind) -> &'static str {
+/// The table a record of this kind lives in.
+pub(crate) fn table(about: SubjectKind) -> &'static str {
     match about {
         SubjectKind::Contact => "contacts",
         SubjectKind::Company => "companies",

@@ -83,12 +83,6 @@ pub async fn contact_deals(contact: ContactId) -> Result<Vec<DealSummary>, AppEr
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    crate::activities::db::require_visible(
-        &pool,
-        &user,
-        crate::activities::model::SubjectKind::Contact,
-        contact.0,
-    )
-    .await?;
-    super::db::of_contact(&pool, contact.0).await
+    let about = crate::activities::model::SubjectKind::Contact;
+    crate::pipeline::db::deals_of(&pool, &user, about, contact.0).await
 }

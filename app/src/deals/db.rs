@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::model::{Deal, DealContact, DealDraft, DealTablePage, TableQuery};
 use crate::error::AppError;
 use crate::pipeline::db::push_filter;
-use crate::pipeline::model::{BoardFilter, DealEvent, DealId, DealSummary, PipelineId, StageId};
+use crate::pipeline::model::{BoardFilter, DealEvent, DealId, PipelineId, StageId};
 use crate::records::db::{Keyed, fetch_visible, keyed_page, push_keyset, save, scope_sql};
 use crate::records::model::{COUNT_LIMIT, ListPage};
 use crate::users::model::CurrentUser;
@@ -155,16 +155,6 @@ pub async fn contacts(
     .bind(user.id.0)
     .fetch_all(pool)
     .await?)
-}
-
-/// The deals a contact takes part in (the contact's visibility is checked by the caller).
-pub async fn of_contact(pool: &PgPool, contact: Uuid) -> Result<Vec<DealSummary>, AppError> {
-    crate::pipeline::db::deals_where(
-        pool,
-        "d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = $1)",
-        contact,
-    )
-    .await
 }
 
 #[cfg(test)]

@@ -71,7 +71,6 @@ pub async fn company_deals(company: CompanyId) -> Result<Vec<DealSummary>, AppEr
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    use crate::activities::{db::require_visible, model::SubjectKind};
-    require_visible(&pool, &user, SubjectKind::Company, company.0).await?;
-    super::db::company_deals(&pool, company.0).await
+    let about = crate::activities::model::SubjectKind::Company;
+    super::db::deals_of(&pool, &user, about, company.0).await
 }

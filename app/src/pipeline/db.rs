@@ -10,9 +10,10 @@ use super::model::{
     PipelineId, PipelineRef, StageId,
 };
 use super::rank::between;
+use crate::activities::model::SubjectKind;
 use crate::error::{AppError, Invalid};
 use crate::money::Money;
-use crate::records::db::{push_owner, push_scope, require_edit};
+use crate::records::db::{push_owner, push_scope, require_edit, scope_sql};
 use crate::users::model::CurrentUser;
 
 /// The channel every change to a deal is announced on (payload: a `DealEvent` as JSON).
@@ -484,32 +485,58 @@ pub async fn open_deal(
     Ok(id)
 }
 
-/// The company's deals, open ones first, newest first (at most 200).
-pub async fn company_deals(pool: &PgPool, company: Uuid) -> Result<Vec<DealSummary>, AppError> {
-    deals_where(pool, "d.company_id = $1", company).await
-}
-
-/// Deals matching `condition` on `d` (with `$1` = `id`), open ones first, newest first.
-pub async fn deals_where(
+/// The deals of a company or a contact (up to 200, open ones first), or `NotFound` unless the
+/// user may see that record: one statement, whose visibility check is its outer row.
+pub async fn deals_of(
     pool: &PgPool,
-    condition: &str,
+    user: &CurrentUser,
+    about: SubjectKind,
     id: Uuid,
 ) -> Result<Vec<DealSummary>, AppError> {
-    let rows: Vec<(Uuid, String, i64, String, String, String)> = sqlx::query_as(&format!(
-        "SELECT d.id, d.title, d.value_minor, d.currency::text, s.name, d.status FROM deals d JOIN stages s ON s.id = d.stage_id
-          WHERE {condition} AND d.deleted_at IS NULL ORDER BY d.status = 'open' DESC, d.created_at DESC LIMIT 200"
+    let condition = match about {
+        SubjectKind::Company => "d.company_id = r.id",
+        SubjectKind::Contact => {
+            "d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = r.id)"
+        }
+        SubjectKind::Lead | SubjectKind::Deal => return Err(AppError::NotFound),
+    };
+    let scope = scope_sql(user, "r", "$2");
+    type Row = (
+        Option<Uuid>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT d.* FROM {} r LEFT JOIN LATERAL (
+            SELECT d.id, d.title, d.value_minor, d.currency::text, s.name, d.status FROM deals d JOIN stages s ON s.id = d.stage_id
+             WHERE {condition} AND d.deleted_at IS NULL ORDER BY d.status = 'open' DESC, d.created_at DESC LIMIT 200
+          ) d ON true
+          WHERE r.id = $1 AND r.deleted_at IS NULL{scope}",
+        crate::activities::db::table(about)
     ))
     .bind(id)
+    .bind(user.id.0)
     .fetch_all(pool)
     .await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
     Ok(rows
         .into_iter()
-        .map(|(id, title, minor, currency, stage, status)| DealSummary {
-            id,
-            title,
-            value: Money { minor, currency },
-            stage,
-            status,
+        .filter_map(|(id, title, minor, currency, stage, status)| {
+            Some(DealSummary {
+                id: id?,
+                title: title?,
+                value: Money {
+                    minor: minor?,
+                    currency: currency?,
+                },
+                stage: stage?,
+                status: status?,
+            })
         })
         .collect())
 }

@@ -477,3 +477,60 @@ async fn the_deals_table_sorts_filters_by_status_and_scope_and_pages_without_gap
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (62, 62));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_records_deals_are_listed_only_to_those_who_may_see_the_record(pool: PgPool) {
+    let east = user(&pool, "e@t.test", Role::Sales, "East").await;
+    let west = user(&pool, "w@t.test", Role::Sales, "West").await;
+    let (_, deals) = setup(&pool, &east).await;
+    let ids: (Uuid, Uuid, Uuid) = sqlx::query_as(
+        "WITH co AS (INSERT INTO companies (name, owner_id) VALUES ('Acme', $1) RETURNING id),
+              bare AS (INSERT INTO companies (name, owner_id) VALUES ('Bare', $1) RETURNING id),
+              ct AS (INSERT INTO contacts (full_name, owner_id) VALUES ('Li Lei', $1) RETURNING id)
+         SELECT co.id, bare.id, ct.id FROM co, bare, ct",
+    )
+    .bind(east.id.0)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (company, bare, contact) = ids;
+    sqlx::query("UPDATE deals SET company_id = $1 WHERE id = ANY($2)")
+        .bind(company)
+        .bind(vec![deals[0].0, deals[1].0])
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)")
+        .bind(deals[2].0)
+        .bind(contact)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let titles = |r: Result<Vec<DealSummary>, AppError>| {
+        r.map(|ds| ds.into_iter().map(|d| d.title).collect::<Vec<_>>())
+    };
+    let mut of_company =
+        titles(deals_of(&pool, &east, SubjectKind::Company, company).await).unwrap();
+    of_company.sort();
+    assert_eq!(of_company, ["A", "B"]);
+    assert_eq!(
+        titles(deals_of(&pool, &east, SubjectKind::Contact, contact).await).unwrap(),
+        ["C"]
+    );
+    assert_eq!(
+        titles(deals_of(&pool, &east, SubjectKind::Company, bare).await).unwrap(),
+        Vec::<String>::new(),
+        "a company without deals has an empty list"
+    );
+    for (about, id) in [
+        (SubjectKind::Company, company),
+        (SubjectKind::Contact, contact),
+        (SubjectKind::Company, bare),
+    ] {
+        assert_eq!(
+            deals_of(&pool, &west, about, id).await.unwrap_err(),
+            AppError::NotFound,
+            "another team's record hides its deals"
+        );
+    }
+}
