@@ -588,3 +588,53 @@ async fn signed_in_again(pool: PgPool, email: &str) -> (Router, String) {
     let cookie = session_cookie(&login(&app, email, seed::DEMO_PASSWORD).await).unwrap();
     (app, cookie)
 }
+
+async fn get(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
+    let mut req = Request::get(path);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    app.clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_list_exports_as_csv_to_a_session_and_refuses_bad_filters_and_strangers(pool: PgPool) {
+    let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
+    let res = get(&app, "/export/contacts.csv", None).await;
+    assert!(
+        res.status().is_redirection(),
+        "a stranger is sent to sign in"
+    );
+    assert!(
+        res.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=")
+    );
+
+    let res = get(&app, "/export/contacts.csv?from=yesterday", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains("\"from\""));
+    let res = get(&app, "/export/users.csv", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let res = get(&app, "/export/companies.csv?col=industry", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        res.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"companies-")
+    );
+    let text = body_text(res).await;
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next(), Some("Company name,Industry"));
+    assert!(lines.count() > 3, "the demo's companies");
+}

@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod embedded_pg;
 mod events;
+mod export;
 #[cfg(test)]
 mod http_tests;
 mod security;

@@ -10,13 +10,15 @@ use app::users::auth::{self, Authenticated, ServerState};
 use app::users::db;
 
 /// Paths that are neither pages nor server functions: assets and probes.
+/// Static files need no session; exports (`/export/contacts.csv`) look like files but do.
 fn is_asset(path: &str) -> bool {
-    path.starts_with("/pkg/")
-        || path == "/healthz"
-        || path
-            .rsplit('/')
-            .next()
-            .is_some_and(|last| last.contains('.'))
+    !path.starts_with("/export/")
+        && (path.starts_with("/pkg/")
+            || path == "/healthz"
+            || path
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.')))
 }
 
 pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {

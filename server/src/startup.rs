@@ -191,11 +191,13 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/events", get(crate::events::stream))
+        .route("/export/{file}", get(crate::export::csv))
         // Leptos registers each server function under /api/<endpoint>; this catches unknown names.
         .route("/api/{*fn_name}", post(server_fns))
         .merge(pages)
         .fallback_service(files)
         .with_state(state)
+        .layer(axum::Extension(server.pool.clone()))
         .layer(axum::Extension(crate::events::Hub::start(
             server.pool.clone(),
             server.sessions.clone(),

@@ -25,6 +25,24 @@ pub const LIST: ListSql = ListSql {
         ("created", "r.created_at", "timestamptz"),
         ("updated", "r.updated_at", "timestamptz"),
     ],
+    export: &[
+        ("name", "r.name"),
+        ("industry", "r.industry"),
+        ("size", "r.size"),
+        ("website", "r.website"),
+        ("phone", "r.phone"),
+        (
+            "contacts",
+            "(SELECT count(*) FROM contacts x WHERE x.company_id = r.id AND x.deleted_at IS NULL)::text",
+        ),
+        ("owner", "o.display_name"),
+        ("tags", "array_to_string(r.tags, '; ')"),
+        ("source", "r.source"),
+        (
+            "created",
+            "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
+        ),
+    ],
 };
 
 pub async fn list(

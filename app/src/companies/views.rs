@@ -15,11 +15,11 @@ use crate::ui::Field;
 
 crate::common_row!(CompanyRow);
 
-fn columns() -> Vec<Column<CompanyRow>> {
+pub fn columns() -> Vec<Column<CompanyRow>> {
     vec![
         Column {
             key: "name",
-            label: |i| t_string!(i, companies.name).to_string(),
+            label: |l| td_string!(l, companies.name).to_string(),
             sortable: true,
             default: true,
             cell: |r| {
@@ -29,35 +29,35 @@ fn columns() -> Vec<Column<CompanyRow>> {
         },
         Column {
             key: "industry",
-            label: |i| t_string!(i, companies.industry).to_string(),
+            label: |l| td_string!(l, companies.industry).to_string(),
             sortable: true,
             default: true,
             cell: |r| text(&r.industry),
         },
         Column {
             key: "size",
-            label: |i| t_string!(i, companies.size).to_string(),
+            label: |l| td_string!(l, companies.size).to_string(),
             sortable: true,
             default: true,
             cell: |r| text(&r.size),
         },
         Column {
             key: "website",
-            label: |i| t_string!(i, companies.website).to_string(),
+            label: |l| td_string!(l, companies.website).to_string(),
             sortable: false,
             default: false,
             cell: |r| text(&r.website),
         },
         Column {
             key: "phone",
-            label: |i| t_string!(i, companies.phone).to_string(),
+            label: |l| td_string!(l, companies.phone).to_string(),
             sortable: false,
             default: true,
             cell: |r| text(&r.phone),
         },
         Column {
             key: "contacts",
-            label: |i| t_string!(i, companies.contacts).to_string(),
+            label: |l| td_string!(l, companies.contacts).to_string(),
             sortable: false,
             default: true,
             cell: |r| r.contact_count.to_string().into_any(),
@@ -74,7 +74,7 @@ pub fn CompaniesPage() -> impl IntoView {
     let i18n = use_i18n();
     let spec = ListSpec {
         kind: ListKind::Companies,
-        title: |i| t_string!(i, companies.title).to_string(),
+        title: |l| td_string!(l, companies.title).to_string(),
         columns: columns(),
         statuses: vec![],
     };
@@ -196,17 +196,17 @@ fn CompanyFacts(company: Company) -> impl IntoView {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     view! {
         <dl class="profile">
-            {fact(|i| t_string!(i, companies.name).to_string(), company.name.clone())}
-            {fact(|i| t_string!(i, companies.industry).to_string(), opt(&company.industry))}
-            {fact(|i| t_string!(i, companies.size).to_string(), opt(&company.size))}
-            {fact(|i| t_string!(i, companies.website).to_string(), opt(&company.website))}
-            {fact(|i| t_string!(i, companies.phone).to_string(), opt(&company.phone))}
-            {fact(|i| t_string!(i, contacts.address).to_string(), opt(&company.address))}
-            {fact(|i| t_string!(i, contacts.tags).to_string(), company.tags.join(", "))}
-            {fact(|i| t_string!(i, contacts.source).to_string(), opt(&company.source))}
-            {fact(|i| t_string!(i, contacts.notes).to_string(), opt(&company.notes))}
-            {fact(|i| t_string!(i, contacts.col_owner).to_string(), opt(&company.owner_name))}
-            {fact(|i| t_string!(i, contacts.updated).to_string(), company.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+            {fact(|l| td_string!(l, companies.name).to_string(), company.name.clone())}
+            {fact(|l| td_string!(l, companies.industry).to_string(), opt(&company.industry))}
+            {fact(|l| td_string!(l, companies.size).to_string(), opt(&company.size))}
+            {fact(|l| td_string!(l, companies.website).to_string(), opt(&company.website))}
+            {fact(|l| td_string!(l, companies.phone).to_string(), opt(&company.phone))}
+            {fact(|l| td_string!(l, contacts.address).to_string(), opt(&company.address))}
+            {fact(|l| td_string!(l, contacts.tags).to_string(), company.tags.join(", "))}
+            {fact(|l| td_string!(l, contacts.source).to_string(), opt(&company.source))}
+            {fact(|l| td_string!(l, contacts.notes).to_string(), opt(&company.notes))}
+            {fact(|l| td_string!(l, contacts.col_owner).to_string(), opt(&company.owner_name))}
+            {fact(|l| td_string!(l, contacts.updated).to_string(), company.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
         </dl>
     }
 }

@@ -29,6 +29,24 @@ pub const LIST: ListSql = ListSql {
         ("created", "r.created_at", "timestamptz"),
         ("updated", "r.updated_at", "timestamptz"),
     ],
+    export: &[
+        ("name", "r.full_name"),
+        ("title", "r.title"),
+        ("company", "r.company_name"),
+        ("email", "array_to_string(r.emails, '; ')"),
+        ("phone", "array_to_string(r.phones, '; ')"),
+        ("owner", "o.display_name"),
+        ("tags", "array_to_string(r.tags, '; ')"),
+        ("source", "r.source"),
+        (
+            "created",
+            "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
+        ),
+        (
+            "updated",
+            "to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
+        ),
+    ],
 };
 
 pub async fn list(

@@ -17,11 +17,11 @@ use crate::ui::Field;
 crate::common_row!(ContactRow);
 
 /// The contacts list's columns; the first names the contact and links to it.
-fn columns() -> Vec<Column<ContactRow>> {
+pub fn columns() -> Vec<Column<ContactRow>> {
     vec![
         Column {
             key: "name",
-            label: |i| t_string!(i, contacts.col_name).to_string(),
+            label: |l| td_string!(l, contacts.col_name).to_string(),
             sortable: true,
             default: true,
             cell: |r| {
@@ -31,14 +31,14 @@ fn columns() -> Vec<Column<ContactRow>> {
         },
         Column {
             key: "title",
-            label: |i| t_string!(i, contacts.job_title).to_string(),
+            label: |l| td_string!(l, contacts.job_title).to_string(),
             sortable: true,
             default: false,
             cell: |r| text(&r.title),
         },
         Column {
             key: "company",
-            label: |i| t_string!(i, contacts.col_company).to_string(),
+            label: |l| td_string!(l, contacts.col_company).to_string(),
             sortable: true,
             default: true,
             cell: |r| match (r.company_id, r.company_name.clone()) {
@@ -50,14 +50,14 @@ fn columns() -> Vec<Column<ContactRow>> {
         },
         Column {
             key: "email",
-            label: |i| t_string!(i, contacts.col_email).to_string(),
+            label: |l| td_string!(l, contacts.col_email).to_string(),
             sortable: true,
             default: true,
             cell: |r| text(&r.email),
         },
         Column {
             key: "phone",
-            label: |i| t_string!(i, contacts.col_phone).to_string(),
+            label: |l| td_string!(l, contacts.col_phone).to_string(),
             sortable: true,
             default: true,
             cell: |r| text(&r.phone),
@@ -68,7 +68,7 @@ fn columns() -> Vec<Column<ContactRow>> {
         created_column(true),
         Column {
             key: "updated",
-            label: |i| t_string!(i, contacts.updated).to_string(),
+            label: |l| td_string!(l, contacts.updated).to_string(),
             sortable: true,
             default: false,
             cell: |r| r.updated_at.format("%Y-%m-%d").to_string().into_any(),
@@ -81,7 +81,7 @@ pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
     let spec = ListSpec {
         kind: ListKind::Contacts,
-        title: |i| t_string!(i, contacts.title).to_string(),
+        title: |l| td_string!(l, contacts.title).to_string(),
         columns: columns(),
         statuses: vec![],
     };
@@ -102,8 +102,8 @@ pub fn CompanyContacts(company: CompanyId) -> impl IntoView {
     view! {
         <Related
             id="company-contacts"
-            title=|i| t_string!(i, contacts.title).to_string()
-            empty=|i| t_string!(i, contacts.none).to_string()
+            title=|l| td_string!(l, contacts.title).to_string()
+            empty=|l| td_string!(l, contacts.none).to_string()
             of=company
             load=company_contacts
             item=|r: ContactRow| view! {
@@ -233,21 +233,21 @@ fn ContactFacts(contact: Contact) -> impl IntoView {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     view! {
         <dl class="profile">
-            {fact(|i| t_string!(i, contacts.full_name).to_string(), contact.full_name.clone())}
-            {fact(|i| t_string!(i, contacts.job_title).to_string(), opt(&contact.title))}
+            {fact(|l| td_string!(l, contacts.full_name).to_string(), contact.full_name.clone())}
+            {fact(|l| td_string!(l, contacts.job_title).to_string(), opt(&contact.title))}
             {contact.company_id.zip(contact.company_name.clone()).map(|(id, name)| view! {
                 <dt>{t!(i18n, contacts.col_company)}</dt>
                 <dd><A href=format!("/companies/{id}")>{name}</A></dd>
             })}
-            {fact(|i| t_string!(i, contacts.emails).to_string(), contact.emails.join(", "))}
-            {fact(|i| t_string!(i, contacts.phones).to_string(), contact.phones.join(", "))}
-            {fact(|i| t_string!(i, contacts.tags).to_string(), contact.tags.join(", "))}
-            {fact(|i| t_string!(i, contacts.source).to_string(), opt(&contact.source))}
-            {fact(|i| t_string!(i, contacts.birthday).to_string(), contact.birthday.map(|d| d.to_string()).unwrap_or_default())}
-            {fact(|i| t_string!(i, contacts.address).to_string(), opt(&contact.address))}
-            {fact(|i| t_string!(i, contacts.notes).to_string(), opt(&contact.notes))}
-            {fact(|i| t_string!(i, contacts.col_owner).to_string(), opt(&contact.owner_name))}
-            {fact(|i| t_string!(i, contacts.updated).to_string(), contact.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+            {fact(|l| td_string!(l, contacts.emails).to_string(), contact.emails.join(", "))}
+            {fact(|l| td_string!(l, contacts.phones).to_string(), contact.phones.join(", "))}
+            {fact(|l| td_string!(l, contacts.tags).to_string(), contact.tags.join(", "))}
+            {fact(|l| td_string!(l, contacts.source).to_string(), opt(&contact.source))}
+            {fact(|l| td_string!(l, contacts.birthday).to_string(), contact.birthday.map(|d| d.to_string()).unwrap_or_default())}
+            {fact(|l| td_string!(l, contacts.address).to_string(), opt(&contact.address))}
+            {fact(|l| td_string!(l, contacts.notes).to_string(), opt(&contact.notes))}
+            {fact(|l| td_string!(l, contacts.col_owner).to_string(), opt(&contact.owner_name))}
+            {fact(|l| td_string!(l, contacts.updated).to_string(), contact.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
         </dl>
     }
 }

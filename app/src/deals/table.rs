@@ -60,14 +60,14 @@ impl Live {
 
 fn columns() -> [Label; 8] {
     [
-        |i| t_string!(i, deals.close_date).to_string(),
-        |i| t_string!(i, deals.deal_title).to_string(),
-        |i| t_string!(i, deals.company).to_string(),
-        |i| t_string!(i, deals.value).to_string(),
-        |i| t_string!(i, deals.stage).to_string(),
-        |i| t_string!(i, deals.owner).to_string(),
-        |i| t_string!(i, deals.probability).to_string(),
-        |i| t_string!(i, deals.updated).to_string(),
+        |l| td_string!(l, deals.close_date).to_string(),
+        |l| td_string!(l, deals.deal_title).to_string(),
+        |l| td_string!(l, deals.company).to_string(),
+        |l| td_string!(l, deals.value).to_string(),
+        |l| td_string!(l, deals.stage).to_string(),
+        |l| td_string!(l, deals.owner).to_string(),
+        |l| td_string!(l, deals.probability).to_string(),
+        |l| td_string!(l, deals.updated).to_string(),
     ]
 }
 
@@ -105,7 +105,7 @@ pub fn DealTable(
             let key = TABLE_SORTS[i];
             let label = labels[i];
             let aria_sort = (sort == key).then_some(if desc { "descending" } else { "ascending" });
-            view! { <th scope="col" aria-sort=aria_sort><A href=at(query.sorted_by(key))>{move || label(i18n)}</A></th> }
+            view! { <th scope="col" aria-sort=aria_sort><A href=at(query.sorted_by(key))>{move || label(i18n.get_locale())}</A></th> }
         })
         .collect_view();
     let (total, limit) = (page.total, page.limit);
@@ -196,10 +196,10 @@ fn Row(
         <tr>
             <th scope="row">
                 <A href=href>{title.clone()}</A>
-                {cell(DealField::Title, |i| t_string!(i, deals.deal_title).to_string(), ViewFn::from(|| "✎"))}
+                {cell(DealField::Title, |l| td_string!(l, deals.deal_title).to_string(), ViewFn::from(|| "✎"))}
             </th>
             <td>{company}</td>
-            <td class="num">{cell(DealField::Value, |i| t_string!(i, deals.value).to_string(), ViewFn::from(move || value.clone()))}</td>
+            <td class="num">{cell(DealField::Value, |l| td_string!(l, deals.value).to_string(), ViewFn::from(move || value.clone()))}</td>
             <td>
                 {if open && can_edit {
                     view! { <StageCell deal stages live /> }.into_any()
@@ -208,9 +208,9 @@ fn Row(
                 }}
             </td>
             <td>{owner}</td>
-            <td>{cell(DealField::Close, |i| t_string!(i, deals.close_date).to_string(), ViewFn::from(move || close.clone()))}</td>
+            <td>{cell(DealField::Close, |l| td_string!(l, deals.close_date).to_string(), ViewFn::from(move || close.clone()))}</td>
             <td class="num">
-                {cell(DealField::Probability, |i| t_string!(i, deals.probability).to_string(), ViewFn::from(move || view! {
+                {cell(DealField::Probability, |l| td_string!(l, deals.probability).to_string(), ViewFn::from(move || view! {
                     {probability.clone()}
                     {default.then(|| view! { <span class="muted">" ("{t!(i18n, deals.stage_default)}")"</span> })}
                 }))}
@@ -222,7 +222,11 @@ fn Row(
 
 /// "Title: Pilot": names a cell's control after its column and its deal.
 fn cell_name(i18n: I18nContext<Locale>, label: Label, deal: StoredValue<Deal>) -> String {
-    format!("{}: {}", label(i18n), deal.with_value(|d| d.title.clone()))
+    format!(
+        "{}: {}",
+        label(i18n.get_locale()),
+        deal.with_value(|d| d.title.clone())
+    )
 }
 
 /// A value that turns into an input when pressed: Enter or leaving the field saves, Escape cancels.
@@ -371,7 +375,7 @@ fn StageCell(
         });
     };
     view! {
-        <select node_ref=select aria-label=move || cell_name(i18n, |i| t_string!(i, deals.stage).to_string(), deal) disabled=move || pending.get() on:change=on_change>
+        <select node_ref=select aria-label=move || cell_name(i18n, |l| td_string!(l, deals.stage).to_string(), deal) disabled=move || pending.get() on:change=on_change>
             {stages.with_value(|s| s.iter().map(|(id, n)| view! {
                 <option value=id.0.to_string() selected={*id == current}>{n.clone()}</option>
             }).collect_view())}

@@ -30,8 +30,8 @@ pub fn DealPage() -> impl IntoView {
                     <DealDetail deal=d reload saved />
                     <Related
                         id="deal-contacts"
-                        title=|i| t_string!(i, deals.contacts).to_string()
-                        empty=|i| t_string!(i, deals.no_contacts).to_string()
+                        title=|l| td_string!(l, deals.contacts).to_string()
+                        empty=|l| td_string!(l, deals.no_contacts).to_string()
                         of=id
                         load=deal_contacts
                         item=|c: DealContact| view! {
@@ -106,20 +106,20 @@ fn DealFacts(deal: Deal) -> impl IntoView {
     let status = deal.status.clone();
     view! {
         <dl class="profile">
-            {fact(|i| t_string!(i, deals.value).to_string(), deal.value().to_string())}
-            {fact(|i| t_string!(i, deals.stage).to_string(), format!("{} · {}", deal.pipeline_name, deal.stage_name))}
+            {fact(|l| td_string!(l, deals.value).to_string(), deal.value().to_string())}
+            {fact(|l| td_string!(l, deals.stage).to_string(), format!("{} · {}", deal.pipeline_name, deal.stage_name))}
             <dt>{t!(i18n, deals.status)}</dt>
             <dd>{move || status_label(i18n, &status)}</dd>
-            {fact(|i| t_string!(i, deals.lost_reason).to_string(), deal.lost_reason.clone().unwrap_or_default())}
-            {fact(|i| t_string!(i, deals.probability).to_string(), probability)}
-            {fact(|i| t_string!(i, deals.close_date).to_string(), deal.expected_close_date.map(|d| d.to_string()).unwrap_or_default())}
+            {fact(|l| td_string!(l, deals.lost_reason).to_string(), deal.lost_reason.clone().unwrap_or_default())}
+            {fact(|l| td_string!(l, deals.probability).to_string(), probability)}
+            {fact(|l| td_string!(l, deals.close_date).to_string(), deal.expected_close_date.map(|d| d.to_string()).unwrap_or_default())}
             {deal.company_id.zip(deal.company_name.clone()).map(|(id, name)| view! {
                 <dt>{t!(i18n, deals.company)}</dt>
                 <dd><A href=format!("/companies/{id}")>{name}</A></dd>
             })}
-            {fact(|i| t_string!(i, deals.owner).to_string(), deal.owner_name.clone().unwrap_or_default())}
-            {fact(|i| t_string!(i, deals.stage_since).to_string(), deal.stage_entered_at.format("%Y-%m-%d %H:%M UTC").to_string())}
-            {fact(|i| t_string!(i, deals.updated).to_string(), deal.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+            {fact(|l| td_string!(l, deals.owner).to_string(), deal.owner_name.clone().unwrap_or_default())}
+            {fact(|l| td_string!(l, deals.stage_since).to_string(), deal.stage_entered_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+            {fact(|l| td_string!(l, deals.updated).to_string(), deal.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
         </dl>
     }
 }
@@ -180,8 +180,8 @@ pub fn CompanyDeals(company: CompanyId) -> impl IntoView {
     view! {
         <Related
             id="company-deals"
-            title=|i| t_string!(i, pipeline.company_deals).to_string()
-            empty=|i| t_string!(i, pipeline.no_deals).to_string()
+            title=|l| td_string!(l, pipeline.company_deals).to_string()
+            empty=|l| td_string!(l, pipeline.no_deals).to_string()
             of=company
             load=company_deals
             item=deal_item
@@ -195,8 +195,8 @@ pub fn ContactDeals(contact: ContactId) -> impl IntoView {
     view! {
         <Related
             id="contact-deals"
-            title=|i| t_string!(i, deals.contact_deals).to_string()
-            empty=|i| t_string!(i, pipeline.no_deals).to_string()
+            title=|l| td_string!(l, deals.contact_deals).to_string()
+            empty=|l| td_string!(l, pipeline.no_deals).to_string()
             of=contact
             load=contact_deals
             item=deal_item

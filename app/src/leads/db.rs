@@ -27,6 +27,20 @@ pub const LIST: ListSql = ListSql {
         ("owner", "coalesce(o.display_name, '')", "text"),
         ("created", "r.created_at", "timestamptz"),
     ],
+    export: &[
+        ("name", "r.full_name"),
+        ("company", "r.company_name"),
+        ("email", "array_to_string(r.emails, '; ')"),
+        ("phone", "array_to_string(r.phones, '; ')"),
+        ("status", "r.status"),
+        ("owner", "o.display_name"),
+        ("tags", "array_to_string(r.tags, '; ')"),
+        ("source", "r.source"),
+        (
+            "created",
+            "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
+        ),
+    ],
 };
 
 pub async fn list(

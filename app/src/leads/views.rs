@@ -1,7 +1,6 @@
 //! Lead pages: the list with its status filter, the new-lead form, and the lead page with inline
 //! edit and conversion.
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -16,12 +15,12 @@ use crate::records::views::{
 };
 use crate::ui::{ErrorMessage, Field};
 
-fn status_label(i18n: I18nContext<Locale>, status: &str) -> String {
+fn status_label(l: Locale, status: &str) -> String {
     match status {
-        "new" => t_string!(i18n, leads.status_new),
-        "working" => t_string!(i18n, leads.status_working),
-        "qualified" => t_string!(i18n, leads.status_qualified),
-        _ => t_string!(i18n, leads.status_disqualified),
+        "new" => td_string!(l, leads.status_new),
+        "working" => td_string!(l, leads.status_working),
+        "qualified" => td_string!(l, leads.status_qualified),
+        _ => td_string!(l, leads.status_disqualified),
     }
     .to_string()
 }
@@ -37,11 +36,11 @@ fn statuses() -> Vec<(&'static str, Label)> {
 
 crate::common_row!(LeadRow);
 
-fn columns() -> Vec<Column<LeadRow>> {
+pub fn columns() -> Vec<Column<LeadRow>> {
     vec![
         Column {
             key: "name",
-            label: |i| t_string!(i, contacts.col_name).to_string(),
+            label: |l| td_string!(l, contacts.col_name).to_string(),
             sortable: true,
             default: true,
             cell: |r| {
@@ -51,35 +50,35 @@ fn columns() -> Vec<Column<LeadRow>> {
         },
         Column {
             key: "company",
-            label: |i| t_string!(i, contacts.col_company).to_string(),
+            label: |l| td_string!(l, contacts.col_company).to_string(),
             sortable: true,
             default: true,
             cell: |r| text(&r.company_name),
         },
         Column {
             key: "email",
-            label: |i| t_string!(i, contacts.col_email).to_string(),
+            label: |l| td_string!(l, contacts.col_email).to_string(),
             sortable: true,
             default: true,
             cell: |r| text(&r.email),
         },
         Column {
             key: "phone",
-            label: |i| t_string!(i, contacts.col_phone).to_string(),
+            label: |l| td_string!(l, contacts.col_phone).to_string(),
             sortable: false,
             default: false,
             cell: |r| text(&r.phone),
         },
         Column {
             key: "status",
-            label: |i| t_string!(i, leads.status).to_string(),
+            label: |l| td_string!(l, leads.status).to_string(),
             sortable: true,
             default: true,
             cell: |r| {
                 let (status, converted) = (r.status.clone(), r.converted);
                 let i18n = use_i18n();
                 view! {
-                <span class=format!("badge status-{status}")>{let s = status.clone(); move || status_label(i18n, &s)}</span>
+                <span class=format!("badge status-{status}")>{let s = status.clone(); move || status_label(i18n.get_locale(), &s)}</span>
                 {converted.then(|| view! { " " <span class="badge converted">{t!(i18n, leads.converted)}</span> })}
             }.into_any()
             },
@@ -96,7 +95,7 @@ pub fn LeadsPage() -> impl IntoView {
     let i18n = use_i18n();
     let spec = ListSpec {
         kind: ListKind::Leads,
-        title: |i| t_string!(i, leads.title).to_string(),
+        title: |l| td_string!(l, leads.title).to_string(),
         columns: columns(),
         statuses: statuses(),
     };
@@ -131,7 +130,7 @@ fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput)
         </Field>
         <label for="l-status">{t!(i18n, leads.status)}</label>
         <select id="l-status" name="input[status]">
-            {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{move || status_label(i18n, s)}</option> }).collect_view()}
+            {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{move || status_label(i18n.get_locale(), s)}</option> }).collect_view()}
         </select>
         <Field id="l-source" name="input[source]" error_key="source" value=initial.source error>
             {t!(i18n, contacts.source)}
@@ -209,20 +208,20 @@ fn LeadFacts(lead: Lead) -> impl IntoView {
     view! {
         <dl class="profile">
             <dt>{t!(i18n, leads.status)}</dt>
-            <dd><span class=format!("badge status-{status}")>{let s = status.clone(); move || status_label(i18n, &s)}</span></dd>
+            <dd><span class=format!("badge status-{status}")>{let s = status.clone(); move || status_label(i18n.get_locale(), &s)}</span></dd>
             {lead.converted_contact_id.map(|c| view! {
                 <dt>{t!(i18n, leads.converted)}</dt>
                 <dd><A href=format!("/contacts/{c}")>{t!(i18n, leads.open_contact)}</A></dd>
             })}
-            {fact(|i| t_string!(i, contacts.full_name).to_string(), lead.full_name.clone())}
-            {fact(|i| t_string!(i, contacts.job_title).to_string(), opt(&lead.title))}
-            {fact(|i| t_string!(i, contacts.col_company).to_string(), opt(&lead.company_name))}
-            {fact(|i| t_string!(i, contacts.emails).to_string(), lead.emails.join(", "))}
-            {fact(|i| t_string!(i, contacts.phones).to_string(), lead.phones.join(", "))}
-            {fact(|i| t_string!(i, contacts.tags).to_string(), lead.tags.join(", "))}
-            {fact(|i| t_string!(i, contacts.source).to_string(), opt(&lead.source))}
-            {fact(|i| t_string!(i, contacts.notes).to_string(), opt(&lead.notes))}
-            {fact(|i| t_string!(i, contacts.col_owner).to_string(), opt(&lead.owner_name))}
+            {fact(|l| td_string!(l, contacts.full_name).to_string(), lead.full_name.clone())}
+            {fact(|l| td_string!(l, contacts.job_title).to_string(), opt(&lead.title))}
+            {fact(|l| td_string!(l, contacts.col_company).to_string(), opt(&lead.company_name))}
+            {fact(|l| td_string!(l, contacts.emails).to_string(), lead.emails.join(", "))}
+            {fact(|l| td_string!(l, contacts.phones).to_string(), lead.phones.join(", "))}
+            {fact(|l| td_string!(l, contacts.tags).to_string(), lead.tags.join(", "))}
+            {fact(|l| td_string!(l, contacts.source).to_string(), opt(&lead.source))}
+            {fact(|l| td_string!(l, contacts.notes).to_string(), opt(&lead.notes))}
+            {fact(|l| td_string!(l, contacts.col_owner).to_string(), opt(&lead.owner_name))}
         </dl>
     }
 }

@@ -22,10 +22,12 @@ pub struct ListSql {
     pub name: &'static str,
     /// Sortable columns: key, SQL expression (never NULL), and the expression's type.
     pub sorts: &'static [(&'static str, &'static str, &'static str)],
+    /// Exported columns: key (as the list's columns) and SQL text expression (may be NULL).
+    pub export: &'static [(&'static str, &'static str)],
 }
 
 impl ListSql {
-    fn sort(&self, key: &str) -> (&'static str, &'static str) {
+    pub(crate) fn sort(&self, key: &str) -> (&'static str, &'static str) {
         let (_, expr, ty) = self
             .sorts
             .iter()
@@ -76,7 +78,7 @@ fn escape_like(s: &str) -> String {
 /// How a search term is matched. Substring first: cheap per row, and backed by the trigram
 /// index. Only when nothing contains the term does the typo-tolerant pass run.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Match {
+pub(crate) enum Match {
     Substring,
     Typo,
 }
@@ -131,7 +133,7 @@ pub fn push_owner(
     Ok(())
 }
 
-fn push_filters(
+pub(crate) fn push_filters(
     qb: &mut QueryBuilder<'_, Postgres>,
     user: &CurrentUser,
     sql: &ListSql,
@@ -258,6 +260,42 @@ async fn capped_count(
     Ok(count.build_query_scalar().fetch_one(conn).await?)
 }
 
+/// How the query's search term matches: as a substring, or typo-tolerant when nothing contains
+/// it; with the matches counted (up to `limit + 1`) through the search indexes, since a sequential
+/// scan would test every row.
+pub(crate) async fn search_mode(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    sql: &ListSql,
+    query: &ListQuery,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<(Match, i64), AppError> {
+    let searching = !query.q.trim().is_empty();
+    if searching {
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *conn)
+            .await?;
+    }
+    let mut how = Match::Substring;
+    let mut total = capped_count(conn, user, sql, query, today, how, limit).await?;
+    let q = query.q.trim();
+    if total == 0 && q.chars().count() >= 3 && !is_phone_like(q) {
+        // Nothing contains the term: perhaps it is misspelt ("Sarha Miller").
+        sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
+            .execute(&mut *conn)
+            .await?;
+        how = Match::Typo;
+        total = capped_count(conn, user, sql, query, today, how, limit).await?;
+    }
+    if searching {
+        sqlx::query("SET LOCAL enable_seqscan = on")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok((how, total))
+}
+
 /// One page of the list the query asks for, with the capped count of all matches.
 ///
 /// A search counts first, through its indexes (a sequential scan would test every row), and the
@@ -277,31 +315,13 @@ where
     let (expr, ty) = sql.sort(sort);
     let searching = !query.q.trim().is_empty();
     let mut tx = pool.begin().await?;
-    let mut how = Match::Substring;
-    if searching {
-        sqlx::query("SET LOCAL enable_seqscan = off")
-            .execute(&mut *tx)
-            .await?;
-    }
     let limit = if searching {
         SEARCH_COUNT_LIMIT
     } else {
         COUNT_LIMIT
     };
-    let mut total = capped_count(&mut tx, user, sql, query, today, how, limit).await?;
-    let q = query.q.trim();
-    if total == 0 && q.chars().count() >= 3 && !is_phone_like(q) {
-        // Nothing contains the term: perhaps it is misspelt ("Sarha Miller").
-        sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
-            .execute(&mut *tx)
-            .await?;
-        how = Match::Typo;
-        total = capped_count(&mut tx, user, sql, query, today, how, limit).await?;
-    }
+    let (how, total) = search_mode(&mut tx, user, sql, query, today, limit).await?;
     if searching {
-        sqlx::query("SET LOCAL enable_seqscan = on")
-            .execute(&mut *tx)
-            .await?;
         let plan = if total > WALK_ABOVE {
             "SET LOCAL enable_bitmapscan = off"
         } else {

@@ -3,7 +3,6 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 use serde::Serialize;
@@ -17,7 +16,7 @@ use crate::money::Money;
 use crate::ui::ErrorMessage;
 
 /// A translated label (called inside a reactive closure, so it follows the language switch).
-pub type Label = fn(I18nContext<Locale>) -> String;
+pub type Label = fn(Locale) -> String;
 
 /// One column of a list.
 pub struct Column<R> {
@@ -67,7 +66,7 @@ macro_rules! common_row {
 pub fn owner_column<R: CommonRow>() -> Column<R> {
     Column {
         key: "owner",
-        label: |i| t_string!(i, contacts.col_owner).to_string(),
+        label: |l| td_string!(l, contacts.col_owner).to_string(),
         sortable: true,
         default: true,
         cell: |r| text(r.owner_name()),
@@ -77,7 +76,7 @@ pub fn owner_column<R: CommonRow>() -> Column<R> {
 pub fn tags_column<R: CommonRow>() -> Column<R> {
     Column {
         key: "tags",
-        label: |i| t_string!(i, contacts.tags).to_string(),
+        label: |l| td_string!(l, contacts.tags).to_string(),
         sortable: false,
         default: false,
         cell: |r| r.tags().join(", ").into_any(),
@@ -87,7 +86,7 @@ pub fn tags_column<R: CommonRow>() -> Column<R> {
 pub fn source_column<R: CommonRow>(default: bool) -> Column<R> {
     Column {
         key: "source",
-        label: |i| t_string!(i, contacts.source).to_string(),
+        label: |l| td_string!(l, contacts.source).to_string(),
         sortable: true,
         default,
         cell: |r| text(r.source()),
@@ -97,7 +96,7 @@ pub fn source_column<R: CommonRow>(default: bool) -> Column<R> {
 pub fn created_column<R: CommonRow>(default: bool) -> Column<R> {
     Column {
         key: "created",
-        label: |i| t_string!(i, contacts.col_created).to_string(),
+        label: |l| td_string!(l, contacts.col_created).to_string(),
         sortable: true,
         default,
         cell: |r| r.created_at().format("%Y-%m-%d").to_string().into_any(),
@@ -280,7 +279,7 @@ fn Filters<R: Send + Sync + 'static>(
                     <select id=id("status") name="status">
                         <option value="" selected=move || q().status.is_empty()>{t!(i18n, list.status_all)}</option>
                         {statuses.into_iter().map(|(v, label)| view! {
-                            <option value=v selected=move || q().status == v>{move || label(i18n)}</option>
+                            <option value=v selected=move || q().status == v>{move || label(i18n.get_locale())}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -323,7 +322,7 @@ fn Filters<R: Send + Sync + 'static>(
                     <legend class="visually-hidden">{t!(i18n, list.columns)}</legend>
                     {columns.into_iter().map(|(key, label, default)| {
                         let checked = move || { let q = q(); if q.cols.is_empty() { default } else { q.cols.iter().any(|c| c == key) } };
-                        view! { <label class="check"><input type="checkbox" name="col" value=key checked=checked />{move || label(i18n)}</label> }
+                        view! { <label class="check"><input type="checkbox" name="col" value=key checked=checked />{move || label(i18n.get_locale())}</label> }
                     }).collect_view()}
                 </fieldset>
             </details>
@@ -379,13 +378,25 @@ fn RecordTable<R: Send + Sync + 'static>(
         }
         shown
     });
+    // The same view as a file: every matching row, the columns shown, in this order.
+    let export = spec.with_value(|s| {
+        let cols = shown
+            .iter()
+            .map(|&i| s.columns[i].key.to_string())
+            .collect();
+        let q = ListQuery {
+            cols,
+            ..query.first_page()
+        };
+        format!("/export/{}.csv{}", kind.as_str(), q.href(""))
+    });
     let headers = shown
         .iter()
         .map(|&i| {
             spec.with_value(|s| {
                 let c = &s.columns[i];
                 let l = c.label;
-                let label = move || l(i18n);
+                let label = move || l(i18n.get_locale());
                 if !c.sortable {
                     return view! { <th scope="col">{label}</th> }.into_any();
                 }
@@ -411,9 +422,12 @@ fn RecordTable<R: Send + Sync + 'static>(
         })
         .collect_view();
     view! {
-        <p class="count" role="status">{count}</p>
+        <div class="list-actions">
+            <p class="count" role="status">{count}</p>
+            <a class="button" href=export download rel="external">{t!(i18n, list.export)}</a>
+        </div>
         <div class="table-wrap">
-            <table class="records" aria-label=move || title(i18n)>
+            <table class="records" aria-label=move || title(i18n.get_locale())>
                 <thead><tr>{headers}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -561,7 +575,8 @@ where
 /// A term and its value in a record's facts, left out when the value is empty.
 pub fn fact(label: Label, value: String) -> Option<impl IntoView> {
     let i18n = use_i18n();
-    (!value.is_empty()).then(|| view! { <dt>{move || label(i18n)}</dt><dd>{value}</dd> })
+    (!value.is_empty())
+        .then(|| view! { <dt>{move || label(i18n.get_locale())}</dt><dd>{value}</dd> })
 }
 
 /// The record id in the URL (`/…/:id`), if it is one.
@@ -682,12 +697,12 @@ where
     let items = Resource::new(move || of.clone(), load);
     view! {
         <section class="card" aria-labelledby=id>
-            <h2 id=id>{move || title(i18n)}</h2>
+            <h2 id=id>{move || title(i18n.get_locale())}</h2>
             <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
                 {move || Suspend::new(async move {
                     items.await.map(|items| {
                         if items.is_empty() {
-                            return view! { <p class="empty">{move || empty(i18n)}</p> }.into_any();
+                            return view! { <p class="empty">{move || empty(i18n.get_locale())}</p> }.into_any();
                         }
                         view! { <ul class="related">{items.into_iter().map(|i| view! { <li>{item(i)}</li> }).collect_view()}</ul> }.into_any()
                     })

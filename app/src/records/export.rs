@@ -1,0 +1,291 @@
+//! A list view as CSV: the view's filters, order and columns, the header in the user's language,
+//! streamed in chunks so that a million rows never sit in memory.
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use futures_util::TryStreamExt;
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use tokio::sync::mpsc;
+
+use super::db::{ListSql, push_filters, search_mode};
+use super::model::{ListKind, ListQuery};
+use super::views::{Column, Label};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::users::model::CurrentUser;
+
+/// Bytes gathered before a chunk goes out.
+const CHUNK: usize = 64 * 1024;
+
+/// Lets spreadsheet programs read the file as UTF-8 (Excel would show Chinese names garbled).
+pub const BOM: &[u8] = "\u{feff}".as_bytes();
+
+fn plain<R>(columns: Vec<Column<R>>) -> Vec<(&'static str, Label, bool)> {
+    columns
+        .into_iter()
+        .map(|c| (c.key, c.label, c.default))
+        .collect()
+}
+
+/// The list's SQL and its columns (key, label, shown by default), as its page has them.
+fn list(kind: ListKind) -> (&'static ListSql, Vec<(&'static str, Label, bool)>) {
+    match kind {
+        ListKind::Contacts => (
+            &crate::contacts::db::LIST,
+            plain(crate::contacts::views::columns()),
+        ),
+        ListKind::Companies => (
+            &crate::companies::db::LIST,
+            plain(crate::companies::views::columns()),
+        ),
+        ListKind::Leads => (
+            &crate::leads::db::LIST,
+            plain(crate::leads::views::columns()),
+        ),
+    }
+}
+
+/// The columns the view shows, in its order: the name, then those chosen (else the defaults).
+fn shown(columns: &[(&'static str, Label, bool)], chosen: &[String]) -> Vec<(&'static str, Label)> {
+    let mut out = vec![(columns[0].0, columns[0].1)];
+    if chosen.is_empty() {
+        out.extend(columns[1..].iter().filter(|c| c.2).map(|c| (c.0, c.1)));
+    } else {
+        out.extend(
+            chosen
+                .iter()
+                .filter_map(|k| columns[1..].iter().find(|c| c.0 == k))
+                .map(|c| (c.0, c.1)),
+        );
+    }
+    out
+}
+
+/// A cell as written. Text a spreadsheet would run as a formula (`=`, `@`, or `+`/`-` before
+/// something other than a number) gets a leading apostrophe; phone numbers and amounts such as
+/// "+86 138 0013 8000" or "-12.5" stay as they are.
+pub fn safe_cell(v: &str) -> Cow<'_, str> {
+    let numeric = |rest: &str| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || " .,()-".contains(c))
+    };
+    match v.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => Cow::Owned(format!("'{v}")),
+        Some('+' | '-') if !numeric(&v[1..]) => Cow::Owned(format!("'{v}")),
+        _ => Cow::Borrowed(v),
+    }
+}
+
+fn csv_error(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(e)
+}
+
+/// Writes the view `query` of list `kind` as CSV to `out`, in chunks: first the header, then every
+/// matching row the user may see, in the view's order. Stops early, without error, when `out` is
+/// closed (the download was cancelled). Returns the rows written.
+pub async fn export(
+    pool: &PgPool,
+    user: &CurrentUser,
+    kind: ListKind,
+    query: &ListQuery,
+    today: NaiveDate,
+    out: mpsc::Sender<Vec<u8>>,
+) -> Result<u64, AppError> {
+    let (sql, columns) = list(kind);
+    let shown = shown(&columns, &query.cols);
+    let locale = if user.locale == "zh-CN" {
+        Locale::zh_CN
+    } else {
+        Locale::en
+    };
+    let exprs: Vec<String> = shown
+        .iter()
+        .map(|(key, _)| {
+            let expr = sql
+                .export
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or("NULL", |(_, e)| e);
+            format!("({expr})::text")
+        })
+        .collect();
+    let (sort, desc) = query.effective_sort(sql.sorts[0].0);
+    let (order, _) = sql.sort(sort);
+    let dir = if desc { "DESC" } else { "ASC" };
+
+    let mut tx = pool.begin().await?;
+    let (how, _) = search_mode(&mut tx, user, sql, query, today, 0).await?;
+    let mut qb =
+        QueryBuilder::<Postgres>::new(format!("SELECT {} FROM {}", exprs.join(", "), sql.from));
+    push_filters(&mut qb, user, sql, query, today, how)?;
+    qb.push(format!(" ORDER BY {order} {dir}, r.id {dir}"));
+
+    let writer = || {
+        csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(CHUNK + 1024))
+    };
+    let mut w = writer();
+    w.write_record(shown.iter().map(|(_, label)| label(locale)))
+        .map_err(csv_error)?;
+    let mut head = BOM.to_vec();
+    head.extend(
+        std::mem::replace(&mut w, writer())
+            .into_inner()
+            .map_err(csv_error)?,
+    );
+    if out.send(head).await.is_err() {
+        return Ok(0);
+    }
+    let mut rows = qb.build().fetch(&mut *tx);
+    let mut written = 0u64;
+    let mut cells: Vec<String> = Vec::with_capacity(shown.len());
+    while let Some(row) = rows.try_next().await? {
+        cells.clear();
+        for i in 0..shown.len() {
+            let v: Option<String> = row.try_get(i)?;
+            cells.push(v.map(|v| safe_cell(&v).into_owned()).unwrap_or_default());
+        }
+        w.write_record(&cells).map_err(csv_error)?;
+        written += 1;
+        if w.get_ref().len() >= CHUNK {
+            let full = std::mem::replace(&mut w, writer());
+            let chunk = full.into_inner().map_err(csv_error)?;
+            if out.send(chunk).await.is_err() {
+                return Ok(written);
+            }
+        }
+    }
+    let rest = w.into_inner().map_err(csv_error)?;
+    if !rest.is_empty() {
+        let _ = out.send(rest).await;
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::db::page;
+    use crate::users::db::test_user as user;
+    use crate::users::model::Role;
+
+    async fn csv_of(
+        pool: &PgPool,
+        user: &CurrentUser,
+        kind: ListKind,
+        query: &ListQuery,
+    ) -> Vec<Vec<String>> {
+        let (tx, mut rx) = mpsc::channel(4);
+        let today = chrono::Utc::now().date_naive();
+        let (written, bytes) = tokio::join!(export(pool, user, kind, query, today, tx), async {
+            let mut all = Vec::new();
+            while let Some(c) = rx.recv().await {
+                all.extend(c);
+            }
+            all
+        });
+        let written = written.unwrap();
+        assert!(bytes.starts_with(BOM), "starts with a byte-order mark");
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[BOM.len()..]);
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(rows.len() as u64, written + 1, "a header and every row");
+        rows
+    }
+
+    #[test]
+    fn formulas_are_defused_and_phone_numbers_left_alone() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(safe_cell("+86 138 0013 8000"), "+86 138 0013 8000");
+        assert_eq!(safe_cell("-12.50"), "-12.50");
+        assert_eq!(safe_cell("王伟"), "王伟");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_export_is_the_view_filtered_ordered_and_with_its_columns(pool: PgPool) {
+        let east = user(&pool, "e@t.test", Role::Sales, "East").await;
+        let west = user(&pool, "w@t.test", Role::Sales, "West").await;
+        sqlx::query(
+            "INSERT INTO contacts (full_name, emails, phones, owner_id)
+             SELECT 'Wang ' || lpad(i::text, 4, '0'), ARRAY['w' || i || '@t.test', 'x' || i || '@t.test'],
+                    ARRAY['+86 138 0000 ' || lpad(i::text, 4, '0')], $1
+               FROM generate_series(1, 1200) i",
+        )
+        .bind(east.id.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO contacts (full_name, emails, owner_id) VALUES
+               ('=Wang evil', ARRAY['evil@t.test'], $1), ('Zhao \"Z\", Jr.', '{}', $1),
+               ('Wang West', ARRAY['ww@t.test'], $2)",
+        )
+        .bind(east.id.0)
+        .bind(west.id.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+        // Everything this user may see, default columns, by name.
+        let all = csv_of(&pool, &east, ListKind::Contacts, &ListQuery::default()).await;
+        assert_eq!(
+            all[0],
+            ["Name", "Company", "Email", "Phone", "Owner", "Added"]
+        );
+        assert_eq!(all.len(), 1 + 1202, "another team's contact is left out");
+        assert_eq!(all[1][0], "'=Wang evil", "a formula is defused");
+        assert_eq!(all[2][2..4], ["w1@t.test; x1@t.test", "+86 138 0000 0001"]);
+        assert_eq!(all[1202][0], "Zhao \"Z\", Jr.", "quotes and commas survive");
+
+        // A search with chosen columns, newest first: the same rows as the list's pages.
+        let query = ListQuery {
+            q: "wang 01".into(),
+            cols: vec!["phone".into(), "email".into()],
+            sort: "name".into(),
+            desc: true,
+            ..Default::default()
+        };
+        let found = csv_of(&pool, &east, ListKind::Contacts, &query).await;
+        assert_eq!(found[0], ["Name", "Phone", "Email"]);
+        let today = chrono::Utc::now().date_naive();
+        let mut listed = Vec::new();
+        let mut q = query.clone();
+        loop {
+            let p: crate::records::model::ListPage<crate::contacts::model::ContactRow> =
+                page(&pool, &east, &crate::contacts::db::LIST, &q, today)
+                    .await
+                    .unwrap();
+            listed.extend(p.rows.into_iter().map(|r| r.full_name));
+            match p.next {
+                Some(after) => q.after = after,
+                None => break,
+            }
+        }
+        let exported: Vec<String> = found[1..].iter().map(|r| r[0].clone()).collect();
+        assert_eq!(exported, listed);
+        assert!(exported.len() > 50, "more than a page: {}", exported.len());
+
+        // The header follows the user's language.
+        sqlx::query("UPDATE users SET locale = 'zh-CN' WHERE id = $1")
+            .bind(west.id.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let west = CurrentUser {
+            locale: "zh-CN".into(),
+            ..west
+        };
+        let theirs = csv_of(&pool, &west, ListKind::Contacts, &ListQuery::default()).await;
+        assert_eq!(theirs[0][0], "姓名");
+        assert_eq!(theirs.len(), 2);
+    }
+}
