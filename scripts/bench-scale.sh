@@ -83,3 +83,11 @@ http "  its timeline server function" -H "cookie: $cookie" -H 'sec-fetch-site: s
   --data "about=contact&id=$busy" "$url/api/timeline"
 sql "$t"
 rm -f "$f" "$t"
+
+# Export throughput: every contact as CSV, streamed; the server's peak memory before and after.
+hwm() { awk '/VmHWM/ {print $2 / 1024}' "/proc/$pid/status"; }
+before=$(hwm)
+read -r secs bytes < <(curl -s -H "cookie: $cookie" -o /dev/null -w '%{time_total} %{size_download}\n' "$url/export/contacts.csv")
+rows=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM contacts WHERE deleted_at IS NULL")
+awk -v s="$secs" -v b="$bytes" -v r="$rows" -v m0="$before" -v m1="$(hwm)" 'BEGIN {
+  printf "export of all %d contacts (CSV)    %.1f s, %.0f MB, %.0f rows/s; server peak memory %.0f -> %.0f MB\n", r, s, b / 1e6, r / s, m0, m1 }'

@@ -1,4 +1,5 @@
 import { test, expect, open, signIn } from './fixtures';
+import { readFileSync } from 'node:fs';
 
 const unique = () => Math.random().toString(36).slice(2, 8);
 const mainNav = (page) => page.getByRole('navigation', { name: 'Main navigation' });
@@ -97,4 +98,27 @@ test('filters, columns and a saved view live in the URL and survive a reload', a
 
   await views.getByRole('button', { name: `删除视图 ${view}` }).click();
   await expect(views.getByRole('link', { name: view })).toHaveCount(0);
+});
+
+test('an export is the view on screen: its rows, columns and order, in the user’s language', async ({ page }) => {
+  await signIn(page, 'sales@keel.demo');
+  await open(page, '/contacts?owner=me&cols=email,source&sort=name&desc=1');
+  const table = page.getByRole('table', { name: '联系人' });
+  await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
+  const shown = await table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => Array.from(r.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim())),
+  );
+  const total = Number((await page.locator('p.count').innerText()).replace(/\D/g, ''));
+  expect(shown.length).toBeGreaterThan(1);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: '导出 CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^contacts-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = readFileSync((await file.path())!, 'utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const lines = text.slice(1).trim().split(/\r?\n/);
+  expect(lines[0]).toBe('姓名,邮箱,来源');
+  expect(lines.length - 1).toBe(total);
+  expect(lines.slice(1, shown.length + 1).map((l) => l.split(','))).toEqual(shown);
 });

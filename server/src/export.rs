@@ -4,6 +4,7 @@ use axum::extract::{Path, RawQuery};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, http::StatusCode};
+use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use app::error::AppError;
@@ -88,7 +89,9 @@ pub async fn csv(
         };
         tracing::warn!("export failed midway: {failed}");
         Some((Err(std::io::Error::other(failed)), (None, rx, None)))
-    });
+    })
+    // The compression layer may ask again after the end.
+    .fuse();
     let name = format!("{}-{today}.csv", kind.as_str());
     (
         StatusCode::OK,
