@@ -16,6 +16,7 @@ pub mod companies;
 pub mod contacts;
 pub mod deals;
 pub mod error;
+pub mod imports;
 pub mod leads;
 pub mod money;
 pub mod pipeline;

@@ -64,6 +64,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
                         <Route path=path!("contacts") ssr=SsrMode::Async view=ContactsPage />
                         <Route path=path!("contacts/new") ssr=SsrMode::Async view=NewContactPage />
+                        <Route path=path!("contacts/import") ssr=SsrMode::Async view=crate::imports::views::ImportUploadPage />
+                        <Route path=path!("imports/:id") ssr=SsrMode::Async view=crate::imports::views::ImportPage />
                         <Route
                             path=path!("contacts/:id")
                             ssr=SsrMode::Async

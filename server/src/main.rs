@@ -10,6 +10,7 @@ mod events;
 mod export;
 #[cfg(test)]
 mod http_tests;
+mod import;
 mod security;
 mod seed;
 mod session_layer;

@@ -197,6 +197,16 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         .merge(pages)
         .fallback_service(files)
         .with_state(state)
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
+        // Uploaded files may be larger than any other request.
+        .merge(
+            Router::new()
+                .route("/import/{kind}", post(crate::import::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::import::UPLOAD_LIMIT,
+                ))
+                .layer(RequestBodyLimitLayer::new(crate::import::UPLOAD_LIMIT)),
+        )
         .layer(axum::Extension(server.pool.clone()))
         .layer(axum::Extension(crate::events::Hub::start(
             server.pool.clone(),
@@ -224,7 +234,6 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
             http::HeaderValue::from_static("DENY"),
         ))
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             settings.request_timeout,

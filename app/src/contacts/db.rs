@@ -74,7 +74,11 @@ pub async fn of_company(
 }
 
 /// One contact the user may see, or `NotFound` (also for contacts outside their scope).
-pub async fn get(pool: &PgPool, user: &CurrentUser, id: ContactId) -> Result<Contact, AppError> {
+pub async fn get<'c>(
+    pool: impl sqlx::PgExecutor<'c>,
+    user: &CurrentUser,
+    id: ContactId,
+) -> Result<Contact, AppError> {
     records::db::fetch_visible(
         pool,
         user,

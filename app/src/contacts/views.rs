@@ -88,9 +88,12 @@ pub fn ContactsPage() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>{t!(i18n, contacts.title)}</h1>
-            <A href="/contacts/new" attr:class="button primary">
-                {t!(i18n, contacts.new)}
-            </A>
+            <div class="actions">
+                <A href="/contacts/import" attr:class="button">{t!(i18n, imports.title)}</A>
+                <A href="/contacts/new" attr:class="button primary">
+                    {t!(i18n, contacts.new)}
+                </A>
+            </div>
         </header>
         <RecordList spec fetch=list_contacts />
     }

@@ -588,8 +588,8 @@ pub async fn save<D: Draft>(
 }
 
 /// The one row `select` (ending in `… AND r.id = `) finds for `id` within the user's scope, or `NotFound`.
-pub async fn fetch_visible<R>(
-    pool: &PgPool,
+pub async fn fetch_visible<'c, R>(
+    pool: impl sqlx::PgExecutor<'c>,
     user: &CurrentUser,
     select: &str,
     id: Uuid,

@@ -1,0 +1,56 @@
+//! Server functions for an import's page; each checks the session (an import is its uploader's).
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::model::{OnDuplicate, Preview, Progress};
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "import_preview")]
+pub async fn import_preview(id: Uuid) -> Result<Preview, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::preview(&auth::state()?.pool, &user, id).await
+}
+
+/// Starts importing the file under `mapping` and returns at once; `import_status` follows it.
+/// The mapping and the permission are checked before it starts.
+#[server(prefix = "/api", endpoint = "start_import")]
+pub async fn start_import(
+    id: Uuid,
+    mapping: Vec<String>,
+    on_duplicate: OnDuplicate,
+    all_or_nothing: bool,
+) -> Result<(), AppError> {
+    use crate::error::Invalid;
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    crate::records::db::require_edit(&user)?;
+    if !mapping.iter().any(|m| m == "full_name") {
+        return Err(AppError::invalid("mapping", Invalid::Required));
+    }
+    let pool = auth::state()?.pool;
+    let today = chrono::Utc::now().date_naive();
+    tokio::spawn(async move {
+        let r = super::db::run(
+            &pool,
+            &user,
+            id,
+            &mapping,
+            on_duplicate,
+            all_or_nothing,
+            today,
+        )
+        .await;
+        if let Err(e) = r {
+            super::db::failed(id, e);
+        }
+    });
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "import_status")]
+pub async fn import_status(id: Uuid) -> Result<Progress, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::status(&auth::state()?.pool, &user, id).await
+}

@@ -1,0 +1,610 @@
+//! SQL for imports: keep an uploaded file (decoded), preview it, and import it in one transaction.
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use chrono::NaiveDate;
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::model::{
+    ImportResult, OnDuplicate, Preview, Progress, RowError, SAMPLE_ROWS, contact_input,
+    guess_mapping,
+};
+use crate::contacts::model::{ContactDraft, ContactId, ContactInput};
+use crate::error::{AppError, Invalid};
+use crate::records::db::{push_scope, require_edit};
+use crate::users::model::CurrentUser;
+
+/// Refused rows listed in a result (all are counted).
+const LISTED_ERRORS: usize = 1_000;
+
+/// Rows done of each import running on this instance, and why an import failed.
+static RUNNING: LazyLock<Mutex<HashMap<Uuid, i64>>> = LazyLock::new(Default::default);
+static FAILED: LazyLock<Mutex<HashMap<Uuid, AppError>>> = LazyLock::new(Default::default);
+
+/// Remembers why import `id` failed, for its page.
+pub fn failed(id: Uuid, e: AppError) {
+    if let Ok(mut running) = RUNNING.lock() {
+        running.remove(&id);
+    }
+    if let Ok(mut failed) = FAILED.lock() {
+        failed.insert(id, e);
+    }
+}
+
+/// The file as text: UTF-8 (a byte-order mark dropped), else GB18030, which reads the GBK that
+/// spreadsheets in China save.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            (text.into_owned(), "GB18030")
+        }
+    }
+}
+
+fn reader(content: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(content.as_bytes())
+}
+
+fn record(r: &csv::StringRecord) -> Vec<String> {
+    r.iter().map(str::to_string).collect()
+}
+
+/// Keeps an uploaded contacts file for its import page; refuses a file without a header and rows.
+pub async fn store(
+    pool: &PgPool,
+    user: &CurrentUser,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Uuid, AppError> {
+    require_edit(user)?;
+    let (content, encoding) = decode(bytes);
+    let mut r = reader(&content);
+    let has_header = r
+        .headers()
+        .is_ok_and(|h| h.iter().any(|c| !c.trim().is_empty()));
+    let rows = r.records().count() as i64;
+    if !has_header || rows == 0 {
+        return Err(AppError::invalid("file", Invalid::Required));
+    }
+    let name: String = file_name.chars().take(200).collect();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO imports (user_id, kind, file_name, encoding, content, rows) VALUES ($1, 'contacts', $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user.id.0)
+    .bind(name)
+    .bind(encoding)
+    .bind(&content)
+    .bind(rows as i32)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// The user's uploaded file: its name, encoding, text, rows, and result once imported.
+async fn load<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    user: &CurrentUser,
+    id: Uuid,
+    lock: bool,
+) -> Result<
+    (
+        String,
+        String,
+        String,
+        i32,
+        Option<sqlx::types::Json<ImportResult>>,
+    ),
+    AppError,
+> {
+    let lock = if lock { " FOR UPDATE" } else { "" };
+    sqlx::query_as(&format!(
+        "SELECT file_name, encoding, content, rows, result FROM imports WHERE id = $1 AND user_id = $2{lock}"
+    ))
+    .bind(id)
+    .bind(user.id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Preview, AppError> {
+    let (file_name, encoding, content, rows, result) = load(pool, user, id, false).await?;
+    let mut r = reader(&content);
+    let headers = record(r.headers().map_err(AppError::internal)?);
+    let sample = r
+        .records()
+        .take(SAMPLE_ROWS)
+        .filter_map(Result::ok)
+        .map(|r| record(&r))
+        .collect();
+    Ok(Preview {
+        id,
+        file_name,
+        encoding,
+        mapping: guess_mapping(&headers),
+        headers,
+        sample,
+        rows: i64::from(rows),
+        result: result.map(|j| j.0),
+    })
+}
+
+pub fn progress(id: Uuid) -> Option<i64> {
+    RUNNING.lock().ok()?.get(&id).copied()
+}
+
+pub async fn status(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Progress, AppError> {
+    let (rows, result): (i32, Option<sqlx::types::Json<ImportResult>>) =
+        sqlx::query_as("SELECT rows, result FROM imports WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user.id.0)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let result = result.map(|j| j.0);
+    let rows = i64::from(rows);
+    let done = match &result {
+        Some(_) => rows,
+        None => progress(id).unwrap_or(0),
+    };
+    let error = FAILED.lock().ok().and_then(|f| f.get(&id).cloned());
+    Ok(Progress {
+        done,
+        rows,
+        result,
+        error,
+    })
+}
+
+/// A contact's keys for duplicates: its emails (lower case) and phones (digits only), as the
+/// database derives them.
+fn keys(d: &ContactDraft) -> impl Iterator<Item = String> + '_ {
+    let emails = d
+        .emails
+        .iter()
+        .map(|e| format!("e:{}", e.trim().to_lowercase()));
+    let phones = d
+        .phones
+        .iter()
+        .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("p:{p}"));
+    emails.chain(phones)
+}
+
+/// The stored contact with the row's filled-in fields over it.
+fn overlay(mut base: ContactInput, row: &ContactInput) -> ContactInput {
+    for (slot, value) in [
+        (&mut base.full_name, &row.full_name),
+        (&mut base.title, &row.title),
+        (&mut base.company, &row.company),
+        (&mut base.emails, &row.emails),
+        (&mut base.phones, &row.phones),
+        (&mut base.tags, &row.tags),
+        (&mut base.source, &row.source),
+        (&mut base.birthday, &row.birthday),
+        (&mut base.address, &row.address),
+        (&mut base.notes, &row.notes),
+    ] {
+        if !value.trim().is_empty() {
+            slot.clone_from(value);
+        }
+    }
+    base
+}
+
+fn refusals(line: u64, e: AppError, out: &mut Vec<RowError>) -> Result<(), AppError> {
+    match e {
+        AppError::Validation { fields } => {
+            out.extend(
+                fields
+                    .into_iter()
+                    .map(|(field, why)| RowError { line, field, why }),
+            );
+            Ok(())
+        }
+        other => Err(other),
+    }
+}
+
+/// Imports the file under `mapping` (a field key per column, "" to leave it out).
+///
+/// Every row is checked first. With `all_or_nothing`, one bad row means nothing is written;
+/// otherwise the good rows are imported and the bad ones reported by line. Rows whose email or
+/// phone matches a contact the user can see (or an earlier row) are skipped, update it (the
+/// row's filled-in fields over the stored ones), or are created anyway. Everything, the outcome
+/// included, is one transaction: an import is whole or absent, and runs once.
+pub async fn run(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    mapping: &[String],
+    on_duplicate: OnDuplicate,
+    all_or_nothing: bool,
+    today: NaiveDate,
+) -> Result<ImportResult, AppError> {
+    require_edit(user)?;
+    if let Ok(mut failed) = FAILED.lock() {
+        failed.remove(&id);
+    }
+    if !mapping.iter().any(|m| m == "full_name") {
+        return Err(AppError::invalid("mapping", Invalid::Required));
+    }
+    let mut tx = pool.begin().await?;
+    let (_, _, content, _, done) = load(&mut *tx, user, id, true).await?;
+    if done.is_some() {
+        return Err(AppError::Conflict);
+    }
+    let mut result = ImportResult::default();
+    let mut good = Vec::new();
+    let mut r = reader(&content);
+    for rec in r.records() {
+        let rec = rec.map_err(AppError::internal)?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let input = contact_input(mapping, &record(&rec));
+        match input.parse(today) {
+            Ok(draft) => good.push((line, input, draft)),
+            Err(e) => {
+                result.failed += 1;
+                refusals(line, e, &mut result.errors)?;
+            }
+        }
+    }
+    result.errors.truncate(LISTED_ERRORS);
+    result.committed = !(all_or_nothing && result.failed > 0);
+    if result.committed {
+        import(&mut tx, user, id, &good, on_duplicate, today, &mut result).await?;
+    }
+    sqlx::query("UPDATE imports SET finished_at = now(), result = $2 WHERE id = $1")
+        .bind(id)
+        .bind(sqlx::types::Json(&result))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if let Ok(mut running) = RUNNING.lock() {
+        running.remove(&id);
+    }
+    Ok(result)
+}
+
+async fn import(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    id: Uuid,
+    rows: &[(u64, ContactInput, ContactDraft)],
+    on_duplicate: OnDuplicate,
+    today: NaiveDate,
+    result: &mut ImportResult,
+) -> Result<(), AppError> {
+    // Contacts already there that share an email or a phone with a row.
+    let (mut emails, mut phones) = (Vec::new(), Vec::new());
+    for k in rows.iter().flat_map(|(_, _, d)| keys(d)) {
+        match k.split_at(2) {
+            ("e:", e) => emails.push(e.to_string()),
+            (_, p) => phones.push(p.to_string()),
+        }
+    }
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT r.id, r.email_keys, r.phone_keys FROM contacts r WHERE r.deleted_at IS NULL AND (r.email_keys && ",
+    );
+    qb.push_bind(emails)
+        .push(" OR r.phone_keys && ")
+        .push_bind(phones)
+        .push(")");
+    push_scope(&mut qb, user, "r");
+    let existing: Vec<(Uuid, Vec<String>, Vec<String>)> =
+        qb.build_query_as().fetch_all(&mut *tx).await?;
+    let mut by_key: HashMap<String, Uuid> = HashMap::new();
+    for (cid, es, ps) in existing {
+        for e in es {
+            by_key.entry(format!("e:{e}")).or_insert(cid);
+        }
+        for p in ps {
+            by_key.entry(format!("p:{p}")).or_insert(cid);
+        }
+    }
+    let mut companies: HashMap<String, Option<Uuid>> = HashMap::new();
+    for (i, (line, input, draft)) in rows.iter().enumerate() {
+        if i % 500 == 0 {
+            if let Ok(mut running) = RUNNING.lock() {
+                running.insert(id, i as i64);
+            }
+        }
+        let duplicate = keys(draft).find_map(|k| by_key.get(&k).copied());
+        match (duplicate, on_duplicate) {
+            (Some(_), OnDuplicate::Skip) => result.skipped += 1,
+            (Some(cid), OnDuplicate::Update) => {
+                let stored = crate::contacts::db::get(&mut *tx, user, ContactId(cid)).await?;
+                match overlay(ContactInput::from(&stored), input).parse(today) {
+                    Ok(merged) => {
+                        crate::contacts::db::update(
+                            tx,
+                            user,
+                            ContactId(cid),
+                            stored.version,
+                            &merged,
+                        )
+                        .await?;
+                        result.updated += 1;
+                    }
+                    Err(e) => {
+                        result.failed += 1;
+                        refusals(*line, e, &mut result.errors)?;
+                    }
+                }
+            }
+            _ => {
+                let company = match &draft.company {
+                    None => None,
+                    Some(name) => match companies.get(&name.to_lowercase()) {
+                        Some(c) => *c,
+                        None => {
+                            let c =
+                                crate::companies::db::find_or_create(tx, user, Some(name)).await?;
+                            companies.insert(name.to_lowercase(), c);
+                            c
+                        }
+                    },
+                };
+                let cid =
+                    crate::records::db::insert(tx, user, draft, Some(("company_id", company)))
+                        .await?;
+                for k in keys(draft) {
+                    by_key.entry(k).or_insert(cid);
+                }
+                result.created += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::users::db::test_user as user;
+    use crate::users::model::Role;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    async fn count(pool: &PgPool, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+    }
+
+    /// 1,000 rows; lines 101, 502 and 1001 (the header is line 1) are bad: no name, a bad email,
+    /// a birthday that is not a date.
+    fn thousand() -> String {
+        let mut csv = String::from("Name,Email,Phone,Company,Birthday\n");
+        for i in 1..=1000 {
+            let (name, email, birthday) = match i {
+                100 => (String::new(), format!("p{i}@t.test"), String::new()),
+                501 => (
+                    format!("Person {i}"),
+                    "not-an-email".to_string(),
+                    String::new(),
+                ),
+                1000 => (
+                    format!("Person {i}"),
+                    format!("p{i}@t.test"),
+                    "soon".to_string(),
+                ),
+                _ => (
+                    format!("Person {i}"),
+                    format!("p{i}@t.test"),
+                    "1990-01-02".to_string(),
+                ),
+            };
+            csv.push_str(&format!(
+                "{name},{email},+86 138 {i:04} 0000,\"Firm {}, Ltd\",{birthday}\n",
+                i % 7
+            ));
+        }
+        csv
+    }
+
+    async fn run_with(
+        pool: &PgPool,
+        user: &CurrentUser,
+        csv: &[u8],
+        on_duplicate: OnDuplicate,
+        all_or_nothing: bool,
+    ) -> Result<ImportResult, AppError> {
+        let id = store(pool, user, "people.csv", csv).await?;
+        let p = preview(pool, user, id).await?;
+        run(
+            pool,
+            user,
+            id,
+            &p.mapping,
+            on_duplicate,
+            all_or_nothing,
+            today(),
+        )
+        .await
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn bad_rows_are_refused_by_line_and_the_rest_imported_or_nothing(pool: PgPool) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let csv = thousand();
+
+        let r = run_with(&pool, &sales, csv.as_bytes(), OnDuplicate::Skip, true)
+            .await
+            .unwrap();
+        assert!(!r.committed);
+        assert_eq!((r.created, r.failed), (0, 3));
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM contacts").await,
+            0,
+            "nothing"
+        );
+
+        let r = run_with(&pool, &sales, csv.as_bytes(), OnDuplicate::Skip, false)
+            .await
+            .unwrap();
+        assert!(r.committed);
+        assert_eq!((r.created, r.failed, r.skipped), (997, 3, 0));
+        let mut refused: Vec<(u64, &str, Invalid)> = r
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str(), e.why))
+            .collect();
+        refused.sort_by_key(|e| e.0);
+        assert_eq!(
+            refused,
+            [
+                (101, "full_name", Invalid::Required),
+                (502, "emails", Invalid::Email),
+                (1001, "birthday", Invalid::Date)
+            ]
+        );
+        assert_eq!(count(&pool, "SELECT count(*) FROM contacts").await, 997);
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM companies").await,
+            7,
+            "one company per name"
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM audit_log WHERE entity = 'contact' AND action = 'create'"
+            )
+            .await,
+            997,
+            "each contact has its history"
+        );
+        // An import runs once.
+        let id: Uuid =
+            sqlx::query_scalar("SELECT id FROM imports WHERE result->>'created' = '997'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let p = preview(&pool, &sales, id).await.unwrap();
+        assert_eq!(p.result.unwrap().created, 997);
+        assert_eq!(
+            run(
+                &pool,
+                &sales,
+                id,
+                &p.mapping,
+                OnDuplicate::Skip,
+                false,
+                today()
+            )
+            .await,
+            Err(AppError::Conflict)
+        );
+        assert_eq!(status(&pool, &sales, id).await.unwrap().done, 1000);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_gbk_file_imports_with_its_chinese_names(pool: PgPool) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let (bytes, _, bad) = encoding_rs::GBK
+            .encode("姓名,手机号码,公司名称\n王伟,138 0013 8000,华信科技\n李娜,139 0000 1111,\n");
+        assert!(!bad);
+        let id = store(&pool, &sales, "客户.csv", &bytes).await.unwrap();
+        let p = preview(&pool, &sales, id).await.unwrap();
+        assert_eq!(p.encoding, "GB18030");
+        assert_eq!(p.headers, ["姓名", "手机号码", "公司名称"]);
+        assert_eq!(p.mapping, ["full_name", "phones", "company"]);
+        let r = run(
+            &pool,
+            &sales,
+            id,
+            &p.mapping,
+            OnDuplicate::Skip,
+            true,
+            today(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.created, 2);
+        let names: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT full_name, company_name FROM contacts ORDER BY full_name")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(
+            names.contains(&("王伟".into(), Some("华信科技".into()))),
+            "{names:?}"
+        );
+        assert!(names.contains(&("李娜".into(), None)), "{names:?}");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_duplicate_is_skipped_updated_or_created_as_asked(pool: PgPool) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let other = user(&pool, "o@t.test", Role::Sales, "West").await;
+        let viewer = user(&pool, "v@t.test", Role::Viewer, "East").await;
+        sqlx::query(
+            "INSERT INTO contacts (full_name, emails, phones, title, owner_id)
+             VALUES ('Wang Wei', ARRAY['Wang.Wei@Example.cn'], ARRAY['+86 138 0013 8000'], 'CTO', $1),
+                    ('Hidden', ARRAY['hidden@t.test'], '{}', NULL, $2)",
+        )
+        .bind(sales.id.0)
+        .bind(other.id.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+        // Matched on the email in another case, and on the phone's digits.
+        let csv = "Name,Email,Phone,Title\nW. Wang,wang.wei@example.cn,,CEO\nWei W,,(+86) 138-0013-8000,\nNew Person,new@t.test,,\nNew Again,new@t.test,,\nSomeone,hidden@t.test,,\n";
+
+        let r = run_with(&pool, &sales, csv.as_bytes(), OnDuplicate::Skip, true)
+            .await
+            .unwrap();
+        assert_eq!((r.created, r.skipped, r.updated), (2, 3, 0), "{r:?}");
+
+        sqlx::query("DELETE FROM contacts WHERE full_name IN ('New Person', 'Someone')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let r = run_with(&pool, &sales, csv.as_bytes(), OnDuplicate::Update, true)
+            .await
+            .unwrap();
+        assert_eq!((r.created, r.updated), (2, 3), "{r:?}");
+        let (name, title, version): (String, Option<String>, i32) = sqlx::query_as(
+            "SELECT full_name, title, version FROM contacts WHERE 'wang.wei@example.cn' = ANY(email_keys)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (name.as_str(), title.as_deref(), version),
+            ("Wei W", Some("CEO"), 3),
+            "filled-in fields win, empty ones keep what was there; two rows, two saves"
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM contacts WHERE full_name = 'Hidden'"
+            )
+            .await,
+            1,
+            "another team's contact is neither matched nor changed"
+        );
+
+        let before = count(&pool, "SELECT count(*) FROM contacts").await;
+        let r = run_with(&pool, &sales, csv.as_bytes(), OnDuplicate::Create, true)
+            .await
+            .unwrap();
+        assert_eq!(r.created, 5);
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM contacts").await,
+            before + 5
+        );
+
+        assert_eq!(
+            run_with(&pool, &viewer, csv.as_bytes(), OnDuplicate::Create, true).await,
+            Err(AppError::Forbidden)
+        );
+    }
+}

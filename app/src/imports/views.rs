@@ -1,0 +1,344 @@
+//! The import pages: upload a CSV file, then map its columns, see the first rows checked, choose
+//! what happens to duplicates and bad rows, and follow the import to its outcome.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::api::{import_preview, import_status, start_import};
+use super::model::{OnDuplicate, Preview, Progress, contact_fields, contact_input};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::records::views::{RecordPage, id_param};
+use crate::ui::{ErrorMessage, FieldError, invalid_text};
+
+/// Sends the chosen file as it is (any encoding) and answers the new import's id.
+#[cfg(feature = "hydrate")]
+async fn upload(file: web_sys::File) -> Result<uuid::Uuid, AppError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let network = |_| AppError::Network;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&file);
+    let headers = web_sys::Headers::new().map_err(network)?;
+    headers
+        .set("x-file-name", &crate::ui::url::encode(&file.name()))
+        .map_err(network)?;
+    init.set_headers(&headers);
+    let res: web_sys::Response =
+        JsFuture::from(window().fetch_with_str_and_init("/import/contacts", &init))
+            .await
+            .map_err(network)?
+            .dyn_into()
+            .map_err(network)?;
+    let text = JsFuture::from(res.text().map_err(network)?)
+        .await
+        .map_err(network)?
+        .as_string()
+        .unwrap_or_default();
+    if res.ok() {
+        serde_json::from_str(&text).map_err(|_| AppError::BadRequest)
+    } else {
+        Err(serde_json::from_str(&text).unwrap_or(AppError::BadRequest))
+    }
+}
+
+/// `/contacts/import`.
+#[component]
+pub fn ImportUploadPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let file = NodeRef::<leptos::html::Input>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let chosen = file.get().and_then(|i| i.files()).and_then(|f| f.get(0));
+            let Some(chosen) = chosen else {
+                error.set(Some(AppError::invalid(
+                    "file",
+                    crate::error::Invalid::Required,
+                )));
+                return;
+            };
+            error.set(None);
+            pending.set(true);
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                match upload(chosen).await {
+                    Ok(id) => navigate(&format!("/imports/{id}"), Default::default()),
+                    Err(e) => error.set(Some(e)),
+                }
+                pending.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&navigate, file);
+    };
+    let form_error = Signal::derive(move || error.get().filter(|e| e.field("file").is_none()));
+    view! {
+        <header class="page-header">
+            <h1>{t!(i18n, imports.title)}</h1>
+            <A href="/contacts" attr:class="button">{t!(i18n, contacts.title)}</A>
+        </header>
+        <section class="card">
+            <form class="form" novalidate on:submit=on_submit>
+                <label for="import-file">{t!(i18n, imports.file)}</label>
+                <input id="import-file" type="file" accept=".csv,text/csv" node_ref=file aria-describedby="import-file-hint import-file-error" />
+                <p class="hint" id="import-file-hint">{t!(i18n, imports.file_hint)}</p>
+                <FieldError id="import-file-error" field="file" error />
+                <ErrorMessage error=form_error />
+                <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, imports.upload)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// `/imports/:id`.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let id = id_param(|u| u);
+    view! {
+        <RecordPage id load=import_preview view=|p: Preview, _, _| view! { <ImportForm preview=p /> }.into_any() />
+    }
+}
+
+fn field_label(i18n: leptos_i18n::I18nContext<Locale>, key: &str) -> String {
+    contact_fields()
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or_else(|| key.to_string(), |(_, label, _)| label(i18n.get_locale()))
+}
+
+#[component]
+fn ImportForm(preview: Preview) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = preview.id;
+    let mapping = RwSignal::new(preview.mapping.clone());
+    let on_duplicate = RwSignal::new(OnDuplicate::Skip);
+    let all_or_nothing = RwSignal::new(false);
+    let progress = RwSignal::new(preview.result.clone().map(|r| Progress {
+        done: preview.rows,
+        rows: preview.rows,
+        result: Some(r),
+        error: None,
+    }));
+    let error = RwSignal::new(None::<AppError>);
+    let today = chrono::Utc::now().date_naive();
+
+    // Follows a started import until it has an outcome.
+    let follow = move || {
+        leptos::task::spawn_local(async move {
+            loop {
+                match import_status(id).await {
+                    Ok(p) => {
+                        let done = p.result.is_some() || p.error.is_some();
+                        progress.set(Some(p));
+                        if done {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        error.set(Some(e));
+                        break;
+                    }
+                }
+                #[cfg(feature = "hydrate")]
+                gloo_timers::future::TimeoutFuture::new(300).await;
+            }
+        });
+    };
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let r = start_import(
+                id,
+                mapping.get_untracked(),
+                on_duplicate.get_untracked(),
+                all_or_nothing.get_untracked(),
+            )
+            .await;
+            match r {
+                Ok(()) => {
+                    progress.set(Some(Progress::default()));
+                    follow();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    let headers = preview.headers.clone();
+    let sample = StoredValue::new(preview.sample.clone());
+    let columns = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let example = sample.with_value(|s| s.first().and_then(|r| r.get(i)).cloned().unwrap_or_default());
+            let select_id = format!("map-{i}");
+            let on_change = move |ev| {
+                let v = event_target_value(&ev);
+                mapping.update(|m| m[i] = v);
+            };
+            view! {
+                <tr>
+                    <th scope="row"><label for=select_id.clone()>{h.clone()}</label></th>
+                    <td class="muted">{example}</td>
+                    <td>
+                        <select id=select_id on:change=on_change>
+                            <option value="" selected=move || mapping.with(|m| m[i].is_empty())>{t!(i18n, imports.skip_column)}</option>
+                            {contact_fields().into_iter().map(|(key, label, _)| view! {
+                                <option value=key selected=move || mapping.with(|m| m[i] == key)>{move || label(i18n.get_locale())}</option>
+                            }).collect_view()}
+                        </select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    // The first rows as the mapping reads them, each with what would be refused.
+    let checked = move || {
+        let m = mapping.get();
+        sample.with_value(|rows| {
+            rows.iter()
+                .enumerate()
+                .map(|(n, row)| {
+                    let input = contact_input(&m, row);
+                    let verdict = match input.parse(today) {
+                        Ok(_) => view! { <span class="ok">{t!(i18n, imports.row_ok)}</span> }.into_any(),
+                        Err(AppError::Validation { fields }) => fields
+                            .into_iter()
+                            .map(|(f, why)| view! { <span class="field-error">{field_label(i18n, &f)}": "{invalid_text(i18n, why)}" "</span> })
+                            .collect_view()
+                            .into_any(),
+                        Err(_) => ().into_any(),
+                    };
+                    view! {
+                        <tr>
+                            <td>{n + 2}</td>
+                            <td>{input.full_name}</td>
+                            <td>{input.emails}</td>
+                            <td>{input.phones}</td>
+                            <td>{input.company}</td>
+                            <td>{verdict}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let dup_choice = move |value: OnDuplicate, label: AnyView| {
+        view! {
+            <label class="check">
+                <input type="radio" name="on_duplicate" checked=move || on_duplicate.get() == value on:change=move |_| on_duplicate.set(value) />
+                {label}
+            </label>
+        }
+    };
+    let running = move || progress.with(|p| p.is_some());
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>{t!(i18n, imports.title)}</h1>
+                <p class="subtitle">{preview.file_name.clone()} " · " {preview.encoding.clone()} " · " {t!(i18n, imports.rows, n = move || preview.rows)}</p>
+            </div>
+        </header>
+        <Show when=move || !running()>
+            <form class="card form" on:submit=start>
+                <h2>{t!(i18n, imports.mapping)}</h2>
+                <div class="table-wrap">
+                    <table class="records" aria-label=move || t_string!(i18n, imports.mapping)>
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, imports.column)}</th>
+                            <th scope="col">{t!(i18n, imports.example)}</th>
+                            <th scope="col">{t!(i18n, imports.field)}</th>
+                        </tr></thead>
+                        <tbody>{columns.clone()}</tbody>
+                    </table>
+                </div>
+                <h2>{t!(i18n, imports.preview)}</h2>
+                <div class="table-wrap">
+                    <table class="records" aria-label=move || t_string!(i18n, imports.preview)>
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, imports.line)}</th>
+                            <th scope="col">{move || field_label(i18n, "full_name")}</th>
+                            <th scope="col">{move || field_label(i18n, "emails")}</th>
+                            <th scope="col">{move || field_label(i18n, "phones")}</th>
+                            <th scope="col">{move || field_label(i18n, "company")}</th>
+                            <th scope="col">{t!(i18n, imports.check)}</th>
+                        </tr></thead>
+                        <tbody>{checked}</tbody>
+                    </table>
+                </div>
+                <fieldset>
+                    <legend>{t!(i18n, imports.duplicates)}</legend>
+                    {dup_choice(OnDuplicate::Skip, t!(i18n, imports.dup_skip).into_any())}
+                    {dup_choice(OnDuplicate::Update, t!(i18n, imports.dup_update).into_any())}
+                    {dup_choice(OnDuplicate::Create, t!(i18n, imports.dup_create).into_any())}
+                </fieldset>
+                <label class="check">
+                    <input type="checkbox" checked=move || all_or_nothing.get() on:change=move |ev| all_or_nothing.set(event_target_checked(&ev)) />
+                    {t!(i18n, imports.all_or_nothing)}
+                </label>
+                <FieldError id="import-mapping-error" field="mapping" error />
+                <ErrorMessage error=Signal::derive(move || error.get().filter(|e| e.field("mapping").is_none())) />
+                <button type="submit" class="primary">{t!(i18n, imports.start)}</button>
+            </form>
+        </Show>
+        {move || progress.get().map(|p| view! { <Outcome progress=p /> })}
+    }
+}
+
+#[component]
+fn Outcome(progress: Progress) -> impl IntoView {
+    let i18n = use_i18n();
+    let (done, rows) = (progress.done, progress.rows.max(1));
+    let Some(r) = progress.result else {
+        if let Some(e) = progress.error {
+            return view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any();
+        }
+        return view! {
+            <section class="card" aria-labelledby="import-running">
+                <h2 id="import-running">{t!(i18n, imports.running)}</h2>
+                <progress max=rows value=done aria-labelledby="import-running"></progress>
+                <p>{done} " / " {rows}</p>
+            </section>
+        }
+        .into_any();
+    };
+    let (created, updated, skipped, failed) = (r.created, r.updated, r.skipped, r.failed);
+    let headline = if r.committed {
+        t!(i18n, imports.done).into_any()
+    } else {
+        t!(i18n, imports.nothing_written).into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="import-outcome">
+            <h2 id="import-outcome">{headline}</h2>
+            <ul class="figures" role="status">
+                <li>{t!(i18n, imports.created, n = move || created)}</li>
+                <li>{t!(i18n, imports.updated, n = move || updated)}</li>
+                <li>{t!(i18n, imports.skipped, n = move || skipped)}</li>
+                <li>{t!(i18n, imports.failed, n = move || failed)}</li>
+            </ul>
+            {(!r.errors.is_empty()).then(|| view! {
+                <table class="records" aria-label=move || t_string!(i18n, imports.errors)>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, imports.line)}</th>
+                        <th scope="col">{t!(i18n, imports.field)}</th>
+                        <th scope="col">{t!(i18n, imports.problem)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.errors.into_iter().map(|e| view! {
+                            <tr><td>{e.line}</td><td>{field_label(i18n, &e.field)}</td><td>{invalid_text(i18n, e.why)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <A href="/contacts" attr:class="button">{t!(i18n, contacts.title)}</A>
+        </section>
+    }
+    .into_any()
+}
