@@ -15,6 +15,9 @@ use crate::error::{AppError, Invalid};
 use crate::records::db::{push_scope, require_edit};
 use crate::users::model::CurrentUser;
 
+/// New contacts written per statement.
+const BATCH: usize = 1_000;
+
 /// Refused rows listed in a result (all are counted).
 const LISTED_ERRORS: usize = 1_000;
 
@@ -310,6 +313,7 @@ async fn import(
         }
     }
     let mut companies: HashMap<String, Option<Uuid>> = HashMap::new();
+    let mut pending: Vec<(Uuid, &ContactDraft, Option<Uuid>)> = Vec::with_capacity(BATCH);
     for (i, (line, input, draft)) in rows.iter().enumerate() {
         if i % 500 == 0 {
             if let Ok(mut running) = RUNNING.lock() {
@@ -317,6 +321,11 @@ async fn import(
             }
         }
         let duplicate = keys(draft).find_map(|k| by_key.get(&k).copied());
+        if let Some(cid) = duplicate.filter(|_| on_duplicate == OnDuplicate::Update) {
+            if pending.iter().any(|(p, _, _)| *p == cid) {
+                insert_batch(tx, user, &mut pending).await?;
+            }
+        }
         match (duplicate, on_duplicate) {
             (Some(_), OnDuplicate::Skip) => result.skipped += 1,
             (Some(cid), OnDuplicate::Update) => {
@@ -352,16 +361,106 @@ async fn import(
                         }
                     },
                 };
-                let cid =
-                    crate::records::db::insert(tx, user, draft, Some(("company_id", company)))
-                        .await?;
+                let cid = Uuid::new_v4();
                 for k in keys(draft) {
                     by_key.entry(k).or_insert(cid);
+                }
+                pending.push((cid, draft, company));
+                if pending.len() >= BATCH {
+                    insert_batch(tx, user, &mut pending).await?;
                 }
                 result.created += 1;
             }
         }
     }
+    insert_batch(tx, user, &mut pending).await?;
+    Ok(())
+}
+
+/// Writes the pending new contacts, and a "created" history row for each, in two statements.
+async fn insert_batch(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    pending: &mut Vec<(Uuid, &ContactDraft, Option<Uuid>)>,
+) -> Result<(), AppError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    crate::records::db::require_edit(user)?;
+    // Lists travel as text split on the unit separator, which no field keeps.
+    let list = |v: &[String]| {
+        v.iter()
+            .map(|s| s.replace('\u{1f}', " "))
+            .collect::<Vec<_>>()
+            .join("\u{1f}")
+    };
+    let n = pending.len();
+    let (mut ids, mut names, mut titles, mut emails, mut phones, mut tags) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut sources, mut birthdays, mut addresses, mut notes, mut companies, mut changes) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (id, d, company) in pending.drain(..) {
+        ids.push(id);
+        names.push(d.full_name.clone());
+        titles.push(d.title.clone());
+        emails.push(list(&d.emails));
+        phones.push(list(&d.phones));
+        tags.push(list(&d.tags));
+        sources.push(d.source.clone());
+        birthdays.push(d.birthday);
+        addresses.push(d.address.clone());
+        notes.push(d.notes.clone());
+        companies.push(company);
+        let new = serde_json::to_value(d).map_err(AppError::internal)?;
+        changes.push(serde_json::Value::Object(crate::audit::diff(
+            &serde_json::Value::Null,
+            &new,
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO contacts (id, full_name, title, emails, phones, tags, source, birthday, address, notes,
+                               company_id, owner_id, created_by, updated_by)
+         SELECT u.id, u.full_name, u.title, string_to_array(u.emails, E'\\x1F'), string_to_array(u.phones, E'\\x1F'),
+                string_to_array(u.tags, E'\\x1F'), u.source, u.birthday, u.address, u.notes, u.company_id, $12, $12, $12
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::date[], $9::text[], $10::text[], $11::uuid[])
+                AS u(id, full_name, title, emails, phones, tags, source, birthday, address, notes, company_id)",
+    )
+    .bind(&ids)
+    .bind(names)
+    .bind(titles)
+    .bind(emails)
+    .bind(phones)
+    .bind(tags)
+    .bind(sources)
+    .bind(birthdays)
+    .bind(addresses)
+    .bind(notes)
+    .bind(companies)
+    .bind(user.id.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (entity, entity_id, actor_id, action, changes)
+         SELECT 'contact', u.id, $3, 'create', u.changes FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, changes)",
+    )
+    .bind(&ids)
+    .bind(changes)
+    .bind(user.id.0)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# CSV import and export throughput: imports a generated file of N contacts (default 100,000; 500
+# companies; every 50th row a duplicate of an earlier one, skipped) into a fresh database over
+# HTTP as the browser does (upload, start, follow), then exports them back.
+# Usage: scripts/bench-import.sh [rows]   (run scripts/build.sh first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-100000}"
+source scripts/bench/common.sh
+db=keel_import_bench
+psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+psql "$base_url" -qc "CREATE DATABASE $db"
+export DATABASE_URL="${base_url/\/keel\?//$db?}"
+"$KEEL" seed-demo >/dev/null
+serve
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$csv"' EXIT
+cookie=$(sign_in admin@keel.demo)
+csv=$(mktemp --suffix=.csv)
+awk -v n="$N" 'BEGIN {
+  print "姓名,邮箱,手机,公司,职位,标签,备注"
+  for (i = 1; i <= n; i++) {
+    j = (i % 50 == 0) ? i - 1 : i
+    printf "联系人 %d,person%d@example.cn,+86 139 %08d,Company %d,Buyer,\"vip, import\",Row %d\n", i, j, j, i % 500, i
+  }
+}' >"$csv"
+printf 'file: %d rows, %.1f MB\n' "$N" "$(($(stat -c %s "$csv") / 100000))e-1"
+
+now() { date +%s.%N; }
+t0=$(now)
+id=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' -H 'x-file-name: bench.csv' \
+  --data-binary @"$csv" "$url/import/contacts" | tr -d '"')
+t1=$(now)
+mapping="mapping[0]=full_name&mapping[1]=emails&mapping[2]=phones&mapping[3]=company&mapping[4]=title&mapping[5]=tags&mapping[6]=notes"
+curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' \
+  --data "id=$id&$mapping&on_duplicate=skip&all_or_nothing=false" "$url/api/start_import" >/dev/null
+until status=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' --data "id=$id" "$url/api/import_status") &&
+  echo "$status" | grep -q '"result":{'; do
+  sleep 0.2
+done
+t2=$(now)
+echo "outcome: $(echo "$status" | sed 's/.*"result":\({[^}]*\)\(,"errors".*\)\?}.*/\1/' | cut -c1-120)"
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$N" 'BEGIN {
+  printf "upload %.2f s; import %.1f s (%.0f rows/s); total %.1f s\n", b - a, c - b, n / (c - b), c - a }'
+
+t3=$(now)
+bytes=$(curl -sf -H "cookie: $cookie" -o /dev/null -w '%{size_download}' "$url/export/contacts.csv")
+t4=$(now)
+rows=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM contacts WHERE deleted_at IS NULL")
+awk -v a="$t3" -v b="$t4" -v n="$rows" -v s="$bytes" 'BEGIN {
+  printf "export %d contacts: %.2f s (%.0f rows/s, %.1f MB)\n", n, b - a, n / (b - a), s / 1e6 }'
