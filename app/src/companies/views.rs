@@ -13,7 +13,7 @@ use crate::records::views::{
 };
 use crate::ui::Field;
 
-crate::common_row!(CompanyRow);
+crate::common_row!(CompanyRow, name);
 
 pub fn columns() -> Vec<Column<CompanyRow>> {
     vec![

@@ -34,7 +34,7 @@ fn statuses() -> Vec<(&'static str, Label)> {
     ]
 }
 
-crate::common_row!(LeadRow);
+crate::common_row!(LeadRow, full_name);
 
 pub fn columns() -> Vec<Column<LeadRow>> {
     vec![

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::model::{ListKind, ListQuery, Owner, SavedView};
+use super::model::{BulkAction, BulkOutcome, BulkTarget, ListKind, ListQuery, Owner, SavedView};
 use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "list_owners")]
@@ -35,4 +35,20 @@ pub async fn delete_view(id: Uuid) -> Result<(), AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     super::db::delete_view(&auth::state()?.pool, &user, id).await
+}
+
+/// Changes the records ticked, or all that match the view, in one transaction.
+#[server(prefix = "/api", endpoint = "bulk_edit", input = leptos::server_fn::codec::Json)]
+pub async fn bulk_edit(
+    list: ListKind,
+    target: BulkTarget,
+    action: BulkAction,
+) -> Result<BulkOutcome, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let today = chrono::Utc::now().date_naive();
+    let outcome = super::bulk::apply(&mut tx, &user, list, &target, &action, today).await?;
+    tx.commit().await?;
+    Ok(outcome)
 }

@@ -2,6 +2,8 @@
 //! views, and the list page's toolbar and table.
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod bulk;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod export;

@@ -200,6 +200,35 @@ pub struct SavedView {
     pub query: String,
 }
 
+/// The records a bulk action changes: those ticked, or every one matching the view's filters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkTarget {
+    Ids(Vec<Uuid>),
+    Matching(ListQuery),
+}
+
+/// A change to many records at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    /// Hand the records to another user (an id).
+    Owner(Uuid),
+    AddTag(String),
+    RemoveTag(String),
+    /// A lead status.
+    Status(String),
+    /// Into the trash.
+    Delete,
+}
+
+/// What a bulk action did: records changed, and those already as asked (left alone).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub changed: i64,
+    pub unchanged: i64,
+}
+
 /// A user who can own records, for owner filters and pickers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Owner {

@@ -8,12 +8,12 @@ use leptos_router::hooks::use_query_map;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::api::{DeleteView, SaveView, list_owners, saved_views};
-use super::model::{ListKind, ListPage, ListQuery};
+use super::api::{DeleteView, SaveView, bulk_edit, list_owners, saved_views};
+use super::model::{BulkAction, BulkOutcome, BulkTarget, ListKind, ListPage, ListQuery};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::money::Money;
-use crate::ui::ErrorMessage;
+use crate::ui::{ErrorMessage, FieldError};
 
 /// A translated label (called inside a reactive closure, so it follows the language switch).
 pub type Label = fn(Locale) -> String;
@@ -36,17 +36,26 @@ pub fn text(v: &Option<String>) -> AnyView {
 
 /// What every customer list row has: the columns all three lists share are built from it.
 pub trait CommonRow {
+    fn record_id(&self) -> uuid::Uuid;
+    fn record_name(&self) -> &str;
     fn owner_name(&self) -> &Option<String>;
     fn tags(&self) -> &[String];
     fn source(&self) -> &Option<String>;
     fn created_at(&self) -> chrono::DateTime<chrono::Utc>;
 }
 
-/// Implements `CommonRow` for a row with `owner_name`, `tags`, `source` and `created_at` fields.
+/// Implements `CommonRow` for a row with a typed `id`, its name field, and `owner_name`, `tags`,
+/// `source` and `created_at` fields.
 #[macro_export]
 macro_rules! common_row {
-    ($row:ty) => {
+    ($row:ty, $name:ident) => {
         impl $crate::records::views::CommonRow for $row {
+            fn record_id(&self) -> uuid::Uuid {
+                self.id.0
+            }
+            fn record_name(&self) -> &str {
+                &self.$name
+            }
             fn owner_name(&self) -> &Option<String> {
                 &self.owner_name
             }
@@ -122,21 +131,46 @@ pub fn use_list_query() -> Memo<ListQuery> {
     })
 }
 
+/// The list's selection for bulk actions, and the last action's outcome (kept across the reload
+/// it causes).
+#[derive(Clone, Copy)]
+struct Bulk {
+    selected: RwSignal<Vec<uuid::Uuid>>,
+    /// Every record matching the view, not only those ticked.
+    all_matching: RwSignal<bool>,
+    outcome: RwSignal<Option<Result<BulkOutcome, AppError>>>,
+    reload: RwSignal<u32>,
+}
+
 #[component]
 pub fn RecordList<R, Fut>(spec: ListSpec<R>, fetch: fn(ListQuery) -> Fut) -> impl IntoView
 where
-    R: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    R: CommonRow + Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = Result<ListPage<R>, AppError>> + Send + 'static,
 {
     let query = use_list_query();
-    let page = Resource::new(move || query.get(), fetch);
+    // Bumped after a bulk action: the page loads again.
+    let reload = RwSignal::new(0u32);
+    let page = Resource::new(move || (query.get(), reload.get()), move |(q, _)| fetch(q));
     let spec = StoredValue::new(spec);
+    let bulk = Bulk {
+        selected: RwSignal::new(Vec::new()),
+        all_matching: RwSignal::new(false),
+        outcome: RwSignal::new(None),
+        reload,
+    };
+    // Another view starts with nothing ticked.
+    Effect::new(move |_| {
+        query.track();
+        bulk.selected.set(Vec::new());
+        bulk.all_matching.set(false);
+    });
     view! {
         <SavedViews kind=spec.with_value(|s| s.kind) query />
         <Filters spec query />
         <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
-                page.await.map(|p| view! { <RecordTable spec page=p query=query.get_untracked() /> })
+                page.await.map(|p| view! { <RecordTable spec page=p query=query.get_untracked() bulk /> })
             })}
         </Suspense>
     }
@@ -334,10 +368,11 @@ fn Filters<R: Send + Sync + 'static>(
 }
 
 #[component]
-fn RecordTable<R: Send + Sync + 'static>(
+fn RecordTable<R: CommonRow + Send + Sync + 'static>(
     spec: StoredValue<ListSpec<R>>,
     page: ListPage<R>,
     query: ListQuery,
+    bulk: Bulk,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (total, limit) = (page.total, page.limit);
@@ -410,6 +445,7 @@ fn RecordTable<R: Send + Sync + 'static>(
             })
         })
         .collect_view();
+    let ids: Vec<uuid::Uuid> = page.rows.iter().map(CommonRow::record_id).collect();
     let rows = page
         .rows
         .iter()
@@ -418,17 +454,51 @@ fn RecordTable<R: Send + Sync + 'static>(
                 .iter()
                 .map(|&i| spec.with_value(|s| view! { <td>{(s.columns[i].cell)(r)}</td> }))
                 .collect_view();
-            view! { <tr>{cells}</tr> }
+            let (id, name) = (r.record_id(), r.record_name().to_string());
+            let ticked = move || bulk.all_matching.get() || bulk.selected.with(|s| s.contains(&id));
+            let toggle = move |ev| {
+                let on = event_target_checked(&ev);
+                bulk.all_matching.set(false);
+                bulk.selected.update(|s| {
+                    s.retain(|x| *x != id);
+                    if on {
+                        s.push(id);
+                    }
+                });
+            };
+            view! {
+                <tr>
+                    <td class="pick"><input type="checkbox" aria-label=move || format!("{} {}", t_string!(i18n, bulk.select), name) prop:checked=ticked on:change=toggle /></td>
+                    {cells}
+                </tr>
+            }
         })
         .collect_view();
+    let page_ids = ids.clone();
+    let all_on_page = move || {
+        bulk.all_matching.get()
+            || bulk
+                .selected
+                .with(|s| page_ids.iter().all(|i| s.contains(i)))
+    };
+    let toggle_page = move |ev| {
+        let on = event_target_checked(&ev);
+        bulk.all_matching.set(false);
+        bulk.selected.set(if on { ids.clone() } else { Vec::new() });
+    };
+    let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
     view! {
         <div class="list-actions">
             <p class="count" role="status">{count}</p>
             <a class="button" href=export download rel="external">{t!(i18n, list.export)}</a>
         </div>
+        <BulkBar kind query=query.clone() total=total.min(limit) shown=page.rows.len() statuses bulk />
         <div class="table-wrap">
             <table class="records" aria-label=move || title(i18n.get_locale())>
-                <thead><tr>{headers}</tr></thead>
+                <thead><tr>
+                    <th scope="col" class="pick"><input type="checkbox" aria-label=move || t_string!(i18n, bulk.select_page) prop:checked=all_on_page on:change=toggle_page /></th>
+                    {headers}
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
@@ -438,6 +508,121 @@ fn RecordTable<R: Send + Sync + 'static>(
         </nav>
     }
     .into_any()
+}
+
+/// Actions on the ticked records (or all that match): hand to an owner, add or remove a tag,
+/// set a lead's status, delete (after a second press). Shown once something is ticked.
+#[component]
+fn BulkBar(
+    kind: ListKind,
+    query: ListQuery,
+    /// Records matching the view (as counted), and rows on this page.
+    total: i64,
+    shown: usize,
+    statuses: Vec<(&'static str, Label)>,
+    bulk: Bulk,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let owners = Resource::new(|| (), |_| list_owners());
+    let owner = NodeRef::<leptos::html::Select>::new();
+    let tag = NodeRef::<leptos::html::Input>::new();
+    let status = NodeRef::<leptos::html::Select>::new();
+    let confirming = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let query = StoredValue::new(query);
+    let run = move |action: BulkAction| {
+        let target = if bulk.all_matching.get_untracked() {
+            BulkTarget::Matching(query.get_value())
+        } else {
+            BulkTarget::Ids(bulk.selected.get_untracked())
+        };
+        pending.set(true);
+        confirming.set(false);
+        leptos::task::spawn_local(async move {
+            let r = bulk_edit(kind, target, action).await;
+            if r.is_ok() {
+                bulk.selected.set(Vec::new());
+                bulk.all_matching.set(false);
+                bulk.reload.update(|n| *n += 1);
+            }
+            bulk.outcome.set(Some(r));
+            pending.set(false);
+        });
+    };
+    let value = |n: NodeRef<leptos::html::Select>| n.get().map(|s| s.value()).unwrap_or_default();
+    let typed = move || tag.get().map(|i| i.value()).unwrap_or_default();
+    let count = move || {
+        if bulk.all_matching.get() {
+            total
+        } else {
+            bulk.selected.with(Vec::len) as i64
+        }
+    };
+    let active = move || count() > 0;
+    let error = Signal::derive(move || bulk.outcome.get().and_then(Result::err));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    });
+    let has_status = !statuses.is_empty();
+    view! {
+        {move || bulk.outcome.get().and_then(Result::ok).map(|o| {
+            let (changed, unchanged) = (o.changed, o.unchanged);
+            view! { <p class="notice" role="status">{t!(i18n, bulk.done, changed = move || changed, unchanged = move || unchanged)}</p> }
+        })}
+        <Show when=active>
+            <section class="bulk card" aria-label=move || t_string!(i18n, bulk.title)>
+                <p>
+                    <strong>{move || t!(i18n, bulk.selected, n = move || count())}</strong>
+                    {move || (!bulk.all_matching.get() && bulk.selected.with(Vec::len) == shown && total > shown as i64).then(|| view! {
+                        " " <button type="button" on:click=move |_| bulk.all_matching.set(true)>{t!(i18n, bulk.select_all, n = move || total)}</button>
+                    })}
+                    " " <button type="button" on:click=move |_| { bulk.selected.set(Vec::new()); bulk.all_matching.set(false); }>{t!(i18n, bulk.clear)}</button>
+                </p>
+                <div class="bulk-actions">
+                    <span class="filter">
+                        <label for="bulk-owner">{t!(i18n, list.owner)}</label>
+                        <select id="bulk-owner" node_ref=owner>
+                            <Transition>
+                                {move || Suspend::new(async move {
+                                    owners.await.unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()
+                                })}
+                            </Transition>
+                        </select>
+                        <button type="button" disabled=move || pending.get() on:click=move |_| {
+                            if let Ok(id) = uuid::Uuid::parse_str(&value(owner)) { run(BulkAction::Owner(id)) }
+                        }>{t!(i18n, bulk.assign)}</button>
+                    </span>
+                    <span class="filter">
+                        <label for="bulk-tag">{t!(i18n, list.tag)}</label>
+                        <input id="bulk-tag" node_ref=tag maxlength="40" aria-describedby="bulk-tag-error" />
+                        <button type="button" disabled=move || pending.get() on:click=move |_| run(BulkAction::AddTag(typed()))>{t!(i18n, bulk.add_tag)}</button>
+                        <button type="button" disabled=move || pending.get() on:click=move |_| run(BulkAction::RemoveTag(typed()))>{t!(i18n, bulk.remove_tag)}</button>
+                        <FieldError id="bulk-tag-error" field="tag" error />
+                    </span>
+                    {has_status.then(|| view! {
+                        <span class="filter">
+                            <label for="bulk-status">{t!(i18n, list.status)}</label>
+                            <select id="bulk-status" node_ref=status>
+                                {statuses.clone().into_iter().map(|(v, label)| view! { <option value=v>{move || label(i18n.get_locale())}</option> }).collect_view()}
+                            </select>
+                            <button type="button" disabled=move || pending.get() on:click=move |_| run(BulkAction::Status(value(status)))>{t!(i18n, bulk.set_status)}</button>
+                        </span>
+                    })}
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>{t!(i18n, bulk.delete)}</button> }
+                    >
+                        <span role="alert">{move || t!(i18n, bulk.confirm, n = move || count())}</span>
+                        <button type="button" class="danger" disabled=move || pending.get() on:click=move |_| run(BulkAction::Delete)>{t!(i18n, bulk.confirm_delete)}</button>
+                        <button type="button" on:click=move |_| confirming.set(false)>{t!(i18n, list.cancel)}</button>
+                    </Show>
+                </div>
+                <ErrorMessage error=form_error />
+            </section>
+        </Show>
+    }
 }
 
 /// A saved-record edit's arguments whose expected version can be replaced (to overwrite deliberately).
