@@ -4,8 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh
 source scripts/env.sh
+# The shared target dir grows with every checkout path and incremental session; past 30 GB, drop
+# what is cheap to rebuild (incremental caches and the workspace crates' own artifacts; the
+# dependencies stay), so that the disk never fills mid-build.
+if [ "$(du -s --block-size=1G "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1)" -gt 30 ] 2>/dev/null; then
+  echo "==> pruning $CARGO_TARGET_DIR"
+  rm -rf "$CARGO_TARGET_DIR"/{debug,release}/incremental
+  rm -f "$CARGO_TARGET_DIR"/{debug,release}/deps/{app,keel,server,frontend,libapp,libserver,libfrontend}-*
+fi
+scripts/build.sh
 KEEL="$CARGO_TARGET_DIR/release/keel"
 
 # The tests' own Postgres cluster, apart from the one `make run` uses. As root it must live where

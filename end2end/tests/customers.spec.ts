@@ -122,3 +122,41 @@ test('an export is the view on screen: its rows, columns and order, in the userâ
   expect(lines.length - 1).toBe(total);
   expect(lines.slice(1, shown.length + 1).map((l) => l.split(','))).toEqual(shown);
 });
+
+test('bulk actions: tag the ticked contacts, then hand all that match a search to a colleague', async ({ page }) => {
+  await signIn(page);
+  const tag = unique();
+  const csv = 'Name\n' + Array.from({ length: 60 }, (_, i) => `Bulk ${tag} ${String(i).padStart(2, '0')}`).join('\n') + '\n';
+  await open(page, '/contacts/import');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'bulk.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload and preview' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText('60 created')).toBeVisible();
+
+  await open(page, `/contacts?q=${tag}&sort=name`);
+  const table = page.getByRole('table', { name: 'Contacts' });
+  const bar = page.getByRole('region', { name: 'Bulk actions' });
+  await table.getByRole('checkbox', { name: `Select Bulk ${tag} 00` }).check();
+  await table.getByRole('checkbox', { name: `Select Bulk ${tag} 01` }).check();
+  await expect(bar.getByText('2 selected')).toBeVisible();
+  await bar.getByLabel('Tag').fill(`t${tag}`);
+  await bar.getByRole('button', { name: 'Add tag' }).click();
+  await expect(page.getByText('2 changed, 0 already so.')).toBeVisible();
+  await open(page, `/contacts?tag=t${tag}`);
+  await expect(table.getByRole('row')).toHaveCount(3);
+
+  // More than a page: all that match the search.
+  await open(page, `/contacts?q=${tag}`);
+  await table.getByRole('checkbox', { name: 'Select all on this page' }).check();
+  await expect(bar.getByText('50 selected')).toBeVisible();
+  await bar.getByRole('button', { name: 'Select all 60 matching' }).click();
+  await expect(bar.getByText('60 selected')).toBeVisible();
+  await bar.getByLabel('Owner').selectOption({ label: 'Sarah Miller' });
+  await bar.getByRole('button', { name: 'Assign' }).click();
+  await expect(page.getByText('60 changed, 0 already so.')).toBeVisible();
+  await expect(bar).toHaveCount(0);
+
+  await signIn(page, 'sales2@keel.demo');
+  await open(page, `/contacts?q=${tag}&owner=me`);
+  await expect(page.getByText('60 results')).toBeVisible();
+});
