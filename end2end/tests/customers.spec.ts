@@ -123,7 +123,7 @@ test('an export is the view on screen: its rows, columns and order, in the userâ
   expect(lines.slice(1, shown.length + 1).map((l) => l.split(','))).toEqual(shown);
 });
 
-test('bulk actions: tag the ticked contacts, then hand all that match a search to a colleague', async ({ page }) => {
+test('bulk actions: tag the ticked contacts, then hand all that match a search to a colleague', async ({ page, browser, baseURL }) => {
   await signIn(page);
   const tag = unique();
   const csv = 'Name\n' + Array.from({ length: 60 }, (_, i) => `Bulk ${tag} ${String(i).padStart(2, '0')}`).join('\n') + '\n';
@@ -156,7 +156,10 @@ test('bulk actions: tag the ticked contacts, then hand all that match a search t
   await expect(page.getByText('60 changed, 0 already so.')).toBeVisible();
   await expect(bar).toHaveCount(0);
 
-  await signIn(page, 'sales2@keel.demo');
-  await open(page, `/contacts?q=${tag}&owner=me`);
-  await expect(page.getByText('60 results')).toBeVisible();
+  const colleague = await browser.newContext({ baseURL });
+  const theirs = await colleague.newPage();
+  await signIn(theirs, 'sales2@keel.demo');
+  await open(theirs, `/contacts?q=${tag}&owner=me`);
+  await expect(theirs.getByText('60 results')).toBeVisible();
+  await colleague.close();
 });
