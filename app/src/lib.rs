@@ -16,6 +16,7 @@ pub mod companies;
 pub mod contacts;
 pub mod deals;
 pub mod error;
+pub mod history;
 pub mod imports;
 pub mod leads;
 pub mod money;

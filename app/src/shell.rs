@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("reports") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Reports /> } />
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
                         <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::pipelines::views::PipelineSettingsPage />
+                        <Route path=path!("settings/audit") ssr=SsrMode::Async view=crate::history::views::AuditLogPage />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -281,7 +282,7 @@ fn SettingsPage() -> impl IntoView {
             </dl>
         </section>
         <ChangePasswordForm />
-        {(role == Role::Admin).then(|| view! { <crate::pipelines::views::PipelineSettingsLink /> })}
+        {(role == Role::Admin).then(|| view! { <crate::pipelines::views::PipelineSettingsLink /> <crate::history::views::AuditLogLink /> })}
     }
 }
 

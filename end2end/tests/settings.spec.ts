@@ -98,3 +98,37 @@ test('a sales user gets no pipeline settings', async ({ page }) => {
   await open(page, '/settings/pipelines');
   await expect(page.getByRole('alert')).toBeVisible();
 });
+
+test('an administrator reads the audit log filtered by who, what and when; a manager may not', async ({ page, browser, baseURL }) => {
+  await signIn(page);
+  const name = `Audited ${unique()}`;
+  await open(page, '/contacts/new');
+  await page.getByLabel('Full name').fill(name);
+  await page.getByRole('button', { name: 'Create contact' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+
+  await open(page, '/settings');
+  await page.getByRole('link', { name: 'Who changed what, and when' }).click();
+  await page.getByLabel('Who').selectOption({ label: 'Alex Admin' });
+  await page.getByLabel('Record type').selectOption({ label: 'Contact' });
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page).toHaveURL(/entity=contact/);
+  const log = page.getByRole('table', { name: 'Audit log' });
+  const row = log.getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText('Created');
+  await expect(row.getByRole('listitem').filter({ hasText: 'Full name' })).toContainText(name);
+  await row.getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+
+  await open(page, '/settings/audit?from=2099-01-01');
+  await expect(page.getByText('No entries match.')).toBeVisible();
+  await open(page, '/settings/audit?from=someday');
+  await expect(page.getByText('Enter a valid date (YYYY-MM-DD) that is not in the future.')).toBeVisible();
+
+  const other = await browser.newContext({ baseURL });
+  const manager = await other.newPage();
+  await signIn(manager, 'manager@keel.demo');
+  await open(manager, '/settings/audit');
+  await expect(manager.getByRole('alert')).toHaveText('您没有执行此操作的权限。');
+  await other.close();
+});

@@ -76,7 +76,30 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
-/// `"contacts"` etc.: the record table behind a subject.
+/// An audit row's `{"field": {"old": …, "new": …}}` as readable changes (money in major units).
+pub(crate) fn field_changes(changes: Option<serde_json::Value>) -> Vec<FieldChange> {
+    changes
+        .and_then(|c| c.as_object().cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(field, change)| {
+            let text = |v: &serde_json::Value| match (field.as_str(), v.as_i64()) {
+                ("value_minor", Some(minor)) => format!(
+                    "{}.{:02}",
+                    crate::money::Money::grouped(minor / 100),
+                    minor % 100
+                ),
+                _ => show(v),
+            };
+            FieldChange {
+                old: text(&change["old"]),
+                new: text(&change["new"]),
+                field,
+            }
+        })
+        .collect()
+}
+
 /// The table a record of this kind lives in.
 pub(crate) fn table(about: SubjectKind) -> &'static str {
     match about {
@@ -206,30 +229,7 @@ pub async fn timeline(
                 _ if r.kind.as_deref() == Some("create") => EntryBody::Created,
                 source => EntryBody::Changed {
                     deal: (source == "deal").then(|| r.subject.clone().unwrap_or_default()),
-                    changes: r
-                        .changes
-                        .and_then(|c| c.as_object().cloned())
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(field, change)| {
-                            // Money is stored in minor units; people read major ones.
-                            let text = |v: &serde_json::Value| match (field.as_str(), v.as_i64()) {
-                                ("value_minor", Some(minor)) => {
-                                    format!(
-                                        "{}.{:02}",
-                                        crate::money::Money::grouped(minor / 100),
-                                        minor % 100
-                                    )
-                                }
-                                _ => show(v),
-                            };
-                            FieldChange {
-                                old: text(&change["old"]),
-                                new: text(&change["new"]),
-                                field,
-                            }
-                        })
-                        .collect(),
+                    changes: field_changes(r.changes),
                 },
             };
             Some(TimelineEntry {

@@ -35,7 +35,7 @@ fn outcome_name(i18n: I18nContext<Locale>, o: CallOutcome) -> &'static str {
 
 /// A changed field's name in the reader's language (the stored key if it has none).
 /// `deal`: the change is a deal's (its `title` is the deal's, not a job title).
-fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> String {
+pub(crate) fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> String {
     match key {
         "title" if deal => t_string!(i18n, deals.deal_title),
         "value_minor" => t_string!(i18n, deals.value),
