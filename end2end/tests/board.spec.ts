@@ -1,4 +1,6 @@
 import { test, expect, open, signIn } from './fixtures';
+// Runs first among the deal suites (files run in name order): after deals.spec.ts in the same
+// database the pointer-drag test drops at the wrong place; the cause is not found yet.
 import type { Locator, Page } from '@playwright/test';
 
 // The demo's main pipeline: Lead 线索 → Qualified 已确认 → Proposal 方案 → Negotiation 谈判 → Closing 成交中.
@@ -68,11 +70,14 @@ test('a card dragged with the pointer lands in another stage and reorders within
     }
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   } else {
-    await page.mouse.move(from!.x + 20, from!.y + 15);
+    // Hover waits until the card stands still, so the press lands on it even if the board redrew.
+    await card(page, LEAD, title).hover({ position: { x: 20, y: 15 } });
+    const start = (await card(page, LEAD, title).boundingBox())!;
     await page.mouse.down();
-    await page.mouse.move(from!.x + 60, from!.y + 40, { steps: 4 });
+    await page.mouse.move(start.x + 60, start.y + 40, { steps: 4 });
     await expect(page.locator('.drop-zones.visible')).toBeVisible();
-    await page.mouse.move(to!.x + 40, to!.y + 30, { steps: 10 });
+    const target = (await stage(page, PROPOSAL).boundingBox())!;
+    await page.mouse.move(target.x + 40, target.y + 30, { steps: 10 });
     await page.mouse.up();
   }
   await expect(card(page, PROPOSAL, title)).toBeVisible();
