@@ -11,11 +11,10 @@ use super::api::update_deal;
 use super::model::{Deal, DealField, DealInput, DealTablePage, TABLE_SORTS, TableQuery};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::money::Money;
 use crate::pipeline::api::move_deal;
 use crate::pipeline::model::{BoardFilter, DealId, MoveTo, StageId};
 use crate::pipeline::views::board_href;
-use crate::records::views::Label;
+use crate::records::views::{Label, ListCount, Pager};
 use crate::ui::{error_text, invalid_text};
 
 /// What every row needs to send a change and show its outcome.
@@ -109,14 +108,6 @@ pub fn DealTable(
         })
         .collect_view();
     let (total, limit) = (page.total, page.limit);
-    let count = move || {
-        if total > limit {
-            let n = Money::grouped(limit);
-            t!(i18n, list.count_many, count = move || n.clone()).into_any()
-        } else {
-            t!(i18n, list.count, count = move || total).into_any()
-        }
-    };
     let next = page.next.clone().map(|after| {
         at(TableQuery {
             after,
@@ -133,7 +124,7 @@ pub fn DealTable(
     let name = data.pipeline.name;
     let rows = page.rows;
     view! {
-        <p class="count" role="status">{count}</p>
+        <ListCount total limit />
         <p class="board-help">{t!(i18n, deals.edit_hint)}</p>
         <div class="table-wrap">
             <table class="records deals" aria-label=move || format!("{} · {}", t_string!(i18n, deals.table_name), name)>
@@ -147,10 +138,7 @@ pub fn DealTable(
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label=move || t_string!(i18n, list.pages)>
-            {first.map(|href| view! { <A href=href>{t!(i18n, list.first)}</A> })}
-            {next.map(|href| view! { <A href=href>{t!(i18n, list.next)}</A> })}
-        </nav>
+        <Pager first next />
     }
     .into_any()
 }

@@ -29,20 +29,12 @@ fn plain<R>(columns: Vec<Column<R>>) -> Vec<(&'static str, Label, bool)> {
 
 /// The list's SQL and its columns (key, label, shown by default), as its page has them.
 fn list(kind: ListKind) -> (&'static ListSql, Vec<(&'static str, Label, bool)>) {
-    match kind {
-        ListKind::Contacts => (
-            &crate::contacts::db::LIST,
-            plain(crate::contacts::views::columns()),
-        ),
-        ListKind::Companies => (
-            &crate::companies::db::LIST,
-            plain(crate::companies::views::columns()),
-        ),
-        ListKind::Leads => (
-            &crate::leads::db::LIST,
-            plain(crate::leads::views::columns()),
-        ),
-    }
+    let columns = match kind {
+        ListKind::Contacts => plain(crate::contacts::views::columns()),
+        ListKind::Companies => plain(crate::companies::views::columns()),
+        ListKind::Leads => plain(crate::leads::views::columns()),
+    };
+    (super::bulk::list_sql(kind).0, columns)
 }
 
 /// The columns the view shows, in its order: the name, then those chosen (else the defaults).

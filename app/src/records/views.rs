@@ -376,14 +376,6 @@ fn RecordTable<R: CommonRow + Send + Sync + 'static>(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (total, limit) = (page.total, page.limit);
-    let count = move || {
-        if total > limit {
-            let n = Money::grouped(limit);
-            t!(i18n, list.count_many, count = move || n.clone()).into_any()
-        } else {
-            t!(i18n, list.count, count = move || total).into_any()
-        }
-    };
     if page.rows.is_empty() {
         return view! { <p class="empty" role="status">{t!(i18n, list.none)}</p> }.into_any();
     }
@@ -489,7 +481,7 @@ fn RecordTable<R: CommonRow + Send + Sync + 'static>(
     let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
     view! {
         <div class="list-actions">
-            <p class="count" role="status">{count}</p>
+            <ListCount total limit />
             <a class="button" href=export download rel="external">{t!(i18n, list.export)}</a>
         </div>
         <BulkBar kind query=query.clone() total=total.min(limit) shown=page.rows.len() statuses bulk />
@@ -502,12 +494,36 @@ fn RecordTable<R: CommonRow + Send + Sync + 'static>(
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        <Pager first next />
+    }
+    .into_any()
+}
+
+/// "N results", or "10,000+ results" when the count stopped at its limit.
+#[component]
+pub fn ListCount(total: i64, limit: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = move || {
+        if total > limit {
+            let n = Money::grouped(limit);
+            t!(i18n, list.count_many, count = move || n.clone()).into_any()
+        } else {
+            t!(i18n, list.count, count = move || total).into_any()
+        }
+    };
+    view! { <p class="count" role="status">{count}</p> }
+}
+
+/// A keyset list's links back to its first page and on to the next.
+#[component]
+pub fn Pager(first: Option<String>, next: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <nav class="pager" aria-label=move || t_string!(i18n, list.pages)>
             {first.map(|href| view! { <A href=href>{t!(i18n, list.first)}</A> })}
             {next.map(|href| view! { <A href=href>{t!(i18n, list.next)}</A> })}
         </nav>
     }
-    .into_any()
 }
 
 /// Actions on the ticked records (or all that match): hand to an owner, add or remove a tag,
