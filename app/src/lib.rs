@@ -15,6 +15,7 @@ pub mod audit;
 pub mod companies;
 pub mod contacts;
 pub mod deals;
+pub mod duplicates;
 pub mod error;
 pub mod history;
 pub mod imports;
@@ -24,6 +25,7 @@ pub mod pipeline;
 pub mod pipelines;
 pub mod records;
 mod shell;
+pub mod trash;
 pub mod ui;
 pub mod users;
 

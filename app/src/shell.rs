@@ -108,6 +108,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
                         <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::pipelines::views::PipelineSettingsPage />
                         <Route path=path!("settings/audit") ssr=SsrMode::Async view=crate::history::views::AuditLogPage />
+                        <Route path=path!("trash") ssr=SsrMode::Async view=crate::trash::views::TrashPage />
+                        <Route path=path!("duplicates") ssr=SsrMode::Async view=crate::duplicates::views::DuplicatesPage />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -282,6 +284,7 @@ fn SettingsPage() -> impl IntoView {
             </dl>
         </section>
         <ChangePasswordForm />
+        {role.can_edit_customers().then(|| view! { <crate::duplicates::views::DuplicatesLink /> <crate::trash::views::TrashLink /> })}
         {(role == Role::Admin).then(|| view! { <crate::pipelines::views::PipelineSettingsLink /> <crate::history::views::AuditLogLink /> })}
     }
 }

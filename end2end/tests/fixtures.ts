@@ -93,6 +93,13 @@ export async function open(page: Page, path: string): Promise<void> {
   await page.locator('body[data-hydrated]').waitFor();
 }
 
+/** Reloads the page and waits until the WASM app has hydrated it again (before that, presses and
+ *  drags land on server-rendered markup that nothing listens to yet). */
+export async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await page.locator('body[data-hydrated]').waitFor();
+}
+
 export const DEMO_PASSWORD = 'keel-demo';
 /** An administrator made with `keel create-admin` (no prompt) before the server starts. */
 export const CLI_ADMIN = { email: 'ops@keel.test', password: 'ops-password-1' };

@@ -66,7 +66,8 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     next.run(req).await
 }
 
-/// Deletes expired sessions every hour, so the table stays small.
+/// Every hour (and at start): deletes expired sessions, so the table stays small, and purges the
+/// trash of what has been there past 30 days.
 pub fn spawn_session_sweeper(state: ServerState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -79,6 +80,17 @@ pub fn spawn_session_sweeper(state: ServerState) {
                     tracing::warn!(error_id = %id, "session sweep failed")
                 }
                 Err(_) => {}
+            }
+            // Deleted customers past their 30 days in the trash go for good.
+            match app::trash::db::purge(&state.pool, chrono::Utc::now()).await {
+                Ok(p) if p != Default::default() => tracing::info!(
+                    contacts = p.contacts,
+                    companies = p.companies,
+                    leads = p.leads,
+                    "trash purged"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "trash purge failed"),
             }
         }
     });

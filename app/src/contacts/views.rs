@@ -174,6 +174,7 @@ pub fn NewContactPage() -> impl IntoView {
             submit={move || t_string!(i18n, contacts.create).to_string()}
             action={ServerAction::<CreateContact>::new()}
             href={|id: &ContactId| format!("/contacts/{}", id.0)}
+            duplicates=crate::records::model::ListKind::Contacts
             fields={|error| view! { <ContactFields error initial=ContactInput::default() /> }.into_any()}
         />
     }
@@ -191,7 +192,8 @@ pub fn ContactPage(
             load=get_contact
             view=move |c: Contact, reload, saved| {
                 let below = history.map(|h| h.run(c.id));
-                view! { <ContactDetail contact=c reload saved />{below} }.into_any()
+                let forget = crate::trash::views::forget_control(crate::records::model::ListKind::Contacts, c.id.0, c.full_name.clone());
+                view! { <ContactDetail contact=c reload saved />{below}{forget} }.into_any()
             }
         />
     }

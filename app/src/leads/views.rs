@@ -153,6 +153,7 @@ pub fn NewLeadPage() -> impl IntoView {
             submit={move || t_string!(i18n, leads.create).to_string()}
             action={ServerAction::<CreateLead>::new()}
             href={|id: &LeadId| format!("/leads/{}", id.0)}
+            duplicates=crate::records::model::ListKind::Leads
             fields={|error| view! { <LeadFields error initial=LeadInput::default() /> }.into_any()}
         />
     }
@@ -176,6 +177,7 @@ pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) ->
                 let below = history.map(|h| h.run(l.id));
                 let convert = (l.status == "qualified" && l.converted_at.is_none()).then(|| view! { <ConvertPanel lead=l.clone() /> });
                 let id = l.id;
+                let forget = crate::trash::views::forget_control(crate::records::model::ListKind::Leads, id.0, l.full_name.clone());
                 let subtitle = [l.title.clone(), l.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
                 view! {
                     <RecordEditor
@@ -194,6 +196,7 @@ pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) ->
                     />
                     {convert}
                     {below}
+                    {forget}
                 }.into_any()
             }
         />

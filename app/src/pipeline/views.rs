@@ -17,6 +17,7 @@ use crate::i18n::*;
 use crate::money::Money;
 use crate::ui::ErrorMessage;
 use crate::ui::url::with_query;
+use crate::ui::window_listener;
 
 /// How long a finger must rest on a card before it lifts (so that a swipe still scrolls).
 const HOLD_MS: u64 = 300;
@@ -566,11 +567,19 @@ fn BoardView(
             start_drag(&p, x, y);
         }
     };
-    let on_up = move |_ev: leptos::ev::PointerEvent| {
+    let on_up = move |ev: leptos::ev::PointerEvent| {
         cancel_press();
         if let Some(d) = drag.get_untracked() {
             drag.set(None);
-            match d.target {
+            // Where the pointer is let go decides, even if the last move was not handled yet
+            // (browsers deliver moves once a frame, a release at once).
+            let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+            let target = if x > 0.0 || y > 0.0 {
+                dom::target_at(x, y, d.card.id)
+            } else {
+                d.target
+            };
+            match target {
                 Some(t) => commit(d.card.id, t),
                 None => announce.set(t_string!(i18n, pipeline.cancelled).to_string()),
             }
@@ -583,8 +592,13 @@ fn BoardView(
             announce.set(t_string!(i18n, pipeline.cancelled).to_string());
         }
     };
-    // Escape cancels a pointer drag; the window hears it wherever focus is.
-    let _esc = window_event_listener(leptos::ev::keydown, move |ev| {
+    // The window hears the pointer, not the board: a drag may end over the Won and Lost zones
+    // (outside the board) or anywhere else, and must still drop or cancel there. It also hears
+    // Escape, which cancels a pointer drag wherever focus is. The listeners go with the board.
+    window_listener(leptos::ev::pointermove, on_move);
+    window_listener(leptos::ev::pointerup, on_up);
+    window_listener(leptos::ev::pointercancel, on_cancel);
+    window_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && drag.get_untracked().is_some() {
             drag.set(None);
             cancel_press();
@@ -689,7 +703,7 @@ fn BoardView(
         <p class="visually-hidden" aria-live="assertive" role="status">{move || announce.get()}</p>
         <ErrorMessage error=Signal::derive(move || failure.get()) />
         <p class="board-help" id="board-help">{t!(i18n, pipeline.help)}</p>
-        <div class="board" class:dragging=is_dragging on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
+        <div class="board" class:dragging=is_dragging>
             <For each=columns key=move |ci| cols.with_untracked(|cs| cs[*ci].id) let:ci>
                 <Column ci cols placeholder=Signal::from(placeholder) dragged=Signal::from(dragged) on_down on_key commit more />
             </For>
@@ -740,18 +754,25 @@ fn Column(
     let cards = move || cols.with(|cs| cs.get(ci).map(|c| c.cards.clone()).unwrap_or_default());
     // The card the placeholder stands before (`Some(None)`: at the end of the column), worked out
     // once per pointer move rather than by every card.
+    // No gap where the card already stands (its faded self marks the place): a drag that starts
+    // must not shift the cards under the pointer.
     let gap = Memo::new(move |_| {
         let (s, index, dragged) = placeholder.get()?;
-        (s == stage).then(|| {
-            cols.with(|cs| {
-                cs.get(ci).and_then(|c| {
-                    c.cards
-                        .iter()
-                        .filter(|d| d.id != dragged)
-                        .nth(index)
-                        .map(|d| d.id)
-                })
-            })
+        if s != stage {
+            return None;
+        }
+        cols.with(|cs| {
+            let cards = &cs.get(ci)?.cards;
+            if cards.iter().position(|d| d.id == dragged) == Some(index) {
+                return None;
+            }
+            Some(
+                cards
+                    .iter()
+                    .filter(|d| d.id != dragged)
+                    .nth(index)
+                    .map(|d| d.id),
+            )
         })
     });
     let has_more = move || cols.with(|cs| cs.get(ci).is_some_and(|c| c.more));

@@ -145,12 +145,12 @@ fn PipelineCard(
         )
         .and_then(|s| s.parse::<usize>().ok())
     };
-    let _move = window_event_listener(leptos::ev::pointermove, move |ev| {
+    crate::ui::window_listener(leptos::ev::pointermove, move |ev| {
         if dragging.get_untracked().is_some() {
             over.set(row_at(&ev));
         }
     });
-    let _up = window_event_listener(leptos::ev::pointerup, move |ev| {
+    crate::ui::window_listener(leptos::ev::pointerup, move |ev| {
         if let Some(from) = dragging.get_untracked() {
             dragging.set(None);
             over.set(None);

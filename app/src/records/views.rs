@@ -836,6 +836,9 @@ pub fn CreateForm<S>(
     /// The new record's page.
     href: fn(&S::Output) -> String,
     fields: fn(Signal<Option<AppError>>) -> AnyView,
+    /// Warn, while the form is filled in, of records of this kind it may duplicate.
+    #[prop(optional)]
+    duplicates: Option<ListKind>,
 ) -> impl IntoView
 where
     S: leptos::server_fn::ServerFn<Error = AppError>
@@ -864,11 +867,21 @@ where
             action.dispatch(args);
         }
     };
+    let (watch, warning) = match duplicates.map(crate::duplicates::views::duplicate_watch) {
+        Some((watch, warning)) => (Some(watch), Some(warning)),
+        None => (None, None),
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(w) = watch {
+            w(ev)
+        }
+    };
     view! {
         <h1>{heading}</h1>
         <section class="card">
-            <form class="form" novalidate on:submit=on_submit>
+            <form class="form" novalidate on:submit=on_submit on:change=on_change>
                 {fields(error)}
+                {warning}
                 <ErrorMessage error=form_error />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>{submit}</button>
             </form>

@@ -1,0 +1,7 @@
+//! Likely duplicates: a warning while a record is created, and the Duplicates page that lists
+//! groups of records sharing an email, a phone or a name.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+pub mod views;

@@ -1,0 +1,163 @@
+//! The warning shown while a record that may already exist is typed in, and `/duplicates`.
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{duplicate_groups, likely_duplicates};
+use super::model::{Likely, Why};
+use crate::i18n::*;
+use crate::records::model::ListKind;
+use crate::ui::ErrorMessage;
+
+fn why_label(l: Locale, why: Why) -> String {
+    match why {
+        Why::Email => td_string!(l, duplicates.same_email),
+        Why::Phone => td_string!(l, duplicates.same_phone),
+        Why::Name => td_string!(l, duplicates.same_name),
+    }
+    .to_string()
+}
+
+/// Watches a create form's name, email and phone fields (each time one is changed) and lists the
+/// records the new one may duplicate, with links to them. Returns the form's change handler and
+/// the warning to show in it.
+pub fn duplicate_watch(kind: ListKind) -> (impl Fn(leptos::ev::Event) + Copy + 'static, AnyView) {
+    let i18n = use_i18n();
+    let typed = StoredValue::new((String::new(), String::new(), String::new()));
+    let asked = StoredValue::new(0u32);
+    let likely = RwSignal::new(Vec::<Likely>::new());
+    let on_change = move |ev: leptos::ev::Event| {
+        let field = event_target::<leptos::web_sys::Element>(&ev)
+            .get_attribute("name")
+            .unwrap_or_default();
+        let value = event_target_value(&ev);
+        let changed = typed.try_update_value(|(n, e, p)| {
+            let slot = match field.as_str() {
+                "input[full_name]" | "input[name]" => n,
+                "input[emails]" => e,
+                "input[phones]" | "input[phone]" => p,
+                _ => return false,
+            };
+            *slot = value;
+            true
+        });
+        if changed != Some(true) {
+            return;
+        }
+        let (name, emails, phones) = typed.get_value();
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let found = likely_duplicates(kind, name, emails, phones)
+                .await
+                .unwrap_or_default();
+            // Only the answer to the latest question counts.
+            if asked.get_value() == n {
+                likely.set(found);
+            }
+        });
+    };
+    let warning = view! {
+        <Show when=move || likely.with(|l| !l.is_empty())>
+            <aside class="duplicate-warning" role="status" aria-label=move || t_string!(i18n, duplicates.warning)>
+                <p>{t!(i18n, duplicates.may_exist)}</p>
+                <ul>
+                    {move || likely.get().into_iter().map(|l| {
+                        let href = format!("{}/{}", kind.path(), l.id);
+                        let why = l.why;
+                        view! { <li><A href=href>{l.name}</A>" · "{move || why_label(i18n.get_locale(), why)}</li> }
+                    }).collect_view()}
+                </ul>
+            </aside>
+        </Show>
+    }
+    .into_any();
+    (on_change, warning)
+}
+
+const KINDS: [ListKind; 3] = [ListKind::Contacts, ListKind::Companies, ListKind::Leads];
+
+fn kind_label(l: Locale, kind: ListKind) -> String {
+    match kind {
+        ListKind::Contacts => td_string!(l, nav.contacts),
+        ListKind::Companies => td_string!(l, nav.companies),
+        ListKind::Leads => td_string!(l, nav.leads),
+    }
+    .to_string()
+}
+
+/// `/duplicates?kind=…`: groups of records sharing an email, a phone or a name.
+#[component]
+pub fn DuplicatesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_query_map();
+    let kind = Memo::new(move |_| {
+        let k = params.read().get("kind").unwrap_or_default();
+        KINDS
+            .into_iter()
+            .find(|x| x.as_str() == k)
+            .unwrap_or(ListKind::Contacts)
+    });
+    let data = Resource::new(move || kind.get(), duplicate_groups);
+    view! {
+        <h1>{t!(i18n, duplicates.title)}</h1>
+        <p>{t!(i18n, duplicates.about)}</p>
+        <nav class="tabs" aria-label=move || t_string!(i18n, audit.record_type)>
+            {KINDS.into_iter().map(|k| view! {
+                <A href=format!("/duplicates?kind={}", k.as_str()) attr:aria-current=move || (kind.get() == k).then_some("page")>
+                    {move || kind_label(i18n.get_locale(), k)}
+                </A>
+            }).collect_view()}
+        </nav>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                let k = kind.get_untracked();
+                match data.await {
+                    Err(e) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
+                    Ok(groups) if groups.is_empty() => view! { <p class="empty" role="status">{t!(i18n, duplicates.none)}</p> }.into_any(),
+                    Ok(groups) => view! {
+                        <div class="table-wrap">
+                            <table class="records" aria-label=move || t_string!(i18n, duplicates.title)>
+                                <thead><tr>
+                                    <th scope="col">{t!(i18n, duplicates.shared)}</th>
+                                    <th scope="col">{t!(i18n, duplicates.records)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {groups.into_iter().map(|g| {
+                                        let why = g.why;
+                                        let more = g.count - g.records.len() as i64;
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{move || why_label(i18n.get_locale(), why)}": "{g.key}</th>
+                                                <td>
+                                                    <ul class="inline-list">
+                                                        {g.records.into_iter().map(|(id, name)| view! {
+                                                            <li><A href=format!("{}/{id}", k.path())>{name}</A></li>
+                                                        }).collect_view()}
+                                                        {(more > 0).then(|| view! { <li class="muted">{format!("+{more}")}</li> })}
+                                                    </ul>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The Settings page's link here.
+#[component]
+pub fn DuplicatesLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, duplicates.title)}</h2>
+            <A href="/duplicates">{t!(i18n, duplicates.open)}</A>
+        </section>
+    }
+}

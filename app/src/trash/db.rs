@@ -1,0 +1,552 @@
+//! SQL for the trash: list, restore, purge, forget. Each change is one transaction with its audit row.
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::model::{KEEP_DAYS, Purged, TrashItem};
+use crate::error::AppError;
+use crate::records::db::require_edit;
+use crate::records::model::ListKind;
+use crate::users::model::{CurrentUser, Role};
+
+/// The table, the column that names a record, and the entity its audit rows name.
+fn table(kind: ListKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        ListKind::Contacts => ("contacts", "full_name", "contact"),
+        ListKind::Companies => ("companies", "name", "company"),
+        ListKind::Leads => ("leads", "full_name", "lead"),
+    }
+}
+
+const KINDS: [ListKind; 3] = [ListKind::Contacts, ListKind::Companies, ListKind::Leads];
+
+/// The records in the trash that the user may restore (their own; an administrator: all),
+/// most recently deleted first.
+pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, AppError> {
+    require_edit(user)?;
+    let parts = KINDS
+        .iter()
+        .map(|k| {
+            let (t, name, _) = table(*k);
+            let forgotten = if *k == ListKind::Companies {
+                ""
+            } else {
+                " AND forgotten_at IS NULL"
+            };
+            format!(
+                "SELECT '{}' AS kind, id, {name} AS name, deleted_at, updated_by, owner_id FROM {t}
+                  WHERE deleted_at > now() - make_interval(days => $3){forgotten}",
+                k.as_str()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let rows: Vec<(String, Uuid, String, DateTime<Utc>, Option<String>, f64)> =
+        sqlx::query_as(&format!(
+            "SELECT t.kind, t.id, t.name, t.deleted_at, u.display_name,
+                    extract(epoch FROM t.deleted_at + make_interval(days => $3) - now())::float8 / 86400
+               FROM ({parts}) t LEFT JOIN users u ON u.id = t.updated_by
+              WHERE $2 OR t.owner_id = $1
+              ORDER BY t.deleted_at DESC, t.id LIMIT 500"
+        ))
+        .bind(user.id.0)
+        .bind(user.role == Role::Admin)
+        .bind(KEEP_DAYS as i32)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, id, name, deleted_at, deleted_by, left)| {
+            let kind = KINDS.into_iter().find(|k| k.as_str() == kind)?;
+            Some(TrashItem {
+                kind,
+                id,
+                name,
+                deleted_at,
+                deleted_by,
+                days_left: left.ceil().max(0.0) as i64,
+            })
+        })
+        .collect())
+}
+
+/// Brings a deleted record back, with everything it had (its history, timeline and links were
+/// never removed). Only its owner or an administrator may, within the 30 days.
+pub async fn restore(
+    pool: &PgPool,
+    user: &CurrentUser,
+    kind: ListKind,
+    id: Uuid,
+) -> Result<(), AppError> {
+    require_edit(user)?;
+    let (t, _, entity) = table(kind);
+    let mut tx = pool.begin().await?;
+    let forgotten = if kind == ListKind::Companies {
+        "NULL::timestamptz"
+    } else {
+        "forgotten_at"
+    };
+    let row: Option<(Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        &format!("SELECT owner_id, deleted_at, {forgotten} FROM {t} WHERE id = $1 FOR UPDATE"),
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((owner, deleted_at, forgotten_at)) = row else {
+        return Err(AppError::NotFound);
+    };
+    if user.role != Role::Admin && owner != Some(user.id.0) {
+        return Err(AppError::Forbidden);
+    }
+    match deleted_at {
+        // Restored meanwhile (by someone else, or in another tab).
+        None => return Err(AppError::Conflict),
+        Some(at) if at < Utc::now() - chrono::Duration::days(KEEP_DAYS) => {
+            return Err(AppError::NotFound);
+        }
+        Some(_) if forgotten_at.is_some() => return Err(AppError::NotFound),
+        Some(_) => {}
+    }
+    sqlx::query(&format!(
+        "UPDATE {t} SET deleted_at = NULL, version = version + 1, updated_at = now(), updated_by = $2 WHERE id = $1"
+    ))
+    .bind(id)
+    .bind(user.id.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (entity, entity_id, actor_id, action) VALUES ($1, $2, $3, 'restore')",
+    )
+    .bind(entity)
+    .bind(id)
+    .bind(user.id.0)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What must go, or let go, before records of `kind` are removed: their timeline and tasks
+/// (personal data), and links from records that stay (deals keep their value, anonymously).
+/// `$1` is the records' ids.
+fn detach(kind: ListKind) -> &'static [&'static str] {
+    match kind {
+        ListKind::Contacts => &[
+            "DELETE FROM tasks WHERE contact_id = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE contact_id = ANY($1))",
+            "DELETE FROM activities WHERE contact_id = ANY($1)",
+            "UPDATE leads SET converted_contact_id = NULL WHERE converted_contact_id = ANY($1)",
+        ],
+        ListKind::Companies => &[
+            "DELETE FROM tasks WHERE company_id = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE company_id = ANY($1))",
+            "DELETE FROM activities WHERE company_id = ANY($1)",
+            "UPDATE leads SET converted_company_id = NULL WHERE converted_company_id = ANY($1)",
+            "UPDATE contacts SET company_id = NULL WHERE company_id = ANY($1)",
+            "UPDATE deals SET company_id = NULL WHERE company_id = ANY($1)",
+        ],
+        ListKind::Leads => &[
+            "DELETE FROM tasks WHERE lead_id = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE lead_id = ANY($1))",
+            "DELETE FROM activities WHERE lead_id = ANY($1)",
+        ],
+    }
+}
+
+/// Removes for good what has been in the trash longer than 30 days at `now`, with its timeline,
+/// tasks and the field values its history kept (the history rows stay, empty: someone deleted
+/// something, nothing more). One transaction.
+pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError> {
+    let mut tx = pool.begin().await?;
+    let mut purged = Purged::default();
+    // Leads first (they may point at contacts and companies), companies last.
+    for kind in [ListKind::Leads, ListKind::Contacts, ListKind::Companies] {
+        let (t, _, entity) = table(kind);
+        let ids: Vec<Uuid> = sqlx::query_scalar(&format!(
+            "SELECT id FROM {t} WHERE deleted_at < $1 - make_interval(days => $2) FOR UPDATE"
+        ))
+        .bind(now)
+        .bind(KEEP_DAYS as i32)
+        .fetch_all(&mut *tx)
+        .await?;
+        if ids.is_empty() {
+            continue;
+        }
+        for sql in detach(kind) {
+            sqlx::query(sql).bind(&ids).execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "UPDATE audit_log SET changes = '{}' WHERE entity = $1 AND entity_id = ANY($2)",
+        )
+        .bind(entity)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+        let n = sqlx::query(&format!("DELETE FROM {t} WHERE id = ANY($1)"))
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as i64;
+        match kind {
+            ListKind::Contacts => purged.contacts = n,
+            ListKind::Companies => purged.companies = n,
+            ListKind::Leads => purged.leads = n,
+        }
+    }
+    tx.commit().await?;
+    Ok(purged)
+}
+
+/// "Forget this person" (a privacy request): an administrator removes a contact's or lead's
+/// personal data at once: name, emails, phones, address, birthday, notes, tags, what its timeline
+/// said, its tasks and the values its history kept. What stays is anonymous: that a record
+/// existed, its deals and how many calls or meetings there were. The record leaves the lists and
+/// cannot be restored.
+pub async fn forget(
+    pool: &PgPool,
+    user: &CurrentUser,
+    kind: ListKind,
+    id: Uuid,
+) -> Result<(), AppError> {
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let (t, _, entity) = table(kind);
+    let (fields, about) = match kind {
+        ListKind::Contacts => (
+            "title = NULL, birthday = NULL, address = NULL, company_name = NULL",
+            "contact_id",
+        ),
+        ListKind::Leads => ("title = NULL, company_name = NULL", "lead_id"),
+        ListKind::Companies => return Err(AppError::NotFound),
+    };
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query(&format!(
+        "UPDATE {t} SET full_name = '—', emails = '{{}}', phones = '{{}}', tags = '{{}}', source = NULL,
+                notes = NULL, {fields}, deleted_at = coalesce(deleted_at, now()), forgotten_at = now(),
+                version = version + 1, updated_at = now(), updated_by = $2
+          WHERE id = $1 AND forgotten_at IS NULL"
+    ))
+    .bind(id)
+    .bind(user.id.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Err(AppError::NotFound);
+    }
+    for sql in [
+        format!(
+            "DELETE FROM tasks WHERE {about} = $1 OR activity_id IN (SELECT id FROM activities WHERE {about} = $1)"
+        ),
+        format!("UPDATE activities SET subject = NULL, body = NULL WHERE {about} = $1"),
+    ] {
+        sqlx::query(&sql).bind(id).execute(&mut *tx).await?;
+    }
+    sqlx::query("UPDATE audit_log SET changes = '{}' WHERE entity = $1 AND entity_id = $2")
+        .bind(entity)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (entity, entity_id, actor_id, action) VALUES ($1, $2, $3, 'forget')",
+    )
+    .bind(entity)
+    .bind(id)
+    .bind(user.id.0)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::model::{BulkAction, BulkTarget};
+    use crate::users::db::test_user as user;
+
+    async fn count(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    /// A contact of `owner` at a company, with a note, a task and a deal, deleted through the
+    /// bulk action the lists use.
+    async fn deleted_contact(pool: &PgPool, owner: &CurrentUser) -> (Uuid, Uuid) {
+        let company: Uuid = sqlx::query_scalar(
+            "INSERT INTO companies (name, owner_id) VALUES ('Acme', $1) RETURNING id",
+        )
+        .bind(owner.id.0)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let input = crate::contacts::model::ContactInput {
+            full_name: "Li Na".into(),
+            emails: "li.na@example.cn".into(),
+            ..Default::default()
+        };
+        let draft = input.parse(Utc::now().date_naive()).unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        let contact = crate::contacts::db::create(&mut tx, owner, &draft)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let id = contact.0;
+        sqlx::query("UPDATE contacts SET company_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(company)
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO activities (contact_id, kind, body, author_id) VALUES ($1, 'note', 'Likes tea', $2)")
+            .bind(id)
+            .bind(owner.id.0)
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO tasks (contact_id, title, assignee_id) VALUES ($1, 'Call back', $2)",
+        )
+        .bind(id)
+        .bind(owner.id.0)
+        .execute(pool)
+        .await
+        .unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        crate::records::bulk::apply(
+            &mut tx,
+            owner,
+            ListKind::Contacts,
+            &BulkTarget::Ids(vec![id]),
+            &BulkAction::Delete,
+            Utc::now().date_naive(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (id, company)
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_deleted_record_comes_back_with_its_history_for_its_owner_or_an_admin(pool: PgPool) {
+        let owner = user(&pool, "o@t.test", Role::Sales, "East").await;
+        let colleague = user(&pool, "c@t.test", Role::Sales, "East").await;
+        let admin = user(&pool, "a@t.test", Role::Admin, None).await;
+        let viewer = user(&pool, "v@t.test", Role::Viewer, "East").await;
+        let (id, _) = deleted_contact(&pool, &owner).await;
+
+        let items = list(&pool, &owner).await.unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(
+            (items[0].kind, items[0].name.as_str(), items[0].days_left),
+            (ListKind::Contacts, "Li Na", 30)
+        );
+        assert_eq!(items[0].deleted_by.as_deref(), Some("o@t.test"));
+        assert!(
+            list(&pool, &colleague).await.unwrap().is_empty(),
+            "not theirs"
+        );
+        assert_eq!(list(&pool, &admin).await.unwrap().len(), 1);
+        assert_eq!(list(&pool, &viewer).await, Err(AppError::Forbidden));
+        assert_eq!(
+            restore(&pool, &colleague, ListKind::Contacts, id).await,
+            Err(AppError::Forbidden)
+        );
+
+        restore(&pool, &owner, ListKind::Contacts, id)
+            .await
+            .unwrap();
+        assert_eq!(
+            restore(&pool, &admin, ListKind::Contacts, id).await,
+            Err(AppError::Conflict),
+            "already back"
+        );
+        let back = crate::contacts::db::get(&pool, &owner, crate::contacts::model::ContactId(id))
+            .await
+            .unwrap();
+        assert_eq!(back.full_name, "Li Na");
+        let history: Vec<String> =
+            sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(history, ["create", "delete", "restore"]);
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM activities WHERE contact_id = $1",
+                id
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM tasks WHERE contact_id = $1",
+                id
+            )
+            .await,
+            1
+        );
+        assert!(list(&pool, &owner).await.unwrap().is_empty());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_purge_removes_what_has_been_in_the_trash_for_30_days_with_its_personal_data(
+        pool: PgPool,
+    ) {
+        let owner = user(&pool, "o@t.test", Role::Sales, "East").await;
+        let (old, company) = deleted_contact(&pool, &owner).await;
+        let (recent, _) = deleted_contact(&pool, &owner).await;
+        sqlx::query("UPDATE contacts SET deleted_at = now() - interval '31 days' WHERE id = $1")
+            .bind(old)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let deal: Uuid = sqlx::query_scalar(
+            "WITH p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id),
+                  s AS (INSERT INTO stages (pipeline_id, name, position) SELECT id, 'Lead', 0 FROM p RETURNING id, pipeline_id)
+             INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank)
+             SELECT s.pipeline_id, s.id, 'Tea', 500, 'a' FROM s RETURNING id",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO deal_contacts VALUES ($1, $2)")
+            .bind(deal)
+            .bind(old)
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            restore(&pool, &owner, ListKind::Contacts, old).await,
+            Err(AppError::NotFound),
+            "too late"
+        );
+
+        let purged = purge(&pool, Utc::now()).await.unwrap();
+        assert_eq!(
+            purged,
+            Purged {
+                contacts: 1,
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM contacts WHERE id = $1", old).await,
+            0
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM activities WHERE contact_id = $1",
+                old
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM tasks WHERE contact_id = $1",
+                old
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM audit_log WHERE entity_id = $1 AND changes::text LIKE '%Li Na%'", old).await,
+            0,
+            "the history keeps no name"
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM deals WHERE id = $1 AND value_minor = 500",
+                deal
+            )
+            .await,
+            1,
+            "the deal stays"
+        );
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM contacts WHERE id = $1", recent).await,
+            1
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM companies WHERE id = $1",
+                company
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            purge(&pool, Utc::now()).await.unwrap(),
+            Purged::default(),
+            "nothing twice"
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn forgetting_a_person_removes_their_personal_data_and_keeps_the_counts(pool: PgPool) {
+        let owner = user(&pool, "o@t.test", Role::Sales, "East").await;
+        let admin = user(&pool, "a@t.test", Role::Admin, None).await;
+        let (id, _) = deleted_contact(&pool, &owner).await;
+        restore(&pool, &owner, ListKind::Contacts, id)
+            .await
+            .unwrap();
+        assert_eq!(
+            forget(&pool, &owner, ListKind::Contacts, id).await,
+            Err(AppError::Forbidden)
+        );
+        forget(&pool, &admin, ListKind::Contacts, id).await.unwrap();
+        let (name, emails, keys): (String, Vec<String>, Vec<String>) =
+            sqlx::query_as("SELECT full_name, emails, email_keys FROM contacts WHERE id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!((name.as_str(), emails.len(), keys.len()), ("—", 0, 0));
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM activities WHERE contact_id = $1 AND body IS NULL",
+                id
+            )
+            .await,
+            1,
+            "the note is counted, its words are gone"
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM tasks WHERE contact_id = $1",
+                id
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM audit_log WHERE entity_id = $1 AND changes::text LIKE '%li.na%'", id).await,
+            0
+        );
+        assert!(
+            list(&pool, &admin).await.unwrap().is_empty(),
+            "not restorable"
+        );
+        assert_eq!(
+            restore(&pool, &admin, ListKind::Contacts, id).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            forget(&pool, &admin, ListKind::Contacts, id).await,
+            Err(AppError::NotFound),
+            "once"
+        );
+    }
+}
