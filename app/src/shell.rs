@@ -284,8 +284,30 @@ fn SettingsPage() -> impl IntoView {
             </dl>
         </section>
         <ChangePasswordForm />
-        {role.can_edit_customers().then(|| view! { <crate::duplicates::views::DuplicatesLink /> <crate::trash::views::TrashLink /> })}
-        {(role == Role::Admin).then(|| view! { <crate::pipelines::views::PipelineSettingsLink /> <crate::history::views::AuditLogLink /> })}
+        {role.can_edit_customers().then(|| view! {
+            <SettingsLink href="/duplicates" title=|l| td_string!(l, duplicates.title).to_string() text=|l| td_string!(l, duplicates.open).to_string() />
+            <SettingsLink href="/trash" title=|l| td_string!(l, trash.title).to_string() text=|l| td_string!(l, trash.open).to_string() />
+        })}
+        {(role == Role::Admin).then(|| view! {
+            <SettingsLink href="/settings/pipelines" title=|l| td_string!(l, stages.manage).to_string() text=|l| td_string!(l, stages.manage).to_string() />
+            <SettingsLink href="/settings/audit" title=|l| td_string!(l, audit.title).to_string() text=|l| td_string!(l, audit.open).to_string() />
+        })}
+    }
+}
+
+/// A Settings card leading to a page of its own.
+#[component]
+fn SettingsLink(
+    href: &'static str,
+    title: crate::records::views::Label,
+    text: crate::records::views::Label,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h2>{move || title(i18n.get_locale())}</h2>
+            <A href=href>{move || text(i18n.get_locale())}</A>
+        </section>
     }
 }
 

@@ -1,9 +1,7 @@
-import { test, expect, open, reload, signIn } from './fixtures';
+import { test, expect, reload, signIn, LEAD, stage, board } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 // The demo's main pipeline: Lead 线索 → Qualified 已确认 → Proposal 方案 → Negotiation 谈判 → Closing 成交中.
-const stage = (page: Page, name: string) => page.getByRole('list', { name });
-const LEAD = 'Lead 线索';
 const QUALIFIED = 'Qualified 已确认';
 const PROPOSAL = 'Proposal 方案';
 
@@ -15,11 +13,6 @@ async function firstCard(page: Page, name: string): Promise<string> {
 }
 
 const card = (page: Page, column: string, title: string): Locator => stage(page, column).getByRole('listitem', { name: title, exact: true });
-
-async function board(page: Page) {
-  await open(page, '/pipeline');
-  await expect(stage(page, LEAD)).toBeVisible();
-}
 
 test('a deal moves through the Move to menu and stays there after a reload', async ({ page }) => {
   await signIn(page);

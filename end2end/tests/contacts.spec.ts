@@ -1,7 +1,5 @@
-import { test, expect, open, signIn } from './fixtures';
+import { test, expect, open, signIn, unique } from './fixtures';
 import type { Page } from '@playwright/test';
-
-const unique = () => Math.random().toString(36).slice(2, 8);
 
 async function createContact(page: Page, name: string, email: string): Promise<string> {
   await open(page, '/contacts/new');

@@ -1,7 +1,6 @@
-import { test, expect, open, signIn } from './fixtures';
+import { test, expect, open, signIn, unique } from './fixtures';
 import { readFileSync } from 'node:fs';
 
-const unique = () => Math.random().toString(36).slice(2, 8);
 const mainNav = (page) => page.getByRole('navigation', { name: 'Main navigation' });
 
 test('a qualified lead converts into a contact at its company with a deal, keeping its history', async ({ page }) => {

@@ -1,14 +1,4 @@
-import { test, expect, open, signIn } from './fixtures';
-import type { Page } from '@playwright/test';
-
-const LEAD = 'Lead 线索';
-const stage = (page: Page, name: string) => page.getByRole('list', { name });
-const unique = () => Math.random().toString(36).slice(2, 8);
-
-async function board(page: Page, query = '') {
-  await open(page, `/pipeline${query}`);
-  await expect(stage(page, LEAD)).toBeVisible();
-}
+import { test, expect, open, signIn, unique, LEAD, stage, board } from './fixtures';
 
 test('a deal opens from its card; a bad value is refused, the fix is saved, and its history shows it with a note', async ({ page }) => {
   await signIn(page);

@@ -1,6 +1,4 @@
-import { test, expect, open, signIn } from './fixtures';
-
-const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+import { test, expect, open, signIn, unique } from './fixtures';
 
 test('creating a contact that likely exists warns with a link to it; the Duplicates page lists them', async ({ page }) => {
   await signIn(page);

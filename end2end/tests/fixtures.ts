@@ -100,6 +100,19 @@ export async function reload(page: Page): Promise<void> {
   await page.locator('body[data-hydrated]').waitFor();
 }
 
+/** A short random tag that keeps a test's records apart from every other test's in the shared database. */
+export const unique = () => Math.random().toString(36).slice(2, 8);
+
+/** The demo's first stage, and a stage's column (a list named after the stage). */
+export const LEAD = 'Lead 线索';
+export const stage = (page: Page, name: string) => page.getByRole('list', { name });
+
+/** Opens the pipeline board (with `query`) and waits for its first column. */
+export async function board(page: Page, query = ''): Promise<void> {
+  await open(page, `/pipeline${query}`);
+  await expect(stage(page, LEAD)).toBeVisible();
+}
+
 export const DEMO_PASSWORD = 'keel-demo';
 /** An administrator made with `keel create-admin` (no prompt) before the server starts. */
 export const CLI_ADMIN = { email: 'ops@keel.test', password: 'ops-password-1' };

@@ -1,6 +1,5 @@
-import { test, expect, open, signIn } from './fixtures';
+import { test, expect, open, signIn, unique } from './fixtures';
 
-const unique = () => Math.random().toString(36).slice(2, 8);
 /** Text in GBK, as a spreadsheet saved in China writes it (ASCII is the same in both). */
 const GBK: Record<string, string> = { 姓名: 'd0d5c3fb', 邮箱: 'd3cacfe4', 王伟: 'cdf5ceb0', 李娜: 'c0eec4c8', 备注: 'b1b8d7a2' };
 const gbk = (...parts: string[]) => Buffer.concat(parts.map((p) => (GBK[p] ? Buffer.from(GBK[p], 'hex') : Buffer.from(p, 'ascii'))));

@@ -1,7 +1,6 @@
-import { test, expect, open, signIn } from './fixtures';
+import { test, expect, open, signIn, unique } from './fixtures';
 import type { Page } from '@playwright/test';
 
-const unique = () => Math.random().toString(36).slice(2, 8);
 const names = (page: Page, list: string) =>
   page.getByRole('list', { name: list }).getByRole('listitem').getByLabel('Stage name');
 

@@ -1,15 +1,6 @@
-import { test, expect, open, signIn } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, open, signIn, unique, LEAD, stage, board } from './fixtures';
 
 // Runs last (files run in name order), after every other suite that changes the demo deals.
-const LEAD = 'Lead 线索';
-const stage = (page: Page, name: string) => page.getByRole('list', { name });
-const unique = () => Math.random().toString(36).slice(2, 8);
-
-async function board(page: Page, query = '') {
-  await open(page, `/pipeline${query}`);
-  await expect(stage(page, LEAD)).toBeVisible();
-}
 
 test('the deals table sorts, edits in place, moves a stage, updates live and refuses a stale edit', async ({ page, browser, baseURL }) => {
   await signIn(page);

@@ -1,6 +1,4 @@
-import { test, expect, open, signIn } from './fixtures';
-
-const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+import { test, expect, open, signIn, unique } from './fixtures';
 
 test('a deleted contact waits in the trash and comes back with its history; a forgotten one is gone', async ({ page }) => {
   await signIn(page);

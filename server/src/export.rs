@@ -15,12 +15,7 @@ use app::users::auth::Authenticated;
 use crate::security::error_response;
 
 fn kind(file: &str) -> Option<ListKind> {
-    match file.strip_suffix(".csv")? {
-        "contacts" => Some(ListKind::Contacts),
-        "companies" => Some(ListKind::Companies),
-        "leads" => Some(ListKind::Leads),
-        _ => None,
-    }
+    ListKind::parse(file.strip_suffix(".csv")?)
 }
 
 fn query(raw: &str) -> ListQuery {

@@ -4,17 +4,19 @@ use uuid::Uuid;
 
 use super::model::{Group, Likely, Why, email_keys, phone_keys};
 use crate::error::AppError;
+use crate::records::bulk::list_sql;
 use crate::records::db::scope_sql;
 use crate::records::model::ListKind;
 use crate::users::model::CurrentUser;
 
 /// The table, its name column, and its email keys (companies have none).
 fn table(kind: ListKind) -> (&'static str, &'static str, &'static str) {
-    match kind {
-        ListKind::Contacts => ("contacts", "full_name", "r.email_keys"),
-        ListKind::Companies => ("companies", "name", "'{}'::text[]"),
-        ListKind::Leads => ("leads", "full_name", "r.email_keys"),
-    }
+    let (sql, t, _) = list_sql(kind);
+    let email_keys = match kind {
+        ListKind::Companies => "'{}'::text[]",
+        _ => "r.email_keys",
+    };
+    (t, sql.name, email_keys)
 }
 
 /// Records that may be the one being typed in: the same email or phone, the same name, or a name
@@ -37,12 +39,12 @@ pub async fn likely(
     }
     let scope = scope_sql(user, "r", "$4");
     let rows: Vec<(Uuid, String, String)> = sqlx::query_as(&format!(
-        "SELECT r.id, r.{col},
+        "SELECT r.id, {col},
                 CASE WHEN {email_keys_sql} && $2 THEN 'email' WHEN r.phone_keys && $3 THEN 'phone' ELSE 'name' END AS why
            FROM {t} r
           WHERE r.deleted_at IS NULL AND r.id IS DISTINCT FROM $5
             AND ({email_keys_sql} && $2 OR r.phone_keys && $3
-                 OR ($1 <> '' AND (lower(r.{col}) = $1 OR (char_length($1) >= 4 AND $1 <% r.search_doc)))){scope}
+                 OR ($1 <> '' AND (lower({col}) = $1 OR (char_length($1) >= 4 AND $1 <% r.search_doc)))){scope}
           ORDER BY why, r.created_at, r.id LIMIT 5"
     ))
     .bind(&name)
@@ -75,7 +77,7 @@ pub async fn groups(
     let scope = scope_sql(user, "r", "$1");
     let rows: Vec<(String, String, Vec<Uuid>, Vec<String>, i64)> = sqlx::query_as(&format!(
         "WITH r AS MATERIALIZED (
-              SELECT r.id, r.{col} AS name, r.created_at, {email_keys_sql} AS email_keys, r.phone_keys
+              SELECT r.id, {col} AS name, r.created_at, {email_keys_sql} AS email_keys, r.phone_keys
                 FROM {t} r WHERE r.deleted_at IS NULL AND $1 IS NOT NULL{scope}),
          k AS (SELECT 'email' AS why, e AS key, id, name, created_at FROM r, unnest(r.email_keys) e
                UNION ALL SELECT 'phone', p, id, name, created_at FROM r, unnest(r.phone_keys) p

@@ -75,8 +75,6 @@ pub fn duplicate_watch(kind: ListKind) -> (impl Fn(leptos::ev::Event) + Copy + '
     (on_change, warning)
 }
 
-const KINDS: [ListKind; 3] = [ListKind::Contacts, ListKind::Companies, ListKind::Leads];
-
 fn kind_label(l: Locale, kind: ListKind) -> String {
     match kind {
         ListKind::Contacts => td_string!(l, nav.contacts),
@@ -92,10 +90,10 @@ pub fn DuplicatesPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_query_map();
     let kind = Memo::new(move |_| {
-        let k = params.read().get("kind").unwrap_or_default();
-        KINDS
-            .into_iter()
-            .find(|x| x.as_str() == k)
+        params
+            .read()
+            .get("kind")
+            .and_then(|k| ListKind::parse(&k))
             .unwrap_or(ListKind::Contacts)
     });
     let data = Resource::new(move || kind.get(), duplicate_groups);
@@ -103,7 +101,7 @@ pub fn DuplicatesPage() -> impl IntoView {
         <h1>{t!(i18n, duplicates.title)}</h1>
         <p>{t!(i18n, duplicates.about)}</p>
         <nav class="tabs" aria-label=move || t_string!(i18n, audit.record_type)>
-            {KINDS.into_iter().map(|k| view! {
+            {ListKind::ALL.into_iter().map(|k| view! {
                 <A href=format!("/duplicates?kind={}", k.as_str()) attr:aria-current=move || (kind.get() == k).then_some("page")>
                     {move || kind_label(i18n.get_locale(), k)}
                 </A>
@@ -147,17 +145,5 @@ pub fn DuplicatesPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// The Settings page's link here.
-#[component]
-pub fn DuplicatesLink() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, duplicates.title)}</h2>
-            <A href="/duplicates">{t!(i18n, duplicates.open)}</A>
-        </section>
     }
 }

@@ -12,7 +12,7 @@ use crate::records::api::list_owners;
 use crate::ui::url::with_query;
 use crate::ui::{ErrorMessage, FieldError};
 
-fn entity_label(l: Locale, entity: &str) -> String {
+pub(crate) fn entity_label(l: Locale, entity: &str) -> String {
     match entity {
         "contact" => td_string!(l, audit.type_contact),
         "company" => td_string!(l, audit.type_company),
@@ -157,17 +157,5 @@ pub fn AuditLogPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// The Settings page's link here (administrators only).
-#[component]
-pub fn AuditLogLink() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, audit.title)}</h2>
-            <A href="/settings/audit">{t!(i18n, audit.open)}</A>
-        </section>
     }
 }

@@ -387,48 +387,30 @@ async fn insert_batch(
         return Ok(());
     }
     crate::records::db::require_edit(user)?;
+    let drafts = || pending.iter().map(|(_, d, _)| *d);
+    let text =
+        |f: fn(&ContactDraft) -> &Option<String>| drafts().map(f).cloned().collect::<Vec<_>>();
     // Lists travel as text split on the unit separator, which no field keeps.
-    let list = |v: &[String]| {
-        v.iter()
-            .map(|s| s.replace('\u{1f}', " "))
+    let list = |f: fn(&ContactDraft) -> &Vec<String>| {
+        drafts()
+            .map(|d| {
+                f(d).iter()
+                    .map(|s| s.replace('\u{1f}', " "))
+                    .collect::<Vec<_>>()
+                    .join("\u{1f}")
+            })
             .collect::<Vec<_>>()
-            .join("\u{1f}")
     };
-    let n = pending.len();
-    let (mut ids, mut names, mut titles, mut emails, mut phones, mut tags) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut sources, mut birthdays, mut addresses, mut notes, mut companies, mut changes) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for (id, d, company) in pending.drain(..) {
-        ids.push(id);
-        names.push(d.full_name.clone());
-        titles.push(d.title.clone());
-        emails.push(list(&d.emails));
-        phones.push(list(&d.phones));
-        tags.push(list(&d.tags));
-        sources.push(d.source.clone());
-        birthdays.push(d.birthday);
-        addresses.push(d.address.clone());
-        notes.push(d.notes.clone());
-        companies.push(company);
-        let new = serde_json::to_value(d).map_err(AppError::internal)?;
-        changes.push(serde_json::Value::Object(crate::audit::diff(
-            &serde_json::Value::Null,
-            &new,
-        )));
-    }
+    let ids: Vec<Uuid> = pending.iter().map(|p| p.0).collect();
+    let changes = drafts()
+        .map(|d| {
+            let new = serde_json::to_value(d).map_err(AppError::internal)?;
+            Ok(serde_json::Value::Object(crate::audit::diff(
+                &serde_json::Value::Null,
+                &new,
+            )))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     sqlx::query(
         "INSERT INTO contacts (id, full_name, title, emails, phones, tags, source, birthday, address, notes,
                                company_id, owner_id, created_by, updated_by)
@@ -439,16 +421,16 @@ async fn insert_batch(
                 AS u(id, full_name, title, emails, phones, tags, source, birthday, address, notes, company_id)",
     )
     .bind(&ids)
-    .bind(names)
-    .bind(titles)
-    .bind(emails)
-    .bind(phones)
-    .bind(tags)
-    .bind(sources)
-    .bind(birthdays)
-    .bind(addresses)
-    .bind(notes)
-    .bind(companies)
+    .bind(drafts().map(|d| d.full_name.clone()).collect::<Vec<_>>())
+    .bind(text(|d| &d.title))
+    .bind(list(|d| &d.emails))
+    .bind(list(|d| &d.phones))
+    .bind(list(|d| &d.tags))
+    .bind(text(|d| &d.source))
+    .bind(drafts().map(|d| d.birthday).collect::<Vec<_>>())
+    .bind(text(|d| &d.address))
+    .bind(text(|d| &d.notes))
+    .bind(pending.iter().map(|p| p.2).collect::<Vec<_>>())
     .bind(user.id.0)
     .execute(&mut *tx)
     .await?;
@@ -461,6 +443,7 @@ async fn insert_batch(
     .bind(user.id.0)
     .execute(&mut *tx)
     .await?;
+    pending.clear();
     Ok(())
 }
 

@@ -309,15 +309,3 @@ fn StageFields(
         </Field>
     }
 }
-
-/// The Settings page's link here (administrators only).
-#[component]
-pub fn PipelineSettingsLink() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, stages.manage)}</h2>
-            <leptos_router::components::A href="/settings/pipelines">{t!(i18n, stages.manage)}</leptos_router::components::A>
-        </section>
-    }
-}

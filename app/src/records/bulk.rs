@@ -11,11 +11,12 @@ use crate::users::model::CurrentUser;
 
 /// The list's SQL, its table, and the entity its history rows name.
 pub fn list_sql(kind: ListKind) -> (&'static ListSql, &'static str, &'static str) {
-    match kind {
-        ListKind::Contacts => (&crate::contacts::db::LIST, "contacts", "contact"),
-        ListKind::Companies => (&crate::companies::db::LIST, "companies", "company"),
-        ListKind::Leads => (&crate::leads::db::LIST, "leads", "lead"),
-    }
+    let sql = match kind {
+        ListKind::Contacts => &crate::contacts::db::LIST,
+        ListKind::Companies => &crate::companies::db::LIST,
+        ListKind::Leads => &crate::leads::db::LIST,
+    };
+    (sql, kind.as_str(), kind.entity())
 }
 
 /// The checked value the action sets or looks for.

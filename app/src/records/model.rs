@@ -23,6 +23,22 @@ pub enum ListKind {
 }
 
 impl ListKind {
+    pub const ALL: [ListKind; 3] = [ListKind::Contacts, ListKind::Companies, ListKind::Leads];
+
+    /// The kind named `s` ("contacts", "companies", "leads").
+    pub fn parse(s: &str) -> Option<ListKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// What its audit rows call a record of this kind.
+    pub fn entity(self) -> &'static str {
+        match self {
+            ListKind::Contacts => "contact",
+            ListKind::Companies => "company",
+            ListKind::Leads => "lead",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ListKind::Contacts => "contacts",

@@ -867,10 +867,9 @@ where
             action.dispatch(args);
         }
     };
-    let (watch, warning) = match duplicates.map(crate::duplicates::views::duplicate_watch) {
-        Some((watch, warning)) => (Some(watch), Some(warning)),
-        None => (None, None),
-    };
+    let (watch, warning) = duplicates
+        .map(crate::duplicates::views::duplicate_watch)
+        .unzip();
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(w) = watch {
             w(ev)

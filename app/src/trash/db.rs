@@ -1,42 +1,45 @@
 //! SQL for the trash: list, restore, purge, forget. Each change is one transaction with its audit row.
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::model::{KEEP_DAYS, Purged, TrashItem};
 use crate::error::AppError;
+use crate::records::bulk::list_sql;
 use crate::records::db::require_edit;
 use crate::records::model::ListKind;
 use crate::users::model::{CurrentUser, Role};
 
-/// The table, the column that names a record, and the entity its audit rows name.
-fn table(kind: ListKind) -> (&'static str, &'static str, &'static str) {
+/// Companies are not people: nothing of theirs is forgotten.
+fn forgotten_at(kind: ListKind) -> &'static str {
     match kind {
-        ListKind::Contacts => ("contacts", "full_name", "contact"),
-        ListKind::Companies => ("companies", "name", "company"),
-        ListKind::Leads => ("leads", "full_name", "lead"),
+        ListKind::Companies => "NULL::timestamptz",
+        _ => "r.forgotten_at",
     }
 }
 
-const KINDS: [ListKind; 3] = [ListKind::Contacts, ListKind::Companies, ListKind::Leads];
+/// The column by which timeline entries and tasks belong to a record of `kind`.
+fn owner_column(kind: ListKind) -> &'static str {
+    match kind {
+        ListKind::Contacts => "contact_id",
+        ListKind::Companies => "company_id",
+        ListKind::Leads => "lead_id",
+    }
+}
 
 /// The records in the trash that the user may restore (their own; an administrator: all),
 /// most recently deleted first.
 pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, AppError> {
     require_edit(user)?;
-    let parts = KINDS
+    let parts = ListKind::ALL
         .iter()
         .map(|k| {
-            let (t, name, _) = table(*k);
-            let forgotten = if *k == ListKind::Companies {
-                ""
-            } else {
-                " AND forgotten_at IS NULL"
-            };
+            let (sql, t, _) = list_sql(*k);
             format!(
-                "SELECT '{}' AS kind, id, {name} AS name, deleted_at, updated_by, owner_id FROM {t}
-                  WHERE deleted_at > now() - make_interval(days => $3){forgotten}",
-                k.as_str()
+                "SELECT '{t}' AS kind, r.id, {} AS name, r.deleted_at, r.updated_by, r.owner_id FROM {t} r
+                  WHERE r.deleted_at > now() - make_interval(days => $3) AND {} IS NULL",
+                sql.name,
+                forgotten_at(*k)
             )
         })
         .collect::<Vec<_>>()
@@ -57,9 +60,8 @@ pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, A
     Ok(rows
         .into_iter()
         .filter_map(|(kind, id, name, deleted_at, deleted_by, left)| {
-            let kind = KINDS.into_iter().find(|k| k.as_str() == kind)?;
             Some(TrashItem {
-                kind,
+                kind: ListKind::parse(&kind)?,
                 id,
                 name,
                 deleted_at,
@@ -79,19 +81,16 @@ pub async fn restore(
     id: Uuid,
 ) -> Result<(), AppError> {
     require_edit(user)?;
-    let (t, _, entity) = table(kind);
+    let (_, t, entity) = list_sql(kind);
     let mut tx = pool.begin().await?;
-    let forgotten = if kind == ListKind::Companies {
-        "NULL::timestamptz"
-    } else {
-        "forgotten_at"
-    };
-    let row: Option<(Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = sqlx::query_as(
-        &format!("SELECT owner_id, deleted_at, {forgotten} FROM {t} WHERE id = $1 FOR UPDATE"),
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let row: Option<(Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
+        sqlx::query_as(&format!(
+            "SELECT r.owner_id, r.deleted_at, {} FROM {t} r WHERE r.id = $1 FOR UPDATE",
+            forgotten_at(kind)
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
     let Some((owner, deleted_at, forgotten_at)) = row else {
         return Err(AppError::NotFound);
     };
@@ -114,39 +113,54 @@ pub async fn restore(
     .bind(user.id.0)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO audit_log (entity, entity_id, actor_id, action) VALUES ($1, $2, $3, 'restore')",
+    crate::audit::record(
+        &mut tx,
+        entity,
+        id,
+        user.id.0,
+        "restore",
+        Default::default(),
     )
-    .bind(entity)
-    .bind(id)
-    .bind(user.id.0)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// What must go, or let go, before records of `kind` are removed: their timeline and tasks
-/// (personal data), and links from records that stay (deals keep their value, anonymously).
-/// `$1` is the records' ids.
-fn detach(kind: ListKind) -> &'static [&'static str] {
+/// Deletes the tasks of the records `ids` of `kind` (and those about their timeline), and empties
+/// the values their history kept: personal data, gone whether the record is purged or forgotten.
+async fn remove_personal_data(
+    conn: &mut PgConnection,
+    kind: ListKind,
+    ids: &[Uuid],
+) -> Result<(), AppError> {
+    let about = owner_column(kind);
+    sqlx::query(&format!(
+        "DELETE FROM tasks WHERE {about} = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE {about} = ANY($1))"
+    ))
+    .bind(ids)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_log SET changes = '{}' WHERE entity = $1 AND entity_id = ANY($2)")
+        .bind(kind.entity())
+        .bind(ids)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What records of `kind` let go of before they are removed: links from records that stay (deals
+/// keep their value, anonymously). `$1` is the records' ids.
+fn unlink(kind: ListKind) -> &'static [&'static str] {
     match kind {
-        ListKind::Contacts => &[
-            "DELETE FROM tasks WHERE contact_id = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE contact_id = ANY($1))",
-            "DELETE FROM activities WHERE contact_id = ANY($1)",
-            "UPDATE leads SET converted_contact_id = NULL WHERE converted_contact_id = ANY($1)",
-        ],
+        ListKind::Contacts => {
+            &["UPDATE leads SET converted_contact_id = NULL WHERE converted_contact_id = ANY($1)"]
+        }
         ListKind::Companies => &[
-            "DELETE FROM tasks WHERE company_id = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE company_id = ANY($1))",
-            "DELETE FROM activities WHERE company_id = ANY($1)",
             "UPDATE leads SET converted_company_id = NULL WHERE converted_company_id = ANY($1)",
             "UPDATE contacts SET company_id = NULL WHERE company_id = ANY($1)",
             "UPDATE deals SET company_id = NULL WHERE company_id = ANY($1)",
         ],
-        ListKind::Leads => &[
-            "DELETE FROM tasks WHERE lead_id = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE lead_id = ANY($1))",
-            "DELETE FROM activities WHERE lead_id = ANY($1)",
-        ],
+        ListKind::Leads => &[],
     }
 }
 
@@ -158,7 +172,7 @@ pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError
     let mut purged = Purged::default();
     // Leads first (they may point at contacts and companies), companies last.
     for kind in [ListKind::Leads, ListKind::Contacts, ListKind::Companies] {
-        let (t, _, entity) = table(kind);
+        let (_, t, _) = list_sql(kind);
         let ids: Vec<Uuid> = sqlx::query_scalar(&format!(
             "SELECT id FROM {t} WHERE deleted_at < $1 - make_interval(days => $2) FOR UPDATE"
         ))
@@ -169,16 +183,14 @@ pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError
         if ids.is_empty() {
             continue;
         }
-        for sql in detach(kind) {
+        remove_personal_data(&mut tx, kind, &ids).await?;
+        let timeline = format!(
+            "DELETE FROM activities WHERE {} = ANY($1)",
+            owner_column(kind)
+        );
+        for sql in std::iter::once(timeline.as_str()).chain(unlink(kind).iter().copied()) {
             sqlx::query(sql).bind(&ids).execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "UPDATE audit_log SET changes = '{}' WHERE entity = $1 AND entity_id = ANY($2)",
-        )
-        .bind(entity)
-        .bind(&ids)
-        .execute(&mut *tx)
-        .await?;
         let n = sqlx::query(&format!("DELETE FROM {t} WHERE id = ANY($1)"))
             .bind(&ids)
             .execute(&mut *tx)
@@ -208,13 +220,10 @@ pub async fn forget(
     if user.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
-    let (t, _, entity) = table(kind);
-    let (fields, about) = match kind {
-        ListKind::Contacts => (
-            "title = NULL, birthday = NULL, address = NULL, company_name = NULL",
-            "contact_id",
-        ),
-        ListKind::Leads => ("title = NULL, company_name = NULL", "lead_id"),
+    let (_, t, entity) = list_sql(kind);
+    let fields = match kind {
+        ListKind::Contacts => "title = NULL, birthday = NULL, address = NULL, company_name = NULL",
+        ListKind::Leads => "title = NULL, company_name = NULL",
         ListKind::Companies => return Err(AppError::NotFound),
     };
     let mut tx = pool.begin().await?;
@@ -232,27 +241,15 @@ pub async fn forget(
     if done == 0 {
         return Err(AppError::NotFound);
     }
-    for sql in [
-        format!(
-            "DELETE FROM tasks WHERE {about} = $1 OR activity_id IN (SELECT id FROM activities WHERE {about} = $1)"
-        ),
-        format!("UPDATE activities SET subject = NULL, body = NULL WHERE {about} = $1"),
-    ] {
-        sqlx::query(&sql).bind(id).execute(&mut *tx).await?;
-    }
-    sqlx::query("UPDATE audit_log SET changes = '{}' WHERE entity = $1 AND entity_id = $2")
-        .bind(entity)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO audit_log (entity, entity_id, actor_id, action) VALUES ($1, $2, $3, 'forget')",
-    )
-    .bind(entity)
+    remove_personal_data(&mut tx, kind, &[id]).await?;
+    sqlx::query(&format!(
+        "UPDATE activities SET subject = NULL, body = NULL WHERE {} = $1",
+        owner_column(kind)
+    ))
     .bind(id)
-    .bind(user.id.0)
     .execute(&mut *tx)
     .await?;
+    crate::audit::record(&mut tx, entity, id, user.id.0, "forget", Default::default()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,23 +1,14 @@
 //! `/trash`: deleted records and their Restore buttons; the "Forget this person" control.
 use leptos::prelude::*;
-use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::api::{Forget, Restore, trash};
 use super::model::KEEP_DAYS;
 use crate::error::AppError;
+use crate::history::views::entity_label;
 use crate::i18n::*;
 use crate::records::model::ListKind;
 use crate::ui::ErrorMessage;
-
-fn kind_label(l: Locale, kind: ListKind) -> String {
-    match kind {
-        ListKind::Contacts => td_string!(l, audit.type_contact),
-        ListKind::Companies => td_string!(l, audit.type_company),
-        ListKind::Leads => td_string!(l, audit.type_lead),
-    }
-    .to_string()
-}
 
 #[component]
 pub fn TrashPage() -> impl IntoView {
@@ -55,7 +46,7 @@ pub fn TrashPage() -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <th scope="row">{item.name}</th>
-                                                <td>{move || kind_label(i18n.get_locale(), kind)}</td>
+                                                <td>{move || entity_label(i18n.get_locale(), kind.entity())}</td>
                                                 <td>{when}{by}</td>
                                                 <td>{t!(i18n, trash.days, n = move || days)}</td>
                                                 <td>
@@ -76,18 +67,6 @@ pub fn TrashPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// The Settings page's link here (everyone who may edit customers).
-#[component]
-pub fn TrashLink() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, trash.title)}</h2>
-            <A href="/trash">{t!(i18n, trash.open)}</A>
-        </section>
     }
 }
 
