@@ -89,6 +89,22 @@ mod imp {
         if let Ok(Some(board)) = document().query_selector(".board") {
             scroll(&board, true);
         }
+        // The page, near the top of the window or just above the Won/Lost zones, which cover the
+        // bottom while a card is lifted (on a tablet, the lower half of a column's last visible
+        // card): lower cards scroll up into reach instead of staying under the zones.
+        let window = leptos::prelude::window();
+        let floor = document()
+            .query_selector(".drop-zones.visible")
+            .ok()
+            .flatten()
+            .map(|z| z.get_bounding_client_rect().top())
+            .or_else(|| window.inner_height().ok()?.as_f64())
+            .unwrap_or(f64::MAX);
+        if y < EDGE {
+            window.scroll_by_with_x_and_y(0.0, -STEP);
+        } else if y > floor - EDGE && y < floor {
+            window.scroll_by_with_x_and_y(0.0, STEP);
+        }
         if let Some(Ok(Some(list))) = document()
             .element_from_point(x as f32, y as f32)
             .map(|e| e.closest(".cards"))
