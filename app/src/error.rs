@@ -42,6 +42,8 @@ pub enum Invalid {
     Colour,
     /// A stage cannot be archived into itself, nor the last stage of a pipeline.
     LastStage,
+    /// A record cannot be merged with itself.
+    SameRecord,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -20,6 +20,7 @@ pub mod error;
 pub mod history;
 pub mod imports;
 pub mod leads;
+pub mod merge;
 pub mod money;
 pub mod pipeline;
 pub mod pipelines;

@@ -110,6 +110,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("settings/audit") ssr=SsrMode::Async view=crate::history::views::AuditLogPage />
                         <Route path=path!("trash") ssr=SsrMode::Async view=crate::trash::views::TrashPage />
                         <Route path=path!("duplicates") ssr=SsrMode::Async view=crate::duplicates::views::DuplicatesPage />
+                        <Route path=path!("merge") ssr=SsrMode::Async view=crate::merge::views::MergePage />
                     </ParentRoute>
                 </Routes>
             </Router>

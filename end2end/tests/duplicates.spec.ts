@@ -39,3 +39,49 @@ test('creating a contact that likely exists warns with a link to it; the Duplica
   await page.getByLabel('Company name').blur();
   await expect(page.getByRole('status', { name: 'Possible duplicates' }).getByRole('link', { name: `Acme ${tag} Trading` })).toBeVisible();
 });
+
+test('two contacts are merged field by field, keeping the timeline of both', async ({ page }) => {
+  await signIn(page);
+  const tag = unique();
+  const email = `merge.${tag}@example.cn`;
+  const create = async (name: string, title: string, emails: string, note: string) => {
+    await open(page, '/contacts/new');
+    await page.getByLabel('Full name').fill(name);
+    await page.getByLabel('Job title').fill(title);
+    await page.getByLabel('Emails').fill(emails);
+    await page.getByRole('button', { name: 'Create contact' }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+    const log = page.getByRole('region', { name: 'Log an interaction' });
+    await log.getByRole('radio', { name: 'Note' }).check();
+    await log.getByLabel('Details').fill(note);
+    await log.getByRole('button', { name: 'Log it' }).click();
+    await expect(page.getByRole('list', { name: 'Timeline' }).getByText(note)).toBeVisible();
+  };
+  await create(`Merge ${tag} Li`, 'Buyer', email, `First note ${tag}`);
+  await create(`Merge ${tag} 李娜`, 'CTO', `${email}, lina.${tag}@example.cn`, `Second note ${tag}`);
+
+  await open(page, '/duplicates?kind=contacts');
+  const row = page.getByRole('row', { name: new RegExp(`merge\\.${tag}@example\\.cn`) });
+  await row.getByRole('link', { name: `Merge Merge ${tag} Li · Merge ${tag} 李娜` }).click();
+  await expect(page.getByRole('heading', { name: 'Merge contacts', level: 1 })).toBeVisible();
+  const keep = page.getByRole('group', { name: 'Record to keep' });
+  await expect(keep.getByRole('radio', { name: new RegExp(`Merge ${tag} Li\\b`) })).toBeChecked();
+  await expect(keep).toContainText('1 timeline entries');
+  // The name and title come from the second record; the emails of both are kept.
+  await page.getByRole('group', { name: 'Full name' }).getByRole('radio', { name: `Merge ${tag} 李娜` }).check();
+  await page.getByRole('group', { name: 'Job title' }).getByRole('radio', { name: 'CTO' }).check();
+  await expect(page.getByRole('group', { name: 'Emails' }).getByRole('radio', { name: /^Both:/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Merge…' }).click();
+  await expect(page.getByRole('alert')).toContainText(`Merge Merge ${tag} 李娜 into Merge ${tag} Li?`);
+  await page.getByRole('button', { name: 'Merge now' }).click();
+
+  await expect(page.getByRole('heading', { name: `Merge ${tag} 李娜`, level: 1 })).toBeVisible();
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline.getByText(`First note ${tag}`)).toBeVisible();
+  await expect(timeline.getByText(`Second note ${tag}`)).toBeVisible();
+  await expect(page.getByText(`lina.${tag}@example.cn`)).toBeVisible();
+  await expect(page.getByText('CTO')).toBeVisible();
+  // One of them is left: the Duplicates page no longer pairs them.
+  await open(page, '/duplicates?kind=contacts');
+  await expect(page.getByRole('row', { name: new RegExp(`merge\\.${tag}@example\\.cn`) })).toHaveCount(0);
+});

@@ -61,6 +61,12 @@ pub(crate) fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> S
         "stage" => t_string!(i18n, activities.stage),
         "lost_reason" => t_string!(i18n, pipeline.lost_reason),
         "converted_contact_id" | "converted_deal_id" => t_string!(i18n, leads.converted),
+        "merged" => t_string!(i18n, merge.merged),
+        "merged_into" => t_string!(i18n, merge.merged_into),
+        "moved_timeline" => t_string!(i18n, merge.moved_timeline),
+        "moved_tasks" => t_string!(i18n, merge.moved_tasks),
+        "moved_deals" => t_string!(i18n, merge.moved_deals),
+        "moved_contacts" => t_string!(i18n, merge.moved_contacts),
         other => return other.to_string(),
     }
     .to_string()

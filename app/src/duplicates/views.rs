@@ -6,6 +6,10 @@ use leptos_router::hooks::use_query_map;
 use super::api::{duplicate_groups, likely_duplicates};
 use super::model::{Likely, Why};
 use crate::i18n::*;
+use crate::merge::model::MergeKind;
+use crate::merge::views::merge_href;
+use leptos_i18n::I18nContext;
+use uuid::Uuid;
 use crate::records::model::ListKind;
 use crate::ui::ErrorMessage;
 
@@ -84,6 +88,20 @@ fn kind_label(l: Locale, kind: ListKind) -> String {
     .to_string()
 }
 
+/// A link to merge the first two records of a group (contacts and companies only).
+fn merge_link(i18n: I18nContext<Locale>, kind: ListKind, records: &[(Uuid, String)]) -> Option<AnyView> {
+    let kind = MergeKind::of(kind)?;
+    let [(a, an), (b, bn), ..] = records else {
+        return None;
+    };
+    let (an, bn) = (an.clone(), bn.clone());
+    Some(view! {
+        <A href=merge_href(kind, *a, *b) attr:class="button" attr:aria-label=move || format!("{} {an} · {bn}", t_string!(i18n, duplicates.merge))>
+            {t!(i18n, duplicates.merge)}
+        </A>
+    }.into_any())
+}
+
 /// `/duplicates?kind=…`: groups of records sharing an email, a phone or a name.
 #[component]
 pub fn DuplicatesPage() -> impl IntoView {
@@ -124,6 +142,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                                     {groups.into_iter().map(|g| {
                                         let why = g.why;
                                         let more = g.count - g.records.len() as i64;
+                                        let merge = merge_link(i18n, k, &g.records);
                                         view! {
                                             <tr>
                                                 <th scope="row">{move || why_label(i18n.get_locale(), why)}": "{g.key}</th>
@@ -134,6 +153,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                                                         }).collect_view()}
                                                         {(more > 0).then(|| view! { <li class="muted">{format!("+{more}")}</li> })}
                                                     </ul>
+                                                    {merge}
                                                 </td>
                                             </tr>
                                         }

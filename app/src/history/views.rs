@@ -28,6 +28,7 @@ fn action_label(l: Locale, action: &str) -> String {
         "create" => td_string!(l, audit.created),
         "delete" => td_string!(l, audit.deleted),
         "restore" => td_string!(l, audit.restored),
+        "merge" => td_string!(l, audit.merged),
         _ => td_string!(l, audit.updated),
     }
     .to_string()

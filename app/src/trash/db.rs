@@ -37,7 +37,8 @@ pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, A
             let (sql, t, _) = list_sql(*k);
             format!(
                 "SELECT '{t}' AS kind, r.id, {} AS name, r.deleted_at, r.updated_by, r.owner_id FROM {t} r
-                  WHERE r.deleted_at > now() - make_interval(days => $3) AND {} IS NULL",
+                  WHERE r.deleted_at > now() - make_interval(days => $3) AND {} IS NULL
+                    AND r.merged_into IS NULL",
                 sql.name,
                 forgotten_at(*k)
             )
@@ -83,9 +84,11 @@ pub async fn restore(
     require_edit(user)?;
     let (_, t, entity) = list_sql(kind);
     let mut tx = pool.begin().await?;
+    // A merged-away record counts as forgotten: what hung on it lives on elsewhere.
     let row: Option<(Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
         sqlx::query_as(&format!(
-            "SELECT r.owner_id, r.deleted_at, {} FROM {t} r WHERE r.id = $1 FOR UPDATE",
+            "SELECT r.owner_id, r.deleted_at, coalesce({}, CASE WHEN r.merged_into IS NOT NULL THEN r.deleted_at END)
+               FROM {t} r WHERE r.id = $1 FOR UPDATE",
             forgotten_at(kind)
         ))
         .bind(id)

@@ -44,6 +44,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Days => t!(i18n, invalid.days).into_any(),
         Invalid::Colour => t!(i18n, invalid.colour).into_any(),
         Invalid::LastStage => t!(i18n, invalid.last_stage).into_any(),
+        Invalid::SameRecord => t!(i18n, invalid.same_record).into_any(),
     }
 }
 
