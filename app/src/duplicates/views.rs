@@ -8,10 +8,10 @@ use super::model::{Likely, Why};
 use crate::i18n::*;
 use crate::merge::model::MergeKind;
 use crate::merge::views::merge_href;
-use leptos_i18n::I18nContext;
-use uuid::Uuid;
 use crate::records::model::ListKind;
 use crate::ui::ErrorMessage;
+use leptos_i18n::I18nContext;
+use uuid::Uuid;
 
 fn why_label(l: Locale, why: Why) -> String {
     match why {
@@ -89,7 +89,11 @@ fn kind_label(l: Locale, kind: ListKind) -> String {
 }
 
 /// A link to merge the first two records of a group (contacts and companies only).
-fn merge_link(i18n: I18nContext<Locale>, kind: ListKind, records: &[(Uuid, String)]) -> Option<AnyView> {
+fn merge_link(
+    i18n: I18nContext<Locale>,
+    kind: ListKind,
+    records: &[(Uuid, String)],
+) -> Option<AnyView> {
     let kind = MergeKind::of(kind)?;
     let [(a, an), (b, bn), ..] = records else {
         return None;

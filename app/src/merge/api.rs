@@ -36,6 +36,14 @@ pub async fn merge(
         id: other,
         version: other_version,
     };
-    super::db::merge(&auth::state()?.pool, &user, kind, keep_seen, other_seen, fields).await?;
+    super::db::merge(
+        &auth::state()?.pool,
+        &user,
+        kind,
+        keep_seen,
+        other_seen,
+        fields,
+    )
+    .await?;
     Ok(keep)
 }

@@ -66,11 +66,19 @@ pub async fn preview(
         let (name, version, fields) = match kind {
             MergeKind::Contacts => {
                 let c = contacts::db::get(pool, user, ContactId(id)).await?;
-                (c.full_name.clone(), c.version, form_fields(&ContactInput::from(&c))?)
+                (
+                    c.full_name.clone(),
+                    c.version,
+                    form_fields(&ContactInput::from(&c))?,
+                )
             }
             MergeKind::Companies => {
                 let c = companies::db::get(pool, user, CompanyId(id)).await?;
-                (c.name.clone(), c.version, form_fields(&CompanyInput::from(&c))?)
+                (
+                    c.name.clone(),
+                    c.version,
+                    form_fields(&CompanyInput::from(&c))?,
+                )
             }
         };
         Ok(Side {
@@ -154,12 +162,16 @@ pub async fn merge(
         Company(CompanyDraft),
     }
     let draft = match kind {
-        MergeKind::Contacts => {
-            Parsed::Contact(serde_json::from_value::<ContactInput>(input).map_err(bad)?.parse(today)?)
-        }
-        MergeKind::Companies => {
-            Parsed::Company(serde_json::from_value::<CompanyInput>(input).map_err(bad)?.parse()?)
-        }
+        MergeKind::Contacts => Parsed::Contact(
+            serde_json::from_value::<ContactInput>(input)
+                .map_err(bad)?
+                .parse(today)?,
+        ),
+        MergeKind::Companies => Parsed::Company(
+            serde_json::from_value::<CompanyInput>(input)
+                .map_err(bad)?
+                .parse()?,
+        ),
     };
     let (list, t, entity) = list_sql(kind.list());
     let mut tx = pool.begin().await?;
@@ -220,7 +232,15 @@ pub async fn merge(
         m
     };
     crate::audit::record(&mut tx, entity, keep.id, user.id.0, "merge", row("merged")).await?;
-    crate::audit::record(&mut tx, entity, other.id, user.id.0, "merge", row("merged_into")).await?;
+    crate::audit::record(
+        &mut tx,
+        entity,
+        other.id,
+        user.id.0,
+        "merge",
+        row("merged_into"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

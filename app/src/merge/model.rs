@@ -170,7 +170,10 @@ mod tests {
     #[test]
     fn both_keeps_each_email_phone_and_tag_once() {
         assert_eq!(
-            both("Li@x.cn, +86 138 0000 0000", "li@X.cn\n8613800000000, wang@y.cn"),
+            both(
+                "Li@x.cn, +86 138 0000 0000",
+                "li@X.cn\n8613800000000, wang@y.cn"
+            ),
             "Li@x.cn, +86 138 0000 0000, wang@y.cn"
         );
         assert_eq!(both("", "vip"), "vip");
@@ -181,7 +184,11 @@ mod tests {
         let p = MergePreview {
             kind: MergeKind::Contacts,
             a: side(&[("full_name", "Li Na"), ("title", ""), ("emails", "a@x.cn")]),
-            b: side(&[("full_name", "李娜"), ("title", "CTO"), ("emails", "b@x.cn")]),
+            b: side(&[
+                ("full_name", "李娜"),
+                ("title", "CTO"),
+                ("emails", "b@x.cn"),
+            ]),
         };
         assert_eq!(p.default_pick("full_name"), Pick::A);
         assert_eq!(p.default_pick("title"), Pick::B);

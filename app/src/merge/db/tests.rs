@@ -7,7 +7,13 @@ fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
 }
 
-async fn contact(pool: &PgPool, owner: &CurrentUser, name: &str, emails: &str, company: &str) -> Uuid {
+async fn contact(
+    pool: &PgPool,
+    owner: &CurrentUser,
+    name: &str,
+    emails: &str,
+    company: &str,
+) -> Uuid {
     let draft = ContactInput {
         full_name: name.into(),
         emails: emails.into(),
@@ -17,11 +23,19 @@ async fn contact(pool: &PgPool, owner: &CurrentUser, name: &str, emails: &str, c
     .parse(today())
     .unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    contacts::db::create(&mut conn, owner, &draft).await.unwrap().0
+    contacts::db::create(&mut conn, owner, &draft)
+        .await
+        .unwrap()
+        .0
 }
 
 async fn exec(pool: &PgPool, sql: &str, a: Uuid, b: Uuid) {
-    sqlx::query(sql).bind(a).bind(b).execute(pool).await.unwrap();
+    sqlx::query(sql)
+        .bind(a)
+        .bind(b)
+        .execute(pool)
+        .await
+        .unwrap();
 }
 
 /// A deal (in a pipeline of its own) linked to `contact` and `company`.
@@ -36,7 +50,13 @@ async fn deal(pool: &PgPool, contact: Uuid, company: Option<Uuid>) -> Uuid {
     .fetch_one(pool)
     .await
     .unwrap();
-    exec(pool, "INSERT INTO deal_contacts VALUES ($1, $2)", id, contact).await;
+    exec(
+        pool,
+        "INSERT INTO deal_contacts VALUES ($1, $2)",
+        id,
+        contact,
+    )
+    .await;
     id
 }
 
@@ -77,7 +97,13 @@ async fn merging_contacts_keeps_every_related_record_the_chosen_fields_and_an_au
     note(&pool, "contact_id", other, &owner).await;
     note(&pool, "contact_id", other, &owner).await;
     let shared = deal(&pool, keep, None).await;
-    exec(&pool, "INSERT INTO deal_contacts VALUES ($1, $2)", shared, other).await;
+    exec(
+        &pool,
+        "INSERT INTO deal_contacts VALUES ($1, $2)",
+        shared,
+        other,
+    )
+    .await;
     deal(&pool, other, None).await;
     let lead: Uuid = sqlx::query_scalar(
         "INSERT INTO leads (full_name, converted_contact_id) VALUES ('李娜', $1) RETURNING id",
@@ -86,7 +112,9 @@ async fn merging_contacts_keeps_every_related_record_the_chosen_fields_and_an_au
     .fetch_one(&pool)
     .await
     .unwrap();
-    let p = preview(&pool, &owner, MergeKind::Contacts, keep, other).await.unwrap();
+    let p = preview(&pool, &owner, MergeKind::Contacts, keep, other)
+        .await
+        .unwrap();
     assert_eq!(p.b.fields["emails"], "lina@gmail.com");
     assert_eq!(p.a.fields["company"], "Huaxin");
     let before = sum(&p.a.related, &p.b.related);
@@ -94,19 +122,37 @@ async fn merging_contacts_keeps_every_related_record_the_chosen_fields_and_an_au
 
     let mut fields = p.merged(|f| p.default_pick(f));
     fields.insert("full_name".into(), "李娜".into());
-    let seen = |s: &Side| Seen { id: s.id, version: s.version };
-    merge(&pool, &owner, MergeKind::Contacts, seen(&p.a), seen(&p.b), fields)
+    let seen = |s: &Side| Seen {
+        id: s.id,
+        version: s.version,
+    };
+    merge(
+        &pool,
+        &owner,
+        MergeKind::Contacts,
+        seen(&p.a),
+        seen(&p.b),
+        fields,
+    )
+    .await
+    .unwrap();
+
+    let kept = contacts::db::get(&pool, &owner, ContactId(keep))
         .await
         .unwrap();
-
-    let kept = contacts::db::get(&pool, &owner, ContactId(keep)).await.unwrap();
     assert_eq!(kept.full_name, "李娜");
     assert_eq!(kept.emails, ["li.na@huaxin.cn", "lina@gmail.com"]);
     assert_eq!(kept.company_name.as_deref(), Some("Huaxin"));
     let after = related(&pool, MergeKind::Contacts, keep).await.unwrap();
-    assert_eq!((after.timeline, after.tasks), (before.timeline, before.tasks));
+    assert_eq!(
+        (after.timeline, after.tasks),
+        (before.timeline, before.tasks)
+    );
     assert_eq!(after.deals, 2, "the deal both were on counts once");
-    assert_eq!(related(&pool, MergeKind::Contacts, other).await.unwrap(), Related::default());
+    assert_eq!(
+        related(&pool, MergeKind::Contacts, other).await.unwrap(),
+        Related::default()
+    );
     let converted: Option<Uuid> =
         sqlx::query_scalar("SELECT converted_contact_id FROM leads WHERE id = $1")
             .bind(lead)
@@ -120,7 +166,10 @@ async fn merging_contacts_keeps_every_related_record_the_chosen_fields_and_an_au
         "the other one is gone"
     );
     assert!(
-        crate::trash::db::list(&pool, &owner).await.unwrap().is_empty(),
+        crate::trash::db::list(&pool, &owner)
+            .await
+            .unwrap()
+            .is_empty(),
         "and not in the trash"
     );
     assert_eq!(
@@ -161,7 +210,9 @@ async fn merging_companies_moves_their_contacts_deals_and_timeline(pool: PgPool)
     let (keep, other) = (company(a).await, company(b).await);
     note(&pool, "company_id", other, &admin).await;
     deal(&pool, b, Some(other)).await;
-    let p = preview(&pool, &admin, MergeKind::Companies, keep, other).await.unwrap();
+    let p = preview(&pool, &admin, MergeKind::Companies, keep, other)
+        .await
+        .unwrap();
     let before = sum(&p.a.related, &p.b.related);
     assert_eq!((before.contacts, before.deals, before.timeline), (2, 1, 1));
     let b_version: i32 = sqlx::query_scalar("SELECT version FROM contacts WHERE id = $1")
@@ -170,11 +221,24 @@ async fn merging_companies_moves_their_contacts_deals_and_timeline(pool: PgPool)
         .await
         .unwrap();
     let fields = p.merged(|f| p.default_pick(f));
-    let seen = |s: &Side| Seen { id: s.id, version: s.version };
-    merge(&pool, &admin, MergeKind::Companies, seen(&p.a), seen(&p.b), fields)
-        .await
-        .unwrap();
-    assert_eq!(related(&pool, MergeKind::Companies, keep).await.unwrap(), before);
+    let seen = |s: &Side| Seen {
+        id: s.id,
+        version: s.version,
+    };
+    merge(
+        &pool,
+        &admin,
+        MergeKind::Companies,
+        seen(&p.a),
+        seen(&p.b),
+        fields,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        related(&pool, MergeKind::Companies, keep).await.unwrap(),
+        before
+    );
     let (name, version): (String, i32) =
         sqlx::query_as("SELECT company_name, version FROM contacts WHERE id = $1")
             .bind(b)
@@ -182,7 +246,10 @@ async fn merging_companies_moves_their_contacts_deals_and_timeline(pool: PgPool)
             .await
             .unwrap();
     assert_eq!(name, "Huaxin Tech", "the contact's company is the kept one");
-    assert!(version > b_version, "an edit open on the contact becomes a conflict");
+    assert!(
+        version > b_version,
+        "an edit open on the contact becomes a conflict"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -194,32 +261,68 @@ async fn a_stale_or_foreign_or_self_merge_is_refused_and_changes_nothing(pool: P
     let other = contact(&pool, &east, "Li Na", "", "").await;
     let theirs = contact(&pool, &west, "Li Na", "", "").await;
     note(&pool, "contact_id", other, &east).await;
-    let p = preview(&pool, &east, MergeKind::Contacts, keep, other).await.unwrap();
+    let p = preview(&pool, &east, MergeKind::Contacts, keep, other)
+        .await
+        .unwrap();
     let fields = || p.merged(|f| p.default_pick(f));
     let at = |id: Uuid, version: i32| Seen { id, version };
     let run = async |who: &CurrentUser, keep: Seen, other: Seen| {
         merge(&pool, who, MergeKind::Contacts, keep, other, fields()).await
     };
     // Someone saves the other record after the merge page was opened.
-    exec(&pool, "UPDATE contacts SET version = 2 WHERE id = $1 AND $2 = $2", other, other).await;
-    assert_eq!(run(&east, at(keep, 1), at(other, 1)).await, Err(AppError::Conflict));
-    assert_eq!(run(&east, at(keep, 2), at(other, 2)).await, Err(AppError::Conflict));
-    assert_eq!(run(&east, at(keep, 1), at(theirs, 1)).await, Err(AppError::NotFound));
-    assert_eq!(run(&viewer, at(keep, 1), at(other, 2)).await, Err(AppError::Forbidden));
+    exec(
+        &pool,
+        "UPDATE contacts SET version = 2 WHERE id = $1 AND $2 = $2",
+        other,
+        other,
+    )
+    .await;
     assert_eq!(
-        run(&east, at(keep, 1), at(keep, 1)).await.unwrap_err().field("form"),
+        run(&east, at(keep, 1), at(other, 1)).await,
+        Err(AppError::Conflict)
+    );
+    assert_eq!(
+        run(&east, at(keep, 2), at(other, 2)).await,
+        Err(AppError::Conflict)
+    );
+    assert_eq!(
+        run(&east, at(keep, 1), at(theirs, 1)).await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        run(&viewer, at(keep, 1), at(other, 2)).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        run(&east, at(keep, 1), at(keep, 1))
+            .await
+            .unwrap_err()
+            .field("form"),
         Some(Invalid::SameRecord)
     );
     let mut bad = fields();
     bad.insert("emails".into(), "not an email".into());
     assert_eq!(
-        merge(&pool, &east, MergeKind::Contacts, at(keep, 1), at(other, 2), bad)
-            .await
-            .unwrap_err()
-            .field("emails"),
+        merge(
+            &pool,
+            &east,
+            MergeKind::Contacts,
+            at(keep, 1),
+            at(other, 2),
+            bad
+        )
+        .await
+        .unwrap_err()
+        .field("emails"),
         Some(Invalid::Email)
     );
-    assert_eq!(related(&pool, MergeKind::Contacts, other).await.unwrap().timeline, 1);
+    assert_eq!(
+        related(&pool, MergeKind::Contacts, other)
+            .await
+            .unwrap()
+            .timeline,
+        1
+    );
     let merges: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'merge'")
         .fetch_one(&pool)
         .await
