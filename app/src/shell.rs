@@ -13,6 +13,8 @@ use crate::contacts::model::ContactId;
 use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
 use crate::deals::views::{CompanyDeals, ContactDeals, DealPage};
 use crate::i18n::*;
+use crate::imports::model::ImportKind;
+use crate::imports::views::ImportUploadPage;
 use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
 use crate::pipeline::views::PipelinePage;
@@ -64,7 +66,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
                         <Route path=path!("contacts") ssr=SsrMode::Async view=ContactsPage />
                         <Route path=path!("contacts/new") ssr=SsrMode::Async view=NewContactPage />
-                        <Route path=path!("contacts/import") ssr=SsrMode::Async view=crate::imports::views::ImportUploadPage />
+                        <Route path=path!("contacts/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Contacts /> } />
+                        <Route path=path!("companies/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Companies /> } />
+                        <Route path=path!("leads/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Leads /> } />
+                        <Route path=path!("deals/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Deals /> } />
                         <Route path=path!("imports/:id") ssr=SsrMode::Async view=crate::imports::views::ImportPage />
                         <Route
                             path=path!("contacts/:id")

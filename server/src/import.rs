@@ -1,4 +1,4 @@
-//! `POST /import/contacts`: an uploaded CSV file (the raw bytes, any encoding), kept for its
+//! `POST /import/{contacts,companies,leads,deals}`: an uploaded CSV file (the raw bytes, any encoding), kept for its
 //! import page; answers the import's id.
 use axum::Extension;
 use axum::body::Bytes;
@@ -24,15 +24,15 @@ pub async fn upload(
     let Some(Extension(auth)) = auth else {
         return error_response(&AppError::Unauthorized);
     };
-    if kind != "contacts" {
+    let Some(kind) = app::imports::model::ImportKind::parse(&kind) else {
         return error_response(&AppError::NotFound);
-    }
+    };
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .map(app::ui::url::decode)
         .unwrap_or_else(|| "import.csv".into());
-    match app::imports::db::store(&pool, &auth.user, &name, &body).await {
+    match app::imports::db::store(&pool, &auth.user, kind, &name, &body).await {
         Ok(id) => axum::Json(id).into_response(),
         Err(e) => error_response(&e),
     }

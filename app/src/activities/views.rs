@@ -38,7 +38,7 @@ fn outcome_name(i18n: I18nContext<Locale>, o: CallOutcome) -> &'static str {
 pub(crate) fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> String {
     match key {
         "title" if deal => t_string!(i18n, deals.deal_title),
-        "value_minor" => t_string!(i18n, deals.value),
+        "value_minor" | "value" => t_string!(i18n, deals.value),
         "currency" => t_string!(i18n, deals.currency),
         "expected_close_date" => t_string!(i18n, deals.close_date),
         "probability" => t_string!(i18n, deals.probability),

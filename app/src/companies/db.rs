@@ -54,7 +54,11 @@ pub async fn list(
 }
 
 /// One company the user may see, or `NotFound`.
-pub async fn get(pool: &PgPool, user: &CurrentUser, id: CompanyId) -> Result<Company, AppError> {
+pub async fn get<'c>(
+    pool: impl sqlx::PgExecutor<'c>,
+    user: &CurrentUser,
+    id: CompanyId,
+) -> Result<Company, AppError> {
     records::db::fetch_visible(
         pool,
         user,

@@ -81,7 +81,10 @@ pub fn CompaniesPage() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>{t!(i18n, companies.title)}</h1>
-            <A href="/companies/new" attr:class="button primary">{t!(i18n, companies.new)}</A>
+            <div class="actions">
+                {crate::imports::views::import_link(crate::imports::model::ImportKind::Companies)}
+                <A href="/companies/new" attr:class="button primary">{t!(i18n, companies.new)}</A>
+            </div>
         </header>
         <RecordList spec fetch=list_companies />
     }

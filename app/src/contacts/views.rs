@@ -89,7 +89,7 @@ pub fn ContactsPage() -> impl IntoView {
         <header class="page-header">
             <h1>{t!(i18n, contacts.title)}</h1>
             <div class="actions">
-                <A href="/contacts/import" attr:class="button">{t!(i18n, imports.title)}</A>
+                {crate::imports::views::import_link(crate::imports::model::ImportKind::Contacts)}
                 <A href="/contacts/new" attr:class="button primary">
                     {t!(i18n, contacts.new)}
                 </A>

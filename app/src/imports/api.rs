@@ -25,10 +25,11 @@ pub async fn start_import(
     use crate::users::auth;
     let user = auth::current_user()?;
     crate::records::db::require_edit(&user)?;
-    if !mapping.iter().any(|m| m == "full_name") {
+    let pool = auth::state()?.pool;
+    let kind = super::db::kind(&pool, &user, id).await?;
+    if !mapping.iter().any(|m| m == kind.required()) {
         return Err(AppError::invalid("mapping", Invalid::Required));
     }
-    let pool = auth::state()?.pool;
     let today = chrono::Utc::now().date_naive();
     tokio::spawn(async move {
         let r = super::db::run(

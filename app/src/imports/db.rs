@@ -1,5 +1,5 @@
 //! SQL for imports: keep an uploaded file (decoded), preview it, and import it in one transaction.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{LazyLock, Mutex};
 
 use chrono::NaiveDate;
@@ -7,11 +7,14 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{
-    ImportResult, OnDuplicate, Preview, Progress, RowError, SAMPLE_ROWS, contact_input,
-    guess_mapping,
+    ImportKind, ImportResult, OnDuplicate, Parsed, Preview, Progress, RowError, SAMPLE_ROWS,
+    form_fields, guess_mapping, parse_form, row_input,
 };
+use crate::companies::model::{CompanyId, CompanyInput};
 use crate::contacts::model::{ContactDraft, ContactId, ContactInput};
+use crate::duplicates::model::{email_keys, phone_keys};
 use crate::error::{AppError, Invalid};
+use crate::leads::model::{LeadId, LeadInput};
 use crate::records::db::{push_scope, require_edit};
 use crate::users::model::CurrentUser;
 
@@ -59,10 +62,11 @@ fn record(r: &csv::StringRecord) -> Vec<String> {
     r.iter().map(str::to_string).collect()
 }
 
-/// Keeps an uploaded contacts file for its import page; refuses a file without a header and rows.
+/// Keeps an uploaded file for its import page; refuses a file without a header and rows.
 pub async fn store(
     pool: &PgPool,
     user: &CurrentUser,
+    kind: ImportKind,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Uuid, AppError> {
@@ -78,36 +82,45 @@ pub async fn store(
     }
     let name: String = file_name.chars().take(200).collect();
     Ok(sqlx::query_scalar(
-        "INSERT INTO imports (user_id, kind, file_name, encoding, content, rows) VALUES ($1, 'contacts', $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO imports (user_id, kind, file_name, encoding, content, rows) VALUES ($1, $6, $2, $3, $4, $5) RETURNING id",
     )
     .bind(user.id.0)
     .bind(name)
     .bind(encoding)
     .bind(&content)
     .bind(rows as i32)
+    .bind(kind.as_str())
     .fetch_one(pool)
     .await?)
 }
 
-/// The user's uploaded file: its name, encoding, text, rows, and result once imported.
+/// An uploaded file as stored.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    kind: String,
+    file_name: String,
+    encoding: String,
+    content: String,
+    rows: i32,
+    result: Option<sqlx::types::Json<ImportResult>>,
+}
+
+impl Stored {
+    fn kind(&self) -> Result<ImportKind, AppError> {
+        ImportKind::parse(&self.kind).ok_or_else(|| AppError::internal(&self.kind))
+    }
+}
+
+/// The user's uploaded file (locked for the import with `lock`).
 async fn load<'c>(
     conn: impl sqlx::PgExecutor<'c>,
     user: &CurrentUser,
     id: Uuid,
     lock: bool,
-) -> Result<
-    (
-        String,
-        String,
-        String,
-        i32,
-        Option<sqlx::types::Json<ImportResult>>,
-    ),
-    AppError,
-> {
+) -> Result<Stored, AppError> {
     let lock = if lock { " FOR UPDATE" } else { "" };
     sqlx::query_as(&format!(
-        "SELECT file_name, encoding, content, rows, result FROM imports WHERE id = $1 AND user_id = $2{lock}"
+        "SELECT kind, file_name, encoding, content, rows, result FROM imports WHERE id = $1 AND user_id = $2{lock}"
     ))
     .bind(id)
     .bind(user.id.0)
@@ -116,9 +129,22 @@ async fn load<'c>(
     .ok_or(AppError::NotFound)
 }
 
+/// What the user's uploaded file `id` is imported as.
+pub async fn kind(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<ImportKind, AppError> {
+    let kind: String =
+        sqlx::query_scalar("SELECT kind FROM imports WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user.id.0)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    ImportKind::parse(&kind).ok_or_else(|| AppError::internal(kind))
+}
+
 pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Preview, AppError> {
-    let (file_name, encoding, content, rows, result) = load(pool, user, id, false).await?;
-    let mut r = reader(&content);
+    let stored = load(pool, user, id, false).await?;
+    let kind = stored.kind()?;
+    let mut r = reader(&stored.content);
     let headers = record(r.headers().map_err(AppError::internal)?);
     let sample = r
         .records()
@@ -128,13 +154,14 @@ pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Prev
         .collect();
     Ok(Preview {
         id,
-        file_name,
-        encoding,
-        mapping: guess_mapping(&headers),
+        kind,
+        file_name: stored.file_name,
+        encoding: stored.encoding,
+        mapping: guess_mapping(kind, &headers),
         headers,
         sample,
-        rows: i64::from(rows),
-        result: result.map(|j| j.0),
+        rows: i64::from(stored.rows),
+        result: stored.result.map(|j| j.0),
     })
 }
 
@@ -165,41 +192,130 @@ pub async fn status(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Progr
     })
 }
 
-/// A contact's keys for duplicates: its emails (lower case) and phones (digits only), as the
-/// database derives them.
-fn keys(d: &ContactDraft) -> impl Iterator<Item = String> + '_ {
-    let emails = d
-        .emails
-        .iter()
-        .map(|e| format!("e:{}", e.trim().to_lowercase()));
-    let phones = d
-        .phones
-        .iter()
-        .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("p:{p}"));
-    emails.chain(phones)
+/// A row's keys for duplicates: its emails (lower case) and phones (digits only), as the database
+/// derives them, and a company's name (lower case).
+fn keys(kind: ImportKind, row: &BTreeMap<String, String>) -> Vec<String> {
+    let get = |k: &str| row.get(k).map_or("", String::as_str);
+    let mut out: Vec<String> = email_keys(get("emails"))
+        .into_iter()
+        .map(|e| format!("e:{e}"))
+        .collect();
+    for field in ["phones", "phone"] {
+        out.extend(phone_keys(get(field)).into_iter().map(|p| format!("p:{p}")));
+    }
+    if kind == ImportKind::Companies && !get("name").trim().is_empty() {
+        out.push(format!("n:{}", get("name").trim().to_lowercase()));
+    }
+    out
 }
 
-/// The stored contact with the row's filled-in fields over it.
-fn overlay(mut base: ContactInput, row: &ContactInput) -> ContactInput {
-    for (slot, value) in [
-        (&mut base.full_name, &row.full_name),
-        (&mut base.title, &row.title),
-        (&mut base.company, &row.company),
-        (&mut base.emails, &row.emails),
-        (&mut base.phones, &row.phones),
-        (&mut base.tags, &row.tags),
-        (&mut base.source, &row.source),
-        (&mut base.birthday, &row.birthday),
-        (&mut base.address, &row.address),
-        (&mut base.notes, &row.notes),
-    ] {
-        if !value.trim().is_empty() {
-            slot.clone_from(value);
+/// The records of `kind` the user can see that share one of `keys`, by key.
+async fn existing(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    kind: ImportKind,
+    keys: impl Iterator<Item = String>,
+) -> Result<HashMap<String, Uuid>, AppError> {
+    let (mut emails, mut phones, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for k in keys {
+        match k.split_at(2) {
+            ("e:", e) => emails.push(e.to_string()),
+            ("p:", p) => phones.push(p.to_string()),
+            (_, n) => names.push(n.to_string()),
         }
     }
-    base
+    let (email_keys, name) = match kind {
+        ImportKind::Deals => return Ok(HashMap::new()),
+        ImportKind::Companies => ("'{}'::text[]", "lower(r.name)"),
+        ImportKind::Contacts | ImportKind::Leads => ("r.email_keys", "''"),
+    };
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT r.id, {email_keys}, r.phone_keys, {name} FROM {} r WHERE r.deleted_at IS NULL AND (r.phone_keys && ",
+        kind.as_str()
+    ));
+    qb.push_bind(phones);
+    if kind == ImportKind::Companies {
+        qb.push(" OR lower(r.name) = ANY(")
+            .push_bind(names)
+            .push(")");
+    } else {
+        qb.push(" OR r.email_keys && ").push_bind(emails);
+    }
+    qb.push(")");
+    push_scope(&mut qb, user, "r");
+    let found: Vec<(Uuid, Vec<String>, Vec<String>, String)> =
+        qb.build_query_as().fetch_all(&mut *tx).await?;
+    let mut by_key = HashMap::new();
+    for (rid, es, ps, name) in found {
+        let name = (!name.is_empty()).then(|| format!("n:{name}"));
+        let keys = es
+            .into_iter()
+            .map(|e| format!("e:{e}"))
+            .chain(ps.into_iter().map(|p| format!("p:{p}")))
+            .chain(name);
+        for k in keys {
+            by_key.entry(k).or_insert(rid);
+        }
+    }
+    Ok(by_key)
+}
+
+/// Saves the row's filled-in fields over the stored record `rid` (the rest kept as it was).
+async fn update_one(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    kind: ImportKind,
+    rid: Uuid,
+    row: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let (mut fields, version) = match kind {
+        ImportKind::Contacts => {
+            let c = crate::contacts::db::get(&mut *tx, user, ContactId(rid)).await?;
+            (form_fields(&ContactInput::from(&c))?, c.version)
+        }
+        ImportKind::Companies => {
+            let c = crate::companies::db::get(&mut *tx, user, CompanyId(rid)).await?;
+            (form_fields(&CompanyInput::from(&c))?, c.version)
+        }
+        ImportKind::Leads => {
+            let l = crate::leads::db::get(&mut *tx, user, LeadId(rid)).await?;
+            (form_fields(&LeadInput::from(&l))?, l.version)
+        }
+        ImportKind::Deals => return Err(AppError::BadRequest),
+    };
+    for (k, v) in row.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        fields.insert(k.clone(), v.clone());
+    }
+    match parse_form(kind, &fields, today)? {
+        Parsed::Contact(d) => {
+            crate::contacts::db::update(tx, user, ContactId(rid), version, &d).await
+        }
+        Parsed::Company(d) => {
+            crate::companies::db::update(tx, user, CompanyId(rid), version, &d).await
+        }
+        Parsed::Lead(d) => crate::leads::db::update(tx, user, LeadId(rid), version, &d).await,
+        Parsed::Deal(..) => Err(AppError::BadRequest),
+    }
+    .map(|_| ())
+}
+
+/// The company called `name` (found in the user's scope or created), once per import.
+async fn company(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    cache: &mut HashMap<String, Option<Uuid>>,
+    name: Option<&String>,
+) -> Result<Option<Uuid>, AppError> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    if let Some(c) = cache.get(&name.to_lowercase()) {
+        return Ok(*c);
+    }
+    let c = crate::companies::db::find_or_create(tx, user, Some(name)).await?;
+    cache.insert(name.to_lowercase(), c);
+    Ok(c)
 }
 
 fn refusals(line: u64, e: AppError, out: &mut Vec<RowError>) -> Result<(), AppError> {
@@ -216,13 +332,15 @@ fn refusals(line: u64, e: AppError, out: &mut Vec<RowError>) -> Result<(), AppEr
     }
 }
 
-/// Imports the file under `mapping` (a field key per column, "" to leave it out).
+/// Imports the file under `mapping` (a field key per column, "" to leave it out), as the kind of
+/// record it was uploaded for.
 ///
 /// Every row is checked first. With `all_or_nothing`, one bad row means nothing is written;
 /// otherwise the good rows are imported and the bad ones reported by line. Rows whose email or
-/// phone matches a contact the user can see (or an earlier row) are skipped, update it (the
-/// row's filled-in fields over the stored ones), or are created anyway. Everything, the outcome
-/// included, is one transaction: an import is whole or absent, and runs once.
+/// phone (a company: also its name) matches a record the user can see (or an earlier row) are
+/// skipped, update it (the row's filled-in fields over the stored ones), or are created anyway.
+/// Deals have neither, so every row is a new deal. Everything, the outcome included, is one
+/// transaction: an import is whole or absent, and runs once.
 pub async fn run(
     pool: &PgPool,
     user: &CurrentUser,
@@ -236,23 +354,24 @@ pub async fn run(
     if let Ok(mut failed) = FAILED.lock() {
         failed.remove(&id);
     }
-    if !mapping.iter().any(|m| m == "full_name") {
+    let mut tx = pool.begin().await?;
+    let stored = load(&mut *tx, user, id, true).await?;
+    let kind = stored.kind()?;
+    if !mapping.iter().any(|m| m == kind.required()) {
         return Err(AppError::invalid("mapping", Invalid::Required));
     }
-    let mut tx = pool.begin().await?;
-    let (_, _, content, _, done) = load(&mut *tx, user, id, true).await?;
-    if done.is_some() {
+    if stored.result.is_some() {
         return Err(AppError::Conflict);
     }
     let mut result = ImportResult::default();
     let mut good = Vec::new();
-    let mut r = reader(&content);
+    let mut r = reader(&stored.content);
     for rec in r.records() {
         let rec = rec.map_err(AppError::internal)?;
         let line = rec.position().map_or(0, |p| p.line());
-        let input = contact_input(mapping, &record(&rec));
-        match input.parse(today) {
-            Ok(draft) => good.push((line, input, draft)),
+        let input = row_input(kind, mapping, &record(&rec));
+        match parse_form(kind, &input, today) {
+            Ok(parsed) => good.push((line, input, parsed)),
             Err(e) => {
                 result.failed += 1;
                 refusals(line, e, &mut result.errors)?;
@@ -262,7 +381,17 @@ pub async fn run(
     result.errors.truncate(LISTED_ERRORS);
     result.committed = !(all_or_nothing && result.failed > 0);
     if result.committed {
-        import(&mut tx, user, id, &good, on_duplicate, today, &mut result).await?;
+        import(
+            &mut tx,
+            user,
+            id,
+            kind,
+            &good,
+            on_duplicate,
+            today,
+            &mut result,
+        )
+        .await?;
     }
     sqlx::query("UPDATE imports SET finished_at = now(), result = $2 WHERE id = $1")
         .bind(id)
@@ -276,72 +405,46 @@ pub async fn run(
     Ok(result)
 }
 
+/// A checked row: its line, its form by field, and the parsed record.
+type Row = (u64, BTreeMap<String, String>, Parsed);
+
+#[allow(clippy::too_many_arguments)]
 async fn import(
     tx: &mut sqlx::PgConnection,
     user: &CurrentUser,
     id: Uuid,
-    rows: &[(u64, ContactInput, ContactDraft)],
+    kind: ImportKind,
+    rows: &[Row],
     on_duplicate: OnDuplicate,
     today: NaiveDate,
     result: &mut ImportResult,
 ) -> Result<(), AppError> {
-    // Contacts already there that share an email or a phone with a row.
-    let (mut emails, mut phones) = (Vec::new(), Vec::new());
-    for k in rows.iter().flat_map(|(_, _, d)| keys(d)) {
-        match k.split_at(2) {
-            ("e:", e) => emails.push(e.to_string()),
-            (_, p) => phones.push(p.to_string()),
-        }
-    }
-    let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT r.id, r.email_keys, r.phone_keys FROM contacts r WHERE r.deleted_at IS NULL AND (r.email_keys && ",
-    );
-    qb.push_bind(emails)
-        .push(" OR r.phone_keys && ")
-        .push_bind(phones)
-        .push(")");
-    push_scope(&mut qb, user, "r");
-    let existing: Vec<(Uuid, Vec<String>, Vec<String>)> =
-        qb.build_query_as().fetch_all(&mut *tx).await?;
-    let mut by_key: HashMap<String, Uuid> = HashMap::new();
-    for (cid, es, ps) in existing {
-        for e in es {
-            by_key.entry(format!("e:{e}")).or_insert(cid);
-        }
-        for p in ps {
-            by_key.entry(format!("p:{p}")).or_insert(cid);
-        }
-    }
+    let mut by_key = existing(
+        tx,
+        user,
+        kind,
+        rows.iter().flat_map(|(_, f, _)| keys(kind, f)),
+    )
+    .await?;
     let mut companies: HashMap<String, Option<Uuid>> = HashMap::new();
+    // New contacts are written a batch at a time; other records one by one.
     let mut pending: Vec<(Uuid, &ContactDraft, Option<Uuid>)> = Vec::with_capacity(BATCH);
-    for (i, (line, input, draft)) in rows.iter().enumerate() {
+    for (i, (line, input, parsed)) in rows.iter().enumerate() {
         if i % 500 == 0 {
             if let Ok(mut running) = RUNNING.lock() {
                 running.insert(id, i as i64);
             }
         }
-        let duplicate = keys(draft).find_map(|k| by_key.get(&k).copied());
-        if let Some(cid) = duplicate.filter(|_| on_duplicate == OnDuplicate::Update) {
-            if pending.iter().any(|(p, _, _)| *p == cid) {
-                insert_batch(tx, user, &mut pending).await?;
-            }
-        }
+        let row_keys = keys(kind, input);
+        let duplicate = row_keys.iter().find_map(|k| by_key.get(k).copied());
         match (duplicate, on_duplicate) {
             (Some(_), OnDuplicate::Skip) => result.skipped += 1,
-            (Some(cid), OnDuplicate::Update) => {
-                let stored = crate::contacts::db::get(&mut *tx, user, ContactId(cid)).await?;
-                match overlay(ContactInput::from(&stored), input).parse(today) {
-                    Ok(merged) => {
-                        crate::contacts::db::update(
-                            tx,
-                            user,
-                            ContactId(cid),
-                            stored.version,
-                            &merged,
-                        )
-                        .await?;
-                        result.updated += 1;
-                    }
+            (Some(rid), OnDuplicate::Update) => {
+                if pending.iter().any(|(p, _, _)| *p == rid) {
+                    insert_batch(tx, user, &mut pending).await?;
+                }
+                match update_one(tx, user, kind, rid, input, today).await {
+                    Ok(()) => result.updated += 1,
                     Err(e) => {
                         result.failed += 1;
                         refusals(*line, e, &mut result.errors)?;
@@ -349,25 +452,25 @@ async fn import(
                 }
             }
             _ => {
-                let company = match &draft.company {
-                    None => None,
-                    Some(name) => match companies.get(&name.to_lowercase()) {
-                        Some(c) => *c,
-                        None => {
-                            let c =
-                                crate::companies::db::find_or_create(tx, user, Some(name)).await?;
-                            companies.insert(name.to_lowercase(), c);
-                            c
+                let rid = match parsed {
+                    Parsed::Contact(d) => {
+                        let c = company(tx, user, &mut companies, d.company.as_ref()).await?;
+                        let cid = Uuid::new_v4();
+                        pending.push((cid, d, c));
+                        if pending.len() >= BATCH {
+                            insert_batch(tx, user, &mut pending).await?;
                         }
-                    },
+                        cid
+                    }
+                    Parsed::Company(d) => crate::companies::db::create(tx, user, d).await?.0,
+                    Parsed::Lead(d) => crate::leads::db::create(tx, user, d).await?.0,
+                    Parsed::Deal(d, name) => {
+                        let c = company(tx, user, &mut companies, name.as_ref()).await?;
+                        crate::pipeline::db::open_deal(tx, user, None, d, c).await?
+                    }
                 };
-                let cid = Uuid::new_v4();
-                for k in keys(draft) {
-                    by_key.entry(k).or_insert(cid);
-                }
-                pending.push((cid, draft, company));
-                if pending.len() >= BATCH {
-                    insert_batch(tx, user, &mut pending).await?;
+                for k in row_keys {
+                    by_key.entry(k).or_insert(rid);
                 }
                 result.created += 1;
             }
@@ -499,7 +602,7 @@ mod tests {
         on_duplicate: OnDuplicate,
         all_or_nothing: bool,
     ) -> Result<ImportResult, AppError> {
-        let id = store(pool, user, "people.csv", csv).await?;
+        let id = store(pool, user, ImportKind::Contacts, "people.csv", csv).await?;
         let p = preview(pool, user, id).await?;
         run(
             pool,
@@ -593,7 +696,9 @@ mod tests {
         let (bytes, _, bad) = encoding_rs::GBK
             .encode("姓名,手机号码,公司名称\n王伟,138 0013 8000,华信科技\n李娜,139 0000 1111,\n");
         assert!(!bad);
-        let id = store(&pool, &sales, "客户.csv", &bytes).await.unwrap();
+        let id = store(&pool, &sales, ImportKind::Contacts, "客户.csv", &bytes)
+            .await
+            .unwrap();
         let p = preview(&pool, &sales, id).await.unwrap();
         assert_eq!(p.encoding, "GB18030");
         assert_eq!(p.headers, ["姓名", "手机号码", "公司名称"]);
@@ -688,5 +793,134 @@ mod tests {
             run_with(&pool, &viewer, csv.as_bytes(), OnDuplicate::Create, true).await,
             Err(AppError::Forbidden)
         );
+    }
+
+    /// Uploads `csv` as `kind` and imports it under the guessed mapping.
+    async fn import_as(
+        pool: &PgPool,
+        user: &CurrentUser,
+        kind: ImportKind,
+        csv: &str,
+        on_duplicate: OnDuplicate,
+    ) -> ImportResult {
+        let id = store(pool, user, kind, "file.csv", csv.as_bytes())
+            .await
+            .unwrap();
+        let p = preview(pool, user, id).await.unwrap();
+        assert_eq!(p.kind, kind);
+        run(pool, user, id, &p.mapping, on_duplicate, false, today())
+            .await
+            .unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn companies_import_and_a_same_named_company_is_updated_when_asked(pool: PgPool) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let csv = "公司名称,行业,官网,电话,规模\n华信科技,软件,huaxin.cn,010-8888 6666,51-200\nBluebird,Logistics,not a site,,\nNorthwind,,northwind.com,,huge\n华信科技,,,,\n";
+        let r = import_as(&pool, &sales, ImportKind::Companies, csv, OnDuplicate::Skip).await;
+        assert_eq!((r.created, r.skipped, r.failed), (1, 1, 2), "{r:?}");
+        let lines: Vec<(u64, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(lines, [(3, "website"), (4, "size")]);
+
+        let again = "Company,Industry,Phone\n华信科技,Software,\nACME,,021 5555 0101\n";
+        let r = import_as(
+            &pool,
+            &sales,
+            ImportKind::Companies,
+            again,
+            OnDuplicate::Update,
+        )
+        .await;
+        assert_eq!((r.created, r.updated), (1, 1), "{r:?}");
+        let (industry, website, version): (Option<String>, Option<String>, i32) = sqlx::query_as(
+            "SELECT industry, website, version FROM companies WHERE name = '华信科技'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (industry.as_deref(), website.as_deref(), version),
+            (Some("Software"), Some("huaxin.cn"), 2)
+        );
+        // Matched by the phone's digits under another name.
+        let third = "Name,Tel\nAcme Trading,(021) 5555-0101\n";
+        let r = import_as(
+            &pool,
+            &sales,
+            ImportKind::Companies,
+            third,
+            OnDuplicate::Skip,
+        )
+        .await;
+        assert_eq!((r.created, r.skipped), (0, 1), "{r:?}");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn leads_import_with_status_and_duplicates_by_email(pool: PgPool) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let csv = "姓名,邮箱,公司,状态\n王伟,wang@huaxin.cn,华信,new\n李娜,bad-email,,\n赵磊,WANG@huaxin.cn,,\n周杰,,,dreaming\n";
+        let r = import_as(&pool, &sales, ImportKind::Leads, csv, OnDuplicate::Skip).await;
+        assert_eq!((r.created, r.skipped, r.failed), (1, 1, 2), "{r:?}");
+        let (name, company, status, owner): (String, Option<String>, String, Uuid) =
+            sqlx::query_as("SELECT full_name, company_name, status, owner_id FROM leads")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            (name.as_str(), company.as_deref(), status.as_str(), owner),
+            ("王伟", Some("华信"), "new", sales.id.0)
+        );
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log WHERE entity = 'lead' AND action = 'create'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn deals_import_into_the_first_stage_at_their_companies(pool: PgPool) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let first: Uuid = sqlx::query_scalar(
+            "WITH p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id)
+             INSERT INTO stages (pipeline_id, name, position) SELECT id, s.name, s.pos FROM p,
+                    (VALUES ('Lead', 0), ('Won?', 1)) AS s(name, pos) RETURNING id",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let csv = "商机名称,金额,币种,客户名称,预计成交日期\n20 licences,\"12,000.50\",CNY,华信科技,2027-01-31\nSupport,abc,CNY,,\nRenewal,800,USD,华信科技,\n";
+        let r = import_as(&pool, &sales, ImportKind::Deals, csv, OnDuplicate::Skip).await;
+        assert_eq!((r.created, r.failed), (2, 1), "{r:?}");
+        assert_eq!((r.errors[0].line, r.errors[0].field.as_str()), (3, "value"));
+        let deals: Vec<(String, i64, String, Uuid, Option<String>)> = sqlx::query_as(
+            "SELECT d.title, d.value_minor, d.currency, d.stage_id, c.name FROM deals d
+               LEFT JOIN companies c ON c.id = d.company_id ORDER BY d.rank",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(deals.len(), 2);
+        assert_eq!(
+            (
+                deals[0].0.as_str(),
+                deals[0].1,
+                deals[0].2.as_str(),
+                deals[0].3
+            ),
+            ("20 licences", 1_200_050, "CNY", first)
+        );
+        assert_eq!(deals[0].4.as_deref(), Some("华信科技"));
+        assert_eq!(deals[1].4, deals[0].4, "one company, found once");
+        let companies: i64 = sqlx::query_scalar("SELECT count(*) FROM companies")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(companies, 1);
     }
 }

@@ -1,129 +1,275 @@
-//! CSV imports, shared by both sides: the fields a file's columns map onto (with guesses from
-//! English and Chinese headers), a preview, the choices for duplicates and bad rows, the outcome.
+//! CSV imports, shared by both sides: what a file can be imported as, the fields its columns map
+//! onto (with guesses from English and Chinese headers), a preview, the choices for duplicates and
+//! bad rows, the outcome.
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::contacts::model::ContactInput;
-use crate::error::Invalid;
-use crate::i18n::*;
-use crate::records::views::Label;
+use crate::companies::model::{CompanyDraft, CompanyInput};
+use crate::contacts::model::{ContactDraft, ContactInput};
+use crate::deals::model::{DealDraft, DealInput};
+use crate::error::{AppError, Invalid};
+use crate::leads::model::{LeadDraft, LeadInput};
 
 /// Rows a preview shows.
 pub const SAMPLE_ROWS: usize = 10;
 
-/// The contact fields a column can fill, with the headers that suggest each (compared without
-/// case, spaces, dashes or underscores).
-pub fn contact_fields() -> [(&'static str, Label, &'static [&'static str]); 10] {
-    [
-        (
-            "full_name",
-            |l| td_string!(l, contacts.col_name).to_string(),
-            &[
-                "name",
-                "fullname",
-                "contact",
-                "contactname",
-                "姓名",
-                "名字",
-                "联系人",
-                "客户姓名",
-            ],
-        ),
-        (
-            "title",
-            |l| td_string!(l, contacts.job_title).to_string(),
-            &[
-                "title", "jobtitle", "position", "role", "职位", "职务", "头衔",
-            ],
-        ),
-        (
-            "company",
-            |l| td_string!(l, contacts.col_company).to_string(),
-            &[
-                "company",
-                "companyname",
-                "organisation",
-                "organization",
-                "account",
-                "公司",
-                "公司名称",
-                "单位",
-                "企业",
-            ],
-        ),
-        (
-            "emails",
-            |l| td_string!(l, contacts.col_email).to_string(),
-            &[
-                "email",
-                "emails",
-                "emailaddress",
-                "mail",
-                "邮箱",
-                "电子邮件",
-                "邮件",
-                "电子邮箱",
-            ],
-        ),
-        (
-            "phones",
-            |l| td_string!(l, contacts.col_phone).to_string(),
-            &[
-                "phone",
-                "phones",
-                "mobile",
-                "telephone",
-                "tel",
-                "cell",
-                "phonenumber",
-                "电话",
-                "手机",
-                "手机号",
-                "手机号码",
-                "联系电话",
-            ],
-        ),
-        (
-            "tags",
-            |l| td_string!(l, contacts.tags).to_string(),
-            &["tags", "tag", "labels", "标签"],
-        ),
-        (
-            "source",
-            |l| td_string!(l, contacts.source).to_string(),
-            &["source", "leadsource", "来源", "客户来源"],
-        ),
-        (
+/// A field a column can fill, and the headers that suggest it (compared without case, spaces,
+/// dashes or underscores).
+pub type ImportField = (&'static str, &'static [&'static str]);
+
+const PERSON: &[&str] = &[
+    "name",
+    "fullname",
+    "contact",
+    "contactname",
+    "姓名",
+    "名字",
+    "联系人",
+    "客户姓名",
+];
+const JOB: &[&str] = &[
+    "title", "jobtitle", "position", "role", "职位", "职务", "头衔",
+];
+const COMPANY: &[&str] = &[
+    "company",
+    "companyname",
+    "organisation",
+    "organization",
+    "account",
+    "公司",
+    "公司名称",
+    "单位",
+    "企业",
+    "客户名称",
+];
+const EMAILS: &[&str] = &[
+    "email",
+    "emails",
+    "emailaddress",
+    "mail",
+    "邮箱",
+    "电子邮件",
+    "邮件",
+    "电子邮箱",
+];
+const PHONES: &[&str] = &[
+    "phone",
+    "phones",
+    "mobile",
+    "telephone",
+    "tel",
+    "cell",
+    "phonenumber",
+    "电话",
+    "手机",
+    "手机号",
+    "手机号码",
+    "联系电话",
+];
+const TAGS: &[&str] = &["tags", "tag", "labels", "标签"];
+const SOURCE: &[&str] = &["source", "leadsource", "来源", "客户来源", "线索来源"];
+const ADDRESS: &[&str] = &["address", "地址", "联系地址", "公司地址"];
+const NOTES: &[&str] = &[
+    "notes",
+    "note",
+    "comments",
+    "comment",
+    "description",
+    "备注",
+    "说明",
+];
+
+const CONTACT_FIELDS: &[ImportField] = &[
+    ("full_name", PERSON),
+    ("title", JOB),
+    ("company", COMPANY),
+    ("emails", EMAILS),
+    ("phones", PHONES),
+    ("tags", TAGS),
+    ("source", SOURCE),
+    (
+        "birthday",
+        &[
             "birthday",
-            |l| td_string!(l, contacts.birthday).to_string(),
-            &[
-                "birthday",
-                "birthdate",
-                "dateofbirth",
-                "dob",
-                "生日",
-                "出生日期",
-            ],
-        ),
-        (
-            "address",
-            |l| td_string!(l, contacts.address).to_string(),
-            &["address", "地址", "联系地址"],
-        ),
-        (
-            "notes",
-            |l| td_string!(l, contacts.notes).to_string(),
-            &[
-                "notes",
-                "note",
-                "comments",
-                "comment",
-                "description",
-                "备注",
-                "说明",
-            ],
-        ),
-    ]
+            "birthdate",
+            "dateofbirth",
+            "dob",
+            "生日",
+            "出生日期",
+        ],
+    ),
+    ("address", ADDRESS),
+    ("notes", NOTES),
+];
+const COMPANY_FIELDS: &[ImportField] = &[
+    (
+        "name",
+        &[
+            "name",
+            "company",
+            "companyname",
+            "organisation",
+            "organization",
+            "account",
+            "公司",
+            "公司名称",
+            "单位",
+            "企业",
+            "客户名称",
+            "名称",
+        ],
+    ),
+    ("industry", &["industry", "sector", "行业", "所属行业"]),
+    (
+        "size",
+        &[
+            "size",
+            "companysize",
+            "employees",
+            "headcount",
+            "规模",
+            "公司规模",
+            "人数",
+            "员工人数",
+        ],
+    ),
+    (
+        "website",
+        &[
+            "website", "web", "url", "site", "homepage", "网站", "网址", "官网",
+        ],
+    ),
+    ("phone", PHONES),
+    ("address", ADDRESS),
+    ("tags", TAGS),
+    ("source", SOURCE),
+    ("notes", NOTES),
+];
+const LEAD_FIELDS: &[ImportField] = &[
+    ("full_name", PERSON),
+    ("title", JOB),
+    ("company_name", COMPANY),
+    ("emails", EMAILS),
+    ("phones", PHONES),
+    ("tags", TAGS),
+    ("source", SOURCE),
+    ("status", &["status", "leadstatus", "状态", "线索状态"]),
+    ("notes", NOTES),
+];
+const DEAL_FIELDS: &[ImportField] = &[
+    (
+        "title",
+        &[
+            "title",
+            "deal",
+            "dealname",
+            "dealtitle",
+            "opportunity",
+            "name",
+            "商机",
+            "商机名称",
+            "标题",
+            "名称",
+        ],
+    ),
+    (
+        "value",
+        &[
+            "value",
+            "amount",
+            "dealvalue",
+            "金额",
+            "商机金额",
+            "预计金额",
+        ],
+    ),
+    ("currency", &["currency", "币种", "货币"]),
+    (
+        "expected_close_date",
+        &[
+            "closedate",
+            "expectedclosedate",
+            "expectedclose",
+            "预计成交日期",
+            "成交日期",
+        ],
+    ),
+    (
+        "probability",
+        &["probability", "winprobability", "赢率", "成交概率"],
+    ),
+    ("company", COMPANY),
+];
+
+/// What a file can be imported as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    #[default]
+    Contacts,
+    Companies,
+    Leads,
+    Deals,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Contacts,
+        ImportKind::Companies,
+        ImportKind::Leads,
+        ImportKind::Deals,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Contacts => "contacts",
+            ImportKind::Companies => "companies",
+            ImportKind::Leads => "leads",
+            ImportKind::Deals => "deals",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ImportKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The list the import fills (deals: the pipeline).
+    pub fn path(self) -> &'static str {
+        match self {
+            ImportKind::Contacts => "/contacts",
+            ImportKind::Companies => "/companies",
+            ImportKind::Leads => "/leads",
+            ImportKind::Deals => "/pipeline",
+        }
+    }
+
+    /// The fields a column can fill.
+    pub fn fields(self) -> &'static [ImportField] {
+        match self {
+            ImportKind::Contacts => CONTACT_FIELDS,
+            ImportKind::Companies => COMPANY_FIELDS,
+            ImportKind::Leads => LEAD_FIELDS,
+            ImportKind::Deals => DEAL_FIELDS,
+        }
+    }
+
+    /// The field a row cannot do without (the first).
+    pub fn required(self) -> &'static str {
+        self.fields()[0].0
+    }
+
+    /// The fields the preview of the first rows shows.
+    pub fn preview_fields(self) -> [&'static str; 4] {
+        match self {
+            ImportKind::Contacts => ["full_name", "emails", "phones", "company"],
+            ImportKind::Companies => ["name", "website", "phone", "industry"],
+            ImportKind::Leads => ["full_name", "emails", "phones", "company_name"],
+            ImportKind::Deals => ["title", "value", "currency", "company"],
+        }
+    }
 }
 
 fn squash(header: &str) -> String {
@@ -136,21 +282,26 @@ fn squash(header: &str) -> String {
         .collect()
 }
 
+/// Fields that several columns may fill ("Mobile" and "Phone").
+fn takes_several(field: &str) -> bool {
+    matches!(field, "phones" | "emails" | "tags")
+}
+
 /// A first mapping: each column to the field its header suggests, each field at most once
-/// (phones may take several columns: "Mobile" and "Phone"); "" leaves a column out.
-pub fn guess_mapping(headers: &[String]) -> Vec<String> {
-    let fields = contact_fields();
+/// (except lists such as phones); "" leaves a column out.
+pub fn guess_mapping(kind: ImportKind, headers: &[String]) -> Vec<String> {
     let mut used: Vec<&str> = Vec::new();
     headers
         .iter()
         .map(|h| {
             let h = squash(h);
-            let found = fields
+            let found = kind
+                .fields()
                 .iter()
-                .find(|(key, _, names)| {
-                    names.contains(&h.as_str()) && (*key == "phones" || !used.contains(key))
+                .find(|(key, names)| {
+                    names.contains(&h.as_str()) && (takes_several(key) || !used.contains(key))
                 })
-                .map(|(key, _, _)| *key);
+                .map(|(key, _)| *key);
             if let Some(k) = found {
                 used.push(k);
             }
@@ -159,26 +310,17 @@ pub fn guess_mapping(headers: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The contact form a row fills under `mapping` (columns mapped to the same field are joined).
-pub fn contact_input(mapping: &[String], row: &[String]) -> ContactInput {
-    let mut input = ContactInput::default();
+/// The form a row fills under `mapping`, by field (columns mapped to the same field are joined).
+pub fn row_input(kind: ImportKind, mapping: &[String], row: &[String]) -> BTreeMap<String, String> {
+    let mut input: BTreeMap<String, String> = kind
+        .fields()
+        .iter()
+        .map(|(k, _)| (k.to_string(), String::new()))
+        .collect();
     for (key, value) in mapping.iter().zip(row) {
         let value = value.trim();
-        if value.is_empty() {
+        let Some(slot) = input.get_mut(key).filter(|_| !value.is_empty()) else {
             continue;
-        }
-        let slot = match key.as_str() {
-            "full_name" => &mut input.full_name,
-            "title" => &mut input.title,
-            "company" => &mut input.company,
-            "emails" => &mut input.emails,
-            "phones" => &mut input.phones,
-            "tags" => &mut input.tags,
-            "source" => &mut input.source,
-            "birthday" => &mut input.birthday,
-            "address" => &mut input.address,
-            "notes" => &mut input.notes,
-            _ => continue,
         };
         if !slot.is_empty() {
             slot.push_str(", ");
@@ -186,6 +328,47 @@ pub fn contact_input(mapping: &[String], row: &[String]) -> ContactInput {
         slot.push_str(value);
     }
     input
+}
+
+/// A row after parsing: every value valid.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Parsed {
+    Contact(ContactDraft),
+    Company(CompanyDraft),
+    Lead(LeadDraft),
+    /// A deal, and the name of its company (found or created).
+    Deal(DealDraft, Option<String>),
+}
+
+/// Parses a form given by field (as `row_input` makes it) the way the record's own form is.
+pub fn parse_form(
+    kind: ImportKind,
+    fields: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<Parsed, AppError> {
+    fn read<T: serde::de::DeserializeOwned>(f: &BTreeMap<String, String>) -> Result<T, AppError> {
+        serde_json::to_value(f)
+            .and_then(serde_json::from_value)
+            .map_err(|_| AppError::BadRequest)
+    }
+    Ok(match kind {
+        ImportKind::Contacts => Parsed::Contact(read::<ContactInput>(fields)?.parse(today)?),
+        ImportKind::Companies => Parsed::Company(read::<CompanyInput>(fields)?.parse()?),
+        ImportKind::Leads => Parsed::Lead(read::<LeadInput>(fields)?.parse()?),
+        ImportKind::Deals => {
+            let company = fields
+                .get("company")
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty());
+            if company.is_some_and(|c| c.chars().count() > 300) {
+                return Err(AppError::invalid("company", Invalid::TooLong { max: 300 }));
+            }
+            Parsed::Deal(
+                read::<DealInput>(fields)?.parse()?,
+                company.map(str::to_string),
+            )
+        }
+    })
 }
 
 /// What happens to a row whose email or phone matches a contact already there (or an earlier row).
@@ -202,6 +385,7 @@ pub enum OnDuplicate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
     pub id: Uuid,
+    pub kind: ImportKind,
     pub file_name: String,
     /// "UTF-8" or "GB18030" (which reads GBK).
     pub encoding: String,
@@ -212,6 +396,14 @@ pub struct Preview {
     pub rows: i64,
     /// Set once the import has run.
     pub result: Option<ImportResult>,
+}
+
+/// A form's values by field name (each form field is text).
+#[cfg(feature = "ssr")]
+pub fn form_fields<T: Serialize>(input: &T) -> Result<BTreeMap<String, String>, AppError> {
+    serde_json::to_value(input)
+        .and_then(serde_json::from_value)
+        .map_err(AppError::internal)
 }
 
 /// A row refused, by its line in the file (the header is line 1).
@@ -262,30 +454,93 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
+        let mapping = guess_mapping(ImportKind::Contacts, &headers);
         assert_eq!(
-            guess_mapping(&headers),
+            mapping,
             ["full_name", "emails", "phones", "phones", "company", "", ""]
         );
-        let input = contact_input(
-            &guess_mapping(&headers),
-            &[
-                "王伟",
-                "w@x.cn",
-                "138 0000 0000",
-                "010-1234",
-                "华信",
-                "42",
-                "Other",
-            ]
-            .map(String::from),
-        );
+        let row = [
+            "王伟",
+            "w@x.cn",
+            "138 0000 0000",
+            "010-1234",
+            "华信",
+            "42",
+            "Other",
+        ]
+        .map(String::from);
+        let input = row_input(ImportKind::Contacts, &mapping, &row);
         assert_eq!(
             (
-                input.full_name.as_str(),
-                input.phones.as_str(),
-                input.company.as_str()
+                input["full_name"].as_str(),
+                input["phones"].as_str(),
+                input["company"].as_str()
             ),
             ("王伟", "138 0000 0000, 010-1234", "华信")
+        );
+        assert!(matches!(
+            parse_form(ImportKind::Contacts, &input, NaiveDate::MIN),
+            Ok(Parsed::Contact(d)) if d.phones.len() == 2
+        ));
+    }
+
+    #[test]
+    fn each_kind_guesses_its_own_fields() {
+        let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            guess_mapping(
+                ImportKind::Companies,
+                &headers(&["公司名称", "行业", "官网", "电话", "规模"])
+            ),
+            ["name", "industry", "website", "phone", "size"]
+        );
+        assert_eq!(
+            guess_mapping(
+                ImportKind::Leads,
+                &headers(&["Name", "Company", "Status", "Email"])
+            ),
+            ["full_name", "company_name", "status", "emails"]
+        );
+        assert_eq!(
+            guess_mapping(
+                ImportKind::Deals,
+                &headers(&["商机名称", "金额", "币种", "客户名称", "预计成交日期"])
+            ),
+            [
+                "title",
+                "value",
+                "currency",
+                "company",
+                "expected_close_date"
+            ]
+        );
+        let row = ["Tea for 20", "12,000.50", "CNY", "华信科技", "2027-01-31"].map(String::from);
+        let input = row_input(
+            ImportKind::Deals,
+            &[
+                "title",
+                "value",
+                "currency",
+                "company",
+                "expected_close_date",
+            ]
+            .map(String::from),
+            &row,
+        );
+        match parse_form(ImportKind::Deals, &input, NaiveDate::MIN) {
+            Ok(Parsed::Deal(d, company)) => {
+                assert_eq!((d.title.as_str(), d.value_minor), ("Tea for 20", 1_200_050));
+                assert_eq!(company.as_deref(), Some("华信科技"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut bad = input.clone();
+        bad.insert("value".into(), "a lot".into());
+        assert_eq!(
+            parse_form(ImportKind::Deals, &bad, NaiveDate::MIN)
+                .unwrap_err()
+                .field("value"),
+            Some(Invalid::Amount)
         );
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::{import_preview, import_status, start_import};
-use super::model::{OnDuplicate, Preview, Progress, contact_fields, contact_input};
+use super::model::{ImportKind, OnDuplicate, Preview, Progress, parse_form, row_input};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::views::{RecordPage, id_param};
@@ -12,7 +12,7 @@ use crate::ui::{ErrorMessage, FieldError, invalid_text};
 
 /// Sends the chosen file as it is (any encoding) and answers the new import's id.
 #[cfg(feature = "hydrate")]
-async fn upload(file: web_sys::File) -> Result<uuid::Uuid, AppError> {
+async fn upload(kind: ImportKind, file: web_sys::File) -> Result<uuid::Uuid, AppError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let network = |_| AppError::Network;
@@ -24,12 +24,13 @@ async fn upload(file: web_sys::File) -> Result<uuid::Uuid, AppError> {
         .set("x-file-name", &crate::ui::url::encode(&file.name()))
         .map_err(network)?;
     init.set_headers(&headers);
-    let res: web_sys::Response =
-        JsFuture::from(window().fetch_with_str_and_init("/import/contacts", &init))
-            .await
-            .map_err(network)?
-            .dyn_into()
-            .map_err(network)?;
+    let res: web_sys::Response = JsFuture::from(
+        window().fetch_with_str_and_init(&format!("/import/{}", kind.as_str()), &init),
+    )
+    .await
+    .map_err(network)?
+    .dyn_into()
+    .map_err(network)?;
     let text = JsFuture::from(res.text().map_err(network)?)
         .await
         .map_err(network)?
@@ -42,9 +43,37 @@ async fn upload(file: web_sys::File) -> Result<uuid::Uuid, AppError> {
     }
 }
 
-/// `/contacts/import`.
+/// The import page's title for a kind of record.
+fn title(i18n: leptos_i18n::I18nContext<Locale>, kind: ImportKind) -> String {
+    match kind {
+        ImportKind::Contacts => t_string!(i18n, imports.title),
+        ImportKind::Companies => t_string!(i18n, imports.title_companies),
+        ImportKind::Leads => t_string!(i18n, imports.title_leads),
+        ImportKind::Deals => t_string!(i18n, imports.title_deals),
+    }
+    .to_string()
+}
+
+/// The list an import fills, as a link back to it.
+fn list_link(i18n: leptos_i18n::I18nContext<Locale>, kind: ImportKind) -> impl IntoView {
+    let label = move || match kind {
+        ImportKind::Contacts => t_string!(i18n, contacts.title),
+        ImportKind::Companies => t_string!(i18n, companies.title),
+        ImportKind::Leads => t_string!(i18n, leads.title),
+        ImportKind::Deals => t_string!(i18n, pipeline.title),
+    };
+    view! { <A href=kind.path() attr:class="button">{label}</A> }
+}
+
+/// A link to the import page of a list, for its header.
+pub fn import_link(kind: ImportKind) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <A href=format!("/{}/import", kind.as_str()) attr:class="button">{move || title(i18n, kind)}</A> }
+}
+
+/// `/{kind}/import`.
 #[component]
-pub fn ImportUploadPage() -> impl IntoView {
+pub fn ImportUploadPage(kind: ImportKind) -> impl IntoView {
     let i18n = use_i18n();
     let file = NodeRef::<leptos::html::Input>::new();
     let error = RwSignal::new(None::<AppError>);
@@ -66,7 +95,7 @@ pub fn ImportUploadPage() -> impl IntoView {
             pending.set(true);
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
-                match upload(chosen).await {
+                match upload(kind, chosen).await {
                     Ok(id) => navigate(&format!("/imports/{id}"), Default::default()),
                     Err(e) => error.set(Some(e)),
                 }
@@ -79,8 +108,8 @@ pub fn ImportUploadPage() -> impl IntoView {
     let form_error = Signal::derive(move || error.get().filter(|e| e.field("file").is_none()));
     view! {
         <header class="page-header">
-            <h1>{t!(i18n, imports.title)}</h1>
-            <A href="/contacts" attr:class="button">{t!(i18n, contacts.title)}</A>
+            <h1>{move || title(i18n, kind)}</h1>
+            {list_link(i18n, kind)}
         </header>
         <section class="card">
             <form class="form" novalidate on:submit=on_submit>
@@ -104,17 +133,13 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-fn field_label(i18n: leptos_i18n::I18nContext<Locale>, key: &str) -> String {
-    contact_fields()
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or_else(|| key.to_string(), |(_, label, _)| label(i18n.get_locale()))
-}
-
 #[component]
 fn ImportForm(preview: Preview) -> impl IntoView {
     let i18n = use_i18n();
     let id = preview.id;
+    let kind = preview.kind;
+    let deal = kind == ImportKind::Deals;
+    let label = move |key: &str| crate::activities::views::field_label(i18n, key, deal);
     let mapping = RwSignal::new(preview.mapping.clone());
     let on_duplicate = RwSignal::new(OnDuplicate::Skip);
     let all_or_nothing = RwSignal::new(false);
@@ -189,8 +214,8 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                     <td>
                         <select id=select_id on:change=on_change>
                             <option value="" selected=move || mapping.with(|m| m[i].is_empty())>{t!(i18n, imports.skip_column)}</option>
-                            {contact_fields().into_iter().map(|(key, label, _)| view! {
-                                <option value=key selected=move || mapping.with(|m| m[i] == key)>{move || label(i18n.get_locale())}</option>
+                            {kind.fields().iter().map(|(key, _)| view! {
+                                <option value=*key selected=move || mapping.with(|m| m[i] == *key)>{move || label(key)}</option>
                             }).collect_view()}
                         </select>
                     </td>
@@ -205,23 +230,21 @@ fn ImportForm(preview: Preview) -> impl IntoView {
             rows.iter()
                 .enumerate()
                 .map(|(n, row)| {
-                    let input = contact_input(&m, row);
-                    let verdict = match input.parse(today) {
+                    let input = row_input(kind, &m, row);
+                    let verdict = match parse_form(kind, &input, today) {
                         Ok(_) => view! { <span class="ok">{t!(i18n, imports.row_ok)}</span> }.into_any(),
                         Err(AppError::Validation { fields }) => fields
                             .into_iter()
-                            .map(|(f, why)| view! { <span class="field-error">{field_label(i18n, &f)}": "{invalid_text(i18n, why)}" "</span> })
+                            .map(|(f, why)| view! { <span class="field-error">{label(&f)}": "{invalid_text(i18n, why)}" "</span> })
                             .collect_view()
                             .into_any(),
                         Err(_) => ().into_any(),
                     };
+                    let cells = kind.preview_fields().map(|f| view! { <td>{input.get(f).cloned().unwrap_or_default()}</td> });
                     view! {
                         <tr>
                             <td>{n + 2}</td>
-                            <td>{input.full_name}</td>
-                            <td>{input.emails}</td>
-                            <td>{input.phones}</td>
-                            <td>{input.company}</td>
+                            {cells.into_iter().collect_view()}
                             <td>{verdict}</td>
                         </tr>
                     }
@@ -241,7 +264,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
     view! {
         <header class="page-header">
             <div>
-                <h1>{t!(i18n, imports.title)}</h1>
+                <h1>{move || title(i18n, kind)}</h1>
                 <p class="subtitle">{preview.file_name.clone()} " · " {preview.encoding.clone()} " · " {t!(i18n, imports.rows, n = move || preview.rows)}</p>
             </div>
         </header>
@@ -263,21 +286,21 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                     <table class="records" aria-label=move || t_string!(i18n, imports.preview)>
                         <thead><tr>
                             <th scope="col">{t!(i18n, imports.line)}</th>
-                            <th scope="col">{move || field_label(i18n, "full_name")}</th>
-                            <th scope="col">{move || field_label(i18n, "emails")}</th>
-                            <th scope="col">{move || field_label(i18n, "phones")}</th>
-                            <th scope="col">{move || field_label(i18n, "company")}</th>
+                            {kind.preview_fields().map(|f| view! { <th scope="col">{move || label(f)}</th> }).into_iter().collect_view()}
                             <th scope="col">{t!(i18n, imports.check)}</th>
                         </tr></thead>
                         <tbody>{checked}</tbody>
                     </table>
                 </div>
-                <fieldset>
-                    <legend>{t!(i18n, imports.duplicates)}</legend>
-                    {dup_choice(OnDuplicate::Skip, t!(i18n, imports.dup_skip).into_any())}
-                    {dup_choice(OnDuplicate::Update, t!(i18n, imports.dup_update).into_any())}
-                    {dup_choice(OnDuplicate::Create, t!(i18n, imports.dup_create).into_any())}
-                </fieldset>
+                // Deals have no email or phone to match on: every row is a new deal.
+                {(!deal).then(|| view! {
+                    <fieldset>
+                        <legend>{t!(i18n, imports.duplicates)}</legend>
+                        {dup_choice(OnDuplicate::Skip, t!(i18n, imports.dup_skip).into_any())}
+                        {dup_choice(OnDuplicate::Update, t!(i18n, imports.dup_update).into_any())}
+                        {dup_choice(OnDuplicate::Create, t!(i18n, imports.dup_create).into_any())}
+                    </fieldset>
+                })}
                 <label class="check">
                     <input type="checkbox" checked=move || all_or_nothing.get() on:change=move |ev| all_or_nothing.set(event_target_checked(&ev)) />
                     {t!(i18n, imports.all_or_nothing)}
@@ -287,13 +310,16 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                 <button type="submit" class="primary">{t!(i18n, imports.start)}</button>
             </form>
         </Show>
-        {move || progress.get().map(|p| view! { <Outcome progress=p /> })}
+        {move || progress.get().map(|p| view! { <Outcome progress=p kind /> })}
     }
 }
 
 #[component]
-fn Outcome(progress: Progress) -> impl IntoView {
+fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
     let i18n = use_i18n();
+    let label = move |key: &str| {
+        crate::activities::views::field_label(i18n, key, kind == ImportKind::Deals)
+    };
     let (done, rows) = (progress.done, progress.rows.max(1));
     let Some(r) = progress.result else {
         if let Some(e) = progress.error {
@@ -332,12 +358,12 @@ fn Outcome(progress: Progress) -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {r.errors.into_iter().map(|e| view! {
-                            <tr><td>{e.line}</td><td>{field_label(i18n, &e.field)}</td><td>{invalid_text(i18n, e.why)}</td></tr>
+                            <tr><td>{e.line}</td><td>{label(&e.field)}</td><td>{invalid_text(i18n, e.why)}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
             })}
-            <A href="/contacts" attr:class="button">{t!(i18n, contacts.title)}</A>
+            {list_link(i18n, kind)}
         </section>
     }
     .into_any()

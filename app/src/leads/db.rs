@@ -57,7 +57,11 @@ const DETAIL: &str = "SELECT r.id, r.full_name, r.title, r.company_name, r.email
      WHERE r.deleted_at IS NULL AND r.id = ";
 
 /// One lead the user may see, or `NotFound`.
-pub async fn get(pool: &PgPool, user: &CurrentUser, id: LeadId) -> Result<Lead, AppError> {
+pub async fn get<'c>(
+    pool: impl sqlx::PgExecutor<'c>,
+    user: &CurrentUser,
+    id: LeadId,
+) -> Result<Lead, AppError> {
     records::db::fetch_visible(pool, user, DETAIL, id.0).await
 }
 

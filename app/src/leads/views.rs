@@ -102,7 +102,10 @@ pub fn LeadsPage() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>{t!(i18n, leads.title)}</h1>
-            <A href="/leads/new" attr:class="button primary">{t!(i18n, leads.new)}</A>
+            <div class="actions">
+                {crate::imports::views::import_link(crate::imports::model::ImportKind::Leads)}
+                <A href="/leads/new" attr:class="button primary">{t!(i18n, leads.new)}</A>
+            </div>
         </header>
         <RecordList spec fetch=list_leads />
     }

@@ -2,25 +2,19 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::model::{MergeKind, MergePreview, Related, Side};
-use crate::companies::model::{CompanyDraft, CompanyId, CompanyInput};
-use crate::contacts::model::{ContactDraft, ContactId, ContactInput};
+use crate::companies::model::{CompanyId, CompanyInput};
+use crate::contacts::model::{ContactId, ContactInput};
 use crate::error::{AppError, Invalid};
+use crate::imports::model::{Parsed, form_fields, parse_form};
 use crate::records::bulk::list_sql;
 use crate::records::db::{Draft, lock_changes, require_edit};
 use crate::users::model::CurrentUser;
 use crate::{companies, contacts};
-
-/// A form's values by field name.
-fn form_fields<T: serde::Serialize>(input: &T) -> Result<BTreeMap<String, String>, AppError> {
-    serde_json::to_value(input)
-        .and_then(serde_json::from_value)
-        .map_err(AppError::internal)
-}
 
 /// What hangs on record `id`: the counts the merge page shows, and the test compares.
 pub async fn related<'c>(
@@ -154,25 +148,7 @@ pub async fn merge(
     if keep.id == other.id {
         return Err(AppError::invalid("form", Invalid::SameRecord));
     }
-    let input = Value::Object(fields.into_iter().map(|(k, v)| (k, v.into())).collect());
-    let bad = |_| AppError::BadRequest;
-    let today = Utc::now().date_naive();
-    enum Parsed {
-        Contact(ContactDraft),
-        Company(CompanyDraft),
-    }
-    let draft = match kind {
-        MergeKind::Contacts => Parsed::Contact(
-            serde_json::from_value::<ContactInput>(input)
-                .map_err(bad)?
-                .parse(today)?,
-        ),
-        MergeKind::Companies => Parsed::Company(
-            serde_json::from_value::<CompanyInput>(input)
-                .map_err(bad)?
-                .parse()?,
-        ),
-    };
+    let draft = parse_form(kind.form(), &fields, Utc::now().date_naive())?;
     let (list, t, entity) = list_sql(kind.list());
     let mut tx = pool.begin().await?;
     // Both rows locked in id order: two merges of the same pair wait for each other instead of
@@ -192,6 +168,7 @@ pub async fn merge(
             check(&mut tx, user, other.id, other.version, d).await?;
             companies::db::update(&mut tx, user, CompanyId(keep.id), keep.version, d).await?;
         }
+        Parsed::Lead(_) | Parsed::Deal(..) => return Err(AppError::BadRequest),
     }
     let moved = related(&mut *tx, kind, other.id).await?;
     for sql in moves(kind) {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::imports::model::ImportKind;
 use crate::records::fields::split_list;
 use crate::records::model::ListKind;
 
@@ -20,6 +21,14 @@ impl MergeKind {
         match self {
             MergeKind::Contacts => ListKind::Contacts,
             MergeKind::Companies => ListKind::Companies,
+        }
+    }
+
+    /// The form both records fill.
+    pub fn form(self) -> ImportKind {
+        match self {
+            MergeKind::Contacts => ImportKind::Contacts,
+            MergeKind::Companies => ImportKind::Companies,
         }
     }
 

@@ -83,6 +83,7 @@ pub fn PipelinePage() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>{t!(i18n, pipeline.title)}</h1>
+            {crate::imports::views::import_link(crate::imports::model::ImportKind::Deals)}
             // Outside the board, so that live reloads of the board leave a half-typed deal alone.
             <crate::deals::views::NewDeal stages on_created=Callback::new(move |_| refresh.update(|n| *n += 1)) />
         </header>

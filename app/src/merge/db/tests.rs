@@ -176,7 +176,7 @@ async fn merging_contacts_keeps_every_related_record_the_chosen_fields_and_an_au
         crate::trash::db::restore(&pool, &owner, ListKind::Contacts, other).await,
         Err(AppError::NotFound)
     );
-    let audit: Vec<(Uuid, String, Value)> = sqlx::query_as(
+    let audit: Vec<(Uuid, String, serde_json::Value)> = sqlx::query_as(
         "SELECT entity_id, action, changes FROM audit_log WHERE action IN ('merge', 'update') ORDER BY id",
     )
     .fetch_all(&pool)
