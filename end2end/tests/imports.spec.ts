@@ -25,10 +25,10 @@ test('a GBK file is mapped, checked row by row, imported, and a duplicate update
   await expect(page.getByLabel('Shoe size')).toHaveValue('');
   const checked = page.getByRole('table', { name: 'First rows, checked' });
   await expect(checked.getByRole('row').nth(1)).toContainText('Ready');
-  await expect(checked.getByRole('row').nth(2)).toContainText('Email: Enter a valid email address.');
+  await expect(checked.getByRole('row').nth(2)).toContainText('Emails: Enter a valid email address.');
   // Mapping the name away shows every row refused, before anything is sent.
   await page.getByLabel('姓名').selectOption('');
-  await expect(checked.getByRole('row').nth(1)).toContainText('Name: This field is required.');
+  await expect(checked.getByRole('row').nth(1)).toContainText('Full name: This field is required.');
   await page.getByLabel('姓名').selectOption('full_name');
 
   // All or nothing: the bad row stops it.
@@ -37,7 +37,7 @@ test('a GBK file is mapped, checked row by row, imported, and a duplicate update
   await expect(page.getByRole('heading', { name: 'Nothing was imported: some rows have errors' })).toBeVisible();
   const refused = page.getByRole('table', { name: 'Refused rows' });
   await expect(refused.getByRole('row').nth(1)).toContainText('3');
-  await expect(refused.getByRole('row').nth(1)).toContainText('Email');
+  await expect(refused.getByRole('row').nth(1)).toContainText('Emails');
 
   // The same file again, importing the good rows.
   await open(page, '/contacts/import');
@@ -57,7 +57,7 @@ test('a GBK file is mapped, checked row by row, imported, and a duplicate update
   await page.getByLabel('CSV file').setInputFiles({ name: 'again.csv', mimeType: 'text/csv', buffer: again });
   await page.getByRole('button', { name: 'Upload and preview' }).click();
   await expect(page.getByText('UTF-8')).toBeVisible();
-  await page.getByLabel('Update the existing contact').check();
+  await page.getByLabel('Update the existing record').check();
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText('1 updated')).toBeVisible();
   await expect(page.getByText('0 created')).toBeVisible();
@@ -65,4 +65,38 @@ test('a GBK file is mapped, checked row by row, imported, and a duplicate update
   const rows = page.getByRole('table', { name: 'Contacts' }).getByRole('row');
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1)).toContainText(`Wang Wei ${tag}`);
+});
+
+test('companies and deals import from their own lists, guessed from Chinese headers', async ({ page }) => {
+  await signIn(page);
+  const tag = unique();
+  const upload = async (list: string, link: string, csv: string) => {
+    await open(page, list);
+    await page.getByRole('link', { name: link }).click();
+    await expect(page.getByRole('heading', { name: link, level: 1 })).toBeVisible();
+    await page.getByLabel('CSV file').setInputFiles({ name: `${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Upload and preview' }).click();
+    await expect(page).toHaveURL(/\/imports\/[0-9a-f-]{36}$/);
+  };
+
+  await upload('/companies', 'Import companies', `公司名称,行业,官网\n华信 ${tag},软件,huaxin.cn\nBad ${tag},,not a site\n`);
+  await expect(page.getByLabel('公司名称')).toHaveValue('name');
+  await expect(page.getByLabel('官网')).toHaveValue('website');
+  const checked = page.getByRole('table', { name: 'First rows, checked' });
+  await expect(checked.getByRole('row').nth(2)).toContainText('Website: Enter a web address');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText('1 created')).toBeVisible();
+  await expect(page.getByText('1 rows refused')).toBeVisible();
+  await open(page, `/companies?q=${tag}`);
+  await expect(page.getByRole('table', { name: 'Companies' }).getByRole('link', { name: `华信 ${tag}` })).toBeVisible();
+
+  // Deals have no email or phone to match on: no duplicate choice, every row is a deal.
+  await upload('/pipeline', 'Import deals', `商机名称,金额,客户名称\nDeal ${tag},"1,200",华信 ${tag}\n`);
+  await expect(page.getByLabel('商机名称')).toHaveValue('title');
+  await expect(page.getByRole('group', { name: /already belongs/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText('1 created')).toBeVisible();
+  await open(page, `/companies?q=${tag}`);
+  await page.getByRole('table', { name: 'Companies' }).getByRole('link', { name: `华信 ${tag}` }).click();
+  await expect(page.getByRole('link', { name: `Deal ${tag}` })).toBeVisible();
 });
