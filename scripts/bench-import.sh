@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # CSV import and export throughput: imports a generated file of N contacts (default 100,000; 500
 # companies; every 50th row a duplicate of an earlier one, skipped) into a fresh database over
-# HTTP as the browser does (upload, start, follow), then exports them back.
-# Usage: scripts/bench-import.sh [rows]   (run scripts/build.sh first)
+# HTTP as the browser does (upload, start, follow), then exports them back; then a file of M
+# companies (default 10,000; written one by one, as leads and deals are).
+# Usage: scripts/bench-import.sh [rows] [company rows]   (run scripts/build.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-100000}"
+M="${2:-10000}"
 source scripts/bench/common.sh
 db=keel_import_bench
 psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
@@ -26,21 +28,26 @@ awk -v n="$N" 'BEGIN {
 printf 'file: %d rows, %.1f MB\n' "$N" "$(($(stat -c %s "$csv") / 100000))e-1"
 
 now() { date +%s.%N; }
-t0=$(now)
-id=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' -H 'x-file-name: bench.csv' \
-  --data-binary @"$csv" "$url/import/contacts" | tr -d '"')
-t1=$(now)
-mapping="mapping[0]=full_name&mapping[1]=emails&mapping[2]=phones&mapping[3]=company&mapping[4]=title&mapping[5]=tags&mapping[6]=notes"
-curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' \
-  --data "id=$id&$mapping&on_duplicate=skip&all_or_nothing=false" "$url/api/start_import" >/dev/null
-until status=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' --data "id=$id" "$url/api/import_status") &&
-  echo "$status" | grep -q '"result":{'; do
-  sleep 0.2
-done
-t2=$(now)
-echo "outcome: $(echo "$status" | sed 's/.*"result":\({[^}]*\)\(,"errors".*\)\?}.*/\1/' | cut -c1-120)"
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$N" 'BEGIN {
-  printf "upload %.2f s; import %.1f s (%.0f rows/s); total %.1f s\n", b - a, c - b, n / (c - b), c - a }'
+# Uploads $2 as $1, imports it under the mapping $3 (skipping duplicates), prints the figures.
+import_file() {
+  local t0 t1 t2 id status rows
+  rows=$(($(wc -l <"$2") - 1))
+  t0=$(now)
+  id=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' -H 'x-file-name: bench.csv' \
+    --data-binary @"$2" "$url/import/$1" | tr -d '"')
+  t1=$(now)
+  curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' \
+    --data "id=$id&$3&on_duplicate=skip&all_or_nothing=false" "$url/api/start_import" >/dev/null
+  until status=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' --data "id=$id" "$url/api/import_status") &&
+    echo "$status" | grep -q '"result":{'; do
+    sleep 0.2
+  done
+  t2=$(now)
+  echo "$1 outcome: $(echo "$status" | sed 's/.*"result":\({[^}]*\)\(,"errors".*\)\?}.*/\1/' | cut -c1-120)"
+  awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$rows" -v k="$1" 'BEGIN {
+    printf "%s: upload %.2f s; import %.1f s (%.0f rows/s); total %.1f s\n", k, b - a, c - b, n / (c - b), c - a }'
+}
+import_file contacts "$csv" "mapping[0]=full_name&mapping[1]=emails&mapping[2]=phones&mapping[3]=company&mapping[4]=title&mapping[5]=tags&mapping[6]=notes"
 
 t3=$(now)
 bytes=$(curl -sf -H "cookie: $cookie" -o /dev/null -w '%{size_download}' "$url/export/contacts.csv")
@@ -48,3 +55,9 @@ t4=$(now)
 rows=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM contacts WHERE deleted_at IS NULL")
 awk -v a="$t3" -v b="$t4" -v n="$rows" -v s="$bytes" 'BEGIN {
   printf "export %d contacts: %.2f s (%.0f rows/s, %.1f MB)\n", n, b - a, n / (b - a), s / 1e6 }'
+
+awk -v n="$M" 'BEGIN {
+  print "公司名称,行业,电话,官网"
+  for (i = 1; i <= n; i++) printf "Bench Co %d,Software,+86 10 %08d,co%d.example.cn\n", i, i, i
+}' >"$csv"
+import_file companies "$csv" "mapping[0]=name&mapping[1]=industry&mapping[2]=phone&mapping[3]=website"
