@@ -24,6 +24,7 @@ pub mod merge;
 pub mod money;
 pub mod pipeline;
 pub mod pipelines;
+pub mod pwa;
 pub mod records;
 mod shell;
 pub mod trash;

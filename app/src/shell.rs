@@ -34,6 +34,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="theme-color" content="#0f4c81" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                // When this page's data was read: the offline banner shows it for a kept page.
+                <meta name="keel-rendered" content=chrono::Utc::now().to_rfc3339() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -47,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::pwa::provide_pwa();
     // Tests and scripts wait for this attribute before they interact with the page.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
@@ -61,6 +66,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=|| view! { <LoginPage language_switch=ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> }) /> } />
+                    <Route path=path!("/offline") view=OfflinePage />
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") ssr=SsrMode::Async view=PipelinePage />
                         <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
@@ -169,6 +175,7 @@ fn AppShell() -> impl IntoView {
 #[component]
 fn Layout(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
+    let user_id = user.id.0;
     provide_context(user.clone());
     view! {
         <div class="app">
@@ -192,6 +199,8 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                     <LanguageSwitch signed_in=true />
                     <UserMenu user />
                 </header>
+                <crate::pwa::PwaBanners />
+                <crate::pwa::PendingWrites user=user_id />
                 <main id="main" class="content">
                     <RouteErrors>
                         <Outlet />
@@ -219,9 +228,12 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
+            crate::pwa::forget_offline_data();
             go_to("/login");
         }
     });
+    let pwa = use_context::<crate::pwa::Pwa>();
+    let can_install = move || pwa.is_some_and(|p| p.can_install.get());
     let initial = user.display_name.chars().next().unwrap_or('?').to_string();
     let role = user.role;
     view! {
@@ -237,11 +249,33 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                     <span class="role">{move || role_name(i18n, role)}</span>
                 </p>
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
+                <Show when=can_install>
+                    <button type="button" class="link-button" on:click=move |_| { if let Some(p) = pwa { p.install() } }>
+                        {t!(i18n, user_menu.install)}
+                    </button>
+                </Show>
                 <ActionForm action=logout>
                     <button type="submit" class="link-button">{t!(i18n, user_menu.logout)}</button>
                 </ActionForm>
             </div>
         </details>
+    }
+}
+
+/// What the service worker answers, offline, for a page it did not keep. "Try again" loads the
+/// page asked for once more (a form without an action goes to the current address).
+#[component]
+fn OfflinePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <main class="offline-page">
+            <h1>{t!(i18n, pwa.offline_title)}</h1>
+            <p>{t!(i18n, pwa.offline_about)}</p>
+            <form method="get">
+                <button type="submit" class="primary">{t!(i18n, pwa.retry)}</button>
+            </form>
+            <p><a href="/pipeline">{t!(i18n, nav.pipeline)}</a></p>
+        </main>
     }
 }
 

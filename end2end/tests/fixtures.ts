@@ -4,7 +4,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-export type Keel = { url: string; restart: () => Promise<void> };
+export type Keel = { url: string; restart: (env?: Record<string, string>) => Promise<void> };
 
 const KEEL_BIN = process.env.KEEL_BIN ?? '';
 const BASE_DB = process.env.DATABASE_URL ?? '';
@@ -65,17 +65,18 @@ export const test = base.extend<{}, { keel: Keel }>({
       });
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const start = async () => {
-        const proc = spawn(KEEL_BIN, ['serve'], { env: { ...env, KEEL_ADDR: `127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const start = async (extra: Record<string, string> = {}) => {
+        const proc = spawn(KEEL_BIN, ['serve'], { env: { ...env, ...extra, KEEL_ADDR: `127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
         await waitHealthy(url, proc);
         return proc;
       };
       let proc = await start();
       await use({
         url,
-        restart: async () => {
+        /** Stops the server and starts it again (with `env` added, e.g. another release). */
+        restart: async (extra?: Record<string, string>) => {
           await stop(proc);
-          proc = await start();
+          proc = await start(extra);
         },
       });
       await stop(proc);

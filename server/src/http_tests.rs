@@ -638,3 +638,88 @@ async fn a_list_exports_as_csv_to_a_session_and_refuses_bad_filters_and_stranger
     assert_eq!(lines.next(), Some("Company name,Industry"));
     assert!(lines.count() > 3, "the demo's companies");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_service_worker_carries_this_release_and_the_offline_page_needs_no_session(
+    pool: PgPool,
+) {
+    let site = std::env::temp_dir().join(format!("keel-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("sw.js"), "const VERSION = '__KEEL_VERSION__';").unwrap();
+    std::fs::write(site.join("pkg/keel.wasm"), b"release one").unwrap();
+    std::fs::write(
+        site.join("manifest.webmanifest"),
+        r#"{"name": "Keel CRM", "shortcuts": [{"name": "Pipeline", "url": "/pipeline"}, {"name": "New contact", "url": "/contacts/new"}]}"#,
+    )
+    .unwrap();
+    let root = site.to_string_lossy().to_string();
+    let settings = Settings::from_lookup(|k| match k {
+        "DATABASE_URL" => Some("postgres://unused/unused".into()),
+        "KEEL_SITE_ROOT" => Some(root.clone()),
+        _ => None,
+    })
+    .unwrap();
+    let app = crate::startup::router(&settings, pool.clone());
+    let get = |path: &str| {
+        let app = app.clone();
+        let req = Request::get(path).body(Body::empty()).unwrap();
+        async move { app.oneshot(req).await.unwrap() }
+    };
+
+    let res = get("/sw.js").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    assert_eq!(h["service-worker-allowed"], "/");
+    assert_eq!(h["cache-control"], "no-cache");
+    assert!(
+        h["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let version = h["x-keel-version"].to_str().unwrap().to_string();
+    assert_eq!(version.len(), 12);
+    assert_eq!(
+        body_text(res).await,
+        format!("const VERSION = '{version}';")
+    );
+
+    // Another build of the front end is another release.
+    std::fs::write(site.join("pkg/keel.wasm"), b"release two").unwrap();
+    let next = crate::startup::router(&settings, pool);
+    let res = next
+        .oneshot(Request::get("/sw.js").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_ne!(res.headers()["x-keel-version"].to_str().unwrap(), version);
+
+    // The manifest speaks the browser's first language.
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/manifest.webmanifest")
+                .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9,en;q=0.8")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "application/manifest+json");
+    let zh: serde_json::Value = serde_json::from_str(&body_text(res).await).unwrap();
+    assert_eq!(zh["lang"], "zh-CN");
+    assert_eq!(zh["shortcuts"][1]["name"], "新建联系人");
+    let en: serde_json::Value =
+        serde_json::from_str(&body_text(get("/manifest.webmanifest").await).await).unwrap();
+    assert_eq!(en["shortcuts"][0]["name"], "Pipeline");
+
+    let res = get("/offline").await;
+    assert_eq!(res.status(), StatusCode::OK, "no sign-in needed");
+    assert!(body_text(res).await.contains("You are offline"));
+    let res = get("/contacts").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "other pages still need one"
+    );
+    std::fs::remove_dir_all(site).unwrap();
+}

@@ -11,6 +11,7 @@ mod export;
 #[cfg(test)]
 mod http_tests;
 mod import;
+mod pwa;
 mod security;
 mod seed;
 mod session_layer;

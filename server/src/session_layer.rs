@@ -51,7 +51,8 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     }
     let signed_in = req.extensions().get::<Authenticated>().is_some();
     let is_page = req.method() == Method::GET && !path.starts_with("/api/");
-    if is_page && !signed_in && path != "/login" {
+    // The offline page is the service worker's, precached for whoever is (or was) signed in.
+    if is_page && !signed_in && path != "/login" && path != "/offline" {
         let here = req
             .uri()
             .path_and_query()

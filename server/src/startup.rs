@@ -188,8 +188,11 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         .precompressed_gzip()
         .fallback(not_found.with_state(state.clone()));
 
+    let release = crate::pwa::Release::load(&site_root);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(crate::pwa::worker))
+        .route("/manifest.webmanifest", get(crate::pwa::manifest))
         .route("/api/events", get(crate::events::stream))
         .route("/export/{file}", get(crate::export::csv))
         // Leptos registers each server function under /api/<endpoint>; this catches unknown names.
@@ -208,6 +211,11 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
                 .layer(RequestBodyLimitLayer::new(crate::import::UPLOAD_LIMIT)),
         )
         .layer(axum::Extension(server.pool.clone()))
+        .layer(SetResponseHeaderLayer::overriding(
+            http::HeaderName::from_static("x-keel-version"),
+            release.version.clone(),
+        ))
+        .layer(axum::Extension(release))
         .layer(axum::Extension(crate::events::Hub::start(
             server.pool.clone(),
             server.sessions.clone(),

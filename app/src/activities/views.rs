@@ -90,17 +90,63 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
     let kind = RwSignal::new(InteractionKind::Note);
     // A fresh form after each successful log.
     let generation = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
+    // Offline (or when the network fails it), a log is kept on the device and sent later.
+    let pwa = use_context::<crate::pwa::Pwa>();
+    let user = use_context::<crate::users::model::CurrentUser>().map(|u| u.id.0);
+    let sent = StoredValue::new(None::<LogInteraction>);
+    let kept = RwSignal::new(false);
+    let keep = move |log: LogInteraction| {
+        if let (Some(pwa), Some(user)) = (pwa, user) {
+            let label: String = match log.input.body.trim() {
+                "" => kind_name(i18n, kind.get_untracked()).to_string(),
+                body => body.chars().take(60).collect(),
+            };
+            pwa.keep(user, label, crate::pwa::queue::Write::Note(log));
+            kept.set(true);
+            generation.update(|n| *n += 1);
+        }
+    };
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => {
+            kept.set(false);
             generation.update(|n| *n += 1);
             on_logged.run(());
         }
+        Some(Err(AppError::Network)) => {
+            if let Some(log) = sent.get_value() {
+                keep(log);
+            }
+        }
+        _ => {}
     });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        use leptos::form::FromFormData;
+        ev.prevent_default();
+        let Ok(log) = LogInteraction::from_event(&ev) else {
+            return;
+        };
+        if pwa.is_some_and(|p| p.offline()) {
+            keep(log);
+        } else {
+            sent.set_value(Some(log.clone()));
+            action.dispatch(log);
+        }
+    };
+    if let Some(pwa) = pwa {
+        // Replays reached the server: the timeline shows them.
+        Effect::new(move |prev: Option<u32>| {
+            let n = pwa.synced.get();
+            if prev.is_some_and(|p| p != n) {
+                on_logged.run(());
+            }
+            n
+        });
+    }
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let form_error = Signal::derive(move || {
         error
             .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
+            .filter(|e| !matches!(e, AppError::Validation { .. } | AppError::Network))
     });
     let needs = move |k: &[InteractionKind]| k.contains(&kind.get());
     view! {
@@ -109,7 +155,7 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
             {move || {
                 generation.get();
                 view! {
-                    <ActionForm action attr:class="form" attr:novalidate=true>
+                    <form class="form" novalidate method="post" action="/api/log_interaction" on:submit=on_submit>
                         <input type="hidden" name="about" value=about.entity() />
                         <input type="hidden" name="id" value=id.to_string() />
                         <div class="segmented" role="radiogroup" aria-label=move || t_string!(i18n, activities.kind)>
@@ -164,10 +210,13 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
                             </Field>
                         </div>
                         <ErrorMessage error=form_error />
+                        <p class="hint" role="status">
+                            {move || if kept.get() { t_string!(i18n, pwa.kept).to_string() } else { String::new() }}
+                        </p>
                         <button type="submit" class="primary" disabled=move || action.pending().get()>
                             {t!(i18n, activities.save)}
                         </button>
-                    </ActionForm>
+                    </form>
                 }
             }}
         </section>

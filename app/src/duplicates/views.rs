@@ -55,9 +55,9 @@ pub fn duplicate_watch(kind: ListKind) -> (impl Fn(leptos::ev::Event) + Copy + '
             let found = likely_duplicates(kind, name, emails, phones)
                 .await
                 .unwrap_or_default();
-            // Only the answer to the latest question counts.
-            if asked.get_value() == n {
-                likely.set(found);
+            // Only the answer to the latest question counts (and none once the form is gone).
+            if asked.try_get_value() == Some(n) {
+                likely.try_set(found);
             }
         });
     };

@@ -373,6 +373,21 @@ fn BoardView(
     let lifted = RwSignal::new(None::<Lifted>);
     let announce = RwSignal::new(String::new());
     let losing = RwSignal::new(None::<DealCard>);
+    // Offline, a move stays on the board and is kept on the device, to be sent later.
+    let pwa = use_context::<crate::pwa::Pwa>();
+    let user = use_context::<crate::users::model::CurrentUser>().map(|u| u.id.0);
+    let keep_move = move |card: &DealCard, to: MoveTo| {
+        let (Some(pwa), Some(user)) = (pwa, user) else {
+            return false;
+        };
+        let write = crate::pwa::queue::Write::Move(crate::pipeline::api::MoveDeal {
+            id: card.id,
+            version: card.version,
+            to,
+        });
+        pwa.keep(user, card.title.clone(), write);
+        true
+    };
 
     // Moves the card at once, then asks the server; on refusal puts the board back and says why.
     let commit = move |deal: DealId, target: Target| {
@@ -440,8 +455,11 @@ fn BoardView(
                     stage_name
                 ));
                 expect_own_change(known, &card);
+                if pwa.is_some_and(|p| p.offline()) && keep_move(&card, to.clone()) {
+                    return;
+                }
                 leptos::task::spawn_local(async move {
-                    match move_deal(deal, card.version, to).await {
+                    match move_deal(deal, card.version, to.clone()).await {
                         Ok(stored) => {
                             known.update_value(|k| k.push((deal, stored.version)));
                             cols.update(|c| {
@@ -454,6 +472,7 @@ fn BoardView(
                                 }
                             });
                         }
+                        Err(AppError::Network) if keep_move(&card, to) => {}
                         Err(e) => {
                             cols.set(before);
                             if e == AppError::Conflict {

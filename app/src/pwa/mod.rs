@@ -1,0 +1,444 @@
+//! The installable app: the service worker's registration and updates, the install entry, and
+//! what the page does while offline (a banner, and full page loads that the worker can answer).
+pub mod queue;
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::error_text;
+use queue::{Entry, Queued, Write};
+
+/// What the browser lets the app do, and whether it is online.
+#[derive(Clone, Copy)]
+pub struct Pwa {
+    pub online: RwSignal<bool>,
+    /// A new release is installed and waits for the user to reload.
+    pub update_ready: RwSignal<bool>,
+    /// The browser offered to install the app (its `beforeinstallprompt`, kept for the menu).
+    pub can_install: RwSignal<bool>,
+    /// Writes kept on this device until they can be sent (those the server refused included).
+    pub queued: RwSignal<Vec<Entry>>,
+    /// Counts the replays that reached the server, for pages to reload what they show.
+    pub synced: RwSignal<u32>,
+    /// One replay at a time: two would send the same write twice.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    syncing: StoredValue<bool>,
+    #[cfg(feature = "hydrate")]
+    install_prompt: StoredValue<Option<leptos::wasm_bindgen::JsValue>, LocalStorage>,
+}
+
+/// Starts the service worker and the online/offline and install listeners (in the browser), and
+/// provides `Pwa` to the app.
+pub fn provide_pwa() -> Pwa {
+    let pwa = Pwa {
+        online: RwSignal::new(true),
+        update_ready: RwSignal::new(false),
+        can_install: RwSignal::new(false),
+        queued: RwSignal::new(Vec::new()),
+        synced: RwSignal::new(0),
+        syncing: StoredValue::new(false),
+        #[cfg(feature = "hydrate")]
+        install_prompt: StoredValue::new_local(None),
+    };
+    provide_context(pwa);
+    #[cfg(feature = "hydrate")]
+    browser::start(pwa);
+    pwa
+}
+
+impl Pwa {
+    /// Shows the browser's install dialog, if it offered one.
+    pub fn install(self) {
+        #[cfg(feature = "hydrate")]
+        browser::install(self);
+    }
+
+    /// Replaces the running release with the waiting one; the page reloads when it takes over.
+    pub fn update(self) {
+        #[cfg(feature = "hydrate")]
+        browser::update();
+    }
+}
+
+impl Pwa {
+    /// Whether the browser is offline now (a write is then kept instead of sent).
+    pub fn offline(self) -> bool {
+        !self.online.get_untracked()
+    }
+
+    /// Keeps a write that could not be sent, to be replayed once back online.
+    pub fn keep(self, user: Uuid, label: String, write: Write) {
+        let queued = Queued {
+            user,
+            label,
+            write,
+            refused: None,
+        };
+        leptos::task::spawn_local(async move {
+            #[cfg(feature = "hydrate")]
+            if queue::push(&queued).await.is_ok() {
+                self.queued.set(queue::all(user).await.unwrap_or_default());
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = queued;
+        });
+    }
+
+    /// Sends the kept writes, oldest first, while the network answers. A write the server refuses
+    /// stays, with the reason, for the user to send again or discard.
+    pub async fn sync(self, user: Uuid) {
+        #[cfg(feature = "hydrate")]
+        {
+            if self.syncing.get_value() {
+                return;
+            }
+            self.syncing.set_value(true);
+            let mut sent = 0;
+            for mut entry in queue::all(user).await.unwrap_or_default() {
+                if entry.queued.refused.is_some() {
+                    continue;
+                }
+                match entry.queued.write.clone().send().await {
+                    Ok(()) => {
+                        let _ = queue::remove(entry.seq).await;
+                        sent += 1;
+                    }
+                    Err(AppError::Network) => break,
+                    Err(e) => {
+                        entry.queued.refused = Some(e);
+                        let _ = queue::replace(&entry).await;
+                    }
+                }
+            }
+            self.queued.set(queue::all(user).await.unwrap_or_default());
+            self.syncing.set_value(false);
+            if sent > 0 {
+                self.synced.update(|n| *n += 1);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = user;
+    }
+
+    /// Sends a refused write again; a move goes at the deal as it is now (the user chose so).
+    pub async fn retry(self, user: Uuid, mut entry: Entry) {
+        if let Write::Move(m) = &mut entry.queued.write {
+            match crate::deals::api::get_deal(m.id).await {
+                Ok(deal) => m.version = deal.version,
+                Err(AppError::Network) => return,
+                Err(_) => {}
+            }
+        }
+        entry.queued.refused = None;
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = queue::replace(&entry).await;
+        }
+        self.sync(user).await;
+    }
+
+    /// Drops a refused write, at the user's word.
+    pub async fn discard(self, user: Uuid, seq: f64) {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = queue::remove(seq).await;
+            self.queued.set(queue::all(user).await.unwrap_or_default());
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (user, seq);
+    }
+}
+
+/// Forgets what this browser kept for the user who signs out: the pages the worker kept and the
+/// writes not sent.
+pub fn forget_offline_data() {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::post_to_worker("forget-pages");
+        leptos::task::spawn_local(async {
+            let _ = queue::clear().await;
+        });
+    }
+}
+
+/// The writes kept on this device: how many wait, and each one the server refused with what the
+/// user can do about it. Sends them when the page opens online and whenever the network returns.
+#[component]
+pub fn PendingWrites(user: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(pwa) = use_context::<Pwa>() else {
+        return ().into_any();
+    };
+    Effect::new(move |_| {
+        if pwa.online.get() {
+            leptos::task::spawn_local(pwa.sync(user));
+        }
+    });
+    let waiting = move || {
+        pwa.queued
+            .with(|q| q.iter().filter(|e| e.queued.refused.is_none()).count())
+    };
+    let refused = move || {
+        pwa.queued
+            .get()
+            .into_iter()
+            .filter(|e| e.queued.refused.is_some())
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || { waiting() > 0 }>
+            <p class="offline-banner" role="status">{move || t!(i18n, pwa.waiting, n = waiting())}</p>
+        </Show>
+        <Show when=move || !refused().is_empty()>
+            <section class="card sync-problems" aria-labelledby="sync-problems">
+                <h2 id="sync-problems">{t!(i18n, pwa.refused_title)}</h2>
+                <ul>
+                    {move || refused().into_iter().map(|entry| {
+                        let seq = entry.seq;
+                        let why = entry.queued.refused.clone().unwrap_or(AppError::Network);
+                        let label = entry.queued.label.clone();
+                        let name = label.clone();
+                        view! {
+                            <li>
+                                <strong>{label}</strong>": "{error_text(i18n, &why)}
+                                <div class="actions">
+                                    <button type="button" aria-label=move || format!("{} {name}", t_string!(i18n, pwa.send_again)) on:click=move |_| {
+                                        leptos::task::spawn_local(pwa.retry(user, entry.clone()));
+                                    }>{t!(i18n, pwa.send_again)}</button>
+                                    <button type="button" class="danger" on:click=move |_| {
+                                        leptos::task::spawn_local(pwa.discard(user, seq));
+                                    }>{t!(i18n, pwa.discard)}</button>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::wasm_bindgen::prelude::Closure;
+    use leptos::web_sys::{self, js_sys};
+
+    use super::Pwa;
+
+    pub fn start(pwa: Pwa) {
+        let w = window();
+        // After hydration, so that the server's markup (rendered online) is met first.
+        Effect::new(move |_| pwa.online.set(window().navigator().on_line()));
+        crate::ui::window_listener(leptos::ev::online, move |_| pwa.online.set(true));
+        crate::ui::window_listener(leptos::ev::offline, move |_| pwa.online.set(false));
+        let on_prompt = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            ev.prevent_default();
+            pwa.install_prompt.set_value(Some(ev.into()));
+            pwa.can_install.set(true);
+        });
+        let _ = w.add_event_listener_with_callback(
+            "beforeinstallprompt",
+            on_prompt.as_ref().unchecked_ref(),
+        );
+        on_prompt.forget();
+        let on_installed = Closure::<dyn Fn()>::new(move || pwa.can_install.set(false));
+        let _ = w.add_event_listener_with_callback(
+            "appinstalled",
+            on_installed.as_ref().unchecked_ref(),
+        );
+        on_installed.forget();
+        offline_links(pwa);
+        register(pwa);
+    }
+
+    /// While offline, a link loads its page in full, so that the worker answers with the copy it
+    /// kept (the router would ask the server for data instead, and fail).
+    fn offline_links(pwa: Pwa) {
+        let on_click =
+            Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+                if pwa.online.get_untracked() || ev.default_prevented() || ev.button() != 0 {
+                    return;
+                }
+                let link = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|e| e.closest("a[href]").ok().flatten())
+                    .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+                let Some(link) = link else { return };
+                if link.origin() == window().location().origin().unwrap_or_default() {
+                    ev.prevent_default();
+                    let _ = window().location().assign(&link.href());
+                }
+            });
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_capture(true);
+        let _ = document().add_event_listener_with_callback_and_add_event_listener_options(
+            "click",
+            on_click.as_ref().unchecked_ref(),
+            &options,
+        );
+        on_click.forget();
+    }
+
+    fn container() -> Option<web_sys::ServiceWorkerContainer> {
+        let navigator = window().navigator();
+        js_sys::Reflect::has(&navigator, &"serviceWorker".into())
+            .unwrap_or(false)
+            .then(|| navigator.service_worker())
+    }
+
+    /// Registers `/sw.js` and watches for a new release: once installed while another worker runs
+    /// the page, it waits for the user; when it takes over, the page reloads.
+    fn register(pwa: Pwa) {
+        let Some(sw) = container() else { return };
+        let had_controller = sw.controller().is_some();
+        let on_change = Closure::<dyn Fn()>::new(move || {
+            if had_controller {
+                let _ = window().location().reload();
+            }
+        });
+        sw.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+        leptos::task::spawn_local(async move {
+            let options = web_sys::RegistrationOptions::new();
+            options.set_scope("/");
+            let Ok(registration) =
+                wasm_bindgen_futures::JsFuture::from(sw.register_with_options("/sw.js", &options))
+                    .await
+            else {
+                return;
+            };
+            let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+            watch(pwa, &registration);
+        });
+    }
+
+    fn watch(pwa: Pwa, registration: &web_sys::ServiceWorkerRegistration) {
+        let waiting = |r: &web_sys::ServiceWorkerRegistration| {
+            r.waiting().is_some() && container().and_then(|c| c.controller()).is_some()
+        };
+        if waiting(registration) {
+            pwa.update_ready.set(true);
+        }
+        let r = registration.clone();
+        let on_found = Closure::<dyn Fn()>::new(move || {
+            let Some(installing) = r.installing() else {
+                return;
+            };
+            let r = r.clone();
+            let on_state = Closure::<dyn Fn()>::new(move || {
+                if waiting(&r) {
+                    pwa.update_ready.set(true);
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        registration.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
+        on_found.forget();
+    }
+
+    pub fn update() {
+        let Some(sw) = container() else { return };
+        let Ok(ready) = sw.ready() else { return };
+        leptos::task::spawn_local(async move {
+            let Ok(r) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+                return;
+            };
+            let r: web_sys::ServiceWorkerRegistration = r.unchecked_into();
+            if let Some(waiting) = r.waiting() {
+                let _ = waiting.post_message(&"skip-waiting".into());
+            }
+        });
+    }
+
+    pub fn post_to_worker(message: &str) {
+        if let Some(worker) = container().and_then(|c| c.controller()) {
+            let _ = worker.post_message(&message.into());
+        }
+    }
+
+    pub fn install(pwa: Pwa) {
+        let Some(prompt) = pwa.install_prompt.get_value() else {
+            return;
+        };
+        let call = js_sys::Reflect::get(&prompt, &"prompt".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(f) = call {
+            let _ = f.call0(&prompt);
+        }
+        // A prompt can be shown once.
+        pwa.install_prompt.set_value(None);
+        pwa.can_install.set(false);
+    }
+}
+
+/// "Offline — last updated …" while the browser is offline, with the time the page's data was
+/// read from the server; and "Update available — reload" when a new release waits.
+#[component]
+pub fn PwaBanners() -> impl IntoView {
+    let i18n = use_i18n();
+    let pwa = use_context::<Pwa>();
+    let online = move || pwa.is_none_or(|p| p.online.get());
+    let ready = move || pwa.is_some_and(|p| p.update_ready.get());
+    let rendered = rendered_at();
+    view! {
+        <Show when=move || !online()>
+            <p class="offline-banner" role="status">
+                {t!(i18n, pwa.offline)}
+                {rendered.clone().map(|at| view! { " " {t!(i18n, pwa.last_updated, at = move || at.clone())} })}
+            </p>
+        </Show>
+        <Show when=ready>
+            <div class="update-banner" role="status">
+                <span>{t!(i18n, pwa.update_available)}</span>
+                <button type="button" class="primary" on:click=move |_| { if let Some(p) = pwa { p.update() } }>
+                    {t!(i18n, pwa.reload)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// When the server rendered this page (the shell's `keel-rendered` meta), in the browser's time zone.
+fn rendered_at() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let meta = document()
+            .query_selector("meta[name=keel-rendered]")
+            .ok()??;
+        let iso = meta.get_attribute("content")?;
+        let date = leptos::web_sys::js_sys::Date::new(&iso.into());
+        let text = date.to_locale_string("default", &Default::default());
+        text.as_string()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// The web app manifest (`public/manifest.webmanifest`) in the reader's language: the description
+/// and the shortcuts' names are translated, the language is set.
+#[cfg(feature = "ssr")]
+pub fn localized_manifest(template: &serde_json::Value, locale: Locale) -> serde_json::Value {
+    let mut m = template.clone();
+    m["lang"] = locale.as_str().into();
+    m["description"] = td_string!(locale, pwa.description).into();
+    if let Some(shortcuts) = m["shortcuts"].as_array_mut() {
+        for s in shortcuts {
+            let name = match s["url"].as_str() {
+                Some("/pipeline") => td_string!(locale, nav.pipeline),
+                Some("/contacts/new") => td_string!(locale, contacts.new),
+                _ => continue,
+            };
+            s["name"] = name.into();
+            s["short_name"] = name.into();
+        }
+    }
+    m
+}

@@ -1,0 +1,164 @@
+import { test, expect, open, signIn, unique, reload, board, stage, LEAD } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** The width and height a PNG declares in its header. */
+const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
+
+/** Waits until the service worker is active and controls the page (a reload makes it so). */
+async function controlled(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await reload(page);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}
+
+test('the manifest parses, its icons load, and Chromium finds the app installable', async ({ page }) => {
+  await signIn(page);
+  await open(page, '/pipeline');
+  const href = await page.locator('link[rel=manifest]').getAttribute('href');
+  expect(href).toBe('/manifest.webmanifest');
+  const manifest = await (await page.request.get(href!)).json();
+  expect(manifest).toMatchObject({ name: 'Keel CRM', short_name: 'Keel', scope: '/', display: 'standalone', theme_color: '#0f4c81' });
+  expect(manifest.shortcuts.map((s: { url: string }) => s.url)).toEqual(['/pipeline', '/contacts/new']);
+  const sizes: string[] = [];
+  for (const icon of manifest.icons.filter((i: { type: string }) => i.type === 'image/png')) {
+    const res = await page.request.get(icon.src);
+    expect(res.ok()).toBe(true);
+    const [w, h] = pngSize(await res.body());
+    expect(`${w}x${h}`).toBe(icon.sizes);
+    sizes.push(`${icon.sizes} ${icon.purpose}`);
+  }
+  expect(sizes).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
+
+  const worker = await page.request.get('/sw.js');
+  expect(worker.headers()['service-worker-allowed']).toBe('/');
+  expect(worker.headers()['cache-control']).toBe('no-cache');
+  expect(await worker.text()).toContain(`const VERSION = '${worker.headers()['x-keel-version']}';`);
+
+  await controlled(page);
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors).toEqual([]);
+});
+
+test('offline, the board and a visited contact open from what was last seen, with a banner', async ({ page, context }) => {
+  await signIn(page);
+  const name = `Offline ${unique()}`;
+  await open(page, '/contacts/new');
+  await page.getByLabel('Full name').fill(name);
+  await page.getByRole('button', { name: 'Create contact' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await controlled(page);
+  const contact = page.url();
+  // Visited once online, with the worker in control: the board and the contact are kept.
+  await board(page);
+  await open(page, contact);
+
+  await context.setOffline(true);
+  await reload(page);
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toContainText('Showing what was last seen at');
+  // A link loads the kept board in full.
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Pipeline' }).click();
+  await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Lead 线索' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toBeVisible();
+  // A page never visited: the offline page, whose "Try again" works once back online.
+  await page.goto('/reports');
+  await expect(page.getByRole('heading', { name: 'You are offline', level: 1 })).toBeVisible();
+  await context.setOffline(false);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { name: 'Reports', level: 1 })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toHaveCount(0);
+});
+
+test('a note logged and a deal moved offline reach the server in order once back online', async ({ page, context, keel }) => {
+  await signIn(page);
+  const name = `Queue ${unique()}`;
+  await open(page, '/contacts/new');
+  await page.getByLabel('Full name').fill(name);
+  await page.getByRole('button', { name: 'Create contact' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await controlled(page);
+  await reload(page);
+
+  await context.setOffline(true);
+  const log = page.getByRole('region', { name: 'Log an interaction' });
+  await log.getByRole('radio', { name: 'Note' }).check();
+  await log.getByLabel('Details').fill(`Written on the train ${name}`);
+  await log.getByRole('button', { name: 'Log it' }).click();
+  await expect(log.getByRole('status').filter({ hasText: 'Saved on this device' })).toHaveText('Saved on this device; it will be sent when you are back online.');
+  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveText('1 changes saved on this device, waiting to be sent.');
+
+  // Not on the server yet: another browser does not see it.
+  const other = await context.browser()!.newContext({ baseURL: keel.url });
+  const second = await other.newPage();
+  await signIn(second);
+  await second.goto(page.url());
+  await expect(second.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await expect(second.getByText(`Written on the train ${name}`)).toHaveCount(0);
+
+  await context.setOffline(false);
+  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText(`Written on the train ${name}`)).toBeVisible();
+  await second.reload();
+  await expect(second.getByText(`Written on the train ${name}`)).toBeVisible();
+  await other.close();
+});
+
+test('a deal moved offline that someone else moved meanwhile is shown to resolve, never dropped', async ({ page, context, keel }) => {
+  const PROPOSAL = 'Proposal 方案';
+  const QUALIFIED = 'Qualified 已确认';
+  const card = (p: Page, column: string, title: string) => stage(p, column).getByRole('listitem', { name: title, exact: true });
+  const moveTo = async (p: Page, from: string, title: string, to: string) => {
+    await card(p, from, title).getByText('Move to…').click();
+    await card(p, from, title).getByRole('button', { name: to }).click();
+    await expect(card(p, to, title)).toBeVisible();
+  };
+  await signIn(page);
+  await board(page);
+  await controlled(page);
+  const title = (await stage(page, LEAD).getByRole('listitem').first().getAttribute('aria-label'))!;
+
+  await context.setOffline(true);
+  await moveTo(page, LEAD, title, PROPOSAL);
+  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveText('1 changes saved on this device, waiting to be sent.');
+
+  // Meanwhile a colleague moves the same deal elsewhere.
+  const other = await context.browser()!.newContext({ baseURL: keel.url });
+  const second = await other.newPage();
+  await signIn(second);
+  await board(second);
+  await moveTo(second, LEAD, title, QUALIFIED);
+
+  await context.setOffline(false);
+  const problems = page.getByRole('region', { name: 'Changes the server did not take' });
+  await expect(problems).toContainText(title);
+  await expect(problems).toContainText('changed');
+  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveCount(0);
+  // The user decides: their move, over the colleague's.
+  await problems.getByRole('button', { name: `Send again ${title}` }).click();
+  await expect(problems).toHaveCount(0);
+  await board(second);
+  await expect(card(second, PROPOSAL, title)).toBeVisible();
+  await other.close();
+});
+
+test('a new release offers "Update available", and Reload runs it', async ({ page, keel }) => {
+  await signIn(page);
+  await board(page);
+  await controlled(page);
+  const release = () => page.evaluate(async () => (await fetch('/healthz')).headers.get('x-keel-version'));
+  const running = await release();
+  expect(running).toMatch(/^[0-9a-f]{12}$/);
+  await keel.restart({ KEEL_RELEASE: `next-${running}` });
+  expect(await release()).not.toBe(running);
+  // The browser checks for a new worker on its own schedule; the test asks at once.
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  const banner = page.getByRole('status').filter({ hasText: 'Update available.' });
+  await expect(banner).toBeVisible();
+  await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Reload' }).click()]);
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.getByRole('status').filter({ hasText: 'Update available.' })).toHaveCount(0);
+  const cache = await page.evaluate(() => caches.keys());
+  expect(cache.some((c) => c.includes(running!))).toBe(false);
+});

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Start-up figures of the installable app in Debian's Chromium: the pipeline page opened cold (a
+# browser that never saw Keel: no HTTP cache, no service worker) and warm (the worker in control,
+# the app shell from its cache). Prints first contentful paint, time to interactive (the WASM app
+# has hydrated the page), and the bytes that crossed the network, as medians of R runs (default 5).
+# Usage: scripts/bench-start.sh [runs]   (run scripts/build.sh first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-5}"
+source scripts/bench/common.sh
+db=keel_start_bench
+psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+psql "$base_url" -qc "CREATE DATABASE $db"
+export DATABASE_URL="${base_url/\/keel\?//$db?}"
+"$KEEL" seed-demo >/dev/null
+serve
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+cd end2end
+KEEL_URL="$url" RUNS="$RUNS" node bench-start.mjs
