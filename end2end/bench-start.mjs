@@ -25,8 +25,16 @@ async function load(page) {
   await cdp.send('Network.enable');
   const fromWorker = new Set();
   let bytes = 0;
-  cdp.on('Network.responseReceived', (e) => { if (e.response.fromServiceWorker || e.response.fromDiskCache) fromWorker.add(e.requestId); });
-  cdp.on('Network.loadingFinished', (e) => { if (!fromWorker.has(e.requestId)) bytes += e.encodedDataLength; });
+  // The page itself always crosses the network (the worker fetches it first); the shell does not
+  // when the worker or the HTTP cache has it.
+  const sizes = new Map();
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.type !== 'Document' && (e.response.fromServiceWorker || e.response.fromDiskCache)) fromWorker.add(e.requestId);
+  });
+  cdp.on('Network.dataReceived', (e) => sizes.set(e.requestId, (sizes.get(e.requestId) ?? 0) + e.dataLength));
+  cdp.on('Network.loadingFinished', (e) => {
+    if (!fromWorker.has(e.requestId)) bytes += e.encodedDataLength || sizes.get(e.requestId) || 0;
+  });
   const start = Date.now();
   await page.goto('/pipeline');
   await page.locator('body[data-hydrated]').waitFor();

@@ -43,7 +43,18 @@ self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') self.skipWaiting();
   // Sign-out: the pages kept belong to the user who leaves.
   if (event.data === 'forget-pages') event.waitUntil(caches.delete(PAGES));
+  // A page the app showed without loading it (the router fetched its data): keep a copy of it too.
+  if (event.data && typeof event.data.keep === 'string') event.waitUntil(keep(event.data.keep));
 });
+
+async function keep(path) {
+  const url = new URL(path, self.location.origin);
+  if (url.origin !== self.location.origin || NEVER_CACHED.some((p) => url.pathname.startsWith(p))) return;
+  const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' }).catch(() => null);
+  if (response && response.ok && response.type === 'basic') {
+    await (await caches.open(PAGES)).put(url, response);
+  }
+}
 
 function timeout(ms) {
   return new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), ms));
@@ -68,7 +79,7 @@ async function page(event) {
   });
   // A slow network only loses to a kept copy; without one the page waits for the network.
   network.catch(() => {});
-  const kept = await cache.match(request);
+  const kept = await cache.match(request, { ignoreVary: true });
   try {
     return await (kept ? Promise.race([network, timeout(NAVIGATION_TIMEOUT_MS)]) : network);
   } catch (_) {

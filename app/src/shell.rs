@@ -176,6 +176,7 @@ fn AppShell() -> impl IntoView {
 fn Layout(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let user_id = user.id.0;
+    crate::pwa::keep_visited_pages();
     provide_context(user.clone());
     view! {
         <div class="app">

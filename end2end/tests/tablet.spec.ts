@@ -8,7 +8,7 @@ async function smallTargets(page: Page): Promise<string[]> {
       'button, select, summary, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea, .main-nav a, a.button',
     );
     return [...controls]
-      .filter((e) => e.offsetParent !== null && !e.closest('[hidden], .visually-hidden'))
+      .filter((e) => e.checkVisibility() && !e.closest('.visually-hidden'))
       .filter((e) => {
         const r = e.getBoundingClientRect();
         return r.width > 0 && (r.height < 44 || r.width < 44);

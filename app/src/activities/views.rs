@@ -244,20 +244,24 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
     let older = RwSignal::new(Vec::<TimelineEntry>::new());
     let cursor = RwSignal::new(None::<Option<TimelineCursor>>);
     let failed = RwSignal::new(None::<AppError>);
-    let entries = Resource::new(
-        move || reload.get(),
-        move |_| {
-            older.set(Vec::new());
-            cursor.set(None);
-            timeline(about, id, None)
-        },
-    );
+    // Loaded in the browser into a plain signal, outside any Suspense (see `records::views::Related`).
+    let entries = RwSignal::new(None::<Result<super::model::TimelinePage, AppError>>);
+    Effect::new(move |_| {
+        reload.get();
+        older.set(Vec::new());
+        cursor.set(None);
+        leptos::task::spawn_local(async move {
+            let page = timeline(about, id, None).await;
+            entries.try_set(Some(page));
+        });
+    });
     view! {
         <section class="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t!(i18n, activities.timeline)}</h2>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
-                {move || Suspend::new(async move {
-                    entries.await.map(|page| {
+            {move || match entries.get() {
+                None => view! { <div class="skeleton" aria-busy="true"></div> }.into_any(),
+                Some(Err(e)) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
+                Some(Ok(page)) => {
                         if page.entries.is_empty() {
                             return view! { <p class="empty">{t!(i18n, activities.empty)}</p> }.into_any();
                         }
@@ -287,9 +291,8 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
                             </Show>
                         }
                         .into_any()
-                    })
-                })}
-            </Transition>
+                }
+            }}
         </section>
     }
 }

@@ -151,6 +151,32 @@ impl Pwa {
     }
 }
 
+/// Asks the service worker to keep a copy of each record page and board the user opens through the
+/// app's own links (those never pass the worker as page loads), for reading offline.
+pub fn keep_visited_pages() {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos_router::hooks::use_location();
+        Effect::new(move |prev: Option<String>| {
+            let here = format!("{}{}", location.pathname.get(), location.search.get());
+            let worth = [
+                "/pipeline",
+                "/contacts/",
+                "/companies/",
+                "/leads/",
+                "/deals/",
+            ]
+            .iter()
+            .any(|p| here.starts_with(p));
+            // The first page was loaded in full: the worker kept it already.
+            if prev.is_some() && prev.as_ref() != Some(&here) && worth {
+                browser::keep_page(&here);
+            }
+            here
+        });
+    }
+}
+
 /// Forgets what this browser kept for the user who signs out: the pages the worker kept and the
 /// writes not sent.
 pub fn forget_offline_data() {
@@ -355,6 +381,15 @@ mod browser {
                 let _ = waiting.post_message(&"skip-waiting".into());
             }
         });
+    }
+
+    pub fn keep_page(path: &str) {
+        let Some(worker) = container().and_then(|c| c.controller()) else {
+            return;
+        };
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"keep".into(), &path.into());
+        let _ = worker.post_message(&message);
     }
 
     pub fn post_to_worker(message: &str) {

@@ -907,20 +907,31 @@ where
     Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
 {
     let i18n = use_i18n();
-    let items = Resource::new(move || of.clone(), load);
+    // Loaded in the browser, into a plain signal: a Suspense nested in the record page's own does
+    // not hydrate the server's markup (the client expects a marker the server never writes, and a
+    // failed hydration leaves the whole page dead); a resource read here would suspend the page.
+    let items = RwSignal::new(None::<Result<Vec<T>, AppError>>);
+    Effect::new(move |_| {
+        let of = of.clone();
+        leptos::task::spawn_local(async move {
+            let loaded = load(of).await;
+            items.try_set(Some(loaded));
+        });
+    });
     view! {
         <section class="card" aria-labelledby=id>
             <h2 id=id>{move || title(i18n.get_locale())}</h2>
-            <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
-                {move || Suspend::new(async move {
-                    items.await.map(|items| {
-                        if items.is_empty() {
-                            return view! { <p class="empty">{move || empty(i18n.get_locale())}</p> }.into_any();
-                        }
-                        view! { <ul class="related">{items.into_iter().map(|i| view! { <li>{item(i)}</li> }).collect_view()}</ul> }.into_any()
-                    })
-                })}
-            </Suspense>
+            {move || match items.get() {
+                None => view! { <div class="skeleton" aria-busy="true"></div> }.into_any(),
+                Some(Err(e)) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => {
+                    view! { <p class="empty">{move || empty(i18n.get_locale())}</p> }.into_any()
+                }
+                Some(Ok(items)) => view! {
+                    <ul class="related">{items.into_iter().map(|i| view! { <li>{item(i)}</li> }).collect_view()}</ul>
+                }
+                .into_any(),
+            }}
         </section>
     }
 }
