@@ -244,16 +244,11 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
     let older = RwSignal::new(Vec::<TimelineEntry>::new());
     let cursor = RwSignal::new(None::<Option<TimelineCursor>>);
     let failed = RwSignal::new(None::<AppError>);
-    // Loaded in the browser into a plain signal, outside any Suspense (see `records::views::Related`).
-    let entries = RwSignal::new(None::<Result<super::model::TimelinePage, AppError>>);
-    Effect::new(move |_| {
+    let entries = crate::ui::load_in_browser(move || {
         reload.get();
         older.set(Vec::new());
         cursor.set(None);
-        leptos::task::spawn_local(async move {
-            let page = timeline(about, id, None).await;
-            entries.try_set(Some(page));
-        });
+        timeline(about, id, None)
     });
     view! {
         <section class="card" aria-labelledby="timeline-title">

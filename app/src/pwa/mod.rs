@@ -60,9 +60,7 @@ impl Pwa {
         #[cfg(feature = "hydrate")]
         browser::update();
     }
-}
 
-impl Pwa {
     /// Whether the browser is offline now (a write is then kept instead of sent).
     pub fn offline(self) -> bool {
         !self.online.get_untracked()

@@ -907,17 +907,7 @@ where
     Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
 {
     let i18n = use_i18n();
-    // Loaded in the browser, into a plain signal: a Suspense nested in the record page's own does
-    // not hydrate the server's markup (the client expects a marker the server never writes, and a
-    // failed hydration leaves the whole page dead); a resource read here would suspend the page.
-    let items = RwSignal::new(None::<Result<Vec<T>, AppError>>);
-    Effect::new(move |_| {
-        let of = of.clone();
-        leptos::task::spawn_local(async move {
-            let loaded = load(of).await;
-            items.try_set(Some(loaded));
-        });
-    });
+    let items = crate::ui::load_in_browser(move || load(of.clone()));
     view! {
         <section class="card" aria-labelledby=id>
             <h2 id=id>{move || title(i18n.get_locale())}</h2>

@@ -16,3 +16,26 @@ where
     let handle = leptos::prelude::window_event_listener(event, cb);
     leptos::prelude::on_cleanup(move || handle.remove());
 }
+
+/// What `fetch` answers, loaded in the browser into a plain signal (`None` until it arrives, also
+/// on the server), again each time a signal `fetch` reads changes. For parts of a record page: a
+/// Suspense nested in the page's own does not hydrate the server's markup (the client expects a
+/// marker the server never writes, and the failed hydration leaves the page dead), and a resource
+/// read there would suspend the whole page.
+pub fn load_in_browser<T, Fut>(
+    fetch: impl Fn() -> Fut + 'static,
+) -> leptos::prelude::RwSignal<Option<Result<T, crate::error::AppError>>>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>> + 'static,
+{
+    use leptos::prelude::*;
+    let value = RwSignal::new(None);
+    Effect::new(move |_| {
+        let loading = fetch();
+        leptos::task::spawn_local(async move {
+            value.try_set(Some(loading.await));
+        });
+    });
+    value
+}
