@@ -19,7 +19,7 @@ use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
 use crate::pipeline::views::PipelinePage;
 use crate::ui::RouteErrors;
-use crate::users::api::{Logout, me, set_locale};
+use crate::users::api::{Logout, set_locale};
 use crate::users::model::{CurrentUser, Role};
 use crate::users::views::{ChangePasswordForm, LoginPage, go_to};
 use leptos_i18n::I18nContext;
@@ -36,8 +36,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
-                // When this page's data was read: the offline banner shows it for a kept page.
-                <meta name="keel-rendered" content=chrono::Utc::now().to_rfc3339() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -66,7 +64,6 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=|| view! { <LoginPage language_switch=ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> }) /> } />
-                    <Route path=path!("/offline") view=OfflinePage />
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") ssr=SsrMode::Async view=PipelinePage />
                         <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
@@ -161,7 +158,7 @@ fn LanguageSwitch(signed_in: bool) -> impl IntoView {
 /// Everything behind sign-in: loads the current user, then lays out navigation and the page.
 #[component]
 fn AppShell() -> impl IntoView {
-    let user = Resource::new(|| (), |_| me());
+    let user = Resource::new(|| (), |_| crate::pwa::kept::signed_in_user());
     let i18n = use_i18n();
     view! {
         <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{t!(i18n, loading)}</p> }>
@@ -176,7 +173,7 @@ fn AppShell() -> impl IntoView {
 fn Layout(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let user_id = user.id.0;
-    crate::pwa::keep_visited_pages();
+    crate::pwa::kept::adopt(&user);
     provide_context(user.clone());
     view! {
         <div class="app">
@@ -229,8 +226,11 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
-            crate::pwa::forget_offline_data();
-            go_to("/login");
+            // Before leaving: the page's end could cut the clearing short.
+            leptos::task::spawn_local(async {
+                crate::pwa::forget_offline_data().await;
+                go_to("/login");
+            });
         }
     });
     let pwa = use_context::<crate::pwa::Pwa>();
@@ -260,23 +260,6 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                 </ActionForm>
             </div>
         </details>
-    }
-}
-
-/// What the service worker answers, offline, for a page it did not keep. "Try again" loads the
-/// page asked for once more (a form without an action goes to the current address).
-#[component]
-fn OfflinePage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <main class="offline-page">
-            <h1>{t!(i18n, pwa.offline_title)}</h1>
-            <p>{t!(i18n, pwa.offline_about)}</p>
-            <form method="get">
-                <button type="submit" class="primary">{t!(i18n, pwa.retry)}</button>
-            </form>
-            <p><a href="/pipeline">{t!(i18n, nav.pipeline)}</a></p>
-        </main>
     }
 }
 

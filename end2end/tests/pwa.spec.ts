@@ -7,6 +7,36 @@ import { join } from 'node:path';
 /** The width and height a PNG declares in its header. */
 const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
 
+/** What the worker precaches: the app's files, no one's data. */
+const SHELL_FILES = [
+  '/shell.html', '/shell.js', '/pkg/keel.js', '/pkg/keel.wasm', '/pkg/keel.css', '/manifest.webmanifest',
+  '/favicon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png',
+];
+
+/** The keys of the data kept on this device for reading offline (IndexedDB `keel`, store `kept`). */
+function keptKeys(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('keel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('kept')) {
+            db.close();
+            return resolve([]);
+          }
+          const req = db.transaction('kept').objectStore('kept').getAllKeys();
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result.map(String));
+          };
+        };
+      }),
+  );
+}
+
 /** Waits until the service worker is active and controls the page (a reload makes it so). */
 async function controlled(page: Page): Promise<void> {
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -60,35 +90,89 @@ test('the manifest parses, its icons load, and Chromium finds the app installabl
   }
 });
 
-test('offline, the board and a visited contact open from what was last seen, with a banner', async ({ page, context }) => {
+test('offline, the board and visited contacts and companies open from the data kept on this device', async ({ page, context }) => {
   await signIn(page);
   const name = `Offline ${unique()}`;
   await open(page, '/contacts/new');
   await page.getByLabel('Full name').fill(name);
   await page.getByRole('button', { name: 'Create contact' }).click();
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  const log = page.getByRole('region', { name: 'Log an interaction' });
+  await log.getByRole('radio', { name: 'Note' }).check();
+  await log.getByLabel('Details').fill(`Seen before ${name}`);
+  await log.getByRole('button', { name: 'Log it' }).click();
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText(`Seen before ${name}`)).toBeVisible();
   await controlled(page);
   const contact = page.url();
-  // Visited once online, with the worker in control: the board and the contact are kept.
+  // A company opened through the app's links (its data loaded in the browser)…
+  await open(page, '/companies');
+  const link = page.getByRole('table', { name: 'Companies' }).getByRole('row').nth(1).getByRole('link').first();
+  const companyName = (await link.textContent())!;
+  await link.click();
+  await expect(page.getByRole('heading', { name: companyName, level: 1 })).toBeVisible();
+  const company = page.url();
+  // …the board and the contact loaded in full (their data arrived with the page).
   await board(page);
   await open(page, contact);
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText(`Seen before ${name}`)).toBeVisible();
+  const user = (await keptKeys(page)).find((k) => k.includes('/contact/'))!.split('/')[0];
+  await expect.poll(() => keptKeys(page)).toEqual(
+    expect.arrayContaining([`${user}/contact/"${contact.split('/').pop()}"`, `${user}/company/"${company.split('/').pop()}"`, expect.stringMatching(/\/pipeline\//), expect.stringMatching(/\/timeline\//)]),
+  );
+  // The worker's cache holds the app's files only: no page, no server function's answer.
+  const cached = await page.evaluate(async () => {
+    const paths: string[] = [];
+    for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) paths.push(new URL(r.url).pathname);
+    return paths.sort();
+  });
+  expect(cached).toEqual(SHELL_FILES.slice().sort());
 
   await context.setOffline(true);
+  // A reload: the worker answers with the app shell, and the app renders what it kept.
   await reload(page);
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toContainText('Showing what was last seen at');
-  // A link loads the kept board in full.
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText(`Seen before ${name}`)).toBeVisible();
+  // The app's own links: the board, from what was kept.
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Pipeline' }).click();
   await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Lead 线索' })).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toBeVisible();
-  // A page never visited: the offline page, whose "Try again" works once back online.
-  await page.goto('/reports');
-  await expect(page.getByRole('heading', { name: 'You are offline', level: 1 })).toBeVisible();
+  await expect(page.getByRole('list', { name: LEAD })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toContainText('Showing what was last seen at');
+  await open(page, company);
+  await expect(page.getByRole('heading', { name: companyName, level: 1 })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toContainText('Showing what was last seen at');
+  // A page never opened: the offline notice, whose "Try again" works once back online.
+  await open(page, '/leads');
+  await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
   await context.setOffline(false);
   await page.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.getByRole('heading', { name: 'Reports', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Leads', level: 1 })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toHaveCount(0);
+});
+
+test('what is kept offline is per user: another user signing in wipes it, and signing out clears it', async ({ page, context }) => {
+  await signIn(page);
+  await board(page);
+  await expect.poll(async () => (await keptKeys(page)).some((k) => k.includes('/pipeline/'))).toBe(true);
+  const admin = (await keptKeys(page)).find((k) => k.includes('/pipeline/'))!.split('/')[0];
+  // The session ends without signing out (it expired); someone else signs in on this browser.
+  await context.clearCookies();
+  await signIn(page, 'sales2@keel.demo');
+  await board(page);
+  await expect.poll(async () => (await keptKeys(page)).some((k) => k.includes('/pipeline/'))).toBe(true);
+  const keys = await keptKeys(page);
+  expect(keys.filter((k) => k.startsWith(admin))).toEqual([]);
+  expect(keys.filter((k) => k.includes('/pipeline/')).every((k) => !k.startsWith(admin))).toBe(true);
+
+  // Signing out leaves nothing behind: offline, no one's board opens.
+  await page.getByText('Sarah Miller').click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(await keptKeys(page)).toEqual([]);
+  await context.setOffline(true);
+  await open(page, '/pipeline');
+  await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
+  await expect(page.getByRole('list', { name: LEAD })).toHaveCount(0);
 });
 
 test('a note logged offline is kept on the device and reaches the server once back online', async ({ page, context, keel }) => {

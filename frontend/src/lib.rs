@@ -1,7 +1,14 @@
 #![recursion_limit = "512"]
-//! The browser entry: hydrates the server-rendered page into the reactive app.
+//! The browser entry points: `hydrate` brings the server-rendered page to life; `mount` renders
+//! the app in the browser alone, for the app shell the service worker answers with offline.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
 }

@@ -32,6 +32,8 @@ impl Release {
             "pkg/keel.wasm",
             "pkg/keel.css",
             "manifest.webmanifest",
+            "shell.html",
+            "shell.js",
         ] {
             hash.update(read(file));
         }

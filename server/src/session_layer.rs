@@ -51,8 +51,7 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     }
     let signed_in = req.extensions().get::<Authenticated>().is_some();
     let is_page = req.method() == Method::GET && !path.starts_with("/api/");
-    // The offline page is the service worker's, precached for whoever is (or was) signed in.
-    if is_page && !signed_in && path != "/login" && path != "/offline" {
+    if is_page && !signed_in && path != "/login" {
         let here = req
             .uri()
             .path_and_query()

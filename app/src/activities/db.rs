@@ -23,8 +23,8 @@ pub async fn log(
     }
     let column = about.column();
     let activity: Uuid = sqlx::query_scalar(&format!(
-        "INSERT INTO activities ({column}, kind, subject, body, call_outcome, duration_minutes, author_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+        "INSERT INTO activities ({column}, kind, subject, body, call_outcome, duration_minutes, author_id, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now())) RETURNING id"
     ))
     .bind(id)
     .bind(i.kind.as_str())
@@ -33,6 +33,7 @@ pub async fn log(
     .bind(i.outcome.map(CallOutcome::as_str))
     .bind(i.duration_minutes)
     .bind(user.id.0)
+    .bind(i.occurred_at)
     .fetch_one(&mut *conn)
     .await?;
     if let Some((title, due)) = &i.follow_up {
@@ -360,6 +361,39 @@ mod tests {
             .await
             .unwrap();
         (user, contact)
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_note_written_offline_is_dated_when_it_was_written(pool: PgPool) {
+        let (user, contact) = setup(&pool).await;
+        let written = Utc::now() - chrono::Duration::hours(3);
+        let note = InteractionInput {
+            kind: "note".into(),
+            body: "On the train".into(),
+            written_at: written.to_rfc3339(),
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        log(&mut tx, &user, SubjectKind::Contact, contact.0, &note)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let entries = timeline(&pool, &user, SubjectKind::Contact, contact.0, None, 500)
+            .await
+            .unwrap()
+            .entries;
+        let logged = entries
+            .iter()
+            .find(|e| matches!(&e.body, EntryBody::Interaction { body: Some(b), .. } if b == "On the train"))
+            .unwrap();
+        assert_eq!(logged.at.timestamp_micros(), written.timestamp_micros());
+        // Older than the contact's creation a moment ago: listed after it.
+        assert!(matches!(
+            entries.last().unwrap().body,
+            EntryBody::Interaction { .. }
+        ));
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -117,6 +117,10 @@ pub struct InteractionInput {
     pub follow_up: String,
     #[serde(default)]
     pub follow_up_due: String,
+    /// When it was written (RFC 3339), for one kept on a device offline and sent later; empty for
+    /// now.
+    #[serde(default)]
+    pub written_at: String,
 }
 
 /// A parsed interaction, ready to store.
@@ -128,6 +132,8 @@ pub struct Interaction {
     pub outcome: Option<CallOutcome>,
     pub duration_minutes: Option<i32>,
     pub follow_up: Option<(String, Option<NaiveDate>)>,
+    /// When it happened, if not now (written offline and sent later).
+    pub occurred_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn text(s: &str, max: u32, field: &str, errors: &mut BTreeMap<String, Invalid>) -> Option<String> {
@@ -192,6 +198,22 @@ impl InteractionInput {
                 }
             },
         };
+        // A device's clock may run a little ahead of the server's: up to a day is taken.
+        let occurred_at = match self.written_at.trim() {
+            "" => None,
+            w => match chrono::DateTime::parse_from_rfc3339(w) {
+                Ok(at)
+                    if at.with_timezone(&chrono::Utc).date_naive()
+                        <= today + chrono::Days::new(1) =>
+                {
+                    Some(at.with_timezone(&chrono::Utc))
+                }
+                _ => {
+                    errors.insert("written_at".into(), Invalid::Date);
+                    None
+                }
+            },
+        };
         if due.is_some() && follow_up_title.is_none() {
             errors.insert("follow_up".into(), Invalid::Required);
         }
@@ -207,6 +229,7 @@ impl InteractionInput {
                 },
                 duration_minutes,
                 follow_up: follow_up_title.map(|t| (t, due)),
+                occurred_at,
             }),
             _ => Err(AppError::Validation { fields: errors }),
         }
@@ -294,6 +317,31 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    #[test]
+    fn a_note_written_offline_keeps_its_time_but_not_one_ahead_of_the_clock() {
+        let note = |written_at: &str| InteractionInput {
+            kind: "note".into(),
+            body: "On the train".into(),
+            written_at: written_at.into(),
+            ..Default::default()
+        };
+        assert_eq!(note("").parse(today()).unwrap().occurred_at, None);
+        let written = note("2026-11-20T08:30:00+08:00").parse(today()).unwrap();
+        assert_eq!(
+            written.occurred_at.map(|at| at.to_rfc3339()),
+            Some("2026-11-20T00:30:00+00:00".into())
+        );
+        // A clock a little ahead passes; days ahead, or not a time, do not.
+        assert!(note("2026-11-26T01:00:00Z").parse(today()).is_ok());
+        for bad in ["2026-11-28T00:00:00Z", "yesterday", "2026-11-20"] {
+            assert_eq!(
+                note(bad).parse(today()).unwrap_err().field("written_at"),
+                Some(Invalid::Date),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -95,8 +95,10 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
     let user = use_context::<crate::users::model::CurrentUser>().map(|u| u.id.0);
     let sent = StoredValue::new(None::<LogInteraction>);
     let kept = RwSignal::new(false);
-    let keep = move |log: LogInteraction| {
+    let keep = move |mut log: LogInteraction| {
         if let (Some(pwa), Some(user)) = (pwa, user) {
+            // Sent later, it keeps the time it was written.
+            log.input.written_at = chrono::Utc::now().to_rfc3339();
             let label: String = match log.input.body.trim() {
                 "" => kind_name(i18n, kind.get_untracked()).to_string(),
                 body => body.chars().take(60).collect(),
@@ -248,7 +250,9 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
         reload.get();
         older.set(Vec::new());
         cursor.set(None);
-        timeline(about, id, None)
+        // The newest page is kept on this device, for reading offline.
+        let key = crate::records::views::kept_key("timeline", &(about, id));
+        crate::pwa::kept::or_kept(key, timeline(about, id, None))
     });
     view! {
         <section class="card" aria-labelledby="timeline-title">

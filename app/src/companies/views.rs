@@ -160,6 +160,7 @@ pub fn CompanyPage(
     view! {
         <RecordPage
             id
+            keep="company"
             load=get_company
             view=move |c: Company, reload, saved| {
                 let below = related.map(|r| r.run(c.id));

@@ -189,6 +189,7 @@ pub fn ContactPage(
     view! {
         <RecordPage
             id
+            keep="contact"
             load=get_contact
             view=move |c: Contact, reload, saved| {
                 let below = history.map(|h| h.run(c.id));

@@ -23,6 +23,7 @@ pub fn DealPage() -> impl IntoView {
     view! {
         <RecordPage
             id
+            keep="deal"
             load=get_deal
             view=move |d: Deal, reload, saved| {
                 let id = d.id;

@@ -175,6 +175,7 @@ pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) ->
     view! {
         <RecordPage
             id
+            keep="lead"
             load=get_lead
             view=move |l: Lead, reload, saved| {
                 let below = history.map(|h| h.run(l.id));

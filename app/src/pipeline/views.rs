@@ -47,11 +47,15 @@ pub fn PipelinePage() -> impl IntoView {
     let stages = RwSignal::new(Vec::<(StageId, String)>::new());
     let data = Resource::new(
         move || (pipeline.get(), filter.get(), table.get(), refresh.get()),
-        |(p, f, t, _)| async move {
-            match t {
-                Some(q) => deal_table(p, f, q).await.map(Shown::Table),
-                None => load_board(p, f).await.map(Shown::Board),
-            }
+        |(p, f, t, _)| {
+            // Kept on this device, for opening offline.
+            let key = shown_key(p, &f, &t);
+            crate::pwa::kept::or_kept(key, async move {
+                match t {
+                    Some(q) => deal_table(p, f, q).await.map(Shown::Table),
+                    None => load_board(p, f).await.map(Shown::Board),
+                }
+            })
         },
     );
     // Live: every change anyone makes to a deal of this pipeline reloads it (unless it is our own,
@@ -91,7 +95,12 @@ pub fn PipelinePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let f = filter.get_untracked();
                 let t = table.get_untracked();
-                match data.await {
+                let shown = data.await;
+                // Also what arrived with the page (the resource did not load it in the browser).
+                if let Ok(s) = &shown {
+                    crate::pwa::kept::remember(&shown_key(pipeline.get_untracked(), &f, &t), s);
+                }
+                match shown {
                     Ok(Shown::Board(b)) => {
                         shown_pipeline.set_value(Some(b.pipeline.id));
                         known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
@@ -116,6 +125,7 @@ pub fn PipelinePage() -> impl IntoView {
                     Err(e @ AppError::Validation { .. }) => view! {
                         <BoardToolbar pipelines=Vec::new() current=pipeline.get_untracked() filter=f table=t error=Some(e) />
                     }.into_any(),
+                    Err(AppError::Network) => view! { <crate::pwa::OfflineNotice /> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
                 }
             })}
@@ -128,6 +138,16 @@ pub fn PipelinePage() -> impl IntoView {
 enum Shown {
     Board(Board),
     Table(DealTablePage),
+}
+
+/// Where the pipeline page keeps what it shows for `pipeline`, `filter` and `table`.
+fn shown_key(
+    pipeline: Option<PipelineId>,
+    filter: &BoardFilter,
+    table: &Option<TableQuery>,
+) -> String {
+    let args = serde_json::to_string(&(pipeline, filter, table)).unwrap_or_default();
+    format!("pipeline/{args}")
 }
 
 /// `/pipeline` showing `pipeline` with `filter`, as a table when `table` is given (from its first page).

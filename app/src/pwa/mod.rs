@@ -1,5 +1,9 @@
 //! The installable app: the service worker's registration and updates, the install entry, and
-//! what the page does while offline (a banner, and full page loads that the worker can answer).
+//! what the page does while offline (the data kept for reading, the writes kept for sending, and a
+//! banner that says so).
+#[cfg(feature = "hydrate")]
+mod idb;
+pub mod kept;
 pub mod queue;
 
 use leptos::prelude::*;
@@ -22,6 +26,9 @@ pub struct Pwa {
     pub queued: RwSignal<Vec<Entry>>,
     /// Counts the replays that reached the server, for pages to reload what they show.
     pub synced: RwSignal<u32>,
+    /// When the oldest copy this page shows instead of the server's answer was seen (milliseconds
+    /// since 1970); `None` while everything shown came from the server.
+    pub copy_seen: RwSignal<Option<f64>>,
     /// One replay at a time: two would send the same write twice.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     syncing: StoredValue<bool>,
@@ -38,14 +45,35 @@ pub fn provide_pwa() -> Pwa {
         can_install: RwSignal::new(false),
         queued: RwSignal::new(Vec::new()),
         synced: RwSignal::new(0),
+        copy_seen: RwSignal::new(None),
         syncing: StoredValue::new(false),
         #[cfg(feature = "hydrate")]
         install_prompt: StoredValue::new_local(None),
     };
     provide_context(pwa);
     #[cfg(feature = "hydrate")]
-    browser::start(pwa);
+    {
+        browser::PWA.set(Some(pwa));
+        browser::start(pwa);
+    }
     pwa
+}
+
+/// Whether the page shows copies kept on this device.
+#[cfg(feature = "hydrate")]
+fn shows_copy() -> bool {
+    browser::PWA
+        .get()
+        .is_some_and(|p| p.copy_seen.try_get_untracked().flatten().is_some())
+}
+
+/// The page shows a copy kept on this device, seen at `seen`: the banner says since when.
+#[cfg(feature = "hydrate")]
+fn shown_copy(seen: f64) {
+    if let Some(pwa) = browser::PWA.get() {
+        pwa.copy_seen
+            .try_update(|c| *c = Some(c.map_or(seen, |c| c.min(seen))));
+    }
 }
 
 impl Pwa {
@@ -149,42 +177,12 @@ impl Pwa {
     }
 }
 
-/// Asks the service worker to keep a copy of each record page and board the user opens through the
-/// app's own links (those never pass the worker as page loads), for reading offline.
-pub fn keep_visited_pages() {
-    #[cfg(feature = "hydrate")]
-    {
-        let location = leptos_router::hooks::use_location();
-        Effect::new(move |prev: Option<String>| {
-            let here = format!("{}{}", location.pathname.get(), location.search.get());
-            let worth = [
-                "/pipeline",
-                "/contacts/",
-                "/companies/",
-                "/leads/",
-                "/deals/",
-            ]
-            .iter()
-            .any(|p| here.starts_with(p));
-            // The first page was loaded in full: the worker kept it already.
-            if prev.is_some() && prev.as_ref() != Some(&here) && worth {
-                browser::keep_page(&here);
-            }
-            here
-        });
-    }
-}
-
-/// Forgets what this browser kept for the user who signs out: the pages the worker kept and the
+/// Forgets what this browser kept for the user who signs out: the data kept for reading and the
 /// writes not sent.
-pub fn forget_offline_data() {
+pub async fn forget_offline_data() {
+    kept::forget().await;
     #[cfg(feature = "hydrate")]
-    {
-        browser::post_to_worker("forget-pages");
-        leptos::task::spawn_local(async {
-            let _ = queue::clear().await;
-        });
-    }
+    let _ = queue::clear().await;
 }
 
 /// The writes kept on this device: how many wait, and each one the server refused with what the
@@ -254,6 +252,11 @@ mod browser {
 
     use super::Pwa;
 
+    thread_local! {
+        /// The app's `Pwa`, for code that runs outside components (the kept copies).
+        pub static PWA: std::cell::Cell<Option<Pwa>> = const { std::cell::Cell::new(None) };
+    }
+
     pub fn start(pwa: Pwa) {
         let w = window();
         // After hydration, so that the server's markup (rendered online) is met first.
@@ -276,37 +279,7 @@ mod browser {
             on_installed.as_ref().unchecked_ref(),
         );
         on_installed.forget();
-        offline_links(pwa);
         register(pwa);
-    }
-
-    /// While offline, a link loads its page in full, so that the worker answers with the copy it
-    /// kept (the router would ask the server for data instead, and fail).
-    fn offline_links(pwa: Pwa) {
-        let on_click =
-            Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
-                if pwa.online.get_untracked() || ev.default_prevented() || ev.button() != 0 {
-                    return;
-                }
-                let link = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|e| e.closest("a[href]").ok().flatten())
-                    .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-                let Some(link) = link else { return };
-                if link.origin() == window().location().origin().unwrap_or_default() {
-                    ev.prevent_default();
-                    let _ = window().location().assign(&link.href());
-                }
-            });
-        let options = web_sys::AddEventListenerOptions::new();
-        options.set_capture(true);
-        let _ = document().add_event_listener_with_callback_and_add_event_listener_options(
-            "click",
-            on_click.as_ref().unchecked_ref(),
-            &options,
-        );
-        on_click.forget();
     }
 
     fn container() -> Option<web_sys::ServiceWorkerContainer> {
@@ -381,21 +354,6 @@ mod browser {
         });
     }
 
-    pub fn keep_page(path: &str) {
-        let Some(worker) = container().and_then(|c| c.controller()) else {
-            return;
-        };
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"keep".into(), &path.into());
-        let _ = worker.post_message(&message);
-    }
-
-    pub fn post_to_worker(message: &str) {
-        if let Some(worker) = container().and_then(|c| c.controller()) {
-            let _ = worker.post_message(&message.into());
-        }
-    }
-
     pub fn install(pwa: Pwa) {
         let Some(prompt) = pwa.install_prompt.get_value() else {
             return;
@@ -412,20 +370,29 @@ mod browser {
     }
 }
 
-/// "Offline — last updated …" while the browser is offline, with the time the page's data was
-/// read from the server; and "Update available — reload" when a new release waits.
+/// "Offline." while the browser is offline, "Showing what was last seen at …" while the page shows
+/// copies kept on this device (from when), and "Update available — reload" when a new release
+/// waits.
 #[component]
 pub fn PwaBanners() -> impl IntoView {
     let i18n = use_i18n();
     let pwa = use_context::<Pwa>();
     let online = move || pwa.is_none_or(|p| p.online.get());
     let ready = move || pwa.is_some_and(|p| p.update_ready.get());
-    let rendered = rendered_at();
+    let seen = move || pwa.and_then(|p| p.copy_seen.get()).map(local_time);
+    // Each page says for itself whether it shows copies.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(p) = pwa {
+            p.copy_seen.set(None);
+        }
+    });
     view! {
-        <Show when=move || !online()>
+        <Show when=move || !online() || seen().is_some()>
             <p class="offline-banner" role="status">
-                {t!(i18n, pwa.offline)}
-                {rendered.clone().map(|at| view! { " " {t!(i18n, pwa.last_updated, at = move || at.clone())} })}
+                {move || (!online()).then(|| t!(i18n, pwa.offline))}
+                {move || seen().map(|at| view! { " " {t!(i18n, pwa.last_updated, at = move || at.clone())} })}
             </p>
         </Show>
         <Show when=ready>
@@ -439,20 +406,37 @@ pub fn PwaBanners() -> impl IntoView {
     }
 }
 
-/// When the server rendered this page (the shell's `keel-rendered` meta), in the browser's time zone.
-fn rendered_at() -> Option<String> {
+/// A moment (milliseconds since 1970) in the browser's language and time zone.
+fn local_time(ms: f64) -> String {
     #[cfg(feature = "hydrate")]
     {
-        let meta = document()
-            .query_selector("meta[name=keel-rendered]")
-            .ok()??;
-        let iso = meta.get_attribute("content")?;
-        let date = leptos::web_sys::js_sys::Date::new(&iso.into());
-        let text = date.to_locale_string("default", &Default::default());
-        text.as_string()
+        let date = leptos::web_sys::js_sys::Date::new(&ms.into());
+        date.to_locale_string("default", &Default::default())
+            .as_string()
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
-    None
+    ms.to_string()
+}
+
+/// What a page shows when the server cannot be reached: offline, that the page was not kept on
+/// this device; either way, "Try again" loads it once more.
+#[component]
+pub fn OfflineNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let pwa = use_context::<Pwa>();
+    let online = move || pwa.is_none_or(|p| p.online.get());
+    let retry = move |_| {
+        #[cfg(feature = "hydrate")]
+        let _ = window().location().reload();
+    };
+    view! {
+        <section class="error-panel offline-notice">
+            <h2>{move || if online() { t!(i18n, errors.title).into_any() } else { t!(i18n, pwa.offline_title).into_any() }}</h2>
+            <p role="alert">{move || if online() { t!(i18n, errors.network).into_any() } else { t!(i18n, pwa.offline_about).into_any() }}</p>
+            <button type="button" class="primary" on:click=retry>{t!(i18n, pwa.retry)}</button>
+        </section>
+    }
 }
 
 /// The web app manifest (`public/manifest.webmanifest`) in the reader's language: the description

@@ -50,69 +50,12 @@ pub use idb::{all, clear, push, remove, replace};
 
 #[cfg(feature = "hydrate")]
 mod idb {
-    use leptos::prelude::*;
-    use leptos::wasm_bindgen::prelude::Closure;
     use leptos::wasm_bindgen::{JsCast, JsValue};
-    use leptos::web_sys::{self, IdbDatabase, IdbRequest, IdbTransactionMode, js_sys};
-    use wasm_bindgen_futures::JsFuture;
+    use leptos::web_sys::{IdbTransactionMode, js_sys};
 
+    use super::super::idb::{self, WRITES, done, failed, store};
     use super::{Entry, Queued};
     use crate::error::AppError;
-
-    const DB: &str = "keel";
-    const STORE: &str = "writes";
-
-    fn failed(_: JsValue) -> AppError {
-        AppError::Network
-    }
-
-    /// The request's result, once it succeeds.
-    async fn done(req: &IdbRequest) -> Result<JsValue, AppError> {
-        let req = req.clone();
-        let promise = js_sys::Promise::new(&mut |resolve, reject| {
-            let r = req.clone();
-            let ok = Closure::once_into_js(move || {
-                let _ = resolve.call1(&JsValue::NULL, &r.result().unwrap_or(JsValue::UNDEFINED));
-            });
-            let err = Closure::once_into_js(move || {
-                let _ = reject.call0(&JsValue::NULL);
-            });
-            req.set_onsuccess(Some(ok.unchecked_ref()));
-            req.set_onerror(Some(err.unchecked_ref()));
-        });
-        JsFuture::from(promise).await.map_err(failed)
-    }
-
-    async fn open() -> Result<IdbDatabase, AppError> {
-        let factory = window()
-            .indexed_db()
-            .map_err(failed)?
-            .ok_or(AppError::Network)?;
-        let req = factory.open_with_u32(DB, 1).map_err(failed)?;
-        let upgrade = req.clone();
-        let on_upgrade = Closure::once_into_js(move || {
-            if let Ok(db) = upgrade
-                .result()
-                .and_then(|r| r.dyn_into::<IdbDatabase>().map_err(JsValue::from))
-            {
-                let params = web_sys::IdbObjectStoreParameters::new();
-                params.set_key_path(&"seq".into());
-                params.set_auto_increment(true);
-                let _ = db.create_object_store_with_optional_parameters(STORE, &params);
-            }
-        });
-        req.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
-        done(&req).await?.dyn_into().map_err(failed)
-    }
-
-    fn store(
-        db: &IdbDatabase,
-        mode: IdbTransactionMode,
-    ) -> Result<web_sys::IdbObjectStore, AppError> {
-        db.transaction_with_str_and_mode(STORE, mode)
-            .and_then(|t| t.object_store(STORE))
-            .map_err(failed)
-    }
 
     fn record(queued: &Queued, seq: Option<f64>) -> Result<JsValue, AppError> {
         let json = serde_json::to_string(queued).map_err(|_| AppError::BadRequest)?;
@@ -126,8 +69,8 @@ mod idb {
 
     /// Adds a write at the end of the queue.
     pub async fn push(queued: &Queued) -> Result<(), AppError> {
-        let db = open().await?;
-        let req = store(&db, IdbTransactionMode::Readwrite)?
+        let req = store(WRITES, IdbTransactionMode::Readwrite)
+            .await?
             .add(&record(queued, None)?)
             .map_err(failed)?;
         done(&req).await.map(|_| ())
@@ -135,8 +78,8 @@ mod idb {
 
     /// Keeps a changed entry (a refusal noted) in its place.
     pub async fn replace(entry: &Entry) -> Result<(), AppError> {
-        let db = open().await?;
-        let req = store(&db, IdbTransactionMode::Readwrite)?
+        let req = store(WRITES, IdbTransactionMode::Readwrite)
+            .await?
             .put(&record(&entry.queued, Some(entry.seq))?)
             .map_err(failed)?;
         done(&req).await.map(|_| ())
@@ -144,8 +87,8 @@ mod idb {
 
     /// Every queued write of `user`, oldest first.
     pub async fn all(user: uuid::Uuid) -> Result<Vec<Entry>, AppError> {
-        let db = open().await?;
-        let req = store(&db, IdbTransactionMode::Readonly)?
+        let req = store(WRITES, IdbTransactionMode::Readonly)
+            .await?
             .get_all()
             .map_err(failed)?;
         let rows: js_sys::Array = done(&req).await?.dyn_into().map_err(failed)?;
@@ -163,8 +106,8 @@ mod idb {
     }
 
     pub async fn remove(seq: f64) -> Result<(), AppError> {
-        let db = open().await?;
-        let req = store(&db, IdbTransactionMode::Readwrite)?
+        let req = store(WRITES, IdbTransactionMode::Readwrite)
+            .await?
             .delete(&seq.into())
             .map_err(failed)?;
         done(&req).await.map(|_| ())
@@ -172,10 +115,6 @@ mod idb {
 
     /// Empties the queue (sign-out: what is queued belongs to the user who leaves).
     pub async fn clear() -> Result<(), AppError> {
-        let db = open().await?;
-        let req = store(&db, IdbTransactionMode::Readwrite)?
-            .clear()
-            .map_err(failed)?;
-        done(&req).await.map(|_| ())
+        idb::clear(WRITES).await
     }
 }

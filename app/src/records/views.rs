@@ -795,12 +795,18 @@ pub fn id_param<T: 'static>(
 }
 
 /// A record page: loads the record named by the URL and renders it with `view`, which gets the
-/// signals that reload it and keep "Saved." visible across the reload.
+/// signals that reload it and keep "Saved." visible across the reload. With `keep` (the kind of
+/// record), the record is kept on this device for reading offline.
 #[component]
-pub fn RecordPage<T, Id, Fut, IdFn, V>(id: IdFn, load: fn(Id) -> Fut, view: V) -> impl IntoView
+pub fn RecordPage<T, Id, Fut, IdFn, V>(
+    id: IdFn,
+    load: fn(Id) -> Fut,
+    view: V,
+    #[prop(optional)] keep: Option<&'static str>,
+) -> impl IntoView
 where
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
-    Id: Clone + PartialEq + Send + Sync + 'static,
+    Id: Clone + PartialEq + Serialize + Send + Sync + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     IdFn: Fn() -> Option<Id> + Send + Sync + 'static,
     V: Fn(T, RwSignal<u32>, RwSignal<bool>) -> AnyView + Clone + Send + Sync + 'static,
@@ -808,12 +814,16 @@ where
     let reload = RwSignal::new(0u32);
     // Lives above the detail, which is rebuilt when the record reloads after a save.
     let saved = RwSignal::new(false);
+    let id = Memo::new(move |_| id());
     let record = Resource::new(
-        move || (id(), reload.get()),
+        move || (id.get(), reload.get()),
         move |(id, _)| async move {
-            match id {
-                Some(id) => load(id).await,
-                None => Err(AppError::NotFound),
+            match (id, keep) {
+                (Some(id), Some(kind)) => {
+                    crate::pwa::kept::or_kept(kept_key(kind, &id), load(id)).await
+                }
+                (Some(id), None) => load(id).await,
+                (None, _) => Err(AppError::NotFound),
             }
         },
     );
@@ -821,10 +831,23 @@ where
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || {
                 let view = view.clone();
-                Suspend::new(async move { record.await.map(|r| view(r, reload, saved)) })
+                Suspend::new(async move {
+                    record.await.map(|r| {
+                        // Also a record that arrived with the page (not loaded in the browser).
+                        if let (Some(kind), Some(id)) = (keep, id.get_untracked()) {
+                            crate::pwa::kept::remember(&kept_key(kind, &id), &r);
+                        }
+                        view(r, reload, saved)
+                    })
+                })
             }}
         </Transition>
     }
+}
+
+/// Where a record page, or a part of one, is kept on this device: its kind and the record's id.
+pub fn kept_key(kind: &str, id: &impl Serialize) -> String {
+    format!("{kind}/{}", serde_json::to_string(id).unwrap_or_default())
 }
 
 /// A new-record page: the form, its errors, and a visit to the record once it is created.
@@ -902,12 +925,14 @@ pub fn Related<K, T, Fut>(
     item: fn(T) -> AnyView,
 ) -> impl IntoView
 where
-    K: Clone + PartialEq + Send + Sync + 'static,
+    K: Clone + PartialEq + Serialize + Send + Sync + 'static,
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
 {
     let i18n = use_i18n();
-    let items = crate::ui::load_in_browser(move || load(of.clone()));
+    let items = crate::ui::load_in_browser(move || {
+        crate::pwa::kept::or_kept(kept_key(id, &of), load(of.clone()))
+    });
     view! {
         <section class="card" aria-labelledby=id>
             <h2 id=id>{move || title(i18n.get_locale())}</h2>

@@ -96,13 +96,20 @@ pub fn FieldError(
     }
 }
 
-/// Error boundary for a page: renders each error thrown below it as a translated alert.
+/// Error boundary for a page: renders each error thrown below it as a translated alert; a server
+/// that cannot be reached (offline, and the page not kept on this device) as the offline notice.
 #[component]
 pub fn RouteErrors(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ErrorBoundary fallback=move |errors| {
-            view! {
+            let all = errors.clone();
+            let unreachable = move || {
+                all.with(|e| e.iter().any(|(_, e)| e.downcast_ref::<AppError>() == Some(&AppError::Network)))
+            };
+            move || if unreachable() { view! { <crate::pwa::OfflineNotice /> }.into_any() } else {
+                let errors = errors.clone();
+                view! {
                 <section class="error-panel">
                     <h2>{t!(i18n, errors.title)}</h2>
                     <ul>
@@ -125,7 +132,7 @@ pub fn RouteErrors(children: Children) -> impl IntoView {
                         }}
                     </ul>
                 </section>
-            }
+            }.into_any() }
         }>{children()}</ErrorBoundary>
     }
 }
