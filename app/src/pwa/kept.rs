@@ -64,8 +64,8 @@ fn keep<T: Serialize>(key: &str, value: &T) {
     let _ = (key, value);
 }
 
-/// Keys the copies to `user` from now on. When another user's copies are on this browser (they
-/// did not sign out), they go first.
+/// Keys the copies to `user` from now on. Another user's copies on this browser (they did not
+/// sign out) go.
 pub fn adopt(user: &CurrentUser) {
     #[cfg(feature = "hydrate")]
     {
@@ -106,12 +106,12 @@ pub async fn forget() {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use leptos::wasm_bindgen::JsValue;
+    use leptos::wasm_bindgen::{JsCast, JsValue};
     use leptos::web_sys::{IdbTransactionMode, js_sys};
     use serde::de::DeserializeOwned;
     use std::cell::Cell;
 
-    use super::super::idb::{self, KEPT, done, failed, store};
+    use super::super::idb::{KEPT, done, failed, store};
     use crate::error::AppError;
     use crate::users::model::CurrentUser;
 
@@ -159,12 +159,26 @@ mod browser {
         Some((serde_json::from_str(&json).ok()?, seen))
     }
 
+    /// Deletes every copy that is not `user`'s (only those: the page may already be keeping
+    /// `user`'s first copies), and names `user` as the owner.
     pub async fn adopt(user: &CurrentUser) -> Result<(), AppError> {
-        let previous = get(OWNER)
-            .await
-            .and_then(|(json, _)| serde_json::from_str::<CurrentUser>(&json).ok());
-        if previous.is_some_and(|p| p.id != user.id) {
-            idb::clear(KEPT).await?;
+        let req = store(KEPT, IdbTransactionMode::Readonly)
+            .await?
+            .get_all_keys()
+            .map_err(failed)?;
+        let keys: js_sys::Array = done(&req).await?.dyn_into().map_err(failed)?;
+        let theirs = format!("{}/", user.id.0);
+        // One transaction: its requests run in order, so the last one done means all are.
+        let kept = store(KEPT, IdbTransactionMode::Readwrite).await?;
+        let mut last = None;
+        for key in keys.iter() {
+            let name = key.as_string().unwrap_or_default();
+            if name != OWNER && !name.starts_with(&theirs) {
+                last = Some(kept.delete(&key).map_err(failed)?);
+            }
+        }
+        if let Some(req) = last {
+            done(&req).await?;
         }
         let json = serde_json::to_string(user).map_err(|_| AppError::BadRequest)?;
         put(OWNER, json).await
