@@ -9,13 +9,9 @@ cd "$(dirname "$0")/.."
 N="${1:-100000}"
 M="${2:-10000}"
 source scripts/bench/common.sh
-db=keel_import_bench
-psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
-psql "$base_url" -qc "CREATE DATABASE $db"
-export DATABASE_URL="${base_url/\/keel\?//$db?}"
-"$KEEL" seed-demo >/dev/null
+fresh_demo_db keel_import_bench
 serve
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$csv"' EXIT
+trap 'stop_server; rm -f "$csv"' EXIT
 cookie=$(sign_in admin@keel.demo)
 csv=$(mktemp --suffix=.csv)
 awk -v n="$N" 'BEGIN {

@@ -30,7 +30,7 @@ psql "$DATABASE_URL" -tAc "SELECT 'rows: ' || (SELECT count(*) FROM contacts) ||
 busy=$(psql "$DATABASE_URL" -tAc "SELECT contact_id FROM activities WHERE contact_id IS NOT NULL GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1")
 
 serve
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+trap 'stop_server' EXIT
 cookie=$(sign_in admin@keel.demo)
 
 percentiles() { # reads milliseconds, one per line

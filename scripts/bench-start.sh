@@ -10,12 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-5}"
 source scripts/bench/common.sh
-db=keel_start_bench
-psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
-psql "$base_url" -qc "CREATE DATABASE $db"
-export DATABASE_URL="${base_url/\/keel\?//$db?}"
-"$KEEL" seed-demo >/dev/null
+fresh_demo_db keel_start_bench
 serve
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+trap 'stop_server' EXIT
 cd end2end
 KEEL_URL="$url" RUNS="$RUNS" node bench-start.mjs

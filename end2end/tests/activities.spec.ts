@@ -1,12 +1,9 @@
-import { test, expect, open, signIn } from './fixtures';
+import { test, expect, open, signIn, newContact } from './fixtures';
 
 test('a call with a follow-up task shows in the timeline and in My tasks', async ({ page }) => {
   await signIn(page);
   const name = `Caller ${Math.random().toString(36).slice(2, 8)}`;
-  await open(page, '/contacts/new');
-  await page.getByLabel('Full name').fill(name);
-  await page.getByRole('button', { name: 'Create contact' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await newContact(page, name);
 
   const log = page.getByRole('region', { name: 'Log an interaction' });
   await log.getByRole('radio', { name: 'Call' }).check();

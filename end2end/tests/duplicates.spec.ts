@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, signIn, unique, writeNote } from './fixtures';
 
 test('creating a contact that likely exists warns with a link to it; the Duplicates page lists them', async ({ page }) => {
   await signIn(page);
@@ -51,10 +51,7 @@ test('two contacts are merged field by field, keeping the timeline of both', asy
     await page.getByLabel('Emails').fill(emails);
     await page.getByRole('button', { name: 'Create contact' }).click();
     await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-    const log = page.getByRole('region', { name: 'Log an interaction' });
-    await log.getByRole('radio', { name: 'Note' }).check();
-    await log.getByLabel('Details').fill(note);
-    await log.getByRole('button', { name: 'Log it' }).click();
+    await writeNote(page, note);
     await expect(page.getByRole('list', { name: 'Timeline' }).getByText(note)).toBeVisible();
   };
   await create(`Merge ${tag} Li`, 'Buyer', email, `First note ${tag}`);

@@ -101,6 +101,22 @@ export async function reload(page: Page): Promise<void> {
   await page.locator('body[data-hydrated]').waitFor();
 }
 
+/** Creates a contact named `name` from the New contact form; the page shows it when this returns. */
+export async function newContact(page: Page, name: string): Promise<void> {
+  await open(page, '/contacts/new');
+  await page.getByLabel('Full name').fill(name);
+  await page.getByRole('button', { name: 'Create contact' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+}
+
+/** Logs a note on the record page open in `page` (what follows is the caller's to check). */
+export async function writeNote(page: Page, text: string): Promise<void> {
+  const log = page.getByRole('region', { name: 'Log an interaction' });
+  await log.getByRole('radio', { name: 'Note' }).check();
+  await log.getByLabel('Details').fill(text);
+  await log.getByRole('button', { name: 'Log it' }).click();
+}
+
 /** A short random tag that keeps a test's records apart from every other test's in the shared database. */
 export const unique = () => Math.random().toString(36).slice(2, 8);
 

@@ -1,24 +1,18 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, signIn, unique, newContact, writeNote } from './fixtures';
 
 test('record pages opened directly hydrate without an error and load what they list', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await signIn(page);
   const name = `Hydrate ${unique()}`;
-  await open(page, '/contacts/new');
-  await page.getByLabel('Full name').fill(name);
-  await page.getByRole('button', { name: 'Create contact' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await newContact(page, name);
   const contact = page.url();
 
   // Loaded in full (as a bookmark or the offline copy would be): the page comes alive.
   await open(page, contact);
   await expect(page.getByRole('region', { name: 'Deals' })).toContainText('No deals yet.');
   await expect(page.getByRole('region', { name: 'Timeline' })).toBeVisible();
-  const log = page.getByRole('region', { name: 'Log an interaction' });
-  await log.getByRole('radio', { name: 'Note' }).check();
-  await log.getByLabel('Details').fill(`Hydrated ${name}`);
-  await log.getByRole('button', { name: 'Log it' }).click();
+  await writeNote(page, `Hydrated ${name}`);
   await expect(page.getByRole('list', { name: 'Timeline' }).getByText(`Hydrated ${name}`)).toBeVisible();
 
   // A demo company, with its contacts listed once the page is alive.

@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique, reload, board, stage, LEAD } from './fixtures';
+import { test, expect, open, signIn, unique, reload, board, stage, LEAD, newContact, writeNote } from './fixtures';
 import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,14 +93,8 @@ test('the manifest parses, its icons load, and Chromium finds the app installabl
 test('offline, the board and visited contacts and companies open from the data kept on this device', async ({ page, context }) => {
   await signIn(page);
   const name = `Offline ${unique()}`;
-  await open(page, '/contacts/new');
-  await page.getByLabel('Full name').fill(name);
-  await page.getByRole('button', { name: 'Create contact' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-  const log = page.getByRole('region', { name: 'Log an interaction' });
-  await log.getByRole('radio', { name: 'Note' }).check();
-  await log.getByLabel('Details').fill(`Seen before ${name}`);
-  await log.getByRole('button', { name: 'Log it' }).click();
+  await newContact(page, name);
+  await writeNote(page, `Seen before ${name}`);
   await expect(page.getByRole('list', { name: 'Timeline' }).getByText(`Seen before ${name}`)).toBeVisible();
   await controlled(page);
   const contact = page.url();
@@ -178,10 +172,7 @@ test('what is kept offline is per user: another user signing in wipes it, and si
 test('a note logged offline is kept on the device and reaches the server once back online', async ({ page, context, keel }) => {
   await signIn(page);
   const name = `Queue ${unique()}`;
-  await open(page, '/contacts/new');
-  await page.getByLabel('Full name').fill(name);
-  await page.getByRole('button', { name: 'Create contact' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await newContact(page, name);
   await controlled(page);
   await reload(page);
 

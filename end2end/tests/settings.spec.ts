@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, signIn, unique, newContact } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const names = (page: Page, list: string) =>
@@ -101,10 +101,7 @@ test('a sales user gets no pipeline settings', async ({ page }) => {
 test('an administrator reads the audit log filtered by who, what and when; a manager may not', async ({ page, browser, baseURL }) => {
   await signIn(page);
   const name = `Audited ${unique()}`;
-  await open(page, '/contacts/new');
-  await page.getByLabel('Full name').fill(name);
-  await page.getByRole('button', { name: 'Create contact' }).click();
-  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await newContact(page, name);
 
   await open(page, '/settings');
   await page.getByRole('link', { name: 'Who changed what, and when' }).click();

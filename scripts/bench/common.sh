@@ -7,6 +7,20 @@ if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export
 export KEEL_PG_PORT=5434 KEEL_LOG=warn
 base_url="$("$KEEL" db start 2>/dev/null)"
 
+# Points DATABASE_URL at database $1, dropped and made again, with the demo data.
+fresh_demo_db() {
+  psql "$base_url" -qc "DROP DATABASE IF EXISTS $1" >/dev/null
+  psql "$base_url" -qc "CREATE DATABASE $1"
+  export DATABASE_URL="${base_url/\/keel\?//$1?}"
+  "$KEEL" seed-demo >/dev/null
+}
+
+# Stops the server `serve` started.
+stop_server() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 # Starts `keel serve` on a free port against $DATABASE_URL and waits until it is healthy.
 serve() {
   local port=$((20000 + RANDOM % 20000))

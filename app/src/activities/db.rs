@@ -363,6 +363,24 @@ mod tests {
         (user, contact)
     }
 
+    /// Logs `interaction` on `contact` in a transaction of its own, then reads the timeline.
+    async fn log_and_read(
+        pool: &PgPool,
+        user: &CurrentUser,
+        contact: ContactId,
+        interaction: &Interaction,
+    ) -> Vec<TimelineEntry> {
+        let mut tx = pool.begin().await.unwrap();
+        log(&mut tx, user, SubjectKind::Contact, contact.0, interaction)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        timeline(pool, user, SubjectKind::Contact, contact.0, None, 500)
+            .await
+            .unwrap()
+            .entries
+    }
+
     #[sqlx::test(migrations = "../migrations")]
     async fn a_note_written_offline_is_dated_when_it_was_written(pool: PgPool) {
         let (user, contact) = setup(&pool).await;
@@ -375,15 +393,7 @@ mod tests {
         }
         .parse(today())
         .unwrap();
-        let mut tx = pool.begin().await.unwrap();
-        log(&mut tx, &user, SubjectKind::Contact, contact.0, &note)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        let entries = timeline(&pool, &user, SubjectKind::Contact, contact.0, None, 500)
-            .await
-            .unwrap()
-            .entries;
+        let entries = log_and_read(&pool, &user, contact, &note).await;
         let logged = entries
             .iter()
             .find(|e| matches!(&e.body, EntryBody::Interaction { body: Some(b), .. } if b == "On the train"))
@@ -411,16 +421,7 @@ mod tests {
         }
         .parse(today())
         .unwrap();
-        let mut tx = pool.begin().await.unwrap();
-        log(&mut tx, &user, SubjectKind::Contact, contact.0, &call)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-
-        let entries = timeline(&pool, &user, SubjectKind::Contact, contact.0, None, 500)
-            .await
-            .unwrap()
-            .entries;
+        let entries = log_and_read(&pool, &user, contact, &call).await;
         assert!(
             matches!(entries.last().unwrap().body, EntryBody::Created),
             "creation is the oldest entry"

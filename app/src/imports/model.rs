@@ -45,6 +45,20 @@ const COMPANY: &[&str] = &[
     "企业",
     "客户名称",
 ];
+/// A company's own name: what names the company on a contact, and plain "Name".
+const COMPANY_NAME: [&str; 12] = join(COMPANY, &["name", "名称"]);
+
+/// `a` then `b`, for a list of header names that extends another (`N` is their total length).
+const fn join<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    assert!(a.len() + b.len() == N);
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
 const EMAILS: &[&str] = &[
     "email",
     "emails",
@@ -105,23 +119,7 @@ const CONTACT_FIELDS: &[ImportField] = &[
     ("notes", NOTES),
 ];
 const COMPANY_FIELDS: &[ImportField] = &[
-    (
-        "name",
-        &[
-            "name",
-            "company",
-            "companyname",
-            "organisation",
-            "organization",
-            "account",
-            "公司",
-            "公司名称",
-            "单位",
-            "企业",
-            "客户名称",
-            "名称",
-        ],
-    ),
+    ("name", &COMPANY_NAME),
     ("industry", &["industry", "sector", "行业", "所属行业"]),
     (
         "size",

@@ -15,6 +15,7 @@ use crate::deals::model::{DealTablePage, TableQuery};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::money::Money;
+use crate::records::views::kept_key;
 use crate::ui::ErrorMessage;
 use crate::ui::url::with_query;
 use crate::ui::window_listener;
@@ -45,11 +46,12 @@ pub fn PipelinePage() -> impl IntoView {
     let failure = RwSignal::new(None::<AppError>);
     // The shown pipeline's stages, for "New deal".
     let stages = RwSignal::new(Vec::<(StageId, String)>::new());
+    let keep_first = crate::pwa::kept::KeepFirst::new();
     let data = Resource::new(
         move || (pipeline.get(), filter.get(), table.get(), refresh.get()),
         |(p, f, t, _)| {
             // Kept on this device, for opening offline.
-            let key = shown_key(p, &f, &t);
+            let key = kept_key("pipeline", &(p, &f, &t));
             crate::pwa::kept::or_kept(key, async move {
                 match t {
                     Some(q) => deal_table(p, f, q).await.map(Shown::Table),
@@ -96,9 +98,8 @@ pub fn PipelinePage() -> impl IntoView {
                 let f = filter.get_untracked();
                 let t = table.get_untracked();
                 let shown = data.await;
-                // Also what arrived with the page (the resource did not load it in the browser).
                 if let Ok(s) = &shown {
-                    crate::pwa::kept::remember(&shown_key(pipeline.get_untracked(), &f, &t), s);
+                    keep_first.remember(&kept_key("pipeline", &(pipeline.get_untracked(), &f, &t)), s);
                 }
                 match shown {
                     Ok(Shown::Board(b)) => {
@@ -138,16 +139,6 @@ pub fn PipelinePage() -> impl IntoView {
 enum Shown {
     Board(Board),
     Table(DealTablePage),
-}
-
-/// Where the pipeline page keeps what it shows for `pipeline`, `filter` and `table`.
-fn shown_key(
-    pipeline: Option<PipelineId>,
-    filter: &BoardFilter,
-    table: &Option<TableQuery>,
-) -> String {
-    let args = serde_json::to_string(&(pipeline, filter, table)).unwrap_or_default();
-    format!("pipeline/{args}")
 }
 
 /// `/pipeline` showing `pipeline` with `filter`, as a table when `table` is given (from its first page).

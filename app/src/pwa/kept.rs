@@ -2,6 +2,7 @@
 //! device in IndexedDB for reading offline. Copies are kept per user: each key starts with the
 //! signed-in user's id, a different user signing in on this browser wipes the previous user's
 //! copies, and signing out wipes them all. The service worker keeps no data, only the app's files.
+use leptos::prelude::{GetValue, SetValue, StoredValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -42,15 +43,31 @@ where
     }
 }
 
-/// Keeps `value` under `key` for the signed-in user, for data that arrived with the page rather
-/// than through `or_kept` (in the browser, and unless the page shows copies: keeping a copy again
-/// would make it look newer than it is).
-pub fn remember<T: Serialize>(key: &str, value: &T) {
-    #[cfg(feature = "hydrate")]
-    if super::shows_copy() {
-        return;
+/// Keeps what a page shows first, for data a resource may bring with the page: hydrated from the
+/// server's answer, it never passes through `or_kept`. Later values load in the browser through
+/// `or_kept`, which keeps them, so they are not serialised twice.
+#[derive(Clone, Copy)]
+pub struct KeepFirst(StoredValue<bool>);
+
+impl KeepFirst {
+    pub fn new() -> Self {
+        KeepFirst(StoredValue::new(true))
     }
-    keep(key, value);
+
+    /// Keeps `value` under `key` for the signed-in user if it is the first value shown (in the
+    /// browser, and unless the page shows copies: keeping a copy again would make it look newer
+    /// than it is).
+    pub fn remember<T: Serialize>(self, key: &str, value: &T) {
+        if !self.0.get_value() {
+            return;
+        }
+        self.0.set_value(false);
+        #[cfg(feature = "hydrate")]
+        if super::shows_copy() {
+            return;
+        }
+        keep(key, value);
+    }
 }
 
 fn keep<T: Serialize>(key: &str, value: &T) {

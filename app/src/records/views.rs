@@ -815,6 +815,7 @@ where
     // Lives above the detail, which is rebuilt when the record reloads after a save.
     let saved = RwSignal::new(false);
     let id = Memo::new(move |_| id());
+    let keep_first = crate::pwa::kept::KeepFirst::new();
     let record = Resource::new(
         move || (id.get(), reload.get()),
         move |(id, _)| async move {
@@ -833,9 +834,8 @@ where
                 let view = view.clone();
                 Suspend::new(async move {
                     record.await.map(|r| {
-                        // Also a record that arrived with the page (not loaded in the browser).
                         if let (Some(kind), Some(id)) = (keep, id.get_untracked()) {
-                            crate::pwa::kept::remember(&kept_key(kind, &id), &r);
+                            keep_first.remember(&kept_key(kind, &id), &r);
                         }
                         view(r, reload, saved)
                     })
