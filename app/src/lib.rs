@@ -18,6 +18,8 @@ pub mod deals;
 pub mod duplicates;
 pub mod error;
 pub mod history;
+#[cfg(feature = "ssr")]
+pub mod idempotency;
 pub mod imports;
 pub mod leads;
 pub mod merge;

@@ -8,7 +8,7 @@ use tower::ServiceExt;
 use crate::config::Settings;
 use crate::seed;
 
-fn app(pool: PgPool) -> Router {
+pub(crate) fn app(pool: PgPool) -> Router {
     let settings = Settings::from_lookup(|k| match k {
         "DATABASE_URL" => Some("postgres://unused/unused".into()),
         _ => None,
@@ -17,7 +17,7 @@ fn app(pool: PgPool) -> Router {
     crate::startup::router(&settings, pool)
 }
 
-async fn body_text(res: axum::response::Response) -> String {
+pub(crate) async fn body_text(res: axum::response::Response) -> String {
     String::from_utf8(
         axum::body::to_bytes(res.into_body(), 1 << 20)
             .await
@@ -28,7 +28,7 @@ async fn body_text(res: axum::response::Response) -> String {
 }
 
 /// A same-origin form POST, as the browser sends it, with an optional session cookie.
-async fn post(
+pub(crate) async fn post(
     app: &Router,
     path: &str,
     cookie: Option<&str>,
@@ -46,7 +46,7 @@ async fn post(
         .unwrap()
 }
 
-async fn login(app: &Router, email: &str, password: &str) -> axum::response::Response {
+pub(crate) async fn login(app: &Router, email: &str, password: &str) -> axum::response::Response {
     post(
         app,
         "/api/login",
@@ -56,7 +56,7 @@ async fn login(app: &Router, email: &str, password: &str) -> axum::response::Res
     .await
 }
 
-fn session_cookie(res: &axum::response::Response) -> Option<String> {
+pub(crate) fn session_cookie(res: &axum::response::Response) -> Option<String> {
     res.headers()
         .get_all(header::SET_COOKIE)
         .iter()
@@ -66,14 +66,14 @@ fn session_cookie(res: &axum::response::Response) -> Option<String> {
 }
 
 /// The demo data, the router, and a session cookie of the demo user `email`.
-async fn signed_in(pool: PgPool, email: &str) -> (Router, String) {
+pub(crate) async fn signed_in(pool: PgPool, email: &str) -> (Router, String) {
     seed::seed_demo(&pool).await.unwrap();
     let app = app(pool);
     let cookie = session_cookie(&login(&app, email, seed::DEMO_PASSWORD).await).unwrap();
     (app, cookie)
 }
 
-async fn call(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
+pub(crate) async fn call(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
     post(app, path, cookie, "").await
 }
 
@@ -583,13 +583,13 @@ async fn only_administrators_change_pipelines(pool: PgPool) {
 }
 
 /// A second user's session on the same (already seeded) database.
-async fn signed_in_again(pool: PgPool, email: &str) -> (Router, String) {
+pub(crate) async fn signed_in_again(pool: PgPool, email: &str) -> (Router, String) {
     let app = app(pool);
     let cookie = session_cookie(&login(&app, email, seed::DEMO_PASSWORD).await).unwrap();
     (app, cookie)
 }
 
-async fn get(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
+pub(crate) async fn get(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
     let mut req = Request::get(path);
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);

@@ -12,6 +12,8 @@ mod export;
 mod http_tests;
 mod import;
 mod pwa;
+#[cfg(test)]
+mod race_tests;
 mod security;
 mod seed;
 mod session_layer;

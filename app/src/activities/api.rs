@@ -22,12 +22,14 @@ pub async fn timeline(
     super::db::timeline(&pool, &user, about, id, before.as_ref(), page).await
 }
 
-/// Logs a note, call, meeting or email against a record, with an optional follow-up task.
+/// Logs a note, call, meeting or email against a record, with an optional follow-up task. `key`,
+/// made by the client, makes a repeat of the same write (a replay whose answer was lost) a no-op.
 #[server(prefix = "/api", endpoint = "log_interaction")]
 pub async fn log_interaction(
     about: SubjectKind,
     id: Uuid,
     input: InteractionInput,
+    key: Option<Uuid>,
 ) -> Result<(), AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
@@ -35,7 +37,10 @@ pub async fn log_interaction(
     let pool = auth::state()?.pool;
     super::db::require_visible(&pool, &user, about, id).await?;
     let mut tx = pool.begin().await?;
-    super::db::log(&mut tx, &user, about, id, &interaction).await?;
+    crate::idempotency::once(&mut tx, user.id, key, "log_interaction", async |conn| {
+        super::db::log(conn, &user, about, id, &interaction).await
+    })
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -124,9 +124,11 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         use leptos::form::FromFormData;
         ev.prevent_default();
-        let Ok(log) = LogInteraction::from_event(&ev) else {
+        let Ok(mut log) = LogInteraction::from_event(&ev) else {
             return;
         };
+        // Made once per note: kept with it if it must be sent later, so no replay writes twice.
+        log.key = Some(crate::pwa::write_key());
         if pwa.is_some_and(|p| p.offline()) {
             keep(log);
         } else {

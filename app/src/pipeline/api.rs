@@ -38,13 +38,22 @@ pub async fn column_page(
     .await
 }
 
-/// Moves a deal if it is still at `version`; returns the card as stored.
+/// Moves a deal if it is still at `version`; returns the card as stored. A repeat of the same
+/// move (same client-made `key`, a replay whose answer was lost) answers with the first result.
 #[server(prefix = "/api", endpoint = "move_deal")]
-pub async fn move_deal(id: DealId, version: i32, to: MoveTo) -> Result<DealCard, AppError> {
+pub async fn move_deal(
+    id: DealId,
+    version: i32,
+    to: MoveTo,
+    key: Option<uuid::Uuid>,
+) -> Result<DealCard, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let mut tx = auth::state()?.pool.begin().await?;
-    let card = super::db::move_deal(&mut tx, &user, id, version, &to).await?;
+    let card = crate::idempotency::once(&mut tx, user.id, key, "move_deal", async |conn| {
+        super::db::move_deal(conn, &user, id, version, &to).await
+    })
+    .await?;
     tx.commit().await?;
     Ok(card)
 }

@@ -192,9 +192,15 @@ pub async fn column_page(
     qb.push(" AND r.status = 'open' AND r.stage_id = ")
         .push_bind(stage.0);
     push_filter(&mut qb, user, filter)?;
-    qb.push(" AND (r.rank, r.id) > (")
+    // The shown card's rank as stored now (its stage may have been respaced since the page was
+    // read), or the rank the page saw if it left the stage.
+    qb.push(" AND (r.rank, r.id) > (COALESCE((SELECT a.rank FROM deals a WHERE a.id = ")
+        .push_bind(after.1.0)
+        .push(" AND a.stage_id = ")
+        .push_bind(stage.0)
+        .push("), ")
         .push_bind(after.0)
-        .push(", ")
+        .push("), ")
         .push_bind(after.1.0)
         .push(")");
     qb.push(" ORDER BY r.rank, r.id LIMIT ")
@@ -255,26 +261,8 @@ async fn lock_open(
     Ok((stage, stage_name, pipeline))
 }
 
-/// Moves a deal to a stage (of its pipeline), between two cards there, if nobody changed it since
-/// `version`: a new rank for it alone, a stage-history row and an audit row when the stage changes,
-/// and a live notification. Returns the card as stored.
-pub async fn move_deal(
-    conn: &mut PgConnection,
-    user: &CurrentUser,
-    id: DealId,
-    version: i32,
-    to: &MoveTo,
-) -> Result<DealCard, AppError> {
-    let (from, from_name, pipeline) = lock_open(conn, user, id, version).await?;
-    let target: Option<(Uuid, String)> = sqlx::query_as(
-        "SELECT pipeline_id, name FROM stages WHERE id = $1 AND archived_at IS NULL",
-    )
-    .bind(to.stage.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((target_pipeline, to_name)) = target.filter(|(p, _)| *p == pipeline) else {
-        return Err(AppError::invalid("stage", Invalid::Choice));
-    };
+/// The key between `to`'s neighbours (as stored now) for `id`.
+async fn place(conn: &mut PgConnection, id: DealId, to: &MoveTo) -> Result<String, AppError> {
     let rank_of = async |conn: &mut PgConnection,
                          other: Option<DealId>|
            -> Result<Option<String>, AppError> {
@@ -307,7 +295,63 @@ pub async fn move_deal(
             before = None;
         }
     }
-    let rank = between(after.as_deref(), before.as_deref());
+    Ok(between(after.as_deref(), before.as_deref()))
+}
+
+/// Gives every open card of `stage` a fresh key, evenly spaced, in today's order: called when a
+/// new key would pass `rank::LIMIT`, so keys stay short whatever the history of moves. Only
+/// ranks change (no version, no audit row: nothing a person sees), so concurrent moves, which
+/// name their neighbours by id, are unaffected.
+pub async fn rebalance(conn: &mut PgConnection, stage: Uuid) -> Result<u64, AppError> {
+    // One respacing of a stage at a time.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('keel.rank.' || $1::text, 0))")
+        .bind(stage)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query(
+        "UPDATE deals d SET rank = lpad((o.n * 100)::text, 10, '0') || 'V'
+           FROM (SELECT id, row_number() OVER (ORDER BY rank, id) AS n FROM deals
+                  WHERE stage_id = $1 AND status = 'open' AND deleted_at IS NULL) o
+          WHERE d.id = o.id",
+    )
+    .bind(stage)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
+/// The key for `id` at `to`; when it would be longer than `rank::LIMIT`, the stage is respaced
+/// first and the key taken between the respaced neighbours.
+async fn rank_at(conn: &mut PgConnection, id: DealId, to: &MoveTo) -> Result<String, AppError> {
+    let rank = place(conn, id, to).await?;
+    if rank.len() <= super::rank::LIMIT {
+        return Ok(rank);
+    }
+    rebalance(conn, to.stage.0).await?;
+    place(conn, id, to).await
+}
+
+/// Moves a deal to a stage (of its pipeline), between two cards there, if nobody changed it since
+/// `version`: a new rank for it alone, a stage-history row and an audit row when the stage changes,
+/// and a live notification. Returns the card as stored.
+pub async fn move_deal(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: DealId,
+    version: i32,
+    to: &MoveTo,
+) -> Result<DealCard, AppError> {
+    let (from, from_name, pipeline) = lock_open(conn, user, id, version).await?;
+    let target: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT pipeline_id, name FROM stages WHERE id = $1 AND archived_at IS NULL",
+    )
+    .bind(to.stage.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((target_pipeline, to_name)) = target.filter(|(p, _)| *p == pipeline) else {
+        return Err(AppError::invalid("stage", Invalid::Choice));
+    };
+    let rank = rank_at(conn, id, to).await?;
     let new_version: i32 = sqlx::query_scalar(
         "UPDATE deals SET stage_id = $2, rank = $3, version = version + 1, updated_at = now(), updated_by = $4,
                 stage_entered_at = CASE WHEN stage_id = $2 THEN stage_entered_at ELSE now() END
@@ -450,10 +494,17 @@ pub async fn open_deal(
         "create_deal"
     };
     let (pipeline, stage) = found.ok_or_else(|| AppError::invalid(field, Invalid::Choice))?;
-    let last: Option<String> = sqlx::query_scalar("SELECT max(rank) FROM deals WHERE stage_id = $1 AND status = 'open' AND deleted_at IS NULL")
-        .bind(stage)
-        .fetch_one(&mut *conn)
-        .await?;
+    let last = async |conn: &mut PgConnection| -> Result<Option<String>, AppError> {
+        Ok(sqlx::query_scalar("SELECT max(rank) FROM deals WHERE stage_id = $1 AND status = 'open' AND deleted_at IS NULL")
+            .bind(stage)
+            .fetch_one(conn)
+            .await?)
+    };
+    let mut rank = between(last(conn).await?.as_deref(), None);
+    if rank.len() > super::rank::LIMIT {
+        rebalance(conn, stage).await?;
+        rank = between(last(conn).await?.as_deref(), None);
+    }
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, expected_close_date, probability,
                             company_id, owner_id, created_by, updated_by, rank)
@@ -468,7 +519,7 @@ pub async fn open_deal(
     .bind(draft.probability)
     .bind(company)
     .bind(user.id.0)
-    .bind(between(last.as_deref(), None))
+    .bind(&rank)
     .fetch_one(&mut *conn)
     .await?;
     let fields = serde_json::to_value(draft).map_err(AppError::internal)?;
@@ -541,5 +592,7 @@ pub async fn deals_of(
         .collect())
 }
 
+#[cfg(test)]
+mod rank_tests;
 #[cfg(test)]
 mod tests;

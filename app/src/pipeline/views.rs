@@ -387,7 +387,7 @@ fn BoardView(
     // Offline, a move stays on the board and is kept on the device, to be sent later.
     let pwa = use_context::<crate::pwa::Pwa>();
     let user = use_context::<crate::users::model::CurrentUser>().map(|u| u.id.0);
-    let keep_move = move |card: &DealCard, to: MoveTo| {
+    let keep_move = move |card: &DealCard, to: MoveTo, key: uuid::Uuid| {
         let (Some(pwa), Some(user)) = (pwa, user) else {
             return false;
         };
@@ -395,6 +395,7 @@ fn BoardView(
             id: card.id,
             version: card.version,
             to,
+            key: Some(key),
         });
         pwa.keep(user, card.title.clone(), write);
         true
@@ -466,11 +467,14 @@ fn BoardView(
                     stage_name
                 ));
                 expect_own_change(known, &card);
-                if pwa.is_some_and(|p| p.offline()) && keep_move(&card, to.clone()) {
+                // One key for this move, sent now or kept with it: a replay of a move whose
+                // answer was lost is then answered with the first result.
+                let key = crate::pwa::write_key();
+                if pwa.is_some_and(|p| p.offline()) && keep_move(&card, to.clone(), key) {
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    match move_deal(deal, card.version, to.clone()).await {
+                    match move_deal(deal, card.version, to.clone(), Some(key)).await {
                         Ok(stored) => {
                             known.update_value(|k| k.push((deal, stored.version)));
                             cols.update(|c| {
@@ -483,7 +487,7 @@ fn BoardView(
                                 }
                             });
                         }
-                        Err(AppError::Network) if keep_move(&card, to) => {}
+                        Err(AppError::Network) if keep_move(&card, to, key) => {}
                         Err(e) => {
                             cols.set(before);
                             if e == AppError::Conflict {

@@ -114,6 +114,8 @@ impl Pwa {
 
     /// Sends the kept writes, oldest first, while the network answers. A write the server refuses
     /// stays, with the reason, for the user to send again or discard.
+    /// One tab replays at a time (a Web Lock shared by the browser's tabs), reading the queue once
+    /// it holds the lock, so a second tab finds what the first sent already gone.
     pub async fn sync(self, user: Uuid) {
         #[cfg(feature = "hydrate")]
         {
@@ -121,26 +123,30 @@ impl Pwa {
                 return;
             }
             self.syncing.set_value(true);
-            let mut sent = 0;
-            for mut entry in queue::all(user).await.unwrap_or_default() {
-                if entry.queued.refused.is_some() {
-                    continue;
-                }
-                match entry.queued.write.clone().send().await {
-                    Ok(()) => {
-                        let _ = queue::remove(entry.seq).await;
-                        sent += 1;
+            let sent = std::rc::Rc::new(std::cell::Cell::new(0));
+            let counted = sent.clone();
+            browser::one_tab_at_a_time(REPLAY_LOCK, async move {
+                for mut entry in queue::all(user).await.unwrap_or_default() {
+                    if entry.queued.refused.is_some() {
+                        continue;
                     }
-                    Err(AppError::Network) => break,
-                    Err(e) => {
-                        entry.queued.refused = Some(e);
-                        let _ = queue::replace(&entry).await;
+                    match entry.queued.write.clone().send().await {
+                        Ok(()) => {
+                            let _ = queue::remove(entry.seq).await;
+                            counted.set(counted.get() + 1);
+                        }
+                        Err(AppError::Network) => break,
+                        Err(e) => {
+                            entry.queued.refused = Some(e);
+                            let _ = queue::replace(&entry).await;
+                        }
                     }
                 }
-            }
+            })
+            .await;
             self.queued.set(queue::all(user).await.unwrap_or_default());
             self.syncing.set_value(false);
-            if sent > 0 {
+            if sent.get() > 0 {
                 self.synced.update(|n| *n += 1);
             }
         }
@@ -175,6 +181,33 @@ impl Pwa {
         #[cfg(not(feature = "hydrate"))]
         let _ = (user, seq);
     }
+}
+
+/// The Web Lock held by the tab that replays the queue.
+#[cfg(feature = "hydrate")]
+const REPLAY_LOCK: &str = "keel-replay";
+
+/// A fresh random key for one write, made on the device that writes it: sent with the write and
+/// kept with it in the queue, so the server can tell a repeat from a new write.
+pub fn write_key() -> Uuid {
+    #[allow(unused_mut)]
+    let mut bytes = [0u8; 16];
+    #[cfg(feature = "hydrate")]
+    {
+        let filled = leptos::web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+        if !filled {
+            for b in &mut bytes {
+                *b = (leptos::web_sys::js_sys::Math::random() * 256.0) as u8;
+            }
+        }
+    }
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    {
+        bytes = *Uuid::new_v4().as_bytes();
+    }
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
 /// Forgets what this browser kept for the user who signs out: the data kept for reading and the
@@ -251,6 +284,32 @@ mod browser {
     use leptos::web_sys::{self, js_sys};
 
     use super::Pwa;
+
+    /// Runs `work` while this tab holds the Web Lock `name` (other tabs asking for it wait), or
+    /// just runs it where the browser has no Web Locks.
+    pub async fn one_tab_at_a_time(name: &str, work: impl std::future::Future<Output = ()> + 'static) {
+        let navigator = window().navigator();
+        let locks = js_sys::Reflect::get(&navigator, &"locks".into()).unwrap_or_default();
+        let request = js_sys::Reflect::get(&locks, &"request".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let Some(request) = request.filter(|_| !locks.is_undefined()) else {
+            work.await;
+            return;
+        };
+        // The lock is held until the promise the callback returns settles.
+        let held = Closure::once_into_js(move |_lock: leptos::wasm_bindgen::JsValue| {
+            wasm_bindgen_futures::future_to_promise(async move {
+                work.await;
+                Ok(leptos::wasm_bindgen::JsValue::UNDEFINED)
+            })
+        });
+        if let Ok(p) = request.call2(&locks, &name.into(), &held) {
+            if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            }
+        }
+    }
 
     thread_local! {
         /// The app's `Pwa`, for code that runs outside components (the kept copies).

@@ -1,5 +1,6 @@
 //! Writes made offline (a logged note, a moved deal), kept in IndexedDB until they can be sent, then
-//! replayed in the order they were made. A replay the server refuses (a deal someone else changed
+//! replayed in the order they were made, each with the key made when it was written (a repeat of a
+//! write the server already took is answered with its first result, not written twice). A replay the server refuses (a deal someone else changed
 //! meanwhile: a stale version) stays in the queue, shown to the user to resolve; nothing is dropped
 //! without them.
 use serde::{Deserialize, Serialize};
@@ -37,8 +38,10 @@ impl Write {
     /// Sends the write; a move returns nothing more than success (the board reloads).
     pub async fn send(self) -> Result<(), AppError> {
         match self {
-            Write::Note(n) => crate::activities::api::log_interaction(n.about, n.id, n.input).await,
-            Write::Move(m) => crate::pipeline::api::move_deal(m.id, m.version, m.to)
+            Write::Note(n) => {
+                crate::activities::api::log_interaction(n.about, n.id, n.input, n.key).await
+            }
+            Write::Move(m) => crate::pipeline::api::move_deal(m.id, m.version, m.to, m.key)
                 .await
                 .map(|_| ()),
         }
