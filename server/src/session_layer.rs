@@ -92,6 +92,10 @@ pub fn spawn_session_sweeper(state: ServerState) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "trash purge failed"),
             }
+            // Keys of replayed writes outlive any answer a device may still be waiting for.
+            if let Err(e) = app::idempotency::purge(&state.pool).await {
+                tracing::warn!(error = ?e, "write-key purge failed");
+            }
         }
     });
 }
