@@ -200,6 +200,29 @@ test('a note logged offline is kept on the device and reaches the server once ba
   await other.close();
 });
 
+test('two tabs coming back online send a note kept offline once', async ({ page, context }) => {
+  await signIn(page);
+  const name = `Tabs ${unique()}`;
+  await newContact(page, name);
+  await controlled(page);
+  await reload(page);
+  const tab = await context.newPage();
+  await open(tab, page.url());
+
+  await context.setOffline(true);
+  await writeNote(page, `Kept for two tabs ${name}`);
+  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveText('1 changes saved on this device, waiting to be sent.');
+
+  // Both tabs hear the network return and both try to send what the device kept.
+  await context.setOffline(false);
+  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveCount(0);
+  for (const p of [page, tab]) {
+    await reload(p);
+    await expect(p.getByRole('list', { name: 'Timeline' }).getByText(`Kept for two tabs ${name}`)).toHaveCount(1);
+  }
+  await tab.close();
+});
+
 test('a deal moved offline that someone else moved meanwhile is shown to resolve, never dropped', async ({ page, context, keel }) => {
   const PROPOSAL = 'Proposal 方案';
   const QUALIFIED = 'Qualified 已确认';
