@@ -64,7 +64,7 @@ IFS='|' read -r missing twice < <(tr -d ' ' <"$out.check" | grep '|' | head -1)
 rm -f "$out.bodies" "$out.check"
 moves_stored=$(( $(q "SELECT count(*) FROM deal_stage_history WHERE deal_id = '$deal'") - moves_before ))
 audit_stored=$(( $(q "SELECT count(*) FROM audit_log WHERE entity = 'deal' AND entity_id = '$deal' AND changes ? 'stage'") - audit_before ))
-printf 'drill: %d writes in %.0f s, server killed %d times, Postgres killed %d time(s)\n' "$N" "$(echo "$t1 - $t0" | bc)" "$kills" "$pg_killed"
+printf 'drill: %d writes in %.0f s, server killed %d times, Postgres killed %d time(s)\n' "$N" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$kills" "$pg_killed"
 printf 'notes: %d acknowledged, %d missing, %d stored twice\n' "$notes_acked" "$missing" "$twice"
 printf 'moves: %d acknowledged, %d stage-history rows, %d audit rows\n' "$moves_acked" "$moves_stored" "$audit_stored"
 [ "$missing" = 0 ] && [ "$twice" = 0 ] && [ "$moves_acked" = "$moves_stored" ] && [ "$moves_acked" = "$audit_stored" ] && echo "drill: nothing acknowledged was lost or doubled"
