@@ -190,10 +190,9 @@ const REPLAY_LOCK: &str = "keel-replay";
 /// A fresh random key for one write, made on the device that writes it: sent with the write and
 /// kept with it in the queue, so the server can tell a repeat from a new write.
 pub fn write_key() -> Uuid {
-    #[allow(unused_mut)]
-    let mut bytes = [0u8; 16];
     #[cfg(feature = "hydrate")]
     {
+        let mut bytes = [0u8; 16];
         let filled = leptos::web_sys::window()
             .and_then(|w| w.crypto().ok())
             .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
@@ -202,12 +201,16 @@ pub fn write_key() -> Uuid {
                 *b = (leptos::web_sys::js_sys::Math::random() * 256.0) as u8;
             }
         }
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
     #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
     {
-        bytes = *Uuid::new_v4().as_bytes();
+        Uuid::new_v4()
     }
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Uuid::nil()
+    }
 }
 
 /// Forgets what this browser kept for the user who signs out: the data kept for reading and the
