@@ -73,7 +73,11 @@ pub(crate) async fn signed_in(pool: PgPool, email: &str) -> (Router, String) {
     (app, cookie)
 }
 
-pub(crate) async fn call(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
+pub(crate) async fn call(
+    app: &Router,
+    path: &str,
+    cookie: Option<&str>,
+) -> axum::response::Response {
     post(app, path, cookie, "").await
 }
 
@@ -589,7 +593,11 @@ pub(crate) async fn signed_in_again(pool: PgPool, email: &str) -> (Router, Strin
     (app, cookie)
 }
 
-pub(crate) async fn get(app: &Router, path: &str, cookie: Option<&str>) -> axum::response::Response {
+pub(crate) async fn get(
+    app: &Router,
+    path: &str,
+    cookie: Option<&str>,
+) -> axum::response::Response {
     let mut req = Request::get(path);
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);

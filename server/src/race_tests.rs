@@ -24,27 +24,38 @@ async fn a_note_replayed_by_two_clients_at_once_is_written_once(pool: PgPool) {
         "about=contact&id={contact}&input[kind]=note&input[body]=Replayed%20note&key={key}"
     );
     // Two tabs, and a third replay after the first answers were lost: all answer success.
-    let answers = join_all((0..2).map(|_| post(&app, "/api/log_interaction", Some(&cookie), &form))).await;
+    let answers =
+        join_all((0..2).map(|_| post(&app, "/api/log_interaction", Some(&cookie), &form))).await;
     for res in answers {
         assert_eq!(res.status(), StatusCode::OK, "{}", body_text(res).await);
     }
     let again = post(&app, "/api/log_interaction", Some(&cookie), &form).await;
     assert_eq!(again.status(), StatusCode::OK);
-    let notes: i64 = sqlx::query_scalar("SELECT count(*) FROM activities WHERE body = 'Replayed note'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let notes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM activities WHERE body = 'Replayed note'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(notes, 1);
 
     // A new key is a new note; a key reused for another kind of write is refused.
     let other = form.replace(&key.to_string(), &Uuid::new_v4().to_string());
-    assert_eq!(post(&app, "/api/log_interaction", Some(&cookie), &other).await.status(), StatusCode::OK);
+    assert_eq!(
+        post(&app, "/api/log_interaction", Some(&cookie), &other)
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let deal = id_of(
         &pool,
         "SELECT d.id FROM deals d JOIN users u ON u.id = d.owner_id WHERE u.email = 'sales@keel.demo' AND d.status = 'open' LIMIT 1",
     )
     .await;
-    let stage = id_of(&pool, &format!("SELECT stage_id FROM deals WHERE id = '{deal}'")).await;
+    let stage = id_of(
+        &pool,
+        &format!("SELECT stage_id FROM deals WHERE id = '{deal}'"),
+    )
+    .await;
     let reused = post(
         &app,
         "/api/move_deal",
@@ -53,10 +64,11 @@ async fn a_note_replayed_by_two_clients_at_once_is_written_once(pool: PgPool) {
     )
     .await;
     assert_eq!(reused.status(), StatusCode::BAD_REQUEST);
-    let notes: i64 = sqlx::query_scalar("SELECT count(*) FROM activities WHERE body = 'Replayed note'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let notes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM activities WHERE body = 'Replayed note'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(notes, 2);
 }
 
@@ -87,11 +99,12 @@ async fn a_replayed_move_answers_with_its_first_result_not_a_conflict(pool: PgPo
     let again = post(&app, "/api/move_deal", Some(&cookie), &form).await;
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(body_text(again).await, first);
-    let moves: i64 = sqlx::query_scalar("SELECT count(*) FROM deal_stage_history WHERE deal_id = $1")
-        .bind(deal)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let moves: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM deal_stage_history WHERE deal_id = $1")
+            .bind(deal)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(moves, 1);
 }
 
@@ -99,7 +112,11 @@ async fn a_replayed_move_answers_with_its_first_result_not_a_conflict(pool: PgPo
 async fn two_people_dragging_one_card_200_times_get_one_winner_per_version(pool: PgPool) {
     let (app, admin) = signed_in(pool.clone(), "admin@keel.demo").await;
     let (_, manager) = signed_in_again(pool.clone(), "manager@keel.demo").await;
-    let deal = id_of(&pool, "SELECT id FROM deals WHERE status = 'open' ORDER BY title LIMIT 1").await;
+    let deal = id_of(
+        &pool,
+        "SELECT id FROM deals WHERE status = 'open' ORDER BY title LIMIT 1",
+    )
+    .await;
     let stages: Vec<Uuid> = sqlx::query_scalar(
         "SELECT s.id FROM stages s JOIN deals d ON d.pipeline_id = s.pipeline_id
           WHERE d.id = $1 AND s.archived_at IS NULL ORDER BY s.position LIMIT 2",
@@ -115,9 +132,11 @@ async fn two_people_dragging_one_card_200_times_get_one_winner_per_version(pool:
         .unwrap();
     for round in 0..200 {
         // Both saw `version`; each drags the card to a different stage at the same moment.
+        let drag = |to: Uuid| format!("id={deal}&version={version}&to[stage]={to}");
+        let (to_a, to_b) = (drag(stages[0]), drag(stages[1]));
         let (a, b) = tokio::join!(
-            post(&app, "/api/move_deal", Some(&admin), &format!("id={deal}&version={version}&to[stage]={}", stages[0])),
-            post(&app, "/api/move_deal", Some(&manager), &format!("id={deal}&version={version}&to[stage]={}", stages[1])),
+            post(&app, "/api/move_deal", Some(&admin), &to_a),
+            post(&app, "/api/move_deal", Some(&manager), &to_b),
         );
         let (a, b) = (a.status(), b.status());
         let winner = match (a, b) {
@@ -125,11 +144,12 @@ async fn two_people_dragging_one_card_200_times_get_one_winner_per_version(pool:
             (StatusCode::CONFLICT, StatusCode::OK) => stages[1],
             other => panic!("round {round}: {other:?}"),
         };
-        let (stored, v): (Uuid, i32) = sqlx::query_as("SELECT stage_id, version FROM deals WHERE id = $1")
-            .bind(deal)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let (stored, v): (Uuid, i32) =
+            sqlx::query_as("SELECT stage_id, version FROM deals WHERE id = $1")
+                .bind(deal)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
         assert_eq!((stored, v), (winner, version + 1), "round {round}");
         version = v;
     }

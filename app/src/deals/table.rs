@@ -352,7 +352,11 @@ fn StageCell(
             after: None,
             before: None,
         };
-        let call = async move { move_deal(d.id, d.version, to, Some(crate::pwa::write_key())).await.map(|c| c.version) };
+        let call = async move {
+            move_deal(d.id, d.version, to, Some(crate::pwa::write_key()))
+                .await
+                .map(|c| c.version)
+        };
         live.send(d.id, d.version, call, move |e| {
             pending.set(false);
             // Back to the stored stage, and the reason above the table.

@@ -290,7 +290,10 @@ mod browser {
 
     /// Runs `work` while this tab holds the Web Lock `name` (other tabs asking for it wait), or
     /// just runs it where the browser has no Web Locks.
-    pub async fn one_tab_at_a_time(name: &str, work: impl std::future::Future<Output = ()> + 'static) {
+    pub async fn one_tab_at_a_time(
+        name: &str,
+        work: impl std::future::Future<Output = ()> + 'static,
+    ) {
         let navigator = window().navigator();
         let locks = js_sys::Reflect::get(&navigator, &"locks".into()).unwrap_or_default();
         let request = js_sys::Reflect::get(&locks, &"request".into())

@@ -27,7 +27,11 @@ async fn open(conn: &mut PgConnection, owner: &CurrentUser, at: StageId, title: 
         expected_close_date: None,
         probability: None,
     };
-    DealId(open_deal(conn, owner, Some(at), &draft, None).await.unwrap())
+    DealId(
+        open_deal(conn, owner, Some(at), &draft, None)
+            .await
+            .unwrap(),
+    )
 }
 
 /// The stage's open cards in board order, and the longest key among them.
@@ -72,9 +76,16 @@ async fn moving_cards_to_one_place_again_and_again_keeps_keys_bounded(pool: PgPo
         .unwrap();
         versions[moving] = card.version;
         let (order, longest) = column(&pool, at).await;
-        assert!(longest <= crate::pipeline::rank::LIMIT, "move {i}: {longest}");
+        assert!(
+            longest <= crate::pipeline::rank::LIMIT,
+            "move {i}: {longest}"
+        );
         let moved = if moving == 0 { "X" } else { "Y" };
-        assert_eq!(order[..2], ["First".to_string(), moved.to_string()], "move {i}");
+        assert_eq!(
+            order[..2],
+            ["First".to_string(), moved.to_string()],
+            "move {i}"
+        );
     }
 }
 
