@@ -15,6 +15,8 @@ mod pwa;
 mod security;
 mod seed;
 mod session_layer;
+#[cfg(test)]
+mod sign_in_tests;
 mod startup;
 mod telemetry;
 
