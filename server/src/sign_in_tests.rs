@@ -150,7 +150,7 @@ async fn forty_parallel_wrong_passwords_let_only_the_free_attempts_reach_the_pas
     .await;
     let (checked, waited) = tally(responses).await;
     assert!(
-        checked <= ACCOUNT_FREE as usize,
+        (1..=ACCOUNT_FREE as usize).contains(&checked),
         "{checked} guesses reached the password check"
     );
     assert_eq!(checked + waited, 40);
@@ -178,7 +178,7 @@ async fn one_address_guessing_across_many_emails_is_throttled(pool: PgPool) {
     .await;
     let (checked, waited) = tally(responses).await;
     assert!(
-        checked <= ADDRESS_FREE as usize,
+        (1..=ADDRESS_FREE as usize).contains(&checked),
         "{checked} guesses checked"
     );
     assert!(waited >= 10, "only {waited} told to wait");
@@ -284,7 +284,7 @@ async fn wrong_current_passwords_are_throttled_like_sign_in(pool: PgPool) {
     .await;
     let (checked, waited) = tally(responses).await;
     assert!(
-        checked <= ACCOUNT_FREE as usize,
+        (1..=ACCOUNT_FREE as usize).contains(&checked),
         "{checked} guesses checked"
     );
     assert_eq!(checked + waited, 40);
