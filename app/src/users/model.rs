@@ -120,11 +120,10 @@ impl Email {
 fn normalise(s: &str) -> String {
     let lower = s.to_lowercase();
     #[cfg(feature = "ssr")]
-    {
+    let lower = {
         use unicode_normalization::UnicodeNormalization;
-        lower.nfc().collect()
-    }
-    #[cfg(not(feature = "ssr"))]
+        lower.nfc().collect::<String>()
+    };
     lower
 }
 
