@@ -59,8 +59,9 @@ export const test = base.extend<{}, { keel: Keel }>({
         KEEL_LOG: process.env.KEEL_LOG ?? 'warn',
       };
       execFileSync(KEEL_BIN, ['seed-demo'], { env, stdio: 'ignore' });
-      execFileSync(KEEL_BIN, ['create-admin', '--email', CLI_ADMIN.email, '--password', CLI_ADMIN.password, '--name', 'CLI Admin'], {
-        env,
+      // The password never goes on the command line (it would show in `ps`).
+      execFileSync(KEEL_BIN, ['create-admin', '--email', CLI_ADMIN.email, '--name', 'CLI Admin'], {
+        env: { ...env, KEEL_ADMIN_PASSWORD: CLI_ADMIN.password },
         stdio: 'ignore',
       });
       const port = await freePort();

@@ -43,13 +43,13 @@ pub enum Command {
         #[arg(long, default_value_t = 5_000_000)]
         timeline: usize,
     },
-    /// Create an administrator, or reset the password of an existing account to admin.
+    /// Create an administrator, or make an existing account (even a deactivated one) an active
+    /// administrator with a new password, signed out everywhere. The password is never an argument
+    /// (anyone can read arguments in `ps`): it comes from KEEL_ADMIN_PASSWORD, else a prompt
+    /// without echo, else a line of standard input when that is not a terminal.
     CreateAdmin {
         #[arg(long)]
         email: String,
-        /// Prompted for (without echo) when left out; read from standard input when it is not a terminal.
-        #[arg(long)]
-        password: Option<String>,
         #[arg(long, default_value = "Administrator")]
         name: String,
     },
@@ -124,16 +124,12 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
             db.shutdown();
             Ok(())
         }
-        Command::CreateAdmin {
-            email,
-            password,
-            name,
-        } => {
+        Command::CreateAdmin { email, name } => {
             let email = Email::parse(&email)
                 .map_err(|why| format!("--email: not a valid email address ({why:?})"))?;
-            let password = match password {
-                Some(p) => p,
-                None => read_password()?,
+            let password = match std::env::var(ADMIN_PASSWORD_VAR) {
+                Ok(p) if !p.is_empty() => p,
+                _ => read_password()?,
             };
             let password = NewPassword::parse(&password)
                 .map_err(|why| format!("password refused: {why:?}"))?;
@@ -171,7 +167,12 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
     }
 }
 
-/// Creates an administrator, or makes the account with that email one with this password.
+/// Where `create-admin` reads the password from when it is set.
+pub const ADMIN_PASSWORD_VAR: &str = "KEEL_ADMIN_PASSWORD";
+
+/// Creates an administrator, or makes the account with that email an active one with this
+/// password. Every session the account had ends: a reset is a fresh start, and a deactivated
+/// account's old sessions must not come back to life with it.
 pub async fn create_admin(
     pool: &sqlx::PgPool,
     email: &Email,
@@ -180,7 +181,9 @@ pub async fn create_admin(
 ) -> Result<(), BoxError> {
     let hash = password::hash(password.expose().to_string()).await?;
     let mut tx = pool.begin().await?;
-    users_db::upsert_user(&mut tx, email.as_str(), name, &hash, Role::Admin, "en").await?;
+    let id = users_db::upsert_user(&mut tx, email.as_str(), name, &hash, Role::Admin, "en").await?;
+    users_db::activate(&mut tx, id).await?;
+    users_db::delete_sessions_of(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -251,24 +254,79 @@ mod tests {
         assert_eq!(n, 1);
     }
 
+    #[sqlx::test(migrations = "../migrations")]
+    async fn create_admin_reactivates_a_deactivated_account_and_ends_its_sessions(
+        pool: sqlx::PgPool,
+    ) {
+        let email = Email::parse("gone@example.com").unwrap();
+        let first = NewPassword::parse("first-password").unwrap();
+        create_admin(&pool, &email, &first, "Gone").await.unwrap();
+        let (user, _) = users_db::find_for_login(&pool, email.as_str())
+            .await
+            .unwrap()
+            .unwrap();
+        users_db::insert_session(&pool, user.id, b"old-session", None)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE users SET active = false WHERE id = $1")
+            .bind(user.id.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(
+            users_db::find_for_login(&pool, email.as_str())
+                .await
+                .unwrap()
+                .is_none(),
+            "a deactivated account cannot sign in"
+        );
+
+        let second = NewPassword::parse("second-password").unwrap();
+        create_admin(&pool, &email, &second, "Back").await.unwrap();
+        let (back, hash) = users_db::find_for_login(&pool, email.as_str())
+            .await
+            .unwrap()
+            .expect("reactivated");
+        assert_eq!((back.id, back.role), (user.id, Role::Admin));
+        assert!(
+            password::verify("second-password".into(), Some(hash))
+                .await
+                .unwrap()
+        );
+        let limits = users_db::SessionLimits {
+            idle: chrono::Duration::hours(1),
+            absolute: chrono::Duration::hours(2),
+        };
+        assert!(
+            users_db::session_user(&pool, b"old-session", limits)
+                .await
+                .unwrap()
+                .is_none(),
+            "the session from before the deactivation stays dead"
+        );
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+
     #[test]
-    fn the_cli_parses_create_admin_without_a_prompt() {
-        let cli = Cli::try_parse_from([
-            "keel",
-            "create-admin",
-            "--email",
-            "a@b.co",
-            "--password",
-            "secret-123",
-        ])
-        .unwrap();
-        assert!(matches!(
-            cli.command,
-            Some(Command::CreateAdmin {
-                password: Some(_),
-                ..
-            })
-        ));
+    fn the_cli_takes_no_password_argument() {
+        let cli = Cli::try_parse_from(["keel", "create-admin", "--email", "a@b.co"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::CreateAdmin { .. })));
+        assert!(
+            Cli::try_parse_from([
+                "keel",
+                "create-admin",
+                "--email",
+                "a@b.co",
+                "--password",
+                "secret-123",
+            ])
+            .is_err(),
+            "a password on the command line would show in ps"
+        );
         assert!(
             Cli::try_parse_from(["keel", "create-admin"]).is_err(),
             "--email is required"

@@ -28,6 +28,11 @@ pub struct Settings {
     pub request_timeout: Duration,
     pub body_limit: usize,
     pub db_max_connections: u32,
+    /// `KEEL_CLIENT_IP_HEADER`: set only when Keel runs behind a reverse proxy that writes the
+    /// client's address into this header (e.g. `X-Forwarded-For`, `X-Real-IP`); the last entry is
+    /// taken. Unset, the TCP peer is the client, and a header sent by the client counts for nothing.
+    /// Sign-in throttling counts attempts per client address.
+    pub client_ip_header: Option<http::HeaderName>,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -159,6 +164,18 @@ impl Settings {
             1,
             "a whole number, at least 1",
         )?;
+        let client_ip_header = match get("KEEL_CLIENT_IP_HEADER") {
+            None => None,
+            Some(h) => Some(
+                http::HeaderName::from_bytes(h.trim().as_bytes()).map_err(|_| {
+                    bad(
+                        "KEEL_CLIENT_IP_HEADER",
+                        &h,
+                        "a header name such as X-Forwarded-For",
+                    )
+                })?,
+            ),
+        };
         let log_format = match get("KEEL_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -186,6 +203,7 @@ impl Settings {
             request_timeout: Duration::from_secs(timeout),
             body_limit,
             db_max_connections,
+            client_ip_header,
             log_filter,
             log_format,
         })
@@ -272,6 +290,23 @@ mod tests {
         assert_eq!(
             settings(&[("KEEL_LOG_FORMAT", "xml")]).unwrap_err().var,
             "KEEL_LOG_FORMAT"
+        );
+    }
+
+    #[test]
+    fn a_client_ip_header_is_trusted_only_when_configured_and_valid() {
+        assert_eq!(settings(&[]).unwrap().client_ip_header, None);
+        assert_eq!(
+            settings(&[("KEEL_CLIENT_IP_HEADER", "X-Forwarded-For")])
+                .unwrap()
+                .client_ip_header,
+            Some(http::HeaderName::from_static("x-forwarded-for"))
+        );
+        assert_eq!(
+            settings(&[("KEEL_CLIENT_IP_HEADER", "not a header")])
+                .unwrap_err()
+                .var,
+            "KEEL_CLIENT_IP_HEADER"
         );
     }
 

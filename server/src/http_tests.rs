@@ -273,9 +273,15 @@ async fn a_password_change_signs_out_the_other_sessions(pool: PgPool) {
     );
     let res = post(&app, "/api/change_password", Some(&here), &form).await;
     assert_eq!(res.status(), StatusCode::OK);
+    // This browser goes on under a new session id; the old one is dead like every other.
+    let renewed = session_cookie(&res).unwrap();
+    assert_eq!(
+        call(&app, "/api/me", Some(&renewed)).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(
         call(&app, "/api/me", Some(&here)).await.status(),
-        StatusCode::OK
+        StatusCode::UNAUTHORIZED
     );
     assert_eq!(
         call(&app, "/api/me", Some(&elsewhere)).await.status(),

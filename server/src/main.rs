@@ -17,6 +17,8 @@ mod race_tests;
 mod security;
 mod seed;
 mod session_layer;
+#[cfg(test)]
+mod sign_in_tests;
 mod startup;
 mod telemetry;
 

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN};
+use http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER};
 use http::{HeaderValue, Method, StatusCode};
 
 use app::error::AppError;
@@ -76,7 +76,16 @@ pub fn error_response(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body =
         serde_json::to_string(e).unwrap_or_else(|_| r#"{"kind":"internal","id":"encode"}"#.into());
-    (status, [(CONTENT_TYPE, "application/json")], body).into_response()
+    let mut res = (status, [(CONTENT_TYPE, "application/json")], body).into_response();
+    set_retry_after(res.headers_mut(), e);
+    res
+}
+
+/// A refusal to go on for now says when to come back (RFC 9110 `Retry-After`, in seconds).
+fn set_retry_after(headers: &mut http::HeaderMap, e: &AppError) {
+    if let AppError::RateLimited { retry_after_secs } = e {
+        headers.insert(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
 }
 
 /// Server functions report every error as 500; give each `AppError` its proper status instead
@@ -95,6 +104,7 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        set_retry_after(&mut parts.headers, &e);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -1,12 +1,15 @@
 //! Resolves the session cookie of each request to its user, and sends page requests without a
 //! session to the sign-in page. Server functions check the result themselves (typed errors).
-use axum::extract::{Request, State};
+//! Also notes the client's address (for sign-in throttling) on every request.
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::Method;
 
 use app::error::AppError;
-use app::users::auth::{self, Authenticated, ServerState};
+use app::users::auth::{self, Authenticated, ClientAddr, ServerState};
 use app::users::db;
 
 /// Paths that are neither pages nor server functions: assets and probes.
@@ -26,6 +29,12 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     if is_asset(&path) {
         return next.run(req).await;
     }
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = ClientAddr::from_request(req.headers(), state.client_ip_header.as_ref(), peer);
+    req.extensions_mut().insert(client);
     if let Some(token) = auth::cookie_value(req.headers(), auth::SESSION_COOKIE) {
         let token_hash = auth::hash_token(&token);
         // Cached only from a database lookup: a hit does not extend its own life, so an active
@@ -66,8 +75,9 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     next.run(req).await
 }
 
-/// Every hour (and at start): deletes expired sessions, so the table stays small, and purges the
-/// trash of what has been there past 30 days.
+/// Every hour (and at start): deletes expired sessions, so the table stays small, forgets sign-in
+/// attempts older than the throttle's window, and purges the trash of what has been there past
+/// 30 days.
 pub fn spawn_session_sweeper(state: ServerState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -80,6 +90,11 @@ pub fn spawn_session_sweeper(state: ServerState) {
                     tracing::warn!(error_id = %id, "session sweep failed")
                 }
                 Err(_) => {}
+            }
+            match app::users::throttle::purge(&state.pool).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old sign-in attempts forgotten"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "sign-in attempts purge failed"),
             }
             // Deleted customers past their 30 days in the trash go for good.
             match app::trash::db::purge(&state.pool, chrono::Utc::now()).await {

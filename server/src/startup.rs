@@ -104,6 +104,8 @@ pub fn server_state(settings: &Settings, pool: PgPool) -> ServerState {
         },
         secure_cookies: settings.secure_cookies(),
         sessions: Default::default(),
+        hashing: Default::default(),
+        client_ip_header: settings.client_ip_header.clone(),
     }
 }
 
@@ -286,6 +288,8 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {
     });
     tracing::info!(%addr, "Keel is listening");
     println!("Keel is running at http://{addr}");
+    // The socket peer is the client's address for sign-in throttling (see KEEL_CLIENT_IP_HEADER).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;

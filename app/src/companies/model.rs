@@ -86,23 +86,44 @@ pub struct CompanyDraft {
     pub notes: Option<String>,
 }
 
-/// A web address: a host with a dot and no spaces, with or without its scheme.
+/// A web address: http or https only (no `javascript:` or other schemes), a host with a dot and
+/// at most a numeric port, no spaces or control characters. Without a scheme it is kept as typed.
 fn parse_website(f: &mut Fields, raw: &str) -> Option<String> {
     let site = f.optional("website", raw, 300)?;
-    let host = site
-        .trim_start_matches("https://")
-        .trim_start_matches("http://");
-    let host = host.split('/').next().unwrap_or_default();
-    if host.contains('.')
-        && !host.starts_with('.')
-        && !host.ends_with('.')
-        && !site.contains(char::is_whitespace)
-    {
+    if website_host(&site).is_some() {
         Some(site)
     } else {
         f.fail("website", Invalid::Url);
         None
     }
+}
+
+fn website_host(site: &str) -> Option<&str> {
+    if site
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
+        return None;
+    }
+    let rest = match site.split_once("://") {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            rest
+        }
+        Some(_) => return None,
+        None => site,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // "javascript:alert(1)//x" has no "://": its "scheme" reads as a host with a port that is
+    // not a number.
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+        Some(_) => return None,
+        None => authority,
+    };
+    let label_ok = |l: &str| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-');
+    (host.contains('.') && host.split('.').all(label_ok)).then_some(host)
 }
 
 impl CompanyInput {
@@ -171,5 +192,33 @@ mod tests {
             good.parse().unwrap().website.as_deref(),
             Some("https://huaxin.cn/about")
         );
+    }
+
+    #[test]
+    fn a_website_is_http_or_https_only() {
+        for bad in [
+            "javascript:alert(1)//x",
+            "javascript:alert(1)//x.com",
+            "JavaScript://x.com/%0aalert(1)",
+            "data:text/html,x.com",
+            "ftp://files.example.com",
+            "http:evil.example.com",
+            "https://exa mple.com",
+            "https://example.com:80x",
+            "https://.example.com",
+            "https://example..com",
+            "https://example.com\\@evil.com",
+            "https://exa\u{0}mple.com",
+        ] {
+            assert_eq!(website_host(bad), None, "{bad:?}");
+        }
+        for good in [
+            "https://huaxin.cn/about",
+            "HTTP://Example.com:8080/x?y#z",
+            "acme.com",
+            "www.华信.中国",
+        ] {
+            assert!(website_host(good).is_some(), "{good:?}");
+        }
     }
 }

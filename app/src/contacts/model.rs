@@ -181,4 +181,15 @@ mod tests {
         assert_eq!(d.company, None);
         assert_eq!(d.tags, ["vip", "重点客户"]);
     }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn one_email_typed_composed_or_decomposed_is_kept_once_in_nfc() {
+        let c = ContactInput {
+            full_name: "José Pérez".into(),
+            emails: "Jose\u{301}@example.com, jos\u{e9}@example.com".into(),
+            ..Default::default()
+        };
+        assert_eq!(c.parse(today()).unwrap().emails, ["jos\u{e9}@example.com"]);
+    }
 }

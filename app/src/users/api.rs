@@ -29,34 +29,27 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<String, AppError> {
-    use super::{auth, db, model, password as pw};
+    use super::model::{Email, NewPassword};
+    use super::throttle::{self, ThrottleKey};
+    use super::{auth, db, redirect};
     use crate::error::Invalid;
 
     let st = auth::state()?;
-    let key = email.trim().to_lowercase();
-    if key.is_empty() {
-        return Err(AppError::invalid("email", Invalid::Required));
-    }
-    if password.is_empty() {
-        return Err(AppError::invalid("password", Invalid::Required));
-    }
-    let wait = db::throttle_wait(&st.pool, &key).await?;
-    if wait > 0 {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-        });
-    }
-    let found = match model::Email::parse(&email) {
-        Ok(e) => db::find_for_login(&st.pool, e.as_str()).await?,
-        Err(_) => None,
-    };
+    // Parsed before anything is counted or looked up: a malformed or huge email cannot be an
+    // account, and saying so reveals nothing.
+    let email = Email::parse(&email).map_err(|why| AppError::invalid("email", why))?;
+    NewPassword::check_typed(&password).map_err(|why| AppError::invalid("password", why))?;
+    let account = ThrottleKey::account(&email);
+    let address = ThrottleKey::address(auth::client_addr());
+    throttle::count_attempt(&st.pool, &[&address, &account]).await?;
+
+    let found = db::find_for_login(&st.pool, email.as_str()).await?;
     let (user, hash) = match found {
         Some((u, h)) => (Some(u), Some(h)),
         None => (None, None),
     };
-    let verified = pw::verify(password, hash).await?;
+    let verified = st.hashing.verify(password, hash).await?;
     let Some(user) = user.filter(|_| verified) else {
-        db::record_failure(&st.pool, &key).await?;
         return Err(AppError::invalid("form", Invalid::Credentials));
     };
 
@@ -64,7 +57,7 @@ pub async fn login(
     let (token, token_hash) = auth::new_token();
     let user_agent = auth::request_header(http::header::USER_AGENT);
     let mut tx = st.pool.begin().await?;
-    db::clear_failures(&mut *tx, &key).await?;
+    throttle::succeeded(&mut tx, &account, &address).await?;
     let old = auth::request_cookie(auth::SESSION_COOKIE).map(|t| auth::hash_token(&t));
     if let Some(old) = &old {
         db::delete_session(&mut *tx, old).await?;
@@ -77,7 +70,7 @@ pub async fn login(
 
     server::set_cookie(auth::session_cookie(&token, st.secure_cookies, st.limits))?;
     server::set_cookie(auth::locale_cookie(&user.locale, st.secure_cookies))?;
-    let next = model::safe_next(next.as_deref());
+    let next = redirect::safe_next(next.as_deref());
     if auth::is_plain_form_post() {
         leptos_axum::redirect(&next);
     }
@@ -122,31 +115,57 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Changes the password and signs out every other session of the user.
+/// Changes the password, ends every session of the user and starts a new one for this browser
+/// (a new token in a new cookie: whoever held the old one, here or elsewhere, is signed out).
+/// Proving the current password is throttled and gated like signing in.
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::{auth, db, model::NewPassword, password as pw};
+    use super::model::{Email, NewPassword};
+    use super::throttle::{self, ThrottleKey};
+    use super::{auth, db};
     use crate::error::Invalid;
     let session = auth::authenticated()?;
+    let user = session.user.id;
+    NewPassword::check_typed(&current_password)
+        .map_err(|why| AppError::invalid("current_password", why))?;
     let new =
         NewPassword::parse(&new_password).map_err(|why| AppError::invalid("new_password", why))?;
     if new_password != confirm_password {
         return Err(AppError::invalid("confirm_password", Invalid::Mismatch));
     }
     let st = auth::state()?;
-    let mut tx = st.pool.begin().await?;
-    let stored = db::password_hash(&mut tx, session.user.id).await?;
-    if !pw::verify(current_password, Some(stored)).await? {
+    let account = Email::parse(&session.user.email)
+        .map(|e| ThrottleKey::account(&e))
+        .unwrap_or_else(|_| ThrottleKey::user(user));
+    let address = ThrottleKey::address(auth::client_addr());
+    throttle::count_attempt(&st.pool, &[&address, &account]).await?;
+
+    // No connection is held while hashing; the update below checks nothing changed meanwhile.
+    let stored = db::password_hash(&st.pool, user).await?;
+    if !st
+        .hashing
+        .verify(current_password, Some(stored.clone()))
+        .await?
+    {
         return Err(AppError::invalid("current_password", Invalid::Credentials));
     }
-    let hash = pw::hash(new.expose().to_string()).await?;
-    db::set_password(&mut tx, session.user.id, &hash).await?;
-    db::delete_other_sessions(&mut tx, session.user.id, &session.token_hash).await?;
+    let hash = st.hashing.hash(new.expose().to_string()).await?;
+
+    let (token, token_hash) = auth::new_token();
+    let user_agent = auth::request_header(http::header::USER_AGENT);
+    let mut tx = st.pool.begin().await?;
+    if !db::replace_password(&mut tx, user, &stored, &hash).await? {
+        return Err(AppError::Conflict);
+    }
+    db::insert_session(&mut *tx, user, &token_hash, user_agent.as_deref()).await?;
+    db::delete_other_sessions(&mut tx, user, &token_hash).await?;
+    throttle::succeeded(&mut tx, &account, &address).await?;
     tx.commit().await?;
-    st.sessions.forget_user(session.user.id);
+    st.sessions.forget_user(user);
+    server::set_cookie(auth::session_cookie(&token, st.secure_cookies, st.limits))?;
     Ok(())
 }

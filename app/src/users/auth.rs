@@ -7,7 +7,9 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use super::db::SessionLimits;
+use super::password::HashGate;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,6 +27,50 @@ pub struct ServerState {
     pub limits: SessionLimits,
     pub secure_cookies: bool,
     pub sessions: SessionCache,
+    /// Bounds the password hashing that sign-in and password changes do at once.
+    pub hashing: HashGate,
+    /// When Keel runs behind a reverse proxy: the header in which the proxy names the client
+    /// (e.g. `x-forwarded-for`; its last entry is used). Without it, the socket peer is the client.
+    pub client_ip_header: Option<http::HeaderName>,
+}
+
+/// The client's address as the session layer determined it (see `ServerState::client_ip_header`);
+/// `None` when the server is not told (a router driven without a socket, as in tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl ClientAddr {
+    /// The client named by `header` (its last comma-separated entry: a proxy appends the address
+    /// it saw to whatever the client sent, so only the last is the proxy's word), else `peer`.
+    pub fn from_request(
+        headers: &HeaderMap,
+        header: Option<&http::HeaderName>,
+        peer: Option<IpAddr>,
+    ) -> ClientAddr {
+        let forwarded = header.and_then(|name| {
+            headers
+                .get_all(name)
+                .iter()
+                .next_back()?
+                .to_str()
+                .ok()?
+                .rsplit(',')
+                .next()?
+                .trim()
+                .parse::<IpAddr>()
+                .ok()
+        });
+        ClientAddr(forwarded.or(peer))
+    }
+}
+
+/// The client address of the current request.
+pub fn client_addr() -> Option<IpAddr> {
+    request_parts()
+        .ok()?
+        .extensions
+        .get::<ClientAddr>()
+        .and_then(|c| c.0)
 }
 
 /// The channel on which an ended session is announced (payload: the user's id), so every instance
@@ -228,6 +274,31 @@ mod tests {
                 && c.contains("Max-Age=3600")
         );
         assert!(!session_cookie("abc", false, limits).contains("Secure"));
+    }
+
+    #[test]
+    fn the_client_is_the_last_entry_of_the_trusted_header_else_the_peer() {
+        let peer: IpAddr = "10.0.0.1".parse().unwrap();
+        let xff = http::HeaderName::from_static("x-forwarded-for");
+        let mut h = HeaderMap::new();
+        h.append(&xff, "6.6.6.6, 203.0.113.9".parse().unwrap());
+        assert_eq!(
+            ClientAddr::from_request(&h, Some(&xff), Some(peer)).0,
+            Some("203.0.113.9".parse().unwrap())
+        );
+        // Not configured: a client-sent header counts for nothing.
+        assert_eq!(ClientAddr::from_request(&h, None, Some(peer)).0, Some(peer));
+        // Configured but missing or garbled: the peer.
+        let mut garbled = HeaderMap::new();
+        garbled.append(&xff, "not-an-address".parse().unwrap());
+        assert_eq!(
+            ClientAddr::from_request(&garbled, Some(&xff), Some(peer)).0,
+            Some(peer)
+        );
+        assert_eq!(
+            ClientAddr::from_request(&HeaderMap::new(), Some(&xff), None).0,
+            None
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! SQL for users, sessions and sign-in throttling.
+//! SQL for users and sessions (sign-in throttling is in `throttle`).
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
@@ -54,10 +54,10 @@ pub async fn find_for_login(
     .transpose()
 }
 
-pub async fn password_hash(conn: &mut PgConnection, user: UserId) -> Result<String, AppError> {
+pub async fn password_hash(db: impl PgExecutor<'_>, user: UserId) -> Result<String, AppError> {
     let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
         .bind(user.0)
-        .fetch_one(conn)
+        .fetch_one(db)
         .await?;
     Ok(hash)
 }
@@ -89,14 +89,30 @@ pub async fn upsert_user(
     Ok(UserId(id))
 }
 
-pub async fn set_password(
+/// Replaces the password hash if it is still `old` (the one the current password was checked
+/// against, outside any transaction); false when another change came first.
+pub async fn replace_password(
     conn: &mut PgConnection,
     user: UserId,
-    hash: &str,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1")
+    old: &str,
+    new: &str,
+) -> Result<bool, AppError> {
+    let r = sqlx::query(
+        "UPDATE users SET password_hash = $3, password_changed_at = now(), updated_at = now()
+          WHERE id = $1 AND password_hash = $2",
+    )
+    .bind(user.0)
+    .bind(old)
+    .bind(new)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Lets a deactivated account sign in again.
+pub async fn activate(conn: &mut PgConnection, user: UserId) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET active = true, updated_at = now() WHERE id = $1 AND NOT active")
         .bind(user.0)
-        .bind(hash)
         .execute(conn)
         .await?;
     Ok(())
@@ -203,6 +219,20 @@ pub async fn delete_other_sessions(
     Ok(r.rows_affected())
 }
 
+/// Ends every session of `user` (an administrator reset the account).
+pub async fn delete_sessions_of(conn: &mut PgConnection, user: UserId) -> Result<u64, AppError> {
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(super::auth::SESSION_CHANNEL)
+        .bind(user.0.to_string())
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected())
+}
+
 /// Removes sessions past both limits; run now and then so the table does not grow forever.
 pub async fn purge_expired_sessions(pool: &PgPool, limits: SessionLimits) -> Result<u64, AppError> {
     let now = Utc::now();
@@ -212,57 +242,6 @@ pub async fn purge_expired_sessions(pool: &PgPool, limits: SessionLimits) -> Res
         .execute(pool)
         .await?;
     Ok(r.rows_affected())
-}
-
-/// Failures allowed before sign-in for an email is slowed down.
-pub const FREE_FAILURES: i32 = 5;
-
-/// Seconds to wait after `failures` consecutive failures: 0 for the first few, then doubling up to 5 minutes.
-pub fn backoff_secs(failures: i32) -> u32 {
-    if failures < FREE_FAILURES {
-        0
-    } else {
-        let steps = (failures - FREE_FAILURES).min(8) as u32;
-        (2u32.pow(steps) * 2).min(300)
-    }
-}
-
-/// Seconds until the next sign-in attempt for `key` is allowed (0: now).
-pub async fn throttle_wait(pool: &PgPool, key: &str) -> Result<u32, AppError> {
-    let row: Option<(i32, DateTime<Utc>)> =
-        sqlx::query_as("SELECT failures, last_failure_at FROM login_throttle WHERE email_key = $1")
-            .bind(key)
-            .fetch_optional(pool)
-            .await?;
-    let Some((failures, last)) = row else {
-        return Ok(0);
-    };
-    let wait = i64::from(backoff_secs(failures));
-    let elapsed = (Utc::now() - last).num_seconds();
-    Ok((wait - elapsed).max(0) as u32)
-}
-
-pub async fn record_failure(pool: &PgPool, key: &str) -> Result<(), AppError> {
-    // Failures older than an hour no longer count.
-    sqlx::query(
-        "INSERT INTO login_throttle (email_key, failures, last_failure_at) VALUES ($1, 1, now())
-         ON CONFLICT (email_key) DO UPDATE SET
-           failures = CASE WHEN login_throttle.last_failure_at < now() - interval '1 hour' THEN 1
-                           ELSE login_throttle.failures + 1 END,
-           last_failure_at = now()",
-    )
-    .bind(key)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-pub async fn clear_failures(db: impl PgExecutor<'_>, key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM login_throttle WHERE email_key = $1")
-        .bind(key)
-        .execute(db)
-        .await?;
-    Ok(())
 }
 
 /// A user of `role` in `team` for database tests (signed in, as server functions see them).
@@ -396,25 +375,5 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
-    }
-
-    #[sqlx::test(migrations = "../migrations")]
-    async fn repeated_failures_slow_sign_in_down_and_success_clears_them(pool: PgPool) {
-        for _ in 0..FREE_FAILURES - 1 {
-            record_failure(&pool, "x@keel.test").await.unwrap();
-        }
-        assert_eq!(throttle_wait(&pool, "x@keel.test").await.unwrap(), 0);
-        record_failure(&pool, "x@keel.test").await.unwrap();
-        assert!(throttle_wait(&pool, "x@keel.test").await.unwrap() > 0);
-        clear_failures(&pool, "x@keel.test").await.unwrap();
-        assert_eq!(throttle_wait(&pool, "x@keel.test").await.unwrap(), 0);
-    }
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff_secs(4), 0);
-        assert_eq!(backoff_secs(5), 2);
-        assert_eq!(backoff_secs(6), 4);
-        assert_eq!(backoff_secs(50), 300);
     }
 }

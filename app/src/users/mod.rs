@@ -9,3 +9,7 @@ pub mod auth;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod redirect;
+#[cfg(feature = "ssr")]
+pub mod throttle;

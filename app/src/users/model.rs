@@ -76,25 +76,34 @@ pub struct CurrentUser {
     pub locale: String,
 }
 
-/// A syntactically valid email address, trimmed and lower-cased.
+/// A syntactically valid email address, trimmed, lower-cased and (on the server) in Unicode NFC,
+/// so that one address typed two ways is one account and one contact.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
+    pub const MAX: u32 = 254;
+
     pub fn parse(raw: &str) -> Result<Email, Invalid> {
-        let s = raw.trim().to_lowercase();
+        let raw = raw.trim();
+        // A pasted novel is refused before any work is spent on it.
+        if raw.len() > 4 * Self::MAX as usize {
+            return Err(Invalid::TooLong { max: Self::MAX });
+        }
+        let s = normalise(raw);
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        if s.chars().count() > 254 {
-            return Err(Invalid::TooLong { max: 254 });
+        if s.chars().count() > Self::MAX as usize {
+            return Err(Invalid::TooLong { max: Self::MAX });
         }
         let (local, domain) = s.split_once('@').ok_or(Invalid::Email)?;
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains('@');
-        if local.is_empty() || !domain_ok || s.chars().any(char::is_whitespace) {
+        let stray = |c: char| c.is_whitespace() || c.is_control();
+        if local.is_empty() || !domain_ok || s.chars().any(stray) {
             return Err(Invalid::Email);
         }
         Ok(Email(s))
@@ -103,6 +112,19 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Lower case, then NFC (lower-casing can leave a combining mark behind). The browser only checks
+/// the form; what is stored and compared is the server's parse, so only the server carries the
+/// Unicode tables.
+fn normalise(s: &str) -> String {
+    let lower = s.to_lowercase();
+    #[cfg(feature = "ssr")]
+    let lower = {
+        use unicode_normalization::UnicodeNormalization;
+        lower.nfc().collect::<String>()
+    };
+    lower
 }
 
 /// A password that meets the length policy. Never logged, never serialised.
@@ -128,20 +150,17 @@ impl NewPassword {
     pub fn expose(&self) -> &str {
         &self.0
     }
-}
 
-/// Only same-site paths are allowed as the after-login destination (no open redirects).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.starts_with("/\\")
-                && !p.starts_with("/login") =>
-        {
-            p.to_string()
+    /// A password typed to sign in (or to confirm a change): never empty, and never longer than
+    /// any password can be, so no hashing is spent on what cannot match.
+    pub fn check_typed(raw: &str) -> Result<(), Invalid> {
+        if raw.is_empty() {
+            Err(Invalid::Required)
+        } else if raw.chars().count() as u32 > Self::MAX {
+            Err(Invalid::TooLong { max: Self::MAX })
+        } else {
+            Ok(())
         }
-        _ => "/".to_string(),
     }
 }
 
@@ -173,6 +192,40 @@ mod tests {
     }
 
     #[test]
+    fn an_email_with_a_control_character_is_rejected() {
+        for bad in [
+            "wang\u{0}@example.cn",
+            "wang@exa\u{7}mple.cn",
+            "wang@example.cn\u{1b}x",
+        ] {
+            assert_eq!(Email::parse(bad), Err(Invalid::Email), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_email_longer_than_254_characters_is_rejected() {
+        let long = format!("{}@example.cn", "a".repeat(243));
+        assert_eq!(long.chars().count(), 254);
+        assert!(Email::parse(&long).is_ok());
+        let longer = format!("a{long}");
+        assert_eq!(Email::parse(&longer), Err(Invalid::TooLong { max: 254 }));
+        assert_eq!(
+            Email::parse(&"x".repeat(3000)),
+            Err(Invalid::TooLong { max: 254 })
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_email_is_normalised_to_nfc() {
+        // "é" as e + combining acute (NFD) and as one code point (NFC) are one address.
+        let decomposed = Email::parse("Jose\u{301}@Example.com").unwrap();
+        let composed = Email::parse("jos\u{e9}@example.com").unwrap();
+        assert_eq!(decomposed, composed);
+        assert_eq!(composed.as_str(), "jos\u{e9}@example.com");
+    }
+
+    #[test]
     fn a_password_shorter_than_eight_characters_is_rejected() {
         assert_eq!(
             NewPassword::parse("1234567").err(),
@@ -187,19 +240,20 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_password_must_be_given_and_no_longer_than_any_password() {
+        assert_eq!(NewPassword::check_typed(""), Err(Invalid::Required));
+        assert_eq!(NewPassword::check_typed("short"), Ok(()));
+        assert_eq!(
+            NewPassword::check_typed(&"x".repeat(129)),
+            Err(Invalid::TooLong { max: 128 })
+        );
+    }
+
+    #[test]
     fn roles_round_trip_and_unknown_roles_are_refused() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()).unwrap(), r);
         }
         assert!(Role::parse("root").is_err());
-    }
-
-    #[test]
-    fn next_paths_never_leave_the_site() {
-        assert_eq!(safe_next(Some("/contacts?q=1")), "/contacts?q=1");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/login")), "/");
-        assert_eq!(safe_next(None), "/");
     }
 }
