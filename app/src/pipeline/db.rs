@@ -243,14 +243,16 @@ async fn lock_open(
     version: i32,
 ) -> Result<(Uuid, String, Uuid), AppError> {
     require_edit(user)?;
+    // The deal alone is locked: a join here would be re-checked against the stage row read
+    // before a concurrent move committed, and a deal that moved meanwhile would look missing
+    // (404) instead of changed (409).
     let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT r.stage_id, st.name, st.pipeline_id, r.version, r.status FROM deals r JOIN stages st ON st.id = r.stage_id \
-         WHERE r.deleted_at IS NULL AND r.id = ",
+        "SELECT r.stage_id, r.version, r.status FROM deals r WHERE r.deleted_at IS NULL AND r.id = ",
     );
     qb.push_bind(id.0);
     push_scope(&mut qb, user, "r");
-    qb.push(" FOR UPDATE OF r");
-    let (stage, stage_name, pipeline, current, status): (Uuid, String, Uuid, i32, String) = qb
+    qb.push(" FOR UPDATE");
+    let (stage, current, status): (Uuid, i32, String) = qb
         .build_query_as()
         .fetch_optional(&mut *conn)
         .await?
@@ -258,6 +260,11 @@ async fn lock_open(
     if current != version || status != "open" {
         return Err(AppError::Conflict);
     }
+    let (stage_name, pipeline): (String, Uuid) =
+        sqlx::query_as("SELECT name, pipeline_id FROM stages WHERE id = $1")
+            .bind(stage)
+            .fetch_one(&mut *conn)
+            .await?;
     Ok((stage, stage_name, pipeline))
 }
 
