@@ -146,8 +146,10 @@ pub async fn require_visible(
 
 /// A page of a record's history, newest first: interactions, tasks, creation and field changes,
 /// and related deals' stage moves. A company's includes what was logged against its contacts.
-/// `NotFound` unless the user may see the record: checked in the same query, so a page costs one
-/// round trip.
+/// Every entry passes the rule that opening its record would: what was logged on a contact, and
+/// the changes of a deal, appear only if the user may see that contact or deal (and it is not
+/// deleted). `NotFound` unless the user may see the record: checked in the same query, so a page
+/// costs one round trip.
 pub async fn timeline(
     pool: &PgPool,
     user: &CurrentUser,
@@ -156,9 +158,12 @@ pub async fn timeline(
     before: Option<&TimelineCursor>,
     limit: i64,
 ) -> Result<TimelinePage, AppError> {
+    use crate::records::db::scope_sql;
+    // The record itself is checked once, below; a company's contacts each on their own.
     let of = |alias: &str| match about {
         SubjectKind::Company => format!(
-            "({alias}.company_id = $1 OR {alias}.contact_id IN (SELECT id FROM contacts WHERE company_id = $1 AND deleted_at IS NULL))"
+            "({alias}.company_id = $1 OR {alias}.contact_id IN (SELECT c.id FROM contacts c WHERE c.company_id = $1 AND c.deleted_at IS NULL{}))",
+            scope_sql(user, "c", "$3")
         ),
         other => format!("{alias}.{} = $1", other.column()),
     };
@@ -173,7 +178,8 @@ pub async fn timeline(
         // A deal's own changes are its audit rows already.
         SubjectKind::Deal => "SELECT NULL::uuid WHERE false",
     };
-    let scope = crate::records::db::scope_sql(user, "r", "$3");
+    let deal_scope = scope_sql(user, "d", "$3");
+    let scope = scope_sql(user, "r", "$3");
     let rows: Vec<EntryRow> = sqlx::query_as(&format!(
         "SELECT * FROM (
             SELECT 'activity' AS source, 'a' || a.id AS key, a.id, a.kind, a.subject, a.body, a.call_outcome, a.duration_minutes,
@@ -189,6 +195,7 @@ pub async fn timeline(
             SELECT 'deal', 'l' || l.id, NULL, l.action, d.title, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
               FROM audit_log l JOIN deals d ON d.id = l.entity_id LEFT JOIN users u ON u.id = l.actor_id
              WHERE l.entity = 'deal' AND l.action = 'update' AND l.entity_id IN ({deals})
+               AND d.deleted_at IS NULL{deal_scope}
          ) entries
          WHERE EXISTS (SELECT 1 FROM {table} r WHERE r.id = $1 AND r.deleted_at IS NULL{scope})
            AND ($4::timestamptz IS NULL OR (at, key COLLATE \"C\") < ($4, $5::text COLLATE \"C\"))

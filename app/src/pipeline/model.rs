@@ -96,6 +96,44 @@ pub struct DealEvent {
     pub version: i32,
 }
 
+/// What the event stream (`GET /api/events`) sends a browser. A deal's id and version go only to
+/// users who may open that deal; everyone else hears that something in the pipeline changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A deal the user may see changed: boards showing its pipeline reload unless they show it
+    /// at this version already (the user's own move).
+    Deal {
+        deal: DealId,
+        pipeline: PipelineId,
+        version: i32,
+    },
+    /// Something in the pipeline changed (its settings, or a deal out of the user's sight, which
+    /// may have just left it): boards showing it reload.
+    Pipeline { pipeline: PipelineId },
+    /// Events may have been missed (the server's listener reconnected, or this stream lagged):
+    /// reload whatever is shown.
+    Resync,
+}
+
+impl LiveEvent {
+    /// Whether a board of `shown`, holding the cards `known` (id, version), must reload.
+    pub fn reloads(&self, shown: Option<PipelineId>, known: &[(DealId, i32)]) -> bool {
+        match self {
+            LiveEvent::Deal {
+                deal,
+                pipeline,
+                version,
+            } => {
+                shown == Some(*pipeline)
+                    && !known.iter().any(|(d, v)| d == deal && v >= version)
+            }
+            LiveEvent::Pipeline { pipeline } => shown == Some(*pipeline),
+            LiveEvent::Resync => true,
+        }
+    }
+}
+
 /// A deal as related records list it (on a company page).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DealSummary {
