@@ -260,13 +260,21 @@ struct TaskRow {
     about: Option<String>,
 }
 
-/// The user's open tasks by due date (overdue, today — with those done today —, upcoming).
+/// The user's open tasks by due date (overdue, today — with those done today —, upcoming), on
+/// records the user may still open (a record given to another team, or deleted, takes its tasks
+/// out of sight with it).
 pub async fn my_tasks(
     pool: &PgPool,
     user: &CurrentUser,
     today: NaiveDate,
 ) -> Result<TaskAgenda, AppError> {
-    let rows: Vec<TaskRow> = sqlx::query_as(
+    let open = |alias: &str| {
+        format!(
+            "{alias}.deleted_at IS NULL{}",
+            crate::records::db::scope_sql(user, alias, "$1")
+        )
+    };
+    let rows: Vec<TaskRow> = sqlx::query_as(&format!(
         "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done,
                 CASE WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
                      WHEN t.lead_id IS NOT NULL THEN '/leads/' || t.lead_id
@@ -276,8 +284,16 @@ pub async fn my_tasks(
            FROM tasks t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN leads l ON l.id = t.lead_id
                 LEFT JOIN companies co ON co.id = t.company_id LEFT JOIN deals d ON d.id = t.deal_id
           WHERE t.assignee_id = $1 AND (t.done_at IS NULL OR t.done_at >= $2::date)
+            AND CASE WHEN t.contact_id IS NOT NULL THEN {}
+                     WHEN t.lead_id IS NOT NULL THEN {}
+                     WHEN t.company_id IS NOT NULL THEN {}
+                     WHEN t.deal_id IS NOT NULL THEN {} END
           ORDER BY t.due_on NULLS LAST, t.created_at",
-    )
+        open("c"),
+        open("l"),
+        open("co"),
+        open("d")
+    ))
     .bind(user.id.0)
     .bind(today)
     .fetch_all(pool)
