@@ -260,6 +260,24 @@ struct TaskRow {
     about: Option<String>,
 }
 
+/// Whether the record that task `t` is about (its contact, else lead, company or deal) exists and
+/// the user (id in parameter `param`) may open it: what decides if the task is theirs to see.
+fn task_record_visible(user: &CurrentUser, param: &str) -> String {
+    let part = |column: &str, table: &str| {
+        format!(
+            "WHEN t.{column} IS NOT NULL THEN EXISTS (SELECT 1 FROM {table} r WHERE r.id = t.{column} AND r.deleted_at IS NULL{})",
+            crate::records::db::scope_sql(user, "r", param)
+        )
+    };
+    format!(
+        "CASE {} {} {} {} ELSE false END",
+        part("contact_id", "contacts"),
+        part("lead_id", "leads"),
+        part("company_id", "companies"),
+        part("deal_id", "deals")
+    )
+}
+
 /// The user's open tasks by due date (overdue, today — with those done today —, upcoming), on
 /// records the user may still open (a record given to another team, or deleted, takes its tasks
 /// out of sight with it).
@@ -268,12 +286,7 @@ pub async fn my_tasks(
     user: &CurrentUser,
     today: NaiveDate,
 ) -> Result<TaskAgenda, AppError> {
-    let open = |alias: &str| {
-        format!(
-            "{alias}.deleted_at IS NULL{}",
-            crate::records::db::scope_sql(user, alias, "$1")
-        )
-    };
+    let visible = task_record_visible(user, "$1");
     let rows: Vec<TaskRow> = sqlx::query_as(&format!(
         "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done,
                 CASE WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
@@ -284,15 +297,8 @@ pub async fn my_tasks(
            FROM tasks t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN leads l ON l.id = t.lead_id
                 LEFT JOIN companies co ON co.id = t.company_id LEFT JOIN deals d ON d.id = t.deal_id
           WHERE t.assignee_id = $1 AND (t.done_at IS NULL OR t.done_at >= $2::date)
-            AND CASE WHEN t.contact_id IS NOT NULL THEN {}
-                     WHEN t.lead_id IS NOT NULL THEN {}
-                     WHEN t.company_id IS NOT NULL THEN {}
-                     WHEN t.deal_id IS NOT NULL THEN {} END
-          ORDER BY t.due_on NULLS LAST, t.created_at",
-        open("c"),
-        open("l"),
-        open("co"),
-        open("d")
+            AND {visible}
+          ORDER BY t.due_on NULLS LAST, t.created_at"
     ))
     .bind(user.id.0)
     .bind(today)
@@ -318,18 +324,21 @@ pub async fn my_tasks(
     Ok(mine)
 }
 
-/// Marks a task done or open again: its assignee may, and so may roles that see everything.
+/// Marks a task done or open again: its assignee may, and so may roles that see everything, if
+/// they may open the record it is about; viewers may not.
 pub async fn set_done(
     pool: &PgPool,
     user: &CurrentUser,
     task: TaskId,
     done: bool,
 ) -> Result<(), AppError> {
-    let all = user.role.data_scope() == DataScope::All && user.role.can_edit_customers();
-    let r = sqlx::query(
-        "UPDATE tasks SET done_at = CASE WHEN $3 THEN coalesce(done_at, now()) ELSE NULL END, version = version + 1
-          WHERE id = $1 AND (assignee_id = $2 OR $4)",
-    )
+    crate::records::db::require_edit(user)?;
+    let all = user.role.data_scope() == DataScope::All;
+    let r = sqlx::query(&format!(
+        "UPDATE tasks t SET done_at = CASE WHEN $3 THEN coalesce(done_at, now()) ELSE NULL END, version = version + 1
+          WHERE t.id = $1 AND (t.assignee_id = $2 OR $4) AND {}",
+        task_record_visible(user, "$2")
+    ))
     .bind(task.0)
     .bind(user.id.0)
     .bind(done)
