@@ -382,7 +382,11 @@ fn matrix(fx: &Fx) -> Vec<Row> {
         // Deals
         row("get_deal", form(format!("id={deal}")), READ_EAST),
         with_shows(
-            row("deal_table", form("filter[q]=SECRET&query[status]="), SIGNED_IN),
+            row(
+                "deal_table",
+                form(format!("pipeline={pipeline}&filter[q]=SECRET&query[status]=")),
+                SIGNED_IN,
+            ),
             everyone_sees("EAST-SECRET Deal"),
         ),
         row(
@@ -454,7 +458,11 @@ fn matrix(fx: &Fx) -> Vec<Row> {
         ),
         // The board
         with_shows(
-            row("board", form("filter[q]=SECRET"), SIGNED_IN),
+            row(
+                "board",
+                form(format!("pipeline={pipeline}&filter[q]=SECRET")),
+                SIGNED_IN,
+            ),
             everyone_sees("EAST-SECRET Deal"),
         ),
         row(

@@ -258,31 +258,40 @@ impl Open {
 
     /// The next event for the browser, or `None` when the stream ends.
     async fn next(&mut self) -> Option<LiveEvent> {
+        enum Woke {
+            Heard(Result<Heard, broadcast::error::RecvError>),
+            Recheck,
+            Stop,
+        }
         loop {
             if *self.stop.borrow() {
                 return None;
             }
-            tokio::select! {
-                r = self.rx.recv() => match r {
-                    Ok(Heard::SessionsOf(who)) => {
-                        if who.is_none_or(|u| u == self.viewer.id) && !self.still_valid().await {
-                            return None;
-                        }
+            let woke = tokio::select! {
+                r = self.rx.recv() => Woke::Heard(r),
+                _ = self.recheck.tick() => Woke::Recheck,
+                _ = self.stop.changed() => Woke::Stop,
+            };
+            match woke {
+                Woke::Heard(Ok(Heard::SessionsOf(who))) => {
+                    if who.is_none_or(|u| u == self.viewer.id) && !self.still_valid().await {
+                        return None;
                     }
-                    Ok(heard) => {
-                        if let Some(e) = self.viewer.told(heard) {
-                            return Some(e);
-                        }
+                }
+                Woke::Heard(Ok(heard)) => {
+                    if let Some(e) = self.viewer.told(heard) {
+                        return Some(e);
                     }
-                    Err(broadcast::error::RecvError::Lagged(_)) => return Some(LiveEvent::Resync),
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
-                _ = self.recheck.tick() => {
+                }
+                Woke::Heard(Err(broadcast::error::RecvError::Lagged(_))) => {
+                    return Some(LiveEvent::Resync);
+                }
+                Woke::Heard(Err(broadcast::error::RecvError::Closed)) | Woke::Stop => return None,
+                Woke::Recheck => {
                     if !self.still_valid().await {
                         return None;
                     }
                 }
-                _ = self.stop.changed() => return None,
             }
         }
     }

@@ -621,4 +621,126 @@ mod tests {
                 .unwrap()
         );
     }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_timeline_leaves_out_what_another_team_logged_on_its_contacts_and_deals(
+        pool: PgPool,
+    ) {
+        use crate::users::db::test_user;
+        let east = test_user(&pool, "e@t.test", Role::Sales, "East").await;
+        let west = test_user(&pool, "w@t.test", Role::Sales, "West").await;
+        let admin = test_user(&pool, "a@t.test", Role::Admin, None).await;
+        // East's company; on it East's contact and West's, and a deal of each team.
+        let ids: (Uuid, Uuid, Uuid, Uuid, Uuid) = sqlx::query_as(
+            "WITH co AS (INSERT INTO companies (name, owner_id) VALUES ('Acme', $1) RETURNING id),
+                  ce AS (INSERT INTO contacts (full_name, owner_id, company_id) SELECT 'East one', $1, id FROM co RETURNING id),
+                  cw AS (INSERT INTO contacts (full_name, owner_id, company_id) SELECT 'West one', $2, id FROM co RETURNING id),
+                  p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id),
+                  s AS (INSERT INTO stages (pipeline_id, name, position) SELECT id, 'Lead', 0 FROM p RETURNING id, pipeline_id),
+                  de AS (INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, company_id, owner_id)
+                         SELECT s.pipeline_id, s.id, 'East deal', 1, 'a', co.id, $1 FROM s, co RETURNING id),
+                  dw AS (INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, company_id, owner_id)
+                         SELECT s.pipeline_id, s.id, 'West deal', 1, 'b', co.id, $2 FROM s, co RETURNING id)
+             SELECT co.id, ce.id, cw.id, de.id, dw.id FROM co, ce, cw, de, dw",
+        )
+        .bind(east.id.0)
+        .bind(west.id.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let (company, east_contact, west_contact, east_deal, west_deal) = ids;
+        for (contact, body) in [(east_contact, "east note"), (west_contact, "west note")] {
+            sqlx::query("INSERT INTO activities (contact_id, kind, body) VALUES ($1, 'note', $2)")
+                .bind(contact)
+                .bind(body)
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO tasks (contact_id, title, assignee_id) VALUES ($1, $2, $3)")
+                .bind(contact)
+                .bind(format!("{body} task"))
+                .bind(east.id.0)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        for deal in [east_deal, west_deal] {
+            sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)")
+                .bind(deal)
+                .bind(east_contact)
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO audit_log (entity, entity_id, action, changes)
+                 VALUES ('deal', $1, 'update', '{\"stage\": {\"old\": \"Lead\", \"new\": \"Won\"}}')",
+            )
+            .bind(deal)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        let shown = async |user: &CurrentUser, about: SubjectKind, id: Uuid| {
+            let mut texts: Vec<String> = timeline(&pool, user, about, id, None, 500)
+                .await
+                .unwrap()
+                .entries
+                .into_iter()
+                .filter_map(|e| match e.body {
+                    EntryBody::Interaction { body, .. } => body,
+                    EntryBody::Task { title, .. } => Some(title),
+                    EntryBody::Changed { deal, .. } => deal,
+                    EntryBody::Created => None,
+                })
+                .collect();
+            texts.sort();
+            texts
+        };
+        assert_eq!(
+            shown(&east, SubjectKind::Company, company).await,
+            ["East deal", "east note", "east note task"]
+        );
+        assert_eq!(
+            shown(&admin, SubjectKind::Company, company).await,
+            ["East deal", "West deal", "east note", "east note task", "west note", "west note task"]
+        );
+        assert_eq!(
+            shown(&east, SubjectKind::Contact, east_contact).await,
+            ["East deal", "east note", "east note task"]
+        );
+        // A deleted deal leaves the history of those who could see it.
+        sqlx::query("UPDATE deals SET deleted_at = now() WHERE id = $1")
+            .bind(east_deal)
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            shown(&east, SubjectKind::Contact, east_contact).await,
+            ["east note", "east note task"]
+        );
+        // The task on West's contact is East's, but not East's to see while it is West's.
+        let titles = |a: TaskAgenda| {
+            let mut t: Vec<String> = [a.overdue, a.today, a.upcoming]
+                .concat()
+                .into_iter()
+                .map(|t| t.title)
+                .collect();
+            t.sort();
+            t
+        };
+        assert_eq!(
+            titles(my_tasks(&pool, &east, today()).await.unwrap()),
+            ["east note task"]
+        );
+        let west_task: Uuid =
+            sqlx::query_scalar("SELECT id FROM tasks WHERE contact_id = $1")
+                .bind(west_contact)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            set_done(&pool, &east, TaskId(west_task), true).await,
+            Err(AppError::NotFound)
+        );
+    }
 }
