@@ -108,7 +108,10 @@ struct Fx {
 
 impl Fx {
     fn user(&self, who: Who) -> Option<Uuid> {
-        self.users.iter().find(|(w, _)| *w == who).map(|(_, id)| *id)
+        self.users
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, id)| *id)
     }
 }
 
@@ -219,7 +222,10 @@ async fn fixtures(pool: &PgPool) -> Fx {
     };
     let deal = deal_of("EAST-SECRET Deal", east).await;
     let west_deal = deal_of("WEST-SECRET Deal", west).await;
-    for (d, stage) in [(deal, "EAST-SECRET stage"), (west_deal, "WEST-SECRET stage")] {
+    for (d, stage) in [
+        (deal, "EAST-SECRET stage"),
+        (west_deal, "WEST-SECRET stage"),
+    ] {
         sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)")
             .bind(d)
             .bind(contact)
@@ -384,7 +390,9 @@ fn matrix(fx: &Fx) -> Vec<Row> {
         with_shows(
             row(
                 "deal_table",
-                form(format!("pipeline={pipeline}&filter[q]=SECRET&query[status]=")),
+                form(format!(
+                    "pipeline={pipeline}&filter[q]=SECRET&query[status]="
+                )),
                 SIGNED_IN,
             ),
             everyone_sees("EAST-SECRET Deal"),
@@ -406,7 +414,11 @@ fn matrix(fx: &Fx) -> Vec<Row> {
             everyone_sees("EAST-SECRET Kim"),
         ),
         with_shows(
-            row("contact_deals", form(format!("contact={contact}")), READ_EAST),
+            row(
+                "contact_deals",
+                form(format!("contact={contact}")),
+                READ_EAST,
+            ),
             &[
                 (Who::Owner, "EAST-SECRET Deal"),
                 (Who::Admin, "WEST-SECRET Deal"),
@@ -425,7 +437,9 @@ fn matrix(fx: &Fx) -> Vec<Row> {
         row("set_locale", form("locale=en"), SIGNED_IN),
         row(
             "change_password",
-            form("current_password=not-it-at-all&new_password=another-one-1&confirm_password=another-one-1"),
+            form(
+                "current_password=not-it-at-all&new_password=another-one-1&confirm_password=another-one-1",
+            ),
             [U, I, I, I, I, I, I, I],
         ),
         // Pipeline settings
@@ -483,7 +497,11 @@ fn matrix(fx: &Fx) -> Vec<Row> {
             EDIT_EAST,
         ),
         with_shows(
-            row("company_deals", form(format!("company={company}")), READ_EAST),
+            row(
+                "company_deals",
+                form(format!("company={company}")),
+                READ_EAST,
+            ),
             &[
                 (Who::Owner, "EAST-SECRET Deal"),
                 (Who::Teammate, "EAST-SECRET Deal"),

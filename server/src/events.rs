@@ -205,9 +205,7 @@ impl Viewer {
         match heard {
             Heard::Deal { event, owner } => {
                 let sees = owner.is_some_and(|(owner, team)| {
-                    self.all
-                        || owner == Some(self.id.0)
-                        || (team.is_some() && team == self.team)
+                    self.all || owner == Some(self.id.0) || (team.is_some() && team == self.team)
                 });
                 Some(if sees {
                     LiveEvent::Deal {

@@ -702,7 +702,14 @@ mod tests {
         );
         assert_eq!(
             shown(&admin, SubjectKind::Company, company).await,
-            ["East deal", "West deal", "east note", "east note task", "west note", "west note task"]
+            [
+                "East deal",
+                "West deal",
+                "east note",
+                "east note task",
+                "west note",
+                "west note task"
+            ]
         );
         assert_eq!(
             shown(&east, SubjectKind::Contact, east_contact).await,
@@ -732,12 +739,11 @@ mod tests {
             titles(my_tasks(&pool, &east, today()).await.unwrap()),
             ["east note task"]
         );
-        let west_task: Uuid =
-            sqlx::query_scalar("SELECT id FROM tasks WHERE contact_id = $1")
-                .bind(west_contact)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+        let west_task: Uuid = sqlx::query_scalar("SELECT id FROM tasks WHERE contact_id = $1")
+            .bind(west_contact)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(
             set_done(&pool, &east, TaskId(west_task), true).await,
             Err(AppError::NotFound)

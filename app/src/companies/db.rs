@@ -76,7 +76,14 @@ pub async fn list(
     user: &CurrentUser,
     query: &ListQuery,
 ) -> Result<ListPage<CompanyRow>, AppError> {
-    records::db::page(pool, user, list_sql_for(user), query, Utc::now().date_naive()).await
+    records::db::page(
+        pool,
+        user,
+        list_sql_for(user),
+        query,
+        Utc::now().date_naive(),
+    )
+    .await
 }
 
 /// One company the user may see, or `NotFound`.

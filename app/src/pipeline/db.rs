@@ -27,10 +27,7 @@ pub enum Announced {
     /// A deal changed (sent by `notify`).
     Deal(DealEvent),
     /// A pipeline's stages or name changed, at settings version `settings`.
-    Settings {
-        pipeline: PipelineId,
-        settings: i32,
-    },
+    Settings { pipeline: PipelineId, settings: i32 },
 }
 
 /// Who owns the deal now, and their team: what decides which streams hear its id. `None` when

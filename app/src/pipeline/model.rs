@@ -124,10 +124,7 @@ impl LiveEvent {
                 deal,
                 pipeline,
                 version,
-            } => {
-                shown == Some(*pipeline)
-                    && !known.iter().any(|(d, v)| d == deal && v >= version)
-            }
+            } => shown == Some(*pipeline) && !known.iter().any(|(d, v)| d == deal && v >= version),
             LiveEvent::Pipeline { pipeline } => shown == Some(*pipeline),
             LiveEvent::Resync => true,
         }

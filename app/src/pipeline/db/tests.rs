@@ -578,7 +578,11 @@ async fn a_records_deals_leave_out_another_teams_deals_on_it(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    for (reader, expected) in [(&east, vec!["A"]), (&mate, vec!["A"]), (&admin, vec!["A", "C"])] {
+    for (reader, expected) in [
+        (&east, vec!["A"]),
+        (&mate, vec!["A"]),
+        (&admin, vec!["A", "C"]),
+    ] {
         for (about, id) in [
             (SubjectKind::Company, company),
             (SubjectKind::Contact, contact),
