@@ -220,3 +220,45 @@ impl BoardFilter {
 
 /// Cards a column shows before "show more".
 pub const COLUMN_PAGE: i64 = 50;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_board_reloads_for_changes_to_its_pipeline_it_does_not_show_yet() {
+        let (p, other) = (
+            PipelineId(Uuid::from_u128(1)),
+            PipelineId(Uuid::from_u128(2)),
+        );
+        let deal = DealId(Uuid::from_u128(3));
+        let known = [(deal, 4)];
+        let changed = |version| LiveEvent::Deal {
+            deal,
+            pipeline: p,
+            version,
+        };
+        // Our own move, already shown at this version: nothing to load.
+        assert!(!changed(4).reloads(Some(p), &known));
+        assert!(changed(5).reloads(Some(p), &known));
+        assert!(!changed(5).reloads(Some(other), &known));
+        assert!(LiveEvent::Pipeline { pipeline: p }.reloads(Some(p), &known));
+        assert!(!LiveEvent::Pipeline { pipeline: p }.reloads(Some(other), &known));
+        assert!(LiveEvent::Resync.reloads(None, &[]));
+    }
+
+    #[test]
+    fn live_events_are_tagged_by_kind_on_the_wire() {
+        let e = LiveEvent::Pipeline {
+            pipeline: PipelineId(Uuid::nil()),
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"kind":"pipeline","pipeline":"00000000-0000-0000-0000-000000000000"}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<LiveEvent>(r#"{"kind":"resync"}"#).unwrap(),
+            LiveEvent::Resync
+        );
+    }
+}
