@@ -619,12 +619,13 @@ fn matrix(fx: &Fx) -> Vec<Row> {
             form(format!("id={nowhere}")),
             [U, N, N, N, N, N, N, N],
         ),
-        // Trash (of a record that is not in it)
+        // Trash
         row("trash", form(""), CREATE),
         row(
             "restore",
             form(format!("kind=contacts&id={contact}")),
-            [U, F, N, N, N, N, N, N],
+            // Only its owner (and administrators) may restore it: it is not in the trash.
+            [U, F, C, F, N, F, F, C],
         ),
         row(
             "forget",
