@@ -88,8 +88,8 @@ impl Hub {
         let db = pool.clone();
         tokio::spawn(async move {
             let mut stop = STOPPING.subscribe();
-            // Whether the listener failed since streams last heard everything.
-            let mut missed = false;
+            // Whether this is a connection made again after a failure (or a failed first try).
+            let mut again = false;
             loop {
                 if *STOPPING.borrow() {
                     return;
@@ -109,12 +109,11 @@ impl Hub {
                 };
                 if let Some(mut listener) = listener {
                     sessions.set_listening(true);
-                    if missed {
+                    if again {
                         // Listening again: whatever was announced meanwhile is lost, so
                         // browsers reload and streams check their sessions.
                         let _ = out.send(Heard::Resync);
                         let _ = out.send(Heard::SessionsOf(None));
-                        missed = false;
                     }
                     loop {
                         let heard = tokio::select! {
@@ -142,24 +141,21 @@ impl Hub {
                             // may be lost, so cached sessions go and clients reload.
                             Ok(None) => {
                                 sessions.set_listening(false);
-                                missed = true;
                                 break;
                             }
                             Err(_) if *STOPPING.borrow() => return,
                             Err(e) => {
                                 sessions.set_listening(false);
-                                missed = true;
                                 tracing::warn!(error = %e, "event listener failed; reconnecting");
                                 break;
                             }
                         }
                     }
-                } else {
-                    missed = true;
                 }
                 if *STOPPING.borrow() {
                     return;
                 }
+                again = true;
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
