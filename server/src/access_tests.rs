@@ -882,11 +882,7 @@ async fn a_companys_contact_count_counts_only_the_contacts_its_reader_may_see(po
         let id = app::users::model::UserId(fx.user(who).unwrap());
         insert_session(&pool, id, &hash, None).await.unwrap();
         let cookie = format!("{SESSION_COOKIE}={token}");
-        let list = row(
-            "list_companies",
-            form("query[q]=Common%20Co"),
-            SIGNED_IN,
-        );
+        let list = row("list_companies", form("query[q]=Common%20Co"), SIGNED_IN);
         let (status, body) = send(&app, &list, Some(&cookie)).await;
         assert_eq!(status, StatusCode::OK);
         let page: serde_json::Value = serde_json::from_str(&body).unwrap();
