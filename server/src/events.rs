@@ -1,5 +1,11 @@
 //! Live updates: each `keel` instance LISTENs to Postgres and streams what it hears to its signed-in
 //! browsers over Server-Sent Events, so several instances behind a load balancer stay in sync.
+//!
+//! A stream tells its user a deal's id and version only if the user may open that deal (the same
+//! rule as `records::db::push_scope`, decided from the deal's owner and team as the hub looked them
+//! up once per event); everyone else hears only that the pipeline changed. A stream ends when its
+//! session does: it checks the session when the user's sessions are announced ended (sign-out,
+//! password change) and every `RECHECK`, which catches expiry and deactivation.
 use std::convert::Infallible;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -7,18 +13,21 @@ use std::time::Duration;
 use axum::Extension;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, watch};
+use uuid::Uuid;
 
 use app::error::AppError;
-use app::pipeline::db::DEAL_CHANNEL;
+use app::pipeline::db::{Announced, DEAL_CHANNEL, deal_owner};
+use app::pipeline::model::{DealEvent, LiveEvent, PipelineId};
 use app::users::auth::{Authenticated, SESSION_CHANNEL, SessionCache};
-use app::users::model::UserId;
+use app::users::db::SessionLimits;
+use app::users::model::{DataScope, Role, UserId};
 
-/// Sent when notifications may have been missed (the listener reconnected, or a browser lagged):
-/// clients reload what they show.
-const RESYNC: &str = r#"{"resync":true}"#;
+/// How often an open stream checks that its session is still valid (and its user's role and team).
+const RECHECK: Duration = Duration::from_secs(30);
 
 /// Set on shutdown, so open streams end and graceful shutdown does not wait for them.
 static STOPPING: LazyLock<watch::Sender<bool>> = LazyLock::new(|| watch::channel(false).0);
@@ -27,22 +36,65 @@ pub fn stop_streams() {
     STOPPING.send_replace(true);
 }
 
+/// What the hub hears, as it fans it out to this instance's streams.
+#[derive(Clone, Debug)]
+enum Heard {
+    /// A deal changed; its owner and the owner's team now (`None`: the deal is gone).
+    Deal {
+        event: DealEvent,
+        owner: Option<(Option<Uuid>, Option<String>)>,
+    },
+    /// Something in the pipeline changed that every viewer of it reloads for.
+    Pipeline(PipelineId),
+    /// Notifications may have been missed.
+    Resync,
+    /// The sessions of this user (of everyone, when `None`) may have ended.
+    SessionsOf(Option<UserId>),
+}
+
 /// The instance's fan-out: one Postgres listener, any number of browser streams.
 #[derive(Clone)]
-pub struct Hub(broadcast::Sender<String>);
+pub struct Hub {
+    tx: broadcast::Sender<Heard>,
+    pool: PgPool,
+    limits: SessionLimits,
+}
+
+/// What a deal-channel payload means for the streams: the owner is looked up here, once per
+/// event and instance, not once per stream.
+async fn interpret(pool: &PgPool, payload: &str) -> Heard {
+    match serde_json::from_str::<Announced>(payload) {
+        Ok(Announced::Deal(event)) => match deal_owner(pool, event.deal).await {
+            Ok(owner) => Heard::Deal { event, owner },
+            // Who may see it is unknown: nobody hears its id.
+            Err(e) => {
+                tracing::warn!(error = ?e, "live event: could not look up the deal's owner");
+                Heard::Pipeline(event.pipeline)
+            }
+        },
+        Ok(Announced::Settings { pipeline, .. }) => Heard::Pipeline(pipeline),
+        Err(e) => {
+            tracing::warn!(error = %e, "live event: unreadable payload");
+            Heard::Resync
+        }
+    }
+}
 
 impl Hub {
     /// Starts listening (and reconnecting after a lost connection) in the background.
-    pub fn start(pool: PgPool, sessions: SessionCache) -> Hub {
+    pub fn start(pool: PgPool, sessions: SessionCache, limits: SessionLimits) -> Hub {
         let (tx, _) = broadcast::channel(1024);
         let out = tx.clone();
+        let db = pool.clone();
         tokio::spawn(async move {
             let mut stop = STOPPING.subscribe();
+            // Whether this is a connection made again after a failure (or a failed first try).
+            let mut again = false;
             loop {
                 if *STOPPING.borrow() {
                     return;
                 }
-                let listener = match PgListener::connect_with(&pool).await {
+                let listener = match PgListener::connect_with(&db).await {
                     Ok(mut l) => match l.listen_all([DEAL_CHANNEL, SESSION_CHANNEL]).await {
                         Ok(()) => Some(l),
                         Err(e) => {
@@ -57,6 +109,12 @@ impl Hub {
                 };
                 if let Some(mut listener) = listener {
                     sessions.set_listening(true);
+                    if again {
+                        // Listening again: whatever was announced meanwhile is lost, so
+                        // browsers reload and streams check their sessions.
+                        let _ = out.send(Heard::Resync);
+                        let _ = out.send(Heard::SessionsOf(None));
+                    }
                     loop {
                         let heard = tokio::select! {
                             heard = listener.try_recv() => heard,
@@ -65,19 +123,24 @@ impl Hub {
                         match heard {
                             Ok(Some(n)) if n.channel() == SESSION_CHANNEL => {
                                 match n.payload().parse() {
-                                    Ok(user) => sessions.forget_user(UserId(user)),
+                                    Ok(user) => {
+                                        sessions.forget_user(UserId(user));
+                                        let _ = out.send(Heard::SessionsOf(Some(UserId(user))));
+                                    }
                                     // Unreadable: forget everyone, to be safe.
-                                    Err(_) => sessions.set_listening(true),
+                                    Err(_) => {
+                                        sessions.set_listening(true);
+                                        let _ = out.send(Heard::SessionsOf(None));
+                                    }
                                 }
                             }
                             Ok(Some(n)) => {
-                                let _ = out.send(n.payload().to_string());
+                                let _ = out.send(interpret(&db, n.payload()).await);
                             }
                             // The connection dropped: it is made again below. Notifications
                             // may be lost, so cached sessions go and clients reload.
                             Ok(None) => {
                                 sessions.set_listening(false);
-                                let _ = out.send(RESYNC.to_string());
                                 break;
                             }
                             Err(_) if *STOPPING.borrow() => return,
@@ -92,35 +155,168 @@ impl Hub {
                 if *STOPPING.borrow() {
                     return;
                 }
+                again = true;
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
-        Hub(tx)
+        Hub { tx, pool, limits }
+    }
+
+    /// The user of a session still valid now (not extending it: an open stream is not use), with
+    /// their scope; `None` once it has ended, expired, or its user was deactivated.
+    async fn viewer(&self, token_hash: &[u8]) -> Result<Option<Viewer>, AppError> {
+        let now = Utc::now();
+        let row: Option<(Uuid, String, Option<String>)> = sqlx::query_as(
+            "SELECT u.id, u.role, u.team FROM sessions s JOIN users u ON u.id = s.user_id
+              WHERE s.token_hash = $1 AND u.active AND s.last_seen_at > $2 AND s.created_at > $3",
+        )
+        .bind(token_hash)
+        .bind(now - self.limits.idle)
+        .bind(now - self.limits.absolute)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, role, team)| {
+            Ok(Viewer {
+                id: UserId(id),
+                all: Role::parse(&role)?.data_scope() == DataScope::All,
+                team,
+            })
+        })
+        .transpose()
     }
 }
 
-/// `GET /api/events`: the stream of deal events for a signed-in user.
+/// Who a stream is for, as of its last check.
+#[derive(Debug)]
+struct Viewer {
+    id: UserId,
+    /// The role sees every record.
+    all: bool,
+    team: Option<String>,
+}
+
+impl Viewer {
+    /// What this viewer is told of `heard`, if anything.
+    fn told(&self, heard: Heard) -> Option<LiveEvent> {
+        match heard {
+            Heard::Deal { event, owner } => {
+                let sees = owner.is_some_and(|(owner, team)| {
+                    self.all || owner == Some(self.id.0) || (team.is_some() && team == self.team)
+                });
+                Some(if sees {
+                    LiveEvent::Deal {
+                        deal: event.deal,
+                        pipeline: event.pipeline,
+                        version: event.version,
+                    }
+                } else {
+                    LiveEvent::Pipeline {
+                        pipeline: event.pipeline,
+                    }
+                })
+            }
+            Heard::Pipeline(pipeline) => Some(LiveEvent::Pipeline { pipeline }),
+            Heard::Resync => Some(LiveEvent::Resync),
+            Heard::SessionsOf(_) => None,
+        }
+    }
+}
+
+fn sse(event: &LiveEvent) -> Result<Event, Infallible> {
+    let data = serde_json::to_string(event).unwrap_or_else(|_| r#"{"kind":"resync"}"#.into());
+    Ok(Event::default().data(data))
+}
+
+struct Open {
+    hub: Hub,
+    token_hash: Vec<u8>,
+    viewer: Viewer,
+    rx: broadcast::Receiver<Heard>,
+    stop: watch::Receiver<bool>,
+    recheck: tokio::time::Interval,
+}
+
+impl Open {
+    /// Checks the session again; false when the stream must end.
+    async fn still_valid(&mut self) -> bool {
+        match self.hub.viewer(&self.token_hash).await {
+            Ok(Some(v)) => {
+                self.viewer = v;
+                true
+            }
+            Ok(None) => false,
+            // Unverifiable: end it; the browser reconnects through the session check.
+            Err(_) => false,
+        }
+    }
+
+    /// The next event for the browser, or `None` when the stream ends.
+    async fn next(&mut self) -> Option<LiveEvent> {
+        enum Woke {
+            Heard(Result<Heard, broadcast::error::RecvError>),
+            Recheck,
+            Stop,
+        }
+        loop {
+            if *self.stop.borrow() {
+                return None;
+            }
+            let woke = tokio::select! {
+                r = self.rx.recv() => Woke::Heard(r),
+                _ = self.recheck.tick() => Woke::Recheck,
+                _ = self.stop.changed() => Woke::Stop,
+            };
+            match woke {
+                Woke::Heard(Ok(Heard::SessionsOf(who))) => {
+                    if who.is_none_or(|u| u == self.viewer.id) && !self.still_valid().await {
+                        return None;
+                    }
+                }
+                Woke::Heard(Ok(heard)) => {
+                    if let Some(e) = self.viewer.told(heard) {
+                        return Some(e);
+                    }
+                }
+                Woke::Heard(Err(broadcast::error::RecvError::Lagged(_))) => {
+                    return Some(LiveEvent::Resync);
+                }
+                Woke::Heard(Err(broadcast::error::RecvError::Closed)) | Woke::Stop => return None,
+                Woke::Recheck => {
+                    if !self.still_valid().await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /api/events`: the stream of live events for a signed-in user.
 pub async fn stream(
     Extension(hub): Extension<Hub>,
     auth: Option<Extension<Authenticated>>,
 ) -> Response {
-    if auth.is_none() {
+    let Some(Extension(auth)) = auth else {
         return crate::security::error_response(&AppError::Unauthorized);
-    }
-    let state = (hub.0.subscribe(), STOPPING.subscribe());
-    let events = futures_util::stream::unfold(state, |(mut rx, mut stop)| async move {
-        if *stop.borrow() {
-            return None;
-        }
-        let data = tokio::select! {
-            r = rx.recv() => match r {
-                Ok(data) => data,
-                Err(broadcast::error::RecvError::Lagged(_)) => RESYNC.to_string(),
-                Err(broadcast::error::RecvError::Closed) => return None,
-            },
-            _ = stop.changed() => return None,
-        };
-        Some((Ok::<_, Infallible>(Event::default().data(data)), (rx, stop)))
+    };
+    // Subscribed before the check, so nothing announced after it is missed.
+    let rx = hub.tx.subscribe();
+    let viewer = match hub.viewer(&auth.token_hash).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return crate::security::error_response(&AppError::Unauthorized),
+        Err(e) => return crate::security::error_response(&e),
+    };
+    let open = Open {
+        token_hash: auth.token_hash,
+        viewer,
+        rx,
+        stop: STOPPING.subscribe(),
+        recheck: tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK),
+        hub,
+    };
+    let events = futures_util::stream::unfold(open, |mut open| async move {
+        let e = open.next().await?;
+        Some((sse(&e), open))
     });
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
@@ -133,6 +329,14 @@ mod tests {
     use app::users::auth::new_token;
     use app::users::db::{delete_session, insert_session, upsert_user};
     use app::users::model::{CurrentUser, Role};
+    use futures_util::StreamExt;
+
+    fn limits() -> SessionLimits {
+        SessionLimits {
+            idle: chrono::Duration::hours(1),
+            absolute: chrono::Duration::hours(12),
+        }
+    }
 
     async fn until(what: &str, ok: impl Fn() -> bool) {
         let deadline = std::time::Instant::now() + SessionCache::TTL / 2;
@@ -169,7 +373,7 @@ mod tests {
         sessions.put(&hash, user.clone());
         assert!(sessions.get(&hash).is_none());
 
-        let _hub = Hub::start(pool.clone(), sessions.clone());
+        let _hub = Hub::start(pool.clone(), sessions.clone(), limits());
         until("the listener starts", || sessions.is_listening()).await;
         sessions.put(&hash, user);
         assert!(sessions.get(&hash).is_some());
@@ -179,5 +383,170 @@ mod tests {
             sessions.get(&hash).is_none()
         })
         .await;
+    }
+
+    /// A user of `role` in `team`.
+    async fn member(pool: &PgPool, email: &str, role: Role, team: Option<&str>) -> CurrentUser {
+        let mut conn = pool.acquire().await.unwrap();
+        let id = upsert_user(&mut conn, email, email, "$argon2id$x", role, "en")
+            .await
+            .unwrap();
+        sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(team)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        CurrentUser {
+            id,
+            email: email.into(),
+            display_name: email.into(),
+            role,
+            locale: "en".into(),
+        }
+    }
+
+    /// A signed-in stream of `user`: its session's hash and the stream's body.
+    async fn open(
+        pool: &PgPool,
+        hub: &Hub,
+        user: &CurrentUser,
+    ) -> (Vec<u8>, axum::body::BodyDataStream) {
+        let (_, hash) = new_token();
+        insert_session(&mut *pool.acquire().await.unwrap(), user.id, &hash, None)
+            .await
+            .unwrap();
+        let auth = Authenticated {
+            user: user.clone(),
+            token_hash: hash.clone(),
+        };
+        let res = stream(Extension(hub.clone()), Some(Extension(auth))).await;
+        assert_eq!(res.status(), http::StatusCode::OK);
+        (hash, res.into_body().into_data_stream())
+    }
+
+    /// The next event on the stream, or `None` when it ended.
+    async fn next(body: &mut axum::body::BodyDataStream) -> Option<LiveEvent> {
+        loop {
+            let chunk = tokio::time::timeout(Duration::from_secs(10), body.next())
+                .await
+                .expect("an event or the end of the stream")?
+                .unwrap();
+            let text = String::from_utf8(chunk.to_vec()).unwrap();
+            if let Some(data) = text.lines().find_map(|l| l.strip_prefix("data: ")) {
+                return Some(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+
+    async fn listening_hub(pool: &PgPool) -> Hub {
+        let sessions = SessionCache::default();
+        let hub = Hub::start(pool.clone(), sessions.clone(), limits());
+        until("the listener starts", || sessions.is_listening()).await;
+        hub
+    }
+
+    async fn one_pipeline(pool: &PgPool) -> PipelineId {
+        let id: Uuid = sqlx::query_scalar(
+            "WITH p AS (INSERT INTO pipelines (name, position) VALUES ('Sales', 0) RETURNING id)
+             INSERT INTO stages (pipeline_id, name, position) SELECT id, 'Lead', 0 FROM p RETURNING pipeline_id",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        PipelineId(id)
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_deals_id_reaches_only_the_streams_of_users_who_may_open_it(pool: PgPool) {
+        let pipeline = one_pipeline(&pool).await;
+        let west = member(&pool, "w@t.test", Role::Sales, Some("West")).await;
+        let west_mate = member(&pool, "w2@t.test", Role::Sales, Some("West")).await;
+        let east = member(&pool, "e@t.test", Role::Sales, Some("East")).await;
+        let viewer = member(&pool, "v@t.test", Role::Viewer, None).await;
+        let hub = listening_hub(&pool).await;
+        let (_, mut west_s) = open(&pool, &hub, &west).await;
+        let (_, mut mate_s) = open(&pool, &hub, &west_mate).await;
+        let (_, mut east_s) = open(&pool, &hub, &east).await;
+        let (_, mut viewer_s) = open(&pool, &hub, &viewer).await;
+
+        let mut tx = pool.begin().await.unwrap();
+        let money = app::money::Money {
+            minor: 100,
+            currency: "EUR".into(),
+        };
+        let deal = app::pipeline::db::create_deal(&mut tx, &west, "West only", &money, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let told = LiveEvent::Deal {
+            deal: app::pipeline::model::DealId(deal),
+            pipeline,
+            version: 1,
+        };
+        assert_eq!(next(&mut west_s).await, Some(told.clone()));
+        assert_eq!(next(&mut mate_s).await, Some(told.clone()));
+        assert_eq!(next(&mut viewer_s).await, Some(told));
+        // Another team hears only that the pipeline changed: no id, no version.
+        assert_eq!(
+            next(&mut east_s).await,
+            Some(LiveEvent::Pipeline { pipeline })
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_stream_ends_when_its_session_ends(pool: PgPool) {
+        let user = member(&pool, "s@t.test", Role::Sales, Some("East")).await;
+        let other = member(&pool, "o@t.test", Role::Sales, Some("East")).await;
+        let hub = listening_hub(&pool).await;
+        let (signed_out, mut first) = open(&pool, &hub, &user).await;
+        let (kept, mut second) = open(&pool, &hub, &user).await;
+        let (_, mut bystander) = open(&pool, &hub, &other).await;
+
+        // Signing out ends that session's stream only.
+        delete_session(&pool, &signed_out).await.unwrap();
+        assert_eq!(next(&mut first).await, None);
+        // A password change elsewhere ends the others.
+        let mut conn = pool.acquire().await.unwrap();
+        app::users::db::delete_other_sessions(&mut conn, user.id, b"another session")
+            .await
+            .unwrap();
+        assert_eq!(next(&mut second).await, None);
+        let _ = kept;
+
+        // Deactivated: the stream's next check ends it.
+        let (_, mut third) = open(&pool, &hub, &other).await;
+        sqlx::query("UPDATE users SET active = false WHERE id = $1")
+            .bind(other.id.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+        // As deactivating announces it (and the stream's periodic check would find it anyway).
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(SESSION_CHANNEL)
+            .bind(other.id.0.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(next(&mut third).await, None);
+        assert_eq!(next(&mut bystander).await, None);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_listener_failure_is_followed_by_a_resync_once_listening_again(pool: PgPool) {
+        let user = member(&pool, "s@t.test", Role::Sales, Some("East")).await;
+        let hub = listening_hub(&pool).await;
+        let (_, mut body) = open(&pool, &hub, &user).await;
+        // Cut the listener's connection, as a Postgres restart or a network fault would.
+        let killed: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE '%LISTEN%') k",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(killed, 1);
+        assert_eq!(next(&mut body).await, Some(LiveEvent::Resync));
     }
 }

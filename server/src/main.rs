@@ -2,6 +2,8 @@
 #![recursion_limit = "512"]
 use clap::Parser;
 
+#[cfg(test)]
+mod access_tests;
 mod bulk;
 mod cli;
 mod config;

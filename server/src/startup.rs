@@ -221,6 +221,7 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         .layer(axum::Extension(crate::events::Hub::start(
             server.pool.clone(),
             server.sessions.clone(),
+            server.limits,
         )))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(

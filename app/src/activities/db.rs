@@ -146,8 +146,10 @@ pub async fn require_visible(
 
 /// A page of a record's history, newest first: interactions, tasks, creation and field changes,
 /// and related deals' stage moves. A company's includes what was logged against its contacts.
-/// `NotFound` unless the user may see the record: checked in the same query, so a page costs one
-/// round trip.
+/// Every entry passes the rule that opening its record would: what was logged on a contact, and
+/// the changes of a deal, appear only if the user may see that contact or deal (and it is not
+/// deleted). `NotFound` unless the user may see the record: checked in the same query, so a page
+/// costs one round trip.
 pub async fn timeline(
     pool: &PgPool,
     user: &CurrentUser,
@@ -156,9 +158,12 @@ pub async fn timeline(
     before: Option<&TimelineCursor>,
     limit: i64,
 ) -> Result<TimelinePage, AppError> {
+    use crate::records::db::scope_sql;
+    // The record itself is checked once, below; a company's contacts each on their own.
     let of = |alias: &str| match about {
         SubjectKind::Company => format!(
-            "({alias}.company_id = $1 OR {alias}.contact_id IN (SELECT id FROM contacts WHERE company_id = $1 AND deleted_at IS NULL))"
+            "({alias}.company_id = $1 OR {alias}.contact_id IN (SELECT c.id FROM contacts c WHERE c.company_id = $1 AND c.deleted_at IS NULL{}))",
+            scope_sql(user, "c", "$3")
         ),
         other => format!("{alias}.{} = $1", other.column()),
     };
@@ -173,7 +178,8 @@ pub async fn timeline(
         // A deal's own changes are its audit rows already.
         SubjectKind::Deal => "SELECT NULL::uuid WHERE false",
     };
-    let scope = crate::records::db::scope_sql(user, "r", "$3");
+    let deal_scope = scope_sql(user, "d", "$3");
+    let scope = scope_sql(user, "r", "$3");
     let rows: Vec<EntryRow> = sqlx::query_as(&format!(
         "SELECT * FROM (
             SELECT 'activity' AS source, 'a' || a.id AS key, a.id, a.kind, a.subject, a.body, a.call_outcome, a.duration_minutes,
@@ -189,6 +195,7 @@ pub async fn timeline(
             SELECT 'deal', 'l' || l.id, NULL, l.action, d.title, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
               FROM audit_log l JOIN deals d ON d.id = l.entity_id LEFT JOIN users u ON u.id = l.actor_id
              WHERE l.entity = 'deal' AND l.action = 'update' AND l.entity_id IN ({deals})
+               AND d.deleted_at IS NULL{deal_scope}
          ) entries
          WHERE EXISTS (SELECT 1 FROM {table} r WHERE r.id = $1 AND r.deleted_at IS NULL{scope})
            AND ($4::timestamptz IS NULL OR (at, key COLLATE \"C\") < ($4, $5::text COLLATE \"C\"))
@@ -253,13 +260,34 @@ struct TaskRow {
     about: Option<String>,
 }
 
-/// The user's open tasks by due date (overdue, today — with those done today —, upcoming).
+/// Whether the record that task `t` is about (its contact, else lead, company or deal) exists and
+/// the user (id in parameter `param`) may open it: what decides if the task is theirs to see.
+fn task_record_visible(user: &CurrentUser, param: &str) -> String {
+    let part = |column: &str, table: &str| {
+        format!(
+            "WHEN t.{column} IS NOT NULL THEN EXISTS (SELECT 1 FROM {table} r WHERE r.id = t.{column} AND r.deleted_at IS NULL{})",
+            crate::records::db::scope_sql(user, "r", param)
+        )
+    };
+    format!(
+        "CASE {} {} {} {} ELSE false END",
+        part("contact_id", "contacts"),
+        part("lead_id", "leads"),
+        part("company_id", "companies"),
+        part("deal_id", "deals")
+    )
+}
+
+/// The user's open tasks by due date (overdue, today — with those done today —, upcoming), on
+/// records the user may still open (a record given to another team, or deleted, takes its tasks
+/// out of sight with it).
 pub async fn my_tasks(
     pool: &PgPool,
     user: &CurrentUser,
     today: NaiveDate,
 ) -> Result<TaskAgenda, AppError> {
-    let rows: Vec<TaskRow> = sqlx::query_as(
+    let visible = task_record_visible(user, "$1");
+    let rows: Vec<TaskRow> = sqlx::query_as(&format!(
         "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done,
                 CASE WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
                      WHEN t.lead_id IS NOT NULL THEN '/leads/' || t.lead_id
@@ -269,8 +297,9 @@ pub async fn my_tasks(
            FROM tasks t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN leads l ON l.id = t.lead_id
                 LEFT JOIN companies co ON co.id = t.company_id LEFT JOIN deals d ON d.id = t.deal_id
           WHERE t.assignee_id = $1 AND (t.done_at IS NULL OR t.done_at >= $2::date)
-          ORDER BY t.due_on NULLS LAST, t.created_at",
-    )
+            AND {visible}
+          ORDER BY t.due_on NULLS LAST, t.created_at"
+    ))
     .bind(user.id.0)
     .bind(today)
     .fetch_all(pool)
@@ -295,18 +324,21 @@ pub async fn my_tasks(
     Ok(mine)
 }
 
-/// Marks a task done or open again: its assignee may, and so may roles that see everything.
+/// Marks a task done or open again: its assignee may, and so may roles that see everything, if
+/// they may open the record it is about; viewers may not.
 pub async fn set_done(
     pool: &PgPool,
     user: &CurrentUser,
     task: TaskId,
     done: bool,
 ) -> Result<(), AppError> {
-    let all = user.role.data_scope() == DataScope::All && user.role.can_edit_customers();
-    let r = sqlx::query(
-        "UPDATE tasks SET done_at = CASE WHEN $3 THEN coalesce(done_at, now()) ELSE NULL END, version = version + 1
-          WHERE id = $1 AND (assignee_id = $2 OR $4)",
-    )
+    crate::records::db::require_edit(user)?;
+    let all = user.role.data_scope() == DataScope::All;
+    let r = sqlx::query(&format!(
+        "UPDATE tasks t SET done_at = CASE WHEN $3 THEN coalesce(done_at, now()) ELSE NULL END, version = version + 1
+          WHERE t.id = $1 AND (t.assignee_id = $2 OR $4) AND {}",
+        task_record_visible(user, "$2")
+    ))
     .bind(task.0)
     .bind(user.id.0)
     .bind(done)
@@ -587,6 +619,134 @@ mod tests {
             visible(&pool, &user, SubjectKind::Contact, contact.0)
                 .await
                 .unwrap()
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_timeline_leaves_out_what_another_team_logged_on_its_contacts_and_deals(
+        pool: PgPool,
+    ) {
+        use crate::users::db::test_user;
+        let east = test_user(&pool, "e@t.test", Role::Sales, "East").await;
+        let west = test_user(&pool, "w@t.test", Role::Sales, "West").await;
+        let admin = test_user(&pool, "a@t.test", Role::Admin, None).await;
+        // East's company; on it East's contact and West's, and a deal of each team.
+        let ids: (Uuid, Uuid, Uuid, Uuid, Uuid) = sqlx::query_as(
+            "WITH co AS (INSERT INTO companies (name, owner_id) VALUES ('Acme', $1) RETURNING id),
+                  ce AS (INSERT INTO contacts (full_name, owner_id, company_id) SELECT 'East one', $1, id FROM co RETURNING id),
+                  cw AS (INSERT INTO contacts (full_name, owner_id, company_id) SELECT 'West one', $2, id FROM co RETURNING id),
+                  p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id),
+                  s AS (INSERT INTO stages (pipeline_id, name, position) SELECT id, 'Lead', 0 FROM p RETURNING id, pipeline_id),
+                  de AS (INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, company_id, owner_id)
+                         SELECT s.pipeline_id, s.id, 'East deal', 1, 'a', co.id, $1 FROM s, co RETURNING id),
+                  dw AS (INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, company_id, owner_id)
+                         SELECT s.pipeline_id, s.id, 'West deal', 1, 'b', co.id, $2 FROM s, co RETURNING id)
+             SELECT co.id, ce.id, cw.id, de.id, dw.id FROM co, ce, cw, de, dw",
+        )
+        .bind(east.id.0)
+        .bind(west.id.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let (company, east_contact, west_contact, east_deal, west_deal) = ids;
+        for (contact, body) in [(east_contact, "east note"), (west_contact, "west note")] {
+            sqlx::query("INSERT INTO activities (contact_id, kind, body) VALUES ($1, 'note', $2)")
+                .bind(contact)
+                .bind(body)
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO tasks (contact_id, title, assignee_id) VALUES ($1, $2, $3)")
+                .bind(contact)
+                .bind(format!("{body} task"))
+                .bind(east.id.0)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        for deal in [east_deal, west_deal] {
+            sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)")
+                .bind(deal)
+                .bind(east_contact)
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO audit_log (entity, entity_id, action, changes)
+                 VALUES ('deal', $1, 'update', '{\"stage\": {\"old\": \"Lead\", \"new\": \"Won\"}}')",
+            )
+            .bind(deal)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        let shown = async |user: &CurrentUser, about: SubjectKind, id: Uuid| {
+            let mut texts: Vec<String> = timeline(&pool, user, about, id, None, 500)
+                .await
+                .unwrap()
+                .entries
+                .into_iter()
+                .filter_map(|e| match e.body {
+                    EntryBody::Interaction { body, .. } => body,
+                    EntryBody::Task { title, .. } => Some(title),
+                    EntryBody::Changed { deal, .. } => deal,
+                    EntryBody::Created => None,
+                })
+                .collect();
+            texts.sort();
+            texts
+        };
+        assert_eq!(
+            shown(&east, SubjectKind::Company, company).await,
+            ["East deal", "east note", "east note task"]
+        );
+        assert_eq!(
+            shown(&admin, SubjectKind::Company, company).await,
+            [
+                "East deal",
+                "West deal",
+                "east note",
+                "east note task",
+                "west note",
+                "west note task"
+            ]
+        );
+        assert_eq!(
+            shown(&east, SubjectKind::Contact, east_contact).await,
+            ["East deal", "east note", "east note task"]
+        );
+        // A deleted deal leaves the history of those who could see it.
+        sqlx::query("UPDATE deals SET deleted_at = now() WHERE id = $1")
+            .bind(east_deal)
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            shown(&east, SubjectKind::Contact, east_contact).await,
+            ["east note", "east note task"]
+        );
+        // The task on West's contact is East's, but not East's to see while it is West's.
+        let titles = |a: TaskAgenda| {
+            let mut t: Vec<String> = [a.overdue, a.today, a.upcoming]
+                .concat()
+                .into_iter()
+                .map(|t| t.title)
+                .collect();
+            t.sort();
+            t
+        };
+        assert_eq!(
+            titles(my_tasks(&pool, &east, today()).await.unwrap()),
+            ["east note task"]
+        );
+        let west_task: Uuid = sqlx::query_scalar("SELECT id FROM tasks WHERE contact_id = $1")
+            .bind(west_contact)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            set_done(&pool, &east, TaskId(west_task), true).await,
+            Err(AppError::NotFound)
         );
     }
 }

@@ -8,49 +8,82 @@ use crate::error::AppError;
 use crate::records;
 use crate::records::db::{ListSql, push_scope};
 use crate::records::model::{ListPage, ListQuery};
-use crate::users::model::CurrentUser;
+use crate::users::model::{CurrentUser, DataScope};
 
-pub const LIST: ListSql = ListSql {
-    columns: "r.id, r.name, r.industry, r.size, r.website, r.phone, o.display_name AS owner_name, r.tags, r.source, \
-              (SELECT count(*) FROM contacts x WHERE x.company_id = r.id AND x.deleted_at IS NULL) AS contact_count, r.created_at",
-    from: "companies r LEFT JOIN users o ON o.id = r.owner_id",
-    count_from: "companies r",
-    name: "r.name",
-    sorts: &[
-        ("name", "lower(r.name)", "text"),
-        ("industry", "coalesce(lower(r.industry), '')", "text"),
-        ("size", "coalesce(r.size, '')", "text"),
-        ("owner", "coalesce(o.display_name, '')", "text"),
-        ("source", "coalesce(lower(r.source), '')", "text"),
-        ("created", "r.created_at", "timestamptz"),
-        ("updated", "r.updated_at", "timestamptz"),
-    ],
-    export: &[
-        ("name", "r.name"),
-        ("industry", "r.industry"),
-        ("size", "r.size"),
-        ("website", "r.website"),
-        ("phone", "r.phone"),
-        (
-            "contacts",
-            "(SELECT count(*) FROM contacts x WHERE x.company_id = r.id AND x.deleted_at IS NULL)::text",
-        ),
-        ("owner", "o.display_name"),
-        ("tags", "array_to_string(r.tags, '; ')"),
-        ("source", "r.source"),
-        (
-            "created",
-            "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
-        ),
-    ],
-};
+macro_rules! company_list {
+    ($contacts:expr) => {
+        ListSql {
+            columns: concat!(
+                "r.id, r.name, r.industry, r.size, r.website, r.phone, o.display_name AS owner_name, r.tags, r.source, ",
+                $contacts,
+                " AS contact_count, r.created_at"
+            ),
+            from: "companies r LEFT JOIN users o ON o.id = r.owner_id",
+            count_from: "companies r",
+            name: "r.name",
+            sorts: &[
+                ("name", "lower(r.name)", "text"),
+                ("industry", "coalesce(lower(r.industry), '')", "text"),
+                ("size", "coalesce(r.size, '')", "text"),
+                ("owner", "coalesce(o.display_name, '')", "text"),
+                ("source", "coalesce(lower(r.source), '')", "text"),
+                ("created", "r.created_at", "timestamptz"),
+                ("updated", "r.updated_at", "timestamptz"),
+            ],
+            export: &[
+                ("name", "r.name"),
+                ("industry", "r.industry"),
+                ("size", "r.size"),
+                ("website", "r.website"),
+                ("phone", "r.phone"),
+                ("contacts", concat!($contacts, "::text")),
+                ("owner", "o.display_name"),
+                ("tags", "array_to_string(r.tags, '; ')"),
+                ("source", "r.source"),
+                (
+                    "created",
+                    "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
+                ),
+            ],
+        }
+    };
+}
+
+/// The companies list as roles that see everything read it.
+pub const LIST: ListSql = company_list!(
+    "(SELECT count(*) FROM contacts x WHERE x.company_id = r.id AND x.deleted_at IS NULL)"
+);
+
+/// The same list for a team scope: its contact counts count only the contacts the user sees. The
+/// company `r` is in that user's scope, so its owner is the user or a teammate: the contacts the
+/// user sees are those owned by the company's owner or the owner's team (`push_scope`'s rule).
+pub const TEAM_LIST: ListSql = company_list!(
+    "(SELECT count(*) FROM contacts x WHERE x.company_id = r.id AND x.deleted_at IS NULL \
+     AND (x.owner_id = r.owner_id OR x.owner_id IN (SELECT u.id FROM users u WHERE u.team IS NOT NULL \
+     AND u.team = (SELECT team FROM users WHERE id = r.owner_id))))"
+);
+
+/// The list's SQL for `user`: a count of contacts is a list of them, scoped the same way.
+pub fn list_sql_for(user: &CurrentUser) -> &'static ListSql {
+    match user.role.data_scope() {
+        DataScope::All => &LIST,
+        DataScope::Team => &TEAM_LIST,
+    }
+}
 
 pub async fn list(
     pool: &PgPool,
     user: &CurrentUser,
     query: &ListQuery,
 ) -> Result<ListPage<CompanyRow>, AppError> {
-    records::db::page(pool, user, &LIST, query, Utc::now().date_naive()).await
+    records::db::page(
+        pool,
+        user,
+        list_sql_for(user),
+        query,
+        Utc::now().date_naive(),
+    )
+    .await
 }
 
 /// One company the user may see, or `NotFound`.

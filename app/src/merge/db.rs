@@ -12,31 +12,59 @@ use crate::contacts::model::{ContactId, ContactInput};
 use crate::error::{AppError, Invalid};
 use crate::imports::model::{Parsed, form_fields, parse_form};
 use crate::records::bulk::list_sql;
-use crate::records::db::{Draft, lock_changes, require_edit};
+use crate::records::db::{Draft, lock_changes, require_edit, scope_sql};
 use crate::users::model::CurrentUser;
 use crate::{companies, contacts};
 
-/// What hangs on record `id`: the counts the merge page shows, and the test compares.
+/// What hangs on record `id`: all of it (what a merge moves, and the test compares).
 pub async fn related<'c>(
     db: impl sqlx::PgExecutor<'c>,
     kind: MergeKind,
     id: Uuid,
 ) -> Result<Related, AppError> {
+    counts(db, None, kind, id).await
+}
+
+/// What hangs on record `id` that `user` may see: the counts the merge page shows. Deals and
+/// contacts of another team are not counted, as they would not be listed.
+pub async fn related_seen<'c>(
+    db: impl sqlx::PgExecutor<'c>,
+    user: &CurrentUser,
+    kind: MergeKind,
+    id: Uuid,
+) -> Result<Related, AppError> {
+    counts(db, Some(user), kind, id).await
+}
+
+async fn counts<'c>(
+    db: impl sqlx::PgExecutor<'c>,
+    user: Option<&CurrentUser>,
+    kind: MergeKind,
+    id: Uuid,
+) -> Result<Related, AppError> {
+    let scope = |alias: &str| user.map_or(String::new(), |u| scope_sql(u, alias, "$2"));
+    let (deals, contacts) = (scope("d"), scope("x"));
     let sql = match kind {
-        MergeKind::Contacts => {
+        MergeKind::Contacts => format!(
             "SELECT (SELECT count(*) FROM activities WHERE contact_id = $1),
                     (SELECT count(*) FROM tasks WHERE contact_id = $1),
-                    (SELECT count(*) FROM deal_contacts WHERE contact_id = $1),
+                    (SELECT count(*) FROM deal_contacts dc JOIN deals d ON d.id = dc.deal_id
+                      WHERE dc.contact_id = $1 AND ($2::uuid IS NULL OR d.deleted_at IS NULL{deals})),
                     0::int8"
-        }
-        MergeKind::Companies => {
+        ),
+        MergeKind::Companies => format!(
             "SELECT (SELECT count(*) FROM activities WHERE company_id = $1),
                     (SELECT count(*) FROM tasks WHERE company_id = $1),
-                    (SELECT count(*) FROM deals WHERE company_id = $1),
-                    (SELECT count(*) FROM contacts WHERE company_id = $1 AND deleted_at IS NULL)"
-        }
+                    (SELECT count(*) FROM deals d
+                      WHERE d.company_id = $1 AND ($2::uuid IS NULL OR d.deleted_at IS NULL{deals})),
+                    (SELECT count(*) FROM contacts x WHERE x.company_id = $1 AND x.deleted_at IS NULL{contacts})"
+        ),
     };
-    let (timeline, tasks, deals, contacts) = sqlx::query_as(sql).bind(id).fetch_one(db).await?;
+    let (timeline, tasks, deals, contacts) = sqlx::query_as(&sql)
+        .bind(id)
+        .bind(user.map(|u| u.id.0))
+        .fetch_one(db)
+        .await?;
     Ok(Related {
         timeline,
         tasks,
@@ -80,7 +108,7 @@ pub async fn preview(
             name,
             version,
             fields,
-            related: related(pool, kind, id).await?,
+            related: related_seen(pool, user, kind, id).await?,
         })
     };
     Ok(MergePreview {

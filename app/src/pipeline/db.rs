@@ -16,8 +16,34 @@ use crate::money::Money;
 use crate::records::db::{push_owner, push_scope, require_edit, scope_sql};
 use crate::users::model::CurrentUser;
 
-/// The channel every change to a deal is announced on (payload: a `DealEvent` as JSON).
+/// The channel every change to a deal or a pipeline is announced on (payload: `Announced` as JSON).
 pub const DEAL_CHANNEL: &str = "keel_deals";
+
+/// What is announced on `DEAL_CHANNEL`, between `keel` instances only: browsers get a
+/// `LiveEvent` made for their user from it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Announced {
+    /// A deal changed (sent by `notify`).
+    Deal(DealEvent),
+    /// A pipeline's stages or name changed, at settings version `settings`.
+    Settings { pipeline: PipelineId, settings: i32 },
+}
+
+/// Who owns the deal now, and their team: what decides which streams hear its id. `None` when
+/// it is gone (deleted meanwhile).
+pub async fn deal_owner(
+    pool: &PgPool,
+    deal: DealId,
+) -> Result<Option<(Option<Uuid>, Option<String>)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT d.owner_id, u.team FROM deals d LEFT JOIN users u ON u.id = d.owner_id
+          WHERE d.id = $1 AND d.deleted_at IS NULL",
+    )
+    .bind(deal.0)
+    .fetch_optional(pool)
+    .await?)
+}
 
 const CARD: &str = "SELECT r.id, r.stage_id, r.title, co.name AS company_name, r.value_minor, r.currency::text AS currency, \
     o.display_name AS owner_name, r.expected_close_date, \
@@ -543,8 +569,9 @@ pub async fn open_deal(
     Ok(id)
 }
 
-/// The deals of a company or a contact (up to 200, open ones first), or `NotFound` unless the
-/// user may see that record: one statement, whose visibility check is its outer row.
+/// The deals of a company or a contact (up to 200, open ones first) that the user may open each on
+/// its own, or `NotFound` unless the user may see that record: one statement, whose visibility
+/// check is its outer row.
 pub async fn deals_of(
     pool: &PgPool,
     user: &CurrentUser,
@@ -559,6 +586,7 @@ pub async fn deals_of(
         SubjectKind::Lead | SubjectKind::Deal => return Err(AppError::NotFound),
     };
     let scope = scope_sql(user, "r", "$2");
+    let deal_scope = scope_sql(user, "d", "$2");
     type Row = (
         Option<Uuid>,
         Option<String>,
@@ -570,7 +598,7 @@ pub async fn deals_of(
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT d.* FROM {} r LEFT JOIN LATERAL (
             SELECT d.id, d.title, d.value_minor, d.currency::text, s.name, d.status FROM deals d JOIN stages s ON s.id = d.stage_id
-             WHERE {condition} AND d.deleted_at IS NULL ORDER BY d.status = 'open' DESC, d.created_at DESC LIMIT 200
+             WHERE {condition} AND d.deleted_at IS NULL{deal_scope} ORDER BY d.status = 'open' DESC, d.created_at DESC LIMIT 200
           ) d ON true
           WHERE r.id = $1 AND r.deleted_at IS NULL{scope}",
         crate::activities::db::table(about)

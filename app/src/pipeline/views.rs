@@ -68,15 +68,14 @@ pub fn PipelinePage() -> impl IntoView {
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
             let source = dom::subscribe(
-                move |data| match serde_json::from_str::<super::model::DealEvent>(&data) {
+                move |data| match serde_json::from_str::<super::model::LiveEvent>(&data) {
                     Ok(e) => {
-                        let ours = shown_pipeline.get_value() == Some(e.pipeline);
-                        let seen = known
-                            .with_value(|k| k.iter().any(|(d, v)| *d == e.deal && *v >= e.version));
-                        if ours && !seen {
+                        let shown = shown_pipeline.get_value();
+                        if known.with_value(|k| e.reloads(shown, k)) {
                             refresh.update(|n| *n += 1);
                         }
                     }
+                    // A server of another release may speak differently: reload to be sure.
                     Err(_) => refresh.update(|n| *n += 1),
                 },
                 move || refresh.update(|n| *n += 1),

@@ -88,10 +88,14 @@ pub async fn restore(
     let row: Option<(Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
         sqlx::query_as(&format!(
             "SELECT r.owner_id, r.deleted_at, coalesce({}, CASE WHEN r.merged_into IS NOT NULL THEN r.deleted_at END)
-               FROM {t} r WHERE r.id = $1 FOR UPDATE",
-            forgotten_at(kind)
+               FROM {t} r WHERE r.id = $1{} FOR UPDATE",
+            forgotten_at(kind),
+            // Out of the user's scope is not there, as everywhere (not "forbidden": that would
+            // tell another team the record exists).
+            crate::records::db::scope_sql(user, "r", "$2")
         ))
         .bind(id)
+        .bind(user.id.0)
         .fetch_optional(&mut *tx)
         .await?;
     let Some((owner, deleted_at, forgotten_at)) = row else {

@@ -38,15 +38,17 @@ async fn exec(pool: &PgPool, sql: &str, a: Uuid, b: Uuid) {
         .unwrap();
 }
 
-/// A deal (in a pipeline of its own) linked to `contact` and `company`.
+/// A deal (in a pipeline of its own) linked to `contact` and `company`, owned by the contact's
+/// owner (the merge page counts only the deals its user may see).
 async fn deal(pool: &PgPool, contact: Uuid, company: Option<Uuid>) -> Uuid {
     let id: Uuid = sqlx::query_scalar(
         "WITH p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id),
               s AS (INSERT INTO stages (pipeline_id, name, position) SELECT id, 'Lead', 0 FROM p RETURNING id, pipeline_id)
-         INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, company_id)
-         SELECT s.pipeline_id, s.id, 'Tea', 500, 'a', $1 FROM s RETURNING id",
+         INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, company_id, owner_id)
+         SELECT s.pipeline_id, s.id, 'Tea', 500, 'a', $1, (SELECT owner_id FROM contacts WHERE id = $2) FROM s RETURNING id",
     )
     .bind(company)
+    .bind(contact)
     .fetch_one(pool)
     .await
     .unwrap();

@@ -534,3 +534,67 @@ async fn a_records_deals_are_listed_only_to_those_who_may_see_the_record(pool: P
         );
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_records_deals_leave_out_another_teams_deals_on_it(pool: PgPool) {
+    let east = user(&pool, "e@t.test", Role::Sales, "East").await;
+    let mate = user(&pool, "m@t.test", Role::Sales, "East").await;
+    let west = user(&pool, "w@t.test", Role::Sales, "West").await;
+    let admin = user(&pool, "a@t.test", Role::Admin, None).await;
+    let (_, deals) = setup(&pool, &east).await;
+    // West's deal C on East's company and East's contact.
+    sqlx::query("UPDATE deals SET owner_id = $1 WHERE id = $2")
+        .bind(west.id.0)
+        .bind(deals[2].0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (company, contact): (Uuid, Uuid) = sqlx::query_as(
+        "WITH co AS (INSERT INTO companies (name, owner_id) VALUES ('Acme', $1) RETURNING id),
+              ct AS (INSERT INTO contacts (full_name, owner_id) VALUES ('Li Lei', $1) RETURNING id)
+         SELECT co.id, ct.id FROM co, ct",
+    )
+    .bind(east.id.0)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    for d in &deals {
+        sqlx::query("UPDATE deals SET company_id = $1 WHERE id = $2")
+            .bind(company)
+            .bind(d.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2)")
+            .bind(d.0)
+            .bind(contact)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    // A deleted deal is listed to nobody.
+    sqlx::query("UPDATE deals SET deleted_at = now() WHERE id = $1")
+        .bind(deals[1].0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    for (reader, expected) in [
+        (&east, vec!["A"]),
+        (&mate, vec!["A"]),
+        (&admin, vec!["A", "C"]),
+    ] {
+        for (about, id) in [
+            (SubjectKind::Company, company),
+            (SubjectKind::Contact, contact),
+        ] {
+            let mut titles: Vec<String> = deals_of(&pool, reader, about, id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| d.title)
+                .collect();
+            titles.sort();
+            assert_eq!(titles, expected, "{} on {about:?}", reader.email);
+        }
+    }
+}
