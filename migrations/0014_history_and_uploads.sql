@@ -15,3 +15,5 @@ ALTER TABLE imports
     ADD COLUMN beat_at    timestamptz,
     ADD COLUMN error      jsonb;
 CREATE INDEX imports_content_kept_idx ON imports (created_at) WHERE content IS NOT NULL;
+-- Files kept so far: gone once imported, or a day after the upload.
+UPDATE imports SET content = NULL WHERE finished_at IS NOT NULL OR created_at < now() - interval '1 day';
