@@ -125,7 +125,6 @@ pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Prev
         _ => Vec::new(),
     };
     let sample = numbered(content)
-        .into_iter()
         .take(SAMPLE_ROWS)
         .filter_map(|(line, rec)| {
             rec.ok().map(|r| SampleRow {

@@ -49,32 +49,31 @@ impl<'a> FileLines<'a> {
 }
 
 /// Each data record of `content` (read as imports read it) with the file line it starts on.
-#[cfg(feature = "ssr")]
-pub fn numbered(content: &str) -> Vec<(u64, Result<csv::StringRecord, csv::Error>)> {
+pub fn numbered(
+    content: &str,
+) -> impl Iterator<Item = (u64, Result<csv::StringRecord, csv::Error>)> + '_ {
     let mut lines = FileLines::new(content);
-    let mut r = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
-        .from_reader(content.as_bytes());
-    r.records()
-        .map(|rec| {
+        .from_reader(content.as_bytes())
+        .into_records()
+        .map(move |rec| {
             let start = match &rec {
                 Ok(rec) => rec.position().map(csv::Position::byte),
                 Err(e) => e.position().map(csv::Position::byte),
             };
             (start.map_or(0, |b| lines.of(b)), rec)
         })
-        .collect()
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
     /// The line of each data record, and its first field.
     fn lines_of(content: &str) -> Vec<(u64, String)> {
         numbered(content)
-            .into_iter()
             .map(|(line, rec)| (line, rec.unwrap().get(0).unwrap_or("").to_string()))
             .collect()
     }

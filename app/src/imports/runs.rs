@@ -172,7 +172,11 @@ pub async fn forget_person(
 ) -> Result<i64, AppError> {
     let name = name.trim();
     let name = (name.chars().count() >= 2).then(|| name.to_lowercase());
-    let phones: Vec<&String> = phone_keys.iter().filter(|p| p.len() >= 5).collect();
+    let phones: Vec<String> = phone_keys
+        .iter()
+        .filter(|p| p.len() >= 5)
+        .cloned()
+        .collect();
     Ok(sqlx::query(
         "UPDATE imports SET content = NULL
           WHERE content IS NOT NULL
@@ -188,3 +192,6 @@ pub async fn forget_person(
     .await?
     .rows_affected() as i64)
 }
+
+#[cfg(test)]
+mod tests;

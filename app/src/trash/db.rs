@@ -602,3 +602,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod kept_tests;
