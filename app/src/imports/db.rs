@@ -434,7 +434,16 @@ async fn write(
                 companies: &mut companies,
                 result: &mut result,
             };
-            import(&mut tx, user, kind, batch, on_duplicate, today, &mut written).await?;
+            import(
+                &mut tx,
+                user,
+                kind,
+                batch,
+                on_duplicate,
+                today,
+                &mut written,
+            )
+            .await?;
             let last = batch.last().map_or(0, |r| r.nth);
             runs::advance(&mut tx, id, last).await?;
             tx.commit().await?;

@@ -88,10 +88,16 @@ mod tests {
 
     #[test]
     fn a_quoted_field_spanning_lines_moves_the_next_rows_down() {
-        let csv = "Name,Notes\nA,\"first line\nsecond line\nthird\"\nB,x\r\nC,\"one\r\ntwo\"\r\nD,y\n";
+        let csv =
+            "Name,Notes\nA,\"first line\nsecond line\nthird\"\nB,x\r\nC,\"one\r\ntwo\"\r\nD,y\n";
         assert_eq!(
             lines_of(csv),
-            [(2, "A".into()), (5, "B".into()), (6, "C".into()), (8, "D".into())]
+            [
+                (2, "A".into()),
+                (5, "B".into()),
+                (6, "C".into()),
+                (8, "D".into())
+            ]
         );
     }
 
@@ -118,9 +124,6 @@ mod tests {
 
     #[test]
     fn a_lone_carriage_return_ends_a_line() {
-        assert_eq!(
-            lines_of("Name\r2\r3\r"),
-            [(2, "2".into()), (3, "3".into())]
-        );
+        assert_eq!(lines_of("Name\r2\r3\r"), [(2, "2".into()), (3, "3".into())]);
     }
 }

@@ -5,7 +5,7 @@ pub mod api;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod lines;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod runs;
-pub mod model;
 pub mod views;

@@ -53,10 +53,7 @@ pub async fn claim(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Claime
     match state {
         None => Err(AppError::NotFound),
         Some((true, _)) => Err(AppError::Conflict),
-        Some((false, _)) => Err(AppError::invalid(
-            "file",
-            crate::error::Invalid::Required,
-        )),
+        Some((false, _)) => Err(AppError::invalid("file", crate::error::Invalid::Required)),
     }
 }
 
@@ -101,7 +98,11 @@ pub async fn advance(conn: &mut PgConnection, id: Uuid, done: i64) -> Result<(),
 }
 
 /// The outcome, and the file's content gone with the run.
-pub async fn finish(conn: &mut PgConnection, id: Uuid, result: &ImportResult) -> Result<(), AppError> {
+pub async fn finish(
+    conn: &mut PgConnection,
+    id: Uuid,
+    result: &ImportResult,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE imports SET finished_at = now(), result = $2, done = rows, content = NULL, error = NULL WHERE id = $1",
     )

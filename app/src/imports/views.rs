@@ -340,7 +340,8 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
         if progress.error.is_some() || progress.interrupted {
             let why = match progress.error {
                 Some(e) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
-                None => view! { <p class="error" role="alert">{t!(i18n, imports.interrupted)}</p> }.into_any(),
+                None => view! { <p class="error" role="alert">{t!(i18n, imports.interrupted)}</p> }
+                    .into_any(),
             };
             return view! {
                 <section class="card" aria-labelledby="import-stopped">

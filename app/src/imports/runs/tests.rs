@@ -24,9 +24,15 @@ async fn scalar(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
 }
 
 async fn upload(pool: &PgPool, user: &CurrentUser, csv: &str) -> (Uuid, Vec<String>) {
-    let id = store(pool, user, ImportKind::Contacts, "people.csv", csv.as_bytes())
-        .await
-        .unwrap();
+    let id = store(
+        pool,
+        user,
+        ImportKind::Contacts,
+        "people.csv",
+        csv.as_bytes(),
+    )
+    .await
+    .unwrap();
     let mapping = preview(pool, user, id).await.unwrap().mapping;
     (id, mapping)
 }
@@ -150,7 +156,16 @@ async fn a_batch_that_fails_stops_the_import_and_the_batches_before_it_stay(pool
         .await
         .unwrap();
     let (id, mapping) = upload(&pool, &sales, &people(2_500, Some(10))).await;
-    let r = run(&pool, &sales, id, &mapping, OnDuplicate::Skip, false, today()).await;
+    let r = run(
+        &pool,
+        &sales,
+        id,
+        &mapping,
+        OnDuplicate::Skip,
+        false,
+        today(),
+    )
+    .await;
     assert!(matches!(r, Err(AppError::Internal { .. })), "{r:?}");
     let p = status(&pool, &sales, id).await.unwrap();
     assert!(p.error.is_some() && p.result.is_none(), "{p:?}");
@@ -163,7 +178,10 @@ async fn a_batch_that_fails_stops_the_import_and_the_batches_before_it_stay(pool
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(written, BATCH as i64, "the first batch stays, the rest is not written");
+    assert_eq!(
+        written, BATCH as i64,
+        "the first batch stays, the rest is not written"
+    );
     assert_eq!(
         scalar(
             &pool,
@@ -184,9 +202,17 @@ async fn a_batch_that_fails_stops_the_import_and_the_batches_before_it_stay(pool
 async fn all_or_nothing_writes_nothing_and_a_day_old_upload_cannot_start(pool: PgPool) {
     let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
     let (id, mapping) = upload(&pool, &sales, &people(1_500, Some(1_400))).await;
-    let r = run(&pool, &sales, id, &mapping, OnDuplicate::Skip, true, today())
-        .await
-        .unwrap();
+    let r = run(
+        &pool,
+        &sales,
+        id,
+        &mapping,
+        OnDuplicate::Skip,
+        true,
+        today(),
+    )
+    .await
+    .unwrap();
     assert!(!r.committed);
     assert_eq!(r.errors[0].line, 1_401);
     let contacts: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
@@ -204,7 +230,10 @@ async fn all_or_nothing_writes_nothing_and_a_day_old_upload_cannot_start(pool: P
     let mut conn = pool.acquire().await.unwrap();
     assert_eq!(super::expire_uploads(&mut conn).await.unwrap(), 1);
     assert_eq!(
-        start(&pool, &sales, old, &mapping).await.err().and_then(|e| e.field("file")),
+        start(&pool, &sales, old, &mapping)
+            .await
+            .err()
+            .and_then(|e| e.field("file")),
         Some(Invalid::Required)
     );
     assert!(preview(&pool, &sales, old).await.unwrap().expired);

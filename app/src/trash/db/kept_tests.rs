@@ -63,15 +63,10 @@ async fn converted(pool: &PgPool, owner: &CurrentUser) -> (Uuid, Uuid) {
     let lead = lead_with_history(pool, owner, "qualified").await;
     let how = ConvertInput::default().parse().unwrap();
     let mut tx = pool.begin().await.unwrap();
-    let contact = crate::leads::db::convert(
-        &mut tx,
-        owner,
-        crate::leads::model::LeadId(lead),
-        1,
-        &how,
-    )
-    .await
-    .unwrap();
+    let contact =
+        crate::leads::db::convert(&mut tx, owner, crate::leads::model::LeadId(lead), 1, &how)
+            .await
+            .unwrap();
     tx.commit().await.unwrap();
     (lead, contact.0)
 }
@@ -129,7 +124,10 @@ async fn purging_a_converted_lead_leaves_its_history_with_the_contact(pool: PgPo
     )
     .await;
     assert_eq!(purge(&pool, Utc::now()).await.unwrap().leads, 1);
-    assert_eq!(count(&pool, "SELECT count(*) FROM leads WHERE id = $1", lead).await, 0);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM leads WHERE id = $1", lead).await,
+        0
+    );
     assert_eq!(contact_history(&pool, contact).await, (1, 1));
 }
 
@@ -326,7 +324,11 @@ async fn forgetting_a_person_empties_the_uploads_naming_them_and_the_purge_old_o
         "its page says to upload it again"
     );
 
-    assert_eq!(purge(&pool, Utc::now()).await.unwrap().uploads, 0, "a fresh upload stays");
+    assert_eq!(
+        purge(&pool, Utc::now()).await.unwrap().uploads,
+        0,
+        "a fresh upload stays"
+    );
     exec(
         &pool,
         "UPDATE imports SET created_at = now() - interval '25 hours' WHERE id = $1",
