@@ -163,7 +163,8 @@ pub async fn expire_uploads(conn: &mut PgConnection) -> Result<i64, AppError> {
 }
 
 /// Empties every upload still kept that names the person: their name (two characters or more),
-/// one of their emails (any case) or phones (by digits, however the file wrote them). Over-eager
+/// one of their emails (any case) or phones (the number's last eight digits, written with spaces,
+/// dashes, dots or brackets or without). Over-eager
 /// matches only cost an uploader a re-upload; a missed one would keep the person on file.
 pub async fn forget_person(
     conn: &mut PgConnection,
@@ -173,10 +174,12 @@ pub async fn forget_person(
 ) -> Result<i64, AppError> {
     let name = name.trim();
     let name = (name.chars().count() >= 2).then(|| name.to_lowercase());
+    // A file may write a number with or without its country code: the last eight digits
+    // (the whole number if shorter) are what must not stay.
     let phones: Vec<String> = phone_keys
         .iter()
         .filter(|p| p.len() >= 5)
-        .cloned()
+        .map(|p| p[p.len().saturating_sub(8)..].to_string())
         .collect();
     Ok(sqlx::query(
         "UPDATE imports SET content = NULL
@@ -184,7 +187,7 @@ pub async fn forget_person(
             AND (($1::text IS NOT NULL AND strpos(lower(content), $1) > 0)
                  OR EXISTS (SELECT 1 FROM unnest($2::text[]) e WHERE strpos(lower(content), lower(e)) > 0)
                  OR EXISTS (SELECT 1 FROM unnest($3::text[]) p
-                             WHERE strpos(regexp_replace(content, '\\D', '', 'g'), p) > 0))",
+                             WHERE strpos(regexp_replace(content, '[ ()+.-]', '', 'g'), p) > 0))",
     )
     .bind(name)
     .bind(email_keys)
