@@ -13,7 +13,8 @@ pub async fn import_preview(id: Uuid) -> Result<Preview, AppError> {
 }
 
 /// Starts importing the file under `mapping` and returns at once; `import_status` follows it.
-/// The mapping and the permission are checked before it starts.
+/// The permission, the mapping and that the file has not run (or is not running) are checked
+/// before it starts; what happens after is kept on the import, so any instance can tell.
 #[server(prefix = "/api", endpoint = "start_import")]
 pub async fn start_import(
     id: Uuid,
@@ -21,21 +22,17 @@ pub async fn start_import(
     on_duplicate: OnDuplicate,
     all_or_nothing: bool,
 ) -> Result<(), AppError> {
-    use crate::error::Invalid;
     use crate::users::auth;
     let user = auth::current_user()?;
-    crate::records::db::require_edit(&user)?;
     let pool = auth::state()?.pool;
-    let kind = super::db::kind(&pool, &user, id).await?;
-    if !mapping.iter().any(|m| m == kind.required()) {
-        return Err(AppError::invalid("mapping", Invalid::Required));
-    }
+    let claimed = super::db::start(&pool, &user, id, &mapping).await?;
     let today = chrono::Utc::now().date_naive();
     tokio::spawn(async move {
-        let r = super::db::run(
+        let r = super::db::run_claimed(
             &pool,
             &user,
             id,
+            claimed,
             &mapping,
             on_duplicate,
             all_or_nothing,
@@ -43,7 +40,7 @@ pub async fn start_import(
         )
         .await;
         if let Err(e) = r {
-            super::db::failed(id, e);
+            tracing::warn!(error = ?e, import = %id, "import stopped");
         }
     });
     Ok(())

@@ -1,15 +1,16 @@
-//! SQL for imports: keep an uploaded file (decoded), preview it, and import it in one transaction.
+//! SQL for imports: keep an uploaded file (decoded), preview it, and import it a batch at a time.
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{LazyLock, Mutex};
 
 use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use super::lines::numbered;
 use super::model::{
-    ImportKind, ImportResult, OnDuplicate, Parsed, Preview, Progress, RowError, SAMPLE_ROWS,
+    ImportKind, ImportResult, OnDuplicate, Parsed, Preview, RowError, SAMPLE_ROWS, SampleRow,
     form_fields, guess_mapping, parse_form, row_input,
 };
+use super::runs::{self, Claimed, Heartbeat};
 use crate::companies::model::{CompanyId, CompanyInput};
 use crate::contacts::model::{ContactDraft, ContactId, ContactInput};
 use crate::duplicates::model::{email_keys, phone_keys};
@@ -18,25 +19,14 @@ use crate::leads::model::{LeadId, LeadInput};
 use crate::records::db::{push_scope, require_edit};
 use crate::users::model::CurrentUser;
 
-/// New contacts written per statement.
-const BATCH: usize = 1_000;
+pub use super::runs::status;
+
+/// Rows of the file written per transaction: the row locks an update takes on matched records
+/// last one batch, not the whole file. New contacts are also inserted this many per statement.
+pub const BATCH: usize = 1_000;
 
 /// Refused rows listed in a result (all are counted).
 const LISTED_ERRORS: usize = 1_000;
-
-/// Rows done of each import running on this instance, and why an import failed.
-static RUNNING: LazyLock<Mutex<HashMap<Uuid, i64>>> = LazyLock::new(Default::default);
-static FAILED: LazyLock<Mutex<HashMap<Uuid, AppError>>> = LazyLock::new(Default::default);
-
-/// Remembers why import `id` failed, for its page.
-pub fn failed(id: Uuid, e: AppError) {
-    if let Ok(mut running) = RUNNING.lock() {
-        running.remove(&id);
-    }
-    if let Ok(mut failed) = FAILED.lock() {
-        failed.insert(id, e);
-    }
-}
 
 /// The file as text: UTF-8 (a byte-order mark dropped), else GB18030, which reads the GBK that
 /// spreadsheets in China save.
@@ -94,39 +84,16 @@ pub async fn store(
     .await?)
 }
 
-/// An uploaded file as stored.
+/// An uploaded file as stored (its content gone once imported, or a day after the upload).
 #[derive(sqlx::FromRow)]
 struct Stored {
     kind: String,
     file_name: String,
     encoding: String,
-    content: String,
+    content: Option<String>,
     rows: i32,
     result: Option<sqlx::types::Json<ImportResult>>,
-}
-
-impl Stored {
-    fn kind(&self) -> Result<ImportKind, AppError> {
-        ImportKind::parse(&self.kind).ok_or_else(|| AppError::internal(&self.kind))
-    }
-}
-
-/// The user's uploaded file (locked for the import with `lock`).
-async fn load<'c>(
-    conn: impl sqlx::PgExecutor<'c>,
-    user: &CurrentUser,
-    id: Uuid,
-    lock: bool,
-) -> Result<Stored, AppError> {
-    let lock = if lock { " FOR UPDATE" } else { "" };
-    sqlx::query_as(&format!(
-        "SELECT kind, file_name, encoding, content, rows, result FROM imports WHERE id = $1 AND user_id = $2{lock}"
-    ))
-    .bind(id)
-    .bind(user.id.0)
-    .fetch_optional(conn)
-    .await?
-    .ok_or(AppError::NotFound)
+    started: bool,
 }
 
 /// What the user's uploaded file `id` is imported as.
@@ -142,15 +109,29 @@ pub async fn kind(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<ImportK
 }
 
 pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Preview, AppError> {
-    let stored = load(pool, user, id, false).await?;
-    let kind = stored.kind()?;
-    let mut r = reader(&stored.content);
-    let headers = record(r.headers().map_err(AppError::internal)?);
-    let sample = r
-        .records()
+    let stored: Stored = sqlx::query_as(
+        "SELECT kind, file_name, encoding, content, rows, result, started_at IS NOT NULL AS started
+           FROM imports WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user.id.0)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let kind = ImportKind::parse(&stored.kind).ok_or_else(|| AppError::internal(&stored.kind))?;
+    let content = stored.content.as_deref().unwrap_or("");
+    let headers = match reader(content).headers() {
+        Ok(h) if stored.content.is_some() => record(h),
+        _ => Vec::new(),
+    };
+    let sample = numbered(content)
         .take(SAMPLE_ROWS)
-        .filter_map(Result::ok)
-        .map(|r| record(&r))
+        .filter_map(|(line, rec)| {
+            rec.ok().map(|r| SampleRow {
+                line,
+                cells: record(&r),
+            })
+        })
         .collect();
     Ok(Preview {
         id,
@@ -161,34 +142,9 @@ pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Prev
         headers,
         sample,
         rows: i64::from(stored.rows),
+        expired: stored.content.is_none() && stored.result.is_none() && !stored.started,
         result: stored.result.map(|j| j.0),
-    })
-}
-
-pub fn progress(id: Uuid) -> Option<i64> {
-    RUNNING.lock().ok()?.get(&id).copied()
-}
-
-pub async fn status(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Progress, AppError> {
-    let (rows, result): (i32, Option<sqlx::types::Json<ImportResult>>) =
-        sqlx::query_as("SELECT rows, result FROM imports WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user.id.0)
-            .fetch_optional(pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    let result = result.map(|j| j.0);
-    let rows = i64::from(rows);
-    let done = match &result {
-        Some(_) => rows,
-        None => progress(id).unwrap_or(0),
-    };
-    let error = FAILED.lock().ok().and_then(|f| f.get(&id).cloned());
-    Ok(Progress {
-        done,
-        rows,
-        result,
-        error,
+        started: stored.started,
     })
 }
 
@@ -332,15 +288,69 @@ fn refusals(line: u64, e: AppError, out: &mut Vec<RowError>) -> Result<(), AppEr
     }
 }
 
-/// Imports the file under `mapping` (a field key per column, "" to leave it out), as the kind of
-/// record it was uploaded for.
+/// Claims the user's upload `id` for one import under `mapping` (a field key per column, "" to
+/// leave it out): `Conflict` if it ran or runs, the mapping refused if it lacks the required field.
+pub async fn start(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    mapping: &[String],
+) -> Result<Claimed, AppError> {
+    require_edit(user)?;
+    let kind = kind(pool, user, id).await?;
+    if !mapping.iter().any(|m| m == kind.required()) {
+        // A finished import answers as such, whatever the mapping.
+        return match status(pool, user, id).await?.result {
+            Some(_) => Err(AppError::Conflict),
+            None => Err(AppError::invalid("mapping", Invalid::Required)),
+        };
+    }
+    runs::claim(pool, user, id).await
+}
+
+/// Imports a claimed file, as the kind of record it was uploaded for; its progress and outcome (or
+/// why it stopped) are kept on the import for any instance to answer.
 ///
 /// Every row is checked first. With `all_or_nothing`, one bad row means nothing is written;
-/// otherwise the good rows are imported and the bad ones reported by line. Rows whose email or
-/// phone (a company: also its name) matches a record the user can see (or an earlier row) are
-/// skipped, update it (the row's filled-in fields over the stored ones), or are created anyway.
-/// Deals have neither, so every row is a new deal. Everything, the outcome included, is one
-/// transaction: an import is whole or absent, and runs once.
+/// otherwise the good rows are imported and the bad ones reported by their line in the file. Rows
+/// whose email or phone (a company: also its name) matches a record the user can see (or an
+/// earlier row) are skipped, update it (the row's filled-in fields over the stored ones), or are
+/// created anyway. Deals have neither, so every row is a new deal.
+///
+/// The checked rows are written `BATCH` at a time, one transaction each with the progress, so an
+/// update holds its row locks for one batch only. If a batch fails (the database, or a record
+/// changed by someone else meanwhile), the batches before it stay imported and the import says
+/// where it stopped; it does not run again (that would write those rows twice).
+#[allow(clippy::too_many_arguments)]
+pub async fn run_claimed(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    claimed: Claimed,
+    mapping: &[String],
+    on_duplicate: OnDuplicate,
+    all_or_nothing: bool,
+    today: NaiveDate,
+) -> Result<ImportResult, AppError> {
+    let _beat = Heartbeat::start(pool, id);
+    let r = write(
+        pool,
+        user,
+        id,
+        &claimed,
+        mapping,
+        on_duplicate,
+        all_or_nothing,
+        today,
+    )
+    .await;
+    if let Err(e) = &r {
+        runs::stopped(pool, id, e).await?;
+    }
+    r
+}
+
+/// `start` and `run_claimed` in one: what the tests and benchmarks call.
 pub async fn run(
     pool: &PgPool,
     user: &CurrentUser,
@@ -350,129 +360,165 @@ pub async fn run(
     all_or_nothing: bool,
     today: NaiveDate,
 ) -> Result<ImportResult, AppError> {
-    require_edit(user)?;
-    if let Ok(mut failed) = FAILED.lock() {
-        failed.remove(&id);
-    }
-    let mut tx = pool.begin().await?;
-    let stored = load(&mut *tx, user, id, true).await?;
-    let kind = stored.kind()?;
-    if !mapping.iter().any(|m| m == kind.required()) {
-        return Err(AppError::invalid("mapping", Invalid::Required));
-    }
-    if stored.result.is_some() {
-        return Err(AppError::Conflict);
-    }
+    let claimed = start(pool, user, id, mapping).await?;
+    run_claimed(
+        pool,
+        user,
+        id,
+        claimed,
+        mapping,
+        on_duplicate,
+        all_or_nothing,
+        today,
+    )
+    .await
+}
+
+/// A checked row: its number among the file's data rows (from 1), its line, its form by field,
+/// and the parsed record.
+struct Row {
+    nth: i64,
+    line: u64,
+    input: BTreeMap<String, String>,
+    parsed: Parsed,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    claimed: &Claimed,
+    mapping: &[String],
+    on_duplicate: OnDuplicate,
+    all_or_nothing: bool,
+    today: NaiveDate,
+) -> Result<ImportResult, AppError> {
+    let kind = claimed.kind;
     let mut result = ImportResult::default();
     let mut good = Vec::new();
-    let mut r = reader(&stored.content);
-    for rec in r.records() {
+    let mut rows = 0;
+    for (line, rec) in numbered(&claimed.content) {
+        rows += 1;
         let rec = rec.map_err(AppError::internal)?;
-        let line = rec.position().map_or(0, |p| p.line());
         let input = row_input(kind, mapping, &record(&rec));
         match parse_form(kind, &input, today) {
-            Ok(parsed) => good.push((line, input, parsed)),
+            Ok(parsed) => good.push(Row {
+                nth: rows,
+                line,
+                input,
+                parsed,
+            }),
             Err(e) => {
                 result.failed += 1;
                 refusals(line, e, &mut result.errors)?;
             }
         }
     }
-    result.errors.truncate(LISTED_ERRORS);
     result.committed = !(all_or_nothing && result.failed > 0);
     if result.committed {
-        import(
-            &mut tx,
+        let mut conn = pool.acquire().await?;
+        let mut by_key = existing(
+            &mut conn,
             user,
-            id,
             kind,
-            &good,
-            on_duplicate,
-            today,
-            &mut result,
+            good.iter().flat_map(|r| keys(kind, &r.input)),
         )
         .await?;
+        drop(conn);
+        let mut companies = HashMap::new();
+        for batch in good.chunks(BATCH) {
+            let mut tx = pool.begin().await?;
+            let mut written = Written {
+                by_key: &mut by_key,
+                companies: &mut companies,
+                result: &mut result,
+            };
+            import(
+                &mut tx,
+                user,
+                kind,
+                batch,
+                on_duplicate,
+                today,
+                &mut written,
+            )
+            .await?;
+            let last = batch.last().map_or(0, |r| r.nth);
+            runs::advance(&mut tx, id, last).await?;
+            tx.commit().await?;
+        }
     }
-    sqlx::query("UPDATE imports SET finished_at = now(), result = $2 WHERE id = $1")
-        .bind(id)
-        .bind(sqlx::types::Json(&result))
-        .execute(&mut *tx)
-        .await?;
+    result.errors.sort_by_key(|e| e.line);
+    result.errors.truncate(LISTED_ERRORS);
+    let mut tx = pool.begin().await?;
+    runs::finish(&mut tx, id, &result).await?;
     tx.commit().await?;
-    if let Ok(mut running) = RUNNING.lock() {
-        running.remove(&id);
-    }
     Ok(result)
 }
 
-/// A checked row: its line, its form by field, and the parsed record.
-type Row = (u64, BTreeMap<String, String>, Parsed);
+/// What the batches of one import share: the records matched so far by key, the companies found
+/// or created by name, and the counts.
+struct Written<'a> {
+    by_key: &'a mut HashMap<String, Uuid>,
+    companies: &'a mut HashMap<String, Option<Uuid>>,
+    result: &'a mut ImportResult,
+}
 
-#[allow(clippy::too_many_arguments)]
+/// Writes one batch of checked rows in the transaction `tx`.
 async fn import(
     tx: &mut sqlx::PgConnection,
     user: &CurrentUser,
-    id: Uuid,
     kind: ImportKind,
     rows: &[Row],
     on_duplicate: OnDuplicate,
     today: NaiveDate,
-    result: &mut ImportResult,
+    w: &mut Written<'_>,
 ) -> Result<(), AppError> {
-    let mut by_key = existing(
-        tx,
-        user,
-        kind,
-        rows.iter().flat_map(|(_, f, _)| keys(kind, f)),
-    )
-    .await?;
-    let mut companies: HashMap<String, Option<Uuid>> = HashMap::new();
     // New contacts are written a batch at a time; other records one by one.
     let mut pending: Vec<(Uuid, &ContactDraft, Option<Uuid>)> = Vec::with_capacity(BATCH);
-    for (i, (line, input, parsed)) in rows.iter().enumerate() {
-        if i % 500 == 0 {
-            if let Ok(mut running) = RUNNING.lock() {
-                running.insert(id, i as i64);
-            }
-        }
+    for Row {
+        line,
+        input,
+        parsed,
+        ..
+    } in rows
+    {
         let row_keys = keys(kind, input);
-        let duplicate = row_keys.iter().find_map(|k| by_key.get(k).copied());
+        let duplicate = row_keys.iter().find_map(|k| w.by_key.get(k).copied());
         match (duplicate, on_duplicate) {
-            (Some(_), OnDuplicate::Skip) => result.skipped += 1,
+            (Some(_), OnDuplicate::Skip) => w.result.skipped += 1,
             (Some(rid), OnDuplicate::Update) => {
                 if pending.iter().any(|(p, _, _)| *p == rid) {
                     insert_batch(tx, user, &mut pending).await?;
                 }
                 match update_one(tx, user, kind, rid, input, today).await {
-                    Ok(()) => result.updated += 1,
+                    Ok(()) => w.result.updated += 1,
                     Err(e) => {
-                        result.failed += 1;
-                        refusals(*line, e, &mut result.errors)?;
+                        w.result.failed += 1;
+                        refusals(*line, e, &mut w.result.errors)?;
                     }
                 }
             }
             _ => {
                 let rid = match parsed {
                     Parsed::Contact(d) => {
-                        let c = company(tx, user, &mut companies, d.company.as_ref()).await?;
+                        let c = company(tx, user, w.companies, d.company.as_ref()).await?;
                         let cid = Uuid::new_v4();
                         pending.push((cid, d, c));
-                        if pending.len() >= BATCH {
-                            insert_batch(tx, user, &mut pending).await?;
-                        }
                         cid
                     }
                     Parsed::Company(d) => crate::companies::db::create(tx, user, d).await?.0,
                     Parsed::Lead(d) => crate::leads::db::create(tx, user, d).await?.0,
                     Parsed::Deal(d, name) => {
-                        let c = company(tx, user, &mut companies, name.as_ref()).await?;
+                        let c = company(tx, user, w.companies, name.as_ref()).await?;
                         crate::pipeline::db::open_deal(tx, user, None, d, c).await?
                     }
                 };
                 for k in row_keys {
-                    by_key.entry(k).or_insert(rid);
+                    w.by_key.entry(k).or_insert(rid);
                 }
-                result.created += 1;
+                w.result.created += 1;
             }
         }
     }

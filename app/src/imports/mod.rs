@@ -1,6 +1,11 @@
-//! CSV imports of contacts: upload, column mapping with guesses, preview, duplicates, one transaction.
+//! CSV imports of customer records: upload, column mapping with guesses, preview, duplicates,
+//! written in batches with their progress in Postgres.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod lines;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod runs;
 pub mod views;

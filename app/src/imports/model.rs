@@ -389,11 +389,22 @@ pub struct Preview {
     pub encoding: String,
     pub headers: Vec<String>,
     pub mapping: Vec<String>,
-    pub sample: Vec<Vec<String>>,
+    pub sample: Vec<SampleRow>,
     /// Data rows (the header not counted).
     pub rows: i64,
     /// Set once the import has run.
     pub result: Option<ImportResult>,
+    /// Started (running, stopped or done): the page follows its progress.
+    pub started: bool,
+    /// The file's content was removed (a day after the upload) before it was imported.
+    pub expired: bool,
+}
+
+/// One of the first rows of a file, with the line of the file it starts on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleRow {
+    pub line: u64,
+    pub cells: Vec<String>,
 }
 
 /// A form's values by field name (each form field is text).
@@ -431,8 +442,13 @@ pub struct Progress {
     pub done: i64,
     pub rows: i64,
     pub result: Option<ImportResult>,
-    /// Why it stopped, if it failed (nothing was written).
+    /// Why it stopped, if it failed. Rows are written a batch at a time: the first `done` rows of
+    /// the file were imported and stay, the rest were not.
     pub error: Option<crate::error::AppError>,
+    /// It stopped with its server (a restart or a crash) before it finished; as with `error`, the
+    /// first `done` rows stay.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 #[cfg(test)]

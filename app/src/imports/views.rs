@@ -147,8 +147,17 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         done: preview.rows,
         rows: preview.rows,
         result: Some(r),
-        error: None,
+        ..Default::default()
     }));
+    // Started earlier (in another tab, or before a reload): follow it from what the server knows.
+    if preview.started && preview.result.is_none() {
+        progress.set(Some(Progress {
+            rows: preview.rows,
+            ..Default::default()
+        }));
+    }
+    let started = preview.started && preview.result.is_none();
+    let expired = preview.expired;
     let error = RwSignal::new(None::<AppError>);
     let today = chrono::Utc::now().date_naive();
 
@@ -158,7 +167,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
             loop {
                 match import_status(id).await {
                     Ok(p) => {
-                        let done = p.result.is_some() || p.error.is_some();
+                        let done = p.result.is_some() || p.error.is_some() || p.interrupted;
                         progress.set(Some(p));
                         if done {
                             break;
@@ -201,7 +210,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let example = sample.with_value(|s| s.first().and_then(|r| r.get(i)).cloned().unwrap_or_default());
+            let example = sample.with_value(|s| s.first().and_then(|r| r.cells.get(i)).cloned().unwrap_or_default());
             let select_id = format!("map-{i}");
             let on_change = move |ev| {
                 let v = event_target_value(&ev);
@@ -228,9 +237,8 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         let m = mapping.get();
         sample.with_value(|rows| {
             rows.iter()
-                .enumerate()
-                .map(|(n, row)| {
-                    let input = row_input(kind, &m, row);
+                .map(|row| {
+                    let input = row_input(kind, &m, &row.cells);
                     let verdict = match parse_form(kind, &input, today) {
                         Ok(_) => view! { <span class="ok">{t!(i18n, imports.row_ok)}</span> }.into_any(),
                         Err(AppError::Validation { fields }) => fields
@@ -243,7 +251,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                     let cells = kind.preview_fields().map(|f| view! { <td>{input.get(f).cloned().unwrap_or_default()}</td> });
                     view! {
                         <tr>
-                            <td>{n + 2}</td>
+                            <td>{row.line}</td>
                             {cells.into_iter().collect_view()}
                             <td>{verdict}</td>
                         </tr>
@@ -261,6 +269,12 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         }
     };
     let running = move || progress.with(|p| p.is_some());
+    // Follows an import started before this page was opened (effects run in the browser only).
+    Effect::new(move |_| {
+        if started {
+            follow();
+        }
+    });
     view! {
         <header class="page-header">
             <div>
@@ -268,7 +282,8 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                 <p class="subtitle">{preview.file_name.clone()} " · " {preview.encoding.clone()} " · " {t!(i18n, imports.rows, n = move || preview.rows)}</p>
             </div>
         </header>
-        <Show when=move || !running()>
+        {expired.then(|| view! { <p class="card error" role="alert">{t!(i18n, imports.expired)}</p> })}
+        <Show when=move || !running() && !expired>
             <form class="card form" on:submit=start>
                 <h2>{t!(i18n, imports.mapping)}</h2>
                 <div class="table-wrap">
@@ -322,8 +337,20 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
     };
     let (done, rows) = (progress.done, progress.rows.max(1));
     let Some(r) = progress.result else {
-        if let Some(e) = progress.error {
-            return view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any();
+        if progress.error.is_some() || progress.interrupted {
+            let why = match progress.error {
+                Some(e) => view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any(),
+                None => view! { <p class="error" role="alert">{t!(i18n, imports.interrupted)}</p> }
+                    .into_any(),
+            };
+            return view! {
+                <section class="card" aria-labelledby="import-stopped">
+                    <h2 id="import-stopped">{t!(i18n, imports.stopped)}</h2>
+                    {why}
+                    <p>{t!(i18n, imports.stopped_after, n = move || done, rows = move || rows)}</p>
+                </section>
+            }
+            .into_any();
         }
         return view! {
             <section class="card" aria-labelledby="import-running">

@@ -104,7 +104,8 @@ pub async fn update(
 
 /// Turns a qualified lead (still at `version`) into a contact, its company (an existing one of
 /// that name or a new one) and optionally a deal in the first stage of the first pipeline. The
-/// lead's history moves to the contact; the lead stays, marked converted, pointing at them.
+/// lead's history moves to the contact (no longer the lead's); the lead stays, marked converted,
+/// pointing at them.
 pub async fn convert(
     conn: &mut PgConnection,
     user: &CurrentUser,
@@ -147,9 +148,11 @@ pub async fn convert(
             .execute(&mut *conn)
             .await?;
     }
+    // The history belongs to the contact alone from now on: purging or forgetting the converted
+    // lead must not take it along.
     for table in ["activities", "tasks"] {
         sqlx::query(&format!(
-            "UPDATE {table} SET contact_id = $2 WHERE lead_id = $1"
+            "UPDATE {table} SET contact_id = $2, lead_id = NULL WHERE lead_id = $1"
         ))
         .bind(id.0)
         .bind(contact.0)

@@ -133,16 +133,32 @@ pub async fn restore(
     Ok(())
 }
 
-/// Deletes the tasks of the records `ids` of `kind` (and those about their timeline), and empties
-/// the values their history kept: personal data, gone whether the record is purged or forgotten.
+/// The columns by which a timeline entry or task belongs to a record (a deal included).
+const OWNERS: [&str; 4] = ["contact_id", "company_id", "lead_id", "deal_id"];
+
+/// SQL that is true of a timeline entry or task (columns unqualified) that belongs to the records
+/// `$1` through `about` and to nothing else. Only such rows go with them: a row that also belongs
+/// to a record that stays (a converted lead's history moved to its contact, say) stays with it.
+fn only_theirs(about: &str) -> String {
+    let others = OWNERS
+        .iter()
+        .filter(|c| **c != about)
+        .map(|c| format!("{c} IS NULL"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    format!("{about} = ANY($1) AND {others}")
+}
+
+/// Deletes the tasks that belong to the records `ids` of `kind` alone, and empties the values
+/// their history kept: personal data, gone whether the record is purged or forgotten.
 async fn remove_personal_data(
     conn: &mut PgConnection,
     kind: ListKind,
     ids: &[Uuid],
 ) -> Result<(), AppError> {
-    let about = owner_column(kind);
     sqlx::query(&format!(
-        "DELETE FROM tasks WHERE {about} = ANY($1) OR activity_id IN (SELECT id FROM activities WHERE {about} = ANY($1))"
+        "DELETE FROM tasks WHERE {}",
+        only_theirs(owner_column(kind))
     ))
     .bind(ids)
     .execute(&mut *conn)
@@ -152,6 +168,30 @@ async fn remove_personal_data(
         .bind(ids)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Removes the timeline of the records `ids` of `kind` before they go: the entries that are theirs
+/// alone are deleted (a task still pointing at one keeps itself, without the link); entries and
+/// tasks that also belong to a record that stays only let go of them.
+async fn remove_timeline(
+    conn: &mut PgConnection,
+    kind: ListKind,
+    ids: &[Uuid],
+) -> Result<(), AppError> {
+    let about = owner_column(kind);
+    let theirs = only_theirs(about);
+    let statements = [
+        format!(
+            "UPDATE tasks SET activity_id = NULL WHERE activity_id IN (SELECT id FROM activities WHERE {theirs})"
+        ),
+        format!("DELETE FROM activities WHERE {theirs}"),
+        format!("UPDATE activities SET {about} = NULL WHERE {about} = ANY($1)"),
+        format!("UPDATE tasks SET {about} = NULL WHERE {about} = ANY($1)"),
+    ];
+    for sql in &statements {
+        sqlx::query(sql).bind(ids).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -173,7 +213,8 @@ fn unlink(kind: ListKind) -> &'static [&'static str] {
 
 /// Removes for good what has been in the trash longer than 30 days at `now`, with its timeline,
 /// tasks and the field values its history kept (the history rows stay, empty: someone deleted
-/// something, nothing more). One transaction.
+/// something, nothing more); what also belongs to a record that stays is left to it. Uploads kept
+/// past a day lose their content. One transaction.
 pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError> {
     let mut tx = pool.begin().await?;
     let mut purged = Purged::default();
@@ -191,11 +232,8 @@ pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError
             continue;
         }
         remove_personal_data(&mut tx, kind, &ids).await?;
-        let timeline = format!(
-            "DELETE FROM activities WHERE {} = ANY($1)",
-            owner_column(kind)
-        );
-        for sql in std::iter::once(timeline.as_str()).chain(unlink(kind).iter().copied()) {
+        remove_timeline(&mut tx, kind, &ids).await?;
+        for sql in unlink(kind) {
             sqlx::query(sql).bind(&ids).execute(&mut *tx).await?;
         }
         let n = sqlx::query(&format!("DELETE FROM {t} WHERE id = ANY($1)"))
@@ -209,6 +247,7 @@ pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError
             ListKind::Leads => purged.leads = n,
         }
     }
+    purged.uploads = crate::imports::runs::expire_uploads(&mut tx).await?;
     tx.commit().await?;
     Ok(purged)
 }
@@ -216,8 +255,10 @@ pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError
 /// "Forget this person" (a privacy request): an administrator removes a contact's or lead's
 /// personal data at once: name, emails, phones, address, birthday, notes, tags, what its timeline
 /// said, its tasks and the values its history kept. What stays is anonymous: that a record
-/// existed, its deals and how many calls or meetings there were. The record leaves the lists and
-/// cannot be restored.
+/// existed, its deals and how many calls or meetings there were. Timeline entries and tasks that
+/// also belong to another record (which stays) are left to it. Uploaded files not yet imported
+/// that name the person (their name, an email or a phone) lose their content. The record leaves
+/// the lists and cannot be restored.
 pub async fn forget(
     pool: &PgPool,
     user: &CurrentUser,
@@ -234,6 +275,17 @@ pub async fn forget(
         ListKind::Companies => return Err(AppError::NotFound),
     };
     let mut tx = pool.begin().await?;
+    // Who they were, to find them in uploads not yet imported (before the record forgets it).
+    let person: Option<(String, Vec<String>, Vec<String>)> = sqlx::query_as(&format!(
+        "SELECT full_name, email_keys, phone_keys FROM {t} WHERE id = $1 AND forgotten_at IS NULL FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((name, emails, phones)) = person else {
+        return Err(AppError::NotFound);
+    };
+    crate::imports::runs::forget_person(&mut tx, &name, &emails, &phones).await?;
     let done = sqlx::query(&format!(
         "UPDATE {t} SET full_name = '—', emails = '{{}}', phones = '{{}}', tags = '{{}}', source = NULL,
                 notes = NULL, {fields}, deleted_at = coalesce(deleted_at, now()), forgotten_at = now(),
@@ -250,10 +302,10 @@ pub async fn forget(
     }
     remove_personal_data(&mut tx, kind, &[id]).await?;
     sqlx::query(&format!(
-        "UPDATE activities SET subject = NULL, body = NULL WHERE {} = $1",
-        owner_column(kind)
+        "UPDATE activities SET subject = NULL, body = NULL WHERE {}",
+        only_theirs(owner_column(kind))
     ))
-    .bind(id)
+    .bind([id].as_slice())
     .execute(&mut *tx)
     .await?;
     crate::audit::record(&mut tx, entity, id, user.id.0, "forget", Default::default()).await?;
@@ -554,3 +606,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod kept_tests;

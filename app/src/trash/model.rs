@@ -25,4 +25,6 @@ pub struct Purged {
     pub contacts: i64,
     pub companies: i64,
     pub leads: i64,
+    /// Uploaded files emptied a day after their upload (never imported, or stopped).
+    pub uploads: i64,
 }
