@@ -147,9 +147,22 @@ fn hash_now(password: &str) -> Result<String, AppError> {
         .map_err(AppError::internal)
 }
 
+/// The stored hash to check against, and whether it is the account's own. An account with no
+/// usable hash (none, or one that does not parse: set by hand, or a placeholder) is checked
+/// against a dummy, so it costs the same and answers "wrong credentials", never an error.
+fn usable(stored: Option<String>) -> (String, bool) {
+    match stored {
+        Some(s) if PasswordHash::new(&s).is_ok() => (s, true),
+        Some(_) => {
+            tracing::warn!("an account's stored password hash does not parse; sign-in refused");
+            (DUMMY_HASH.to_string(), false)
+        }
+        None => (DUMMY_HASH.to_string(), false),
+    }
+}
+
 fn verify_now(password: &str, stored: Option<String>) -> Result<bool, AppError> {
-    let known = stored.is_some();
-    let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
+    let (stored, known) = usable(stored);
     let parsed = PasswordHash::new(&stored).map_err(AppError::internal)?;
     let ok = Argon2::default()
         .verify_password(password.as_bytes(), &parsed)
@@ -163,8 +176,7 @@ fn verify_in(
     password: &str,
     stored: Option<String>,
 ) -> Result<bool, AppError> {
-    let known = stored.is_some();
-    let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
+    let (stored, known) = usable(stored);
     let parsed = PasswordHash::new(&stored).map_err(AppError::internal)?;
     let ok = matches(memory, password.as_bytes(), &parsed).map_err(AppError::internal)?;
     Ok(known && ok)
@@ -216,6 +228,16 @@ mod tests {
                 .unwrap()
         );
         assert!(!verify("wrong horse".into(), Some(h)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_account_whose_stored_hash_does_not_parse_is_refused_not_an_error() {
+        assert!(
+            !verify("anything".into(), Some("$argon2id$unused".into()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify("".into(), Some("not a hash".into())).await.unwrap());
     }
 
     #[tokio::test]
