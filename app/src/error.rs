@@ -18,6 +18,8 @@ pub enum Invalid {
     TooLong {
         max: u32,
     },
+    /// Contains a character that text cannot hold (a NUL byte).
+    Characters,
     /// Email or password wrong; deliberately the same for an unknown user.
     Credentials,
     /// The new password and its confirmation differ.
@@ -61,6 +63,10 @@ pub enum AppError {
     Conflict,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u32 },
+    /// The database did not answer within the request's time budget (a statement or lock
+    /// timeout, or no free connection): nothing was changed, and trying again later may work.
+    #[error("server busy")]
+    Busy,
     #[error("malformed request")]
     BadRequest,
     #[error("server could not be reached")]
@@ -94,6 +100,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Busy => 503,
             AppError::BadRequest => 400,
             AppError::Network => 503,
             AppError::Internal { .. } => 500,
@@ -109,9 +116,23 @@ impl AppError {
     }
 }
 
+/// SQLSTATEs that mean "ran out of time", not "went wrong": `query_canceled` (statement_timeout)
+/// and `lock_not_available` (lock_timeout).
+#[cfg(feature = "ssr")]
+const TIMED_OUT: [&str; 2] = ["57014", "55P03"];
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        let timed_out = match &e {
+            sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(d) => d.code().is_some_and(|c| TIMED_OUT.contains(&&*c)),
+            _ => false,
+        };
+        if timed_out {
+            tracing::warn!(cause = %e, "database time budget exceeded");
+            return AppError::Busy;
+        }
         AppError::internal(e)
     }
 }

@@ -28,8 +28,35 @@ pub struct Settings {
     pub request_timeout: Duration,
     pub body_limit: usize,
     pub db_max_connections: u32,
+    /// Each request's database time budget, set on every pooled connection.
+    pub db_timeouts: DbTimeouts,
     pub log_filter: String,
     pub log_format: LogFormat,
+}
+
+/// Postgres settings that keep one slow statement, lock wait or forgotten transaction from
+/// holding a pooled connection (and the rows it locks) for long.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DbTimeouts {
+    /// `statement_timeout`: a statement running longer is cancelled.
+    pub statement: Duration,
+    /// `lock_timeout`: a statement waiting longer for a row or table lock is cancelled.
+    pub lock: Duration,
+    /// `idle_in_transaction_session_timeout`: a connection idle this long inside a transaction
+    /// is closed (its transaction rolled back, its locks released).
+    pub idle_in_transaction: Duration,
+}
+
+impl DbTimeouts {
+    /// The settings as `-c name=value` startup options of a connection.
+    pub fn options(&self) -> [(&'static str, String); 3] {
+        let ms = |d: Duration| format!("{}ms", d.as_millis());
+        [
+            ("statement_timeout", ms(self.statement)),
+            ("lock_timeout", ms(self.lock)),
+            ("idle_in_transaction_session_timeout", ms(self.idle_in_transaction)),
+        ]
+    }
 }
 
 #[derive(Debug, PartialEq, thiserror::Error)]
@@ -159,6 +186,27 @@ impl Settings {
             1,
             "a whole number, at least 1",
         )?;
+        let statement_timeout: u64 = number(
+            &get,
+            "KEEL_DB_STATEMENT_TIMEOUT_SECS",
+            20,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
+        let lock_timeout: u64 = number(
+            &get,
+            "KEEL_DB_LOCK_TIMEOUT_SECS",
+            5,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
+        let idle_tx_timeout: u64 = number(
+            &get,
+            "KEEL_DB_IDLE_TRANSACTION_TIMEOUT_SECS",
+            60,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
         let log_format = match get("KEEL_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -186,6 +234,11 @@ impl Settings {
             request_timeout: Duration::from_secs(timeout),
             body_limit,
             db_max_connections,
+            db_timeouts: DbTimeouts {
+                statement: Duration::from_secs(statement_timeout),
+                lock: Duration::from_secs(lock_timeout),
+                idle_in_transaction: Duration::from_secs(idle_tx_timeout),
+            },
             log_filter,
             log_format,
         })
@@ -272,6 +325,27 @@ mod tests {
         assert_eq!(
             settings(&[("KEEL_LOG_FORMAT", "xml")]).unwrap_err().var,
             "KEEL_LOG_FORMAT"
+        );
+    }
+
+    #[test]
+    fn database_timeouts_default_below_the_request_timeout_and_can_be_set() {
+        let s = settings(&[]).unwrap();
+        assert!(s.db_timeouts.statement < s.request_timeout);
+        assert_eq!(
+            s.db_timeouts.options()[1],
+            ("lock_timeout", "5000ms".to_string())
+        );
+        let s = settings(&[("KEEL_DB_STATEMENT_TIMEOUT_SECS", "3")]).unwrap();
+        assert_eq!(
+            s.db_timeouts.options()[0],
+            ("statement_timeout", "3000ms".to_string())
+        );
+        assert_eq!(
+            settings(&[("KEEL_DB_LOCK_TIMEOUT_SECS", "0")])
+                .unwrap_err()
+                .var,
+            "KEEL_DB_LOCK_TIMEOUT_SECS"
         );
     }
 

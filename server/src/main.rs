@@ -9,8 +9,11 @@ mod embedded_pg;
 mod events;
 mod export;
 #[cfg(test)]
+mod bad_input_tests;
+#[cfg(test)]
 mod http_tests;
 mod import;
+mod input_guard;
 mod pwa;
 mod security;
 mod seed;

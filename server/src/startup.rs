@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use sqlx::migrate::MigrateDatabase;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -66,6 +66,15 @@ pub async fn connect(settings: &Settings) -> Result<Db, BoxError> {
         tracing::info!("creating the database");
         sqlx::Postgres::create_database(&url).await?;
     }
+    // Migrations run on a connection of their own, without the request time budget (building
+    // an index over a large table may take longer than any request should).
+    {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&url).await?;
+        MIGRATOR.run(&mut conn).await?;
+        conn.close().await?;
+    }
+    let options: PgConnectOptions = url.parse()?;
     let pool = PgPoolOptions::new()
         .max_connections(settings.db_max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
@@ -80,9 +89,8 @@ pub async fn connect(settings: &Settings) -> Result<Db, BoxError> {
                 Ok(true)
             })
         })
-        .connect(&url)
+        .connect_with(options.options(settings.db_timeouts.options()))
         .await?;
-    MIGRATOR.run(&pool).await?;
     Ok(Db { pool, embedded })
 }
 
@@ -220,6 +228,10 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
             server.pool.clone(),
             server.sessions.clone(),
         )))
+        .layer(axum::middleware::from_fn_with_state(
+            settings.body_limit,
+            crate::input_guard::refuse_nul_bytes,
+        ))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(
             server.clone(),

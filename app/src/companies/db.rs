@@ -43,6 +43,7 @@ pub const LIST: ListSql = ListSql {
             "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
         ),
     ],
+    statuses: &[],
 };
 
 pub async fn list(
