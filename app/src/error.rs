@@ -121,6 +121,19 @@ impl AppError {
 #[cfg(feature = "ssr")]
 const TIMED_OUT: [&str; 2] = ["57014", "55P03"];
 
+/// A text longer than its column allows (a check named `<field>_max_<n>`, migration 0015), as
+/// the validation error the field's own check gives.
+#[cfg(feature = "ssr")]
+fn length_limit(e: &sqlx::Error) -> Option<AppError> {
+    let d = e.as_database_error()?;
+    if d.code().as_deref() != Some("23514") {
+        return None;
+    }
+    let (field, max) = d.constraint()?.rsplit_once("_max_")?;
+    let max = max.parse().ok()?;
+    Some(AppError::invalid(field, Invalid::TooLong { max }))
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
@@ -132,6 +145,9 @@ impl From<sqlx::Error> for AppError {
         if timed_out {
             tracing::warn!(cause = %e, "database time budget exceeded");
             return AppError::Busy;
+        }
+        if let Some(refused) = length_limit(&e) {
+            return refused;
         }
         AppError::internal(e)
     }
