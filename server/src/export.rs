@@ -46,6 +46,10 @@ pub async fn csv(
     let Some(Extension(auth)) = auth else {
         return error_response(&AppError::Unauthorized);
     };
+    // Exporting takes every customer in scope out of the CRM: a permission of its own.
+    if !auth.user.role.can_export() {
+        return error_response(&AppError::Forbidden);
+    }
     let Some(kind) = kind(&file) else {
         return error_response(&AppError::NotFound);
     };

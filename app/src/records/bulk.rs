@@ -88,7 +88,7 @@ pub async fn apply(
             push_scope(&mut qb, user, "r");
         }
         BulkTarget::Matching(query) => {
-            let filter = ListFilter::parse(query, sql, today)?.from_start();
+            let filter = ListFilter::parse(&query.first_page(), sql, today)?;
             let (how, _) = search_mode(conn, user, sql, &filter, 0).await?;
             push_filters(&mut qb, user, sql, &filter, how);
         }

@@ -121,8 +121,29 @@ fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, raw: &str, how: 
     }
 }
 
+/// Whose records: "" everyone in scope, "me", or a user id (anything else is refused on `owner`).
+pub fn push_owner(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    user: &CurrentUser,
+    owner: &str,
+) -> Result<(), AppError> {
+    let owner = match owner.trim() {
+        "" => OwnerFilter::Anyone,
+        "me" => OwnerFilter::Me,
+        other => OwnerFilter::User(
+            Uuid::parse_str(other).map_err(|_| AppError::invalid("owner", Invalid::Choice))?,
+        ),
+    };
+    push_owner_filter(qb, user, owner);
+    Ok(())
+}
+
 /// Whose records: everyone in scope, the user's own, or one user's.
-pub fn push_owner(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser, owner: OwnerFilter) {
+pub fn push_owner_filter(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    user: &CurrentUser,
+    owner: OwnerFilter,
+) {
     let id = match owner {
         OwnerFilter::Anyone => return,
         OwnerFilter::Me => user.id.0,
@@ -141,7 +162,7 @@ pub(crate) fn push_filters(
     qb.push(" WHERE r.deleted_at IS NULL");
     push_scope(qb, user, "r");
     push_search(qb, sql.name, &filter.search, how);
-    push_owner(qb, user, filter.owner);
+    push_owner_filter(qb, user, filter.owner);
     if let Some(tag) = &filter.tag {
         qb.push(" AND r.tags @> ARRAY[")
             .push_bind(tag.clone())
@@ -182,16 +203,44 @@ impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
     }
 }
 
+/// Continues after the cursor `after` (as `keyed_page` makes it) in the order of `expr` (of SQL
+/// type `ty`, never NULL, then the id), and asks for one row more than a page. A cursor this
+/// server did not make is a `BadRequest`, never SQL that fails.
+pub(crate) fn push_keyset(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    expr: &'static str,
+    ty: &'static str,
+    desc: bool,
+    after: &str,
+) -> Result<(), AppError> {
+    let after = match after.trim() {
+        "" => None,
+        raw => Some(super::filter::decode_cursor(raw, ty).ok_or(AppError::BadRequest)?),
+    };
+    push_keyset_by(qb, expr, ty, desc, after.as_ref(), PAGE_SIZE + 1);
+    Ok(())
+}
+
 /// Continues after the cursor `after` in the filter's order (its sort expression, never NULL,
 /// then the id), and asks for `limit` rows. The query selects the expression as `sort_key`.
-pub(crate) fn push_keyset(
+pub(crate) fn push_keyset_filter(
     qb: &mut QueryBuilder<'_, Postgres>,
     filter: &ListFilter,
     after: Option<&Cursor>,
     limit: i64,
 ) {
-    let expr = filter.sort.0;
-    let (dir, cmp) = if filter.desc {
+    push_keyset_by(qb, filter.sort.0, filter.sort.1, filter.desc, after, limit)
+}
+
+fn push_keyset_by(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    expr: &str,
+    ty: &str,
+    desc: bool,
+    after: Option<&Cursor>,
+    limit: i64,
+) {
+    let (dir, cmp) = if desc {
         ("DESC", "<")
     } else {
         ("ASC", ">")
@@ -201,6 +250,8 @@ pub(crate) fn push_keyset(
         match value {
             SortValue::Text(t) => qb.push_bind(t.clone()).push("::text"),
             SortValue::Time(t) => qb.push_bind(*t).push("::timestamptz"),
+            SortValue::Date(d) => qb.push_bind(d.clone()).push("::date"),
+            SortValue::Number(n) => qb.push_bind(*n).push(format!("::{ty}")),
         };
         qb.push(", ").push_bind(*id).push(")");
     }
@@ -314,7 +365,7 @@ where
         sql.columns, sql.from
     ));
     push_filters(&mut qb, user, sql, &filter, how);
-    push_keyset(&mut qb, &filter, filter.after.as_ref(), PAGE_SIZE + 1);
+    push_keyset_filter(&mut qb, &filter, filter.after.as_ref(), PAGE_SIZE + 1);
     let rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
 
@@ -386,7 +437,7 @@ pub async fn save_view(
     }
     // Only a view the list can show is kept, and it must fit its column.
     let today = chrono::Utc::now().date_naive();
-    ListFilter::parse(query, super::bulk::list_sql(list).0, today)?;
+    ListFilter::parse(&query.first_page(), super::bulk::list_sql(list).0, today)?;
     let query = query.first_page().to_query_string();
     if query.len() > SAVED_VIEW_QUERY_MAX {
         return Err(AppError::invalid(

@@ -28,6 +28,10 @@ pub enum OwnerFilter {
 pub enum SortValue {
     Text(String),
     Time(DateTime<Utc>),
+    /// A date as Postgres writes it (`2026-11-25`, or `infinity`).
+    Date(String),
+    /// A whole number, in the range of its SQL type.
+    Number(i64),
 }
 
 /// Where the next page starts: after this sort value and id.
@@ -58,14 +62,6 @@ pub struct ListFilter {
 impl ListFilter {
     pub fn searching(&self) -> bool {
         !self.search.is_empty()
-    }
-
-    /// The same filter from its first page (bulk actions and exports take every match).
-    pub fn from_start(&self) -> ListFilter {
-        ListFilter {
-            after: None,
-            ..self.clone()
-        }
     }
 
     /// Parses `query` for the list `sql`, refusing each bad part with the field it came from.
@@ -157,12 +153,25 @@ impl SortValue {
     /// A sort value as Postgres writes it as text (ISO dates, in UTC), read as the SQL type `ty`.
     pub fn read(value: String, ty: &str) -> Option<SortValue> {
         match ty {
-            "timestamptz" => Some(SortValue::Time(
-                DateTime::parse_from_str(&value, "%Y-%m-%d %H:%M:%S%.f%#z")
+            "timestamptz" => {
+                let t = DateTime::parse_from_str(&value, "%Y-%m-%d %H:%M:%S%.f%#z")
                     .ok()?
-                    .with_timezone(&Utc),
-            )),
+                    .with_timezone(&Utc);
+                (1..=9999)
+                    .contains(&t.year())
+                    .then_some(SortValue::Time(t))
+            }
             "text" if !value.contains('\0') => Some(SortValue::Text(value)),
+            "date" if value == "infinity" => Some(SortValue::Date(value)),
+            "date" => {
+                let d = NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok()?;
+                (1..=9999)
+                    .contains(&d.year())
+                    .then(|| SortValue::Date(d.to_string()))
+            }
+            "smallint" => Some(SortValue::Number(value.parse::<i16>().ok()?.into())),
+            "int" | "integer" => Some(SortValue::Number(value.parse::<i32>().ok()?.into())),
+            "bigint" => Some(SortValue::Number(value.parse::<i64>().ok()?)),
             _ => None,
         }
     }
