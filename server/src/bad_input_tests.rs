@@ -232,7 +232,12 @@ fn decls(sources: &[String]) -> BTreeMap<String, Decl> {
                         .collect();
                     Decl::Enum(variants)
                 } else {
-                    Decl::Struct(split_top(&body).iter().filter_map(|p| name_and_type(p)).collect())
+                    Decl::Struct(
+                        split_top(&body)
+                            .iter()
+                            .filter_map(|p| name_and_type(p))
+                            .collect(),
+                    )
                 };
                 out.entry(name).or_insert(decl);
             }
@@ -277,7 +282,9 @@ impl Ids {
 }
 
 fn inner<'a>(ty: &'a str, wrapper: &str) -> Option<&'a str> {
-    ty.strip_prefix(wrapper)?.strip_prefix('<')?.strip_suffix('>')
+    ty.strip_prefix(wrapper)?
+        .strip_prefix('<')?
+        .strip_suffix('>')
 }
 
 /// A valid-looking value for each leaf of an argument of type `ty`, as form pairs under `key`.
@@ -501,8 +508,10 @@ fn json_baselines(endpoint: &str, ids: &Ids) -> Vec<serde_json::Value> {
             json!({"list": "leads", "target": {"matching": query}, "action": {"status": "new"}}),
             json!({"list": "contacts", "target": {"matching": query}, "action": {"owner": contact}}),
         ],
-        "merge" => vec![json!({"kind": "contacts", "keep": contact, "keep_version": 1,
-            "other": Uuid::new_v4(), "other_version": 1, "fields": {"full_name": "x"}})],
+        "merge" => vec![
+            json!({"kind": "contacts", "keep": contact, "keep_version": 1,
+            "other": Uuid::new_v4(), "other_version": 1, "fields": {"full_name": "x"}}),
+        ],
         _ => vec![],
     }
 }
@@ -548,13 +557,25 @@ async fn no_malformed_input_gets_a_server_error_or_internal_text(pool: PgPool) {
                 for base in &bases {
                     for v in json_variants(base, &bad_json) {
                         let body = serde_json::to_vec(&v).unwrap();
-                        check(&app, json_request(&path, &cookie, body), format!("{email} {path} {v}"), &mut found).await;
+                        check(
+                            &app,
+                            json_request(&path, &cookie, body),
+                            format!("{email} {path} {v}"),
+                            &mut found,
+                        )
+                        .await;
                         calls += 1;
                     }
                 }
                 let mut raw = b"{\"list\":\"contacts\",\"kind\":\"".to_vec();
                 raw.extend([0xff, 0xfe, b'"', b'}']);
-                check(&app, json_request(&path, &cookie, raw), format!("{email} {path} invalid UTF-8"), &mut found).await;
+                check(
+                    &app,
+                    json_request(&path, &cookie, raw),
+                    format!("{email} {path} invalid UTF-8"),
+                    &mut found,
+                )
+                .await;
                 continue;
             }
             let mut base = Vec::new();
@@ -578,19 +599,40 @@ async fn no_malformed_input_gets_a_server_error_or_internal_text(pool: PgPool) {
                 }))
                 .collect::<Vec<_>>();
             for form in forms {
-                let what = format!("{email} {path} {}", form.chars().take(200).collect::<String>());
+                let what = format!(
+                    "{email} {path} {}",
+                    form.chars().take(200).collect::<String>()
+                );
                 check(&app, form_request(&path, &cookie, form), what, &mut found).await;
                 calls += 1;
             }
         }
 
         // Plain routes: the export of each list with each query field malformed.
-        for list in ["contacts.csv", "companies.csv", "leads.csv", "users.csv", "%00.csv"] {
-            for field in ["q", "owner", "tag", "source", "status", "created", "from", "to", "sort", "desc", "after", "col", "cols"] {
+        for list in [
+            "contacts.csv",
+            "companies.csv",
+            "leads.csv",
+            "users.csv",
+            "%00.csv",
+        ] {
+            for field in [
+                "q", "owner", "tag", "source", "status", "created", "from", "to", "sort", "desc",
+                "after", "col", "cols",
+            ] {
                 for b in &bad {
                     let uri = format!("/export/{list}?{field}={b}");
-                    let req = Request::get(&uri).header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
-                    check(&app, req, format!("{email} GET {}", uri.chars().take(200).collect::<String>()), &mut found).await;
+                    let req = Request::get(&uri)
+                        .header(header::COOKIE, &cookie)
+                        .body(Body::empty())
+                        .unwrap();
+                    check(
+                        &app,
+                        req,
+                        format!("{email} GET {}", uri.chars().take(200).collect::<String>()),
+                        &mut found,
+                    )
+                    .await;
                     calls += 1;
                 }
             }
@@ -621,7 +663,12 @@ async fn no_malformed_input_gets_a_server_error_or_internal_text(pool: PgPool) {
                         .header("x-file-name", name.clone())
                         .body(Body::from(body.clone()))
                         .unwrap();
-                    let what = format!("{email} upload {kind} {:?} {:?}", String::from_utf8_lossy(&body[..body.len().min(20)]), name.to_str().map(|n| n.chars().take(20).collect::<String>()));
+                    let what = format!(
+                        "{email} upload {kind} {:?} {:?}",
+                        String::from_utf8_lossy(&body[..body.len().min(20)]),
+                        name.to_str()
+                            .map(|n| n.chars().take(20).collect::<String>())
+                    );
                     check(&app, req, what, &mut found).await;
                     calls += 1;
                 }
@@ -632,10 +679,22 @@ async fn no_malformed_input_gets_a_server_error_or_internal_text(pool: PgPool) {
             for b in bad.iter().take(6) {
                 let req = Request::get(format!("{path}?x={b}&pipeline={b}"))
                     .header(header::COOKIE, &cookie)
-                    .header("last-event-id", http::HeaderValue::from_bytes(&[0xff, b'1']).unwrap())
+                    .header(
+                        "last-event-id",
+                        http::HeaderValue::from_bytes(&[0xff, b'1']).unwrap(),
+                    )
                     .body(Body::empty())
                     .unwrap();
-                check(&app, req, format!("{email} GET {path} {}", b.chars().take(40).collect::<String>()), &mut found).await;
+                check(
+                    &app,
+                    req,
+                    format!(
+                        "{email} GET {path} {}",
+                        b.chars().take(40).collect::<String>()
+                    ),
+                    &mut found,
+                )
+                .await;
                 calls += 1;
             }
         }
@@ -643,10 +702,18 @@ async fn no_malformed_input_gets_a_server_error_or_internal_text(pool: PgPool) {
         check(&app, out, format!("{email} logout"), &mut found).await;
     }
 
-    let report: Vec<String> = found
+    // One example per route (the second word of `what`), with how often it failed.
+    let mut by_route: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for f in &found {
+        let route = f.what.split_whitespace().nth(1).unwrap_or("").to_string();
+        let e = by_route
+            .entry(route)
+            .or_insert_with(|| (0, format!("{} -> {}: {}", f.what, f.status, f.body)));
+        e.0 += 1;
+    }
+    let report: Vec<String> = by_route
         .iter()
-        .take(60)
-        .map(|f| format!("{} -> {}: {}", f.what, f.status, f.body))
+        .map(|(route, (n, example))| format!("{route} ({n}x), e.g. {example}"))
         .collect();
     assert!(
         found.is_empty(),

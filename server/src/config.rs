@@ -54,7 +54,10 @@ impl DbTimeouts {
         [
             ("statement_timeout", ms(self.statement)),
             ("lock_timeout", ms(self.lock)),
-            ("idle_in_transaction_session_timeout", ms(self.idle_in_transaction)),
+            (
+                "idle_in_transaction_session_timeout",
+                ms(self.idle_in_transaction),
+            ),
         ]
     }
 }

@@ -147,9 +147,10 @@ mod tests {
 
         let mut stalled = Vec::new();
         for _ in 0..n {
-            let res = tokio::time::timeout(Duration::from_secs(20), send(&app, export_request(&cookie)))
-                .await
-                .expect("an export starts while others stall");
+            let res =
+                tokio::time::timeout(Duration::from_secs(20), send(&app, export_request(&cookie)))
+                    .await
+                    .expect("an export starts while others stall");
             assert_eq!(res.status(), http::StatusCode::OK);
             let mut body = res.into_body().into_data_stream();
             // The header row, then nothing more is read for now.

@@ -97,7 +97,8 @@ pub async fn refuse_nul_bytes(
     if let Some(field) = found {
         return refused(&field);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 #[cfg(test)]
@@ -110,10 +111,7 @@ mod tests {
             nul_in_form("input%5Bfull_name%5D=a%00b&x=1").as_deref(),
             Some("full_name")
         );
-        assert_eq!(
-            nul_in_form("query[cols][0]=%00").as_deref(),
-            Some("cols")
-        );
+        assert_eq!(nul_in_form("query[cols][0]=%00").as_deref(), Some("cols"));
         assert_eq!(nul_in_form("q=wang%20wei&tag=vip"), None);
     }
 
@@ -123,6 +121,10 @@ mod tests {
             serde_json::from_str(r#"{"action":{"add_tag":"a\u0000"},"list":"leads"}"#).unwrap();
         assert_eq!(nul_in_json(&v, "form").as_deref(), Some("add_tag"));
         let v: serde_json::Value = serde_json::from_str(r#"{"a":["x","\\u0000"]}"#).unwrap();
-        assert_eq!(nul_in_json(&v, "form"), None, "an escaped backslash is text");
+        assert_eq!(
+            nul_in_json(&v, "form"),
+            None,
+            "an escaped backslash is text"
+        );
     }
 }

@@ -2,14 +2,14 @@
 #![recursion_limit = "512"]
 use clap::Parser;
 
+#[cfg(test)]
+mod bad_input_tests;
 mod bulk;
 mod cli;
 mod config;
 mod embedded_pg;
 mod events;
 mod export;
-#[cfg(test)]
-mod bad_input_tests;
 #[cfg(test)]
 mod http_tests;
 mod import;

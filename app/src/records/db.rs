@@ -240,11 +240,7 @@ fn push_keyset_by(
     after: Option<&Cursor>,
     limit: i64,
 ) {
-    let (dir, cmp) = if desc {
-        ("DESC", "<")
-    } else {
-        ("ASC", ">")
-    };
+    let (dir, cmp) = if desc { ("DESC", "<") } else { ("ASC", ">") };
     if let Some(Cursor { value, id }) = after {
         qb.push(format!(" AND ({expr}, r.id) {cmp} ("));
         match value {

@@ -99,7 +99,9 @@ impl Fields {
         match raw.trim() {
             "" => None,
             t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-                Ok(d) if latest.is_none_or(|l| d <= l) && (1900..=9999).contains(&d.year()) => Some(d),
+                Ok(d) if latest.is_none_or(|l| d <= l) && (1900..=9999).contains(&d.year()) => {
+                    Some(d)
+                }
                 _ => {
                     self.fail(field, Invalid::Date);
                     None

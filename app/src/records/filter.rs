@@ -157,9 +157,7 @@ impl SortValue {
                 let t = DateTime::parse_from_str(&value, "%Y-%m-%d %H:%M:%S%.f%#z")
                     .ok()?
                     .with_timezone(&Utc);
-                (1..=9999)
-                    .contains(&t.year())
-                    .then_some(SortValue::Time(t))
+                (1..=9999).contains(&t.year()).then_some(SortValue::Time(t))
             }
             "text" if !value.contains('\0') => Some(SortValue::Text(value)),
             "date" if value == "infinity" => Some(SortValue::Date(value)),
@@ -226,7 +224,11 @@ mod tests {
                 "from" => q.from = raw.into(),
                 _ => q.to = raw.into(),
             }
-            assert_eq!(parse(q).unwrap_err().field(field), Some(Invalid::Date), "{raw}");
+            assert_eq!(
+                parse(q).unwrap_err().field(field),
+                Some(Invalid::Date),
+                "{raw}"
+            );
         }
     }
 
@@ -266,7 +268,13 @@ mod tests {
             let SortValue::Time(t) = c.value else {
                 panic!("a time")
             };
-            assert_eq!(t.to_rfc3339(), format!("2026-11-25T10:00:00{}+00:00", if micros > 0 { ".123456" } else { "" }));
+            assert_eq!(
+                t.to_rfc3339(),
+                format!(
+                    "2026-11-25T10:00:00{}+00:00",
+                    if micros > 0 { ".123456" } else { "" }
+                )
+            );
             assert_eq!(c.id, id);
         }
     }

@@ -480,8 +480,8 @@ fn RecordTable<R: CommonRow + Send + Sync + 'static>(
     };
     let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
     // The server refuses others too; the button is only hidden from them.
-    let can_export = use_context::<crate::users::model::CurrentUser>()
-        .is_some_and(|u| u.role.can_export());
+    let can_export =
+        use_context::<crate::users::model::CurrentUser>().is_some_and(|u| u.role.can_export());
     view! {
         <div class="list-actions">
             <ListCount total limit />
