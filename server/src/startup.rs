@@ -349,6 +349,19 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
+    async fn a_text_longer_than_its_column_is_a_field_error_not_a_500(pool: PgPool) {
+        let e =
+            sqlx::query("INSERT INTO companies (name, industry) VALUES ('Co', repeat('a', 101))")
+                .execute(&pool)
+                .await
+                .unwrap_err();
+        assert_eq!(
+            AppError::from(e),
+            AppError::invalid("industry", app::error::Invalid::TooLong { max: 100 })
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
     async fn a_lock_wait_past_its_budget_is_answered_busy(
         _: PgPoolOptions,
         options: PgConnectOptions,
