@@ -764,3 +764,35 @@ pub struct ListQuery {
         matches!(&d["ListQuery"], Decl::Struct(f) if f.len() == 2 && f[1] == ("cols".to_string(), "Vec<String>".to_string()))
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn board_totals_of_many_huge_deals_do_not_overflow(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    sqlx::query("UPDATE deals SET value_minor = 9000000000000000000, currency = 'CNY' WHERE status = 'open'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let app = app(pool);
+    let cookie = sign_in(&app, "admin@keel.demo").await;
+    let res = send(
+        &app,
+        form_request("/api/board", &cookie, "filter[owner]=".into()),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(res.into_body(), 8 << 20)
+        .await
+        .unwrap();
+    let board: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let totals: Vec<i64> = board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["totals"].as_array().unwrap().clone())
+        .map(|m| m["minor"].as_i64().unwrap())
+        .collect();
+    assert!(
+        totals.contains(&i64::MAX),
+        "a column of several such deals shows the largest amount Money holds: {totals:?}"
+    );
+}
