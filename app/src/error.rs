@@ -18,6 +18,8 @@ pub enum Invalid {
     TooLong {
         max: u32,
     },
+    /// Contains a character that text cannot hold (a NUL byte).
+    Characters,
     /// Email or password wrong; deliberately the same for an unknown user.
     Credentials,
     /// The new password and its confirmation differ.
@@ -61,6 +63,10 @@ pub enum AppError {
     Conflict,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u32 },
+    /// The database did not answer within the request's time budget (a statement or lock
+    /// timeout, or no free connection): nothing was changed, and trying again later may work.
+    #[error("server busy")]
+    Busy,
     #[error("malformed request")]
     BadRequest,
     #[error("server could not be reached")]
@@ -94,6 +100,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Busy => 503,
             AppError::BadRequest => 400,
             AppError::Network => 503,
             AppError::Internal { .. } => 500,
@@ -109,9 +116,39 @@ impl AppError {
     }
 }
 
+/// SQLSTATEs that mean "ran out of time", not "went wrong": `query_canceled` (statement_timeout)
+/// and `lock_not_available` (lock_timeout).
+#[cfg(feature = "ssr")]
+const TIMED_OUT: [&str; 2] = ["57014", "55P03"];
+
+/// A text longer than its column allows (a check named `<field>_max_<n>`, migration 0015), as
+/// the validation error the field's own check gives.
+#[cfg(feature = "ssr")]
+fn length_limit(e: &sqlx::Error) -> Option<AppError> {
+    let d = e.as_database_error()?;
+    if d.code().as_deref() != Some("23514") {
+        return None;
+    }
+    let (field, max) = d.constraint()?.rsplit_once("_max_")?;
+    let max = max.parse().ok()?;
+    Some(AppError::invalid(field, Invalid::TooLong { max }))
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        let timed_out = match &e {
+            sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(d) => d.code().is_some_and(|c| TIMED_OUT.contains(&&*c)),
+            _ => false,
+        };
+        if timed_out {
+            tracing::warn!(cause = %e, "database time budget exceeded");
+            return AppError::Busy;
+        }
+        if let Some(refused) = length_limit(&e) {
+            return refused;
+        }
         AppError::internal(e)
     }
 }
@@ -123,6 +160,9 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Request(_) => AppError::Network,
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            // On the server, what fails to deserialize is the request's body (a JSON argument).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             other => {
                 #[cfg(feature = "ssr")]
                 {

@@ -1,6 +1,15 @@
 //! Money as integer minor units plus an ISO 4217 currency code; never floats.
 use serde::{Deserialize, Serialize};
 
+/// The currencies a deal can be in (ISO 4217, all with two decimals).
+pub const CURRENCIES: [&str; 5] = ["CNY", "USD", "EUR", "GBP", "HKD"];
+
+/// One of `CURRENCIES`, in any case ("usd" is USD).
+pub fn parse_currency(raw: &str) -> Option<String> {
+    let c = raw.trim().to_uppercase();
+    CURRENCIES.contains(&c.as_str()).then_some(c)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     pub minor: i64,

@@ -31,6 +31,10 @@ async fn copy(
     mut row: impl FnMut(usize, &mut String),
 ) -> Result<(), BoxError> {
     let mut conn = pool.acquire().await?;
+    // One COPY of a million rows is one statement: the request time budget does not apply.
+    sqlx::query("SET statement_timeout = 0")
+        .execute(&mut *conn)
+        .await?;
     let mut copy = conn.copy_in_raw(statement).await?;
     let mut buf = String::with_capacity(CHUNK + 4096);
     for i in 0..rows {
@@ -182,7 +186,11 @@ pub async fn seed_bulk(pool: &PgPool, sizes: Sizes) -> Result<(), BoxError> {
     step("timeline entries", sizes.timeline, t);
 
     let t = Instant::now();
-    sqlx::query("ANALYZE").execute(pool).await?;
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SET statement_timeout = 0")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
     step("analyze", 0, t);
     println!(
         "total {:.1} s; the 500-entry contact is {first_contact}",

@@ -33,8 +33,38 @@ pub struct Settings {
     /// taken. Unset, the TCP peer is the client, and a header sent by the client counts for nothing.
     /// Sign-in throttling counts attempts per client address.
     pub client_ip_header: Option<http::HeaderName>,
+    /// Each request's database time budget, set on every pooled connection.
+    pub db_timeouts: DbTimeouts,
     pub log_filter: String,
     pub log_format: LogFormat,
+}
+
+/// Postgres settings that keep one slow statement, lock wait or forgotten transaction from
+/// holding a pooled connection (and the rows it locks) for long.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DbTimeouts {
+    /// `statement_timeout`: a statement running longer is cancelled.
+    pub statement: Duration,
+    /// `lock_timeout`: a statement waiting longer for a row or table lock is cancelled.
+    pub lock: Duration,
+    /// `idle_in_transaction_session_timeout`: a connection idle this long inside a transaction
+    /// is closed (its transaction rolled back, its locks released).
+    pub idle_in_transaction: Duration,
+}
+
+impl DbTimeouts {
+    /// The settings as `-c name=value` startup options of a connection.
+    pub fn options(&self) -> [(&'static str, String); 3] {
+        let ms = |d: Duration| format!("{}ms", d.as_millis());
+        [
+            ("statement_timeout", ms(self.statement)),
+            ("lock_timeout", ms(self.lock)),
+            (
+                "idle_in_transaction_session_timeout",
+                ms(self.idle_in_transaction),
+            ),
+        ]
+    }
 }
 
 #[derive(Debug, PartialEq, thiserror::Error)]
@@ -176,6 +206,27 @@ impl Settings {
                 })?,
             ),
         };
+        let statement_timeout: u64 = number(
+            &get,
+            "KEEL_DB_STATEMENT_TIMEOUT_SECS",
+            20,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
+        let lock_timeout: u64 = number(
+            &get,
+            "KEEL_DB_LOCK_TIMEOUT_SECS",
+            5,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
+        let idle_tx_timeout: u64 = number(
+            &get,
+            "KEEL_DB_IDLE_TRANSACTION_TIMEOUT_SECS",
+            60,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
         let log_format = match get("KEEL_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -204,6 +255,11 @@ impl Settings {
             body_limit,
             db_max_connections,
             client_ip_header,
+            db_timeouts: DbTimeouts {
+                statement: Duration::from_secs(statement_timeout),
+                lock: Duration::from_secs(lock_timeout),
+                idle_in_transaction: Duration::from_secs(idle_tx_timeout),
+            },
             log_filter,
             log_format,
         })
@@ -307,6 +363,23 @@ mod tests {
                 .unwrap_err()
                 .var,
             "KEEL_CLIENT_IP_HEADER"
+    fn database_timeouts_default_below_the_request_timeout_and_can_be_set() {
+        let s = settings(&[]).unwrap();
+        assert!(s.db_timeouts.statement < s.request_timeout);
+        assert_eq!(
+            s.db_timeouts.options()[1],
+            ("lock_timeout", "5000ms".to_string())
+        );
+        let s = settings(&[("KEEL_DB_STATEMENT_TIMEOUT_SECS", "3")]).unwrap();
+        assert_eq!(
+            s.db_timeouts.options()[0],
+            ("statement_timeout", "3000ms".to_string())
+        );
+        assert_eq!(
+            settings(&[("KEEL_DB_LOCK_TIMEOUT_SECS", "0")])
+                .unwrap_err()
+                .var,
+            "KEEL_DB_LOCK_TIMEOUT_SECS"
         );
     }
 

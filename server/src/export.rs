@@ -46,6 +46,10 @@ pub async fn csv(
     let Some(Extension(auth)) = auth else {
         return error_response(&AppError::Unauthorized);
     };
+    // Exporting takes every customer in scope out of the CRM: a permission of its own.
+    if !auth.user.role.can_export() {
+        return error_response(&AppError::Forbidden);
+    }
     let Some(kind) = kind(&file) else {
         return error_response(&AppError::NotFound);
     };
@@ -105,6 +109,103 @@ pub async fn csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bad_input_tests::{app, send, sign_in};
+    use axum::body::Body;
+    use http::{Request, header};
+    use sqlx::PgPool;
+    use std::time::Duration;
+
+    fn export_request(cookie: &str) -> Request<Body> {
+        Request::get("/export/contacts.csv?sort=created")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    }
+
+    /// More downloads than the pool has connections, none of them reading: the server still
+    /// answers its health check and signs people in, and each download, read later, is whole.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn slow_export_readers_do_not_starve_health_checks_or_sign_in(pool: PgPool) {
+        crate::seed::seed_demo(&pool).await.unwrap();
+        sqlx::query(
+            "INSERT INTO contacts (full_name, emails, phones, owner_id)
+             SELECT 'Slow Reader ' || i, ARRAY['slow' || i || '@t.test'], ARRAY['+86 138 0000 0000'],
+                    (SELECT id FROM users WHERE email = 'admin@keel.demo')
+               FROM generate_series(1, 20000) i",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let total: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM contacts WHERE deleted_at IS NULL")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let n = pool.options().get_max_connections() as usize + 2;
+        let app = app(pool);
+        let cookie = sign_in(&app, "admin@keel.demo").await;
+
+        let mut stalled = Vec::new();
+        for _ in 0..n {
+            let res =
+                tokio::time::timeout(Duration::from_secs(20), send(&app, export_request(&cookie)))
+                    .await
+                    .expect("an export starts while others stall");
+            assert_eq!(res.status(), http::StatusCode::OK);
+            let mut body = res.into_body().into_data_stream();
+            // The header row, then nothing more is read for now.
+            body.next().await.unwrap().unwrap();
+            stalled.push(body);
+        }
+        // Give the export tasks time to fill their buffers and wait on their readers.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        let health = tokio::time::timeout(
+            Duration::from_secs(5),
+            send(&app, Request::get("/healthz").body(Body::empty()).unwrap()),
+        )
+        .await
+        .expect("/healthz answers while exports stall");
+        assert_eq!(health.status(), http::StatusCode::OK);
+        tokio::time::timeout(Duration::from_secs(10), sign_in(&app, "manager@keel.demo"))
+            .await
+            .expect("sign-in answers while exports stall");
+
+        // A stalled download, read to its end, has every row once.
+        let mut body = stalled.pop().unwrap();
+        let mut lines = 0i64;
+        let read = async {
+            while let Some(chunk) = body.next().await {
+                lines += chunk.unwrap().iter().filter(|b| **b == b'\n').count() as i64;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), read)
+            .await
+            .unwrap();
+        assert_eq!(lines, total, "every contact after the header row, once");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn only_admins_and_managers_may_export(pool: PgPool) {
+        crate::seed::seed_demo(&pool).await.unwrap();
+        let app = app(pool);
+        for (email, allowed) in [
+            ("admin@keel.demo", true),
+            ("manager@keel.demo", true),
+            ("sales@keel.demo", false),
+            ("support@keel.demo", false),
+            ("viewer@keel.demo", false),
+        ] {
+            let cookie = sign_in(&app, email).await;
+            let res = send(&app, export_request(&cookie)).await;
+            let expected = if allowed {
+                http::StatusCode::OK
+            } else {
+                http::StatusCode::FORBIDDEN
+            };
+            assert_eq!(res.status(), expected, "{email}");
+        }
+    }
 
     #[test]
     fn a_list_query_is_read_from_the_url_with_its_repeated_columns() {

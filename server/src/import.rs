@@ -27,6 +27,10 @@ pub async fn upload(
     let Some(kind) = app::imports::model::ImportKind::parse(&kind) else {
         return error_response(&AppError::NotFound);
     };
+    // Postgres text cannot hold NUL: a file with one (binary, or UTF-16) is refused as such.
+    if body.contains(&0) {
+        return error_response(&AppError::invalid("file", app::error::Invalid::Characters));
+    }
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())

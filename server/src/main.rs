@@ -4,6 +4,8 @@ use clap::Parser;
 
 #[cfg(test)]
 mod access_tests;
+#[cfg(test)]
+mod bad_input_tests;
 mod bulk;
 mod cli;
 mod config;
@@ -13,6 +15,7 @@ mod export;
 #[cfg(test)]
 mod http_tests;
 mod import;
+mod input_guard;
 mod pwa;
 #[cfg(test)]
 mod race_tests;

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use sqlx::migrate::MigrateDatabase;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -24,7 +24,7 @@ use app::users::auth::ServerState;
 use app::users::db::SessionLimits;
 use app::{App, shell};
 
-use crate::config::{Database, Settings};
+use crate::config::{Database, DbTimeouts, Settings};
 use crate::embedded_pg::EmbeddedPostgres;
 use crate::security::{self, CspNonce};
 use crate::session_layer;
@@ -66,6 +66,15 @@ pub async fn connect(settings: &Settings) -> Result<Db, BoxError> {
         tracing::info!("creating the database");
         sqlx::Postgres::create_database(&url).await?;
     }
+    // Migrations run on a connection of their own, without the request time budget (building
+    // an index over a large table may take longer than any request should).
+    {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&url).await?;
+        MIGRATOR.run(&mut conn).await?;
+        conn.close().await?;
+    }
+    let options = with_time_budget(url.parse()?, &settings.db_timeouts);
     let pool = PgPoolOptions::new()
         .max_connections(settings.db_max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
@@ -80,10 +89,15 @@ pub async fn connect(settings: &Settings) -> Result<Db, BoxError> {
                 Ok(true)
             })
         })
-        .connect(&url)
+        .connect_with(options)
         .await?;
-    MIGRATOR.run(&pool).await?;
     Ok(Db { pool, embedded })
+}
+
+/// Every connection of the pool starts with the request time budget (statement, lock and
+/// idle-in-transaction timeouts), so no request holds a connection or a lock for long.
+pub fn with_time_budget(options: PgConnectOptions, timeouts: &DbTimeouts) -> PgConnectOptions {
+    options.options(timeouts.options())
 }
 
 pub fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -223,6 +237,10 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
             server.sessions.clone(),
             server.limits,
         )))
+        .layer(axum::middleware::from_fn_with_state(
+            settings.body_limit,
+            crate::input_guard::refuse_nul_bytes,
+        ))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(
             server.clone(),
@@ -297,4 +315,79 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {
     db.pool.close().await;
     db.shutdown();
     result.map_err(Into::into)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::error::AppError;
+    use sqlx::Connection;
+    use std::time::Duration;
+
+    fn budget() -> DbTimeouts {
+        DbTimeouts {
+            statement: Duration::from_millis(300),
+            lock: Duration::from_millis(200),
+            idle_in_transaction: Duration::from_secs(60),
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_statement_past_its_budget_is_cancelled_and_answered_busy(
+        _: PgPoolOptions,
+        options: PgConnectOptions,
+    ) {
+        let pool = PgPoolOptions::new()
+            .connect_with(with_time_budget(options, &budget()))
+            .await
+            .unwrap();
+        let e = sqlx::query("SELECT pg_sleep(2)")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(AppError::from(e), AppError::Busy);
+        let shown: String = sqlx::query_scalar("SHOW idle_in_transaction_session_timeout")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(shown, "1min");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_text_longer_than_its_column_is_a_field_error_not_a_500(pool: PgPool) {
+        let e =
+            sqlx::query("INSERT INTO companies (name, industry) VALUES ('Co', repeat('a', 101))")
+                .execute(&pool)
+                .await
+                .unwrap_err();
+        assert_eq!(
+            AppError::from(e),
+            AppError::invalid("industry", app::error::Invalid::TooLong { max: 100 })
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_lock_wait_past_its_budget_is_answered_busy(
+        _: PgPoolOptions,
+        options: PgConnectOptions,
+    ) {
+        let mut holder = sqlx::PgConnection::connect_with(&options).await.unwrap();
+        let mut tx = holder.begin().await.unwrap();
+        sqlx::query("LOCK TABLE app_meta IN ACCESS EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let pool = PgPoolOptions::new()
+            .connect_with(with_time_budget(options, &budget()))
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let e = sqlx::query("SELECT count(*) FROM app_meta")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(AppError::from(e), AppError::Busy);
+        assert!(started.elapsed() < Duration::from_secs(5));
+        tx.rollback().await.unwrap();
+    }
 }

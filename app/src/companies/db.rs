@@ -45,6 +45,7 @@ macro_rules! company_list {
                     "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
                 ),
             ],
+            statuses: &[],
         }
     };
 }

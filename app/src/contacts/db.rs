@@ -47,6 +47,7 @@ pub const LIST: ListSql = ListSql {
             "to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
         ),
     ],
+    statuses: &[],
 };
 
 pub async fn list(

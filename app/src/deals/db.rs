@@ -80,7 +80,7 @@ pub async fn table(
         "SELECT {COLUMNS}, ({expr})::text AS sort_key FROM {FROM}"
     ));
     conditions(&mut qb)?;
-    push_keyset(&mut qb, expr, ty, desc, &query.after);
+    push_keyset(&mut qb, expr, ty, desc, &query.after)?;
     let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM deals r");
     conditions(&mut count)?;
     count

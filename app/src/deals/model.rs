@@ -9,8 +9,7 @@ use crate::pipeline::model::{DealId, PipelineRef, StageId};
 use crate::records::fields::Fields;
 use crate::records::model::ListPage;
 
-/// The currencies a deal can be in (ISO 4217, all with two decimals).
-pub const CURRENCIES: [&str; 5] = ["CNY", "USD", "EUR", "GBP", "HKD"];
+pub use crate::money::CURRENCIES;
 
 /// Everything the deal page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -41,6 +41,7 @@ pub const LIST: ListSql = ListSql {
             "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')",
         ),
     ],
+    statuses: &super::model::STATUSES,
 };
 
 pub async fn list(

@@ -178,15 +178,13 @@ impl ConvertInput {
             None
         } else {
             let title = f.required("deal_title", &self.deal_title, 300);
+            // Only a currency the deal form offers: the deal must stay editable.
             let currency = match self.currency.trim() {
-                "" => "CNY".to_string(),
-                c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
-                    c.to_ascii_uppercase()
-                }
-                _ => {
+                "" => crate::money::CURRENCIES[0].to_string(),
+                c => crate::money::parse_currency(c).unwrap_or_else(|| {
                     f.fail("currency", Invalid::Choice);
                     String::new()
-                }
+                }),
             };
             let minor = match self.deal_value.trim() {
                 "" => Some(0),
@@ -266,5 +264,23 @@ mod tests {
                 deal: None
             }
         );
+    }
+
+    #[test]
+    fn a_conversion_refuses_a_currency_the_deal_form_does_not_offer() {
+        let convert = |currency: &str| {
+            ConvertInput {
+                create_deal: "on".into(),
+                deal_title: "Pilot".into(),
+                currency: currency.into(),
+                ..Default::default()
+            }
+            .parse()
+        };
+        assert_eq!(
+            convert("XYZ").unwrap_err().field("currency"),
+            Some(Invalid::Choice)
+        );
+        assert_eq!(convert("usd").unwrap().deal.unwrap().1.currency, "USD");
     }
 }

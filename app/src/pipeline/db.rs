@@ -154,9 +154,12 @@ pub async fn board(
         .push(" AND s.archived_at IS NULL");
     let cards: Vec<DealCard> = cards.build_query_as().fetch_all(pool).await?;
 
+    // Summed in numeric: many large deals overflow bigint. A total beyond what `Money` holds
+    // (about 92 quadrillion units) shows as that limit.
     let mut sums = QueryBuilder::<Postgres>::new(
-        "SELECT r.stage_id, r.currency::text, count(*), sum(r.value_minor)::bigint, \
-         sum(r.value_minor * coalesce(r.probability, st.win_probability) / 100)::bigint \
+        "SELECT r.stage_id, r.currency::text, count(*), \
+         least(greatest(sum(r.value_minor::numeric), -9223372036854775808), 9223372036854775807)::bigint, \
+         least(greatest(sum(trunc(r.value_minor::numeric * coalesce(r.probability, st.win_probability) / 100)), -9223372036854775808), 9223372036854775807)::bigint \
          FROM deals r JOIN stages st ON st.id = r.stage_id WHERE r.deleted_at IS NULL AND r.status = 'open' AND st.pipeline_id = ",
     );
     sums.push_bind(current.id.0);

@@ -5,7 +5,8 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::db::{ListSql, push_filters, push_scope, require_edit, search_mode};
-use super::model::{BulkAction, BulkOutcome, BulkTarget, ListKind, ListQuery};
+use super::filter::ListFilter;
+use super::model::{BulkAction, BulkOutcome, BulkTarget, ListKind};
 use crate::error::{AppError, Invalid};
 use crate::users::model::CurrentUser;
 
@@ -87,12 +88,9 @@ pub async fn apply(
             push_scope(&mut qb, user, "r");
         }
         BulkTarget::Matching(query) => {
-            let query = ListQuery {
-                after: String::new(),
-                ..query.clone()
-            };
-            let (how, _) = search_mode(conn, user, sql, &query, today, 0).await?;
-            push_filters(&mut qb, user, sql, &query, today, how)?;
+            let filter = ListFilter::parse(&query.first_page(), sql, today)?;
+            let (how, _) = search_mode(conn, user, sql, &filter, 0).await?;
+            push_filters(&mut qb, user, sql, &filter, how);
         }
     }
     qb.push(" FOR UPDATE OF r");
@@ -156,6 +154,7 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::model::ListQuery;
     use crate::users::db::test_user as user;
     use crate::users::model::Role;
     use sqlx::PgPool;

@@ -4,6 +4,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgConnection, PgPool, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
+use super::filter::{Cursor, ListFilter, OwnerFilter, SortValue, encode_cursor};
 use super::model::{
     COUNT_LIMIT, ListKind, ListPage, ListQuery, Owner, PAGE_SIZE, SEARCH_COUNT_LIMIT, SavedView,
 };
@@ -24,6 +25,8 @@ pub struct ListSql {
     pub sorts: &'static [(&'static str, &'static str, &'static str)],
     /// Exported columns: key (as the list's columns) and SQL text expression (may be NULL).
     pub export: &'static [(&'static str, &'static str)],
+    /// The values of the list's `status` column; empty when it has none (no status filter).
+    pub statuses: &'static [&'static str],
 }
 
 impl ListSql {
@@ -124,68 +127,63 @@ pub fn push_owner(
     user: &CurrentUser,
     owner: &str,
 ) -> Result<(), AppError> {
+    let owner = match owner.trim() {
+        "" => OwnerFilter::Anyone,
+        "me" => OwnerFilter::Me,
+        other => OwnerFilter::User(
+            Uuid::parse_str(other).map_err(|_| AppError::invalid("owner", Invalid::Choice))?,
+        ),
+    };
+    push_owner_filter(qb, user, owner);
+    Ok(())
+}
+
+/// Whose records: everyone in scope, the user's own, or one user's.
+pub fn push_owner_filter(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    user: &CurrentUser,
+    owner: OwnerFilter,
+) {
     let id = match owner {
-        "" => return Ok(()),
-        "me" => user.id.0,
-        other => Uuid::parse_str(other).map_err(|_| AppError::invalid("owner", Invalid::Choice))?,
+        OwnerFilter::Anyone => return,
+        OwnerFilter::Me => user.id.0,
+        OwnerFilter::User(id) => id,
     };
     qb.push(" AND r.owner_id = ").push_bind(id);
-    Ok(())
 }
 
 pub(crate) fn push_filters(
     qb: &mut QueryBuilder<'_, Postgres>,
     user: &CurrentUser,
     sql: &ListSql,
-    query: &ListQuery,
-    today: NaiveDate,
+    filter: &ListFilter,
     how: Match,
-) -> Result<(), AppError> {
+) {
     qb.push(" WHERE r.deleted_at IS NULL");
     push_scope(qb, user, "r");
-    push_search(qb, sql.name, &query.q, how);
-    push_owner(qb, user, &query.owner)?;
-    if !query.tag.trim().is_empty() {
+    push_search(qb, sql.name, &filter.search, how);
+    push_owner_filter(qb, user, filter.owner);
+    if let Some(tag) = &filter.tag {
         qb.push(" AND r.tags @> ARRAY[")
-            .push_bind(query.tag.trim().to_string())
+            .push_bind(tag.clone())
             .push("]::text[]");
     }
-    if !query.source.trim().is_empty() {
-        qb.push(" AND lower(r.source) = ")
-            .push_bind(query.source.trim().to_lowercase());
+    if let Some(source) = &filter.source {
+        qb.push(" AND lower(r.source) = ").push_bind(source.clone());
     }
-    if !query.status.is_empty() {
-        qb.push(" AND r.status = ").push_bind(query.status.clone());
+    if let Some(status) = filter.status {
+        qb.push(" AND r.status = ").push_bind(status);
     }
-    let (from, to) = query.created_range(today)?;
-    if let Some(from) = from {
+    if let Some(from) = filter.from {
         qb.push(" AND r.created_at >= ")
             .push_bind(from)
             .push("::date");
     }
-    if let Some(to) = to {
+    if let Some(to) = filter.to {
         qb.push(" AND r.created_at < ")
             .push_bind(to)
             .push("::date + 1");
     }
-    Ok(())
-}
-
-/// The keyset cursor: the sort value and id of the last row shown, hex-encoded JSON (URL-safe).
-fn encode_cursor(value: &str, id: Uuid) -> String {
-    serde_json::to_string(&(value, id))
-        .unwrap_or_default()
-        .bytes()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn decode_cursor(s: &str) -> Option<(String, Uuid)> {
-    let bytes: Option<Vec<u8>> = (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect();
-    serde_json::from_slice(&bytes?).ok()
 }
 
 /// A row with the sort value and id its page's cursor is made of.
@@ -205,26 +203,56 @@ impl<'r, R: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Keyed<R> {
     }
 }
 
-/// Continues after the cursor `after` in the order of `expr` (of SQL type `ty`, never NULL, then
-/// the id), and asks for one row more than a page, to know whether there is a next one. The query
-/// selects `expr` as `sort_key`.
+/// Continues after the cursor `after` (as `keyed_page` makes it) in the order of `expr` (of SQL
+/// type `ty`, never NULL, then the id), and asks for one row more than a page. A cursor this
+/// server did not make is a `BadRequest`, never SQL that fails.
 pub(crate) fn push_keyset(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    expr: &'static str,
+    ty: &'static str,
+    desc: bool,
+    after: &str,
+) -> Result<(), AppError> {
+    let after = match after.trim() {
+        "" => None,
+        raw => Some(super::filter::decode_cursor(raw, ty).ok_or(AppError::BadRequest)?),
+    };
+    push_keyset_by(qb, expr, ty, desc, after.as_ref(), PAGE_SIZE + 1);
+    Ok(())
+}
+
+/// Continues after the cursor `after` in the filter's order (its sort expression, never NULL,
+/// then the id), and asks for `limit` rows. The query selects the expression as `sort_key`.
+pub(crate) fn push_keyset_filter(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    filter: &ListFilter,
+    after: Option<&Cursor>,
+    limit: i64,
+) {
+    push_keyset_by(qb, filter.sort.0, filter.sort.1, filter.desc, after, limit)
+}
+
+fn push_keyset_by(
     qb: &mut QueryBuilder<'_, Postgres>,
     expr: &str,
     ty: &str,
     desc: bool,
-    after: &str,
+    after: Option<&Cursor>,
+    limit: i64,
 ) {
     let (dir, cmp) = if desc { ("DESC", "<") } else { ("ASC", ">") };
-    if let Some((value, id)) = (!after.is_empty()).then(|| decode_cursor(after)).flatten() {
-        qb.push(format!(" AND ({expr}, r.id) {cmp} ("))
-            .push_bind(value)
-            .push(format!("::{ty}, "))
-            .push_bind(id)
-            .push(")");
+    if let Some(Cursor { value, id }) = after {
+        qb.push(format!(" AND ({expr}, r.id) {cmp} ("));
+        match value {
+            SortValue::Text(t) => qb.push_bind(t.clone()).push("::text"),
+            SortValue::Time(t) => qb.push_bind(*t).push("::timestamptz"),
+            SortValue::Date(d) => qb.push_bind(d.clone()).push("::date"),
+            SortValue::Number(n) => qb.push_bind(*n).push(format!("::{ty}")),
+        };
+        qb.push(", ").push_bind(*id).push(")");
     }
     qb.push(format!(" ORDER BY {expr} {dir}, r.id {dir} LIMIT "))
-        .push_bind(PAGE_SIZE + 1);
+        .push_bind(limit);
 }
 
 /// A page's rows and the cursor of the next page, if there is one.
@@ -246,8 +274,7 @@ async fn capped_count(
     conn: &mut PgConnection,
     user: &CurrentUser,
     sql: &ListSql,
-    query: &ListQuery,
-    today: NaiveDate,
+    filter: &ListFilter,
     how: Match,
     limit: i64,
 ) -> Result<i64, AppError> {
@@ -255,7 +282,7 @@ async fn capped_count(
         "SELECT count(*) FROM (SELECT 1 FROM {}",
         sql.count_from
     ));
-    push_filters(&mut count, user, sql, query, today, how)?;
+    push_filters(&mut count, user, sql, filter, how);
     count.push(" LIMIT ").push_bind(limit + 1).push(") capped");
     Ok(count.build_query_scalar().fetch_one(conn).await?)
 }
@@ -267,26 +294,25 @@ pub(crate) async fn search_mode(
     conn: &mut PgConnection,
     user: &CurrentUser,
     sql: &ListSql,
-    query: &ListQuery,
-    today: NaiveDate,
+    filter: &ListFilter,
     limit: i64,
 ) -> Result<(Match, i64), AppError> {
-    let searching = !query.q.trim().is_empty();
+    let searching = filter.searching();
     if searching {
         sqlx::query("SET LOCAL enable_seqscan = off")
             .execute(&mut *conn)
             .await?;
     }
     let mut how = Match::Substring;
-    let mut total = capped_count(conn, user, sql, query, today, how, limit).await?;
-    let q = query.q.trim();
+    let mut total = capped_count(conn, user, sql, filter, how, limit).await?;
+    let q = filter.search.as_str();
     if total == 0 && q.chars().count() >= 3 && !is_phone_like(q) {
         // Nothing contains the term: perhaps it is misspelt ("Sarha Miller").
         sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
             .execute(&mut *conn)
             .await?;
         how = Match::Typo;
-        total = capped_count(conn, user, sql, query, today, how, limit).await?;
+        total = capped_count(conn, user, sql, filter, how, limit).await?;
     }
     if searching {
         sqlx::query("SET LOCAL enable_seqscan = on")
@@ -311,16 +337,16 @@ pub async fn page<R>(
 where
     R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
 {
-    let (sort, desc) = query.effective_sort(sql.sorts[0].0);
-    let (expr, ty) = sql.sort(sort);
-    let searching = !query.q.trim().is_empty();
+    let filter = ListFilter::parse(query, sql, today)?;
+    let expr = filter.sort.0;
+    let searching = filter.searching();
     let mut tx = pool.begin().await?;
     let limit = if searching {
         SEARCH_COUNT_LIMIT
     } else {
         COUNT_LIMIT
     };
-    let (how, total) = search_mode(&mut tx, user, sql, query, today, limit).await?;
+    let (how, total) = search_mode(&mut tx, user, sql, &filter, limit).await?;
     if searching {
         let plan = if total > WALK_ABOVE {
             "SET LOCAL enable_bitmapscan = off"
@@ -334,8 +360,8 @@ where
         "SELECT {}, ({expr})::text AS sort_key FROM {}",
         sql.columns, sql.from
     ));
-    push_filters(&mut qb, user, sql, query, today, how)?;
-    push_keyset(&mut qb, expr, ty, desc, &query.after);
+    push_filters(&mut qb, user, sql, &filter, how);
+    push_keyset_filter(&mut qb, &filter, filter.after.as_ref(), PAGE_SIZE + 1);
     let rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
 
@@ -378,6 +404,10 @@ pub async fn saved_views(
         .collect())
 }
 
+/// The `saved_views` columns' limits (migration 0005).
+pub const SAVED_VIEW_NAME_MAX: u32 = 100;
+const SAVED_VIEW_QUERY_MAX: usize = 2000;
+
 /// Saves (or replaces, by name) one of the user's views.
 pub async fn save_view(
     conn: &mut PgConnection,
@@ -390,10 +420,29 @@ pub async fn save_view(
     if name.is_empty() {
         return Err(AppError::invalid("name", Invalid::Required));
     }
-    if name.chars().count() > 100 {
-        return Err(AppError::invalid("name", Invalid::TooLong { max: 100 }));
+    if name.chars().count() > SAVED_VIEW_NAME_MAX as usize {
+        return Err(AppError::invalid(
+            "name",
+            Invalid::TooLong {
+                max: SAVED_VIEW_NAME_MAX,
+            },
+        ));
     }
+    if name.contains('\0') {
+        return Err(AppError::invalid("name", Invalid::Characters));
+    }
+    // Only a view the list can show is kept, and it must fit its column.
+    let today = chrono::Utc::now().date_naive();
+    ListFilter::parse(&query.first_page(), super::bulk::list_sql(list).0, today)?;
     let query = query.first_page().to_query_string();
+    if query.len() > SAVED_VIEW_QUERY_MAX {
+        return Err(AppError::invalid(
+            "query",
+            Invalid::TooLong {
+                max: SAVED_VIEW_QUERY_MAX as u32,
+            },
+        ));
+    }
     Ok(sqlx::query_scalar(
         "INSERT INTO saved_views (user_id, list, name, query) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id, list, name) DO UPDATE SET query = EXCLUDED.query RETURNING id",

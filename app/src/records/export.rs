@@ -2,12 +2,15 @@
 //! streamed in chunks so that a million rows never sit in memory.
 use std::borrow::Cow;
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
-use futures_util::TryStreamExt;
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 use tokio::sync::mpsc;
+use uuid::Uuid;
 
-use super::db::{ListSql, push_filters, search_mode};
+use super::db::{ListSql, Match, push_filters, push_keyset_filter, search_mode};
+use super::filter::{Cursor, ListFilter, SortValue};
 use super::model::{ListKind, ListQuery};
 use super::views::{Column, Label};
 use crate::error::AppError;
@@ -74,9 +77,27 @@ fn csv_error(e: impl std::fmt::Display) -> AppError {
     AppError::internal(e)
 }
 
+/// Rows read per page. Each page takes a pooled connection for one short query and gives it back,
+/// so a slow download holds no connection (nor a transaction) while its reader catches up.
+const PAGE_ROWS: i64 = 2_000;
+
+/// How long a chunk may wait for the reader before the export gives up (a stalled download).
+pub const SEND_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Sends `chunk`; false when the download was cancelled or its reader stalled past the deadline.
+async fn send(out: &mpsc::Sender<Vec<u8>>, chunk: Vec<u8>) -> bool {
+    match tokio::time::timeout(SEND_DEADLINE, out.send(chunk)).await {
+        Ok(sent) => sent.is_ok(),
+        Err(_) => {
+            tracing::warn!("export stopped: the reader took no data for {SEND_DEADLINE:?}");
+            false
+        }
+    }
+}
+
 /// Writes the view `query` of list `kind` as CSV to `out`, in chunks: first the header, then every
-/// matching row the user may see, in the view's order. Stops early, without error, when `out` is
-/// closed (the download was cancelled). Returns the rows written.
+/// matching row the user may see, in the view's order, read in keyset pages. Stops early, without
+/// error, when `out` is closed (the download was cancelled) or stalls. Returns the rows written.
 pub async fn export(
     pool: &PgPool,
     user: &CurrentUser,
@@ -86,6 +107,7 @@ pub async fn export(
     out: mpsc::Sender<Vec<u8>>,
 ) -> Result<u64, AppError> {
     let (sql, columns) = list(kind);
+    let filter = ListFilter::parse(&query.first_page(), sql, today)?;
     let shown = shown(&columns, &query.cols);
     let locale = if user.locale == "zh-CN" {
         Locale::zh_CN
@@ -103,16 +125,19 @@ pub async fn export(
             format!("({expr})::text")
         })
         .collect();
-    let (sort, desc) = query.effective_sort(sql.sorts[0].0);
-    let (order, _) = sql.sort(sort);
-    let dir = if desc { "DESC" } else { "ASC" };
-
-    let mut tx = pool.begin().await?;
-    let (how, _) = search_mode(&mut tx, user, sql, query, today, 0).await?;
-    let mut qb =
-        QueryBuilder::<Postgres>::new(format!("SELECT {} FROM {}", exprs.join(", "), sql.from));
-    push_filters(&mut qb, user, sql, query, today, how)?;
-    qb.push(format!(" ORDER BY {order} {dir}, r.id {dir}"));
+    let select = format!(
+        "SELECT {}, ({})::text AS sort_key, r.id FROM {}",
+        exprs.join(", "),
+        filter.sort.0,
+        sql.from
+    );
+    // How the search matches is settled once, so that every page matches the same way.
+    let how = {
+        let mut tx = pool.begin().await?;
+        let (how, _) = search_mode(&mut tx, user, sql, &filter, 0).await?;
+        tx.commit().await?;
+        how
+    };
 
     let writer = || {
         csv::WriterBuilder::new()
@@ -128,31 +153,56 @@ pub async fn export(
             .into_inner()
             .map_err(csv_error)?,
     );
-    if out.send(head).await.is_err() {
+    if !send(&out, head).await {
         return Ok(0);
     }
-    let mut rows = qb.build().fetch(&mut *tx);
     let mut written = 0u64;
+    let mut after: Option<Cursor> = None;
     let mut cells: Vec<String> = Vec::with_capacity(shown.len());
-    while let Some(row) = rows.try_next().await? {
-        cells.clear();
-        for i in 0..shown.len() {
-            let v: Option<String> = row.try_get(i)?;
-            cells.push(v.map(|v| safe_cell(&v).into_owned()).unwrap_or_default());
-        }
-        w.write_record(&cells).map_err(csv_error)?;
-        written += 1;
-        if w.get_ref().len() >= CHUNK {
-            let full = std::mem::replace(&mut w, writer());
-            let chunk = full.into_inner().map_err(csv_error)?;
-            if out.send(chunk).await.is_err() {
-                return Ok(written);
+    loop {
+        let rows = {
+            let mut tx = pool.begin().await?;
+            if how == Match::Typo {
+                sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
+                    .execute(&mut *tx)
+                    .await?;
             }
+            let mut qb = QueryBuilder::<Postgres>::new(&select);
+            push_filters(&mut qb, user, sql, &filter, how);
+            push_keyset_filter(&mut qb, &filter, after.as_ref(), PAGE_ROWS);
+            let rows = qb.build().fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            rows
+        };
+        let Some(last) = rows.last() else { break };
+        let full_page = rows.len() as i64 == PAGE_ROWS;
+        let key: String = last.try_get("sort_key")?;
+        let id: Uuid = last.try_get("id")?;
+        let value = SortValue::read(key, filter.sort.1)
+            .ok_or_else(|| AppError::internal("export: a sort key that does not read back"))?;
+        after = Some(Cursor { value, id });
+        for row in rows {
+            cells.clear();
+            for i in 0..shown.len() {
+                let v: Option<String> = row.try_get(i)?;
+                cells.push(v.map(|v| safe_cell(&v).into_owned()).unwrap_or_default());
+            }
+            w.write_record(&cells).map_err(csv_error)?;
+            written += 1;
+            if w.get_ref().len() >= CHUNK {
+                let full = std::mem::replace(&mut w, writer());
+                if !send(&out, full.into_inner().map_err(csv_error)?).await {
+                    return Ok(written);
+                }
+            }
+        }
+        if !full_page {
+            break;
         }
     }
     let rest = w.into_inner().map_err(csv_error)?;
     if !rest.is_empty() {
-        let _ = out.send(rest).await;
+        send(&out, rest).await;
     }
     Ok(written)
 }

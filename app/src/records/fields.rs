@@ -37,6 +37,10 @@ impl Fields {
 
     pub fn optional(&mut self, field: &str, raw: &str, max: u32) -> Option<String> {
         let t = raw.trim();
+        if t.contains('\0') {
+            self.fail(field, Invalid::Characters);
+            return None;
+        }
         if t.chars().count() as u32 > max {
             self.fail(field, Invalid::TooLong { max });
             return None;
@@ -95,7 +99,9 @@ impl Fields {
         match raw.trim() {
             "" => None,
             t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-                Ok(d) if latest.is_none_or(|l| d <= l) && d.year() >= 1900 => Some(d),
+                Ok(d) if latest.is_none_or(|l| d <= l) && (1900..=9999).contains(&d.year()) => {
+                    Some(d)
+                }
                 _ => {
                     self.fail(field, Invalid::Date);
                     None

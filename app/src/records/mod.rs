@@ -8,5 +8,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod fields;
+#[cfg(feature = "ssr")]
+pub mod filter;
 pub mod model;
 pub mod views;

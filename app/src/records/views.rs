@@ -289,7 +289,7 @@ fn Filters<R: Send + Sync + 'static>(
         <Form method="GET" action=kind.path() attr:class="filters" attr:role="search">
             <div class="filter">
                 <label for=id("q")>{t!(i18n, list.search)}</label>
-                <input id=id("q") type="search" name="q" value=move || q().q placeholder=move || t_string!(i18n, list.search_placeholder) />
+                <input id=id("q") type="search" name="q" maxlength="200" value=move || q().q placeholder=move || t_string!(i18n, list.search_placeholder) />
             </div>
             <div class="filter">
                 <label for=id("owner")>{t!(i18n, list.owner)}</label>
@@ -320,11 +320,11 @@ fn Filters<R: Send + Sync + 'static>(
             })}
             <div class="filter">
                 <label for=id("tag")>{t!(i18n, list.tag)}</label>
-                <input id=id("tag") name="tag" value=move || q().tag />
+                <input id=id("tag") name="tag" maxlength="40" value=move || q().tag />
             </div>
             <div class="filter">
                 <label for=id("source")>{t!(i18n, list.source)}</label>
-                <input id=id("source") name="source" value=move || q().source />
+                <input id=id("source") name="source" maxlength="100" value=move || q().source />
             </div>
             <div class="filter">
                 <label for=id("created")>{t!(i18n, list.created)}</label>
@@ -344,11 +344,11 @@ fn Filters<R: Send + Sync + 'static>(
             </div>
             <div class="filter">
                 <label for=id("from")>{t!(i18n, list.from)}</label>
-                <input id=id("from") type="date" name="from" value=move || q().from />
+                <input id=id("from") type="date" name="from" min="0001-01-01" max="9999-12-31" value=move || q().from />
             </div>
             <div class="filter">
                 <label for=id("to")>{t!(i18n, list.to)}</label>
-                <input id=id("to") type="date" name="to" value=move || q().to />
+                <input id=id("to") type="date" name="to" min="0001-01-01" max="9999-12-31" value=move || q().to />
             </div>
             <details class="columns">
                 <summary>{t!(i18n, list.columns)}</summary>
@@ -479,10 +479,15 @@ fn RecordTable<R: CommonRow + Send + Sync + 'static>(
         bulk.selected.set(if on { ids.clone() } else { Vec::new() });
     };
     let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
+    // The server refuses others too; the button is only hidden from them.
+    let can_export =
+        use_context::<crate::users::model::CurrentUser>().is_some_and(|u| u.role.can_export());
     view! {
         <div class="list-actions">
             <ListCount total limit />
-            <a class="button" href=export download rel="external">{t!(i18n, list.export)}</a>
+            {can_export.then(|| view! {
+                <a class="button" href=export download rel="external">{t!(i18n, list.export)}</a>
+            })}
         </div>
         <BulkBar kind query=query.clone() total=total.min(limit) shown=page.rows.len() statuses bulk />
         <div class="table-wrap">

@@ -19,6 +19,7 @@ pub fn error_text(i18n: I18nContext<Locale>, e: &AppError) -> AnyView {
         AppError::RateLimited { retry_after_secs } => {
             t!(i18n, errors.rate_limited, secs = move || retry_after_secs).into_any()
         }
+        AppError::Busy => t!(i18n, errors.busy).into_any(),
         AppError::BadRequest => t!(i18n, errors.bad_request).into_any(),
         AppError::Network => t!(i18n, errors.network).into_any(),
         AppError::Internal { id } => t!(i18n, errors.internal, id = move || id.clone()).into_any(),
@@ -32,6 +33,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Email => t!(i18n, invalid.email).into_any(),
         Invalid::TooShort { min } => t!(i18n, invalid.too_short, min = move || min).into_any(),
         Invalid::TooLong { max } => t!(i18n, invalid.too_long, max = move || max).into_any(),
+        Invalid::Characters => t!(i18n, invalid.characters).into_any(),
         Invalid::Credentials => t!(i18n, invalid.credentials).into_any(),
         Invalid::Mismatch => t!(i18n, invalid.mismatch).into_any(),
         Invalid::Choice => t!(i18n, invalid.choice).into_any(),

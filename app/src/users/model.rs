@@ -62,6 +62,11 @@ impl Role {
     pub fn can_edit_customers(self) -> bool {
         !matches!(self, Role::Viewer)
     }
+
+    /// Exporting a list takes every customer in scope out of the CRM: admins and managers only.
+    pub fn can_export(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
 }
 
 /// The UI languages. Stored per user; the tag doubles as the cookie and `<html lang>` value.

@@ -1,0 +1,303 @@
+//! A list's URL query parsed into typed values before any SQL is built: the owner an id, the dates
+//! dates in the range Postgres and people use, the status one of the list's own, the sort one of
+//! its columns, the keyset cursor a value of the sort's type. The SQL builder sees only this.
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::db::ListSql;
+use super::model::ListQuery;
+use crate::error::{AppError, Invalid};
+
+/// The longest search term (a name, an email, a phone number, with room to spare).
+pub const SEARCH_MAX: u32 = 200;
+/// As `records::fields::Fields::tags` allows.
+pub const TAG_MAX: u32 = 40;
+pub const SOURCE_MAX: u32 = 100;
+
+/// Whose records a list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerFilter {
+    /// Everyone in the user's scope.
+    Anyone,
+    Me,
+    User(Uuid),
+}
+
+/// The sort value of the last row shown, typed as the sort column is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SortValue {
+    Text(String),
+    Time(DateTime<Utc>),
+    /// A date as Postgres writes it (`2026-11-25`, or `infinity`).
+    Date(String),
+    /// A whole number, in the range of its SQL type.
+    Number(i64),
+}
+
+/// Where the next page starts: after this sort value and id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub value: SortValue,
+    pub id: Uuid,
+}
+
+/// A checked list query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListFilter {
+    /// Trimmed; empty when not searching.
+    pub search: String,
+    pub owner: OwnerFilter,
+    pub tag: Option<String>,
+    /// Lower case (sources are matched regardless of case).
+    pub source: Option<String>,
+    pub status: Option<&'static str>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// The sort's SQL expression (never NULL) and its SQL type, from the list's own columns.
+    pub sort: (&'static str, &'static str),
+    pub desc: bool,
+    pub after: Option<Cursor>,
+}
+
+impl ListFilter {
+    pub fn searching(&self) -> bool {
+        !self.search.is_empty()
+    }
+
+    /// Parses `query` for the list `sql`, refusing each bad part with the field it came from.
+    pub fn parse(query: &ListQuery, sql: &ListSql, today: NaiveDate) -> Result<Self, AppError> {
+        let text = |field: &str, raw: &str, max: u32| -> Result<Option<String>, AppError> {
+            let t = raw.trim();
+            if t.contains('\0') {
+                return Err(AppError::invalid(field, Invalid::Characters));
+            }
+            if t.chars().count() as u32 > max {
+                return Err(AppError::invalid(field, Invalid::TooLong { max }));
+            }
+            Ok((!t.is_empty()).then(|| t.to_string()))
+        };
+        let search = text("q", &query.q, SEARCH_MAX)?.unwrap_or_default();
+        let owner = match query.owner.trim() {
+            "" => OwnerFilter::Anyone,
+            "me" => OwnerFilter::Me,
+            other => Uuid::parse_str(other)
+                .map(OwnerFilter::User)
+                .map_err(|_| AppError::invalid("owner", Invalid::Choice))?,
+        };
+        let tag = text("tag", &query.tag, TAG_MAX)?;
+        let source = text("source", &query.source, SOURCE_MAX)?.map(|s| s.to_lowercase());
+        let status = match query.status.trim() {
+            "" => None,
+            s => Some(
+                *sql.statuses
+                    .iter()
+                    .find(|x| **x == s)
+                    .ok_or_else(|| AppError::invalid("status", Invalid::Choice))?,
+            ),
+        };
+        let (from, to) = query.created_range(today)?;
+        for (field, d) in [("from", from), ("to", to)] {
+            if d.is_some_and(|d| !(1..=9999).contains(&d.year())) {
+                return Err(AppError::invalid(field, Invalid::Date));
+            }
+        }
+        let (key, desc) = query.effective_sort(sql.sorts[0].0);
+        let sort = sql.sort(key);
+        let after = match query.after.trim() {
+            "" => None,
+            raw => Some(decode_cursor(raw, sort.1).ok_or(AppError::BadRequest)?),
+        };
+        Ok(ListFilter {
+            search,
+            owner,
+            tag,
+            source,
+            status,
+            from,
+            to,
+            sort,
+            desc,
+            after,
+        })
+    }
+}
+
+/// The keyset cursor: the sort value (as Postgres writes it as text) and id of the last row
+/// shown, hex-encoded JSON (URL-safe).
+pub fn encode_cursor(value: &str, id: Uuid) -> String {
+    serde_json::to_string(&(value, id))
+        .unwrap_or_default()
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A cursor, its value read as the sort's SQL type `ty`; `None` for anything this server did
+/// not make (a URL edited by hand).
+pub fn decode_cursor(s: &str, ty: &str) -> Option<Cursor> {
+    if s.len() % 2 != 0 || s.len() > 4096 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    let (value, id): (String, Uuid) = serde_json::from_slice(&bytes?).ok()?;
+    Some(Cursor {
+        value: SortValue::read(value, ty)?,
+        id,
+    })
+}
+
+impl SortValue {
+    /// A sort value as Postgres writes it as text (ISO dates, in UTC), read as the SQL type `ty`.
+    pub fn read(value: String, ty: &str) -> Option<SortValue> {
+        match ty {
+            "timestamptz" => {
+                let t = DateTime::parse_from_str(&value, "%Y-%m-%d %H:%M:%S%.f%#z")
+                    .ok()?
+                    .with_timezone(&Utc);
+                (1..=9999).contains(&t.year()).then_some(SortValue::Time(t))
+            }
+            "text" if !value.contains('\0') => Some(SortValue::Text(value)),
+            "date" if value == "infinity" => Some(SortValue::Date(value)),
+            "date" => {
+                let d = NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok()?;
+                (1..=9999)
+                    .contains(&d.year())
+                    .then(|| SortValue::Date(d.to_string()))
+            }
+            "smallint" => Some(SortValue::Number(value.parse::<i16>().ok()?.into())),
+            "int" | "integer" => Some(SortValue::Number(value.parse::<i32>().ok()?.into())),
+            "bigint" => Some(SortValue::Number(value.parse::<i64>().ok()?)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SQL: ListSql = ListSql {
+        columns: "r.id",
+        from: "t r",
+        count_from: "t r",
+        name: "r.name",
+        sorts: &[
+            ("name", "lower(r.name)", "text"),
+            ("created", "r.created_at", "timestamptz"),
+        ],
+        export: &[],
+        statuses: &["new", "won"],
+    };
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    fn parse(q: ListQuery) -> Result<ListFilter, AppError> {
+        ListFilter::parse(&q, &SQL, today())
+    }
+
+    #[test]
+    fn a_status_the_list_does_not_have_is_refused() {
+        let e = parse(ListQuery {
+            status: "active".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(e.field("status"), Some(Invalid::Choice));
+        let f = parse(ListQuery {
+            status: "won".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(f.status, Some("won"));
+    }
+
+    #[test]
+    fn a_signed_or_five_digit_year_is_refused() {
+        for (field, raw) in [("from", "-5000-01-01"), ("to", "+12000-01-01")] {
+            let mut q = ListQuery::default();
+            match field {
+                "from" => q.from = raw.into(),
+                _ => q.to = raw.into(),
+            }
+            assert_eq!(
+                parse(q).unwrap_err().field(field),
+                Some(Invalid::Date),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_forged_cursor_is_a_bad_request() {
+        let sorted = |sort: &str, after: String| ListQuery {
+            sort: sort.into(),
+            after,
+            ..Default::default()
+        };
+        for after in [
+            "zz".to_string(),
+            "abc".to_string(),
+            encode_cursor("yesterday", Uuid::nil()),
+            encode_cursor("-5000-01-01 00:00:00+00", Uuid::nil()),
+        ] {
+            assert_eq!(
+                parse(sorted("created", after.clone())).unwrap_err(),
+                AppError::BadRequest,
+                "{after}"
+            );
+        }
+        assert_eq!(
+            parse(sorted("name", encode_cursor("a\0b", Uuid::nil()))).unwrap_err(),
+            AppError::BadRequest
+        );
+    }
+
+    #[test]
+    fn a_cursor_made_from_a_postgres_timestamp_reads_back_exactly() {
+        let id = Uuid::new_v4();
+        for (text, micros) in [
+            ("2026-11-25 10:00:00.123456+00", 123_456),
+            ("2026-11-25 18:00:00+08", 0),
+        ] {
+            let c = decode_cursor(&encode_cursor(text, id), "timestamptz").unwrap();
+            let SortValue::Time(t) = c.value else {
+                panic!("a time")
+            };
+            assert_eq!(
+                t.to_rfc3339(),
+                format!(
+                    "2026-11-25T10:00:00{}+00:00",
+                    if micros > 0 { ".123456" } else { "" }
+                )
+            );
+            assert_eq!(c.id, id);
+        }
+    }
+
+    #[test]
+    fn overlong_text_and_nul_bytes_name_their_field() {
+        let e = parse(ListQuery {
+            q: "x".repeat(201),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(e.field("q"), Some(Invalid::TooLong { max: SEARCH_MAX }));
+        let e = parse(ListQuery {
+            tag: "a\0".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(e.field("tag"), Some(Invalid::Characters));
+        let e = parse(ListQuery {
+            owner: "someone".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(e.field("owner"), Some(Invalid::Choice));
+    }
+}
