@@ -363,6 +363,10 @@ mod tests {
                 .unwrap_err()
                 .var,
             "KEEL_CLIENT_IP_HEADER"
+        );
+    }
+
+    #[test]
     fn database_timeouts_default_below_the_request_timeout_and_can_be_set() {
         let s = settings(&[]).unwrap();
         assert!(s.db_timeouts.statement < s.request_timeout);
