@@ -14,7 +14,7 @@ use uuid::Uuid;
 use app::users::auth::{SESSION_COOKIE, new_token};
 use app::users::db::insert_session;
 
-use crate::config::Settings;
+use crate::http_tests::app;
 
 mod fixtures;
 mod matrix;
@@ -96,15 +96,6 @@ const CREATE: [E; 8] = [U, F, D, D, D, D, D, D];
 const ADMIN: [E; 8] = [U, F, F, F, F, F, F, D];
 /// Administrators only, at a stale version.
 const ADMIN_EDIT: [E; 8] = [U, F, F, F, F, F, F, C];
-
-fn app(pool: PgPool) -> Router {
-    let settings = Settings::from_lookup(|k| match k {
-        "DATABASE_URL" => Some("postgres://unused/unused".into()),
-        _ => None,
-    })
-    .unwrap();
-    crate::startup::router(&settings, pool)
-}
 
 async fn send(app: &Router, row: &Row, cookie: Option<&str>) -> (StatusCode, String) {
     let req = match &row.call {

@@ -14,17 +14,8 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 use uuid::Uuid;
 
-use crate::config::Settings;
+use crate::http_tests::app;
 use crate::seed;
-
-pub(crate) fn app(pool: PgPool) -> Router {
-    let settings = Settings::from_lookup(|k| match k {
-        "DATABASE_URL" => Some("postgres://unused/unused".into()),
-        _ => None,
-    })
-    .unwrap();
-    crate::startup::router(&settings, pool)
-}
 
 pub(crate) async fn send(app: &Router, req: Request<Body>) -> http::Response<Body> {
     app.clone().oneshot(req).await.unwrap()

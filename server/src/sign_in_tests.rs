@@ -14,18 +14,9 @@ use app::users::model::Role;
 use app::users::throttle::{ACCOUNT_FREE, ADDRESS_FREE};
 use app::users::{db as users_db, password};
 
-use crate::config::Settings;
+use crate::http_tests::app;
 
 const PASSWORD: &str = "right-password-1";
-
-fn app(pool: PgPool) -> Router {
-    let settings = Settings::from_lookup(|k| match k {
-        "DATABASE_URL" => Some("postgres://unused/unused".into()),
-        _ => None,
-    })
-    .unwrap();
-    crate::startup::router(&settings, pool)
-}
 
 async fn user(pool: &PgPool, email: &str) {
     let hash = password::hash(PASSWORD.into()).await.unwrap();

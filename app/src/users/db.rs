@@ -206,25 +206,28 @@ pub async fn delete_other_sessions(
     user: UserId,
     keep: &[u8],
 ) -> Result<u64, AppError> {
-    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user.0)
-        .bind(keep)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(super::auth::SESSION_CHANNEL)
-        .bind(user.0.to_string())
-        .execute(conn)
-        .await?;
-    Ok(r.rows_affected())
+    end_sessions(conn, user, Some(keep)).await
 }
 
 /// Ends every session of `user` (an administrator reset the account).
 pub async fn delete_sessions_of(conn: &mut PgConnection, user: UserId) -> Result<u64, AppError> {
-    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user.0)
-        .execute(&mut *conn)
-        .await?;
+    end_sessions(conn, user, None).await
+}
+
+/// Deletes `user`'s sessions (but `keep`) and tells every instance, so caches and open event
+/// streams of those sessions end too.
+async fn end_sessions(
+    conn: &mut PgConnection,
+    user: UserId,
+    keep: Option<&[u8]>,
+) -> Result<u64, AppError> {
+    let r = sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)",
+    )
+    .bind(user.0)
+    .bind(keep)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("SELECT pg_notify($1, $2)")
         .bind(super::auth::SESSION_CHANNEL)
         .bind(user.0.to_string())

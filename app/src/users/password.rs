@@ -151,8 +151,11 @@ fn hash_now(password: &str) -> Result<String, AppError> {
 /// usable hash (none, or one that does not parse: set by hand, or a placeholder) is checked
 /// against a dummy, so it costs the same and answers "wrong credentials", never an error.
 fn usable(stored: Option<String>) -> (String, bool) {
+    let checkable = |s: &str| {
+        PasswordHash::new(s).is_ok_and(|h| h.hash.is_some() && Params::try_from(&h).is_ok())
+    };
     match stored {
-        Some(s) if PasswordHash::new(&s).is_ok() => (s, true),
+        Some(s) if checkable(&s) => (s, true),
         Some(_) => {
             tracing::warn!("an account's stored password hash does not parse; sign-in refused");
             (DUMMY_HASH.to_string(), false)
