@@ -109,7 +109,8 @@ pub async fn csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bad_input_tests::{app, send, sign_in};
+    use crate::bad_input_tests::{send, sign_in};
+    use crate::http_tests::app;
     use axum::body::Body;
     use http::{Request, header};
     use sqlx::PgPool;
