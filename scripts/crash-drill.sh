@@ -35,20 +35,19 @@ kills=0 pg_killed=0
 while kill -0 "$client" 2>/dev/null; do
   sleep "$((2 + RANDOM % 3))"
   kill -0 "$client" 2>/dev/null || break
+  if [ "$kills" = 4 ] && [ "$pg_killed" = 0 ]; then
+    # Postgres dies instead, mid-run, under a running server: it must answer errors meanwhile,
+    # reconnect once Postgres is back, and lose nothing acknowledged.
+    kill -9 "$(head -1 "$KEEL_DATA_DIR/postgres/postmaster.pid")" 2>/dev/null || true
+    sleep 2
+    env -u DATABASE_URL "$KEEL" db start >/dev/null
+    pg_killed=1
+    continue
+  fi
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   kills=$((kills + 1))
-  if [ "$kills" = 5 ]; then
-    # Postgres dies too, mid-run: the server must report errors, reconnect, and lose nothing.
-    kill -9 "$(head -1 "$KEEL_DATA_DIR/postgres/postmaster.pid")" 2>/dev/null || true
-    sleep 1
-    start
-    sleep 2
-    "$KEEL" db start >/dev/null
-    pg_killed=1
-  else
-    start
-  fi
+  start
 done
 wait "$client"
 t1=$(date +%s.%N)
