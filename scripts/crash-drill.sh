@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Crash drill (figures, not a test): a client writes N notes and moves (default 10,000) as the
 # offline queue does, sending each again with its key until answered, while the server is killed
-# with SIGKILL every few seconds and restarted, and Postgres is killed once mid-run. Afterwards
+# with SIGKILL every second or two and restarted, and Postgres is killed once mid-run. Afterwards
 # every write the client saw acknowledged must be stored exactly once, each move with its stage
 # history and audit row.
 # Usage: scripts/crash-drill.sh [N]   (run scripts/build.sh first)
@@ -33,7 +33,7 @@ python3 scripts/bench/crash_client.py "$url" "$contact" "$deal" "$stages" "$N" "
 client=$!
 kills=0 pg_killed=0
 while kill -0 "$client" 2>/dev/null; do
-  sleep "$((2 + RANDOM % 3))"
+  sleep "1.$((RANDOM % 10))"
   kill -0 "$client" 2>/dev/null || break
   if [ "$kills" = 4 ] && [ "$pg_killed" = 0 ]; then
     # Postgres dies instead, mid-run, under a running server: it must answer errors meanwhile,
@@ -56,11 +56,10 @@ acked=$(python3 -c "import json,sys; s=json.load(open('$out')); print(len(s['not
 notes_acked=$(echo "$acked" | sed -n 1p)
 moves_acked=$(echo "$acked" | sed -n 2p)
 python3 -c "import json; [print(b) for b in json.load(open('$out'))['notes']]" >"$out.bodies"
-psql "$db" -qc "CREATE TEMP TABLE acked (body text)" -c "\\copy acked FROM '$out.bodies'" \
-  -c "\\o $out.check" \
-  -c "SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n > 1) FROM (SELECT a.body, (SELECT count(*) FROM activities x WHERE x.body = a.body) AS n FROM acked a) c" >/dev/null
-IFS='|' read -r missing twice < <(tr -d ' ' <"$out.check" | grep '|' | head -1)
-rm -f "$out.bodies" "$out.check"
+IFS='|' read -r missing twice < <(psql "$db" -qtA -c "CREATE TEMP TABLE acked (body text)" \
+  -c "\\copy acked FROM '$out.bodies'" \
+  -c "SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n > 1) FROM (SELECT a.body, (SELECT count(*) FROM activities x WHERE x.body = a.body) AS n FROM acked a) c" | grep '|' | tail -1)
+rm -f "$out.bodies"
 moves_stored=$(( $(q "SELECT count(*) FROM deal_stage_history WHERE deal_id = '$deal'") - moves_before ))
 audit_stored=$(( $(q "SELECT count(*) FROM audit_log WHERE entity = 'deal' AND entity_id = '$deal' AND changes ? 'stage'") - audit_before ))
 printf 'drill: %d writes in %.0f s, server killed %d times, Postgres killed %d time(s)\n' "$N" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$kills" "$pg_killed"
