@@ -116,10 +116,11 @@ impl AppError {
     }
 }
 
-/// SQLSTATEs that mean "ran out of time", not "went wrong": `query_canceled` (statement_timeout)
-/// and `lock_not_available` (lock_timeout).
+/// SQLSTATEs that mean "try again", not "went wrong": `query_canceled` (statement_timeout),
+/// `lock_not_available` (lock_timeout), and the two ways Postgres ends one of two transactions
+/// that wait on each other (`deadlock_detected`, `serialization_failure`): nothing was written.
 #[cfg(feature = "ssr")]
-const TIMED_OUT: [&str; 2] = ["57014", "55P03"];
+const TIMED_OUT: [&str; 4] = ["57014", "55P03", "40P01", "40001"];
 
 /// A text longer than its column allows (a check named `<field>_max_<n>`, migration 0015), as
 /// the validation error the field's own check gives.
