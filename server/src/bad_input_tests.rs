@@ -720,7 +720,7 @@ fn the_source_reader_finds_arguments_and_struct_fields() {
         r#"
 #[server(prefix = "/api", endpoint = "save_view")]
 pub async fn save_view(list: ListKind, name: String, query: Option<ListQuery>) -> Result<Uuid, AppError> {
-    todo!()
+    Ok(Uuid::nil())
 }
 #[derive(Serialize)]
 #[serde(rename_all = "snake_case")]
