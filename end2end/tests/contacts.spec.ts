@@ -92,3 +92,11 @@ test("a sales user cannot open another team's contact by URL", async ({ page, br
   await expect(eastPage.getByText(name)).toHaveCount(0);
   await east.close();
 });
+
+test('the contact form states the longest text each field takes, as the server checks it', async ({ page }) => {
+  await signIn(page);
+  await open(page, '/contacts/new');
+  await expect(page.getByLabel('Full name')).toHaveAttribute('maxlength', '200');
+  await expect(page.getByLabel('Address')).toHaveAttribute('maxlength', '500');
+  await expect(page.getByLabel('Notes')).toHaveAttribute('maxlength', '10000');
+});

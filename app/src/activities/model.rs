@@ -6,6 +6,11 @@ use uuid::Uuid;
 
 use crate::error::{AppError, Invalid};
 
+/// The longest text each field takes: checked when parsed, stated by the form (`maxlength`).
+pub const SUBJECT_MAX: u32 = 300;
+pub const BODY_MAX: u32 = 20_000;
+pub const FOLLOW_UP_MAX: u32 = 300;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TaskId(pub Uuid);
 
@@ -153,8 +158,8 @@ impl InteractionInput {
         if kind.is_none() {
             errors.insert("kind".into(), Invalid::Choice);
         }
-        let subject = text(&self.subject, 300, "subject", &mut errors);
-        let body = text(&self.body, 20_000, "body", &mut errors);
+        let subject = text(&self.subject, SUBJECT_MAX, "subject", &mut errors);
+        let body = text(&self.body, BODY_MAX, "body", &mut errors);
         let outcome = match self.outcome.trim() {
             "" => None,
             o => {
@@ -187,7 +192,7 @@ impl InteractionInput {
             }
             _ => {}
         }
-        let follow_up_title = text(&self.follow_up, 300, "follow_up", &mut errors);
+        let follow_up_title = text(&self.follow_up, FOLLOW_UP_MAX, "follow_up", &mut errors);
         let due = match self.follow_up_due.trim() {
             "" => None,
             d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {

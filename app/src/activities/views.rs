@@ -182,7 +182,7 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
                                 .collect_view()}
                         </div>
                         <Show when=move || needs(&[InteractionKind::Meeting, InteractionKind::Email])>
-                            <Field id="act-subject" name="input[subject]" error_key="subject" error>
+                            <Field id="act-subject" maxlength=crate::activities::model::SUBJECT_MAX name="input[subject]" error_key="subject" error>
                                 {t!(i18n, activities.subject)}
                             </Field>
                         </Show>
@@ -202,11 +202,11 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
                                 {t!(i18n, activities.duration)}
                             </Field>
                         </Show>
-                        <Field id="act-body" name="input[body]" error_key="body" multiline=true error>
+                        <Field id="act-body" maxlength=crate::activities::model::BODY_MAX name="input[body]" error_key="body" multiline=true error>
                             {t!(i18n, activities.body)}
                         </Field>
                         <div class="follow-up">
-                            <Field id="act-follow-up" name="input[follow_up]" error_key="follow_up" error>
+                            <Field id="act-follow-up" maxlength=crate::activities::model::FOLLOW_UP_MAX name="input[follow_up]" error_key="follow_up" error>
                                 {t!(i18n, activities.follow_up)}
                             </Field>
                             <Field id="act-follow-up-due" name="input[follow_up_due]" error_key="follow_up_due" input_type="date" error>

@@ -6,6 +6,14 @@ use uuid::Uuid;
 use crate::error::{AppError, Invalid};
 use crate::records::fields::Fields;
 
+/// The longest text each field takes: checked when parsed, stated by the form (`maxlength`).
+pub const NAME_MAX: u32 = 300;
+pub const INDUSTRY_MAX: u32 = 100;
+pub const WEBSITE_MAX: u32 = 300;
+pub const ADDRESS_MAX: u32 = 500;
+pub const SOURCE_MAX: u32 = 100;
+pub const NOTES_MAX: u32 = 10_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct CompanyId(pub Uuid);
@@ -89,7 +97,7 @@ pub struct CompanyDraft {
 /// A web address: http or https only (no `javascript:` or other schemes), a host with a dot and
 /// at most a numeric port, no spaces or control characters. Without a scheme it is kept as typed.
 fn parse_website(f: &mut Fields, raw: &str) -> Option<String> {
-    let site = f.optional("website", raw, 300)?;
+    let site = f.optional("website", raw, WEBSITE_MAX)?;
     if website_host(&site).is_some() {
         Some(site)
     } else {
@@ -131,17 +139,17 @@ impl CompanyInput {
         let mut f = Fields::default();
         let phone = f.phones("phone", &self.phone).into_iter().next();
         let draft = CompanyDraft {
-            name: f.required("name", &self.name, 300),
-            industry: f.optional("industry", &self.industry, 100),
+            name: f.required("name", &self.name, NAME_MAX),
+            industry: f.optional("industry", &self.industry, INDUSTRY_MAX),
             size: f.choice("size", &self.size, |s| {
                 SIZES.contains(&s).then(|| s.to_string())
             }),
             website: parse_website(&mut f, &self.website),
             phone,
-            address: f.optional("address", &self.address, 500),
+            address: f.optional("address", &self.address, ADDRESS_MAX),
             tags: f.tags("tags", &self.tags),
-            source: f.optional("source", &self.source, 100),
-            notes: f.optional("notes", &self.notes, 10_000),
+            source: f.optional("source", &self.source, SOURCE_MAX),
+            notes: f.optional("notes", &self.notes, NOTES_MAX),
         };
         f.finish(draft)
     }

@@ -98,10 +98,10 @@ fn CompanyFields(
     let i18n = use_i18n();
     let size = initial.size.clone();
     view! {
-        <Field id="co-name" name="input[name]" error_key="name" value=initial.name required=true error>
+        <Field id="co-name" maxlength=crate::companies::model::NAME_MAX name="input[name]" error_key="name" value=initial.name required=true error>
             {t!(i18n, companies.name)}
         </Field>
-        <Field id="co-industry" name="input[industry]" error_key="industry" value=initial.industry error>
+        <Field id="co-industry" maxlength=crate::companies::model::INDUSTRY_MAX name="input[industry]" error_key="industry" value=initial.industry error>
             {t!(i18n, companies.industry)}
         </Field>
         <label for="co-size">{t!(i18n, companies.size)}</label>
@@ -109,22 +109,22 @@ fn CompanyFields(
             <option value="" selected=size.is_empty()>{t!(i18n, companies.size_unknown)}</option>
             {SIZES.into_iter().map(|s| view! { <option value=s selected=size == s>{s}</option> }).collect_view()}
         </select>
-        <Field id="co-website" name="input[website]" error_key="website" input_type="url" inputmode="url" value=initial.website error>
+        <Field id="co-website" maxlength=crate::companies::model::WEBSITE_MAX name="input[website]" error_key="website" input_type="url" inputmode="url" value=initial.website error>
             {t!(i18n, companies.website)}
         </Field>
         <Field id="co-phone" name="input[phone]" error_key="phone" input_type="tel" inputmode="tel" value=initial.phone error>
             {t!(i18n, companies.phone)}
         </Field>
-        <Field id="co-address" name="input[address]" error_key="address" value=initial.address error>
+        <Field id="co-address" maxlength=crate::companies::model::ADDRESS_MAX name="input[address]" error_key="address" value=initial.address error>
             {t!(i18n, contacts.address)}
         </Field>
         <Field id="co-tags" name="input[tags]" error_key="tags" value=initial.tags error>
             {t!(i18n, contacts.tags)}
         </Field>
-        <Field id="co-source" name="input[source]" error_key="source" value=initial.source error>
+        <Field id="co-source" maxlength=crate::companies::model::SOURCE_MAX name="input[source]" error_key="source" value=initial.source error>
             {t!(i18n, contacts.source)}
         </Field>
-        <Field id="co-notes" name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
+        <Field id="co-notes" maxlength=crate::companies::model::NOTES_MAX name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
             {t!(i18n, contacts.notes)}
         </Field>
     }

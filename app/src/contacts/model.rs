@@ -6,6 +6,14 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::records::fields::Fields;
 
+/// The longest text each field takes: checked when parsed, stated by the form (`maxlength`).
+pub const FULL_NAME_MAX: u32 = 200;
+pub const TITLE_MAX: u32 = 200;
+pub const COMPANY_MAX: u32 = 300;
+pub const SOURCE_MAX: u32 = 100;
+pub const ADDRESS_MAX: u32 = 500;
+pub const NOTES_MAX: u32 = 10_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct ContactId(pub Uuid);
@@ -96,16 +104,16 @@ impl ContactInput {
     pub fn parse(&self, today: NaiveDate) -> Result<ContactDraft, AppError> {
         let mut f = Fields::default();
         let draft = ContactDraft {
-            full_name: f.required("full_name", &self.full_name, 200),
-            title: f.optional("title", &self.title, 200),
-            company: f.optional("company", &self.company, 300),
+            full_name: f.required("full_name", &self.full_name, FULL_NAME_MAX),
+            title: f.optional("title", &self.title, TITLE_MAX),
+            company: f.optional("company", &self.company, COMPANY_MAX),
             emails: f.emails("emails", &self.emails),
             phones: f.phones("phones", &self.phones),
             tags: f.tags("tags", &self.tags),
-            source: f.optional("source", &self.source, 100),
+            source: f.optional("source", &self.source, SOURCE_MAX),
             birthday: f.date("birthday", &self.birthday, Some(today)),
-            address: f.optional("address", &self.address, 500),
-            notes: f.optional("notes", &self.notes, 10_000),
+            address: f.optional("address", &self.address, ADDRESS_MAX),
+            notes: f.optional("notes", &self.notes, NOTES_MAX),
         };
         f.finish(draft)
     }

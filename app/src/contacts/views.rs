@@ -126,10 +126,10 @@ fn ContactFields(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Field id="c-name" name="input[full_name]" error_key="full_name" value=initial.full_name required=true error>
+        <Field id="c-name" maxlength=crate::contacts::model::FULL_NAME_MAX name="input[full_name]" error_key="full_name" value=initial.full_name required=true error>
             {t!(i18n, contacts.full_name)}
         </Field>
-        <Field id="c-title" name="input[title]" error_key="title" value=initial.title error>
+        <Field id="c-title" maxlength=crate::contacts::model::TITLE_MAX name="input[title]" error_key="title" value=initial.title error>
             {t!(i18n, contacts.job_title)}
         </Field>
         <Field
@@ -150,16 +150,16 @@ fn ContactFields(
         <Field id="c-tags" name="input[tags]" error_key="tags" value=initial.tags error>
             {t!(i18n, contacts.tags)}
         </Field>
-        <Field id="c-source" name="input[source]" error_key="source" value=initial.source error>
+        <Field id="c-source" maxlength=crate::contacts::model::SOURCE_MAX name="input[source]" error_key="source" value=initial.source error>
             {t!(i18n, contacts.source)}
         </Field>
         <Field id="c-birthday" name="input[birthday]" error_key="birthday" input_type="date" value=initial.birthday error>
             {t!(i18n, contacts.birthday)}
         </Field>
-        <Field id="c-address" name="input[address]" error_key="address" value=initial.address error>
+        <Field id="c-address" maxlength=crate::contacts::model::ADDRESS_MAX name="input[address]" error_key="address" value=initial.address error>
             {t!(i18n, contacts.address)}
         </Field>
-        <Field id="c-notes" name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
+        <Field id="c-notes" maxlength=crate::contacts::model::NOTES_MAX name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
             {t!(i18n, contacts.notes)}
         </Field>
     }

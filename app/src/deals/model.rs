@@ -9,6 +9,9 @@ use crate::pipeline::model::{DealId, PipelineRef, StageId};
 use crate::records::fields::Fields;
 use crate::records::model::ListPage;
 
+/// The longest deal title: checked when parsed, stated by the form (`maxlength`).
+pub const TITLE_MAX: u32 = 300;
+
 pub use crate::money::CURRENCIES;
 
 /// Everything the deal page shows.
@@ -78,7 +81,7 @@ pub struct DealDraft {
 impl DealInput {
     pub fn parse(&self) -> Result<DealDraft, AppError> {
         let mut f = Fields::default();
-        let title = f.required("title", &self.title, 300);
+        let title = f.required("title", &self.title, TITLE_MAX);
         let value_minor = match self.value.trim() {
             "" => 0,
             t => Money::parse_major(t).unwrap_or_else(|| {

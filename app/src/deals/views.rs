@@ -132,7 +132,7 @@ fn DealFields(#[prop(into)] error: Signal<Option<AppError>>, deal: Deal) -> impl
     let currency = initial.currency.clone();
     let default = deal.stage_probability;
     view! {
-        <Field id="d-title" name="input[title]" error_key="title" value=initial.title required=true error>
+        <Field id="d-title" maxlength=crate::deals::model::TITLE_MAX name="input[title]" error_key="title" value=initial.title required=true error>
             {t!(i18n, deals.deal_title)}
         </Field>
         <Field id="d-value" name="input[value]" error_key="value" inputmode="decimal" value=initial.value error>
@@ -239,7 +239,7 @@ pub fn NewDeal(
                 generation.get();
                 view! {
                     <ActionForm action attr:class="form card" attr:novalidate=true>
-                        <Field id="nd-title" name="input[title]" error_key="title" required=true error>
+                        <Field id="nd-title" maxlength=crate::deals::model::TITLE_MAX name="input[title]" error_key="title" required=true error>
                             {t!(i18n, deals.deal_title)}
                         </Field>
                         <Field id="nd-value" name="input[value]" error_key="value" inputmode="decimal" error>
@@ -249,7 +249,7 @@ pub fn NewDeal(
                         <select id="nd-currency" name="input[currency]">
                             {CURRENCIES.into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
                         </select>
-                        <Field id="nd-company" name="company" error_key="company" error>
+                        <Field id="nd-company" maxlength=crate::companies::model::NAME_MAX name="company" error_key="company" error>
                             {t!(i18n, deals.company)}
                         </Field>
                         <Field id="nd-close" name="input[expected_close_date]" error_key="expected_close_date" input_type="date" error>

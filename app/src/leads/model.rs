@@ -8,6 +8,14 @@ use crate::error::{AppError, Invalid};
 use crate::money::Money;
 use crate::records::fields::Fields;
 
+/// The longest text each field takes: checked when parsed, stated by the form (`maxlength`).
+pub const FULL_NAME_MAX: u32 = 200;
+pub const TITLE_MAX: u32 = 200;
+pub const COMPANY_NAME_MAX: u32 = 300;
+pub const SOURCE_MAX: u32 = 100;
+pub const NOTES_MAX: u32 = 10_000;
+pub const DEAL_TITLE_MAX: u32 = 300;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct LeadId(pub Uuid);
@@ -93,19 +101,19 @@ impl LeadInput {
     pub fn parse(&self) -> Result<LeadDraft, AppError> {
         let mut f = Fields::default();
         let draft = LeadDraft {
-            full_name: f.required("full_name", &self.full_name, 200),
-            title: f.optional("title", &self.title, 200),
-            company_name: f.optional("company_name", &self.company_name, 300),
+            full_name: f.required("full_name", &self.full_name, FULL_NAME_MAX),
+            title: f.optional("title", &self.title, TITLE_MAX),
+            company_name: f.optional("company_name", &self.company_name, COMPANY_NAME_MAX),
             emails: f.emails("emails", &self.emails),
             phones: f.phones("phones", &self.phones),
             tags: f.tags("tags", &self.tags),
-            source: f.optional("source", &self.source, 100),
+            source: f.optional("source", &self.source, SOURCE_MAX),
             status: f
                 .choice("status", &self.status, |s| {
                     STATUSES.contains(&s).then(|| s.to_string())
                 })
                 .unwrap_or_else(|| "new".into()),
-            notes: f.optional("notes", &self.notes, 10_000),
+            notes: f.optional("notes", &self.notes, NOTES_MAX),
         };
         f.finish(draft)
     }
@@ -173,11 +181,11 @@ pub struct Conversion {
 impl ConvertInput {
     pub fn parse(&self) -> Result<Conversion, AppError> {
         let mut f = Fields::default();
-        let company = f.optional("company", &self.company, 300);
+        let company = f.optional("company", &self.company, COMPANY_NAME_MAX);
         let deal = if self.create_deal.is_empty() {
             None
         } else {
-            let title = f.required("deal_title", &self.deal_title, 300);
+            let title = f.required("deal_title", &self.deal_title, DEAL_TITLE_MAX);
             // Only a currency the deal form offers: the deal must stay editable.
             let currency = match self.currency.trim() {
                 "" => crate::money::CURRENCIES[0].to_string(),

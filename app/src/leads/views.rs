@@ -116,13 +116,13 @@ fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput)
     let i18n = use_i18n();
     let status = initial.status.clone();
     view! {
-        <Field id="l-name" name="input[full_name]" error_key="full_name" value=initial.full_name required=true error>
+        <Field id="l-name" maxlength=crate::leads::model::FULL_NAME_MAX name="input[full_name]" error_key="full_name" value=initial.full_name required=true error>
             {t!(i18n, contacts.full_name)}
         </Field>
-        <Field id="l-title" name="input[title]" error_key="title" value=initial.title error>
+        <Field id="l-title" maxlength=crate::leads::model::TITLE_MAX name="input[title]" error_key="title" value=initial.title error>
             {t!(i18n, contacts.job_title)}
         </Field>
-        <Field id="l-company" name="input[company_name]" error_key="company_name" value=initial.company_name error>
+        <Field id="l-company" maxlength=crate::leads::model::COMPANY_NAME_MAX name="input[company_name]" error_key="company_name" value=initial.company_name error>
             {t!(i18n, contacts.col_company)}
         </Field>
         <Field id="l-emails" name="input[emails]" error_key="emails" input_type="email" inputmode="email" value=initial.emails error>
@@ -135,13 +135,13 @@ fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput)
         <select id="l-status" name="input[status]">
             {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{move || status_label(i18n.get_locale(), s)}</option> }).collect_view()}
         </select>
-        <Field id="l-source" name="input[source]" error_key="source" value=initial.source error>
+        <Field id="l-source" maxlength=crate::leads::model::SOURCE_MAX name="input[source]" error_key="source" value=initial.source error>
             {t!(i18n, contacts.source)}
         </Field>
         <Field id="l-tags" name="input[tags]" error_key="tags" value=initial.tags error>
             {t!(i18n, contacts.tags)}
         </Field>
-        <Field id="l-notes" name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
+        <Field id="l-notes" maxlength=crate::leads::model::NOTES_MAX name="input[notes]" error_key="notes" value=initial.notes multiline=true error>
             {t!(i18n, contacts.notes)}
         </Field>
     }
@@ -262,7 +262,7 @@ fn ConvertPanel(lead: Lead) -> impl IntoView {
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="id" value=lead.id.0.to_string() />
                 <input type="hidden" name="version" value=lead.version />
-                <Field id="cv-company" name="input[company]" error_key="company" value=lead.company_name.clone().unwrap_or_default() error>
+                <Field id="cv-company" maxlength=crate::leads::model::COMPANY_NAME_MAX name="input[company]" error_key="company" value=lead.company_name.clone().unwrap_or_default() error>
                     {t!(i18n, contacts.col_company)}
                 </Field>
                 <label class="check">
@@ -270,7 +270,7 @@ fn ConvertPanel(lead: Lead) -> impl IntoView {
                     {t!(i18n, leads.create_deal)}
                 </label>
                 <Show when=move || with_deal.get()>
-                    <Field id="cv-deal-title" name="input[deal_title]" error_key="deal_title" value=default_title.clone() error>
+                    <Field id="cv-deal-title" maxlength=crate::leads::model::DEAL_TITLE_MAX name="input[deal_title]" error_key="deal_title" value=default_title.clone() error>
                         {t!(i18n, leads.deal_title)}
                     </Field>
                     <Field id="cv-deal-value" name="input[deal_value]" error_key="deal_value" inputmode="decimal" error>

@@ -111,7 +111,7 @@ pub async fn create_pipeline(
 
 fn required_name(name: &str) -> Result<String, AppError> {
     let mut f = crate::records::fields::Fields::default();
-    let name = f.required("name", name, 200);
+    let name = f.required("name", name, super::model::NAME_MAX);
     f.finish(name)
 }
 

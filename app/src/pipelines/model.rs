@@ -5,6 +5,9 @@ use crate::error::{AppError, Invalid};
 use crate::pipeline::model::{PipelineId, StageId};
 use crate::records::fields::Fields;
 
+/// The longest pipeline or stage name: checked when parsed, stated by the form (`maxlength`).
+pub const NAME_MAX: u32 = 200;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PipelineSettings {
     pub id: PipelineId,
@@ -49,7 +52,7 @@ pub struct StageDraft {
 impl StageInput {
     pub fn parse(&self) -> Result<StageDraft, AppError> {
         let mut f = Fields::default();
-        let name = f.required("name", &self.name, 200);
+        let name = f.required("name", &self.name, NAME_MAX);
         let win_probability = match self.win_probability.trim().trim_end_matches('%').trim() {
             "" => 0,
             t => t

@@ -35,6 +35,9 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
+    /// The most characters the field takes, as its parser checks (stated to the browser).
+    #[prop(optional)]
+    maxlength: Option<u32>,
     #[prop(into)] error: Signal<Option<AppError>>,
     /// The label's (translated) content.
     children: Children,
@@ -48,6 +51,7 @@ pub fn Field(
                 id=id.clone()
                 name=name
                 rows="3"
+                maxlength=maxlength.map(|n| n.to_string())
                 prop:value=value.unwrap_or_default()
                 aria-invalid=move || invalid().then_some("true")
                 aria-describedby=error_id.clone()
@@ -63,6 +67,7 @@ pub fn Field(
                 value=value
                 autocomplete=autocomplete
                 inputmode=inputmode
+                maxlength=maxlength.map(|n| n.to_string())
                 required=required
                 aria-invalid=move || invalid().then_some("true")
                 aria-describedby=error_id.clone()

@@ -49,10 +49,10 @@ pub fn LoginPage(
                 <p class="tagline">{t!(i18n, tagline)}</p>
                 <ActionForm action=login attr:class="form">
                     <input type="hidden" name="next" value=next />
-                    <Field id="login-email" name="email" input_type="email" inputmode="email" autocomplete="username" required=true error>
+                    <Field id="login-email" maxlength=crate::users::model::Email::MAX name="email" input_type="email" inputmode="email" autocomplete="username" required=true error>
                         {t!(i18n, login.email)}
                     </Field>
-                    <Field id="login-password" name="password" input_type="password" autocomplete="current-password" required=true error>
+                    <Field id="login-password" maxlength=crate::users::model::NewPassword::MAX name="password" input_type="password" autocomplete="current-password" required=true error>
                         {t!(i18n, login.password)}
                     </Field>
                     <ErrorMessage error=form_error />
@@ -87,13 +87,13 @@ pub fn ChangePasswordForm() -> impl IntoView {
         <section class="card" aria-labelledby="pw-title">
             <h2 id="pw-title">{t!(i18n, settings.change_password)}</h2>
             <ActionForm action=change attr:class="form">
-                <Field id="pw-current" name="current_password" input_type="password" autocomplete="current-password" error>
+                <Field id="pw-current" maxlength=crate::users::model::NewPassword::MAX name="current_password" input_type="password" autocomplete="current-password" error>
                     {t!(i18n, settings.current_password)}
                 </Field>
-                <Field id="pw-new" name="new_password" input_type="password" autocomplete="new-password" error>
+                <Field id="pw-new" maxlength=crate::users::model::NewPassword::MAX name="new_password" input_type="password" autocomplete="new-password" error>
                     {t!(i18n, settings.new_password)}
                 </Field>
-                <Field id="pw-confirm" name="confirm_password" input_type="password" autocomplete="new-password" error>
+                <Field id="pw-confirm" maxlength=crate::users::model::NewPassword::MAX name="confirm_password" input_type="password" autocomplete="new-password" error>
                     {t!(i18n, settings.confirm_password)}
                 </Field>
                 <ErrorMessage error=form_error />
