@@ -99,4 +99,5 @@ test('the contact form states the longest text each field takes, as the server c
   await expect(page.getByLabel('Full name')).toHaveAttribute('maxlength', '200');
   await expect(page.getByLabel('Address')).toHaveAttribute('maxlength', '500');
   await expect(page.getByLabel('Notes')).toHaveAttribute('maxlength', '10000');
+  await expect(page.getByLabel('Tags')).toHaveAttribute('maxlength', '2000');
 });

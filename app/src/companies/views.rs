@@ -112,13 +112,13 @@ fn CompanyFields(
         <Field id="co-website" maxlength=crate::companies::model::WEBSITE_MAX name="input[website]" error_key="website" input_type="url" inputmode="url" value=initial.website error>
             {t!(i18n, companies.website)}
         </Field>
-        <Field id="co-phone" name="input[phone]" error_key="phone" input_type="tel" inputmode="tel" value=initial.phone error>
+        <Field id="co-phone" maxlength=crate::records::fields::LIST_MAX name="input[phone]" error_key="phone" input_type="tel" inputmode="tel" value=initial.phone error>
             {t!(i18n, companies.phone)}
         </Field>
         <Field id="co-address" maxlength=crate::companies::model::ADDRESS_MAX name="input[address]" error_key="address" value=initial.address error>
             {t!(i18n, contacts.address)}
         </Field>
-        <Field id="co-tags" name="input[tags]" error_key="tags" value=initial.tags error>
+        <Field id="co-tags" maxlength=crate::records::fields::LIST_MAX name="input[tags]" error_key="tags" value=initial.tags error>
             {t!(i18n, contacts.tags)}
         </Field>
         <Field id="co-source" maxlength=crate::companies::model::SOURCE_MAX name="input[source]" error_key="source" value=initial.source error>

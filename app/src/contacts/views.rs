@@ -134,6 +134,7 @@ fn ContactFields(
         </Field>
         <Field
             id="c-emails"
+            maxlength=crate::records::fields::LIST_MAX
             name="input[emails]"
             error_key="emails"
             input_type="email"
@@ -144,10 +145,10 @@ fn ContactFields(
         >
             {t!(i18n, contacts.emails)}
         </Field>
-        <Field id="c-phones" name="input[phones]" error_key="phones" input_type="tel" inputmode="tel" value=initial.phones error>
+        <Field id="c-phones" maxlength=crate::records::fields::LIST_MAX name="input[phones]" error_key="phones" input_type="tel" inputmode="tel" value=initial.phones error>
             {t!(i18n, contacts.phones)}
         </Field>
-        <Field id="c-tags" name="input[tags]" error_key="tags" value=initial.tags error>
+        <Field id="c-tags" maxlength=crate::records::fields::LIST_MAX name="input[tags]" error_key="tags" value=initial.tags error>
             {t!(i18n, contacts.tags)}
         </Field>
         <Field id="c-source" maxlength=crate::contacts::model::SOURCE_MAX name="input[source]" error_key="source" value=initial.source error>

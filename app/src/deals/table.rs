@@ -286,6 +286,7 @@ fn EditCell(
         DealField::Value | DealField::Probability => Some("decimal"),
         _ => None,
     };
+    let maxlength = (field == DealField::Title).then_some(crate::deals::model::TITLE_MAX);
     let why = move || {
         error.get().map(|e| match e.field(field.key()) {
             Some(w) => invalid_text(i18n, w),
@@ -307,6 +308,7 @@ fn EditCell(
                     node_ref=input
                     type=kind
                     inputmode=mode
+                    maxlength=maxlength
                     value=stored()
                     aria-label=name
                     aria-invalid=move || error.with(Option::is_some).then_some("true")

@@ -125,10 +125,10 @@ fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput)
         <Field id="l-company" maxlength=crate::leads::model::COMPANY_NAME_MAX name="input[company_name]" error_key="company_name" value=initial.company_name error>
             {t!(i18n, contacts.col_company)}
         </Field>
-        <Field id="l-emails" name="input[emails]" error_key="emails" input_type="email" inputmode="email" value=initial.emails error>
+        <Field id="l-emails" maxlength=crate::records::fields::LIST_MAX name="input[emails]" error_key="emails" input_type="email" inputmode="email" value=initial.emails error>
             {t!(i18n, contacts.emails)}
         </Field>
-        <Field id="l-phones" name="input[phones]" error_key="phones" input_type="tel" inputmode="tel" value=initial.phones error>
+        <Field id="l-phones" maxlength=crate::records::fields::LIST_MAX name="input[phones]" error_key="phones" input_type="tel" inputmode="tel" value=initial.phones error>
             {t!(i18n, contacts.phones)}
         </Field>
         <label for="l-status">{t!(i18n, leads.status)}</label>
@@ -138,7 +138,7 @@ fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput)
         <Field id="l-source" maxlength=crate::leads::model::SOURCE_MAX name="input[source]" error_key="source" value=initial.source error>
             {t!(i18n, contacts.source)}
         </Field>
-        <Field id="l-tags" name="input[tags]" error_key="tags" value=initial.tags error>
+        <Field id="l-tags" maxlength=crate::records::fields::LIST_MAX name="input[tags]" error_key="tags" value=initial.tags error>
             {t!(i18n, contacts.tags)}
         </Field>
         <Field id="l-notes" maxlength=crate::leads::model::NOTES_MAX name="input[notes]" error_key="notes" value=initial.notes multiline=true error>

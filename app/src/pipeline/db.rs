@@ -438,8 +438,9 @@ pub async fn close_deal(
     if !won && reason.is_empty() {
         return Err(AppError::invalid("reason", Invalid::Required));
     }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", Invalid::TooLong { max: 500 }));
+    let max = super::model::LOST_REASON_MAX;
+    if reason.chars().count() > max as usize {
+        return Err(AppError::invalid("reason", Invalid::TooLong { max }));
     }
     let (stage, _, pipeline) = lock_open(conn, user, id, version).await?;
     let status = if won { "won" } else { "lost" };

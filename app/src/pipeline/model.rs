@@ -198,6 +198,7 @@ impl BoardFilter {
     pub fn parse(&self) -> Result<BoardRange, crate::error::AppError> {
         use crate::error::Invalid;
         let mut f = crate::records::fields::Fields::default();
+        f.optional("q", &self.q, crate::records::fields::SEARCH_MAX);
         let close_from = f.date("close_from", &self.close_from, None);
         let close_to = f.date("close_to", &self.close_to, None);
         let mut amount = |field: &str, raw: &str| match raw.trim() {
@@ -218,12 +219,35 @@ impl BoardFilter {
     }
 }
 
+/// The longest reason a deal is marked lost with: checked by the server, stated by the form.
+pub const LOST_REASON_MAX: u32 = 500;
+
 /// Cards a column shows before "show more".
 pub const COLUMN_PAGE: i64 = 50;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_board_search_longer_than_the_search_field_takes_is_refused() {
+        let long = BoardFilter {
+            q: "x".repeat(crate::records::fields::SEARCH_MAX as usize + 1),
+            ..Default::default()
+        };
+        let e = long.parse().unwrap_err();
+        assert_eq!(
+            e.field("q"),
+            Some(crate::error::Invalid::TooLong {
+                max: crate::records::fields::SEARCH_MAX
+            })
+        );
+        let fine = BoardFilter {
+            q: "acme".into(),
+            ..Default::default()
+        };
+        assert!(fine.parse().is_ok());
+    }
 
     #[test]
     fn a_board_reloads_for_changes_to_its_pipeline_it_does_not_show_yet() {

@@ -251,7 +251,7 @@ fn BoardToolbar(
                     <crate::ui::FieldError id="table-status-error" field="status" error />
                 })}
                 <label for="board-q" class="visually-hidden">{t!(i18n, pipeline.search)}</label>
-                <input id="board-q" type="search" name="q" value=filter.q.clone() placeholder=move || t_string!(i18n, pipeline.search) />
+                <input id="board-q" type="search" name="q" maxlength=crate::records::fields::SEARCH_MAX value=filter.q.clone() placeholder=move || t_string!(i18n, pipeline.search) />
                 <details class="columns ranges" open=open>
                     <summary>
                         {t!(i18n, pipeline.more_filters)}
@@ -969,6 +969,7 @@ fn LostDialog(
                 <textarea
                     id="lost-reason"
                     rows="3"
+                    maxlength=crate::pipeline::model::LOST_REASON_MAX
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))
                     aria-invalid=move || reason_error().is_some().then_some("true")

@@ -24,6 +24,14 @@ pub fn parse_phone(raw: &str) -> Result<String, Invalid> {
     Ok(t.to_string())
 }
 
+/// The longest search term (a name, an email, a phone number, with room to spare): checked by the
+/// list and board filters, stated by their search fields.
+pub const SEARCH_MAX: u32 = 200;
+
+/// The longest text a list field (emails, phones, tags) takes, all its values together: checked when
+/// parsed, stated by the form (`maxlength`).
+pub const LIST_MAX: u32 = 2_000;
+
 /// Collects the refusal of each field (the first per field) while values are parsed.
 #[derive(Default)]
 pub struct Fields {
@@ -56,9 +64,18 @@ impl Fields {
         v.unwrap_or_default()
     }
 
+    /// The values of a list field, or none (and a refusal) when the field is longer than `LIST_MAX`.
+    fn list<'a>(&mut self, field: &str, raw: &'a str) -> Vec<&'a str> {
+        let too_long = raw.chars().count() as u32 > LIST_MAX;
+        if too_long {
+            self.fail(field, Invalid::TooLong { max: LIST_MAX });
+        }
+        split_list(if too_long { "" } else { raw }).collect()
+    }
+
     pub fn emails(&mut self, field: &str, raw: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for e in split_list(raw) {
+        for e in self.list(field, raw) {
             match Email::parse(e) {
                 Ok(e) if !out.iter().any(|x: &String| x == e.as_str()) => {
                     out.push(e.as_str().to_string())
@@ -72,7 +89,7 @@ impl Fields {
 
     pub fn phones(&mut self, field: &str, raw: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for p in split_list(raw) {
+        for p in self.list(field, raw) {
             match parse_phone(p) {
                 Ok(p) => out.push(p),
                 Err(why) => self.fail(field, why),
@@ -84,7 +101,7 @@ impl Fields {
     /// Tags: at most 40 characters each, duplicates dropped.
     pub fn tags(&mut self, field: &str, raw: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for t in split_list(raw) {
+        for t in self.list(field, raw) {
             if t.chars().count() > 40 {
                 self.fail(field, Invalid::TooLong { max: 40 });
             } else if !out.iter().any(|x| x == t) {
@@ -144,6 +161,20 @@ impl Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_field_longer_than_its_stated_limit_is_refused_whole() {
+        let mut f = Fields::default();
+        let many = "a@b.cn, ".repeat(300);
+        assert!(f.emails("emails", &many).is_empty());
+        assert!(f.tags("tags", &"t,".repeat(1_001)).is_empty());
+        let err = f.finish(()).unwrap_err();
+        let AppError::Validation { fields } = err else { panic!("{err:?}") };
+        assert_eq!(fields["emails"], Invalid::TooLong { max: LIST_MAX });
+        assert_eq!(fields["tags"], Invalid::TooLong { max: LIST_MAX });
+        let mut f = Fields::default();
+        assert_eq!(f.phones("phones", "+86 138 0000 0000; 010-1234567").len(), 2);
+    }
 
     #[test]
     fn a_phone_of_letters_or_too_few_digits_is_refused() {

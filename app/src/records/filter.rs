@@ -8,8 +8,7 @@ use super::db::ListSql;
 use super::model::ListQuery;
 use crate::error::{AppError, Invalid};
 
-/// The longest search term (a name, an email, a phone number, with room to spare).
-pub const SEARCH_MAX: u32 = 200;
+pub use super::fields::SEARCH_MAX;
 /// As `records::fields::Fields::tags` allows.
 pub const TAG_MAX: u32 = 40;
 pub const SOURCE_MAX: u32 = 100;

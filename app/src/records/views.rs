@@ -289,7 +289,7 @@ fn Filters<R: Send + Sync + 'static>(
         <Form method="GET" action=kind.path() attr:class="filters" attr:role="search">
             <div class="filter">
                 <label for=id("q")>{t!(i18n, list.search)}</label>
-                <input id=id("q") type="search" name="q" maxlength="200" value=move || q().q placeholder=move || t_string!(i18n, list.search_placeholder) />
+                <input id=id("q") type="search" name="q" maxlength=crate::records::fields::SEARCH_MAX value=move || q().q placeholder=move || t_string!(i18n, list.search_placeholder) />
             </div>
             <div class="filter">
                 <label for=id("owner")>{t!(i18n, list.owner)}</label>
