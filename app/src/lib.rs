@@ -21,11 +21,11 @@ pub mod history;
 #[cfg(feature = "ssr")]
 pub mod idempotency;
 pub mod imports;
+pub mod labels;
 pub mod leads;
 pub mod merge;
 pub mod money;
-pub mod pipeline;
-pub mod pipelines;
+pub mod offline;
 pub mod pwa;
 pub mod records;
 mod shell;

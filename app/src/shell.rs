@@ -11,13 +11,13 @@ use crate::companies::model::CompanyId;
 use crate::companies::views::{CompaniesPage, CompanyPage, NewCompanyPage};
 use crate::contacts::model::ContactId;
 use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
+use crate::deals::board::views::PipelinePage;
 use crate::deals::views::{CompanyDeals, ContactDeals, DealPage};
 use crate::i18n::*;
 use crate::imports::model::ImportKind;
 use crate::imports::views::ImportUploadPage;
 use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
-use crate::pipeline::views::PipelinePage;
 use crate::ui::RouteErrors;
 use crate::users::api::{Logout, set_locale};
 use crate::users::model::{CurrentUser, Role};
@@ -49,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    crate::pwa::provide_pwa();
+    crate::pwa::provide_pwa(crate::offline::REPLAY);
     // Tests and scripts wait for this attribute before they interact with the page.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
@@ -114,7 +114,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tickets") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Tickets /> } />
                         <Route path=path!("reports") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Reports /> } />
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
-                        <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::pipelines::views::PipelineSettingsPage />
+                        <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::deals::settings::views::PipelineSettingsPage />
                         <Route path=path!("settings/audit") ssr=SsrMode::Async view=crate::history::views::AuditLogPage />
                         <Route path=path!("trash") ssr=SsrMode::Async view=crate::trash::views::TrashPage />
                         <Route path=path!("duplicates") ssr=SsrMode::Async view=crate::duplicates::views::DuplicatesPage />
@@ -162,7 +162,7 @@ fn AppShell() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{t!(i18n, loading)}</p> }>
-            <RouteErrors>
+            <RouteErrors unreachable=|| view! { <crate::pwa::OfflineNotice /> }>
                 {move || Suspend::new(async move { user.await.map(|u| view! { <Layout user=u /> }) })}
             </RouteErrors>
         </Suspense>
@@ -200,7 +200,7 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                 <crate::pwa::PwaBanners />
                 <crate::pwa::PendingWrites user=user_id />
                 <main id="main" class="content">
-                    <RouteErrors>
+                    <RouteErrors unreachable=|| view! { <crate::pwa::OfflineNotice /> }>
                         <Outlet />
                     </RouteErrors>
                 </main>

@@ -19,9 +19,10 @@ use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
+use app::deals::board::db::{Announced, DEAL_CHANNEL, deal_owner};
+use app::deals::board::model::{DealEvent, LiveEvent};
+use app::deals::model::PipelineId;
 use app::error::AppError;
-use app::pipeline::db::{Announced, DEAL_CHANNEL, deal_owner};
-use app::pipeline::model::{DealEvent, LiveEvent, PipelineId};
 use app::users::auth::{Authenticated, SESSION_CHANNEL, SessionCache};
 use app::users::db::SessionLimits;
 use app::users::model::{DataScope, Role, UserId};
@@ -475,13 +476,13 @@ mod tests {
             minor: 100,
             currency: "EUR".into(),
         };
-        let deal = app::pipeline::db::create_deal(&mut tx, &west, "West only", &money, None)
+        let deal = app::deals::board::db::create_deal(&mut tx, &west, "West only", &money, None)
             .await
             .unwrap();
         tx.commit().await.unwrap();
 
         let told = LiveEvent::Deal {
-            deal: app::pipeline::model::DealId(deal),
+            deal: app::deals::model::DealId(deal),
             pipeline,
             version: 1,
         };

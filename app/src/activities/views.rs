@@ -33,45 +33,6 @@ fn outcome_name(i18n: I18nContext<Locale>, o: CallOutcome) -> &'static str {
     }
 }
 
-/// A changed field's name in the reader's language (the stored key if it has none).
-/// `deal`: the change is a deal's (its `title` is the deal's, not a job title).
-pub(crate) fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> String {
-    match key {
-        "title" if deal => t_string!(i18n, deals.deal_title),
-        "value_minor" | "value" => t_string!(i18n, deals.value),
-        "currency" => t_string!(i18n, deals.currency),
-        "expected_close_date" => t_string!(i18n, deals.close_date),
-        "probability" => t_string!(i18n, deals.probability),
-        "full_name" => t_string!(i18n, contacts.full_name),
-        "title" => t_string!(i18n, contacts.job_title),
-        "company" | "company_name" => t_string!(i18n, contacts.col_company),
-        "emails" => t_string!(i18n, contacts.emails),
-        "phones" => t_string!(i18n, contacts.phones),
-        "tags" => t_string!(i18n, contacts.tags),
-        "source" => t_string!(i18n, contacts.source),
-        "birthday" => t_string!(i18n, contacts.birthday),
-        "address" => t_string!(i18n, contacts.address),
-        "notes" => t_string!(i18n, contacts.notes),
-        "name" => t_string!(i18n, companies.name),
-        "industry" => t_string!(i18n, companies.industry),
-        "size" => t_string!(i18n, companies.size),
-        "website" => t_string!(i18n, companies.website),
-        "phone" => t_string!(i18n, companies.phone),
-        "status" => t_string!(i18n, leads.status),
-        "stage" => t_string!(i18n, activities.stage),
-        "lost_reason" => t_string!(i18n, pipeline.lost_reason),
-        "converted_contact_id" | "converted_deal_id" => t_string!(i18n, leads.converted),
-        "merged" => t_string!(i18n, merge.merged),
-        "merged_into" => t_string!(i18n, merge.merged_into),
-        "moved_timeline" => t_string!(i18n, merge.moved_timeline),
-        "moved_tasks" => t_string!(i18n, merge.moved_tasks),
-        "moved_deals" => t_string!(i18n, merge.moved_deals),
-        "moved_contacts" => t_string!(i18n, merge.moved_contacts),
-        other => return other.to_string(),
-    }
-    .to_string()
-}
-
 /// A record's history with the form to add to it.
 #[component]
 pub fn Activities(about: SubjectKind, id: Uuid) -> impl IntoView {
@@ -103,7 +64,7 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
                 "" => kind_name(i18n, kind.get_untracked()).to_string(),
                 body => body.chars().take(60).collect(),
             };
-            pwa.keep(user, label, crate::pwa::queue::Write::Note(log));
+            pwa.keep(user, label, crate::pwa::queue::Write::of(&log));
             kept.set(true);
             generation.update(|n| *n += 1);
         }
@@ -253,7 +214,7 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
         older.set(Vec::new());
         cursor.set(None);
         // The newest page is kept on this device, for reading offline.
-        let key = crate::records::views::kept_key("timeline", &(about, id));
+        let key = crate::pwa::kept::kept_key("timeline", &(about, id));
         crate::pwa::kept::or_kept(key, timeline(about, id, None))
     });
     view! {
@@ -347,7 +308,7 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> imp
                         .into_iter()
                         .map(|c| {
                             let key = c.field.clone();
-                            view! { <li><span class="field">{move || field_label(i18n, &key, deal_keys)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
+                            view! { <li><span class="field">{move || crate::labels::field_label(i18n, &key, deal_keys)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
                         })
                         .collect_view()}
                 </ul>

@@ -139,7 +139,7 @@ pub fn NewCompanyPage() -> impl IntoView {
             submit={move || t_string!(i18n, companies.create).to_string()}
             action={ServerAction::<CreateCompany>::new()}
             href={|id: &CompanyId| format!("/companies/{}", id.0)}
-            duplicates=crate::records::model::ListKind::Companies
+            watch=crate::duplicates::views::duplicate_watch(crate::records::model::ListKind::Companies)
             fields={|error| view! { <CompanyFields error initial=CompanyInput::default() /> }.into_any()}
         />
     }

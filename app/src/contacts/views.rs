@@ -175,7 +175,7 @@ pub fn NewContactPage() -> impl IntoView {
             submit={move || t_string!(i18n, contacts.create).to_string()}
             action={ServerAction::<CreateContact>::new()}
             href={|id: &ContactId| format!("/contacts/{}", id.0)}
-            duplicates=crate::records::model::ListKind::Contacts
+            watch=crate::duplicates::views::duplicate_watch(crate::records::model::ListKind::Contacts)
             fields={|error| view! { <ContactFields error initial=ContactInput::default() /> }.into_any()}
         />
     }

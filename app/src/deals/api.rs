@@ -3,8 +3,9 @@ use leptos::prelude::*;
 
 use super::model::{Deal, DealContact, DealInput, DealTablePage, TableQuery};
 use crate::contacts::model::ContactId;
+use crate::deals::board::model::{BoardFilter, DealSummary};
+use crate::deals::model::{DealId, PipelineId};
 use crate::error::AppError;
-use crate::pipeline::model::{BoardFilter, DealId, DealSummary, PipelineId};
 
 #[server(prefix = "/api", endpoint = "get_deal")]
 pub async fn get_deal(id: DealId) -> Result<Deal, AppError> {
@@ -51,13 +52,13 @@ pub async fn create_deal(
     let draft = input.parse()?;
     let stage = match stage.trim() {
         "" => None,
-        s => Some(crate::pipeline::model::StageId(
+        s => Some(crate::deals::model::StageId(
             uuid::Uuid::parse_str(s).map_err(|_| AppError::invalid("stage", Invalid::Choice))?,
         )),
     };
     let mut tx = auth::state()?.pool.begin().await?;
     let company = crate::companies::db::find_or_create(&mut tx, &user, Some(&company)).await?;
-    let id = crate::pipeline::db::open_deal(&mut tx, &user, stage, &draft, company).await?;
+    let id = crate::deals::board::db::open_deal(&mut tx, &user, stage, &draft, company).await?;
     tx.commit().await?;
     Ok(DealId(id))
 }
@@ -84,5 +85,5 @@ pub async fn contact_deals(contact: ContactId) -> Result<Vec<DealSummary>, AppEr
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
     let about = crate::activities::model::SubjectKind::Contact;
-    crate::pipeline::db::deals_of(&pool, &user, about, contact.0).await
+    crate::deals::board::db::deals_of(&pool, &user, about, contact.0).await
 }

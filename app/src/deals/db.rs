@@ -3,9 +3,10 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{Deal, DealContact, DealDraft, DealTablePage, TableQuery};
+use crate::deals::board::db::push_filter;
+use crate::deals::board::model::{BoardFilter, DealEvent};
+use crate::deals::model::{DealId, PipelineId, StageId};
 use crate::error::AppError;
-use crate::pipeline::db::push_filter;
-use crate::pipeline::model::{BoardFilter, DealEvent, DealId, PipelineId, StageId};
 use crate::records::db::{Keyed, fetch_visible, keyed_page, push_keyset, save, scope_sql};
 use crate::records::model::{COUNT_LIMIT, ListPage};
 use crate::users::model::CurrentUser;
@@ -61,7 +62,7 @@ pub async fn table(
     filter: &BoardFilter,
     query: &TableQuery,
 ) -> Result<DealTablePage, AppError> {
-    let (pipelines, current) = crate::pipeline::db::pipelines_and(pool, pipeline).await?;
+    let (pipelines, current) = crate::deals::board::db::pipelines_and(pool, pipeline).await?;
     let status = query.statuses()?;
     let conditions = |qb: &mut QueryBuilder<'static, Postgres>| -> Result<(), AppError> {
         qb.push(" WHERE r.deleted_at IS NULL AND r.pipeline_id = ")
@@ -127,7 +128,7 @@ pub async fn update(
             .bind(id.0)
             .fetch_one(&mut *conn)
             .await?;
-        crate::pipeline::db::notify(
+        crate::deals::board::db::notify(
             conn,
             &DealEvent {
                 deal: id,
@@ -180,7 +181,7 @@ mod tests {
             currency: "CNY".into(),
         };
         DealId(
-            crate::pipeline::db::create_deal(&mut conn, owner, "Pilot", &money, None)
+            crate::deals::board::db::create_deal(&mut conn, owner, "Pilot", &money, None)
                 .await
                 .unwrap(),
         )
@@ -212,7 +213,7 @@ mod tests {
             .await
             .unwrap();
         listener
-            .listen(crate::pipeline::db::DEAL_CHANNEL)
+            .listen(crate::deals::board::db::DEAL_CHANNEL)
             .await
             .unwrap();
         let mut tx = pool.begin().await.unwrap();

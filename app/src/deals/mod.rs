@@ -1,7 +1,10 @@
-//! A deal as a record: its page (facts, inline edit, contacts, history) and the deals of a contact.
+//! Deals: the board (`board/`: stages as columns, drag and drop, won/lost, live updates), pipeline
+//! and stage settings (`settings/`), a deal's own page and the deals table.
 pub mod api;
+pub mod board;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
+pub mod settings;
 pub mod table;
 pub mod views;

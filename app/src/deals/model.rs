@@ -5,9 +5,27 @@ use uuid::Uuid;
 
 use crate::error::{AppError, Invalid};
 use crate::money::Money;
-use crate::pipeline::model::{DealId, PipelineRef, StageId};
 use crate::records::fields::Fields;
 use crate::records::model::ListPage;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct PipelineId(pub Uuid);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct StageId(pub Uuid);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct DealId(pub Uuid);
+
+/// A pipeline as the board's switcher lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineRef {
+    pub id: PipelineId,
+    pub name: String,
+}
 
 /// The longest deal title: checked when parsed, stated by the form (`maxlength`).
 pub const TITLE_MAX: u32 = 300;

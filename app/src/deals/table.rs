@@ -9,11 +9,11 @@ use leptos_router::components::A;
 
 use super::api::update_deal;
 use super::model::{Deal, DealField, DealInput, DealTablePage, TABLE_SORTS, TableQuery};
+use crate::deals::board::api::move_deal;
+use crate::deals::board::model::{BoardFilter, MoveTo, board_href};
+use crate::deals::model::{DealId, StageId};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pipeline::api::move_deal;
-use crate::pipeline::model::{BoardFilter, DealId, MoveTo, StageId};
-use crate::pipeline::views::board_href;
 use crate::records::views::{Label, ListCount, Pager};
 use crate::ui::{error_text, invalid_text};
 

@@ -9,10 +9,11 @@ use crate::activities::model::SubjectKind;
 use crate::activities::views::Activities;
 use crate::companies::model::CompanyId;
 use crate::contacts::model::ContactId;
+use crate::deals::board::api::company_deals;
+use crate::deals::board::model::DealSummary;
+use crate::deals::model::{DealId, StageId};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pipeline::api::company_deals;
-use crate::pipeline::model::{DealId, DealSummary, StageId};
 use crate::records::views::{RecordEditor, RecordPage, Related, VersionedEdit, fact};
 use crate::ui::{ErrorMessage, Field};
 

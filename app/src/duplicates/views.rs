@@ -7,7 +7,7 @@ use super::api::{duplicate_groups, likely_duplicates};
 use super::model::{Likely, Why};
 use crate::i18n::*;
 use crate::merge::model::MergeKind;
-use crate::merge::views::merge_href;
+use crate::merge::model::merge_href;
 use crate::records::model::ListKind;
 use crate::ui::ErrorMessage;
 use leptos_i18n::I18nContext;
@@ -25,7 +25,7 @@ fn why_label(l: Locale, why: Why) -> String {
 /// Watches a create form's name, email and phone fields (each time one is changed) and lists the
 /// records the new one may duplicate, with links to them. Returns the form's change handler and
 /// the warning to show in it.
-pub fn duplicate_watch(kind: ListKind) -> (impl Fn(leptos::ev::Event) + Copy + 'static, AnyView) {
+pub fn duplicate_watch(kind: ListKind) -> (Callback<leptos::ev::Event>, AnyView) {
     let i18n = use_i18n();
     let typed = StoredValue::new((String::new(), String::new(), String::new()));
     let asked = StoredValue::new(0u32);
@@ -76,7 +76,7 @@ pub fn duplicate_watch(kind: ListKind) -> (impl Fn(leptos::ev::Event) + Copy + '
         </Show>
     }
     .into_any();
-    (on_change, warning)
+    (Callback::new(on_change), warning)
 }
 
 fn kind_label(l: Locale, kind: ListKind) -> String {

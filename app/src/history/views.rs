@@ -5,9 +5,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::audit_log;
 use super::model::{AuditEntry, AuditFilter, ENTITIES};
-use crate::activities::views::field_label;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::labels::field_label;
 use crate::records::api::list_owners;
 use crate::ui::url::with_query;
 use crate::ui::{ErrorMessage, FieldError};

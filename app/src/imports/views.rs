@@ -139,7 +139,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
     let id = preview.id;
     let kind = preview.kind;
     let deal = kind == ImportKind::Deals;
-    let label = move |key: &str| crate::activities::views::field_label(i18n, key, deal);
+    let label = move |key: &str| crate::labels::field_label(i18n, key, deal);
     let mapping = RwSignal::new(preview.mapping.clone());
     let on_duplicate = RwSignal::new(OnDuplicate::Skip);
     let all_or_nothing = RwSignal::new(false);
@@ -332,9 +332,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
 #[component]
 fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
     let i18n = use_i18n();
-    let label = move |key: &str| {
-        crate::activities::views::field_label(i18n, key, kind == ImportKind::Deals)
-    };
+    let label = move |key: &str| crate::labels::field_label(i18n, key, kind == ImportKind::Deals);
     let (done, rows) = (progress.done, progress.rows.max(1));
     let Some(r) = progress.result else {
         if progress.error.is_some() || progress.interrupted {

@@ -138,7 +138,7 @@ pub async fn convert(
         .await?;
     let deal = match &how.deal {
         Some((title, value)) => {
-            Some(crate::pipeline::db::create_deal(conn, user, title, value, company).await?)
+            Some(crate::deals::board::db::create_deal(conn, user, title, value, company).await?)
         }
         None => None,
     };

@@ -156,7 +156,7 @@ pub fn NewLeadPage() -> impl IntoView {
             submit={move || t_string!(i18n, leads.create).to_string()}
             action={ServerAction::<CreateLead>::new()}
             href={|id: &LeadId| format!("/leads/{}", id.0)}
-            duplicates=crate::records::model::ListKind::Leads
+            watch=crate::duplicates::views::duplicate_watch(crate::records::model::ListKind::Leads)
             fields={|error| view! { <LeadFields error initial=LeadInput::default() /> }.into_any()}
         />
     }

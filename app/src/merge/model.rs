@@ -159,6 +159,11 @@ pub fn both(a: &str, b: &str) -> String {
     out.join(", ")
 }
 
+/// The merge page's address for two records.
+pub fn merge_href(kind: MergeKind, a: Uuid, b: Uuid) -> String {
+    format!("/merge?kind={}&a={a}&b={b}", kind.list().as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

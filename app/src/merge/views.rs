@@ -7,16 +7,11 @@ use uuid::Uuid;
 
 use super::api::{Merge, load_merge};
 use super::model::{MergeKind, MergePreview, Pick, Related, Side};
-use crate::activities::views::field_label;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::labels::field_label;
 use crate::records::model::ListKind;
 use crate::ui::ErrorMessage;
-
-/// The merge page's address for two records.
-pub fn merge_href(kind: MergeKind, a: Uuid, b: Uuid) -> String {
-    format!("/merge?kind={}&a={a}&b={b}", kind.list().as_str())
-}
 
 #[component]
 pub fn MergePage() -> impl IntoView {

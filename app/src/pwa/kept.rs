@@ -10,6 +10,11 @@ use std::future::Future;
 use crate::error::AppError;
 use crate::users::model::CurrentUser;
 
+/// Where a record page, or a part of one, is kept on this device: its kind and the record's id.
+pub fn kept_key(kind: &str, id: &impl Serialize) -> String {
+    format!("{kind}/{}", serde_json::to_string(id).unwrap_or_default())
+}
+
 /// Loads with `fetch` and keeps what it answers under `key` for the signed-in user. When `fetch`
 /// fails for want of network, answers with the copy kept instead and tells the banner when that
 /// copy was seen; without one, the network error stands.

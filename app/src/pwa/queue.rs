@@ -1,20 +1,49 @@
 //! Writes made offline (a logged note, a moved deal), kept in IndexedDB until they can be sent, then
 //! replayed in the order they were made, each with the key made when it was written (a repeat of a
-//! write the server already took is answered with its first result, not written twice). A replay the server refuses (a deal someone else changed
-//! meanwhile: a stale version) stays in the queue, shown to the user to resolve; nothing is dropped
-//! without them.
+//! write the server already took is answered with its first result, not written twice). A replay
+//! the server refuses (a deal someone else changed meanwhile: a stale version) stays in the queue,
+//! shown to the user to resolve; nothing is dropped without them.
+//!
+//! The queue does not know what its writes are: each is kept as `{kind: arguments}` JSON, and the
+//! app hands the layer a `Replay` that sends one (see `crate::offline`).
+use std::future::Future;
+use std::pin::Pin;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::activities::api::LogInteraction;
 use crate::error::AppError;
-use crate::pipeline::api::MoveDeal;
 
-/// A write waiting to be sent.
-#[derive(Clone, Serialize, Deserialize)]
-pub enum Write {
-    Note(LogInteraction),
-    Move(MoveDeal),
+/// A write waiting to be sent, opaque to the queue: its kind's name and its arguments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Write(pub serde_json::Value);
+
+/// A write that may be kept offline, under the name `KIND` (unique among them).
+pub trait Replayable: Serialize {
+    const KIND: &'static str;
+}
+
+impl Write {
+    pub fn of<W: Replayable>(write: &W) -> Write {
+        let mut kept = serde_json::Map::new();
+        kept.insert(
+            W::KIND.to_string(),
+            serde_json::to_value(write).unwrap_or_default(),
+        );
+        Write(serde_json::Value::Object(kept))
+    }
+}
+
+/// A future of the browser's single thread.
+pub type Later<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// How the app sends what the queue keeps: `send` replays a write; `refresh` brings a refused one
+/// up to date before the user sends it again (a move goes at the deal as it is now).
+#[derive(Clone, Copy)]
+pub struct Replay {
+    pub send: fn(Write) -> Later<()>,
+    pub refresh: fn(Write) -> Later<Write>,
 }
 
 /// A queued write as the queue keeps it: whose it is, what the user saw (a note's first words, a
@@ -32,20 +61,6 @@ pub struct Queued {
 pub struct Entry {
     pub seq: f64,
     pub queued: Queued,
-}
-
-impl Write {
-    /// Sends the write; a move returns nothing more than success (the board reloads).
-    pub async fn send(self) -> Result<(), AppError> {
-        match self {
-            Write::Note(n) => {
-                crate::activities::api::log_interaction(n.about, n.id, n.input, n.key).await
-            }
-            Write::Move(m) => crate::pipeline::api::move_deal(m.id, m.version, m.to, m.key)
-                .await
-                .map(|_| ()),
-        }
-    }
 }
 
 #[cfg(feature = "hydrate")]

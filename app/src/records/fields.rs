@@ -169,11 +169,16 @@ mod tests {
         assert!(f.emails("emails", &many).is_empty());
         assert!(f.tags("tags", &"t,".repeat(1_001)).is_empty());
         let err = f.finish(()).unwrap_err();
-        let AppError::Validation { fields } = err else { panic!("{err:?}") };
+        let AppError::Validation { fields } = err else {
+            panic!("{err:?}")
+        };
         assert_eq!(fields["emails"], Invalid::TooLong { max: LIST_MAX });
         assert_eq!(fields["tags"], Invalid::TooLong { max: LIST_MAX });
         let mut f = Fields::default();
-        assert_eq!(f.phones("phones", "+86 138 0000 0000; 010-1234567").len(), 2);
+        assert_eq!(
+            f.phones("phones", "+86 138 0000 0000; 010-1234567").len(),
+            2
+        );
     }
 
     #[test]

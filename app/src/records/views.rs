@@ -826,7 +826,7 @@ where
         move |(id, _)| async move {
             match (id, keep) {
                 (Some(id), Some(kind)) => {
-                    crate::pwa::kept::or_kept(kept_key(kind, &id), load(id)).await
+                    crate::pwa::kept::or_kept(crate::pwa::kept::kept_key(kind, &id), load(id)).await
                 }
                 (Some(id), None) => load(id).await,
                 (None, _) => Err(AppError::NotFound),
@@ -840,7 +840,7 @@ where
                 Suspend::new(async move {
                     record.await.map(|r| {
                         if let (Some(kind), Some(id)) = (keep, id.get_untracked()) {
-                            keep_first.remember(&kept_key(kind, &id), &r);
+                            keep_first.remember(&crate::pwa::kept::kept_key(kind, &id), &r);
                         }
                         view(r, reload, saved)
                     })
@@ -848,11 +848,6 @@ where
             }}
         </Transition>
     }
-}
-
-/// Where a record page, or a part of one, is kept on this device: its kind and the record's id.
-pub fn kept_key(kind: &str, id: &impl Serialize) -> String {
-    format!("{kind}/{}", serde_json::to_string(id).unwrap_or_default())
 }
 
 /// A new-record page: the form, its errors, and a visit to the record once it is created.
@@ -864,9 +859,10 @@ pub fn CreateForm<S>(
     /// The new record's page.
     href: fn(&S::Output) -> String,
     fields: fn(Signal<Option<AppError>>) -> AnyView,
-    /// Warn, while the form is filled in, of records of this kind it may duplicate.
+    /// Watches the form while it is filled in (each changed field) and shows what it finds (the
+    /// records it may duplicate): handed by the page.
     #[prop(optional)]
-    duplicates: Option<ListKind>,
+    watch: Option<(Callback<leptos::ev::Event>, AnyView)>,
 ) -> impl IntoView
 where
     S: leptos::server_fn::ServerFn<Error = AppError>
@@ -895,12 +891,10 @@ where
             action.dispatch(args);
         }
     };
-    let (watch, warning) = duplicates
-        .map(crate::duplicates::views::duplicate_watch)
-        .unzip();
+    let (watch, warning) = watch.unzip();
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(w) = watch {
-            w(ev)
+            w.run(ev)
         }
     };
     view! {
@@ -936,7 +930,7 @@ where
 {
     let i18n = use_i18n();
     let items = crate::ui::load_in_browser(move || {
-        crate::pwa::kept::or_kept(kept_key(id, &of), load(of.clone()))
+        crate::pwa::kept::or_kept(crate::pwa::kept::kept_key(id, &of), load(of.clone()))
     });
     view! {
         <section class="card" aria-labelledby=id>

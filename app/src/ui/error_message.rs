@@ -99,17 +99,19 @@ pub fn FieldError(
 }
 
 /// Error boundary for a page: renders each error thrown below it as a translated alert; a server
-/// that cannot be reached (offline, and the page not kept on this device) as the offline notice.
+/// that cannot be reached (offline, and the page not kept on this device) as `unreachable` (the
+/// offline notice, handed by the shell).
 #[component]
-pub fn RouteErrors(children: Children) -> impl IntoView {
+pub fn RouteErrors(#[prop(into)] unreachable: ViewFn, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ErrorBoundary fallback=move |errors| {
             let all = errors.clone();
+            let offline = unreachable.clone();
             let unreachable = move || {
                 all.with(|e| e.iter().any(|(_, e)| e.downcast_ref::<AppError>() == Some(&AppError::Network)))
             };
-            move || if unreachable() { view! { <crate::pwa::OfflineNotice /> }.into_any() } else {
+            move || if unreachable() { offline.run() } else {
                 let errors = errors.clone();
                 view! {
                 <section class="error-panel">

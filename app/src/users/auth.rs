@@ -73,9 +73,7 @@ pub fn client_addr() -> Option<IpAddr> {
         .and_then(|c| c.0)
 }
 
-/// The channel on which an ended session is announced (payload: the user's id), so every instance
-/// drops what it cached for that user.
-pub const SESSION_CHANNEL: &str = "keel_sessions";
+pub use super::db::SESSION_CHANNEL;
 
 /// Recently resolved sessions, so a burst of requests (a page and its server functions) looks the
 /// session up in Postgres once. Entries live a few seconds; sign-out, a password change or a locale

@@ -142,6 +142,10 @@ pub async fn insert_session(
     Ok(())
 }
 
+/// The channel on which an ended session is announced (payload: the user's id), so every instance
+/// drops what it cached for that user.
+pub const SESSION_CHANNEL: &str = "keel_sessions";
+
 /// Session lifetimes: ended after `idle` without use, or `absolute` after sign-in, whichever first.
 #[derive(Clone, Copy, Debug)]
 pub struct SessionLimits {
@@ -194,7 +198,7 @@ pub async fn delete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Resul
          SELECT pg_notify($2, user_id::text) FROM gone",
     )
     .bind(token_hash)
-    .bind(super::auth::SESSION_CHANNEL)
+    .bind(SESSION_CHANNEL)
     .execute(db)
     .await?;
     Ok(())
@@ -229,7 +233,7 @@ async fn end_sessions(
     .execute(&mut *conn)
     .await?;
     sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(super::auth::SESSION_CHANNEL)
+        .bind(SESSION_CHANNEL)
         .bind(user.0.to_string())
         .execute(conn)
         .await?;

@@ -7,10 +7,10 @@ use super::api::{
     reorder_stages,
 };
 use super::model::{PipelineSettings, StageInput, StageSettings};
+use crate::deals::board::dom;
+use crate::deals::model::StageId;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pipeline::dom;
-use crate::pipeline::model::StageId;
 use crate::ui::{ErrorMessage, Field};
 
 /// Reloads the settings after a save; a conflict (someone else changed the pipeline) is said and
@@ -86,7 +86,7 @@ pub fn PipelineSettingsPage() -> impl IntoView {
         <section class="card" aria-labelledby="new-pipeline-title">
             <h2 id="new-pipeline-title">{t!(i18n, stages.new_pipeline)}</h2>
             <ActionForm action=create node_ref=create_form attr:class="form inline-form" attr:novalidate=true>
-                <Field id="np-name" maxlength=crate::pipelines::model::NAME_MAX name="name" error=create_error>{t!(i18n, stages.pipeline_name)}</Field>
+                <Field id="np-name" maxlength=crate::deals::settings::model::NAME_MAX name="name" error=create_error>{t!(i18n, stages.pipeline_name)}</Field>
                 <button type="submit">{t!(i18n, stages.create_pipeline)}</button>
             </ActionForm>
         </section>
@@ -175,7 +175,7 @@ fn PipelineCard(
             <ActionForm action=rename attr:class="form inline-form" attr:novalidate=true>
                 <input type="hidden" name="pipeline" value=pipeline_id />
                 <input type="hidden" name="version" value=move || version.get() />
-                <Field id=field_id maxlength=crate::pipelines::model::NAME_MAX name="name" value=field_name error=rename_error>{t!(i18n, stages.pipeline_name)}</Field>
+                <Field id=field_id maxlength=crate::deals::settings::model::NAME_MAX name="name" value=field_name error=rename_error>{t!(i18n, stages.pipeline_name)}</Field>
                 <button type="submit">{t!(i18n, stages.rename)}</button>
             </ActionForm>
             <ol class="stage-rows" aria-label=move || format!("{}: {}", t_string!(i18n, stages.stages_of), label_name)>
@@ -295,7 +295,7 @@ fn StageFields(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Field id=format!("{prefix}-name") maxlength=crate::pipelines::model::NAME_MAX name="input[name]" error_key="name" value=initial.name required=true error>
+        <Field id=format!("{prefix}-name") maxlength=crate::deals::settings::model::NAME_MAX name="input[name]" error_key="name" value=initial.name required=true error>
             {t!(i18n, stages.name)}
         </Field>
         <Field id=format!("{prefix}-p") name="input[win_probability]" error_key="win_probability" inputmode="numeric" value=initial.win_probability error>

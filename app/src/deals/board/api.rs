@@ -1,10 +1,9 @@
 //! Server functions for the deal board; each checks the session, the role and the data scope.
 use leptos::prelude::*;
 
-use super::model::{
-    Board, BoardFilter, DealCard, DealId, DealSummary, MoveTo, PipelineId, StageId,
-};
+use super::model::{Board, BoardFilter, DealCard, DealSummary, MoveTo};
 use crate::companies::model::CompanyId;
+use crate::deals::model::{DealId, PipelineId, StageId};
 use crate::error::AppError;
 
 /// The board of a pipeline (the first when `None`), filtered.

@@ -1,8 +1,8 @@
 //! Pipelines and stages as Settings edits them.
 use serde::{Deserialize, Serialize};
 
+use crate::deals::model::{PipelineId, StageId};
 use crate::error::{AppError, Invalid};
-use crate::pipeline::model::{PipelineId, StageId};
 use crate::records::fields::Fields;
 
 /// The longest pipeline or stage name: checked when parsed, stated by the form (`maxlength`).

@@ -6,18 +6,15 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{CloseDeal, close_deal, column_page, load_board, move_deal};
 use super::dom::{self, Target};
-use super::model::{
-    Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealId, MoveTo, PipelineId,
-    PipelineRef, StageId,
-};
+use super::model::{Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, MoveTo, board_href};
 use crate::deals::api::deal_table;
+use crate::deals::model::{DealId, PipelineId, PipelineRef, StageId};
 use crate::deals::model::{DealTablePage, TableQuery};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::money::Money;
-use crate::records::views::kept_key;
+use crate::pwa::kept::kept_key;
 use crate::ui::ErrorMessage;
-use crate::ui::url::with_query;
 use crate::ui::window_listener;
 
 /// How long a finger must rest on a card before it lifts (so that a swipe still scrolls).
@@ -138,17 +135,6 @@ pub fn PipelinePage() -> impl IntoView {
 enum Shown {
     Board(Board),
     Table(DealTablePage),
-}
-
-/// `/pipeline` showing `pipeline` with `filter`, as a table when `table` is given (from its first page).
-pub fn board_href(pipeline: &str, filter: &BoardFilter, table: Option<&TableQuery>) -> String {
-    let mut pairs = vec![("pipeline", pipeline)];
-    pairs.extend(filter.pairs());
-    if let Some(t) = table {
-        pairs.push(("view", "table"));
-        pairs.extend(t.pairs().into_iter().filter(|(k, _)| *k != "after"));
-    }
-    with_query("/pipeline", &pairs)
 }
 
 #[component]
@@ -390,7 +376,7 @@ fn BoardView(
         let (Some(pwa), Some(user)) = (pwa, user) else {
             return false;
         };
-        let write = crate::pwa::queue::Write::Move(crate::pipeline::api::MoveDeal {
+        let write = crate::pwa::queue::Write::of(&crate::deals::board::api::MoveDeal {
             id: card.id,
             version: card.version,
             to,
@@ -969,7 +955,7 @@ fn LostDialog(
                 <textarea
                     id="lost-reason"
                     rows="3"
-                    maxlength=crate::pipeline::model::LOST_REASON_MAX
+                    maxlength=crate::deals::board::model::LOST_REASON_MAX
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))
                     aria-invalid=move || reason_error().is_some().then_some("true")

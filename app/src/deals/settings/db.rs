@@ -5,10 +5,10 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::model::{PipelineSettings, StageDraft, StageSettings};
+use crate::deals::board::db::DEAL_CHANNEL;
+use crate::deals::board::rank::between;
+use crate::deals::model::{PipelineId, StageId};
 use crate::error::{AppError, Invalid};
-use crate::pipeline::db::DEAL_CHANNEL;
-use crate::pipeline::model::{PipelineId, StageId};
-use crate::pipeline::rank::between;
 use crate::users::model::CurrentUser;
 
 /// Every pipeline in order, with its stages (archived ones left out) and their open deals.

@@ -1,5 +1,5 @@
 use super::*;
-use crate::pipelines::model::StageInput;
+use crate::deals::settings::model::StageInput;
 use crate::users::db::upsert_user;
 use crate::users::model::Role;
 
@@ -118,7 +118,7 @@ async fn an_archived_stage_hands_its_open_deals_to_another_in_order(pool: PgPool
             expected_close_date: None,
             probability: None,
         };
-        crate::pipeline::db::open_deal(&mut conn, &user, Some(at), &draft, None)
+        crate::deals::board::db::open_deal(&mut conn, &user, Some(at), &draft, None)
             .await
             .unwrap()
     };
@@ -182,7 +182,7 @@ async fn an_archived_stage_hands_its_open_deals_to_another_in_order(pool: PgPool
         expected_close_date: None,
         probability: None,
     };
-    crate::pipeline::db::open_deal(&mut conn, &user, Some(demo), &draft, None)
+    crate::deals::board::db::open_deal(&mut conn, &user, Some(demo), &draft, None)
         .await
         .unwrap();
     let last: String = sqlx::query_scalar(

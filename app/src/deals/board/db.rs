@@ -6,11 +6,11 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{
-    Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealEvent, DealId, DealSummary, MoveTo,
-    PipelineId, PipelineRef, StageId,
+    Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealEvent, DealSummary, MoveTo,
 };
 use super::rank::between;
 use crate::activities::model::SubjectKind;
+use crate::deals::model::{DealId, PipelineId, PipelineRef, StageId};
 use crate::error::{AppError, Invalid};
 use crate::money::Money;
 use crate::records::db::{push_owner, push_scope, require_edit, scope_sql};

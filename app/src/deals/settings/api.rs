@@ -2,8 +2,8 @@
 use leptos::prelude::*;
 
 use super::model::{PipelineSettings, StageInput};
+use crate::deals::model::{PipelineId, StageId};
 use crate::error::AppError;
-use crate::pipeline::model::{PipelineId, StageId};
 
 #[cfg(feature = "ssr")]
 fn admin() -> Result<crate::users::model::CurrentUser, AppError> {

@@ -3,26 +3,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::deals::model::{DealId, PipelineId, PipelineRef, StageId};
 use crate::money::Money;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct PipelineId(pub Uuid);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct StageId(pub Uuid);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct DealId(pub Uuid);
-
-/// A pipeline as the board's switcher lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PipelineRef {
-    pub id: PipelineId,
-    pub name: String,
-}
 
 /// A deal card on the board.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -221,6 +203,21 @@ impl BoardFilter {
 
 /// The longest reason a deal is marked lost with: checked by the server, stated by the form.
 pub const LOST_REASON_MAX: u32 = 500;
+
+/// `/pipeline` showing `pipeline` with `filter`, as a table when `table` is given (from its first page).
+pub fn board_href(
+    pipeline: &str,
+    filter: &BoardFilter,
+    table: Option<&crate::deals::model::TableQuery>,
+) -> String {
+    let mut pairs = vec![("pipeline", pipeline)];
+    pairs.extend(filter.pairs());
+    if let Some(t) = table {
+        pairs.push(("view", "table"));
+        pairs.extend(t.pairs().into_iter().filter(|(k, _)| *k != "after"));
+    }
+    crate::ui::url::with_query("/pipeline", &pairs)
+}
 
 /// Cards a column shows before "show more".
 pub const COLUMN_PAGE: i64 = 50;

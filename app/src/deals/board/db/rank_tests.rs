@@ -77,7 +77,7 @@ async fn moving_cards_to_one_place_again_and_again_keeps_keys_bounded(pool: PgPo
         versions[moving] = card.version;
         let (order, longest) = column(&pool, at).await;
         assert!(
-            longest <= crate::pipeline::rank::LIMIT,
+            longest <= crate::deals::board::rank::LIMIT,
             "move {i}: {longest}"
         );
         let moved = if moving == 0 { "X" } else { "Y" };
@@ -98,7 +98,7 @@ async fn two_thousand_deals_opened_at_the_end_keep_short_keys_in_order(pool: PgP
         open(&mut conn, &admin, at, &format!("{i:05}")).await;
     }
     let (order, longest) = column(&pool, at).await;
-    assert!(longest <= crate::pipeline::rank::LIMIT, "{longest}");
+    assert!(longest <= crate::deals::board::rank::LIMIT, "{longest}");
     let mut sorted = order.clone();
     sorted.sort();
     assert_eq!(order, sorted);

@@ -1,6 +1,6 @@
 //! The few DOM facts the board needs while dragging: what lies under the pointer, where the cards
 //! of a column are, scrolling near the edges, focus, and the live event stream. No-ops on the server.
-use super::model::{DealId, StageId};
+use crate::deals::model::{DealId, StageId};
 
 /// Where a dragged card would land.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

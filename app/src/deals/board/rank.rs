@@ -1,7 +1,7 @@
 //! Fractional ranks: text keys that order byte-wise (`COLLATE "C"`), so a card can always be put
 //! between two others by writing only its own row. Keys never end in '0', so there is always room.
 //! Keys grow as cards are put again and again at one place; a stage whose key would pass
-//! `LIMIT` gets fresh, evenly spaced keys for all its cards (`pipeline::db::rebalance`).
+//! `LIMIT` gets fresh, evenly spaced keys for all its cards (`board::db::rebalance`).
 
 /// The longest key a move writes without first respacing its stage.
 pub const LIMIT: usize = 24;
