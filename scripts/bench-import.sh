@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CSV import and export throughput: imports a generated file of N contacts (default 100,000; 500
 # companies; every 50th row a duplicate of an earlier one, skipped) into a fresh database over
-# HTTP as the browser does (upload, start, follow), then exports them back; then a file of M
+# HTTP as the browser does (upload, start, follow), then again updating the contacts it matches,
+# then exports them back; then a file of M
 # companies (default 10,000; written one by one, as leads and deals are).
 # Usage: scripts/bench-import.sh [rows] [company rows]   (run scripts/build.sh first)
 set -euo pipefail
@@ -24,26 +25,39 @@ awk -v n="$N" 'BEGIN {
 printf 'file: %d rows, %.1f MB\n' "$N" "$(($(stat -c %s "$csv") / 100000))e-1"
 
 now() { date +%s.%N; }
-# Uploads $2 as $1, imports it under the mapping $3 (skipping duplicates), prints the figures.
+# Uploads $2 as $1, imports it under the mapping $3 with duplicates handled as $4 (default skip),
+# prints the figures: among them the longest batch (the longest time between two progress steps,
+# which bounds how long an update holds its row locks).
 import_file() {
-  local t0 t1 t2 id status rows
+  local t0 t1 t2 id status rows step last=-1 at longest=0
   rows=$(($(wc -l <"$2") - 1))
   t0=$(now)
   id=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' -H 'x-file-name: bench.csv' \
     --data-binary @"$2" "$url/import/$1" | tr -d '"')
   t1=$(now)
   curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' \
-    --data "id=$id&$3&on_duplicate=skip&all_or_nothing=false" "$url/api/start_import" >/dev/null
+    --data "id=$id&$3&on_duplicate=${4:-skip}&all_or_nothing=false" "$url/api/start_import" >/dev/null
+  at=$(now)
   until status=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' --data "id=$id" "$url/api/import_status") &&
     echo "$status" | grep -q '"result":{'; do
-    sleep 0.2
+    step=$(echo "$status" | sed -n 's/.*"done":\([0-9]*\).*/\1/p')
+    if [ -n "$step" ] && [ "$step" != "$last" ]; then
+      # From the first batch on (before it, the file is being checked).
+      if [ "$last" -gt 0 ] 2>/dev/null; then longest=$(awk -v a="$at" -v b="$(now)" -v l="$longest" 'BEGIN { d = b - a; print (d > l ? d : l) }'); fi
+      last=$step
+      at=$(now)
+    fi
+    sleep 0.05
   done
   t2=$(now)
-  echo "$1 outcome: $(echo "$status" | sed 's/.*"result":\({[^}]*\)\(,"errors".*\)\?}.*/\1/' | cut -c1-120)"
-  awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$rows" -v k="$1" 'BEGIN {
-    printf "%s: upload %.2f s; import %.1f s (%.0f rows/s); total %.1f s\n", k, b - a, c - b, n / (c - b), c - a }'
+  echo "$1 (${4:-skip}) outcome: $(echo "$status" | sed 's/.*"result":\({[^}]*\)\(,"errors".*\)\?}.*/\1/' | cut -c1-120)"
+  awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$rows" -v k="$1 (${4:-skip})" -v l="$longest" 'BEGIN {
+    printf "%s: upload %.2f s; import %.1f s (%.0f rows/s); total %.1f s; longest batch %.2f s\n", k, b - a, c - b, n / (c - b), c - a, l }'
 }
-import_file contacts "$csv" "mapping[0]=full_name&mapping[1]=emails&mapping[2]=phones&mapping[3]=company&mapping[4]=title&mapping[5]=tags&mapping[6]=notes"
+contact_mapping="mapping[0]=full_name&mapping[1]=emails&mapping[2]=phones&mapping[3]=company&mapping[4]=title&mapping[5]=tags&mapping[6]=notes"
+import_file contacts "$csv" "$contact_mapping"
+# The same file again, each row updating the contact it matches (row locks, one batch at a time).
+import_file contacts "$csv" "$contact_mapping" update
 
 t3=$(now)
 bytes=$(curl -sf -H "cookie: $cookie" -o /dev/null -w '%{size_download}' "$url/export/contacts.csv")

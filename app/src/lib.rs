@@ -22,6 +22,8 @@ pub mod history;
 pub mod idempotency;
 pub mod imports;
 pub mod labels;
+#[cfg(test)]
+mod layering_tests;
 pub mod leads;
 pub mod merge;
 pub mod money;

@@ -1,8 +1,12 @@
 //! Money as integer minor units plus an ISO 4217 currency code; never floats.
 use serde::{Deserialize, Serialize};
 
+/// The currency of a deal or a lead's expected value when none is given (and of the database's
+/// column default).
+pub const DEFAULT_CURRENCY: &str = "CNY";
+
 /// The currencies a deal can be in (ISO 4217, all with two decimals).
-pub const CURRENCIES: [&str; 5] = ["CNY", "USD", "EUR", "GBP", "HKD"];
+pub const CURRENCIES: [&str; 5] = [DEFAULT_CURRENCY, "USD", "EUR", "GBP", "HKD"];
 
 /// One of `CURRENCIES`, in any case ("usd" is USD).
 pub fn parse_currency(raw: &str) -> Option<String> {

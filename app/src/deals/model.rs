@@ -112,7 +112,7 @@ impl DealInput {
                 let c = c.to_uppercase();
                 CURRENCIES.contains(&c.as_str()).then_some(c)
             })
-            .unwrap_or_else(|| CURRENCIES[0].to_string());
+            .unwrap_or_else(|| crate::money::DEFAULT_CURRENCY.to_string());
         let expected_close_date = f.date("expected_close_date", &self.expected_close_date, None);
         let probability = match self.probability.trim().trim_end_matches('%') {
             "" => None,

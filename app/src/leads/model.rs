@@ -188,7 +188,7 @@ impl ConvertInput {
             let title = f.required("deal_title", &self.deal_title, DEAL_TITLE_MAX);
             // Only a currency the deal form offers: the deal must stay editable.
             let currency = match self.currency.trim() {
-                "" => crate::money::CURRENCIES[0].to_string(),
+                "" => crate::money::DEFAULT_CURRENCY.to_string(),
                 c => crate::money::parse_currency(c).unwrap_or_else(|| {
                     f.fail("currency", Invalid::Choice);
                     String::new()

@@ -1,3 +1,4 @@
+//! Database tests of the timeline and tasks, against a fresh Postgres database each.
 use super::*;
 use crate::activities::model::InteractionInput;
 use crate::contacts::model::{ContactId, ContactInput};

@@ -1,3 +1,4 @@
+//! Database tests of contacts: create, edit, scope, search.
 use super::*;
 use crate::contacts::model::ContactInput;
 use crate::records::model::{COUNT_LIMIT, PAGE_SIZE};

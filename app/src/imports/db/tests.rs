@@ -1,3 +1,4 @@
+//! Database tests of imports: upload, preview, mapping, duplicates, batches.
 use super::*;
 use crate::users::db::test_user as user;
 use crate::users::model::Role;

@@ -1,3 +1,4 @@
+//! Tests of column guesses, mapping and row parsing of imports.
 use super::*;
 
 #[test]

@@ -1,3 +1,4 @@
+//! Database tests of merging two contacts or two companies.
 use super::*;
 use crate::records::model::ListKind;
 use crate::users::db::test_user as user;

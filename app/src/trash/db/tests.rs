@@ -1,3 +1,4 @@
+//! Database tests of the trash: delete, restore, purge, forget.
 use super::*;
 use crate::records::model::{BulkAction, BulkTarget};
 use crate::users::db::test_user as user;
