@@ -62,7 +62,7 @@ fn go_to_login() {
 
 /// An alert with the translated message for `error`; `Unauthorized` also goes to the sign-in page.
 ///
-/// ```ignore
+/// ```text
 /// view! { <ErrorMessage error=AppError::Forbidden/> }
 /// ```
 #[component]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::FieldError;
 use crate::error::AppError;
 
-/// ```ignore
+/// ```text
 /// view! {
 ///     <Field id="login-email" name="email" input_type="email" autocomplete="username" error>
 ///         {t!(i18n, login.email)}
