@@ -17,6 +17,14 @@ pub struct PipelineSettings {
     pub stages: Vec<StageSettings>,
 }
 
+/// What a change to a pipeline's name or stages announces: boards showing it reload as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsChanged {
+    pub pipeline: PipelineId,
+    /// The pipeline's settings version after the change.
+    pub settings: i32,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StageSettings {
