@@ -1,4 +1,4 @@
-//! Pipelines and stages as Settings edits them.
+//! Pipelines and stages as Settings edits them, and what a change to them announces.
 use serde::{Deserialize, Serialize};
 
 use crate::deals::model::{PipelineId, StageId};

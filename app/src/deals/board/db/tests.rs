@@ -1,3 +1,5 @@
+//! Database tests of the board: its figures and filters, moves and closes in and out of scope,
+//! their announcements, the deals table and a record's deals.
 use super::*;
 use crate::activities::model::SubjectKind;
 use crate::deals::board::model::{DealSummary, MoveTo};
