@@ -11,6 +11,8 @@ pub use i18n_gen::i18n;
 
 pub mod activities;
 #[cfg(feature = "ssr")]
+pub mod announce;
+#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod companies;
 pub mod contacts;
@@ -25,6 +27,7 @@ pub mod labels;
 #[cfg(test)]
 mod layering_tests;
 pub mod leads;
+pub mod live;
 pub mod merge;
 pub mod money;
 pub mod offline;

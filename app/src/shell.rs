@@ -11,7 +11,7 @@ use crate::companies::model::CompanyId;
 use crate::companies::views::{CompaniesPage, CompanyPage, NewCompanyPage};
 use crate::contacts::model::ContactId;
 use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
-use crate::deals::board::views::PipelinePage;
+use crate::deals::board::views::{BoardWatch, PipelinePage};
 use crate::deals::views::{CompanyDeals, ContactDeals, DealPage};
 use crate::i18n::*;
 use crate::imports::model::ImportKind;
@@ -65,8 +65,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=|| view! { <LoginPage language_switch=ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> }) /> } />
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
-                        <Route path=path!("") ssr=SsrMode::Async view=PipelinePage />
-                        <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage />
+                        <Route path=path!("") ssr=SsrMode::Async view=LiveBoard />
+                        <Route path=path!("pipeline") ssr=SsrMode::Async view=LiveBoard />
                         <Route path=path!("contacts") ssr=SsrMode::Async view=ContactsPage />
                         <Route path=path!("contacts/new") ssr=SsrMode::Async view=NewContactPage />
                         <Route path=path!("contacts/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Contacts /> } />
@@ -124,6 +124,14 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// The pipeline page, kept live by the event stream while it is shown.
+#[component]
+fn LiveBoard() -> impl IntoView {
+    let watch = BoardWatch::new();
+    crate::live::keep_board_live(watch);
+    view! { <PipelinePage watch /> }
 }
 
 /// Switches between English and Chinese; for a signed-in user the choice is saved to their profile.

@@ -1,11 +1,11 @@
-//! Live updates: each `keel` instance LISTENs to Postgres and streams what it hears to its signed-in
-//! browsers over Server-Sent Events, so several instances behind a load balancer stay in sync.
-//!
-//! A stream tells its user a deal's id and version only if the user may open that deal (the same
-//! rule as `records::db::push_scope`, decided from the deal's owner and team as the hub looked them
-//! up once per event); everyone else hears only that the pipeline changed. A stream ends when its
-//! session does: it checks the session when the user's sessions are announced ended (sign-out,
-//! password change) and every `RECHECK`, which catches expiry and deactivation.
+//! The event stream's plumbing: each `keel` instance LISTENs to Postgres (one listener, made again
+//! after a failure, then a resync) and fans what it hears out to its signed-in browsers over
+//! Server-Sent Events, so several instances behind a load balancer stay in sync. What an
+//! announcement means and what each user is told of it (a deal's id and version only if they may
+//! open that deal, else that the pipeline changed) is `app::live`, which the hub asks once per
+//! event. A stream ends when its session does: it checks the session when the user's sessions are
+//! announced ended (sign-out, password change) and every `RECHECK`, which catches expiry and
+//! deactivation.
 use std::convert::Infallible;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -19,10 +19,8 @@ use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
-use app::deals::board::db::{Announced, DEAL_CHANNEL, deal_owner};
-use app::deals::board::model::{DealEvent, LiveEvent};
-use app::deals::model::PipelineId;
 use app::error::AppError;
+use app::live::{LiveEvent, News, Viewer};
 use app::users::auth::{Authenticated, SESSION_CHANNEL, SessionCache};
 use app::users::db::SessionLimits;
 use app::users::model::{DataScope, Role, UserId};
@@ -40,15 +38,8 @@ pub fn stop_streams() {
 /// What the hub hears, as it fans it out to this instance's streams.
 #[derive(Clone, Debug)]
 enum Heard {
-    /// A deal changed; its owner and the owner's team now (`None`: the deal is gone).
-    Deal {
-        event: DealEvent,
-        owner: Option<(Option<Uuid>, Option<String>)>,
-    },
-    /// Something in the pipeline changed that every viewer of it reloads for.
-    Pipeline(PipelineId),
-    /// Notifications may have been missed.
-    Resync,
+    /// An announcement, as `live` reads it.
+    News(News),
     /// The sessions of this user (of everyone, when `None`) may have ended.
     SessionsOf(Option<UserId>),
 }
@@ -59,26 +50,6 @@ pub struct Hub {
     tx: broadcast::Sender<Heard>,
     pool: PgPool,
     limits: SessionLimits,
-}
-
-/// What a deal-channel payload means for the streams: the owner is looked up here, once per
-/// event and instance, not once per stream.
-async fn interpret(pool: &PgPool, payload: &str) -> Heard {
-    match serde_json::from_str::<Announced>(payload) {
-        Ok(Announced::Deal(event)) => match deal_owner(pool, event.deal).await {
-            Ok(owner) => Heard::Deal { event, owner },
-            // Who may see it is unknown: nobody hears its id.
-            Err(e) => {
-                tracing::warn!(error = ?e, "live event: could not look up the deal's owner");
-                Heard::Pipeline(event.pipeline)
-            }
-        },
-        Ok(Announced::Settings { pipeline, .. }) => Heard::Pipeline(pipeline),
-        Err(e) => {
-            tracing::warn!(error = %e, "live event: unreadable payload");
-            Heard::Resync
-        }
-    }
 }
 
 impl Hub {
@@ -96,7 +67,7 @@ impl Hub {
                     return;
                 }
                 let listener = match PgListener::connect_with(&db).await {
-                    Ok(mut l) => match l.listen_all([DEAL_CHANNEL, SESSION_CHANNEL]).await {
+                    Ok(mut l) => match l.listen_all([app::live::CHANNEL, SESSION_CHANNEL]).await {
                         Ok(()) => Some(l),
                         Err(e) => {
                             tracing::warn!(error = %e, "could not LISTEN; retrying");
@@ -113,7 +84,7 @@ impl Hub {
                     if again {
                         // Listening again: whatever was announced meanwhile is lost, so
                         // browsers reload and streams check their sessions.
-                        let _ = out.send(Heard::Resync);
+                        let _ = out.send(Heard::News(News::Resync));
                         let _ = out.send(Heard::SessionsOf(None));
                     }
                     loop {
@@ -136,7 +107,7 @@ impl Hub {
                                 }
                             }
                             Ok(Some(n)) => {
-                                let _ = out.send(interpret(&db, n.payload()).await);
+                                let _ = out.send(Heard::News(News::of(&db, n.payload()).await));
                             }
                             // The connection dropped: it is made again below. Notifications
                             // may be lost, so cached sessions go and clients reload.
@@ -184,42 +155,6 @@ impl Hub {
             })
         })
         .transpose()
-    }
-}
-
-/// Who a stream is for, as of its last check.
-#[derive(Debug)]
-struct Viewer {
-    id: UserId,
-    /// The role sees every record.
-    all: bool,
-    team: Option<String>,
-}
-
-impl Viewer {
-    /// What this viewer is told of `heard`, if anything.
-    fn told(&self, heard: Heard) -> Option<LiveEvent> {
-        match heard {
-            Heard::Deal { event, owner } => {
-                let sees = owner.is_some_and(|(owner, team)| {
-                    self.all || owner == Some(self.id.0) || (team.is_some() && team == self.team)
-                });
-                Some(if sees {
-                    LiveEvent::Deal {
-                        deal: event.deal,
-                        pipeline: event.pipeline,
-                        version: event.version,
-                    }
-                } else {
-                    LiveEvent::Pipeline {
-                        pipeline: event.pipeline,
-                    }
-                })
-            }
-            Heard::Pipeline(pipeline) => Some(LiveEvent::Pipeline { pipeline }),
-            Heard::Resync => Some(LiveEvent::Resync),
-            Heard::SessionsOf(_) => None,
-        }
     }
 }
 
@@ -273,11 +208,7 @@ impl Open {
                         return None;
                     }
                 }
-                Woke::Heard(Ok(heard)) => {
-                    if let Some(e) = self.viewer.told(heard) {
-                        return Some(e);
-                    }
-                }
+                Woke::Heard(Ok(Heard::News(news))) => return Some(self.viewer.told(news)),
                 Woke::Heard(Err(broadcast::error::RecvError::Lagged(_))) => {
                     return Some(LiveEvent::Resync);
                 }
@@ -327,6 +258,7 @@ pub async fn stream(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::deals::model::PipelineId;
     use app::users::auth::new_token;
     use app::users::db::{delete_session, insert_session, upsert_user};
     use app::users::model::{CurrentUser, Role};
@@ -471,15 +403,21 @@ mod tests {
         let (_, mut east_s) = open(&pool, &hub, &east).await;
         let (_, mut viewer_s) = open(&pool, &hub, &viewer).await;
 
-        let mut tx = pool.begin().await.unwrap();
-        let money = app::money::Money {
-            minor: 100,
-            currency: "EUR".into(),
-        };
-        let deal = app::deals::board::db::create_deal(&mut tx, &west, "West only", &money, None)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        // A deal opened and announced as any instance does it, in one transaction.
+        let deal: Uuid = sqlx::query_scalar(
+            "WITH d AS (
+                INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, owner_id, rank)
+                SELECT pipeline_id, id, 'West only', 100, 'EUR', $2, 'V' FROM stages WHERE pipeline_id = $1
+                RETURNING id, pipeline_id, version)
+             SELECT id FROM d, LATERAL pg_notify($3, json_build_object(
+                'kind', 'deal', 'deal', d.id, 'pipeline', d.pipeline_id, 'version', d.version)::text)",
+        )
+        .bind(pipeline.0)
+        .bind(west.id.0)
+        .bind(app::live::CHANNEL)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
 
         let told = LiveEvent::Deal {
             deal: app::deals::model::DealId(deal),

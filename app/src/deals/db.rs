@@ -1,8 +1,9 @@
-//! SQL for a deal's page: read within the user's scope, save with its audit row and live event.
+//! SQL for a deal's page: read within the user's scope, save with its audit row and announcement.
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{Deal, DealContact, DealDraft, DealTablePage, TableQuery};
+use crate::announce::announce;
 use crate::deals::board::db::push_filter;
 use crate::deals::board::model::{BoardFilter, DealEvent};
 use crate::deals::model::{DealId, PipelineId, StageId};
@@ -128,7 +129,7 @@ pub async fn update(
             .bind(id.0)
             .fetch_one(&mut *conn)
             .await?;
-        crate::deals::board::db::notify(
+        announce(
             conn,
             &DealEvent {
                 deal: id,
@@ -212,10 +213,7 @@ mod tests {
         let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
             .await
             .unwrap();
-        listener
-            .listen(crate::deals::board::db::DEAL_CHANNEL)
-            .await
-            .unwrap();
+        listener.listen(crate::announce::CHANNEL).await.unwrap();
         let mut tx = pool.begin().await.unwrap();
         let v = update(
             &mut tx,

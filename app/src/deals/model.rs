@@ -1,4 +1,5 @@
-//! A deal's detail and its editable fields, shared by both sides.
+//! Deal types shared by both sides: the ids (pipeline, stage, deal), a deal's detail, its editable
+//! fields and contacts, and the deals table's query, page and fields.
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

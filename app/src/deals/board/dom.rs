@@ -1,5 +1,6 @@
 //! The few DOM facts the board needs while dragging: what lies under the pointer, where the cards
-//! of a column are, scrolling near the edges, focus, and the live event stream. No-ops on the server.
+//! of a column are, scrolling near the edges, focus, touch scrolling held during a drag. No-ops on
+//! the server.
 use crate::deals::model::{DealId, StageId};
 
 /// Where a dragged card would land.
@@ -170,34 +171,6 @@ mod imp {
             &options,
         );
         handler.forget();
-    }
-
-    /// Opens the live event stream; `on_event` gets each message's data, `on_reopen` is called
-    /// when the stream comes back after a drop (notifications sent meanwhile are lost). The browser
-    /// reconnects by itself.
-    pub fn subscribe(
-        on_event: impl Fn(String) + 'static,
-        on_reopen: impl Fn() + 'static,
-    ) -> Option<web_sys::EventSource> {
-        use wasm_bindgen::closure::Closure;
-        let source = web_sys::EventSource::new("/api/events").ok()?;
-        let message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                if let Some(data) = e.data().as_string() {
-                    on_event(data);
-                }
-            });
-        source.set_onmessage(Some(message.as_ref().unchecked_ref()));
-        message.forget();
-        let opened_before = std::cell::Cell::new(false);
-        let open = Closure::<dyn Fn()>::new(move || {
-            if opened_before.replace(true) {
-                on_reopen();
-            }
-        });
-        source.set_onopen(Some(open.as_ref().unchecked_ref()));
-        open.forget();
-        Some(source)
     }
 }
 

@@ -1,4 +1,5 @@
-//! Pipeline types shared by both sides: the board, its cards, moves, and live events.
+//! Board types shared by both sides: the board, its cards and filters, moves, what a deal's change
+//! announces, and the `/pipeline` link.
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -70,47 +71,12 @@ pub struct MoveTo {
 /// What a move or close gives back: the card as stored now.
 pub type Moved = DealCard;
 
-/// The live event sent when a deal changes; small on purpose (ids and versions only).
+/// What a change to a deal announces (`announce`); small on purpose (ids and versions only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealEvent {
     pub deal: DealId,
     pub pipeline: PipelineId,
     pub version: i32,
-}
-
-/// What the event stream (`GET /api/events`) sends a browser. A deal's id and version go only to
-/// users who may open that deal; everyone else hears that something in the pipeline changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum LiveEvent {
-    /// A deal the user may see changed: boards showing its pipeline reload unless they show it
-    /// at this version already (the user's own move).
-    Deal {
-        deal: DealId,
-        pipeline: PipelineId,
-        version: i32,
-    },
-    /// Something in the pipeline changed (its settings, or a deal out of the user's sight, which
-    /// may have just left it): boards showing it reload.
-    Pipeline { pipeline: PipelineId },
-    /// Events may have been missed (the server's listener reconnected, or this stream lagged):
-    /// reload whatever is shown.
-    Resync,
-}
-
-impl LiveEvent {
-    /// Whether a board of `shown`, holding the cards `known` (id, version), must reload.
-    pub fn reloads(&self, shown: Option<PipelineId>, known: &[(DealId, i32)]) -> bool {
-        match self {
-            LiveEvent::Deal {
-                deal,
-                pipeline,
-                version,
-            } => shown == Some(*pipeline) && !known.iter().any(|(d, v)| d == deal && v >= version),
-            LiveEvent::Pipeline { pipeline } => shown == Some(*pipeline),
-            LiveEvent::Resync => true,
-        }
-    }
 }
 
 /// A deal as related records list it (on a company page).
@@ -244,42 +210,5 @@ mod tests {
             ..Default::default()
         };
         assert!(fine.parse().is_ok());
-    }
-
-    #[test]
-    fn a_board_reloads_for_changes_to_its_pipeline_it_does_not_show_yet() {
-        let (p, other) = (
-            PipelineId(Uuid::from_u128(1)),
-            PipelineId(Uuid::from_u128(2)),
-        );
-        let deal = DealId(Uuid::from_u128(3));
-        let known = [(deal, 4)];
-        let changed = |version| LiveEvent::Deal {
-            deal,
-            pipeline: p,
-            version,
-        };
-        // Our own move, already shown at this version: nothing to load.
-        assert!(!changed(4).reloads(Some(p), &known));
-        assert!(changed(5).reloads(Some(p), &known));
-        assert!(!changed(5).reloads(Some(other), &known));
-        assert!(LiveEvent::Pipeline { pipeline: p }.reloads(Some(p), &known));
-        assert!(!LiveEvent::Pipeline { pipeline: p }.reloads(Some(other), &known));
-        assert!(LiveEvent::Resync.reloads(None, &[]));
-    }
-
-    #[test]
-    fn live_events_are_tagged_by_kind_on_the_wire() {
-        let e = LiveEvent::Pipeline {
-            pipeline: PipelineId(Uuid::nil()),
-        };
-        assert_eq!(
-            serde_json::to_string(&e).unwrap(),
-            r#"{"kind":"pipeline","pipeline":"00000000-0000-0000-0000-000000000000"}"#
-        );
-        assert_eq!(
-            serde_json::from_str::<LiveEvent>(r#"{"kind":"resync"}"#).unwrap(),
-            LiveEvent::Resync
-        );
     }
 }

@@ -4,8 +4,8 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{PipelineSettings, StageDraft, StageSettings};
-use crate::deals::board::db::DEAL_CHANNEL;
+use super::model::{PipelineSettings, SettingsChanged, StageDraft, StageSettings};
+use crate::announce::{Announcement, announce};
 use crate::deals::board::rank::between;
 use crate::deals::model::{PipelineId, StageId};
 use crate::error::{AppError, Invalid};
@@ -76,13 +76,19 @@ async fn bump(
     .await?;
     let changes = changes.as_object().cloned().unwrap_or_default();
     crate::audit::record(conn, "pipeline", pipeline.0, user.id.0, "update", changes).await?;
-    // Not a deal event: boards showing this pipeline reload as a whole.
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(DEAL_CHANNEL)
-        .bind(json!({ "pipeline": pipeline.0, "settings": version }).to_string())
-        .execute(&mut *conn)
-        .await?;
+    announce(
+        conn,
+        &SettingsChanged {
+            pipeline,
+            settings: version,
+        },
+    )
+    .await?;
     Ok(version)
+}
+
+impl Announcement for SettingsChanged {
+    const KIND: &'static str = "settings";
 }
 
 fn change(

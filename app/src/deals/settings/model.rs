@@ -1,4 +1,4 @@
-//! Pipelines and stages as Settings edits them.
+//! Pipelines and stages as Settings edits them, and what a change to them announces.
 use serde::{Deserialize, Serialize};
 
 use crate::deals::model::{PipelineId, StageId};
@@ -15,6 +15,14 @@ pub struct PipelineSettings {
     /// Bumped by every change to the pipeline or its stages.
     pub version: i32,
     pub stages: Vec<StageSettings>,
+}
+
+/// What a change to a pipeline's name or stages announces: boards showing it reload as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsChanged {
+    pub pipeline: PipelineId,
+    /// The pipeline's settings version after the change.
+    pub settings: i32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

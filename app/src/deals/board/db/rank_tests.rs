@@ -1,5 +1,6 @@
 //! Rank keys stay bounded, whatever the history of moves and appends.
 use super::*;
+use crate::deals::board::model::MoveTo;
 use crate::deals::model::DealDraft;
 use crate::users::db::test_user as user;
 use crate::users::model::Role;

@@ -1,4 +1,9 @@
+//! Database tests of the board: its figures and filters, moves and closes in and out of scope,
+//! their announcements, the deals table and a record's deals.
 use super::*;
+use crate::activities::model::SubjectKind;
+use crate::deals::board::model::{DealSummary, MoveTo};
+use crate::error::Invalid;
 use crate::users::model::Role;
 
 use crate::users::db::test_user as user;
@@ -254,7 +259,7 @@ async fn every_move_is_announced_to_listeners_after_commit(pool: PgPool) {
     let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
         .await
         .unwrap();
-    listener.listen(DEAL_CHANNEL).await.unwrap();
+    listener.listen(crate::announce::CHANNEL).await.unwrap();
     let mut tx = pool.begin().await.unwrap();
     move_deal(&mut tx, &admin, deals[0], 1, &to(stages[1], None, None))
         .await

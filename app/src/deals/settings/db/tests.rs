@@ -1,3 +1,4 @@
+//! Database tests of pipeline settings: stages added, renamed, reordered and archived.
 use super::*;
 use crate::deals::settings::model::StageInput;
 use crate::users::db::upsert_user;

@@ -1,0 +1,161 @@
+//! A stage column of the board: its figures, its cards (each with a "Move to…" menu), the gap where
+//! a dragged card would land, and "show more".
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::deals::board::dom::Target;
+use crate::deals::board::model::{BoardColumn, DealCard};
+use crate::deals::board::moves::gap_before;
+use crate::deals::model::{DealId, StageId};
+use crate::i18n::*;
+use crate::money::Money;
+
+#[component]
+pub(super) fn Column(
+    ci: usize,
+    cols: RwSignal<Vec<BoardColumn>>,
+    placeholder: Signal<Option<(StageId, usize, DealId)>>,
+    dragged: Signal<Option<DealId>>,
+    on_down: impl Fn(leptos::ev::PointerEvent, DealCard) + Copy + Send + Sync + 'static,
+    on_key: impl Fn(leptos::ev::KeyboardEvent, DealCard) + Copy + Send + Sync + 'static,
+    commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static,
+    more: impl Fn(usize) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let col =
+        move |f: fn(&BoardColumn) -> String| cols.with(|cs| cs.get(ci).map(f).unwrap_or_default());
+    let Some((stage, name)) = cols.with_untracked(|cs| cs.get(ci).map(|c| (c.id, c.name.clone())))
+    else {
+        return ().into_any();
+    };
+    let heading = format!("stage-{}", stage.0);
+    let cards = move || cols.with(|cs| cs.get(ci).map(|c| c.cards.clone()).unwrap_or_default());
+    // The card the placeholder stands before (`Some(None)`: at the end of the column), worked out
+    // once per pointer move rather than by every card.
+    let gap = Memo::new(move |_| {
+        let (s, index, dragged) = placeholder.get()?;
+        if s != stage {
+            return None;
+        }
+        cols.with(|cs| gap_before(&cs.get(ci)?.cards, dragged, index))
+    });
+    let has_more = move || cols.with(|cs| cs.get(ci).is_some_and(|c| c.more));
+    view! {
+        <section class="column" data-stage=stage.0.to_string() aria-labelledby=heading.clone()>
+            <header class="column-head">
+                <h2 id=heading.clone()>{name.clone()}</h2>
+                <p class="column-figures">
+                    <span class="count">{move || col(|c| c.count.to_string())}</span>
+                    <span>{move || col(|c| money_list(&c.totals))}</span>
+                    <span class="weighted" title=move || t_string!(i18n, pipeline.weighted)>
+                        {move || col(|c| format!("≈ {}", money_list(&c.weighted)))}
+                    </span>
+                </p>
+            </header>
+            <ol class="cards" role="list" aria-label=name.clone() aria-describedby="board-help">
+                <For each=cards key=|c| (c.id, c.version) let:card>
+                    {
+                        let id = card.id;
+                        let (down, key) = (card.clone(), card.clone());
+                        view! {
+                            <li
+                                class="card"
+                                class:gap-before=move || gap.get() == Some(Some(id))
+                                class:dragging=move || dragged.get() == Some(id)
+                                data-deal=id.0.to_string()
+                                tabindex="0"
+                                aria-label=card.title.clone()
+                                aria-roledescription=move || t_string!(i18n, pipeline.card_role)
+                                aria-grabbed=move || (dragged.get() == Some(id)).then_some("true")
+                                on:pointerdown=move |ev| on_down(ev, down.clone())
+                                on:keydown=move |ev| on_key(ev, key.clone())
+                                on:contextmenu=|ev| ev.prevent_default()
+                            >
+                                <CardBody card=card.clone() />
+                                <MoveMenu card=card.clone() cols commit />
+                            </li>
+                        }
+                        .into_any()
+                    }
+                </For>
+                <li class="end-gap" class:visible=move || gap.get() == Some(None) aria-hidden="true"></li>
+            </ol>
+            <Show when=has_more>
+                <button type="button" class="more" on:click=move |_| more(ci)>{t!(i18n, pipeline.more)}</button>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub(super) fn CardBody(card: DealCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let initial = card
+        .owner_name
+        .as_deref()
+        .and_then(|n| n.chars().next())
+        .unwrap_or('?')
+        .to_string();
+    view! {
+        <div class="card-body">
+            <strong class="card-title">{card.title.clone()}</strong>
+            {card.company_name.clone().map(|c| view! { <span class="muted">{c}</span> })}
+            <span class="card-value">{card.value().to_string()}</span>
+            <span class="card-meta">
+                <span class="avatar small" title=card.owner_name.clone() aria-hidden="true">{initial}</span>
+                {card.expected_close_date.map(|d| view! { <span class="muted">{d.format("%Y-%m-%d").to_string()}</span> })}
+                {card.rotting.then(|| view! { <span class="badge rotting">{t!(i18n, pipeline.rotting)}</span> })}
+                {card.overdue_task.then(|| view! { <span class="badge overdue">{t!(i18n, pipeline.overdue)}</span> })}
+            </span>
+        </div>
+    }
+}
+
+/// The path that needs no drag: every stage, Won and Lost.
+#[component]
+fn MoveMenu(
+    card: DealCard,
+    cols: RwSignal<Vec<BoardColumn>>,
+    commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = card.id;
+    let current = card.stage_id;
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move || {
+        if let Some(d) = menu.get() {
+            d.set_open(false);
+        }
+    };
+    let title = card.title.clone();
+    view! {
+        <details class="move-menu" node_ref=menu on:pointerdown=|ev| ev.stop_propagation() on:keydown=|ev| ev.stop_propagation()>
+            <summary aria-label=move || format!("{} {}", t_string!(i18n, pipeline.move_to), title)>{t!(i18n, pipeline.move_to)}</summary>
+            <div class="menu-panel" role="group">
+                <A href=format!("/deals/{}", id.0) attr:class="menu-link">{t!(i18n, deals.open)}</A>
+                {move || cols.with(|cs| cs.iter().filter(|c| c.id != current).map(|c| {
+                    let (stage, name) = (c.id, c.name.clone());
+                    view! { <button type="button" on:click=move |_| { close(); commit(id, Target::Column(stage, 0)); }>{name}</button> }
+                }).collect_view())}
+                <button type="button" class="won" on:click=move |_| { close(); commit(id, Target::Won); }>{t!(i18n, pipeline.won)}</button>
+                <button type="button" class="lost" on:click=move |_| { close(); commit(id, Target::Lost); }>{t!(i18n, pipeline.lost)}</button>
+            </div>
+        </details>
+    }
+}
+
+fn money_list(m: &[Money]) -> String {
+    if m.is_empty() {
+        Money {
+            minor: 0,
+            currency: "CNY".into(),
+        }
+        .to_string()
+    } else {
+        m.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
