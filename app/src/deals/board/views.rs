@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::load_board;
-use super::model::{Board, BoardFilter};
+use super::model::{Board, BoardFilter, DealCard};
 use crate::deals::api::deal_table;
 use crate::deals::model::{DealId, PipelineId, StageId};
 use crate::deals::model::{DealTablePage, TableQuery};
@@ -57,6 +57,12 @@ impl Default for BoardWatch {
 
 /// The pipeline page: the board of a pipeline or the same deals as a table, with its toolbar and
 /// "New deal". `watch` is how the layer above keeps it live (see `BoardWatch`).
+/// A move or close about to be sent bumps the deal's version by one. Its live event may arrive
+/// before the answer, so the board knows that version already and does not reload for it.
+fn expect_own_change(known: StoredValue<Vec<(DealId, i32)>>, card: &DealCard) {
+    known.update_value(|k| k.push((card.id, card.version + 1)));
+}
+
 #[component]
 pub fn PipelinePage(watch: BoardWatch) -> impl IntoView {
     let i18n = use_i18n();

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::column::{CardBody, Column};
+use super::expect_own_change;
 use super::lost::LostDialog;
 use crate::deals::board::api::{close_deal, column_page, move_deal};
 use crate::deals::board::dom::{self, Target};
@@ -47,12 +48,6 @@ struct Lifted {
     card: DealCard,
     column: usize,
     index: usize,
-}
-
-/// A move or close about to be sent bumps the deal's version by one. Its live event may arrive
-/// before the answer, so the board knows that version already and does not reload for it.
-pub(super) fn expect_own_change(known: StoredValue<Vec<(DealId, i32)>>, card: &DealCard) {
-    known.update_value(|k| k.push((card.id, card.version + 1)));
 }
 
 #[component]

@@ -1,7 +1,7 @@
 //! The dialog that asks why a deal was lost before it leaves the board.
 use leptos::prelude::*;
 
-use super::board_view::expect_own_change;
+use super::expect_own_change;
 use crate::deals::board::api::CloseDeal;
 use crate::deals::board::model::{BoardColumn, DealCard, LOST_REASON_MAX};
 use crate::deals::board::moves::take;
