@@ -131,7 +131,7 @@ pub fn App() -> impl IntoView {
 fn LiveBoard() -> impl IntoView {
     let watch = BoardWatch::new();
     crate::live::keep_board_live(watch);
-    view! { <PipelinePage watch /> }
+    view! { <PipelinePage watch actions=|| crate::imports::views::import_link(ImportKind::Deals) /> }
 }
 
 /// Switches between English and Chinese; for a signed-in user the choice is saved to their profile.

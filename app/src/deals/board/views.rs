@@ -63,8 +63,13 @@ fn expect_own_change(known: StoredValue<Vec<(DealId, i32)>>, card: &DealCard) {
     known.update_value(|k| k.push((card.id, card.version + 1)));
 }
 
+/// The pipeline page; `actions` are the header's extra actions, handed by the shell (the import
+/// link).
 #[component]
-pub fn PipelinePage(watch: BoardWatch) -> impl IntoView {
+pub fn PipelinePage(
+    watch: BoardWatch,
+    #[prop(optional, into)] actions: Option<ViewFn>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let params = use_query_map();
     let pipeline = Memo::new(move |_| {
@@ -106,7 +111,7 @@ pub fn PipelinePage(watch: BoardWatch) -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>{t!(i18n, pipeline.title)}</h1>
-            {crate::imports::views::import_link(crate::imports::model::ImportKind::Deals)}
+            {actions.map(|a| a.run())}
             // Outside the board, so that live reloads of the board leave a half-typed deal alone.
             <crate::deals::views::NewDeal stages on_created=Callback::new(move |_| refresh.update(|n| *n += 1)) />
         </header>

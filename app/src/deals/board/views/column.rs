@@ -149,7 +149,7 @@ fn money_list(m: &[Money]) -> String {
     if m.is_empty() {
         Money {
             minor: 0,
-            currency: "CNY".into(),
+            currency: crate::money::DEFAULT_CURRENCY.into(),
         }
         .to_string()
     } else {
