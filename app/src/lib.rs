@@ -23,6 +23,8 @@ pub mod idempotency;
 pub mod imports;
 pub mod labels;
 pub mod leads;
+#[cfg(feature = "ssr")]
+pub mod lists;
 pub mod merge;
 pub mod money;
 pub mod offline;
