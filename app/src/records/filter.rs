@@ -229,8 +229,9 @@ impl ListFilter {
         }
         let (key, desc) = query.effective_sort(sql.sorts[0].0);
         let (_, expr, ty) = sql.sort(key);
-        let ty = SortType::parse(ty)
-            .ok_or_else(|| AppError::internal(format!("a list sorts by the unknown SQL type {ty}")))?;
+        let ty = SortType::parse(ty).ok_or_else(|| {
+            AppError::internal(format!("a list sorts by the unknown SQL type {ty}"))
+        })?;
         let sort = Sort { expr, ty, desc };
         let after = match query.after.trim() {
             "" => None,

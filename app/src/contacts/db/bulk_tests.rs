@@ -137,11 +137,10 @@ async fn tags_are_added_and_removed_once_and_deleted_records_leave_the_list(pool
     );
     let r = bulk(&pool, &east, picked.clone(), add).await.unwrap();
     assert_eq!((r.changed, r.unchanged), (0, 2));
-    let tagged: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM contacts WHERE tags = ARRAY['vip']")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let tagged: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts WHERE tags = ARRAY['vip']")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(tagged, 2);
     let r = bulk(
         &pool,

@@ -2,10 +2,10 @@
 //! how its search term matches: as a substring, or typo-tolerant when nothing contains it.
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-use crate::records::filter::{ListFilter, OwnerFilter, SearchTerm, like_containing, like_prefix};
 use super::ListSql;
 use super::scope::push_scope;
 use crate::error::AppError;
+use crate::records::filter::{ListFilter, OwnerFilter, SearchTerm, like_containing, like_prefix};
 use crate::users::model::CurrentUser;
 
 /// How a search term is matched. Substring first: cheap per row, and backed by the trigram
@@ -32,7 +32,8 @@ fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, term: &SearchTer
         SearchTerm::Bigram(q) => {
             // A two-character term is its own only bigram (bound as a value: a function of the
             // parameter would be evaluated again for every row checked).
-            qb.push(" AND r.search_bigrams @> ").push_bind(vec![q.clone()]);
+            qb.push(" AND r.search_bigrams @> ")
+                .push_bind(vec![q.clone()]);
         }
         SearchTerm::NamePrefix(q) => {
             qb.push(format!(" AND lower({name}) LIKE "))
@@ -142,7 +143,10 @@ pub(crate) async fn search_mode(
     }
     let mut how = Match::Substring;
     let mut total = capped_count(conn, user, sql, filter, how, limit).await?;
-    let may_be_misspelt = filter.search.as_ref().is_some_and(SearchTerm::may_be_misspelt);
+    let may_be_misspelt = filter
+        .search
+        .as_ref()
+        .is_some_and(SearchTerm::may_be_misspelt);
     if total == 0 && may_be_misspelt {
         // Nothing contains the term: perhaps it is misspelt ("Sarha Miller").
         sqlx::query("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")

@@ -4,9 +4,9 @@ use sqlx::postgres::PgRow;
 use sqlx::{FromRow, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
+use crate::error::AppError;
 use crate::records::filter::{Cursor, ListFilter, Sort, SortType, SortValue, encode_cursor};
 use crate::records::model::PAGE_SIZE;
-use crate::error::AppError;
 
 /// A row with the sort value and id its page's cursor is made of.
 pub(crate) struct Keyed<R> {

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
 
-use crate::records::filter::ListFilter;
-use crate::records::model::{COUNT_LIMIT, ListPage, ListQuery, PAGE_SIZE, SEARCH_COUNT_LIMIT};
 use super::ListSql;
 use super::filters::{push_filters, search_mode};
 use super::keyset::{Keyed, keyed_page, push_keyset_filter};
 use crate::error::AppError;
+use crate::records::filter::ListFilter;
+use crate::records::model::{COUNT_LIMIT, ListPage, ListQuery, PAGE_SIZE, SEARCH_COUNT_LIMIT};
 use crate::users::model::CurrentUser;
 
 /// Matches beyond this many make the page walk the sort order's index (matches are frequent,

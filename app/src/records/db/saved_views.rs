@@ -2,10 +2,10 @@
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::error::{AppError, Invalid};
 use crate::records::filter::ListFilter;
 use crate::records::list::ListDef;
 use crate::records::model::{ListKind, ListQuery, Owner, SavedView};
-use crate::error::{AppError, Invalid};
 use crate::users::model::CurrentUser;
 
 /// Active users, by name, for owner filters and pickers.
