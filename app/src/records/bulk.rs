@@ -1,5 +1,6 @@
-//! Changes to many records at once (owner, tags, lead status, delete): the records ticked or all
-//! that match a view, in the user's scope, in one transaction with a history row for each change.
+//! Changes to many records of a list at once (owner, tags, status for a list that has one, delete):
+//! the records ticked or all that match a view, in the user's scope, in one transaction with a
+//! history row for each change.
 use chrono::NaiveDate;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;

@@ -1,4 +1,4 @@
-//! A list's URL query parsed into typed values before any SQL is built: the owner an id, the dates
+//! A list's URL query parsed into typed values before any SQL is built: the owner an id, the
 //! dates in the range Postgres and people use, the status one of the list's own, the sort one of
 //! its columns with its SQL type, the search term classified by how it can match, the keyset
 //! cursor a value of the sort's type. The SQL builders see only this.
