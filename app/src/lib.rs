@@ -27,6 +27,8 @@ pub mod labels;
 #[cfg(test)]
 mod layering_tests;
 pub mod leads;
+#[cfg(feature = "ssr")]
+pub mod lists;
 pub mod live;
 pub mod merge;
 pub mod money;

@@ -59,7 +59,9 @@ pub async fn csv(
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(4);
     let task = tokio::spawn(async move {
         let started = std::time::Instant::now();
-        let result = app::records::export::export(&pool, &user, kind, &query, today, tx).await;
+        let result =
+            app::records::export::export(&pool, &user, &app::lists::list(kind), &query, today, tx)
+                .await;
         if let Ok(rows) = &result {
             tracing::info!(user = %user.id.0, list = kind.as_str(), rows, ms = started.elapsed().as_millis() as u64, "export");
         }

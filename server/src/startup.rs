@@ -123,10 +123,12 @@ pub fn server_state(settings: &Settings, pool: PgPool) -> ServerState {
     }
 }
 
-/// Per-request Leptos context: the server state, and this response's CSP nonce.
+/// Per-request Leptos context: the server state, the customer lists (handed to the shared list
+/// machinery), and this response's CSP nonce.
 fn context(state: ServerState) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(state.clone());
+        provide_context(app::lists::LISTS);
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(CspNonce(n)) = parts.extensions.get::<CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(n.clone()));

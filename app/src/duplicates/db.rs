@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::model::{Group, Likely, Why, email_keys, phone_keys};
 use crate::error::AppError;
-use crate::records::bulk::list_sql;
+use crate::lists::list_sql;
 use crate::records::db::scope_sql;
 use crate::records::model::ListKind;
 use crate::users::model::CurrentUser;

@@ -11,7 +11,7 @@ use crate::companies::model::{CompanyId, CompanyInput};
 use crate::contacts::model::{ContactId, ContactInput};
 use crate::error::{AppError, Invalid};
 use crate::imports::model::{Parsed, form_fields, parse_form};
-use crate::records::bulk::list_sql;
+use crate::lists::list_sql;
 use crate::records::db::{Draft, lock_changes, require_edit, scope_sql};
 use crate::users::model::CurrentUser;
 use crate::{companies, contacts};

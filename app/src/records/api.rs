@@ -1,4 +1,5 @@
-//! Server functions for list views: owners to filter by and the user's saved views.
+//! Server functions for list views: owners to filter by, the user's saved views, and bulk changes
+//! (the list a function is told of by kind is looked up in the `Lists` the server hands down).
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -24,8 +25,9 @@ pub async fn saved_views(list: ListKind) -> Result<Vec<SavedView>, AppError> {
 pub async fn save_view(list: ListKind, name: String, query: ListQuery) -> Result<Uuid, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
+    let list = super::list::Lists::from_context()?.get(list);
     let mut tx = auth::state()?.pool.begin().await?;
-    let id = super::db::save_view(&mut tx, &user, list, &name, &query).await?;
+    let id = super::db::save_view(&mut tx, &user, &list, &name, &query).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -46,9 +48,10 @@ pub async fn bulk_edit(
 ) -> Result<BulkOutcome, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
+    let list = super::list::Lists::from_context()?.get(list);
     let mut tx = auth::state()?.pool.begin().await?;
     let today = chrono::Utc::now().date_naive();
-    let outcome = super::bulk::apply(&mut tx, &user, list, &target, &action, today).await?;
+    let outcome = super::bulk::apply(&mut tx, &user, &list, &target, &action, today).await?;
     tx.commit().await?;
     Ok(outcome)
 }

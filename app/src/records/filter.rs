@@ -1,6 +1,7 @@
-//! A list's URL query parsed into typed values before any SQL is built: the owner an id, the dates
+//! A list's URL query parsed into typed values before any SQL is built: the owner an id, the
 //! dates in the range Postgres and people use, the status one of the list's own, the sort one of
-//! its columns, the keyset cursor a value of the sort's type. The SQL builder sees only this.
+//! its columns with its SQL type, the search term classified by how it can match, the keyset
+//! cursor a value of the sort's type. The SQL builders see only this.
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -20,6 +21,139 @@ pub enum OwnerFilter {
     Anyone,
     Me,
     User(Uuid),
+}
+
+impl OwnerFilter {
+    /// "" (everyone in scope), "me", or a user id; anything else is refused on `owner`.
+    pub fn parse(raw: &str) -> Result<OwnerFilter, AppError> {
+        match raw.trim() {
+            "" => Ok(OwnerFilter::Anyone),
+            "me" => Ok(OwnerFilter::Me),
+            other => Uuid::parse_str(other)
+                .map(OwnerFilter::User)
+                .map_err(|_| AppError::invalid("owner", Invalid::Choice)),
+        }
+    }
+}
+
+/// `s` with LIKE's wildcards (`%`, `_`) and its escape character (`\`) taken literally.
+pub fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A LIKE pattern for text that contains `s`, literally.
+pub fn like_containing(s: &str) -> String {
+    format!("%{}%", like_escape(s))
+}
+
+/// A LIKE pattern for text that starts with `s`, literally.
+pub fn like_prefix(s: &str) -> String {
+    format!("{}%", like_escape(s))
+}
+
+/// Digits with phone punctuation only (and at least one digit).
+pub(crate) fn is_phone_like(q: &str) -> bool {
+    q.chars().any(|c| c.is_ascii_digit())
+        && q.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+/// A search term, lower-cased, classified once by how it can match the search document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchTerm {
+    /// A phone number (three digits or more, phone punctuation only): its digits, found in any
+    /// punctuation.
+    Phone(String),
+    /// Two characters beyond ASCII (a Chinese name): its own only bigram (trigrams need three).
+    Bigram(String),
+    /// Under three characters: a prefix of the record's name.
+    NamePrefix(String),
+    /// Anything else: a substring (trigram index). When nothing contains it and it may be
+    /// misspelt (three characters or more as typed, not a phone number), a word much like it.
+    Substring { text: String, may_be_misspelt: bool },
+}
+
+impl SearchTerm {
+    /// Classifies a trimmed, non-empty term.
+    pub fn classify(term: &str) -> SearchTerm {
+        let may_be_misspelt = term.chars().count() >= 3 && !is_phone_like(term);
+        let q = term.to_lowercase();
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let chars = q.chars().count();
+        if is_phone_like(&q) && digits.len() >= 3 {
+            SearchTerm::Phone(digits)
+        } else if !q.is_ascii() && chars == 2 {
+            SearchTerm::Bigram(q)
+        } else if chars < 3 {
+            SearchTerm::NamePrefix(q)
+        } else {
+            SearchTerm::Substring {
+                text: q,
+                may_be_misspelt,
+            }
+        }
+    }
+
+    /// Whether the typo-tolerant pass may run when nothing contains the term.
+    pub fn may_be_misspelt(&self) -> bool {
+        matches!(
+            self,
+            SearchTerm::Substring {
+                may_be_misspelt: true,
+                ..
+            }
+        )
+    }
+}
+
+/// The SQL type of a list's sort column: what its keyset cursor reads back as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortType {
+    Text,
+    Time,
+    Date,
+    SmallInt,
+    Int,
+    BigInt,
+}
+
+impl SortType {
+    /// The type as a list declares it: `text`, `timestamptz`, `date`, `smallint`, `int` (or
+    /// `integer`), `bigint`.
+    pub fn parse(ty: &str) -> Option<SortType> {
+        Some(match ty {
+            "text" => SortType::Text,
+            "timestamptz" => SortType::Time,
+            "date" => SortType::Date,
+            "smallint" => SortType::SmallInt,
+            "int" | "integer" => SortType::Int,
+            "bigint" => SortType::BigInt,
+            _ => return None,
+        })
+    }
+
+    /// The SQL type a cursor value is cast to.
+    pub fn sql(self) -> &'static str {
+        match self {
+            SortType::Text => "text",
+            SortType::Time => "timestamptz",
+            SortType::Date => "date",
+            SortType::SmallInt => "smallint",
+            SortType::Int => "int",
+            SortType::BigInt => "bigint",
+        }
+    }
+}
+
+/// The order a list is shown in: one of its sort columns (SQL expression, never NULL, and its
+/// type), then the id, ascending or descending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub expr: &'static str,
+    pub ty: SortType,
+    pub desc: bool,
 }
 
 /// The sort value of the last row shown, typed as the sort column is.
@@ -43,8 +177,8 @@ pub struct Cursor {
 /// A checked list query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListFilter {
-    /// Trimmed; empty when not searching.
-    pub search: String,
+    /// `None` when not searching.
+    pub search: Option<SearchTerm>,
     pub owner: OwnerFilter,
     pub tag: Option<String>,
     /// Lower case (sources are matched regardless of case).
@@ -52,15 +186,14 @@ pub struct ListFilter {
     pub status: Option<&'static str>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    /// The sort's SQL expression (never NULL) and its SQL type, from the list's own columns.
-    pub sort: (&'static str, &'static str),
-    pub desc: bool,
+    /// One of the list's own sort columns.
+    pub sort: Sort,
     pub after: Option<Cursor>,
 }
 
 impl ListFilter {
     pub fn searching(&self) -> bool {
-        !self.search.is_empty()
+        self.search.is_some()
     }
 
     /// Parses `query` for the list `sql`, refusing each bad part with the field it came from.
@@ -75,14 +208,8 @@ impl ListFilter {
             }
             Ok((!t.is_empty()).then(|| t.to_string()))
         };
-        let search = text("q", &query.q, SEARCH_MAX)?.unwrap_or_default();
-        let owner = match query.owner.trim() {
-            "" => OwnerFilter::Anyone,
-            "me" => OwnerFilter::Me,
-            other => Uuid::parse_str(other)
-                .map(OwnerFilter::User)
-                .map_err(|_| AppError::invalid("owner", Invalid::Choice))?,
-        };
+        let search = text("q", &query.q, SEARCH_MAX)?.map(|q| SearchTerm::classify(&q));
+        let owner = OwnerFilter::parse(&query.owner)?;
         let tag = text("tag", &query.tag, TAG_MAX)?;
         let source = text("source", &query.source, SOURCE_MAX)?.map(|s| s.to_lowercase());
         let status = match query.status.trim() {
@@ -101,10 +228,14 @@ impl ListFilter {
             }
         }
         let (key, desc) = query.effective_sort(sql.sorts[0].0);
-        let sort = sql.sort(key);
+        let (_, expr, ty) = sql.sort(key);
+        let ty = SortType::parse(ty).ok_or_else(|| {
+            AppError::internal(format!("a list sorts by the unknown SQL type {ty}"))
+        })?;
+        let sort = Sort { expr, ty, desc };
         let after = match query.after.trim() {
             "" => None,
-            raw => Some(decode_cursor(raw, sort.1).ok_or(AppError::BadRequest)?),
+            raw => Some(Cursor::decode(raw, ty).ok_or(AppError::BadRequest)?),
         };
         Ok(ListFilter {
             search,
@@ -115,7 +246,6 @@ impl ListFilter {
             from,
             to,
             sort,
-            desc,
             after,
         })
     }
@@ -131,172 +261,55 @@ pub fn encode_cursor(value: &str, id: Uuid) -> String {
         .collect()
 }
 
-/// A cursor, its value read as the sort's SQL type `ty`; `None` for anything this server did
-/// not make (a URL edited by hand).
+/// A cursor, its value read as the sort's SQL type `ty` as a list declares it; `None` for a type
+/// no sort has, or anything this server did not make (a URL edited by hand).
 pub fn decode_cursor(s: &str, ty: &str) -> Option<Cursor> {
-    if s.len() % 2 != 0 || s.len() > 4096 {
-        return None;
+    Cursor::decode(s, SortType::parse(ty)?)
+}
+
+impl Cursor {
+    /// A cursor, its value read as `ty`; `None` for anything this server did not make.
+    pub fn decode(s: &str, ty: SortType) -> Option<Cursor> {
+        if s.len() % 2 != 0 || s.len() > 4096 {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> = (0..s.len())
+            .step_by(2)
+            .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect();
+        let (value, id): (String, Uuid) = serde_json::from_slice(&bytes?).ok()?;
+        Some(Cursor {
+            value: SortValue::read(value, ty)?,
+            id,
+        })
     }
-    let bytes: Option<Vec<u8>> = (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect();
-    let (value, id): (String, Uuid) = serde_json::from_slice(&bytes?).ok()?;
-    Some(Cursor {
-        value: SortValue::read(value, ty)?,
-        id,
-    })
 }
 
 impl SortValue {
     /// A sort value as Postgres writes it as text (ISO dates, in UTC), read as the SQL type `ty`.
-    pub fn read(value: String, ty: &str) -> Option<SortValue> {
+    pub fn read(value: String, ty: SortType) -> Option<SortValue> {
         match ty {
-            "timestamptz" => {
+            SortType::Time => {
                 let t = DateTime::parse_from_str(&value, "%Y-%m-%d %H:%M:%S%.f%#z")
                     .ok()?
                     .with_timezone(&Utc);
                 (1..=9999).contains(&t.year()).then_some(SortValue::Time(t))
             }
-            "text" if !value.contains('\0') => Some(SortValue::Text(value)),
-            "date" if value == "infinity" => Some(SortValue::Date(value)),
-            "date" => {
+            SortType::Text if !value.contains('\0') => Some(SortValue::Text(value)),
+            SortType::Text => None,
+            SortType::Date if value == "infinity" => Some(SortValue::Date(value)),
+            SortType::Date => {
                 let d = NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok()?;
                 (1..=9999)
                     .contains(&d.year())
                     .then(|| SortValue::Date(d.to_string()))
             }
-            "smallint" => Some(SortValue::Number(value.parse::<i16>().ok()?.into())),
-            "int" | "integer" => Some(SortValue::Number(value.parse::<i32>().ok()?.into())),
-            "bigint" => Some(SortValue::Number(value.parse::<i64>().ok()?)),
-            _ => None,
+            SortType::SmallInt => Some(SortValue::Number(value.parse::<i16>().ok()?.into())),
+            SortType::Int => Some(SortValue::Number(value.parse::<i32>().ok()?.into())),
+            SortType::BigInt => Some(SortValue::Number(value.parse::<i64>().ok()?)),
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    static SQL: ListSql = ListSql {
-        columns: "r.id",
-        from: "t r",
-        count_from: "t r",
-        name: "r.name",
-        sorts: &[
-            ("name", "lower(r.name)", "text"),
-            ("created", "r.created_at", "timestamptz"),
-        ],
-        export: &[],
-        statuses: &["new", "won"],
-    };
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
-    }
-
-    fn parse(q: ListQuery) -> Result<ListFilter, AppError> {
-        ListFilter::parse(&q, &SQL, today())
-    }
-
-    #[test]
-    fn a_status_the_list_does_not_have_is_refused() {
-        let e = parse(ListQuery {
-            status: "active".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(e.field("status"), Some(Invalid::Choice));
-        let f = parse(ListQuery {
-            status: "won".into(),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(f.status, Some("won"));
-    }
-
-    #[test]
-    fn a_signed_or_five_digit_year_is_refused() {
-        for (field, raw) in [("from", "-5000-01-01"), ("to", "+12000-01-01")] {
-            let mut q = ListQuery::default();
-            match field {
-                "from" => q.from = raw.into(),
-                _ => q.to = raw.into(),
-            }
-            assert_eq!(
-                parse(q).unwrap_err().field(field),
-                Some(Invalid::Date),
-                "{raw}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_forged_cursor_is_a_bad_request() {
-        let sorted = |sort: &str, after: String| ListQuery {
-            sort: sort.into(),
-            after,
-            ..Default::default()
-        };
-        for after in [
-            "zz".to_string(),
-            "abc".to_string(),
-            encode_cursor("yesterday", Uuid::nil()),
-            encode_cursor("-5000-01-01 00:00:00+00", Uuid::nil()),
-        ] {
-            assert_eq!(
-                parse(sorted("created", after.clone())).unwrap_err(),
-                AppError::BadRequest,
-                "{after}"
-            );
-        }
-        assert_eq!(
-            parse(sorted("name", encode_cursor("a\0b", Uuid::nil()))).unwrap_err(),
-            AppError::BadRequest
-        );
-    }
-
-    #[test]
-    fn a_cursor_made_from_a_postgres_timestamp_reads_back_exactly() {
-        let id = Uuid::new_v4();
-        for (text, micros) in [
-            ("2026-11-25 10:00:00.123456+00", 123_456),
-            ("2026-11-25 18:00:00+08", 0),
-        ] {
-            let c = decode_cursor(&encode_cursor(text, id), "timestamptz").unwrap();
-            let SortValue::Time(t) = c.value else {
-                panic!("a time")
-            };
-            assert_eq!(
-                t.to_rfc3339(),
-                format!(
-                    "2026-11-25T10:00:00{}+00:00",
-                    if micros > 0 { ".123456" } else { "" }
-                )
-            );
-            assert_eq!(c.id, id);
-        }
-    }
-
-    #[test]
-    fn overlong_text_and_nul_bytes_name_their_field() {
-        let e = parse(ListQuery {
-            q: "x".repeat(201),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(e.field("q"), Some(Invalid::TooLong { max: SEARCH_MAX }));
-        let e = parse(ListQuery {
-            tag: "a\0".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(e.field("tag"), Some(Invalid::Characters));
-        let e = parse(ListQuery {
-            owner: "someone".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(e.field("owner"), Some(Invalid::Choice));
-    }
-}
+mod tests;

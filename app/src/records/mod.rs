@@ -1,5 +1,6 @@
-//! What the customer lists share: URL-held view state, scoped search and keyset pages, saved
-//! views, and the list page's toolbar and table.
+//! What the customer lists share: URL-held view state parsed into a typed filter, scoped search
+//! and keyset pages, saved views, bulk changes, export, and the list and record pages' parts. It is
+//! handed the lists it works on (`list`), and names none.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bulk;
@@ -10,5 +11,7 @@ pub mod export;
 pub mod fields;
 #[cfg(feature = "ssr")]
 pub mod filter;
+#[cfg(feature = "ssr")]
+pub mod list;
 pub mod model;
 pub mod views;

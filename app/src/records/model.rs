@@ -57,7 +57,9 @@ impl ListKind {
     }
 }
 
-/// What a list shows.
+/// What a list shows, as its URL carries it: text, so that any link round-trips and the filter
+/// form shows what was asked. The server parses it into typed values (`filter::ListFilter`: owner,
+/// dates, status, sort, search term, cursor) before any SQL is built, refusing bad parts by field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListQuery {

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::model::{KEEP_DAYS, Purged, TrashItem};
 use crate::error::AppError;
-use crate::records::bulk::list_sql;
+use crate::lists::list_sql;
 use crate::records::db::require_edit;
 use crate::records::model::ListKind;
 use crate::users::model::{CurrentUser, Role};

@@ -55,7 +55,7 @@ async fn deleted_contact(pool: &PgPool, owner: &CurrentUser) -> (Uuid, Uuid) {
     crate::records::bulk::apply(
         &mut tx,
         owner,
-        ListKind::Contacts,
+        &crate::lists::list(ListKind::Contacts),
         &BulkTarget::Ids(vec![id]),
         &BulkAction::Delete,
         Utc::now().date_naive(),
