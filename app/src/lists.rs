@@ -9,9 +9,9 @@ use crate::records::model::ListKind;
 /// The list of `kind`.
 pub fn list(kind: ListKind) -> ListDef {
     match kind {
-        ListKind::Contacts => crate::contacts::db::LIST_DEF,
-        ListKind::Companies => crate::companies::db::LIST_DEF,
-        ListKind::Leads => crate::leads::db::LIST_DEF,
+        ListKind::Contacts => crate::contacts::list::LIST_DEF,
+        ListKind::Companies => crate::companies::list::LIST_DEF,
+        ListKind::Leads => crate::leads::list::LIST_DEF,
     }
 }
 

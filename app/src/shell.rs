@@ -13,11 +13,14 @@ use crate::contacts::model::ContactId;
 use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
 use crate::deals::board::views::{BoardWatch, PipelinePage};
 use crate::deals::views::{CompanyDeals, ContactDeals, DealPage};
+use crate::duplicates::views::duplicate_watch;
 use crate::i18n::*;
 use crate::imports::model::ImportKind;
-use crate::imports::views::ImportUploadPage;
+use crate::imports::views::{ImportUploadPage, import_link};
 use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
+use crate::records::model::ListKind;
+use crate::trash::views::forget_control;
 use crate::ui::RouteErrors;
 use crate::users::api::{Logout, set_locale};
 use crate::users::model::{CurrentUser, Role};
@@ -67,8 +70,8 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") ssr=SsrMode::Async view=LiveBoard />
                         <Route path=path!("pipeline") ssr=SsrMode::Async view=LiveBoard />
-                        <Route path=path!("contacts") ssr=SsrMode::Async view=ContactsPage />
-                        <Route path=path!("contacts/new") ssr=SsrMode::Async view=NewContactPage />
+                        <Route path=path!("contacts") ssr=SsrMode::Async view=|| view! { <ContactsPage actions=|| import_link(ImportKind::Contacts) /> } />
+                        <Route path=path!("contacts/new") ssr=SsrMode::Async view=|| view! { <NewContactPage watch=duplicate_watch(ListKind::Contacts) /> } />
                         <Route path=path!("contacts/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Contacts /> } />
                         <Route path=path!("companies/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Companies /> } />
                         <Route path=path!("leads/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Leads /> } />
@@ -82,11 +85,12 @@ pub fn App() -> impl IntoView {
                                     <ContactDeals contact=id />
                                     <Activities about=SubjectKind::Contact id=id.0 />
                                 }.into_any());
-                                view! { <ContactPage history /> }
+                                let forget = Callback::new(|(id, name)| forget_control(ListKind::Contacts, id, name).into_any());
+                                view! { <ContactPage history forget /> }
                             }
                         />
-                        <Route path=path!("companies") ssr=SsrMode::Async view=CompaniesPage />
-                        <Route path=path!("companies/new") ssr=SsrMode::Async view=NewCompanyPage />
+                        <Route path=path!("companies") ssr=SsrMode::Async view=|| view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> } />
+                        <Route path=path!("companies/new") ssr=SsrMode::Async view=|| view! { <NewCompanyPage watch=duplicate_watch(ListKind::Companies) /> } />
                         <Route
                             path=path!("companies/:id")
                             ssr=SsrMode::Async
@@ -99,14 +103,15 @@ pub fn App() -> impl IntoView {
                                 view! { <CompanyPage related /> }
                             }
                         />
-                        <Route path=path!("leads") ssr=SsrMode::Async view=LeadsPage />
-                        <Route path=path!("leads/new") ssr=SsrMode::Async view=NewLeadPage />
+                        <Route path=path!("leads") ssr=SsrMode::Async view=|| view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> } />
+                        <Route path=path!("leads/new") ssr=SsrMode::Async view=|| view! { <NewLeadPage watch=duplicate_watch(ListKind::Leads) /> } />
                         <Route
                             path=path!("leads/:id")
                             ssr=SsrMode::Async
                             view=|| {
                                 let history = Callback::new(|id: LeadId| view! { <Activities about=SubjectKind::Lead id=id.0 /> }.into_any());
-                                view! { <LeadPage history /> }
+                                let forget = Callback::new(|(id, name)| forget_control(ListKind::Leads, id, name).into_any());
+                                view! { <LeadPage history forget /> }
                             }
                         />
                         <Route path=path!("deals/:id") ssr=SsrMode::Async view=DealPage />
@@ -131,7 +136,7 @@ pub fn App() -> impl IntoView {
 fn LiveBoard() -> impl IntoView {
     let watch = BoardWatch::new();
     crate::live::keep_board_live(watch);
-    view! { <PipelinePage watch actions=|| crate::imports::views::import_link(ImportKind::Deals) /> }
+    view! { <PipelinePage watch actions=|| import_link(ImportKind::Deals) /> }
 }
 
 /// Switches between English and Chinese; for a signed-in user the choice is saved to their profile.

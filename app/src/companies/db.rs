@@ -7,8 +7,7 @@ use super::model::{Company, CompanyDraft, CompanyId, CompanyRow};
 use crate::error::AppError;
 use crate::records;
 use crate::records::db::{ListSql, push_scope};
-use crate::records::list::{ListDef, heads};
-use crate::records::model::{ListKind, ListPage, ListQuery};
+use crate::records::model::{ListPage, ListQuery};
 use crate::users::model::{CurrentUser, DataScope};
 
 macro_rules! company_list {
@@ -64,14 +63,6 @@ pub const TEAM_LIST: ListSql = company_list!(
      AND (x.owner_id = r.owner_id OR x.owner_id IN (SELECT u.id FROM users u WHERE u.team IS NOT NULL \
      AND u.team = (SELECT team FROM users WHERE id = r.owner_id))))"
 );
-
-/// The companies list as the shared list machinery is handed it (bulk changes, saved views,
-/// export): the list as roles that see everything read it.
-pub const LIST_DEF: ListDef = ListDef {
-    kind: ListKind::Companies,
-    sql: &LIST,
-    columns: || heads(super::views::columns()),
-};
 
 /// The list's SQL for `user`: a count of contacts is a list of them, scoped the same way.
 pub fn list_sql_for(user: &CurrentUser) -> &'static ListSql {

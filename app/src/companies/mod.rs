@@ -2,5 +2,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod list;
 pub mod model;
 pub mod views;

@@ -70,7 +70,11 @@ pub fn columns() -> Vec<Column<CompanyRow>> {
 }
 
 #[component]
-pub fn CompaniesPage() -> impl IntoView {
+pub fn CompaniesPage(
+    /// The header's extra actions, handed by the shell (the import link).
+    #[prop(optional, into)]
+    actions: Option<ViewFn>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let spec = ListSpec {
         kind: ListKind::Companies,
@@ -82,7 +86,7 @@ pub fn CompaniesPage() -> impl IntoView {
         <header class="page-header">
             <h1>{t!(i18n, companies.title)}</h1>
             <div class="actions">
-                {crate::imports::views::import_link(crate::imports::model::ImportKind::Companies)}
+                {actions.map(|a| a.run())}
                 <A href="/companies/new" attr:class="button primary">{t!(i18n, companies.new)}</A>
             </div>
         </header>
@@ -131,7 +135,11 @@ fn CompanyFields(
 }
 
 #[component]
-pub fn NewCompanyPage() -> impl IntoView {
+pub fn NewCompanyPage(
+    /// Watches the form while it is filled in and shows what it finds (records the new one may
+    /// duplicate), handed by the shell.
+    watch: (Callback<leptos::ev::Event>, AnyView),
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <CreateForm
@@ -139,7 +147,7 @@ pub fn NewCompanyPage() -> impl IntoView {
             submit={move || t_string!(i18n, companies.create).to_string()}
             action={ServerAction::<CreateCompany>::new()}
             href={|id: &CompanyId| format!("/companies/{}", id.0)}
-            watch=crate::duplicates::views::duplicate_watch(crate::records::model::ListKind::Companies)
+            watch
             fields={|error| view! { <CompanyFields error initial=CompanyInput::default() /> }.into_any()}
         />
     }

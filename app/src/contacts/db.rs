@@ -8,8 +8,7 @@ use crate::companies::model::CompanyId;
 use crate::error::AppError;
 use crate::records;
 use crate::records::db::{ListSql, push_scope};
-use crate::records::list::{ListDef, heads};
-use crate::records::model::{ListKind, ListPage, ListQuery};
+use crate::records::model::{ListPage, ListQuery};
 use crate::users::model::CurrentUser;
 
 /// The contacts list: columns, joins and sortable keys.
@@ -49,13 +48,6 @@ pub const LIST: ListSql = ListSql {
         ),
     ],
     statuses: &[],
-};
-
-/// The contacts list as the shared list machinery is handed it (bulk changes, saved views, export).
-pub const LIST_DEF: ListDef = ListDef {
-    kind: ListKind::Contacts,
-    sql: &LIST,
-    columns: || heads(super::views::columns()),
 };
 
 pub async fn list(

@@ -5,3 +5,5 @@ pub mod views;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod list;

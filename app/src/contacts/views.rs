@@ -1,6 +1,7 @@
 //! Contact pages: the searchable list, the new-contact form, and the detail page with inline edit.
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 use super::api::{CreateContact, UpdateContact, company_contacts, get_contact, list_contacts};
 use super::model::{Contact, ContactId, ContactInput, ContactRow};
@@ -77,7 +78,11 @@ pub fn columns() -> Vec<Column<ContactRow>> {
 }
 
 #[component]
-pub fn ContactsPage() -> impl IntoView {
+pub fn ContactsPage(
+    /// The header's extra actions, handed by the shell (the import link).
+    #[prop(optional, into)]
+    actions: Option<ViewFn>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let spec = ListSpec {
         kind: ListKind::Contacts,
@@ -89,7 +94,7 @@ pub fn ContactsPage() -> impl IntoView {
         <header class="page-header">
             <h1>{t!(i18n, contacts.title)}</h1>
             <div class="actions">
-                {crate::imports::views::import_link(crate::imports::model::ImportKind::Contacts)}
+                {actions.map(|a| a.run())}
                 <A href="/contacts/new" attr:class="button primary">
                     {t!(i18n, contacts.new)}
                 </A>
@@ -167,7 +172,11 @@ fn ContactFields(
 }
 
 #[component]
-pub fn NewContactPage() -> impl IntoView {
+pub fn NewContactPage(
+    /// Watches the form while it is filled in and shows what it finds (records the new one may
+    /// duplicate), handed by the shell.
+    watch: (Callback<leptos::ev::Event>, AnyView),
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <CreateForm
@@ -175,7 +184,7 @@ pub fn NewContactPage() -> impl IntoView {
             submit={move || t_string!(i18n, contacts.create).to_string()}
             action={ServerAction::<CreateContact>::new()}
             href={|id: &ContactId| format!("/contacts/{}", id.0)}
-            watch=crate::duplicates::views::duplicate_watch(crate::records::model::ListKind::Contacts)
+            watch
             fields={|error| view! { <ContactFields error initial=ContactInput::default() /> }.into_any()}
         />
     }
@@ -185,6 +194,9 @@ pub fn NewContactPage() -> impl IntoView {
 #[component]
 pub fn ContactPage(
     #[prop(optional)] history: Option<Callback<ContactId, AnyView>>,
+    /// "Forget this person" for the contact (id, name), handed by the shell.
+    #[prop(optional)]
+    forget: Option<Callback<(Uuid, String), AnyView>>,
 ) -> impl IntoView {
     let id = crate::records::views::id_param(ContactId);
     view! {
@@ -194,7 +206,7 @@ pub fn ContactPage(
             load=get_contact
             view=move |c: Contact, reload, saved| {
                 let below = history.map(|h| h.run(c.id));
-                let forget = crate::trash::views::forget_control(crate::records::model::ListKind::Contacts, c.id.0, c.full_name.clone());
+                let forget = forget.map(|f| f.run((c.id.0, c.full_name.clone())));
                 view! { <ContactDetail contact=c reload saved />{below}{forget} }.into_any()
             }
         />

@@ -9,8 +9,7 @@ use crate::contacts::model::ContactId;
 use crate::error::{AppError, Invalid};
 use crate::records;
 use crate::records::db::{ListSql, push_scope, require_edit};
-use crate::records::list::{ListDef, heads};
-use crate::records::model::{ListKind, ListPage, ListQuery};
+use crate::records::model::{ListPage, ListQuery};
 use crate::users::model::CurrentUser;
 
 pub const LIST: ListSql = ListSql {
@@ -43,13 +42,6 @@ pub const LIST: ListSql = ListSql {
         ),
     ],
     statuses: &super::model::STATUSES,
-};
-
-/// The leads list as the shared list machinery is handed it (bulk changes, saved views, export).
-pub const LIST_DEF: ListDef = ListDef {
-    kind: ListKind::Leads,
-    sql: &LIST,
-    columns: || heads(super::views::columns()),
 };
 
 pub async fn list(

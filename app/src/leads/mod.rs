@@ -3,5 +3,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod list;
 pub mod model;
 pub mod views;

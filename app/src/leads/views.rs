@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
 
 use super::api::{ConvertLead, CreateLead, UpdateLead, get_lead, list_leads};
 use super::model::{Lead, LeadId, LeadInput, LeadRow, STATUSES};
@@ -91,7 +92,11 @@ pub fn columns() -> Vec<Column<LeadRow>> {
 }
 
 #[component]
-pub fn LeadsPage() -> impl IntoView {
+pub fn LeadsPage(
+    /// The header's extra actions, handed by the shell (the import link).
+    #[prop(optional, into)]
+    actions: Option<ViewFn>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let spec = ListSpec {
         kind: ListKind::Leads,
@@ -103,7 +108,7 @@ pub fn LeadsPage() -> impl IntoView {
         <header class="page-header">
             <h1>{t!(i18n, leads.title)}</h1>
             <div class="actions">
-                {crate::imports::views::import_link(crate::imports::model::ImportKind::Leads)}
+                {actions.map(|a| a.run())}
                 <A href="/leads/new" attr:class="button primary">{t!(i18n, leads.new)}</A>
             </div>
         </header>
@@ -148,7 +153,11 @@ fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput)
 }
 
 #[component]
-pub fn NewLeadPage() -> impl IntoView {
+pub fn NewLeadPage(
+    /// Watches the form while it is filled in and shows what it finds (records the new one may
+    /// duplicate), handed by the shell.
+    watch: (Callback<leptos::ev::Event>, AnyView),
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <CreateForm
@@ -156,7 +165,7 @@ pub fn NewLeadPage() -> impl IntoView {
             submit={move || t_string!(i18n, leads.create).to_string()}
             action={ServerAction::<CreateLead>::new()}
             href={|id: &LeadId| format!("/leads/{}", id.0)}
-            watch=crate::duplicates::views::duplicate_watch(crate::records::model::ListKind::Leads)
+            watch
             fields={|error| view! { <LeadFields error initial=LeadInput::default() /> }.into_any()}
         />
     }
@@ -170,7 +179,12 @@ impl VersionedEdit for UpdateLead {
 
 /// The lead page; `history` renders what other domains add below it (the timeline).
 #[component]
-pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) -> impl IntoView {
+pub fn LeadPage(
+    #[prop(optional)] history: Option<Callback<LeadId, AnyView>>,
+    /// "Forget this person" for the lead (id, name), handed by the shell.
+    #[prop(optional)]
+    forget: Option<Callback<(Uuid, String), AnyView>>,
+) -> impl IntoView {
     let id = crate::records::views::id_param(LeadId);
     view! {
         <RecordPage
@@ -181,7 +195,7 @@ pub fn LeadPage(#[prop(optional)] history: Option<Callback<LeadId, AnyView>>) ->
                 let below = history.map(|h| h.run(l.id));
                 let convert = (l.status == "qualified" && l.converted_at.is_none()).then(|| view! { <ConvertPanel lead=l.clone() /> });
                 let id = l.id;
-                let forget = crate::trash::views::forget_control(crate::records::model::ListKind::Leads, id.0, l.full_name.clone());
+                let forget = forget.map(|f| f.run((id.0, l.full_name.clone())));
                 let subtitle = [l.title.clone(), l.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
                 view! {
                     <RecordEditor

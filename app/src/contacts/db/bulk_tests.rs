@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::LIST_DEF;
+use crate::contacts::list::LIST_DEF;
 use crate::error::{AppError, Invalid};
 use crate::records::bulk::apply;
 use crate::records::model::{BulkAction, BulkOutcome, BulkTarget, ListQuery};

@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
-use super::LIST_DEF;
+use crate::contacts::list::LIST_DEF;
 use crate::records::db::page;
 use crate::records::export::{BOM, export};
 use crate::records::list::ListDef;

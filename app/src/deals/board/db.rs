@@ -10,7 +10,8 @@ use super::model::{Board, BoardColumn, BoardFilter, COLUMN_PAGE, DealCard, DealE
 use crate::deals::model::{DealId, PipelineId, PipelineRef, StageId};
 use crate::error::AppError;
 use crate::money::Money;
-use crate::records::db::{push_owner, push_scope};
+use crate::records::db::{push_owner_filter, push_scope};
+use crate::records::filter::{OwnerFilter, like_containing};
 use crate::users::model::CurrentUser;
 
 mod moves;
@@ -56,23 +57,20 @@ pub(crate) fn push_filter(
     user: &CurrentUser,
     f: &BoardFilter,
 ) -> Result<(), AppError> {
+    // Every value is checked before any SQL is written.
+    let owner = OwnerFilter::parse(&f.owner)?;
+    let range = f.parse()?;
     push_scope(qb, user, "r");
-    push_owner(qb, user, &f.owner)?;
+    push_owner_filter(qb, user, owner);
     let q = f.q.trim().to_lowercase();
     if !q.is_empty() {
-        let like = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = like_containing(&q);
         qb.push(" AND (lower(r.title) LIKE ")
             .push_bind(like.clone())
             .push(" OR r.company_id IN (SELECT id FROM companies WHERE lower(name) LIKE ")
             .push_bind(like)
             .push("))");
     }
-    let range = f.parse()?;
     for (sql, date) in [
         (" AND r.expected_close_date >= ", range.close_from),
         (" AND r.expected_close_date <= ", range.close_to),

@@ -46,16 +46,6 @@ fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, term: &SearchTer
     }
 }
 
-/// Whose records: "" everyone in scope, "me", or a user id (anything else is refused on `owner`).
-pub fn push_owner(
-    qb: &mut QueryBuilder<'_, Postgres>,
-    user: &CurrentUser,
-    owner: &str,
-) -> Result<(), AppError> {
-    push_owner_filter(qb, user, OwnerFilter::parse(owner)?);
-    Ok(())
-}
-
 /// Whose records: everyone in scope, the user's own, or one user's.
 pub fn push_owner_filter(
     qb: &mut QueryBuilder<'_, Postgres>,
