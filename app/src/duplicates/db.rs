@@ -2,10 +2,11 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::model::{Group, Likely, Why, email_keys, phone_keys};
+use super::model::{Group, Likely, Why};
 use crate::error::AppError;
 use crate::lists::list_sql;
 use crate::records::db::scope_sql;
+use crate::records::fields::{email_keys, phone_keys};
 use crate::records::model::ListKind;
 use crate::users::model::CurrentUser;
 

@@ -2,8 +2,6 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::records::fields::split_list;
-
 /// What two records share.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Why {
@@ -40,37 +38,4 @@ pub struct Group {
     /// Up to ten of the records: id and name, oldest first.
     pub records: Vec<(Uuid, String)>,
     pub count: i64,
-}
-
-/// Email keys as the database derives them: trimmed, lower case.
-pub fn email_keys(raw: &str) -> Vec<String> {
-    split_list(raw)
-        .map(|e| e.to_lowercase())
-        .filter(|e| e.contains('@'))
-        .collect()
-}
-
-/// Phone keys as the database derives them: the digits only.
-pub fn phone_keys(raw: &str) -> Vec<String> {
-    split_list(raw)
-        .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
-        .filter(|p| p.len() >= 5)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_match_what_the_database_stores() {
-        assert_eq!(
-            email_keys(" Li.Na@Example.CN ; x@y.cn, nope"),
-            ["li.na@example.cn", "x@y.cn"]
-        );
-        assert_eq!(
-            phone_keys("+86 138-0013-8000，(021) 1234"),
-            ["8613800138000", "0211234"]
-        );
-    }
 }

@@ -12,10 +12,10 @@ use super::model::{
 use super::runs::{self, Claimed, Heartbeat};
 use crate::companies::model::{CompanyId, CompanyInput};
 use crate::contacts::model::{ContactDraft, ContactId, ContactInput};
-use crate::duplicates::model::{email_keys, phone_keys};
 use crate::error::{AppError, Invalid};
 use crate::leads::model::{LeadId, LeadInput};
 use crate::records::db::{push_scope, require_edit};
+use crate::records::fields::{email_keys, phone_keys};
 use crate::users::model::CurrentUser;
 
 pub use super::runs::status;

@@ -13,6 +13,22 @@ pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
         .filter(|p| !p.is_empty())
 }
 
+/// Email keys as the database derives them (to find duplicates): trimmed, lower case.
+pub fn email_keys(raw: &str) -> Vec<String> {
+    split_list(raw)
+        .map(|e| e.to_lowercase())
+        .filter(|e| e.contains('@'))
+        .collect()
+}
+
+/// Phone keys as the database derives them (to find duplicates): the digits only.
+pub fn phone_keys(raw: &str) -> Vec<String> {
+    split_list(raw)
+        .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|p| p.len() >= 5)
+        .collect()
+}
+
 /// A phone number: digits with the usual punctuation, at least five digits, no letters.
 pub fn parse_phone(raw: &str) -> Result<String, Invalid> {
     let t = raw.trim();
@@ -161,6 +177,18 @@ impl Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_match_what_the_database_stores() {
+        assert_eq!(
+            email_keys(" Li.Na@Example.CN ; x@y.cn, nope"),
+            ["li.na@example.cn", "x@y.cn"]
+        );
+        assert_eq!(
+            phone_keys("+86 138-0013-8000，(021) 1234"),
+            ["8613800138000", "0211234"]
+        );
+    }
 
     #[test]
     fn a_list_field_longer_than_its_stated_limit_is_refused_whole() {
