@@ -14,6 +14,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("error", 0),
     ("money", 0),
     ("labels", 0),
+    ("i18n", 0),
     ("audit", 0),
     ("announce", 0),
     ("ui", 1),

@@ -1,14 +1,6 @@
 //! Keel's shared crate: the app shell and router on top, one folder per CRM domain below.
 #![recursion_limit = "512"]
 
-// The proc-macro form is deprecated in favour of build.rs codegen, which would add the ICU data
-// exporter to every build; the macro reads the same JSON files for a fraction of the compile time.
-#[allow(deprecated)]
-mod i18n_gen {
-    leptos_i18n::load_locales!();
-}
-pub use i18n_gen::i18n;
-
 pub mod activities;
 #[cfg(feature = "ssr")]
 pub mod announce;
@@ -20,6 +12,7 @@ pub mod deals;
 pub mod duplicates;
 pub mod error;
 pub mod history;
+pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod idempotency;
 pub mod imports;

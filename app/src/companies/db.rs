@@ -104,7 +104,7 @@ pub async fn get<'c>(
     .await
 }
 
-crate::draft_columns!(
+crate::records::db::draft_columns!(
     CompanyDraft,
     "companies",
     "company",

@@ -13,7 +13,7 @@ use crate::records::views::{
 };
 use crate::ui::Field;
 
-crate::common_row!(CompanyRow, name);
+crate::records::views::common_row!(CompanyRow, name);
 
 pub fn columns() -> Vec<Column<CompanyRow>> {
     vec![

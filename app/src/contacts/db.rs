@@ -92,7 +92,7 @@ pub async fn get<'c>(
 }
 
 // The company is not a column: it is resolved to `company_id` by name.
-crate::draft_columns!(
+crate::records::db::draft_columns!(
     ContactDraft,
     "contacts",
     "contact",

@@ -15,7 +15,7 @@ use crate::records::views::{
 };
 use crate::ui::Field;
 
-crate::common_row!(ContactRow, full_name);
+crate::records::views::common_row!(ContactRow, full_name);
 
 /// The contacts list's columns; the first names the contact and links to it.
 pub fn columns() -> Vec<Column<ContactRow>> {

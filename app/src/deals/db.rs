@@ -12,7 +12,7 @@ use crate::records::db::{Keyed, fetch_visible, keyed_page, push_keyset, save, sc
 use crate::records::model::{COUNT_LIMIT, ListPage};
 use crate::users::model::CurrentUser;
 
-crate::draft_columns!(
+crate::records::db::draft_columns!(
     DealDraft,
     "deals",
     "deal",

@@ -66,7 +66,7 @@ pub async fn get<'c>(
     records::db::fetch_visible(pool, user, DETAIL, id.0).await
 }
 
-crate::draft_columns!(
+crate::records::db::draft_columns!(
     LeadDraft,
     "leads",
     "lead",

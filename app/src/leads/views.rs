@@ -35,7 +35,7 @@ fn statuses() -> Vec<(&'static str, Label)> {
     ]
 }
 
-crate::common_row!(LeadRow, full_name);
+crate::records::views::common_row!(LeadRow, full_name);
 
 pub fn columns() -> Vec<Column<LeadRow>> {
     vec![

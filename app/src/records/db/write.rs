@@ -75,14 +75,13 @@ pub trait Draft: serde::Serialize + for<'r> FromRow<'r, PgRow> + Send + Sync + U
 
 /// Implements `Draft` for a draft whose listed fields are its table's columns, in that order;
 /// `stored` reads them back (the default: the same columns of `r`).
-#[macro_export]
 macro_rules! draft_columns {
     ($draft:ty, $table:literal, $entity:literal, [$($field:ident),+ $(,)?] $(, stored: $stored:literal)?) => {
         impl $crate::records::db::Draft for $draft {
             const TABLE: &'static str = $table;
             const ENTITY: &'static str = $entity;
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
-            const STORED: &'static str = $crate::draft_columns!(@stored [$($field),+] $($stored)?);
+            const STORED: &'static str = $crate::records::db::draft_columns!(@stored [$($field),+] $($stored)?);
             fn bind<'q, T>(&'q self, q: $crate::records::db::Scalar<'q, T>) -> $crate::records::db::Scalar<'q, T> {
                 q$(.bind(&self.$field))+
             }
@@ -91,6 +90,7 @@ macro_rules! draft_columns {
     (@stored [$($field:ident),+] $stored:literal) => { $stored };
     (@stored [$first:ident $(, $field:ident)*]) => { concat!("r.", stringify!($first) $(, ", r.", stringify!($field))*) };
 }
+pub(crate) use draft_columns;
 
 /// Inserts `draft` owned by `user` (plus one `extra` column, e.g. a resolved link), with its
 /// audit row; returns the new id.

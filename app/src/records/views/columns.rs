@@ -35,7 +35,6 @@ pub trait CommonRow {
 
 /// Implements `CommonRow` for a row with a typed `id`, its name field, and `owner_name`, `tags`,
 /// `source` and `created_at` fields.
-#[macro_export]
 macro_rules! common_row {
     ($row:ty, $name:ident) => {
         impl $crate::records::views::CommonRow for $row {
@@ -60,6 +59,7 @@ macro_rules! common_row {
         }
     };
 }
+pub(crate) use common_row;
 
 pub fn owner_column<R: CommonRow>() -> Column<R> {
     Column {

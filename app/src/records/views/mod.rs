@@ -17,6 +17,7 @@ mod related;
 mod saved_views;
 mod table;
 
+pub(crate) use columns::common_row;
 pub use columns::{
     Column, CommonRow, Label, created_column, owner_column, source_column, tags_column, text,
 };
