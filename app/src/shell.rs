@@ -31,7 +31,7 @@ use leptos_i18n::I18nContext;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html>
+        <html data-theme=crate::ui::theme::Theme::current().attribute()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
@@ -263,6 +263,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                     <span class="role">{move || role_name(i18n, role)}</span>
                 </p>
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
+                <crate::ui::theme::ThemeSwitch />
                 <Show when=can_install>
                     <button type="button" class="link-button" on:click=move |_| { if let Some(p) = pwa { p.install() } }>
                         {t!(i18n, user_menu.install)}
