@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Keel needs on Debian 12 (run as root), skipping whatever is already present:
-# Debian's postgresql and chromium, the pinned Rust toolchain with its wasm target, cargo-leptos,
+# Debian's postgresql, chromium and fonts-noto-cjk (so Chinese shows in the browser tests'
+# screenshots), the pinned Rust toolchain with its wasm target, cargo-leptos,
 # wasm-bindgen-cli of the exact version in Cargo.lock, wasm-opt, and the end-to-end npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ source scripts/env.sh
 step() { echo "==> $*"; }
 
 missing=()
-for pkg in postgresql postgresql-contrib chromium pkg-config build-essential ca-certificates; do
+for pkg in postgresql postgresql-contrib chromium fonts-noto-cjk pkg-config build-essential ca-certificates; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 # Node may come from elsewhere (with its own npm); only install Debian's when there is none.

@@ -1,6 +1,6 @@
 import { test, expect, signIn } from './fixtures';
 
-const background = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+const background = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 
 test('the theme follows the system until the user picks light or dark, and the pick survives a reload', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });

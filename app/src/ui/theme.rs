@@ -133,10 +133,19 @@ mod tests {
 
     #[test]
     fn the_choice_is_read_from_its_cookie_and_anything_else_follows_the_system() {
-        assert_eq!(Theme::from_cookie_header("a=1; keel_theme=dark; b=2"), Theme::Dark);
+        assert_eq!(
+            Theme::from_cookie_header("a=1; keel_theme=dark; b=2"),
+            Theme::Dark
+        );
         assert_eq!(Theme::from_cookie_header("keel_theme=light"), Theme::Light);
-        assert_eq!(Theme::from_cookie_header("keel_theme=purple"), Theme::System);
-        assert_eq!(Theme::from_cookie_header("other_keel_theme=dark"), Theme::System);
+        assert_eq!(
+            Theme::from_cookie_header("keel_theme=purple"),
+            Theme::System
+        );
+        assert_eq!(
+            Theme::from_cookie_header("other_keel_theme=dark"),
+            Theme::System
+        );
         assert_eq!(Theme::from_cookie_header(""), Theme::System);
     }
 }
