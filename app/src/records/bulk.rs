@@ -6,6 +6,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::db::{push_filters, push_scope, require_edit, scope_sql, search_mode};
+use super::fields::TAG_MAX;
 use super::filter::ListFilter;
 use super::list::ListDef;
 use super::model::{BulkAction, BulkOutcome, BulkTarget};
@@ -23,8 +24,8 @@ async fn value(
         let t = t.trim();
         if t.is_empty() {
             Err(AppError::invalid("tag", Invalid::Required))
-        } else if t.chars().count() > 40 {
-            Err(AppError::invalid("tag", Invalid::TooLong { max: 40 }))
+        } else if t.chars().count() > TAG_MAX as usize {
+            Err(AppError::invalid("tag", Invalid::TooLong { max: TAG_MAX }))
         } else {
             Ok(t.to_string())
         }

@@ -44,6 +44,9 @@ pub fn parse_phone(raw: &str) -> Result<String, Invalid> {
 /// list and board filters, stated by their search fields.
 pub const SEARCH_MAX: u32 = 200;
 
+/// The longest tag: checked by the forms, the bulk "add tag" and the list filter.
+pub const TAG_MAX: u32 = 40;
+
 /// The longest text a list field (emails, phones, tags) takes, all its values together: checked when
 /// parsed, stated by the form (`maxlength`).
 pub const LIST_MAX: u32 = 2_000;
@@ -114,12 +117,12 @@ impl Fields {
         out
     }
 
-    /// Tags: at most 40 characters each, duplicates dropped.
+    /// Tags: at most `TAG_MAX` characters each, duplicates dropped.
     pub fn tags(&mut self, field: &str, raw: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for t in self.list(field, raw) {
-            if t.chars().count() > 40 {
-                self.fail(field, Invalid::TooLong { max: 40 });
+            if t.chars().count() > TAG_MAX as usize {
+                self.fail(field, Invalid::TooLong { max: TAG_MAX });
             } else if !out.iter().any(|x| x == t) {
                 out.push(t.to_string());
             }

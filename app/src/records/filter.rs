@@ -10,8 +10,7 @@ use super::model::ListQuery;
 use crate::error::{AppError, Invalid};
 
 pub use super::fields::SEARCH_MAX;
-/// As `records::fields::Fields::tags` allows.
-pub const TAG_MAX: u32 = 40;
+pub use super::fields::TAG_MAX;
 pub const SOURCE_MAX: u32 = 100;
 
 /// Whose records a list shows.
