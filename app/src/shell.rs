@@ -310,7 +310,7 @@ fn SettingsPage() -> impl IntoView {
     let role = user.role;
     view! {
         <h1>{t!(i18n, settings.title)}</h1>
-        <section class="card" aria-labelledby="profile-title">
+        <section class="panel" aria-labelledby="profile-title">
             <h2 id="profile-title">{t!(i18n, settings.profile)}</h2>
             <dl class="profile">
                 <dt>{t!(i18n, settings.name)}</dt>
@@ -342,7 +342,7 @@ fn SettingsLink(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section class="card">
+        <section class="panel">
             <h2>{move || title(i18n.get_locale())}</h2>
             <A href=href>{move || text(i18n.get_locale())}</A>
         </section>

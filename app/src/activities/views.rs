@@ -115,7 +115,7 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
     });
     let needs = move |k: &[InteractionKind]| k.contains(&kind.get());
     view! {
-        <section class="card log-interaction" aria-labelledby="log-title">
+        <section class="panel log-interaction" aria-labelledby="log-title">
             <h2 id="log-title">{t!(i18n, activities.log)}</h2>
             {move || {
                 generation.get();
@@ -218,7 +218,7 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
         crate::pwa::kept::or_kept(key, timeline(about, id, None))
     });
     view! {
-        <section class="card" aria-labelledby="timeline-title">
+        <section class="panel" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t!(i18n, activities.timeline)}</h2>
             {move || match entries.get() {
                 None => view! { <div class="skeleton" aria-busy="true"></div> }.into_any(),
@@ -356,7 +356,7 @@ fn TaskGroup(
     let i18n = use_i18n();
     let empty = tasks.is_empty();
     view! {
-        <section class="card task-group" aria-labelledby=id>
+        <section class="panel task-group" aria-labelledby=id>
             <h2 id=id>{title.run()}</h2>
             <Show when=move || empty>
                 <p class="empty">{t!(i18n, activities.no_tasks)}</p>

@@ -11,7 +11,7 @@ use crate::records::views::{
     Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit,
     created_column, fact, owner_column, source_column, tags_column, text,
 };
-use crate::ui::Field;
+use crate::ui::{Field, PageHeader};
 
 crate::records::views::common_row!(CompanyRow, name);
 
@@ -83,14 +83,10 @@ pub fn CompaniesPage(
         statuses: vec![],
     };
     view! {
-        <header class="page-header">
-            <h1>{t!(i18n, companies.title)}</h1>
-            <div class="actions">
-                {actions.map(|a| a.run())}
-                <A href="/companies/new" attr:class="button primary">{t!(i18n, companies.new)}</A>
-            </div>
-        </header>
-        <RecordList spec fetch=list_companies />
+        <PageHeader title=move || t_string!(i18n, companies.title)>
+            <A href="/companies/new" attr:class="button primary">{t!(i18n, companies.new)}</A>
+        </PageHeader>
+        <RecordList spec fetch=list_companies more=actions />
     }
 }
 

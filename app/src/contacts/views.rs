@@ -13,7 +13,7 @@ use crate::records::views::{
     Column, CreateForm, ListSpec, RecordEditor, RecordList, RecordPage, Related, VersionedEdit,
     created_column, fact, owner_column, source_column, tags_column, text,
 };
-use crate::ui::Field;
+use crate::ui::{Field, PageHeader};
 
 crate::records::views::common_row!(ContactRow, full_name);
 
@@ -91,16 +91,10 @@ pub fn ContactsPage(
         statuses: vec![],
     };
     view! {
-        <header class="page-header">
-            <h1>{t!(i18n, contacts.title)}</h1>
-            <div class="actions">
-                {actions.map(|a| a.run())}
-                <A href="/contacts/new" attr:class="button primary">
-                    {t!(i18n, contacts.new)}
-                </A>
-            </div>
-        </header>
-        <RecordList spec fetch=list_contacts />
+        <PageHeader title=move || t_string!(i18n, contacts.title)>
+            <A href="/contacts/new" attr:class="button primary">{t!(i18n, contacts.new)}</A>
+        </PageHeader>
+        <RecordList spec fetch=list_contacts more=actions />
     }
 }
 

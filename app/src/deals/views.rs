@@ -239,7 +239,7 @@ pub fn NewDeal(
             {move || {
                 generation.get();
                 view! {
-                    <ActionForm action attr:class="form card" attr:novalidate=true>
+                    <ActionForm action attr:class="form panel" attr:novalidate=true>
                         <Field id="nd-title" maxlength=crate::deals::model::TITLE_MAX name="input[title]" error_key="title" required=true error>
                             {t!(i18n, deals.deal_title)}
                         </Field>

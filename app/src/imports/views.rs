@@ -111,7 +111,7 @@ pub fn ImportUploadPage(kind: ImportKind) -> impl IntoView {
             <h1>{move || title(i18n, kind)}</h1>
             {list_link(i18n, kind)}
         </header>
-        <section class="card">
+        <section class="panel">
             <form class="form" novalidate on:submit=on_submit>
                 <label for="import-file">{t!(i18n, imports.file)}</label>
                 <input id="import-file" type="file" accept=".csv,text/csv" node_ref=file aria-describedby="import-file-hint import-file-error" />
@@ -282,9 +282,9 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                 <p class="subtitle">{preview.file_name.clone()} " · " {preview.encoding.clone()} " · " {t!(i18n, imports.rows, n = move || preview.rows)}</p>
             </div>
         </header>
-        {expired.then(|| view! { <p class="card error" role="alert">{t!(i18n, imports.expired)}</p> })}
+        {expired.then(|| view! { <p class="panel error" role="alert">{t!(i18n, imports.expired)}</p> })}
         <Show when=move || !running() && !expired>
-            <form class="card form" on:submit=start>
+            <form class="panel form" on:submit=start>
                 <h2>{t!(i18n, imports.mapping)}</h2>
                 <div class="table-wrap">
                     <table class="records" aria-label=move || t_string!(i18n, imports.mapping)>
@@ -342,7 +342,7 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
                     .into_any(),
             };
             return view! {
-                <section class="card" aria-labelledby="import-stopped">
+                <section class="panel" aria-labelledby="import-stopped">
                     <h2 id="import-stopped">{t!(i18n, imports.stopped)}</h2>
                     {why}
                     <p>{t!(i18n, imports.stopped_after, n = move || done, rows = move || rows)}</p>
@@ -351,7 +351,7 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
             .into_any();
         }
         return view! {
-            <section class="card" aria-labelledby="import-running">
+            <section class="panel" aria-labelledby="import-running">
                 <h2 id="import-running">{t!(i18n, imports.running)}</h2>
                 <progress max=rows value=done aria-labelledby="import-running"></progress>
                 <p>{done} " / " {rows}</p>
@@ -366,7 +366,7 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
         t!(i18n, imports.nothing_written).into_any()
     };
     view! {
-        <section class="card" aria-labelledby="import-outcome">
+        <section class="panel" aria-labelledby="import-outcome">
             <h2 id="import-outcome">{headline}</h2>
             <ul class="figures" role="status">
                 <li>{t!(i18n, imports.created, n = move || created)}</li>

@@ -14,7 +14,7 @@ use crate::records::views::{
     Column, CreateForm, Label, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit,
     created_column, fact, owner_column, source_column, tags_column, text,
 };
-use crate::ui::{ErrorMessage, Field};
+use crate::ui::{ErrorMessage, Field, PageHeader};
 
 fn status_label(l: Locale, status: &str) -> String {
     match status {
@@ -105,14 +105,10 @@ pub fn LeadsPage(
         statuses: statuses(),
     };
     view! {
-        <header class="page-header">
-            <h1>{t!(i18n, leads.title)}</h1>
-            <div class="actions">
-                {actions.map(|a| a.run())}
-                <A href="/leads/new" attr:class="button primary">{t!(i18n, leads.new)}</A>
-            </div>
-        </header>
-        <RecordList spec fetch=list_leads />
+        <PageHeader title=move || t_string!(i18n, leads.title)>
+            <A href="/leads/new" attr:class="button primary">{t!(i18n, leads.new)}</A>
+        </PageHeader>
+        <RecordList spec fetch=list_leads more=actions />
     }
 }
 
@@ -270,7 +266,7 @@ fn ConvertPanel(lead: Lead) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| lead.full_name.clone());
     view! {
-        <section class="card" aria-labelledby="convert-title">
+        <section class="panel" aria-labelledby="convert-title">
             <h2 id="convert-title">{t!(i18n, leads.convert)}</h2>
             <p class="field-hint">{t!(i18n, leads.convert_hint)}</p>
             <ActionForm action attr:class="form" attr:novalidate=true>

@@ -254,7 +254,7 @@ pub fn PendingWrites(user: Uuid) -> impl IntoView {
             <p class="offline-banner" role="status">{move || t!(i18n, pwa.waiting, n = waiting())}</p>
         </Show>
         <Show when=move || !refused().is_empty()>
-            <section class="card sync-problems" aria-labelledby="sync-problems">
+            <section class="panel sync-problems" aria-labelledby="sync-problems">
                 <h2 id="sync-problems">{t!(i18n, pwa.refused_title)}</h2>
                 <ul>
                     {move || refused().into_iter().map(|entry| {

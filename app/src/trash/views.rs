@@ -85,7 +85,7 @@ pub fn ForgetPerson(kind: ListKind, id: Uuid, name: String) -> impl IntoView {
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::<(), AppError>::err));
     view! {
-        <section class="card forget" aria-labelledby="forget-title">
+        <section class="panel forget" aria-labelledby="forget-title">
             <h2 id="forget-title">{t!(i18n, trash.forget)}</h2>
             <p>{t!(i18n, trash.forget_about)}</p>
             <ErrorMessage error />

@@ -1,4 +1,5 @@
-//! A labelled form input whose server-side refusal is shown (and announced) beneath it.
+//! A labelled form input, its hint and its server-side refusal (shown and announced) beneath it,
+//! as one cell of a form grid.
 use leptos::prelude::*;
 
 use super::FieldError;
@@ -75,10 +76,13 @@ pub fn Field(
         }
         .into_any()
     };
+    // Label above, then the control, then its hint and its error: the same order in every form.
     view! {
-        <label for=id.clone()>{children()}</label>
-        {hint.map(|h| view! { <span class="field-hint">{h.run()}</span> })}
-        {control}
-        <FieldError error field=key id=error_id />
+        <div class="field">
+            <label for=id.clone()>{children()}</label>
+            {control}
+            {hint.map(|h| view! { <span class="field-hint">{h.run()}</span> })}
+            <FieldError error field=key id=error_id />
+        </div>
     }
 }

@@ -1,10 +1,12 @@
 //! Reusable UI pieces that know no CRM domain.
 mod error_message;
 mod field;
+mod layout;
 pub mod theme;
 pub mod url;
 pub use error_message::{ErrorMessage, FieldError, RouteErrors, error_text, invalid_text};
 pub use field::Field;
+pub use layout::{Menu, PageHeader, Panel, Toolbar};
 
 /// Listens to `event` on the window for as long as the calling component lives. (Leptos leaves a
 /// window listener in place until it is removed; one left behind by a board that reloaded would

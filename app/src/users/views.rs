@@ -84,7 +84,7 @@ pub fn ChangePasswordForm() -> impl IntoView {
     });
     let done = move || matches!(change.value().get(), Some(Ok(())));
     view! {
-        <section class="card" aria-labelledby="pw-title">
+        <section class="panel" aria-labelledby="pw-title">
             <h2 id="pw-title">{t!(i18n, settings.change_password)}</h2>
             <ActionForm action=change attr:class="form">
                 <Field id="pw-current" maxlength=crate::users::model::NewPassword::MAX name="current_password" input_type="password" autocomplete="current-password" error>

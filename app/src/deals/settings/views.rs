@@ -83,7 +83,7 @@ pub fn PipelineSettingsPage() -> impl IntoView {
                 })
             })}
         </Transition>
-        <section class="card" aria-labelledby="new-pipeline-title">
+        <section class="panel" aria-labelledby="new-pipeline-title">
             <h2 id="new-pipeline-title">{t!(i18n, stages.new_pipeline)}</h2>
             <ActionForm action=create node_ref=create_form attr:class="form inline-form" attr:novalidate=true>
                 <Field id="np-name" maxlength=crate::deals::settings::model::NAME_MAX name="name" error=create_error>{t!(i18n, stages.pipeline_name)}</Field>
@@ -170,7 +170,7 @@ fn PipelineCard(
     let (pipeline_id, pipeline_id2) = (id.0.to_string(), id.0.to_string());
     let add_prefix = format!("ns-{}", id.0);
     view! {
-        <section class="card pipeline-settings" aria-labelledby=heading_id>
+        <section class="panel pipeline-settings" aria-labelledby=heading_id>
             <h2 id=heading>{name}</h2>
             <ActionForm action=rename attr:class="form inline-form" attr:novalidate=true>
                 <input type="hidden" name="pipeline" value=pipeline_id />

@@ -81,7 +81,7 @@ pub(super) fn BulkBar(
             view! { <p class="notice" role="status">{t!(i18n, bulk.done, changed = move || changed, unchanged = move || unchanged)}</p> }
         })}
         <Show when=active>
-            <section class="bulk card" aria-label=move || t_string!(i18n, bulk.title)>
+            <section class="bulk panel" aria-label=move || t_string!(i18n, bulk.title)>
                 <p>
                     <strong>{move || t!(i18n, bulk.selected, n = move || count())}</strong>
                     {move || (!bulk.all_matching.get() && bulk.selected.with(Vec::len) == shown && total > shown as i64).then(|| view! {

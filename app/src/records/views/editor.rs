@@ -48,7 +48,10 @@ where
     Fut: Future<Output = Result<T, AppError>> + 'static,
 {
     let i18n = use_i18n();
-    let editing = RwSignal::new(false);
+    // `?edit=1` (a list row's "Edit") opens the record ready to edit.
+    let editing = RwSignal::new(
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("edit").is_some()),
+    );
     let last_attempt = RwSignal::new(None::<S>);
     let theirs = RwSignal::new(None::<T>);
 
@@ -122,9 +125,9 @@ where
         })}
         <Show
             when=move || editing.get()
-            fallback=move || view! { <section class="card" aria-label=move || t_string!(i18n, list.details)>{record.with_value(facts)}</section> }
+            fallback=move || view! { <section class="panel" aria-label=move || t_string!(i18n, list.details)>{record.with_value(facts)}</section> }
         >
-            <section class="card">
+            <section class="panel">
                 <form class="form" novalidate on:submit=on_submit>
                     <input type="hidden" name="id" value=id.clone() />
                     <input type="hidden" name="version" value=version />

@@ -1,5 +1,6 @@
-//! The list's filter form (search, owner, status, tag, source, dates) and its column chooser, all
-//! submitted as the URL's query.
+//! The list's filter form as one toolbar row: the search, a "Filters" menu (owner, status, tag,
+//! source, dates) showing how many are on, and the column chooser, all submitted as the URL's
+//! query.
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
@@ -7,6 +8,18 @@ use super::{Label, ListSpec};
 use crate::i18n::*;
 use crate::records::api::list_owners;
 use crate::records::model::ListQuery;
+use crate::ui::Menu;
+
+/// How many of the filters behind the "Filters" menu are on (the search is not counted: it is
+/// always in view).
+pub(super) fn active_filters(q: &ListQuery) -> usize {
+    [
+        &q.owner, &q.status, &q.tag, &q.source, &q.created, &q.from, &q.to,
+    ]
+    .into_iter()
+    .filter(|v| !v.is_empty())
+    .count()
+}
 
 #[component]
 pub(super) fn Filters<R: Send + Sync + 'static>(
@@ -26,12 +39,36 @@ pub(super) fn Filters<R: Send + Sync + 'static>(
             .collect()
     });
     let q = move || query.get();
+    let active = move || active_filters(&q());
+    // Where "Clear filters" leads: the same search, order and columns, no filter.
+    let cleared = move || {
+        let q = q();
+        ListQuery {
+            q: q.q,
+            sort: q.sort,
+            desc: q.desc,
+            cols: q.cols,
+            ..Default::default()
+        }
+        .href(kind.path())
+    };
+    let filters_label = ViewFn::from(move || {
+        view! {
+            {t!(i18n, list.filters)}
+            <Show when=move || { active() > 0 }>
+                <span class="badge count-badge">{active}<span class="visually-hidden">" "{t!(i18n, list.filters_on)}</span></span>
+            </Show>
+        }
+    });
     view! {
-        <Form method="GET" action=kind.path() attr:class="filters" attr:role="search">
-            <div class="filter">
-                <label for=id("q")>{t!(i18n, list.search)}</label>
+        <Form method="GET" action=kind.path() attr:class="list-filters" attr:role="search">
+            <div class="list-search">
+                <label for=id("q") class="visually-hidden">{t!(i18n, list.search)}</label>
                 <input id=id("q") type="search" name="q" maxlength=crate::records::fields::SEARCH_MAX value=move || q().q placeholder=move || t_string!(i18n, list.search_placeholder) />
+                <button type="submit">{t!(i18n, list.apply)}</button>
             </div>
+            <Menu label=filters_label class="filters-menu">
+            <div class="filters-grid">
             <div class="filter">
                 <label for=id("owner")>{t!(i18n, list.owner)}</label>
                 <select id=id("owner") name="owner">
@@ -61,7 +98,7 @@ pub(super) fn Filters<R: Send + Sync + 'static>(
             })}
             <div class="filter">
                 <label for=id("tag")>{t!(i18n, list.tag)}</label>
-                <input id=id("tag") name="tag" maxlength="40" value=move || q().tag />
+                <input id=id("tag") name="tag" maxlength=crate::records::fields::TAG_MAX value=move || q().tag />
             </div>
             <div class="filter">
                 <label for=id("source")>{t!(i18n, list.source)}</label>
@@ -91,19 +128,26 @@ pub(super) fn Filters<R: Send + Sync + 'static>(
                 <label for=id("to")>{t!(i18n, list.to)}</label>
                 <input id=id("to") type="date" name="to" min="0001-01-01" max="9999-12-31" value=move || q().to />
             </div>
-            <details class="columns">
-                <summary>{t!(i18n, list.columns)}</summary>
-                <fieldset>
+            </div>
+            <div class="menu-actions">
+                <a href=cleared class="button">{t!(i18n, list.clear_filters)}</a>
+                <button type="submit" class="primary">{t!(i18n, list.apply_filters)}</button>
+            </div>
+            </Menu>
+            <Menu label=ViewFn::from(move || t!(i18n, list.columns)) class="columns-menu">
+                <fieldset class="plain">
                     <legend class="visually-hidden">{t!(i18n, list.columns)}</legend>
                     {columns.into_iter().map(|(key, label, default)| {
                         let checked = move || { let q = q(); if q.cols.is_empty() { default } else { q.cols.iter().any(|c| c == key) } };
                         view! { <label class="check"><input type="checkbox" name="col" value=key checked=checked />{move || label(i18n.get_locale())}</label> }
                     }).collect_view()}
                 </fieldset>
-            </details>
+                <div class="menu-actions">
+                    <button type="submit" class="primary">{t!(i18n, list.apply_filters)}</button>
+                </div>
+            </Menu>
             <input type="hidden" name="sort" value=move || q().sort />
             <input type="hidden" name="desc" value=move || if q().desc { "1" } else { "" } />
-            <button type="submit">{t!(i18n, list.apply)}</button>
         </Form>
     }
 }

@@ -53,7 +53,7 @@ where
     };
     view! {
         <h1>{heading}</h1>
-        <section class="card">
+        <section class="panel">
             <form class="form" novalidate on:submit=on_submit on:change=on_change>
                 {fields(error)}
                 {warning}

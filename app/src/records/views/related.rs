@@ -33,7 +33,7 @@ where
         crate::pwa::kept::or_kept(crate::pwa::kept::kept_key(id, &of), load(of.clone()))
     });
     view! {
-        <section class="card" aria-labelledby=id>
+        <section class="panel" aria-labelledby=id>
             <h2 id=id>{move || title(i18n.get_locale())}</h2>
             {move || match items.get() {
                 None => view! { <div class="skeleton" aria-busy="true"></div> }.into_any(),

@@ -1,5 +1,6 @@
-//! The list's table: the columns shown, sortable headers, a tick per row for bulk changes, the
-//! count, the export link, and the keyset pager.
+//! The list's table: the columns shown, sortable headers (kept in view while the rows scroll), a
+//! tick per row for bulk changes, each row's own actions (edit, delete), the count, and the keyset
+//! pager.
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -7,7 +8,8 @@ use super::bulk::{Bulk, BulkBar};
 use super::{CommonRow, Label, ListSpec};
 use crate::i18n::*;
 use crate::money::Money;
-use crate::records::model::{ListPage, ListQuery};
+use crate::records::api::bulk_edit;
+use crate::records::model::{BulkAction, BulkTarget, ListKind, ListPage, ListQuery};
 
 #[component]
 pub(super) fn RecordTable<R: CommonRow + Send + Sync + 'static>(
@@ -19,7 +21,7 @@ pub(super) fn RecordTable<R: CommonRow + Send + Sync + 'static>(
     let i18n = use_i18n();
     let (total, limit) = (page.total, page.limit);
     if page.rows.is_empty() {
-        return view! { <p class="empty" role="status">{t!(i18n, list.none)}</p> }.into_any();
+        return view! { <EmptyList kind=spec.with_value(|s| s.kind) filtered=query.first_page() != ListQuery::default() /> }.into_any();
     }
     let (kind, title) = spec.with_value(|s| (s.kind, s.title));
     let path = kind.path();
@@ -31,34 +33,7 @@ pub(super) fn RecordTable<R: CommonRow + Send + Sync + 'static>(
         .href(path)
     });
     let first = (!query.after.is_empty()).then(|| query.first_page().href(path));
-    // Column indexes in display order: the name column, then the chosen (or default) ones.
-    let shown: Vec<usize> = spec.with_value(|s| {
-        let mut shown = vec![0];
-        if query.cols.is_empty() {
-            shown.extend((1..s.columns.len()).filter(|&i| s.columns[i].default));
-        } else {
-            shown.extend(
-                query
-                    .cols
-                    .iter()
-                    .filter_map(|k| s.columns.iter().position(|c| c.key == *k))
-                    .filter(|&i| i != 0),
-            );
-        }
-        shown
-    });
-    // The same view as a file: every matching row, the columns shown, in this order.
-    let export = spec.with_value(|s| {
-        let cols = shown
-            .iter()
-            .map(|&i| s.columns[i].key.to_string())
-            .collect();
-        let q = ListQuery {
-            cols,
-            ..query.first_page()
-        };
-        format!("/export/{}.csv{}", kind.as_str(), q.href(""))
-    });
+    let shown = spec.with_value(|s| shown_columns(s, &query));
     let headers = shown
         .iter()
         .map(|&i| {
@@ -89,6 +64,7 @@ pub(super) fn RecordTable<R: CommonRow + Send + Sync + 'static>(
                 .map(|&i| spec.with_value(|s| view! { <td>{(s.columns[i].cell)(r)}</td> }))
                 .collect_view();
             let (id, name) = (r.record_id(), r.record_name().to_string());
+            let actions = view! { <RowActions kind id name=name.clone() bulk /> };
             let ticked = move || bulk.all_matching.get() || bulk.selected.with(|s| s.contains(&id));
             let toggle = move |ev| {
                 let on = event_target_checked(&ev);
@@ -104,6 +80,7 @@ pub(super) fn RecordTable<R: CommonRow + Send + Sync + 'static>(
                 <tr>
                     <td class="pick"><input type="checkbox" aria-label=move || format!("{} {}", t_string!(i18n, bulk.select), name) prop:checked=ticked on:change=toggle /></td>
                     {cells}
+                    {actions}
                 </tr>
             }
         })
@@ -121,27 +98,103 @@ pub(super) fn RecordTable<R: CommonRow + Send + Sync + 'static>(
         bulk.selected.set(if on { ids.clone() } else { Vec::new() });
     };
     let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
-    // The server refuses others too; the button is only hidden from them.
-    let can_export =
-        use_context::<crate::users::model::CurrentUser>().is_some_and(|u| u.role.can_export());
     view! {
-        <div class="list-actions">
-            <ListCount total limit />
-            {can_export.then(|| view! {
-                <a class="button" href=export download rel="external">{t!(i18n, list.export)}</a>
-            })}
-        </div>
         <BulkBar kind query=query.clone() total=total.min(limit) shown=page.rows.len() statuses bulk />
         <div class="table-wrap">
             <table class="records" aria-label=move || title(i18n.get_locale())>
                 <thead><tr>
                     <th scope="col" class="pick"><input type="checkbox" aria-label=move || t_string!(i18n, bulk.select_page) prop:checked=all_on_page on:change=toggle_page /></th>
                     {headers}
+                    <th scope="col" class="row-actions-head"><span class="visually-hidden">{t!(i18n, list.row_actions)}</span></th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
         <Pager first next />
+    }
+    .into_any()
+}
+
+/// Column indexes in display order: the name column, then the chosen (or default) ones.
+pub(super) fn shown_columns<R>(spec: &ListSpec<R>, query: &ListQuery) -> Vec<usize> {
+    let mut shown = vec![0];
+    if query.cols.is_empty() {
+        shown.extend((1..spec.columns.len()).filter(|&i| spec.columns[i].default));
+    } else {
+        shown.extend(
+            query
+                .cols
+                .iter()
+                .filter_map(|k| spec.columns.iter().position(|c| c.key == *k))
+                .filter(|&i| i != 0),
+        );
+    }
+    shown
+}
+
+/// A row's own actions, shown when the pointer is over the row or focus is in it (always on a
+/// touch screen): open it for editing, or delete it after a second press.
+#[component]
+fn RowActions(kind: ListKind, id: uuid::Uuid, name: String, bulk: Bulk) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirming = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let name = StoredValue::new(name);
+    let edit = format!("{}/{id}?edit=1", kind.path());
+    let delete = move |_| {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let r = bulk_edit(kind, BulkTarget::Ids(vec![id]), BulkAction::Delete).await;
+            if r.is_ok() {
+                bulk.selected.update(|s| s.retain(|x| *x != id));
+                bulk.reload.update(|n| *n += 1);
+            }
+            bulk.outcome.set(Some(r));
+            pending.set(false);
+            confirming.set(false);
+        });
+    };
+    let named = move |action: &str| format!("{action} {}", name.get_value());
+    view! {
+        <td class="row-actions">
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <A href=edit.clone() attr:class="button small" attr:aria-label=move || named(&t_string!(i18n, list.edit))>{t!(i18n, list.edit)}</A>
+                    <button type="button" class="small" aria-label=move || named(&t_string!(i18n, list.delete)) on:click=move |_| confirming.set(true)>{t!(i18n, list.delete)}</button>
+                }
+            >
+                <button type="button" class="small danger" disabled=move || pending.get() aria-label=move || named(&t_string!(i18n, bulk.confirm_delete)) on:click=delete>{t!(i18n, bulk.confirm_delete)}</button>
+                <button type="button" class="small" on:click=move |_| confirming.set(false)>{t!(i18n, list.cancel)}</button>
+            </Show>
+        </td>
+    }
+}
+
+/// What an empty list says: nothing matches the filters (with a way back to all), or, for a list
+/// with no records yet, where to start (a new one, or an import).
+#[component]
+fn EmptyList(kind: ListKind, filtered: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = kind.path();
+    if filtered {
+        return view! {
+            <div class="empty-state" role="status">
+                <p class="empty-title">{t!(i18n, list.none)}</p>
+                <A href=path attr:class="button">{t!(i18n, list.clear_filters)}</A>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="empty-state" role="status">
+            <p class="empty-title">{t!(i18n, list.empty_title)}</p>
+            <p class="muted">{t!(i18n, list.empty_hint)}</p>
+            <div class="page-actions">
+                <A href=format!("{path}/import") attr:class="button">{t!(i18n, list.empty_import)}</A>
+                <A href=format!("{path}/new") attr:class="button primary">{t!(i18n, list.empty_new)}</A>
+            </div>
+        </div>
     }
     .into_any()
 }
