@@ -31,7 +31,7 @@ use leptos_i18n::I18nContext;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html data-theme=crate::ui::theme::Theme::current().attribute()>
+        <html data-theme=crate::ui::theme::THEME.current_value() data-density=crate::ui::theme::DENSITY.current_value()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
@@ -81,12 +81,10 @@ pub fn App() -> impl IntoView {
                             path=path!("contacts/:id")
                             ssr=SsrMode::Async
                             view=|| {
-                                let history = Callback::new(|id: ContactId| view! {
-                                    <ContactDeals contact=id />
-                                    <Activities about=SubjectKind::Contact id=id.0 />
-                                }.into_any());
+                                let timeline = Callback::new(|id: ContactId| view! { <Activities about=SubjectKind::Contact id=id.0 /> }.into_any());
+                                let related = Callback::new(|id: ContactId| view! { <ContactDeals contact=id /> }.into_any());
                                 let forget = Callback::new(|(id, name)| forget_control(ListKind::Contacts, id, name).into_any());
-                                view! { <ContactPage history forget /> }
+                                view! { <ContactPage timeline related forget /> }
                             }
                         />
                         <Route path=path!("companies") ssr=SsrMode::Async view=|| view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> } />
@@ -95,12 +93,12 @@ pub fn App() -> impl IntoView {
                             path=path!("companies/:id")
                             ssr=SsrMode::Async
                             view=|| {
+                                let timeline = Callback::new(|id: CompanyId| view! { <Activities about=SubjectKind::Company id=id.0 /> }.into_any());
                                 let related = Callback::new(|id: CompanyId| view! {
                                     <CompanyContacts company=id />
                                     <CompanyDeals company=id />
-                                    <Activities about=SubjectKind::Company id=id.0 />
                                 }.into_any());
-                                view! { <CompanyPage related /> }
+                                view! { <CompanyPage timeline related /> }
                             }
                         />
                         <Route path=path!("leads") ssr=SsrMode::Async view=|| view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> } />
@@ -109,9 +107,9 @@ pub fn App() -> impl IntoView {
                             path=path!("leads/:id")
                             ssr=SsrMode::Async
                             view=|| {
-                                let history = Callback::new(|id: LeadId| view! { <Activities about=SubjectKind::Lead id=id.0 /> }.into_any());
+                                let timeline = Callback::new(|id: LeadId| view! { <Activities about=SubjectKind::Lead id=id.0 /> }.into_any());
                                 let forget = Callback::new(|(id, name)| forget_control(ListKind::Leads, id, name).into_any());
-                                view! { <LeadPage history forget /> }
+                                view! { <LeadPage timeline forget /> }
                             }
                         />
                         <Route path=path!("deals/:id") ssr=SsrMode::Async view=DealPage />
@@ -263,7 +261,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                     <span class="role">{move || role_name(i18n, role)}</span>
                 </p>
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
-                <crate::ui::theme::ThemeSwitch />
+                <crate::ui::theme::AppearanceSwitches />
                 <Show when=can_install>
                     <button type="button" class="link-button" on:click=move |_| { if let Some(p) = pwa { p.install() } }>
                         {t!(i18n, user_menu.install)}

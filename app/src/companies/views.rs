@@ -158,6 +158,7 @@ impl VersionedEdit for UpdateCompany {
 /// The company page; `related` renders what other domains add below it (contacts, timeline).
 #[component]
 pub fn CompanyPage(
+    #[prop(optional)] timeline: Option<Callback<CompanyId, AnyView>>,
     #[prop(optional)] related: Option<Callback<CompanyId, AnyView>>,
 ) -> impl IntoView {
     let id = crate::records::views::id_param(CompanyId);
@@ -167,15 +168,30 @@ pub fn CompanyPage(
             keep="company"
             load=get_company
             view=move |c: Company, reload, saved| {
-                let below = related.map(|r| r.run(c.id));
-                view! { <CompanyDetail company=c reload saved />{below} }.into_any()
+                let id = c.id;
+                view! {
+                    <CompanyDetail
+                        company=c
+                        reload
+                        saved
+                        timeline=timeline.map(|t| t.run(id))
+                        related=related.map(|r| r.run(id))
+                    />
+                }
+                .into_any()
             }
         />
     }
 }
 
 #[component]
-fn CompanyDetail(company: Company, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
+fn CompanyDetail(
+    company: Company,
+    reload: RwSignal<u32>,
+    saved: RwSignal<bool>,
+    timeline: Option<AnyView>,
+    related: Option<AnyView>,
+) -> impl IntoView {
     let id = company.id;
     let subtitle = [company.industry.clone(), company.size.clone()]
         .into_iter()
@@ -196,6 +212,8 @@ fn CompanyDetail(company: Company, reload: RwSignal<u32>, saved: RwSignal<bool>)
             facts={|c| view! { <CompanyFacts company=c.clone() /> }.into_any()}
             fields={|error, c| view! { <CompanyFields error initial=CompanyInput::from(c) /> }.into_any()}
             update={ServerAction::<UpdateCompany>::new()}
+            timeline=timeline
+            related=related
         />
     }
 }

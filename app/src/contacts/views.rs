@@ -184,10 +184,11 @@ pub fn NewContactPage(
     }
 }
 
-/// The contact detail page; `history` renders what other domains add below it (the timeline).
+/// The contact detail page; other domains add its timeline and its related records.
 #[component]
 pub fn ContactPage(
-    #[prop(optional)] history: Option<Callback<ContactId, AnyView>>,
+    #[prop(optional)] timeline: Option<Callback<ContactId, AnyView>>,
+    #[prop(optional)] related: Option<Callback<ContactId, AnyView>>,
     /// "Forget this person" for the contact (id, name), handed by the shell.
     #[prop(optional)]
     forget: Option<Callback<(Uuid, String), AnyView>>,
@@ -199,9 +200,18 @@ pub fn ContactPage(
             keep="contact"
             load=get_contact
             view=move |c: Contact, reload, saved| {
-                let below = history.map(|h| h.run(c.id));
-                let forget = forget.map(|f| f.run((c.id.0, c.full_name.clone())));
-                view! { <ContactDetail contact=c reload saved />{below}{forget} }.into_any()
+                let (id, name) = (c.id, c.full_name.clone());
+                view! {
+                    <ContactDetail
+                        contact=c
+                        reload
+                        saved
+                        timeline=timeline.map(|t| t.run(id))
+                        related=related.map(|r| r.run(id))
+                        more=forget.map(|f| f.run((id.0, name)))
+                    />
+                }
+                .into_any()
             }
         />
     }
@@ -214,7 +224,14 @@ impl VersionedEdit for UpdateContact {
 }
 
 #[component]
-fn ContactDetail(contact: Contact, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
+fn ContactDetail(
+    contact: Contact,
+    reload: RwSignal<u32>,
+    saved: RwSignal<bool>,
+    timeline: Option<AnyView>,
+    related: Option<AnyView>,
+    more: Option<AnyView>,
+) -> impl IntoView {
     let id = contact.id;
     let subtitle = [contact.title.clone(), contact.company_name.clone()]
         .into_iter()
@@ -235,6 +252,9 @@ fn ContactDetail(contact: Contact, reload: RwSignal<u32>, saved: RwSignal<bool>)
             facts={|c| view! { <ContactFacts contact=c.clone() /> }.into_any()}
             fields={|error, c| view! { <ContactFields error initial=ContactInput::from(c) /> }.into_any()}
             update={ServerAction::<UpdateContact>::new()}
+            timeline=timeline
+            related=related
+            more=more
         />
     }
 }

@@ -28,8 +28,7 @@ pub fn DealPage() -> impl IntoView {
             load=get_deal
             view=move |d: Deal, reload, saved| {
                 let id = d.id;
-                view! {
-                    <DealDetail deal=d reload saved />
+                let related = view! {
                     <Related
                         id="deal-contacts"
                         title=|l| td_string!(l, deals.contacts).to_string()
@@ -41,9 +40,10 @@ pub fn DealPage() -> impl IntoView {
                             {c.title.map(|t| view! { <span class="muted">" · "{t}</span> })}
                         }.into_any()
                     />
-                    <Activities about=SubjectKind::Deal id=id.0 />
                 }
-                .into_any()
+                .into_any();
+                let timeline = view! { <Activities about=SubjectKind::Deal id=id.0 /> }.into_any();
+                view! { <DealDetail deal=d reload saved timeline related /> }.into_any()
             }
         />
     }
@@ -56,7 +56,13 @@ impl VersionedEdit for UpdateDeal {
 }
 
 #[component]
-fn DealDetail(deal: Deal, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
+fn DealDetail(
+    deal: Deal,
+    reload: RwSignal<u32>,
+    saved: RwSignal<bool>,
+    timeline: AnyView,
+    related: AnyView,
+) -> impl IntoView {
     let id = deal.id;
     let subtitle = [
         Some(deal.value().to_string()),
@@ -81,6 +87,8 @@ fn DealDetail(deal: Deal, reload: RwSignal<u32>, saved: RwSignal<bool>) -> impl 
             facts={|d| view! { <DealFacts deal=d.clone() /> }.into_any()}
             fields={|error, d| view! { <DealFields error deal=d.clone() /> }.into_any()}
             update={ServerAction::<UpdateDeal>::new()}
+            timeline=Some(timeline)
+            related=Some(related)
         />
     }
 }

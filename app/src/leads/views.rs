@@ -176,7 +176,7 @@ impl VersionedEdit for UpdateLead {
 /// The lead page; `history` renders what other domains add below it (the timeline).
 #[component]
 pub fn LeadPage(
-    #[prop(optional)] history: Option<Callback<LeadId, AnyView>>,
+    #[prop(optional)] timeline: Option<Callback<LeadId, AnyView>>,
     /// "Forget this person" for the lead (id, name), handed by the shell.
     #[prop(optional)]
     forget: Option<Callback<(Uuid, String), AnyView>>,
@@ -188,8 +188,9 @@ pub fn LeadPage(
             keep="lead"
             load=get_lead
             view=move |l: Lead, reload, saved| {
-                let below = history.map(|h| h.run(l.id));
-                let convert = (l.status == "qualified" && l.converted_at.is_none()).then(|| view! { <ConvertPanel lead=l.clone() /> });
+                let timeline = timeline.map(|h| h.run(l.id));
+                let convertible = l.status == "qualified" && l.converted_at.is_none();
+                let convert = convertible.then(|| view! { <ConvertPanel lead=l.clone() /> });
                 let id = l.id;
                 let forget = forget.map(|f| f.run((id.0, l.full_name.clone())));
                 let subtitle = [l.title.clone(), l.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -207,10 +208,10 @@ pub fn LeadPage(
                         facts={|l| view! { <LeadFacts lead=l.clone() /> }.into_any()}
                         fields={|error, l| view! { <LeadFields error initial=LeadInput::from(l) /> }.into_any()}
                         update={ServerAction::<UpdateLead>::new()}
+                        timeline=timeline
+                        more=Some(view! { {convert}{forget} }.into_any())
+                        actions=convertible.then(|| view! { <a href="#convert-title" class="button">{t!(use_i18n(), leads.convert_button)}</a> }.into_any())
                     />
-                    {convert}
-                    {below}
-                    {forget}
                 }.into_any()
             }
         />

@@ -1,51 +1,55 @@
-//! Light and dark: the theme follows the system unless the user picks one in the user menu. The
-//! choice is kept in a cookie, so the server writes it on the page (`<html data-theme>`) and the
-//! first paint is already right; the style's colour tokens do the rest.
+//! How the pages look to this user: the theme (follow the system, light, dark) and the density
+//! (comfortable, compact), picked in the user menu. Each choice is kept in a cookie, so the server
+//! writes it on the page (`<html data-theme data-density>`) and the first paint is already right;
+//! the style's tokens do the rest.
 use leptos::prelude::*;
 
 use crate::i18n::*;
 
-/// The cookie that keeps the choice (a year; absent: follow the system).
-pub const COOKIE: &str = "keel_theme";
-
+/// A choice kept in a cookie and shown as an attribute of the page's root element. The first
+/// value is the default, written as no attribute at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    System,
-    Light,
-    Dark,
+pub struct Preference {
+    pub cookie: &'static str,
+    pub attribute: &'static str,
+    pub values: &'static [&'static str],
 }
 
-impl Theme {
-    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+/// Light and dark; absent, the theme follows the system.
+pub const THEME: Preference = Preference {
+    cookie: "keel_theme",
+    attribute: "data-theme",
+    values: &["system", "light", "dark"],
+};
 
-    /// The value of `data-theme` (none: follow the system).
-    pub fn attribute(self) -> Option<&'static str> {
-        match self {
-            Theme::System => None,
-            Theme::Light => Some("light"),
-            Theme::Dark => Some("dark"),
-        }
+/// How much room lists, tables and board cards take.
+pub const DENSITY: Preference = Preference {
+    cookie: "keel_density",
+    attribute: "data-density",
+    values: &["comfortable", "compact"],
+};
+
+impl Preference {
+    /// The value of the page's attribute for choice `i` (none for the default).
+    pub fn value(self, i: usize) -> Option<&'static str> {
+        (i > 0).then(|| self.values.get(i).copied()).flatten()
     }
 
-    fn parse(value: &str) -> Theme {
-        match value {
-            "light" => Theme::Light,
-            "dark" => Theme::Dark,
-            _ => Theme::System,
-        }
+    fn parse(self, value: &str) -> usize {
+        self.values.iter().position(|v| *v == value).unwrap_or(0)
     }
 
-    /// The choice a `Cookie` header carries (anything unknown: the system's).
-    pub fn from_cookie_header(header: &str) -> Theme {
+    /// The choice a `Cookie` header carries (anything unknown: the default).
+    pub fn from_cookie_header(self, header: &str) -> usize {
         header
             .split(';')
             .filter_map(|c| c.trim().split_once('='))
-            .find(|(k, _)| *k == COOKIE)
-            .map_or(Theme::System, |(_, v)| Theme::parse(v.trim()))
+            .find(|(k, _)| *k == self.cookie)
+            .map_or(0, |(_, v)| self.parse(v.trim()))
     }
 
     /// The choice of the request being rendered (on the server), else the page's (in the browser).
-    pub fn current() -> Theme {
+    pub fn current(self) -> usize {
         #[cfg(feature = "ssr")]
         {
             use_context::<http::request::Parts>()
@@ -53,71 +57,96 @@ impl Theme {
                     p.headers
                         .get(http::header::COOKIE)
                         .and_then(|v| v.to_str().ok())
-                        .map(Theme::from_cookie_header)
+                        .map(|h| self.from_cookie_header(h))
                 })
-                .unwrap_or(Theme::System)
+                .unwrap_or(0)
         }
         #[cfg(not(feature = "ssr"))]
         {
             document()
                 .document_element()
-                .and_then(|e| e.get_attribute("data-theme"))
-                .map_or(Theme::System, |v| Theme::parse(&v))
+                .and_then(|e| e.get_attribute(self.attribute))
+                .map_or(0, |v| self.parse(&v))
         }
     }
 
-    /// Shows the page in this theme and keeps the choice.
-    fn apply(self) {
+    /// The page's attribute value for the request being rendered.
+    pub fn current_value(self) -> Option<&'static str> {
+        self.value(self.current())
+    }
+
+    /// Shows the page with choice `i` and keeps it (a year).
+    fn apply(self, i: usize) {
         #[cfg(feature = "hydrate")]
         {
             use leptos::wasm_bindgen::JsCast;
             if let Some(root) = document().document_element() {
-                let _ = match self.attribute() {
-                    Some(v) => root.set_attribute("data-theme", v),
-                    None => root.remove_attribute("data-theme"),
+                let _ = match self.value(i) {
+                    Some(v) => root.set_attribute(self.attribute, v),
+                    None => root.remove_attribute(self.attribute),
                 };
             }
-            let cookie = match self.attribute() {
-                Some(v) => format!("{COOKIE}={v}; Path=/; Max-Age=31536000; SameSite=Lax"),
-                None => format!("{COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"),
+            let cookie = match self.value(i) {
+                Some(v) => format!(
+                    "{}={v}; Path=/; Max-Age=31536000; SameSite=Lax",
+                    self.cookie
+                ),
+                None => format!("{}=; Path=/; Max-Age=0; SameSite=Lax", self.cookie),
             };
             if let Ok(doc) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
                 let _ = doc.set_cookie(&cookie);
             }
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = i;
     }
 }
 
-/// The theme choice in the user menu: follow the system, light, or dark.
+/// The look choices in the user menu: theme and density.
 #[component]
-pub fn ThemeSwitch() -> impl IntoView {
+pub fn AppearanceSwitches() -> impl IntoView {
     let i18n = use_i18n();
-    let chosen = RwSignal::new(Theme::current());
-    let name = move |t: Theme| match t {
-        Theme::System => t_string!(i18n, theme.system),
-        Theme::Light => t_string!(i18n, theme.light),
-        Theme::Dark => t_string!(i18n, theme.dark),
-    };
+    view! {
+        <Switch pref=THEME legend=move || t_string!(i18n, theme.label) name=move |i| match i {
+            0 => t_string!(i18n, theme.system),
+            1 => t_string!(i18n, theme.light),
+            _ => t_string!(i18n, theme.dark),
+        } />
+        <Switch pref=DENSITY legend=move || t_string!(i18n, theme.density) name=move |i| match i {
+            0 => t_string!(i18n, theme.comfortable),
+            _ => t_string!(i18n, theme.compact),
+        } />
+    }
+}
+
+/// One choice as a group of radio pills.
+#[component]
+fn Switch(
+    pref: Preference,
+    legend: impl Fn() -> &'static str + Send + Sync + 'static,
+    name: impl Fn(usize) -> &'static str + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let chosen = RwSignal::new(pref.current());
+    let group = pref.attribute.trim_start_matches("data-");
     view! {
         <fieldset class="theme-switch">
-            <legend>{t!(i18n, theme.label)}</legend>
+            <legend>{legend}</legend>
             <div class="segmented">
-                {Theme::ALL
-                    .into_iter()
-                    .map(|t| {
+                {(0..pref.values.len())
+                    .map(|i| {
                         view! {
                             <label>
                                 <input
                                     type="radio"
-                                    name="theme"
-                                    value=t.attribute().unwrap_or("system")
-                                    prop:checked=move || chosen.get() == t
+                                    name=group
+                                    value=pref.values[i]
+                                    prop:checked=move || chosen.get() == i
                                     on:change=move |_| {
-                                        chosen.set(t);
-                                        t.apply();
+                                        chosen.set(i);
+                                        pref.apply(i);
                                     }
                                 />
-                                {move || name(t)}
+                                {move || name(i)}
                             </label>
                         }
                     })
@@ -132,20 +161,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_choice_is_read_from_its_cookie_and_anything_else_follows_the_system() {
+    fn a_choice_is_read_from_its_cookie_and_anything_else_is_the_default() {
+        assert_eq!(THEME.from_cookie_header("a=1; keel_theme=dark; b=2"), 2);
+        assert_eq!(THEME.value(2), Some("dark"));
+        assert_eq!(THEME.from_cookie_header("keel_theme=light"), 1);
+        assert_eq!(THEME.from_cookie_header("keel_theme=purple"), 0);
+        assert_eq!(THEME.value(0), None);
+        assert_eq!(THEME.from_cookie_header("other_keel_theme=dark"), 0);
+        assert_eq!(THEME.from_cookie_header(""), 0);
         assert_eq!(
-            Theme::from_cookie_header("a=1; keel_theme=dark; b=2"),
-            Theme::Dark
+            DENSITY.from_cookie_header("keel_theme=dark; keel_density=compact"),
+            1
         );
-        assert_eq!(Theme::from_cookie_header("keel_theme=light"), Theme::Light);
-        assert_eq!(
-            Theme::from_cookie_header("keel_theme=purple"),
-            Theme::System
-        );
-        assert_eq!(
-            Theme::from_cookie_header("other_keel_theme=dark"),
-            Theme::System
-        );
-        assert_eq!(Theme::from_cookie_header(""), Theme::System);
+        assert_eq!(DENSITY.value(1), Some("compact"));
+        assert_eq!(DENSITY.from_cookie_header("keel_theme=compact"), 0);
     }
 }

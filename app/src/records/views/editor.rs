@@ -1,4 +1,5 @@
-//! A record's header, facts and inline editor, with optimistic concurrency on save.
+//! A record's page layout (header; facts, timeline and related records side by side on a wide
+//! screen, as tabs on a tablet) and its inline editor, with optimistic concurrency on save.
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -34,6 +35,18 @@ pub fn RecordEditor<T, S, F, Fut>(
     fields: fn(Signal<Option<AppError>>, &T) -> AnyView,
     /// The save action (the caller names the server function).
     update: ServerAction<S>,
+    /// The timeline (with its logging box on top): the middle column, the "Activity" tab.
+    #[prop(default = None)]
+    timeline: Option<AnyView>,
+    /// Related records: the right-hand column, the "Related" tab.
+    #[prop(default = None)]
+    related: Option<AnyView>,
+    /// More under the facts (a conversion, "forget this person").
+    #[prop(default = None)]
+    more: Option<AnyView>,
+    /// More actions in the header, before "Edit" (e.g. "Convert").
+    #[prop(default = None)]
+    actions: Option<AnyView>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -99,16 +112,10 @@ where
         reload.update(|n| *n += 1);
     };
     let record = StoredValue::new(record);
-    view! {
-        <header class="page-header">
-            <div>
-                <h1>{heading}</h1>
-                <p class="subtitle">{subtitle}</p>
-            </div>
-            <Show when=move || !editing.get()>
-                <button type="button" on:click=move |_| { saved.set(false); editing.set(true) }>{t!(i18n, list.edit)}</button>
-            </Show>
-        </header>
+    let tab = RwSignal::new(Tab::Details);
+    let has_timeline = timeline.is_some();
+    let has_related = related.is_some();
+    let facts_view = view! {
         <Show when=move || saved.get()>
             <p class="notice" role="status">{t!(i18n, list.saved)}</p>
         </Show>
@@ -140,7 +147,135 @@ where
                 </form>
             </section>
         </Show>
+        {more}
+    };
+    view! {
+        <div class="record-layout" data-tab=move || tab.get().key()>
+            <header class="page-header record-head">
+                <div class="page-title">
+                    <h1>{heading}</h1>
+                    <p class="subtitle">{subtitle}</p>
+                </div>
+                <div class="page-actions">
+                    {actions}
+                    {has_timeline.then(|| view! {
+                        <button type="button" class="log-action" on:click=move |_| {
+                            tab.set(Tab::Activity);
+                            focus_log_box();
+                        }>{t!(i18n, list.log)}</button>
+                    })}
+                    <Show when=move || !editing.get()>
+                        <button type="button" class="primary" on:click=move |_| { saved.set(false); tab.set(Tab::Details); editing.set(true) }>{t!(i18n, list.edit)}</button>
+                    </Show>
+                </div>
+            </header>
+            <RecordTabs tab has_timeline has_related />
+            <div class="record-facts" id="record-panel-details" role="tabpanel" aria-labelledby="record-tab-details">{facts_view}</div>
+            {timeline.map(|t| view! { <div class="record-timeline" id="record-panel-activity" role="tabpanel" aria-labelledby="record-tab-activity">{t}</div> })}
+            {related.map(|r| view! { <div class="record-related" id="record-panel-related" role="tabpanel" aria-labelledby="record-tab-related">{r}</div> })}
+        </div>
     }
+}
+
+/// The record page's sections, as tabs where the screen is too narrow for three columns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Details,
+    Activity,
+    Related,
+}
+
+impl Tab {
+    fn key(self) -> &'static str {
+        match self {
+            Tab::Details => "details",
+            Tab::Activity => "activity",
+            Tab::Related => "related",
+        }
+    }
+}
+
+/// The tab list (shown below 1280 px): arrow keys move between the tabs, as a tab list does.
+#[component]
+fn RecordTabs(tab: RwSignal<Tab>, has_timeline: bool, has_related: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let tabs: Vec<Tab> = [
+        Some(Tab::Details),
+        has_timeline.then_some(Tab::Activity),
+        has_related.then_some(Tab::Related),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if tabs.len() < 2 {
+        return ().into_any();
+    }
+    let order = StoredValue::new(tabs.clone());
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let step: isize = match ev.key().as_str() {
+            "ArrowRight" => 1,
+            "ArrowLeft" => -1,
+            _ => return,
+        };
+        ev.prevent_default();
+        let next = order.with_value(|o| {
+            let i = o
+                .iter()
+                .position(|t| *t == tab.get_untracked())
+                .unwrap_or(0) as isize;
+            o[(i + step).rem_euclid(o.len() as isize) as usize]
+        });
+        tab.set(next);
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = document().get_element_by_id(&format!("record-tab-{}", next.key())) {
+            use leptos::wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    };
+    view! {
+        <div class="record-tabs" role="tablist" aria-label=move || t_string!(i18n, list.sections) on:keydown=on_key>
+            {tabs.into_iter().map(|t| {
+                let selected = move || tab.get() == t;
+                view! {
+                    <button
+                        type="button"
+                        role="tab"
+                        id=format!("record-tab-{}", t.key())
+                        aria-controls=format!("record-panel-{}", t.key())
+                        aria-selected=move || if selected() { "true" } else { "false" }
+                        tabindex=move || if selected() { "0" } else { "-1" }
+                        on:click=move |_| tab.set(t)
+                    >
+                        {move || match t {
+                            Tab::Details => t_string!(i18n, list.details),
+                            Tab::Activity => t_string!(i18n, list.activity),
+                            Tab::Related => t_string!(i18n, list.related),
+                        }}
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+/// Puts the cursor in the timeline's logging box (once it is in view).
+fn focus_log_box() {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async {
+        use leptos::wasm_bindgen::JsCast;
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if let Some(el) = document()
+            .query_selector(".log-interaction textarea, .log-interaction input:not([type=radio])")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }
 
 /// A term and its value in a record's facts, left out when the value is empty.
