@@ -50,7 +50,7 @@ if [ ! -x "$KEEL_CACHE/tools/node_modules/.bin/wasm-opt" ]; then
   npm install --silent --no-audit --no-fund --prefix "$KEEL_CACHE/tools" binaryen@132.0.0
 fi
 
-if [ ! -d end2end/node_modules/@playwright/test ]; then
+if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/lighthouse ]; then
   step "end-to-end test packages"
   (cd end2end && npm ci --silent --no-audit --no-fund)
 fi

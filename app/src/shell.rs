@@ -114,8 +114,6 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("deals/:id") ssr=SsrMode::Async view=DealPage />
                         <Route path=path!("activities") ssr=SsrMode::Async view=MyTasksPage />
-                        <Route path=path!("tickets") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Tickets /> } />
-                        <Route path=path!("reports") ssr=SsrMode::Async view=|| view! { <AreaPage area=Area::Reports /> } />
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
                         <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::deals::settings::views::PipelineSettingsPage />
                         <Route path=path!("settings/audit") ssr=SsrMode::Async view=crate::history::views::AuditLogPage />
@@ -198,8 +196,6 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                     <li><A href="/companies">{t!(i18n, nav.companies)}</A></li>
                     <li><A href="/leads">{t!(i18n, nav.leads)}</A></li>
                     <li><A href="/activities">{t!(i18n, nav.activities)}</A></li>
-                    <li><A href="/tickets">{t!(i18n, nav.tickets)}</A></li>
-                    <li><A href="/reports">{t!(i18n, nav.reports)}</A></li>
                     <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
                 </ul>
             </nav>
@@ -272,32 +268,6 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                 </ActionForm>
             </div>
         </details>
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Area {
-    Tickets,
-    Reports,
-}
-
-/// Areas whose screens arrive with later releases: a translated heading and what the area is for.
-#[component]
-fn AreaPage(area: Area) -> impl IntoView {
-    let i18n = use_i18n();
-    let (title, about) = match area {
-        Area::Tickets => (
-            t_string!(i18n, nav.tickets),
-            t_string!(i18n, placeholder.tickets),
-        ),
-        Area::Reports => (
-            t_string!(i18n, nav.reports),
-            t_string!(i18n, placeholder.reports),
-        ),
-    };
-    view! {
-        <h1>{title}</h1>
-        <p>{about}</p>
     }
 }
 

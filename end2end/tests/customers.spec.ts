@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, section, signIn, unique } from './fixtures';
 import { readFileSync } from 'node:fs';
 
 const mainNav = (page) => page.getByRole('navigation', { name: 'Main navigation' });
@@ -32,8 +32,10 @@ test('a qualified lead converts into a contact at its company with a deal, keepi
   await expect(page).toHaveURL(/\/contacts\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Timeline' }).getByText('Met at the trade fair')).toBeVisible();
+  await section(page, 'Details');
   await page.getByRole('region', { name: 'Details' }).getByRole('link', { name: company }).click();
   await expect(page.getByRole('heading', { name: company, level: 1 })).toBeVisible();
+  await section(page, 'Related');
   await expect(page.getByRole('region', { name: 'Contacts' }).getByRole('link', { name })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Deals' }).getByText('¥80,000')).toBeVisible();
 
@@ -61,6 +63,7 @@ test('a company with a bad website shows the field error; fixed, it is saved and
   await expect(page.getByText('Saved.')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Details' }).getByText('Robotics')).toBeVisible();
   // The change is in the company's history.
+  await section(page, 'Activity');
   await expect(page.getByRole('list', { name: 'Timeline' }).getByText('Robotics')).toBeVisible();
 
   await open(page, '/companies?q=' + encodeURIComponent('firm.example'));
@@ -70,17 +73,25 @@ test('a company with a bad website shows the field error; fixed, it is saved and
 test('filters, columns and a saved view live in the URL and survive a reload', async ({ page }) => {
   await signIn(page, 'sales@keel.demo');
   await open(page, '/contacts');
+  const menu = (name: string) => page.locator('summary').filter({ hasText: name });
+  // The toolbar is one row: search, then menus for the filters, columns and views.
+  await menu('筛选').click();
   await page.getByRole('combobox', { name: '负责人' }).selectOption({ label: '我的' });
-  await page.locator('summary').filter({ hasText: '显示列' }).click();
+  await page.getByRole('button', { name: '应用' }).click();
+  await expect(page).toHaveURL(/owner=me/);
+  await expect(menu('筛选')).toContainText('1');
+  await menu('显示列').click();
   await page.getByRole('checkbox', { name: '邮箱' }).uncheck();
   await page.getByRole('checkbox', { name: '来源' }).check();
-  await page.getByRole('button', { name: '搜索' }).click();
+  await page.getByRole('button', { name: '应用' }).click();
   await expect(page).toHaveURL(/owner=me/);
+  await expect(page).toHaveURL(/col=source/);
   const table = page.getByRole('table', { name: '联系人' });
   await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
   await expect(table.getByRole('columnheader', { name: '邮箱' })).toHaveCount(0);
 
   const view = `我的来源 ${unique()}`;
+  await menu('视图').click();
   await page.getByLabel('视图名称').fill(view);
   await page.getByRole('button', { name: '保存视图' }).click();
   const views = page.getByRole('navigation', { name: '视图' });
@@ -88,13 +99,17 @@ test('filters, columns and a saved view live in the URL and survive a reload', a
 
   await open(page, '/contacts');
   await expect(table.getByRole('columnheader', { name: '邮箱' })).toBeVisible();
+  await menu('视图').click();
   await views.getByRole('link', { name: view }).click();
   await expect(page).toHaveURL(/owner=me/);
   await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
   await expect(table.getByRole('columnheader', { name: '邮箱' })).toHaveCount(0);
+  // The views menu names the view in use.
+  await expect(menu('视图')).toContainText(view);
   await page.reload();
   await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
 
+  await menu('视图').click();
   await views.getByRole('button', { name: `删除视图 ${view}` }).click();
   await expect(views.getByRole('link', { name: view })).toHaveCount(0);
 });
@@ -112,6 +127,7 @@ test('an export is the view on screen: its rows, columns and order, in the user�
   expect(shown.length).toBeGreaterThan(1);
 
   const download = page.waitForEvent('download');
+  await page.locator('summary').filter({ hasText: '更多' }).click();
   await page.getByRole('link', { name: '导出 CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^contacts-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -127,6 +143,8 @@ test('sales users and viewers get no export button', async ({ page }) => {
   await signIn(page, 'sales2@keel.demo');
   await open(page, '/contacts');
   await expect(page.getByRole('table', { name: 'Contacts' })).toBeVisible();
+  await page.locator('summary').filter({ hasText: 'More' }).click();
+  await expect(page.getByRole('link', { name: 'Import contacts' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveCount(0);
 });
 

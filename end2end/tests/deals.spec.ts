@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique, LEAD, stage, board } from './fixtures';
+import { test, expect, open, signIn, unique, LEAD, stage, board, section } from './fixtures';
 
 test('a deal opens from its card; a bad value is refused, the fix is saved, and its history shows it with a note', async ({ page }) => {
   await signIn(page);
@@ -21,6 +21,7 @@ test('a deal opens from its card; a bad value is refused, the fix is saved, and 
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Details' }).getByText('70%')).toBeVisible();
+  await section(page, 'Activity');
   const timeline = page.getByRole('list', { name: 'Timeline' });
   await expect(timeline.getByText('12,345.60')).toBeVisible();
 

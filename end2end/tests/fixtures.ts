@@ -49,38 +49,47 @@ function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
+/** Starts a keel of its own on a fresh, demo-seeded database named `db`. */
+export async function startKeel(db: string): Promise<{ keel: Keel; stop: () => Promise<void> }> {
+  if (!KEEL_BIN || !BASE_DB) throw new Error('KEEL_BIN and DATABASE_URL must be set (make test sets them)');
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl(db),
+    KEEL_LOG: process.env.KEEL_LOG ?? 'warn',
+  };
+  execFileSync(KEEL_BIN, ['seed-demo'], { env, stdio: 'ignore' });
+  // The password never goes on the command line (it would show in `ps`).
+  execFileSync(KEEL_BIN, ['create-admin', '--email', CLI_ADMIN.email, '--name', 'CLI Admin'], {
+    env: { ...env, KEEL_ADMIN_PASSWORD: CLI_ADMIN.password },
+    stdio: 'ignore',
+  });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const start = async (extra: Record<string, string> = {}) => {
+    const proc = spawn(KEEL_BIN, ['serve'], { env: { ...env, ...extra, KEEL_ADDR: `127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
+    await waitHealthy(url, proc);
+    return proc;
+  };
+  let proc = await start();
+  return {
+    keel: {
+      url,
+      /** Stops the server and starts it again (with `env` added, e.g. another release). */
+      restart: async (extra?: Record<string, string>) => {
+        await stop(proc);
+        proc = await start(extra);
+      },
+    },
+    stop: () => stop(proc),
+  };
+}
+
 export const test = base.extend<{}, { keel: Keel }>({
   keel: [
     async ({}, use, workerInfo) => {
-      if (!KEEL_BIN || !BASE_DB) throw new Error('KEEL_BIN and DATABASE_URL must be set (make test sets them)');
-      const env = {
-        ...process.env,
-        DATABASE_URL: databaseUrl(`keel_e2e_${Date.now()}_${workerInfo.workerIndex}`),
-        KEEL_LOG: process.env.KEEL_LOG ?? 'warn',
-      };
-      execFileSync(KEEL_BIN, ['seed-demo'], { env, stdio: 'ignore' });
-      // The password never goes on the command line (it would show in `ps`).
-      execFileSync(KEEL_BIN, ['create-admin', '--email', CLI_ADMIN.email, '--name', 'CLI Admin'], {
-        env: { ...env, KEEL_ADMIN_PASSWORD: CLI_ADMIN.password },
-        stdio: 'ignore',
-      });
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const start = async (extra: Record<string, string> = {}) => {
-        const proc = spawn(KEEL_BIN, ['serve'], { env: { ...env, ...extra, KEEL_ADDR: `127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
-        await waitHealthy(url, proc);
-        return proc;
-      };
-      let proc = await start();
-      await use({
-        url,
-        /** Stops the server and starts it again (with `env` added, e.g. another release). */
-        restart: async (extra?: Record<string, string>) => {
-          await stop(proc);
-          proc = await start(extra);
-        },
-      });
-      await stop(proc);
+      const started = await startKeel(`keel_e2e_${Date.now()}_${workerInfo.workerIndex}`);
+      await use(started.keel);
+      await started.stop();
     },
     { scope: 'worker' },
   ],
@@ -119,6 +128,12 @@ export async function writeNote(page: Page, text: string): Promise<void> {
 }
 
 /** A short random tag that keeps a test's records apart from every other test's in the shared database. */
+/** Opens a section of a record page: a tab below 1280 px; wider, every section is in view. */
+export async function section(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  if (await tab.isVisible()) await tab.click();
+}
+
 export const unique = () => Math.random().toString(36).slice(2, 8);
 
 /** The demo's first stage, and a stage's column (a list named after the stage). */

@@ -7,6 +7,7 @@ const gbk = (...parts: string[]) => Buffer.concat(parts.map((p) => (GBK[p] ? Buf
 test('a GBK file is mapped, checked row by row, imported, and a duplicate updates when asked', async ({ page }) => {
   await signIn(page);
   await open(page, '/contacts');
+  await page.locator('summary').filter({ hasText: 'More' }).click();
   await page.getByRole('link', { name: 'Import contacts' }).click();
   const tag = unique();
   const file = gbk(
@@ -72,6 +73,7 @@ test('companies and deals import from their own lists, guessed from Chinese head
   const tag = unique();
   const upload = async (list: string, link: string, csv: string) => {
     await open(page, list);
+    await page.locator('summary').filter({ hasText: 'More' }).click();
     await page.getByRole('link', { name: link }).click();
     await expect(page.getByRole('heading', { name: link, level: 1 })).toBeVisible();
     await page.getByLabel('CSV file').setInputFiles({ name: `${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });

@@ -112,9 +112,16 @@ where
         reload.update(|n| *n += 1);
     };
     let record = StoredValue::new(record);
-    let tab = RwSignal::new(Tab::Details);
     let has_timeline = timeline.is_some();
     let has_related = related.is_some();
+    // The page's tab outlives this view (rebuilt when the record reloads after a save). It opens
+    // on the activity: the logging box is what a tablet user comes for; "Edit" opens the details.
+    let tab = use_context::<SectionTab>()
+        .map(|t| t.0)
+        .unwrap_or_else(|| RwSignal::new(Tab::Activity));
+    if !has_timeline && tab.get_untracked() == Tab::Activity {
+        tab.set(Tab::Details);
+    }
     let facts_view = view! {
         <Show when=move || saved.get()>
             <p class="notice" role="status">{t!(i18n, list.saved)}</p>
@@ -177,9 +184,19 @@ where
     }
 }
 
+/// The record page's open tab, kept by the page across reloads of its record.
+#[derive(Clone, Copy)]
+pub(super) struct SectionTab(pub(super) RwSignal<Tab>);
+
+impl SectionTab {
+    pub(super) fn new() -> SectionTab {
+        SectionTab(RwSignal::new(Tab::Activity))
+    }
+}
+
 /// The record page's sections, as tabs where the screen is too narrow for three columns.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
+pub(super) enum Tab {
     Details,
     Activity,
     Related,

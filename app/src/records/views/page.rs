@@ -41,6 +41,8 @@ where
     let reload = RwSignal::new(0u32);
     // Lives above the detail, which is rebuilt when the record reloads after a save.
     let saved = RwSignal::new(false);
+    // And so does the tab open on a tablet.
+    provide_context(super::editor::SectionTab::new());
     let id = Memo::new(move |_| id());
     let keep_first = crate::pwa::kept::KeepFirst::new();
     let record = Resource::new(

@@ -1,0 +1,98 @@
+// The main screens as pictures: sign-in, board, contacts list, contact page, deal page, settings and
+// import mapping, at 1440×900 (mouse) and 1024×768 (touch), in English and Chinese, compared with
+// the committed baselines in visual.spec.ts-snapshots/. A layout regression fails here; a change
+// of look made on purpose is recorded with `npx playwright test visual --update-snapshots`.
+//
+// The screens come from a keel of their own on a freshly seeded database (the other tests' records
+// never show), in the light theme; what moves with the calendar (dates, times) is masked.
+import { test as base, expect, signIn, startKeel, type Keel } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const test = base.extend<{}, { shots: Keel }>({
+  shots: [
+    async ({}, use, workerInfo) => {
+      const started = await startKeel(`keel_visual_${Date.now()}_${workerInfo.workerIndex}`);
+      await use(started.keel);
+      await started.stop();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ shots }, use) => use(shots.url),
+});
+
+const SIZES = [
+  { name: 'desktop', viewport: { width: 1440, height: 900 }, hasTouch: false },
+  { name: 'tablet', viewport: { width: 1024, height: 768 }, hasTouch: true },
+] as const;
+const LANGUAGES = ['en', 'zh-CN'] as const;
+
+async function hydrated(page: Page): Promise<void> {
+  await page.locator('body[data-hydrated]').waitFor();
+}
+
+/** Switches the UI to `lang` with the language button, if it is not in it already. */
+async function language(page: Page, lang: string): Promise<void> {
+  if ((await page.locator('html').getAttribute('lang')) === lang) return;
+  await page.getByRole('button', { name: lang === 'en' ? 'English' : '中文' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', lang);
+}
+
+/** Compares the viewport with its baseline, with what moves with the calendar masked. */
+async function shot(page: Page, name: string): Promise<void> {
+  await hydrated(page);
+  // Fonts and images settled; no focus ring or hover left over from getting here.
+  await page.evaluate(() => document.fonts.ready);
+  await page.mouse.move(0, 0);
+  await expect(page).toHaveScreenshot(`${name}.png`, {
+    mask: [page.locator('time'), page.locator('.entry-meta')],
+    maxDiffPixelRatio: 0.005,
+  });
+}
+
+for (const size of SIZES) {
+  for (const lang of LANGUAGES) {
+    test.describe(`${size.name}, ${lang}`, () => {
+      test.use({ viewport: size.viewport, hasTouch: size.hasTouch, colorScheme: 'light' });
+      // The sizes are set here, so the suite's two projects would only take the same pictures twice.
+      test.skip(({}, info) => info.project.name !== 'desktop', 'sizes are set per test');
+
+      test(`the main screens look as recorded (${size.name}, ${lang})`, async ({ page }) => {
+        const file = (screen: string) => `${screen}-${size.name}-${lang}`;
+        await page.goto('/login');
+        await hydrated(page);
+        await language(page, lang);
+        await shot(page, file('sign-in'));
+
+        await signIn(page);
+        await hydrated(page);
+        await language(page, lang);
+        await page.goto('/pipeline');
+        await shot(page, file('board'));
+
+        await page.goto('/contacts');
+        await shot(page, file('contacts'));
+
+        await page.getByRole('table').getByRole('row').nth(1).getByRole('link').first().click();
+        await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        await shot(page, file('contact'));
+
+        await page.goto('/pipeline');
+        await hydrated(page);
+        await page.getByRole('region').first().getByRole('listitem').first().getByRole('link').first().click();
+        await expect(page).toHaveURL(/\/deals\/[0-9a-f-]{36}$/);
+        await shot(page, file('deal'));
+
+        await page.goto('/settings');
+        await shot(page, file('settings'));
+
+        await page.goto('/contacts/import');
+        await hydrated(page);
+        const csv = lang === 'en' ? 'Full name,Email,Company\nAda Lovelace,ada@example.com,Analytical Engines\n' : '姓名,邮箱,公司\n王小明,wang@example.cn,星河科技\n';
+        await page.locator('input[type=file]').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+        await page.locator('form button[type=submit]').click();
+        await expect(page).toHaveURL(/\/imports\/[0-9a-f-]{36}$/);
+        await shot(page, file('import-mapping'));
+      });
+    });
+  }
+}
