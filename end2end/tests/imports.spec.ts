@@ -72,6 +72,7 @@ test('companies and deals import from their own lists, guessed from Chinese head
   const tag = unique();
   const upload = async (list: string, link: string, csv: string) => {
     await open(page, list);
+    await page.locator('summary').filter({ hasText: 'More' }).click();
     await page.getByRole('link', { name: link }).click();
     await expect(page.getByRole('heading', { name: link, level: 1 })).toBeVisible();
     await page.getByLabel('CSV file').setInputFiles({ name: `${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });

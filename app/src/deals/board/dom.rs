@@ -156,10 +156,7 @@ mod imp {
 
     /// The items of the open menu of `deal`'s card.
     fn menu_items(deal: DealId) -> Vec<HtmlElement> {
-        let sel = format!(
-            "[data-card-menu=\"{}\"] .menu-panel :is(a, button)",
-            deal.0
-        );
+        let sel = format!("[data-card-menu=\"{}\"] .menu-panel :is(a, button)", deal.0);
         let Ok(items) = document().query_selector_all(&sel) else {
             return Vec::new();
         };

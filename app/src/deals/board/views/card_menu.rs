@@ -29,9 +29,8 @@ pub(super) fn CardMenu(
     let current = card.stage_id;
     let title = card.title;
     // "Actions for <deal>", in the language shown.
-    let label = Signal::derive(move || {
-        format!("{} {title}", t_string!(i18n, pipeline.card_actions))
-    });
+    let label =
+        Signal::derive(move || format!("{} {title}", t_string!(i18n, pipeline.card_actions)));
     let heading = format!("move-to-{}", id.0);
     let open = move || menu.with(|m| *m == Some(id));
     let choose = move |to: Target| {

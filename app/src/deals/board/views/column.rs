@@ -48,7 +48,7 @@ pub(super) fn Column(
             // of currencies is cut with its whole text in the title), so the columns line up.
             <header class="column-head">
                 <div class="column-title">
-                    <h2 id=heading.clone()>{name.clone()}</h2>
+                    <h2 id=heading.clone() title=name.clone()>{name.clone()}</h2>
                     <span class="count-pill">
                         {move || col(|c| c.count.to_string())}
                         <span class="visually-hidden">" "{t!(i18n, pipeline.count)}</span>

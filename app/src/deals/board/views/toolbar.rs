@@ -96,7 +96,7 @@ pub(super) fn BoardToolbar(
     let pipelines_label = ViewFn::from(move || {
         view! {
             <span class="visually-hidden">{t!(i18n, pipeline.pipelines)}": "</span>
-            {current_name.clone()}
+            <span class="pipeline-name">{current_name.clone()}</span>
         }
     });
     view! {
