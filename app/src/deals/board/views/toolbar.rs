@@ -75,10 +75,10 @@ pub(super) fn BoardToolbar(
         .unwrap_or_default();
     let range_fields = view! {
         <div class="filters-grid">
-                        {field("close_from", "board-close-from", "date", filter.close_from.clone(), t!(i18n, pipeline.close_from).into_any())}
-                        {field("close_to", "board-close-to", "date", filter.close_to.clone(), t!(i18n, pipeline.close_to).into_any())}
-                        {field("min_value", "board-min-value", "text", filter.min_value.clone(), t!(i18n, pipeline.min_value).into_any())}
-                        {field("max_value", "board-max-value", "text", filter.max_value.clone(), t!(i18n, pipeline.max_value).into_any())}
+            {field("close_from", "board-close-from", "date", filter.close_from.clone(), t!(i18n, pipeline.close_from).into_any())}
+            {field("close_to", "board-close-to", "date", filter.close_to.clone(), t!(i18n, pipeline.close_to).into_any())}
+            {field("min_value", "board-min-value", "text", filter.min_value.clone(), t!(i18n, pipeline.min_value).into_any())}
+            {field("max_value", "board-max-value", "text", filter.max_value.clone(), t!(i18n, pipeline.max_value).into_any())}
         </div>
     };
     let has_pipelines = !pipelines.is_empty();
