@@ -98,10 +98,10 @@ test('pressing on a card\'s ⋯ never lifts the card, and a click elsewhere clos
   if (info.project.use.hasTouch) await menu.tap();
   else await menu.click();
   await expect(menu).toHaveAttribute('aria-expanded', 'true');
-  await expect(card(page, LEAD, title).getByRole('button', { name: 'Won' })).toBeVisible();
+  await expect(card(page, LEAD, title).getByRole('button', { name: 'Won', exact: true })).toBeVisible();
   await page.getByRole('heading', { name: 'Pipeline', level: 1 }).click();
   await expect(menu).toHaveAttribute('aria-expanded', 'false');
-  await expect(card(page, LEAD, title).getByRole('button', { name: 'Won' })).toHaveCount(0);
+  await expect(card(page, LEAD, title).getByRole('button', { name: 'Won', exact: true })).toHaveCount(0);
 });
 
 /** Drags `from` to the point (x, y) like the project's user would: a mouse that presses and moves,
