@@ -14,11 +14,14 @@ async function firstCard(page: Page, name: string): Promise<string> {
 
 const card = (page: Page, column: string, title: string): Locator => stage(page, column).getByRole('listitem', { name: title, exact: true });
 
-test('a deal moves through the Move to menu and stays there after a reload', async ({ page }) => {
+/** The "⋯" button that opens a card's menu of actions (Open deal, the other stages, Won, Lost). */
+const actions = (page: Page, column: string, title: string): Locator => card(page, column, title).getByRole('button', { name: `Actions for ${title}`, exact: true });
+
+test('a deal moves through its card menu and stays there after a reload', async ({ page }) => {
   await signIn(page);
   await board(page);
   const title = await firstCard(page, LEAD);
-  await card(page, LEAD, title).getByText('Move to…').click();
+  await actions(page, LEAD, title).click();
   await card(page, LEAD, title).getByRole('button', { name: PROPOSAL }).click();
   await expect(card(page, PROPOSAL, title)).toBeVisible();
   await expect(card(page, LEAD, title)).toHaveCount(0);
@@ -40,6 +43,65 @@ test('the keyboard lifts a card, moves it with the arrows and drops it, announci
   await expect(card(page, QUALIFIED, title)).toBeFocused();
   await reload(page);
   await expect(card(page, QUALIFIED, title)).toBeVisible();
+});
+
+test('a card is one tab stop; Enter opens its menu, the arrows walk it, Escape goes back to the card, and a stage moves the deal', async ({ page }) => {
+  await signIn(page);
+  await board(page);
+  const title = await firstCard(page, LEAD);
+  const menu = actions(page, LEAD, title);
+  await expect(menu).toHaveAttribute('tabindex', '-1');
+  await card(page, LEAD, title).focus();
+  await page.keyboard.press('Tab');
+  await expect(stage(page, LEAD).getByRole('listitem').nth(1)).toBeFocused();
+  await card(page, LEAD, title).focus();
+  await page.keyboard.press('Enter');
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await expect(card(page, LEAD, title).getByRole('link', { name: 'Open deal' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(card(page, LEAD, title)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(card(page, LEAD, title).getByRole('link', { name: 'Open deal' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(card(page, LEAD, title).getByRole('button', { name: QUALIFIED })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(card(page, QUALIFIED, title)).toBeVisible();
+  await expect(card(page, QUALIFIED, title)).toBeFocused();
+});
+
+test('pressing on a card\'s ⋯ never lifts the card, and a click elsewhere closes its menu', async ({ page }, info) => {
+  await signIn(page);
+  await board(page);
+  const title = await firstCard(page, LEAD);
+  const menu = actions(page, LEAD, title);
+  const box = (await menu.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  if (info.project.use.hasTouch) {
+    // A finger resting on it longer than it takes to lift a card, then sliding off (no tap).
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y, id: 1 }] });
+    await page.waitForTimeout(450);
+    await expect(page.locator('.drop-zones.visible')).toHaveCount(0);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x - 40, y: y + 40, id: 1 }] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  } else {
+    // A mouse pressed on it and moved further than starts a drag elsewhere on the card.
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x - 40, y + 40, { steps: 4 });
+    await expect(page.locator('.drop-zones.visible')).toHaveCount(0);
+    await page.mouse.up();
+  }
+  await expect(page.locator('[aria-grabbed="true"]')).toHaveCount(0);
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  if (info.project.use.hasTouch) await menu.tap();
+  else await menu.click();
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await expect(card(page, LEAD, title).getByRole('button', { name: 'Won', exact: true })).toBeVisible();
+  await page.getByRole('heading', { name: 'Pipeline', level: 1 }).click();
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(card(page, LEAD, title).getByRole('button', { name: 'Won', exact: true })).toHaveCount(0);
 });
 
 /** Drags `from` to the point (x, y) like the project's user would: a mouse that presses and moves,
@@ -134,11 +196,11 @@ test('a card dropped on Lost asks for a reason, then leaves the board', async ({
   await expect(page.getByRole('listitem', { name: title, exact: true })).toHaveCount(0);
 });
 
-test('Lost from the Move to menu asks for a reason too', async ({ page }) => {
+test('Lost from the card menu asks for a reason too', async ({ page }) => {
   await signIn(page);
   await board(page);
   const title = await firstCard(page, LEAD);
-  await card(page, LEAD, title).getByText('Move to…').click();
+  await actions(page, LEAD, title).click();
   await card(page, LEAD, title).getByRole('button', { name: 'Lost' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Reason').fill('No budget this year');
@@ -156,7 +218,7 @@ test('a second browser sees a move without reloading; a stale move is refused an
   await board(theirs);
 
   const title = await firstCard(page, LEAD);
-  await card(page, LEAD, title).getByText('Move to…').click();
+  await actions(page, LEAD, title).click();
   await card(page, LEAD, title).getByRole('button', { name: QUALIFIED }).click();
   await expect(card(theirs, QUALIFIED, title)).toBeVisible();
 
@@ -165,10 +227,10 @@ test('a second browser sees a move without reloading; a stale move is refused an
   await deaf.route('**/api/events', (route) => route.abort());
   await board(deaf);
   const next = await firstCard(deaf, LEAD);
-  await card(page, LEAD, next).getByText('Move to…').click();
+  await actions(page, LEAD, next).click();
   await card(page, LEAD, next).getByRole('button', { name: PROPOSAL }).click();
   await expect(card(page, PROPOSAL, next)).toBeVisible();
-  await card(deaf, LEAD, next).getByText('Move to…').click();
+  await actions(deaf, LEAD, next).click();
   await card(deaf, LEAD, next).getByRole('button', { name: QUALIFIED }).click();
   await expect(deaf.getByRole('alert')).toHaveText('Someone else changed this meanwhile. Reload to see their changes.');
   await expect(card(deaf, PROPOSAL, next)).toBeVisible();

@@ -5,7 +5,7 @@ test('a deal opens from its card; a bad value is refused, the fix is saved, and 
   await board(page);
   const first = stage(page, LEAD).getByRole('listitem').first();
   const title = (await first.getAttribute('aria-label'))!;
-  await first.getByText('Move to…').click();
+  await first.getByRole('button', { name: `Actions for ${title}`, exact: true }).click();
   await first.getByRole('link', { name: 'Open deal' }).click();
   await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   await expect(page).toHaveURL(/\/deals\/[0-9a-f-]{36}$/);
@@ -47,16 +47,16 @@ test('a new deal lands on the board at its company, and the board filters by val
   await expect(card).toBeVisible();
 
   // Only the new deal is worth that much and closes that late.
-  await page.getByText('Close date and value').click();
+  await page.locator('summary').filter({ hasText: 'Filters' }).click();
   await page.getByLabel('Value from').fill('900,000,000');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await expect(page).toHaveURL(/min_value=900/);
   await expect(stage(page, LEAD).getByRole('listitem')).toHaveCount(1);
   await expect(card).toBeVisible();
-  await page.getByText('Close date and value').click();
+  await page.locator('summary').filter({ hasText: 'Filters' }).click();
   await page.getByLabel('Value from').fill('');
   await page.getByLabel('Closing from').fill('2031-01-01');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await expect(page).toHaveURL(/close_from=2031-01-01/);
   await expect(stage(page, LEAD).getByRole('listitem')).toHaveCount(1);
   await page.reload();

@@ -228,7 +228,7 @@ test('a deal moved offline that someone else moved meanwhile is shown to resolve
   const QUALIFIED = 'Qualified 已确认';
   const card = (p: Page, column: string, title: string) => stage(p, column).getByRole('listitem', { name: title, exact: true });
   const moveTo = async (p: Page, from: string, title: string, to: string) => {
-    await card(p, from, title).getByText('Move to…').click();
+    await card(p, from, title).getByRole('button', { name: `Actions for ${title}`, exact: true }).click();
     await card(p, from, title).getByRole('button', { name: to }).click();
     await expect(card(p, to, title)).toBeVisible();
   };

@@ -68,6 +68,7 @@ test('an administrator builds a pipeline, edits, reorders and archives stages, a
 
   // A deal in Intro, made on the board.
   await open(page, '/pipeline');
+  await page.locator('summary').filter({ hasText: 'Pipelines' }).click();
   await page.getByRole('navigation', { name: 'Pipelines' }).getByRole('link', { name: pipeline }).click();
   await expect(page.getByRole('list', { name: 'Intro' })).toBeVisible();
   const deal = `Deal ${unique()}`;
@@ -85,6 +86,7 @@ test('an administrator builds a pipeline, edits, reorders and archives stages, a
   await intro.getByRole('button', { name: 'Archive stage' }).click();
   await expect(names(page, list)).toHaveCount(2);
   await open(page, '/pipeline');
+  await page.locator('summary').filter({ hasText: 'Pipelines' }).click();
   await page.getByRole('navigation', { name: 'Pipelines' }).getByRole('link', { name: pipeline }).click();
   await expect(page.getByRole('list', { name: 'Contract' }).getByRole('listitem', { name: deal })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Intro' })).toHaveCount(0);

@@ -6,6 +6,8 @@ use clap::Parser;
 mod access_tests;
 #[cfg(test)]
 mod bad_input_tests;
+#[cfg(test)]
+mod board_page_tests;
 mod bulk;
 mod cli;
 mod config;

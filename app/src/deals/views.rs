@@ -15,7 +15,7 @@ use crate::deals::model::{DealId, StageId};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::views::{RecordEditor, RecordPage, Related, VersionedEdit, fact};
-use crate::ui::{ErrorMessage, Field};
+use crate::ui::{ErrorMessage, Field, Menu};
 
 /// `/deals/:id`.
 #[component]
@@ -214,8 +214,8 @@ pub fn ContactDeals(contact: ContactId) -> impl IntoView {
     }
 }
 
-/// "New deal" on the board: title, value, company, close date and stage; the board shows it when
-/// it is saved.
+/// "New deal" on the board: title, value, company, close date and stage, in a menu that opens
+/// over the page from the header's primary button; the board shows the deal when it is saved.
 #[component]
 pub fn NewDeal(
     stages: RwSignal<Vec<(StageId, String)>>,
@@ -223,15 +223,14 @@ pub fn NewDeal(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CreateDeal>::new();
-    let panel = NodeRef::<leptos::html::Details>::new();
+    // Not re-rendered with the form, so it can always find the menu to close.
+    let holder = NodeRef::<leptos::html::Div>::new();
     // A fresh form after each deal.
     let generation = RwSignal::new(0u32);
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
+            close_menu(holder);
             generation.update(|n| *n += 1);
-            if let Some(p) = panel.get() {
-                p.set_open(false);
-            }
             on_created.run(());
         }
     });
@@ -241,39 +240,63 @@ pub fn NewDeal(
             .get()
             .filter(|e| !matches!(e, AppError::Validation { .. }))
     });
+    let label = ViewFn::from(move || t!(i18n, deals.new));
     view! {
-        <details class="new-deal" node_ref=panel>
-            <summary class="button">{t!(i18n, deals.new)}</summary>
+        <Menu label class="primary menu-end new-deal">
+            <div node_ref=holder>
             {move || {
                 generation.get();
                 view! {
-                    <ActionForm action attr:class="form panel" attr:novalidate=true>
+                    <ActionForm action attr:class="form" attr:novalidate=true>
                         <Field id="nd-title" maxlength=crate::deals::model::TITLE_MAX name="input[title]" error_key="title" required=true error>
                             {t!(i18n, deals.deal_title)}
                         </Field>
                         <Field id="nd-value" name="input[value]" error_key="value" inputmode="decimal" error>
                             {t!(i18n, deals.value)}
                         </Field>
-                        <label for="nd-currency">{t!(i18n, deals.currency)}</label>
-                        <select id="nd-currency" name="input[currency]">
-                            {CURRENCIES.into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
-                        </select>
+                        <div class="field">
+                            <label for="nd-currency">{t!(i18n, deals.currency)}</label>
+                            <select id="nd-currency" name="input[currency]">
+                                {CURRENCIES.into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                            </select>
+                        </div>
                         <Field id="nd-company" maxlength=crate::companies::model::NAME_MAX name="company" error_key="company" error>
                             {t!(i18n, deals.company)}
                         </Field>
                         <Field id="nd-close" name="input[expected_close_date]" error_key="expected_close_date" input_type="date" error>
                             {t!(i18n, deals.close_date)}
                         </Field>
-                        <label for="nd-stage">{t!(i18n, deals.stage)}</label>
-                        <select id="nd-stage" name="stage">
-                            {move || stages.get().into_iter().map(|(id, name)| view! { <option value=id.0.to_string()>{name}</option> }).collect_view()}
-                        </select>
+                        <div class="field">
+                            <label for="nd-stage">{t!(i18n, deals.stage)}</label>
+                            <select id="nd-stage" name="stage">
+                                {move || stages.get().into_iter().map(|(id, name)| view! { <option value=id.0.to_string()>{name}</option> }).collect_view()}
+                            </select>
+                        </div>
                         <input type="hidden" name="input[probability]" value="" />
                         <ErrorMessage error=form_error />
-                        <button type="submit">{t!(i18n, deals.create)}</button>
+                        <div class="menu-actions">
+                            <button type="submit" class="primary">{t!(i18n, deals.create)}</button>
+                        </div>
                     </ActionForm>
                 }
             }}
-        </details>
+            </div>
+        </Menu>
     }
+}
+
+/// Closes the menu that holds `inside`.
+fn close_menu(inside: NodeRef<leptos::html::Div>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(menu) = inside
+        .get_untracked()
+        .and_then(|d| d.closest("details").ok().flatten())
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(menu) = menu.dyn_into::<web_sys::HtmlDetailsElement>() {
+            menu.set_open(false);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = inside;
 }

@@ -1,7 +1,17 @@
 //! The few DOM facts the board needs while dragging: what lies under the pointer, where the cards
-//! of a column are, scrolling near the edges, focus, touch scrolling held during a drag. No-ops on
-//! the server.
+//! of a column are, scrolling near the edges, focus, touch scrolling held during a drag; and for a
+//! card's menu of actions, where focus goes in it and whether an event happened inside one. No-ops
+//! on the server.
 use crate::deals::model::{DealId, StageId};
+
+/// Where focus goes among the items of an open card menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MenuFocus {
+    First,
+    Last,
+    Next,
+    Previous,
+}
 
 /// Where a dragged card would land.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +154,61 @@ mod imp {
         }
     }
 
+    /// The items of the open menu of `deal`'s card.
+    fn menu_items(deal: DealId) -> Vec<HtmlElement> {
+        let sel = format!("[data-card-menu=\"{}\"] .menu-panel :is(a, button)", deal.0);
+        let Ok(items) = document().query_selector_all(&sel) else {
+            return Vec::new();
+        };
+        (0..items.length())
+            .filter_map(|i| items.item(i)?.dyn_into::<HtmlElement>().ok())
+            .collect()
+    }
+
+    /// Moves focus among the items of the open menu of `deal`'s card (round, at either end).
+    pub fn focus_menu_item(deal: DealId, to: MenuFocus) {
+        let items = menu_items(deal);
+        let n = items.len();
+        if n == 0 {
+            return;
+        }
+        let active = document().active_element();
+        let at = items.iter().position(|i| {
+            active
+                .as_ref()
+                .is_some_and(|a| i.is_same_node(Some(a.unchecked_ref())))
+        });
+        let next = match (to, at) {
+            (MenuFocus::First, _) | (MenuFocus::Next, None) => 0,
+            (MenuFocus::Last, _) | (MenuFocus::Previous, None) => n - 1,
+            (MenuFocus::Next, Some(i)) => (i + 1) % n,
+            (MenuFocus::Previous, Some(i)) => (i + n - 1) % n,
+        };
+        let _ = items[next].focus();
+    }
+
+    /// The card menu (its deal's id) that holds `target`, if one does.
+    fn card_menu_of(target: Option<web_sys::EventTarget>) -> Option<String> {
+        target?
+            .dyn_into::<Element>()
+            .ok()?
+            .closest("[data-card-menu]")
+            .ok()??
+            .get_attribute("data-card-menu")
+    }
+
+    /// Whether the event happened inside a card's menu (its button or its items).
+    pub fn inside_card_menu(ev: &web_sys::Event) -> bool {
+        card_menu_of(ev.target()).is_some()
+    }
+
+    /// Whether focus, leaving something in `deal`'s card menu, goes to an element outside it
+    /// (not when it goes nowhere: a tap on a button in Safari blurs without focusing it).
+    pub fn focus_leaves_menu(ev: &web_sys::FocusEvent, deal: DealId) -> bool {
+        ev.related_target().is_some()
+            && card_menu_of(ev.related_target()) != Some(deal.0.to_string())
+    }
+
     thread_local! {
         static DRAGGING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
         static GUARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -188,6 +253,13 @@ mod imp {
         (0.0, 0.0, 0.0)
     }
     pub fn focus_card(_: DealId) {}
+    pub fn focus_menu_item(_: DealId, _: MenuFocus) {}
+    pub fn inside_card_menu(_: &leptos::web_sys::Event) -> bool {
+        false
+    }
+    pub fn focus_leaves_menu(_: &leptos::web_sys::FocusEvent, _: DealId) -> bool {
+        false
+    }
     pub fn hold_touch_scroll(_: bool) {}
 }
 

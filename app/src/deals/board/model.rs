@@ -142,6 +142,29 @@ impl BoardFilter {
         }
     }
 
+    /// How many of the ranges (close dates, values) are set: the count the toolbar's "Filters"
+    /// menu shows (the owner and the search are in view already).
+    pub fn active_ranges(&self) -> usize {
+        [
+            &self.close_from,
+            &self.close_to,
+            &self.min_value,
+            &self.max_value,
+        ]
+        .into_iter()
+        .filter(|v| !v.trim().is_empty())
+        .count()
+    }
+
+    /// The same filter without its ranges: where "Clear filters" leads.
+    pub fn without_ranges(&self) -> Self {
+        BoardFilter {
+            owner: self.owner.clone(),
+            q: self.q.clone(),
+            ..Default::default()
+        }
+    }
+
     /// The ranges, or a field error for each one that is not a date or an amount.
     pub fn parse(&self) -> Result<BoardRange, crate::error::AppError> {
         use crate::error::Invalid;
@@ -210,5 +233,37 @@ mod tests {
             ..Default::default()
         };
         assert!(fine.parse().is_ok());
+    }
+
+    #[test]
+    fn the_filters_menu_counts_the_ranges_set_and_not_the_owner_or_the_search() {
+        let none = BoardFilter {
+            owner: "me".into(),
+            q: "acme".into(),
+            min_value: "  ".into(),
+            ..Default::default()
+        };
+        assert_eq!(none.active_ranges(), 0);
+        let two = BoardFilter {
+            close_from: "2031-01-01".into(),
+            max_value: "lots".into(),
+            ..none.clone()
+        };
+        assert_eq!(two.active_ranges(), 2);
+    }
+
+    #[test]
+    fn clearing_the_filters_keeps_whose_deals_and_the_search() {
+        let f = BoardFilter {
+            owner: "me".into(),
+            q: "acme".into(),
+            close_from: "2031-01-01".into(),
+            close_to: "2031-12-31".into(),
+            min_value: "10".into(),
+            max_value: "20".into(),
+        };
+        let cleared = f.without_ranges();
+        assert_eq!(cleared.active_ranges(), 0);
+        assert_eq!((cleared.owner.as_str(), cleared.q.as_str()), ("me", "acme"));
     }
 }

@@ -1,6 +1,7 @@
 //! The pipeline page (`/pipeline`): the board or the deals table of a pipeline under the toolbar, and
 //! what it shares with the layer above that keeps it live (`BoardWatch`). Its parts: the toolbar,
-//! the board's columns and moves (`board_view`, arithmetic in `moves`), a column, the lost dialog.
+//! the board's columns and moves (`board_view`, arithmetic in `moves`), a column, a card's menu of
+//! actions, the lost dialog.
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -12,9 +13,10 @@ use crate::deals::model::{DealTablePage, TableQuery};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pwa::kept::kept_key;
-use crate::ui::ErrorMessage;
+use crate::ui::{ErrorMessage, Menu, PageHeader};
 
 mod board_view;
+mod card_menu;
 mod column;
 mod lost;
 mod toolbar;
@@ -108,13 +110,13 @@ pub fn PipelinePage(
             })
         },
     );
+    let more_label = ViewFn::from(move || t!(i18n, list.more));
     view! {
-        <header class="page-header">
-            <h1>{t!(i18n, pipeline.title)}</h1>
-            {actions.map(|a| a.run())}
+        <PageHeader title=move || t_string!(i18n, pipeline.title)>
+            {actions.map(|a| view! { <Menu label=more_label class="menu-end more-menu">{a.run()}</Menu> })}
             // Outside the board, so that live reloads of the board leave a half-typed deal alone.
             <crate::deals::views::NewDeal stages on_created=Callback::new(move |_| refresh.update(|n| *n += 1)) />
-        </header>
+        </PageHeader>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 let f = filter.get_untracked();

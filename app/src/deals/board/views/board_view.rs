@@ -1,8 +1,9 @@
 //! The board's columns and what moves their cards: pointer drags (mouse, touch, pen) with a ghost
-//! and Won/Lost zones, keyboard lifts, the "Move to…" menus' moves, and the optimistic commit of a
-//! move or close with its rollback; the arithmetic is `moves`.
+//! and Won/Lost zones, keyboard lifts, the moves chosen in a card's menu (which card's is open), and
+//! the optimistic commit of a move or close with its rollback; the arithmetic is `moves`.
 use leptos::prelude::*;
 
+use super::card_menu::open_menu;
 use super::column::{CardBody, Column};
 use super::expect_own_change;
 use super::lost::LostDialog;
@@ -70,6 +71,8 @@ pub(super) fn BoardView(
     let lifted = RwSignal::new(None::<Lifted>);
     let announce = RwSignal::new(String::new());
     let losing = RwSignal::new(None::<DealCard>);
+    // The card whose menu of actions is open, if any.
+    let menu = RwSignal::new(None::<DealId>);
     // Offline, a move stays on the board and is kept on the device, to be sent later.
     let pwa = use_context::<crate::pwa::Pwa>();
     let user = use_context::<crate::users::model::CurrentUser>().map(|u| u.id.0);
@@ -208,6 +211,7 @@ pub(super) fn BoardView(
         hold.set_value(None);
     };
     let start_drag = move |p: &Press, x: f64, y: f64| {
+        menu.set(None);
         let (dx, dy, width) = dom::card_box(p.card.id, p.x, p.y);
         drag.set(Some(Dragging {
             card: p.card.clone(),
@@ -306,7 +310,16 @@ pub(super) fn BoardView(
     window_listener(leptos::ev::pointermove, on_move);
     window_listener(leptos::ev::pointerup, on_up);
     window_listener(leptos::ev::pointercancel, on_cancel);
+    // A click outside the open card menu closes it (one listener for every card's menu).
+    window_listener(leptos::ev::click, move |ev| {
+        if menu.get_untracked().is_some() && !dom::inside_card_menu(&ev) {
+            menu.set(None);
+        }
+    });
     window_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && menu.get_untracked().is_some() {
+            menu.set(None);
+        }
         if ev.key() == "Escape" && drag.get_untracked().is_some() {
             drag.set(None);
             cancel_press();
@@ -314,11 +327,15 @@ pub(super) fn BoardView(
         }
     });
 
-    // Keyboard: Space lifts and drops, arrows move, Escape cancels.
+    // Keyboard: Space lifts and drops, arrows move, Escape cancels; Enter opens the card's menu.
     let on_key = move |ev: leptos::ev::KeyboardEvent, card: DealCard| {
         let key = ev.key();
         let Some(l) = lifted.get_untracked() else {
-            if key == " " {
+            if key == "Enter" {
+                ev.prevent_default();
+                open_menu(menu, card.id);
+            } else if key == " " {
+                menu.set(None);
                 ev.prevent_default();
                 let at = cols.with_untracked(|cs| {
                     cs.iter().enumerate().find_map(|(ci, c)| {
@@ -406,10 +423,11 @@ pub(super) fn BoardView(
     view! {
         <p class="visually-hidden" aria-live="assertive" role="status">{move || announce.get()}</p>
         <ErrorMessage error=Signal::derive(move || failure.get()) />
-        <p class="board-help" id="board-help">{t!(i18n, pipeline.help)}</p>
+        // What the cards' list is described by; shown on the toolbar's "?" menu.
+        <p class="visually-hidden" id="board-help">{t!(i18n, pipeline.help)}</p>
         <div class="board" class:dragging=is_dragging>
             <For each=columns key=move |ci| cols.with_untracked(|cs| cs[*ci].id) let:ci>
-                <Column ci cols placeholder=Signal::from(placeholder) dragged=Signal::from(dragged) on_down on_key commit more />
+                <Column ci cols placeholder=Signal::from(placeholder) dragged=Signal::from(dragged) menu on_down on_key commit more />
             </For>
         </div>
         <div class="drop-zones" class:visible=is_dragging aria-hidden="true">

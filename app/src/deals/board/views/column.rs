@@ -1,8 +1,8 @@
-//! A stage column of the board: its figures, its cards (each with a "Move to…" menu), the gap where
-//! a dragged card would land, and "show more".
+//! A stage column of the board: its name and figures on three lines, its cards (each with a menu
+//! of actions), the gap where a dragged card would land, and "show more".
 use leptos::prelude::*;
-use leptos_router::components::A;
 
+use super::card_menu::CardMenu;
 use crate::deals::board::dom::Target;
 use crate::deals::board::model::{BoardColumn, DealCard};
 use crate::deals::board::moves::gap_before;
@@ -16,6 +16,8 @@ pub(super) fn Column(
     cols: RwSignal<Vec<BoardColumn>>,
     placeholder: Signal<Option<(StageId, usize, DealId)>>,
     dragged: Signal<Option<DealId>>,
+    /// The card whose menu is open.
+    menu: RwSignal<Option<DealId>>,
     on_down: impl Fn(leptos::ev::PointerEvent, DealCard) + Copy + Send + Sync + 'static,
     on_key: impl Fn(leptos::ev::KeyboardEvent, DealCard) + Copy + Send + Sync + 'static,
     commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static,
@@ -42,14 +44,23 @@ pub(super) fn Column(
     let has_more = move || cols.with(|cs| cs.get(ci).is_some_and(|c| c.more));
     view! {
         <section class="column" data-stage=stage.0.to_string() aria-labelledby=heading.clone()>
+            // Three lines whatever the figures (name and count, total, weighted total; a long list
+            // of currencies is cut with its whole text in the title), so the columns line up.
             <header class="column-head">
-                <h2 id=heading.clone()>{name.clone()}</h2>
-                <p class="column-figures">
-                    <span class="count">{move || col(|c| c.count.to_string())}</span>
-                    <span>{move || col(|c| money_list(&c.totals))}</span>
-                    <span class="weighted" title=move || t_string!(i18n, pipeline.weighted)>
-                        {move || col(|c| format!("≈ {}", money_list(&c.weighted)))}
+                <div class="column-title">
+                    <h2 id=heading.clone() title=name.clone()>{name.clone()}</h2>
+                    <span class="count-pill">
+                        {move || col(|c| c.count.to_string())}
+                        <span class="visually-hidden">" "{t!(i18n, pipeline.count)}</span>
                     </span>
+                </div>
+                <p class="column-total" title=move || col(|c| money_list(&c.totals))>
+                    {move || col(|c| money_list(&c.totals))}
+                </p>
+                <p class="column-weighted" title=move || format!("{}: {}", t_string!(i18n, pipeline.weighted), col(|c| money_list(&c.weighted)))>
+                    <span class="visually-hidden">{t!(i18n, pipeline.weighted)}": "</span>
+                    <span aria-hidden="true">"≈ "</span>
+                    {move || col(|c| money_list(&c.weighted))}
                 </p>
             </header>
             <ol class="cards" role="list" aria-label=name.clone() aria-describedby="board-help">
@@ -72,7 +83,7 @@ pub(super) fn Column(
                                 on:contextmenu=|ev| ev.prevent_default()
                             >
                                 <CardBody card=card.clone() />
-                                <MoveMenu card=card.clone() cols commit />
+                                <CardMenu card=card.clone() cols menu commit />
                             </li>
                         }
                         .into_any()
@@ -100,7 +111,7 @@ pub(super) fn CardBody(card: DealCard) -> impl IntoView {
     view! {
         <div class="card-body">
             <strong class="card-title">{card.title.clone()}</strong>
-            {card.company_name.clone().map(|c| view! { <span class="muted">{c}</span> })}
+            {card.company_name.clone().map(|c| view! { <span class="muted card-company">{c}</span> })}
             <span class="card-value">{card.value().to_string()}</span>
             <span class="card-meta">
                 <span class="avatar small" title=card.owner_name.clone() aria-hidden="true">{initial}</span>
@@ -109,39 +120,6 @@ pub(super) fn CardBody(card: DealCard) -> impl IntoView {
                 {card.overdue_task.then(|| view! { <span class="badge overdue">{t!(i18n, pipeline.overdue)}</span> })}
             </span>
         </div>
-    }
-}
-
-/// The path that needs no drag: every stage, Won and Lost.
-#[component]
-fn MoveMenu(
-    card: DealCard,
-    cols: RwSignal<Vec<BoardColumn>>,
-    commit: impl Fn(DealId, Target) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = card.id;
-    let current = card.stage_id;
-    let menu = NodeRef::<leptos::html::Details>::new();
-    let close = move || {
-        if let Some(d) = menu.get() {
-            d.set_open(false);
-        }
-    };
-    let title = card.title.clone();
-    view! {
-        <details class="move-menu" node_ref=menu on:pointerdown=|ev| ev.stop_propagation() on:keydown=|ev| ev.stop_propagation()>
-            <summary aria-label=move || format!("{} {}", t_string!(i18n, pipeline.move_to), title)>{t!(i18n, pipeline.move_to)}</summary>
-            <div class="menu-panel" role="group">
-                <A href=format!("/deals/{}", id.0) attr:class="menu-link">{t!(i18n, deals.open)}</A>
-                {move || cols.with(|cs| cs.iter().filter(|c| c.id != current).map(|c| {
-                    let (stage, name) = (c.id, c.name.clone());
-                    view! { <button type="button" on:click=move |_| { close(); commit(id, Target::Column(stage, 0)); }>{name}</button> }
-                }).collect_view())}
-                <button type="button" class="won" on:click=move |_| { close(); commit(id, Target::Won); }>{t!(i18n, pipeline.won)}</button>
-                <button type="button" class="lost" on:click=move |_| { close(); commit(id, Target::Lost); }>{t!(i18n, pipeline.lost)}</button>
-            </div>
-        </details>
     }
 }
 
