@@ -1,10 +1,14 @@
 //! Reusable UI pieces that know no CRM domain.
+mod date_input;
 mod error_message;
 mod field;
+mod local_date;
 pub mod theme;
 pub mod url;
+pub use date_input::DateInput;
 pub use error_message::{ErrorMessage, FieldError, RouteErrors, error_text, invalid_text};
 pub use field::Field;
+pub use local_date::{LocalDate, LocalDateTime};
 
 /// Listens to `event` on the window for as long as the calling component lives. (Leptos leaves a
 /// window listener in place until it is removed; one left behind by a board that reloaded would
