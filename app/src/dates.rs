@@ -81,6 +81,14 @@ pub fn iso(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// Exactly `2026-11-29` (how dates are stored in a record's history), else `None`.
+pub fn parse_iso(raw: &str) -> Option<NaiveDate> {
+    let b = raw.as_bytes();
+    (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+        .then(|| parse_date(raw))
+        .flatten()
+}
+
 /// A date typed in either language's way: `2026-11-29`, `2026/11/29`, `2026.11.29`,
 /// `2026年11月29日` (the 日 optional, full-width digits too), `Nov 29, 2026`, `November 29 2026`,
 /// `29 Nov 2026`, and the US `11/29/2026`. Years have four digits (0001 to 9999); anything else,

@@ -179,3 +179,18 @@ fn text_longer_than_forty_characters_is_refused_without_reading_it() {
     let fits = format!("{}2026-11-29", " ".repeat(DATE_INPUT_MAX - 10));
     assert_eq!(parse_date(&fits), Some(d(2026, 11, 29)));
 }
+
+#[test]
+fn only_an_exact_iso_date_is_read_as_a_stored_date() {
+    assert_eq!(parse_iso("2026-11-29"), Some(d(2026, 11, 29)));
+    for raw in [
+        "Nov 29, 2026",
+        "2026/11/29",
+        "2026-1-29 ",
+        "2026-02-30",
+        "12345-6789",
+        "",
+    ] {
+        assert_eq!(parse_iso(raw), None, "{raw}");
+    }
+}

@@ -308,7 +308,7 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> imp
                         .into_iter()
                         .map(|c| {
                             let key = c.field.clone();
-                            view! { <li><span class="field">{move || crate::labels::field_label(i18n, &key, deal_keys)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
+                            view! { <li><span class="field">{move || crate::labels::field_label(i18n, &key, deal_keys)}</span>": " <del><crate::ui::LocalValue raw=c.old /></del>" → " <ins><crate::ui::LocalValue raw=c.new /></ins></li> }
                         })
                         .collect_view()}
                 </ul>

@@ -140,7 +140,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                                         <ul class="changes">
                                                             {e.changes.into_iter().map(|c| {
                                                                 let key = c.field.clone();
-                                                                view! { <li><span class="field">{move || field_label(i18n, &key, deal)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
+                                                                view! { <li><span class="field">{move || field_label(i18n, &key, deal)}</span>": " <del><crate::ui::LocalValue raw=c.old /></del>" → " <ins><crate::ui::LocalValue raw=c.new /></ins></li> }
                                                             }).collect_view()}
                                                         </ul>
                                                     </td>

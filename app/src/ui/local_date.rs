@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use leptos::prelude::*;
 
-use crate::dates::{format_date, format_date_short, format_datetime, iso};
+use crate::dates::{format_date, format_date_short, format_datetime, iso, parse_iso};
 use crate::i18n::*;
 
 /// ```text
@@ -34,5 +34,18 @@ pub fn LocalDateTime(at: DateTime<Utc>) -> impl IntoView {
         <time datetime=at.to_rfc3339_opts(SecondsFormat::Secs, true)>
             {move || format_datetime(i18n.get_locale(), at)}
         </time>
+    }
+}
+
+/// ```text
+/// view! { <del><LocalValue raw=change.old /></del> }
+/// ```
+/// A stored field value as text (a record's history): an ISO date is written in the UI's
+/// language; anything else is shown as it is.
+#[component]
+pub fn LocalValue(raw: String) -> impl IntoView {
+    match parse_iso(&raw) {
+        Some(date) => view! { <LocalDate date /> }.into_any(),
+        None => raw.into_any(),
     }
 }
