@@ -9,6 +9,8 @@ mod bad_input_tests;
 mod bulk;
 mod cli;
 mod config;
+#[cfg(test)]
+mod date_form_tests;
 mod embedded_pg;
 mod events;
 mod export;
