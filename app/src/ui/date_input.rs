@@ -71,6 +71,7 @@ pub fn DateInput(
                 id=id
                 name=name
                 type="text"
+                // Letters for "Nov 29, 2026"; a numeric keypad would lack "-" and "/".
                 inputmode="text"
                 autocomplete="off"
                 maxlength=DATE_INPUT_MAX.to_string()
