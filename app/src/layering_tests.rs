@@ -13,6 +13,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("lib", 0),
     ("error", 0),
     ("money", 0),
+    ("dates", 0),
     ("labels", 0),
     ("i18n", 0),
     ("audit", 0),

@@ -8,6 +8,7 @@ pub mod announce;
 pub mod audit;
 pub mod companies;
 pub mod contacts;
+pub mod dates;
 pub mod deals;
 pub mod duplicates;
 pub mod error;

@@ -111,6 +111,18 @@ mod tests {
         assert_eq!(m(0, "CNY"), "¥0");
     }
 
+    /// Both UI languages group with "," and mark cents with "." (so `Money` needs no locale), and
+    /// an amount copied from the page into a value field reads back as the same amount.
+    #[test]
+    fn a_shown_amount_reads_back_as_the_same_amount() {
+        for minor in [0, 5, 120_000, 123_456_789, 99_999_999_999_99] {
+            for c in ["CNY", "USD", "EUR", "GBP"] {
+                assert_eq!(Money::parse_major(&m(minor, c)), Some(minor), "{minor} {c}");
+            }
+        }
+        assert_eq!(m(1_000_000_000_00, "CNY"), "¥1,000,000,000");
+    }
+
     #[test]
     fn amounts_typed_in_major_units_become_minor_units() {
         assert_eq!(Money::parse_major("12,500.5"), Some(1_250_050));

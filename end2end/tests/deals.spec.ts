@@ -57,10 +57,12 @@ test('a new deal lands on the board at its company, and the board filters by val
   await page.getByLabel('Value from').fill('');
   await page.getByLabel('Closing from').fill('2031-01-01');
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
-  await expect(page).toHaveURL(/close_from=2031-01-01/);
+  // Leaving the field writes the date the English way (once the page is hydrated); the URL keeps
+  // what the field held, and the server reads either.
+  await expect(page).toHaveURL(/close_from=(2031-01-01|Jan(\+|%20)1%2C(\+|%20)2031)/);
   await expect(stage(page, LEAD).getByRole('listitem')).toHaveCount(1);
   await page.reload();
-  await expect(page.getByLabel('Closing from')).toHaveValue('2031-01-01');
+  await expect(page.getByLabel('Closing from')).toHaveValue('Jan 1, 2031');
   await expect(stage(page, LEAD).getByRole('listitem')).toHaveCount(1);
 
   // A filter that is neither a date nor an amount says so, in place.

@@ -121,7 +121,7 @@ test('an administrator reads the audit log filtered by who, what and when; a man
   await open(page, '/settings/audit?from=2099-01-01');
   await expect(page.getByText('No entries match.')).toBeVisible();
   await open(page, '/settings/audit?from=someday');
-  await expect(page.getByText('Enter a valid date (YYYY-MM-DD) that is not in the future.')).toBeVisible();
+  await expect(page.getByText('Enter a real date, such as Nov 29, 2026 (a birthday not in the future, a follow-up not in the past).')).toBeVisible();
 
   const other = await browser.newContext({ baseURL });
   const manager = await other.newPage();

@@ -27,5 +27,6 @@ test('every control is at least 44 px (a fingertip, on the tablet project too), 
   expect(await smallTargets(page)).toEqual([]);
   await expect(page.getByLabel('Emails')).toHaveAttribute('inputmode', 'email');
   await expect(page.getByLabel('Phones')).toHaveAttribute('type', 'tel');
-  await expect(page.getByLabel('Birthday')).toHaveAttribute('type', 'date');
+  await expect(page.getByLabel('Birthday')).toHaveAttribute('type', 'text');
+  await expect(page.getByLabel('Birthday')).toHaveAttribute('placeholder', 'e.g. Nov 29, 2026');
 });

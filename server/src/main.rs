@@ -11,6 +11,8 @@ mod board_page_tests;
 mod bulk;
 mod cli;
 mod config;
+#[cfg(test)]
+mod date_form_tests;
 mod embedded_pg;
 mod events;
 mod export;

@@ -195,8 +195,8 @@ impl InteractionInput {
         let follow_up_title = text(&self.follow_up, FOLLOW_UP_MAX, "follow_up", &mut errors);
         let due = match self.follow_up_due.trim() {
             "" => None,
-            d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-                Ok(d) if d >= today => Some(d),
+            d => match crate::dates::parse_date(d) {
+                Some(d) if d >= today => Some(d),
                 _ => {
                     errors.insert("follow_up_due".into(), Invalid::Date);
                     None
@@ -413,6 +413,26 @@ mod tests {
             untitled.parse(today()).unwrap_err().field("follow_up"),
             Some(Invalid::Required)
         );
+    }
+
+    #[test]
+    fn a_follow_up_due_date_typed_in_either_language_is_read() {
+        for due in ["Nov 29, 2026", "2026年11月29日", "2026-11-29", "11/29/2026"] {
+            let i = InteractionInput {
+                kind: "note".into(),
+                body: "x".into(),
+                follow_up: "Call back".into(),
+                follow_up_due: due.into(),
+                ..Default::default()
+            }
+            .parse(today())
+            .unwrap();
+            assert_eq!(
+                i.follow_up,
+                Some(("Call back".into(), NaiveDate::from_ymd_opt(2026, 11, 29))),
+                "{due}"
+            );
+        }
     }
 
     #[test]

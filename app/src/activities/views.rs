@@ -11,7 +11,7 @@ use super::model::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{ErrorMessage, Field};
+use crate::ui::{ErrorMessage, Field, LocalDate, LocalDateTime};
 use leptos_i18n::I18nContext;
 
 fn kind_name(i18n: I18nContext<Locale>, kind: InteractionKind) -> &'static str {
@@ -262,7 +262,7 @@ fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoVie
 #[component]
 fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> impl IntoView {
     let i18n = use_i18n();
-    let when = entry.at.format("%Y-%m-%d %H:%M").to_string();
+    let when = entry.at;
     let who = entry.author.unwrap_or_default();
     let (class, content) = match entry.body {
         EntryBody::Interaction { kind, subject, body, outcome, duration_minutes } => (
@@ -286,8 +286,8 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> imp
                     <strong>{t!(i18n, activities.task)}</strong>
                     <span class:done=done>{title}</span>
                     {due_on.map(|d| {
-                        let date = d.to_string();
-                        view! { <span class="muted">{t!(i18n, activities.due, date = move || date.clone())}</span> }
+                        let date = move || crate::dates::format_date(i18n.get_locale(), d);
+                        view! { <span class="muted">{t!(i18n, activities.due, date)}</span> }
                     })}
                 </p>
             }
@@ -308,7 +308,7 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> imp
                         .into_iter()
                         .map(|c| {
                             let key = c.field.clone();
-                            view! { <li><span class="field">{move || crate::labels::field_label(i18n, &key, deal_keys)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
+                            view! { <li><span class="field">{move || crate::labels::field_label(i18n, &key, deal_keys)}</span>": " <del><crate::ui::LocalValue raw=c.old /></del>" → " <ins><crate::ui::LocalValue raw=c.new /></ins></li> }
                         })
                         .collect_view()}
                 </ul>
@@ -319,7 +319,7 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> imp
     };
     view! {
         <li class=format!("entry entry-{class}")>
-            <p class="entry-meta"><time>{when}</time>" · "{who}</p>
+            <p class="entry-meta"><LocalDateTime at=when />" · "{who}</p>
             {content}
         </li>
     }
@@ -369,7 +369,7 @@ fn TaskGroup(
                             <li>
                                 <TaskToggle id=t.id title=t.title.clone() done=t.done on_change />
                                 <span class:done=t.done>{t.title.clone()}</span>
-                                {t.due_on.map(|d| view! { <span class="muted">{d.to_string()}</span> })}
+                                {t.due_on.map(|d| view! { <span class="muted"><LocalDate date=d /></span> })}
                                 {t.link.clone().map(|href| view! { <A href=href>{t.about.clone()}</A> })}
                             </li>
                         }

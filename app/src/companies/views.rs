@@ -233,7 +233,7 @@ fn CompanyFacts(company: Company) -> impl IntoView {
             {fact(|l| td_string!(l, contacts.source).to_string(), opt(&company.source))}
             {fact(|l| td_string!(l, contacts.notes).to_string(), opt(&company.notes))}
             {fact(|l| td_string!(l, contacts.col_owner).to_string(), opt(&company.owner_name))}
-            {fact(|l| td_string!(l, contacts.updated).to_string(), company.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+            {crate::records::views::fact_view(|l| td_string!(l, contacts.updated).to_string(), Some(view! { <crate::ui::LocalDateTime at=company.updated_at /> }))}
         </dl>
     }
 }

@@ -175,6 +175,32 @@ mod tests {
     }
 
     #[test]
+    fn a_birthday_typed_in_either_language_is_read_and_a_future_one_refused() {
+        let born = |birthday: &str| ContactInput {
+            birthday: birthday.into(),
+            ..input("李娜")
+        };
+        for raw in [
+            "Nov 20, 2026",
+            "2026年11月20日",
+            "2026-11-20",
+            "20 November 2026",
+        ] {
+            let c = born(raw).parse(today()).unwrap();
+            assert_eq!(c.birthday, NaiveDate::from_ymd_opt(2026, 11, 20), "{raw}");
+        }
+        for raw in [
+            "Nov 29, 2026",
+            "2026年11月29日",
+            "Feb 30, 2000",
+            "1899-12-31",
+        ] {
+            let e = born(raw).parse(today()).unwrap_err();
+            assert_eq!(e.field("birthday"), Some(Invalid::Date), "{raw}");
+        }
+    }
+
+    #[test]
     fn lists_split_on_commas_and_new_lines_and_tags_are_deduplicated() {
         let c = ContactInput {
             full_name: "Sarah Miller".into(),

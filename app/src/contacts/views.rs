@@ -72,7 +72,10 @@ pub fn columns() -> Vec<Column<ContactRow>> {
             label: |l| td_string!(l, contacts.updated).to_string(),
             sortable: true,
             default: false,
-            cell: |r| r.updated_at.format("%Y-%m-%d").to_string().into_any(),
+            cell: |r| {
+                view! { <crate::ui::LocalDate date=r.updated_at.date_naive() short=true /> }
+                    .into_any()
+            },
         },
     ]
 }
@@ -276,11 +279,11 @@ fn ContactFacts(contact: Contact) -> impl IntoView {
             {fact(|l| td_string!(l, contacts.phones).to_string(), contact.phones.join(", "))}
             {fact(|l| td_string!(l, contacts.tags).to_string(), contact.tags.join(", "))}
             {fact(|l| td_string!(l, contacts.source).to_string(), opt(&contact.source))}
-            {fact(|l| td_string!(l, contacts.birthday).to_string(), contact.birthday.map(|d| d.to_string()).unwrap_or_default())}
+            {crate::records::views::fact_view(|l| td_string!(l, contacts.birthday).to_string(), contact.birthday.map(|date| view! { <crate::ui::LocalDate date /> }))}
             {fact(|l| td_string!(l, contacts.address).to_string(), opt(&contact.address))}
             {fact(|l| td_string!(l, contacts.notes).to_string(), opt(&contact.notes))}
             {fact(|l| td_string!(l, contacts.col_owner).to_string(), opt(&contact.owner_name))}
-            {fact(|l| td_string!(l, contacts.updated).to_string(), contact.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+            {crate::records::views::fact_view(|l| td_string!(l, contacts.updated).to_string(), Some(view! { <crate::ui::LocalDateTime at=contact.updated_at /> }))}
         </dl>
     }
 }

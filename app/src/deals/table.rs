@@ -9,13 +9,14 @@ use leptos_router::components::A;
 
 use super::api::update_deal;
 use super::model::{Deal, DealField, DealInput, DealTablePage, TABLE_SORTS, TableQuery};
+use crate::dates::{DATE_INPUT_MAX, parse_date, shown_value};
 use crate::deals::board::api::move_deal;
 use crate::deals::board::model::{BoardFilter, MoveTo, board_href};
 use crate::deals::model::{DealId, StageId};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::views::{Label, ListCount, Pager};
-use crate::ui::{error_text, invalid_text};
+use crate::ui::{LocalDate, error_text, invalid_text};
 
 /// What every row needs to send a change and show its outcome.
 #[derive(Clone, Copy)]
@@ -152,13 +153,10 @@ fn Row(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let value = deal.value().to_string();
-    let close = deal
-        .expected_close_date
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "—".into());
+    let close = deal.expected_close_date;
     let probability = format!("{}%", deal.win_probability());
     let default = deal.probability.is_none();
-    let updated = deal.updated_at.format("%Y-%m-%d").to_string();
+    let updated = deal.updated_at.date_naive();
     let href = format!("/deals/{}", deal.id.0);
     let (title, company, owner) = (
         deal.title.clone(),
@@ -196,14 +194,17 @@ fn Row(
                 }}
             </td>
             <td>{owner}</td>
-            <td>{cell(DealField::Close, |l| td_string!(l, deals.close_date).to_string(), ViewFn::from(move || close.clone()))}</td>
+            <td>{cell(DealField::Close, |l| td_string!(l, deals.close_date).to_string(), ViewFn::from(move || match close {
+                Some(date) => view! { <LocalDate date short=true /> }.into_any(),
+                None => "—".into_any(),
+            }))}</td>
             <td class="num">
                 {cell(DealField::Probability, |l| td_string!(l, deals.probability).to_string(), ViewFn::from(move || view! {
                     {probability.clone()}
                     {default.then(|| view! { <span class="muted">" ("{t!(i18n, deals.stage_default)}")"</span> })}
                 }))}
             </td>
-            <td>{updated}</td>
+            <td><LocalDate date=updated short=true /></td>
         </tr>
     }
 }
@@ -240,7 +241,10 @@ fn EditCell(
             return;
         }
         let raw = input.get_untracked().map(|i| i.value()).unwrap_or_default();
-        if raw.trim() == stored() {
+        // A date shown in the UI's language is unchanged when it reads as the stored day.
+        let same_day = field == DealField::Close
+            && parse_date(&raw).is_some_and(|d| Some(d) == parse_date(&stored()));
+        if raw.trim() == stored() || same_day {
             editing.set(false);
             error.set(None);
             return;
@@ -278,15 +282,15 @@ fn EditCell(
         let _ = i.focus();
         i.select();
     });
-    let kind = match field {
-        DealField::Close => "date",
-        _ => "text",
-    };
     let mode = match field {
         DealField::Value | DealField::Probability => Some("decimal"),
         _ => None,
     };
-    let maxlength = (field == DealField::Title).then_some(crate::deals::model::TITLE_MAX);
+    let maxlength = match field {
+        DealField::Title => Some(crate::deals::model::TITLE_MAX),
+        DealField::Close => Some(DATE_INPUT_MAX as u32),
+        _ => None,
+    };
     let why = move || {
         error.get().map(|e| match e.field(field.key()) {
             Some(w) => invalid_text(i18n, w),
@@ -306,10 +310,13 @@ fn EditCell(
             <span class="cell-editor">
                 <input
                     node_ref=input
-                    type=kind
+                    type="text"
                     inputmode=mode
                     maxlength=maxlength
-                    value=stored()
+                    value=move || match field {
+                        DealField::Close => shown_value(i18n.get_locale_untracked(), &stored()),
+                        _ => stored(),
+                    }
                     aria-label=name
                     aria-invalid=move || error.with(Option::is_some).then_some("true")
                     aria-describedby=error_id

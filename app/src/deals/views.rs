@@ -122,14 +122,14 @@ fn DealFacts(deal: Deal) -> impl IntoView {
             <dd>{move || status_label(i18n, &status)}</dd>
             {fact(|l| td_string!(l, deals.lost_reason).to_string(), deal.lost_reason.clone().unwrap_or_default())}
             {fact(|l| td_string!(l, deals.probability).to_string(), probability)}
-            {fact(|l| td_string!(l, deals.close_date).to_string(), deal.expected_close_date.map(|d| d.to_string()).unwrap_or_default())}
+            {crate::records::views::fact_view(|l| td_string!(l, deals.close_date).to_string(), deal.expected_close_date.map(|date| view! { <crate::ui::LocalDate date /> }))}
             {deal.company_id.zip(deal.company_name.clone()).map(|(id, name)| view! {
                 <dt>{t!(i18n, deals.company)}</dt>
                 <dd><A href=format!("/companies/{id}")>{name}</A></dd>
             })}
             {fact(|l| td_string!(l, deals.owner).to_string(), deal.owner_name.clone().unwrap_or_default())}
-            {fact(|l| td_string!(l, deals.stage_since).to_string(), deal.stage_entered_at.format("%Y-%m-%d %H:%M UTC").to_string())}
-            {fact(|l| td_string!(l, deals.updated).to_string(), deal.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())}
+            {crate::records::views::fact_view(|l| td_string!(l, deals.stage_since).to_string(), Some(view! { <crate::ui::LocalDateTime at=deal.stage_entered_at /> }))}
+            {crate::records::views::fact_view(|l| td_string!(l, deals.updated).to_string(), Some(view! { <crate::ui::LocalDateTime at=deal.updated_at /> }))}
         </dl>
     }
 }

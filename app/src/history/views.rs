@@ -10,7 +10,7 @@ use crate::i18n::*;
 use crate::labels::field_label;
 use crate::records::api::list_owners;
 use crate::ui::url::with_query;
-use crate::ui::{ErrorMessage, FieldError};
+use crate::ui::{DateInput, ErrorMessage, FieldError, LocalDateTime};
 
 pub(crate) fn entity_label(l: Locale, entity: &str) -> String {
     match entity {
@@ -83,12 +83,12 @@ pub fn AuditLogPage() -> impl IntoView {
             </div>
             <div class="filter">
                 <label for="audit-from">{t!(i18n, audit.from)}</label>
-                <input id="audit-from" type="date" name="from" value=move || f().from aria-describedby="audit-from-error" />
+                <DateInput id="audit-from" name="from" value=Signal::derive(move || f().from) invalid=Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field("from")).is_some())) describedby="audit-from-error" />
                 <FieldError id="audit-from-error" field="from" error />
             </div>
             <div class="filter">
                 <label for="audit-to">{t!(i18n, audit.to)}</label>
-                <input id="audit-to" type="date" name="to" value=move || f().to aria-describedby="audit-to-error" />
+                <DateInput id="audit-to" name="to" value=Signal::derive(move || f().to) invalid=Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field("to")).is_some())) describedby="audit-to-error" />
                 <FieldError id="audit-to-error" field="to" error />
             </div>
             <button type="submit">{t!(i18n, list.apply)}</button>
@@ -122,7 +122,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {page.entries.into_iter().map(|e| {
-                                            let when = e.at.format("%Y-%m-%d %H:%M").to_string();
+                                            let when = e.at;
                                             let name = e.record.clone().unwrap_or_else(|| "—".into());
                                             let record = match record_href(&e) {
                                                 Some(href) if e.record.is_some() => view! { <A href=href>{name}</A> }.into_any(),
@@ -132,7 +132,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                             let deal = e.entity == "deal";
                                             view! {
                                                 <tr>
-                                                    <td>{when}</td>
+                                                    <td><LocalDateTime at=when /></td>
                                                     <td>{e.actor.clone().unwrap_or_default()}</td>
                                                     <td>{record}<span class="muted">{move || format!(" · {}", entity_label(i18n.get_locale(), &entity))}</span></td>
                                                     <td>{move || action_label(i18n.get_locale(), &action)}</td>
@@ -140,7 +140,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                                         <ul class="changes">
                                                             {e.changes.into_iter().map(|c| {
                                                                 let key = c.field.clone();
-                                                                view! { <li><span class="field">{move || field_label(i18n, &key, deal)}</span>": " <del>{c.old}</del>" → " <ins>{c.new}</ins></li> }
+                                                                view! { <li><span class="field">{move || field_label(i18n, &key, deal)}</span>": " <del><crate::ui::LocalValue raw=c.old /></del>" → " <ins><crate::ui::LocalValue raw=c.new /></ins></li> }
                                                             }).collect_view()}
                                                         </ul>
                                                     </td>

@@ -186,7 +186,7 @@ fn FieldChoice(
         if v.trim().is_empty() {
             t!(i18n, merge.empty).into_any()
         } else {
-            v.into_any()
+            view! { <crate::ui::LocalValue raw=v /> }.into_any()
         }
     };
     view! {

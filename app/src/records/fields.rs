@@ -130,12 +130,13 @@ impl Fields {
         out
     }
 
-    /// A date (YYYY-MM-DD) from 1900 on and, if given, not after `latest`.
+    /// A date (as `dates::parse_date` reads it, in either language's way) from 1900 on and, if
+    /// given, not after `latest`.
     pub fn date(&mut self, field: &str, raw: &str, latest: Option<NaiveDate>) -> Option<NaiveDate> {
         match raw.trim() {
             "" => None,
-            t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-                Ok(d) if latest.is_none_or(|l| d <= l) && (1900..=9999).contains(&d.year()) => {
+            t => match crate::dates::parse_date(t) {
+                Some(d) if latest.is_none_or(|l| d <= l) && (1900..=9999).contains(&d.year()) => {
                     Some(d)
                 }
                 _ => {

@@ -180,9 +180,9 @@ impl ListQuery {
     ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
         let date = |field: &str, raw: &str| match raw.trim() {
             "" => Ok(None),
-            t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            t => crate::dates::parse_date(t)
                 .map(Some)
-                .map_err(|_| AppError::invalid(field, Invalid::Date)),
+                .ok_or_else(|| AppError::invalid(field, Invalid::Date)),
         };
         let preset = match self.created.trim() {
             "" => None,
@@ -325,6 +325,18 @@ mod tests {
             q.created_range(today).unwrap(),
             (
                 NaiveDate::from_ymd_opt(2026, 11, 18),
+                NaiveDate::from_ymd_opt(2026, 11, 30)
+            )
+        );
+        let typed = ListQuery {
+            from: "Nov 1, 2026".into(),
+            to: "2026年11月30日".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            typed.created_range(today).unwrap(),
+            (
+                NaiveDate::from_ymd_opt(2026, 11, 1),
                 NaiveDate::from_ymd_opt(2026, 11, 30)
             )
         );

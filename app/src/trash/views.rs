@@ -40,14 +40,14 @@ pub fn TrashPage() -> impl IntoView {
                                 <tbody>
                                     {items.into_iter().map(|item| {
                                         let (kind, id, days) = (item.kind, item.id, item.days_left);
-                                        let when = item.deleted_at.format("%Y-%m-%d %H:%M").to_string();
+                                        let when = item.deleted_at;
                                         let by = item.deleted_by.map(|b| format!(" · {b}")).unwrap_or_default();
                                         let name = item.name.clone();
                                         view! {
                                             <tr>
                                                 <th scope="row">{item.name}</th>
                                                 <td>{move || entity_label(i18n.get_locale(), kind.entity())}</td>
-                                                <td>{when}{by}</td>
+                                                <td><crate::ui::LocalDateTime at=when />{by}</td>
                                                 <td>{t!(i18n, trash.days, n = move || days)}</td>
                                                 <td>
                                                     <button

@@ -2,7 +2,7 @@
 //! as one cell of a form grid.
 use leptos::prelude::*;
 
-use super::FieldError;
+use super::{DateInput, FieldError};
 use crate::error::AppError;
 
 /// ```text
@@ -32,7 +32,9 @@ pub fn Field(
     /// A hint under the label.
     #[prop(optional, into)]
     hint: Option<ViewFn>,
-    #[prop(default = "text")] input_type: &'static str,
+    /// The input's type; "date" gives a `DateInput` (the date in the UI's language).
+    #[prop(default = "text")]
+    input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
@@ -46,7 +48,20 @@ pub fn Field(
     let key = error_key.unwrap_or(name);
     let error_id = format!("{id}-error");
     let invalid = move || error.get().and_then(|e| e.field(key)).is_some();
-    let control = if multiline {
+    let control = if input_type == "date" {
+        // A date in the UI's language, never the browser's mm/dd/yyyy.
+        view! {
+            <DateInput
+                id=id.clone()
+                name=name
+                value=value.unwrap_or_default()
+                required=required
+                invalid=Signal::derive(invalid)
+                describedby=error_id.clone()
+            />
+        }
+        .into_any()
+    } else if multiline {
         view! {
             <textarea
                 id=id.clone()

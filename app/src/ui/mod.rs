@@ -1,12 +1,16 @@
 //! Reusable UI pieces that know no CRM domain.
+mod date_input;
 mod error_message;
 mod field;
 mod layout;
+mod local_date;
 pub mod theme;
 pub mod url;
+pub use date_input::DateInput;
 pub use error_message::{ErrorMessage, FieldError, RouteErrors, error_text, invalid_text};
 pub use field::Field;
 pub use layout::{Menu, PageHeader, Panel, Toolbar};
+pub use local_date::{LocalDate, LocalDateTime, LocalValue};
 
 /// Listens to `event` on the window for as long as the calling component lives. (Leptos leaves a
 /// window listener in place until it is removed; one left behind by a board that reloaded would

@@ -97,6 +97,9 @@ pub fn created_column<R: CommonRow>(default: bool) -> Column<R> {
         label: |l| td_string!(l, contacts.col_created).to_string(),
         sortable: true,
         default,
-        cell: |r| r.created_at().format("%Y-%m-%d").to_string().into_any(),
+        cell: |r| {
+            view! { <crate::ui::LocalDate date=r.created_at().date_naive() short=true /> }
+                .into_any()
+        },
     }
 }

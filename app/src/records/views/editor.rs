@@ -301,3 +301,9 @@ pub fn fact(label: Label, value: String) -> Option<impl IntoView> {
     (!value.is_empty())
         .then(|| view! { <dt>{move || label(i18n.get_locale())}</dt><dd>{value}</dd> })
 }
+
+/// A term and a value drawn as a view (a date in the UI's language), left out for `None`.
+pub fn fact_view(label: Label, value: Option<impl IntoView>) -> Option<impl IntoView> {
+    let i18n = use_i18n();
+    value.map(|v| view! { <dt>{move || label(i18n.get_locale())}</dt><dd>{v}</dd> })
+}

@@ -122,11 +122,11 @@ pub(super) fn Filters<R: Send + Sync + 'static>(
             </div>
             <div class="filter">
                 <label for=id("from")>{t!(i18n, list.from)}</label>
-                <input id=id("from") type="date" name="from" min="0001-01-01" max="9999-12-31" value=move || q().from />
+                <crate::ui::DateInput id=id("from") name="from" value=Signal::derive(move || q().from) />
             </div>
             <div class="filter">
                 <label for=id("to")>{t!(i18n, list.to)}</label>
-                <input id=id("to") type="date" name="to" min="0001-01-01" max="9999-12-31" value=move || q().to />
+                <crate::ui::DateInput id=id("to") name="to" value=Signal::derive(move || q().to) />
             </div>
             </div>
             <div class="menu-actions">

@@ -21,7 +21,7 @@ pub(crate) use columns::common_row;
 pub use columns::{
     Column, CommonRow, Label, created_column, owner_column, source_column, tags_column, text,
 };
-pub use editor::{RecordEditor, VersionedEdit, fact};
+pub use editor::{RecordEditor, VersionedEdit, fact, fact_view};
 pub use form::CreateForm;
 pub use list::RecordList;
 pub use page::{RecordPage, id_param};

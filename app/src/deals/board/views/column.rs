@@ -115,7 +115,7 @@ pub(super) fn CardBody(card: DealCard) -> impl IntoView {
             <span class="card-value">{card.value().to_string()}</span>
             <span class="card-meta">
                 <span class="avatar small" title=card.owner_name.clone() aria-hidden="true">{initial}</span>
-                {card.expected_close_date.map(|d| view! { <span class="muted">{d.format("%Y-%m-%d").to_string()}</span> })}
+                {card.expected_close_date.map(|date| view! { <span class="muted"><crate::ui::LocalDate date short=true /></span> })}
                 {card.rotting.then(|| view! { <span class="badge rotting">{t!(i18n, pipeline.rotting)}</span> })}
                 {card.overdue_task.then(|| view! { <span class="badge overdue">{t!(i18n, pipeline.overdue)}</span> })}
             </span>

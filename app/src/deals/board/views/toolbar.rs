@@ -42,15 +42,15 @@ pub(super) fn BoardToolbar(
                  kind: &'static str,
                  value: String,
                  label: AnyView| {
-        let mode = if kind == "date" {
-            None
+        let input = if kind == "date" {
+            view! { <crate::ui::DateInput id=id name=key value describedby=format!("{id}-error") /> }.into_any()
         } else {
-            Some("decimal")
+            view! { <input id=id name=key type=kind inputmode="decimal" value=value aria-describedby=format!("{id}-error") /> }.into_any()
         };
         view! {
             <div class="filter">
                 <label for=id>{label}</label>
-                <input id=id name=key type=kind inputmode=mode value=value aria-describedby=format!("{id}-error") />
+                {input}
                 <crate::ui::FieldError id=format!("{id}-error") field=key error />
             </div>
         }
