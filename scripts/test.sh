@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the Rust unit, database and HTTP tests against a real Postgres (a fresh database per
-# test), then the Playwright suite in Debian's Chromium against the release build.
+# test), then the Playwright suite in Debian's Chromium against the release build. With arguments,
+# only the browser tests run, with those arguments (`scripts/test.sh visual --update-snapshots`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -27,8 +28,10 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 export DATABASE_URL
 
-echo "==> Rust tests"
-cargo test -p app -p server --features app/ssr
+if [ $# -eq 0 ]; then
+  echo "==> Rust tests"
+  cargo test -p app -p server --features app/ssr
+fi
 
 echo "==> browser tests"
-(cd end2end && KEEL_BIN="$KEEL" npx playwright test)
+(cd end2end && KEEL_BIN="$KEEL" npx playwright test "$@")

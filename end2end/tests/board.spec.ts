@@ -17,6 +17,17 @@ const card = (page: Page, column: string, title: string): Locator => stage(page,
 /** The "⋯" button that opens a card's menu of actions (Open deal, the other stages, Won, Lost). */
 const actions = (page: Page, column: string, title: string): Locator => card(page, column, title).getByRole('button', { name: `Actions for ${title}`, exact: true });
 
+test('a click or a tap on a card opens its deal', async ({ page }, info) => {
+  await signIn(page);
+  await board(page);
+  const title = await firstCard(page, LEAD);
+  const body = card(page, LEAD, title).locator('.card-title');
+  if (info.project.use.hasTouch) await body.tap();
+  else await body.click();
+  await expect(page).toHaveURL(/\/deals\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+});
+
 test('a deal moves through its card menu and stays there after a reload', async ({ page }) => {
   await signIn(page);
   await board(page);

@@ -36,8 +36,8 @@ test('the main pages score 1.0 in Lighthouse for accessibility and best practice
     await page.goto('/contacts');
     const contact = await page.getByRole('table').getByRole('row').nth(1).getByRole('link').first().getAttribute('href');
     await page.goto('/pipeline');
-    const deal = await page.locator('.cards a[href^="/deals/"]').first().getAttribute('href');
-    const pages = ['/pipeline', '/contacts', '/companies', '/leads', contact!, deal!, '/activities', '/settings'];
+    const deal = `/deals/${await page.locator('.cards li[data-deal]').first().getAttribute('data-deal')}`;
+    const pages = ['/pipeline', '/contacts', '/companies', '/leads', contact!, deal, '/activities', '/settings'];
 
     const { default: lighthouse } = await import('lighthouse');
     const failures: string[] = [];

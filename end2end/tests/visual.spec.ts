@@ -42,6 +42,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await hydrated(page);
   // Fonts and images settled; no focus ring or hover left over from getting here.
   await page.evaluate(() => document.fonts.ready);
+  await expect(page.locator('[aria-busy=true]')).toHaveCount(0);
   await page.mouse.move(0, 0);
   await expect(page).toHaveScreenshot(`${name}.png`, {
     mask: [page.locator('time'), page.locator('.entry-meta')],
@@ -78,7 +79,7 @@ for (const size of SIZES) {
 
         await page.goto('/pipeline');
         await hydrated(page);
-        await page.getByRole('region').first().getByRole('listitem').first().getByRole('link').first().click();
+        await page.getByRole('list').filter({ has: page.locator('li.card') }).first().getByRole('listitem').first().locator('.card-title').click();
         await expect(page).toHaveURL(/\/deals\/[0-9a-f-]{36}$/);
         await shot(page, file('deal'));
 

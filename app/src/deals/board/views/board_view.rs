@@ -279,8 +279,20 @@ pub(super) fn BoardView(
             start_drag(&p, x, y);
         }
     };
+    let navigate = leptos_router::hooks::use_navigate();
     let on_up = move |ev: leptos::ev::PointerEvent| {
+        // A press let go before it became a drag (a click, or a tap shorter than the hold) opens
+        // the deal, as a card does in every pipeline.
+        let tapped = press.with_value(|p| {
+            p.as_ref()
+                .filter(|p| p.pointer == ev.pointer_id())
+                .map(|p| p.card.id)
+        });
         cancel_press();
+        if let Some(id) = tapped.filter(|_| drag.get_untracked().is_none()) {
+            navigate(&format!("/deals/{}", id.0), Default::default());
+            return;
+        }
         if let Some(d) = drag.get_untracked() {
             drag.set(None);
             // Where the pointer is let go decides, even if the last move was not handled yet
