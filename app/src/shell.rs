@@ -277,7 +277,18 @@ fn SettingsPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let role = user.role;
     view! {
-        <h1>{t!(i18n, settings.title)}</h1>
+        <crate::ui::PageHeader title=move || t_string!(i18n, settings.title) />
+        <div class="settings-grid">
+        <div class="settings-links">
+        {role.can_edit_customers().then(|| view! {
+            <SettingsLink href="/duplicates" title=|l| td_string!(l, duplicates.title).to_string() text=|l| td_string!(l, duplicates.open).to_string() />
+            <SettingsLink href="/trash" title=|l| td_string!(l, trash.title).to_string() text=|l| td_string!(l, trash.open).to_string() />
+        })}
+        {(role == Role::Admin).then(|| view! {
+            <SettingsLink href="/settings/pipelines" title=|l| td_string!(l, stages.title).to_string() text=|l| td_string!(l, settings.pipelines_hint).to_string() />
+            <SettingsLink href="/settings/audit" title=|l| td_string!(l, audit.title).to_string() text=|l| td_string!(l, audit.open).to_string() />
+        })}
+        </div>
         <section class="panel" aria-labelledby="profile-title">
             <h2 id="profile-title">{t!(i18n, settings.profile)}</h2>
             <dl class="profile">
@@ -290,18 +301,11 @@ fn SettingsPage() -> impl IntoView {
             </dl>
         </section>
         <ChangePasswordForm />
-        {role.can_edit_customers().then(|| view! {
-            <SettingsLink href="/duplicates" title=|l| td_string!(l, duplicates.title).to_string() text=|l| td_string!(l, duplicates.open).to_string() />
-            <SettingsLink href="/trash" title=|l| td_string!(l, trash.title).to_string() text=|l| td_string!(l, trash.open).to_string() />
-        })}
-        {(role == Role::Admin).then(|| view! {
-            <SettingsLink href="/settings/pipelines" title=|l| td_string!(l, stages.manage).to_string() text=|l| td_string!(l, stages.manage).to_string() />
-            <SettingsLink href="/settings/audit" title=|l| td_string!(l, audit.title).to_string() text=|l| td_string!(l, audit.open).to_string() />
-        })}
+        </div>
     }
 }
 
-/// A Settings card leading to a page of its own.
+/// A Settings card leading to a page of its own: the whole card is the link.
 #[component]
 fn SettingsLink(
     href: &'static str,
@@ -310,10 +314,10 @@ fn SettingsLink(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section class="panel">
-            <h2>{move || title(i18n.get_locale())}</h2>
-            <A href=href>{move || text(i18n.get_locale())}</A>
-        </section>
+        <A href=href attr:class="settings-link">
+            <strong>{move || title(i18n.get_locale())}</strong>
+            <span>{move || text(i18n.get_locale())}</span>
+        </A>
     }
 }
 
