@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, signIn, unique, section } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function createContact(page: Page, name: string, email: string): Promise<string> {
@@ -74,6 +74,8 @@ test('two people editing one contact get a conflict, not a lost update', async (
   await expect(page.getByText('Saved.')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Details' }).getByText('Beta')).toBeVisible();
   await theirs.reload();
+  await theirs.locator('body[data-hydrated]').waitFor();
+  await section(theirs, 'Details');
   await expect(theirs.getByRole('region', { name: 'Details' }).getByText('Beta')).toBeVisible();
   await other.close();
 });

@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique, writeNote } from './fixtures';
+import { test, expect, open, signIn, unique, writeNote, section } from './fixtures';
 
 test('creating a contact that likely exists warns with a link to it; the Duplicates page lists them', async ({ page }) => {
   await signIn(page);
@@ -76,6 +76,7 @@ test('two contacts are merged field by field, keeping the timeline of both', asy
   const timeline = page.getByRole('list', { name: 'Timeline' });
   await expect(timeline.getByText(`First note ${tag}`)).toBeVisible();
   await expect(timeline.getByText(`Second note ${tag}`)).toBeVisible();
+  await section(page, 'Details');
   const facts = page.getByRole('definition');
   await expect(facts.filter({ hasText: `lina.${tag}@example.cn` })).toHaveText(`${email}, lina.${tag}@example.cn`);
   await expect(facts.filter({ hasText: 'CTO' })).toHaveText('CTO');

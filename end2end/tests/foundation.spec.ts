@@ -12,6 +12,7 @@ test('an anonymous visitor is sent to sign in and lands on the pipeline after it
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Pipeline' }).click();
   await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
   // Demo data: the main pipeline with its first stage.
+  await page.locator('summary').filter({ hasText: '销售 Sales' }).click();
   await expect(page.getByRole('link', { name: '销售 Sales' })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByRole('list', { name: 'Lead 线索' })).toBeVisible();
 });

@@ -30,3 +30,28 @@ test('the theme follows the system until the user picks light or dark, and the p
   await expect(html).not.toHaveAttribute('data-theme', /./);
   expect(await background(page)).toBe(systemLight);
 });
+
+test('compact density packs more rows on a screen, and the choice survives a reload', async ({ page }, info) => {
+  await signIn(page);
+  await page.goto('/contacts');
+  await page.locator('body[data-hydrated]').waitFor();
+  const html = page.locator('html');
+  const rowHeight = () => page.getByRole('table', { name: 'Contacts' }).getByRole('row').nth(1).evaluate((r) => r.getBoundingClientRect().height);
+  await expect(html).not.toHaveAttribute('data-density', /./);
+  const comfortable = await rowHeight();
+
+  await page.getByLabel('User menu').click();
+  await page.getByRole('group', { name: 'Density' }).getByLabel('Compact').check();
+  await expect(html).toHaveAttribute('data-density', 'compact');
+  const compact = await rowHeight();
+  // On a touch screen the controls keep their fingertip size; only the padding goes.
+  expect(compact).toBeLessThan(comfortable);
+  if (!info.project.use.hasTouch) expect(compact).toBeLessThanOrEqual(comfortable - 10);
+
+  await page.reload();
+  await expect(html).toHaveAttribute('data-density', 'compact');
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByLabel('User menu').click();
+  await page.getByRole('group', { name: 'Density' }).getByLabel('Comfortable').check();
+  await expect(html).not.toHaveAttribute('data-density', /./);
+});

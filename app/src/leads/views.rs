@@ -188,9 +188,11 @@ pub fn LeadPage(
             keep="lead"
             load=get_lead
             view=move |l: Lead, reload, saved| {
-                let timeline = timeline.map(|h| h.run(l.id));
                 let convertible = l.status == "qualified" && l.converted_at.is_none();
+                // A qualified lead's conversion heads the middle column (the tab open on a tablet).
                 let convert = convertible.then(|| view! { <ConvertPanel lead=l.clone() /> });
+                let timeline = timeline.map(|h| h.run(l.id));
+                let timeline = Some(view! { {convert}{timeline} }.into_any());
                 let id = l.id;
                 let forget = forget.map(|f| f.run((id.0, l.full_name.clone())));
                 let subtitle = [l.title.clone(), l.company_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -209,7 +211,7 @@ pub fn LeadPage(
                         fields={|error, l| view! { <LeadFields error initial=LeadInput::from(l) /> }.into_any()}
                         update={ServerAction::<UpdateLead>::new()}
                         timeline=timeline
-                        more=Some(view! { {convert}{forget} }.into_any())
+                        more=forget
                         actions=convertible.then(|| view! { <a href="#convert-title" class="button">{t!(use_i18n(), leads.convert_button)}</a> }.into_any())
                     />
                 }.into_any()

@@ -59,12 +59,16 @@ pub(super) fn RecordTable<R: CommonRow + Send + Sync + 'static>(
         .rows
         .iter()
         .map(|r| {
+            let (id, name) = (r.record_id(), r.record_name().to_string());
+            // The name cell describes the row's own actions ("Edit", for this record).
             let cells = shown
                 .iter()
-                .map(|&i| spec.with_value(|s| view! { <td>{(s.columns[i].cell)(r)}</td> }))
+                .map(|&i| {
+                    let named = (i == 0).then(|| format!("row-{id}"));
+                    spec.with_value(|s| view! { <td id=named>{(s.columns[i].cell)(r)}</td> })
+                })
                 .collect_view();
-            let (id, name) = (r.record_id(), r.record_name().to_string());
-            let actions = view! { <RowActions kind id name=name.clone() bulk /> };
+            let actions = view! { <RowActions kind id bulk /> };
             let ticked = move || bulk.all_matching.get() || bulk.selected.with(|s| s.contains(&id));
             let toggle = move |ev| {
                 let on = event_target_checked(&ev);
@@ -135,11 +139,10 @@ pub(super) fn shown_columns<R>(spec: &ListSpec<R>, query: &ListQuery) -> Vec<usi
 /// A row's own actions, shown when the pointer is over the row or focus is in it (always on a
 /// touch screen): open it for editing, or delete it after a second press.
 #[component]
-fn RowActions(kind: ListKind, id: uuid::Uuid, name: String, bulk: Bulk) -> impl IntoView {
+fn RowActions(kind: ListKind, id: uuid::Uuid, bulk: Bulk) -> impl IntoView {
     let i18n = use_i18n();
     let confirming = RwSignal::new(false);
     let pending = RwSignal::new(false);
-    let name = StoredValue::new(name);
     let edit = format!("{}/{id}?edit=1", kind.path());
     let delete = move |_| {
         pending.set(true);
@@ -154,17 +157,17 @@ fn RowActions(kind: ListKind, id: uuid::Uuid, name: String, bulk: Bulk) -> impl 
             confirming.set(false);
         });
     };
-    let named = move |action: &str| format!("{action} {}", name.get_value());
+    let row = StoredValue::new(format!("row-{id}"));
     view! {
         <td class="row-actions">
             <Show
                 when=move || confirming.get()
                 fallback=move || view! {
-                    <A href=edit.clone() attr:class="button small" attr:aria-label=move || named(&t_string!(i18n, list.edit))>{t!(i18n, list.edit)}</A>
-                    <button type="button" class="small" aria-label=move || named(&t_string!(i18n, list.delete)) on:click=move |_| confirming.set(true)>{t!(i18n, list.delete)}</button>
+                    <A href=edit.clone() attr:class="button small" attr:aria-describedby=row.get_value()>{t!(i18n, list.edit)}</A>
+                    <button type="button" class="small" aria-describedby=row.get_value() on:click=move |_| confirming.set(true)>{t!(i18n, list.delete)}</button>
                 }
             >
-                <button type="button" class="small danger" disabled=move || pending.get() aria-label=move || named(&t_string!(i18n, bulk.confirm_delete)) on:click=delete>{t!(i18n, bulk.confirm_delete)}</button>
+                <button type="button" class="small danger" disabled=move || pending.get() aria-describedby=row.get_value() on:click=delete>{t!(i18n, bulk.confirm_delete)}</button>
                 <button type="button" class="small" on:click=move |_| confirming.set(false)>{t!(i18n, list.cancel)}</button>
             </Show>
         </td>
