@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, signIn, unique, section } from './fixtures';
 
 /** Text in GBK, as a spreadsheet saved in China writes it (ASCII is the same in both). */
 const GBK: Record<string, string> = { 姓名: 'd0d5c3fb', 邮箱: 'd3cacfe4', 王伟: 'cdf5ceb0', 李娜: 'c0eec4c8', 备注: 'b1b8d7a2' };
@@ -100,5 +100,7 @@ test('companies and deals import from their own lists, guessed from Chinese head
   await expect(page.getByText('1 created')).toBeVisible();
   await open(page, `/companies?q=${tag}`);
   await page.getByRole('table', { name: 'Companies' }).getByRole('link', { name: `华信 ${tag}` }).click();
+  await expect(page.getByRole('heading', { name: `华信 ${tag}`, level: 1 })).toBeVisible();
+  await section(page, 'Related');
   await expect(page.getByRole('link', { name: `Deal ${tag}` })).toBeVisible();
 });

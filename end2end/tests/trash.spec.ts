@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, signIn, unique, section } from './fixtures';
 
 test('a deleted contact waits in the trash and comes back with its history; a forgotten one is gone', async ({ page }) => {
   await signIn(page);
@@ -42,6 +42,8 @@ test('a deleted contact waits in the trash and comes back with its history; a fo
   // An administrator forgets the other for good.
   await open(page, `/contacts?q=${tag}&sort=name`);
   await table.getByRole('link', { name: forgotten }).click();
+  await expect(page.getByRole('heading', { name: forgotten, level: 1 })).toBeVisible();
+  await section(page, 'Details');
   await page.getByRole('button', { name: 'Forget this person' }).click();
   await expect(page.getByRole('alert')).toContainText(`Forget ${forgotten} for good?`);
   await page.getByRole('button', { name: 'Forget for good' }).click();
