@@ -54,18 +54,18 @@ for (const size of SIZES) {
   for (const lang of LANGUAGES) {
     test.describe(`${size.name}, ${lang}`, () => {
       test.use({ viewport: size.viewport, hasTouch: size.hasTouch, colorScheme: 'light' });
-      // The sizes are set here, so the suite's two projects would only take the same pictures twice.
-      test.skip(({}, info) => info.project.name !== 'desktop', 'sizes are set per test');
-
-      test(`the main screens look as recorded (${size.name}, ${lang})`, async ({ page }) => {
+      test(`the main screens look as recorded (${size.name}, ${lang})`, async ({ page }, info) => {
+        // The sizes are set here, so the suite's two projects would take the same pictures twice.
+        test.skip(info.project.name !== 'desktop', 'sizes are set per test');
         const file = (screen: string) => `${screen}-${size.name}-${lang}`;
         await page.goto('/login');
         await hydrated(page);
         await language(page, lang);
         await shot(page, file('sign-in'));
 
+        // Back to English to sign in with the shared helper, then into the language shown.
+        await language(page, 'en');
         await signIn(page);
-        await hydrated(page);
         await language(page, lang);
         await page.goto('/pipeline');
         await shot(page, file('board'));
@@ -89,8 +89,8 @@ for (const size of SIZES) {
         await page.goto('/contacts/import');
         await hydrated(page);
         const csv = lang === 'en' ? 'Full name,Email,Company\nAda Lovelace,ada@example.com,Analytical Engines\n' : '姓名,邮箱,公司\n王小明,wang@example.cn,星河科技\n';
-        await page.locator('input[type=file]').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-        await page.locator('form button[type=submit]').click();
+        await page.getByLabel(lang === 'en' ? 'CSV file' : 'CSV 文件').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+        await page.getByRole('button', { name: lang === 'en' ? 'Upload and preview' : '上传并预览' }).click();
         await expect(page).toHaveURL(/\/imports\/[0-9a-f-]{36}$/);
         await shot(page, file('import-mapping'));
       });

@@ -148,15 +148,17 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
                             </Field>
                         </Show>
                         <Show when=move || needs(&[InteractionKind::Call])>
-                            <label for="act-outcome">{t!(i18n, activities.outcome)}</label>
-                            <select id="act-outcome" name="input[outcome]" aria-describedby="act-outcome-error">
-                                <option value="">{t!(i18n, activities.choose)}</option>
-                                {CallOutcome::ALL
-                                    .into_iter()
-                                    .map(|o| view! { <option value=o.as_str()>{move || outcome_name(i18n, o)}</option> })
-                                    .collect_view()}
-                            </select>
-                            <crate::ui::FieldError error field="outcome" id="act-outcome-error" />
+                            <div class="field">
+                                <label for="act-outcome">{t!(i18n, activities.outcome)}</label>
+                                <select id="act-outcome" name="input[outcome]" aria-describedby="act-outcome-error">
+                                    <option value="">{t!(i18n, activities.choose)}</option>
+                                    {CallOutcome::ALL
+                                        .into_iter()
+                                        .map(|o| view! { <option value=o.as_str()>{move || outcome_name(i18n, o)}</option> })
+                                        .collect_view()}
+                                </select>
+                                <crate::ui::FieldError error field="outcome" id="act-outcome-error" />
+                            </div>
                         </Show>
                         <Show when=move || needs(&[InteractionKind::Call, InteractionKind::Meeting])>
                             <Field id="act-duration" name="input[duration]" error_key="duration" input_type="number" inputmode="numeric" error>

@@ -104,11 +104,13 @@ fn CompanyFields(
         <Field id="co-industry" maxlength=crate::companies::model::INDUSTRY_MAX name="input[industry]" error_key="industry" value=initial.industry error>
             {t!(i18n, companies.industry)}
         </Field>
-        <label for="co-size">{t!(i18n, companies.size)}</label>
-        <select id="co-size" name="input[size]">
-            <option value="" selected=size.is_empty()>{t!(i18n, companies.size_unknown)}</option>
-            {SIZES.into_iter().map(|s| view! { <option value=s selected=size == s>{s}</option> }).collect_view()}
-        </select>
+        <div class="field">
+            <label for="co-size">{t!(i18n, companies.size)}</label>
+            <select id="co-size" name="input[size]">
+                <option value="" selected=size.is_empty()>{t!(i18n, companies.size_unknown)}</option>
+                {SIZES.into_iter().map(|s| view! { <option value=s selected=size == s>{s}</option> }).collect_view()}
+            </select>
+        </div>
         <Field id="co-website" maxlength=crate::companies::model::WEBSITE_MAX name="input[website]" error_key="website" input_type="url" inputmode="url" value=initial.website error>
             {t!(i18n, companies.website)}
         </Field>

@@ -147,10 +147,12 @@ fn DealFields(#[prop(into)] error: Signal<Option<AppError>>, deal: Deal) -> impl
         <Field id="d-value" name="input[value]" error_key="value" inputmode="decimal" value=initial.value error>
             {t!(i18n, deals.value)}
         </Field>
-        <label for="d-currency">{t!(i18n, deals.currency)}</label>
-        <select id="d-currency" name="input[currency]">
-            {CURRENCIES.into_iter().map(|c| view! { <option value=c selected=currency == c>{c}</option> }).collect_view()}
-        </select>
+        <div class="field">
+            <label for="d-currency">{t!(i18n, deals.currency)}</label>
+            <select id="d-currency" name="input[currency]">
+                {CURRENCIES.into_iter().map(|c| view! { <option value=c selected=currency == c>{c}</option> }).collect_view()}
+            </select>
+        </div>
         <Field id="d-close" name="input[expected_close_date]" error_key="expected_close_date" input_type="date" value=initial.expected_close_date error>
             {t!(i18n, deals.close_date)}
         </Field>

@@ -132,10 +132,12 @@ fn LeadFields(#[prop(into)] error: Signal<Option<AppError>>, initial: LeadInput)
         <Field id="l-phones" maxlength=crate::records::fields::LIST_MAX name="input[phones]" error_key="phones" input_type="tel" inputmode="tel" value=initial.phones error>
             {t!(i18n, contacts.phones)}
         </Field>
-        <label for="l-status">{t!(i18n, leads.status)}</label>
-        <select id="l-status" name="input[status]">
-            {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{move || status_label(i18n.get_locale(), s)}</option> }).collect_view()}
-        </select>
+        <div class="field">
+            <label for="l-status">{t!(i18n, leads.status)}</label>
+            <select id="l-status" name="input[status]">
+                {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{move || status_label(i18n.get_locale(), s)}</option> }).collect_view()}
+            </select>
+        </div>
         <Field id="l-source" maxlength=crate::leads::model::SOURCE_MAX name="input[source]" error_key="source" value=initial.source error>
             {t!(i18n, contacts.source)}
         </Field>
