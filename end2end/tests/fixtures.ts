@@ -9,7 +9,7 @@ export type Keel = { url: string; restart: (env?: Record<string, string>) => Pro
 const KEEL_BIN = process.env.KEEL_BIN ?? '';
 const BASE_DB = process.env.DATABASE_URL ?? '';
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -84,15 +84,20 @@ export async function startKeel(db: string): Promise<{ keel: Keel; stop: () => P
   };
 }
 
-export const test = base.extend<{}, { keel: Keel }>({
-  keel: [
-    async ({}, use, workerInfo) => {
-      const started = await startKeel(`keel_e2e_${Date.now()}_${workerInfo.workerIndex}`);
+/** A worker fixture: a keel of the worker's own on a fresh database named after `prefix`. */
+export function ownKeel(prefix: string) {
+  return [
+    async ({}, use: (k: Keel) => Promise<void>, workerInfo: { workerIndex: number }) => {
+      const started = await startKeel(`${prefix}_${Date.now()}_${workerInfo.workerIndex}`);
       await use(started.keel);
       await started.stop();
     },
     { scope: 'worker' },
-  ],
+  ] as const;
+}
+
+export const test = base.extend<{}, { keel: Keel }>({
+  keel: ownKeel('keel_e2e'),
   baseURL: async ({ keel }, use) => use(keel.url),
 });
 

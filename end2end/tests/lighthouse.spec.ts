@@ -1,22 +1,10 @@
 // Lighthouse, run on the main pages as a signed-in user sees them: accessibility and best practices
 // (among them: no error in the console) must both score 1.0. A failing audit is named in the report.
-import { test, expect, signIn } from './fixtures';
+import { test, expect, freePort, signIn } from './fixtures';
 import { chromium } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 test('the main pages score 1.0 in Lighthouse for accessibility and best practices', async ({ keel }, info) => {
   test.skip(info.project.name !== 'desktop', 'one run covers the pages');

@@ -5,18 +5,11 @@
 //
 // The screens come from a keel of their own on a freshly seeded database (the other tests' records
 // never show), in the light theme; what moves with the calendar (dates, times) is masked.
-import { test as base, expect, signIn, startKeel, type Keel } from './fixtures';
+import { test as base, expect, ownKeel, signIn, type Keel } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const test = base.extend<{}, { shots: Keel }>({
-  shots: [
-    async ({}, use, workerInfo) => {
-      const started = await startKeel(`keel_visual_${Date.now()}_${workerInfo.workerIndex}`);
-      await use(started.keel);
-      await started.stop();
-    },
-    { scope: 'worker' },
-  ],
+  shots: ownKeel('keel_visual'),
   baseURL: async ({ shots }, use) => use(shots.url),
 });
 
@@ -46,7 +39,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.mouse.move(0, 0);
   await expect(page).toHaveScreenshot(`${name}.png`, {
     mask: [page.locator('time'), page.locator('.entry-meta')],
-    maxDiffPixelRatio: 0.005,
+    maxDiffPixelRatio: 0.001,
   });
 }
 
