@@ -335,7 +335,7 @@ pub fn MyTasksPage() -> impl IntoView {
     let tasks = Resource::new(move || reload.get(), |_| my_tasks());
     let on_change = Callback::new(move |_| reload.update(|n| *n += 1));
     view! {
-        <h1>{t!(i18n, activities.my_tasks)}</h1>
+        <crate::ui::PageHeader title=move || t_string!(i18n, activities.my_tasks) />
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 tasks.await.map(|mine| view! {

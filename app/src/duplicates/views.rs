@@ -120,8 +120,10 @@ pub fn DuplicatesPage() -> impl IntoView {
     });
     let data = Resource::new(move || kind.get(), duplicate_groups);
     view! {
-        <h1>{t!(i18n, duplicates.title)}</h1>
-        <p>{t!(i18n, duplicates.about)}</p>
+        <crate::ui::PageHeader
+            title=move || t_string!(i18n, duplicates.title)
+            subtitle=ViewFn::from(move || t!(i18n, duplicates.about))
+        />
         <nav class="tabs" aria-label=move || t_string!(i18n, audit.record_type)>
             {ListKind::ALL.into_iter().map(|k| view! {
                 <A href=format!("/duplicates?kind={}", k.as_str()) attr:aria-current=move || (kind.get() == k).then_some("page")>

@@ -55,7 +55,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let f = move || filter.get();
     view! {
-        <h1>{t!(i18n, audit.title)}</h1>
+        <crate::ui::PageHeader title=move || t_string!(i18n, audit.title) />
         <form method="GET" action="/settings/audit" class="filters" role="search">
             <div class="filter">
                 <label for="audit-actor">{t!(i18n, audit.who)}</label>

@@ -107,10 +107,9 @@ pub fn ImportUploadPage(kind: ImportKind) -> impl IntoView {
     };
     let form_error = Signal::derive(move || error.get().filter(|e| e.field("file").is_none()));
     view! {
-        <header class="page-header">
-            <h1>{move || title(i18n, kind)}</h1>
+        <crate::ui::PageHeader title=move || title(i18n, kind)>
             {list_link(i18n, kind)}
-        </header>
+        </crate::ui::PageHeader>
         <section class="panel">
             <form class="form" novalidate on:submit=on_submit>
                 <label for="import-file">{t!(i18n, imports.file)}</label>
@@ -158,6 +157,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
     }
     let started = preview.started && preview.result.is_none();
     let expired = preview.expired;
+    let (file_name, encoding) = (preview.file_name.clone(), preview.encoding.clone());
     let error = RwSignal::new(None::<AppError>);
     let today = chrono::Utc::now().date_naive();
 
@@ -276,12 +276,13 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         }
     });
     view! {
-        <header class="page-header">
-            <div>
-                <h1>{move || title(i18n, kind)}</h1>
-                <p class="subtitle">{preview.file_name.clone()} " · " {preview.encoding.clone()} " · " {t!(i18n, imports.rows, n = move || preview.rows)}</p>
-            </div>
-        </header>
+        <crate::ui::PageHeader
+            title=move || title(i18n, kind)
+            subtitle=ViewFn::from(move || {
+                let (name, encoding, rows) = (file_name.clone(), encoding.clone(), preview.rows);
+                view! { {name} " · " {encoding} " · " {t!(i18n, imports.rows, n = move || rows)} }
+            })
+        />
         {expired.then(|| view! { <p class="panel error" role="alert">{t!(i18n, imports.expired)}</p> })}
         <Show when=move || !running() && !expired>
             <form class="panel form" on:submit=start>

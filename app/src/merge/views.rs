@@ -34,13 +34,13 @@ pub fn MergePage() -> impl IntoView {
         },
     );
     view! {
-        <h1>
-            {move || match asked.get().map(|(k, _, _)| k) {
+        <crate::ui::PageHeader
+            title=move || match asked.get().map(|(k, _, _)| k) {
                 Some(MergeKind::Companies) => t_string!(i18n, merge.title_companies),
                 _ => t_string!(i18n, merge.title_contacts),
-            }}
-        </h1>
-        <p>{t!(i18n, merge.about)}</p>
+            }
+            subtitle=ViewFn::from(move || t!(i18n, merge.about))
+        />
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match data.await {

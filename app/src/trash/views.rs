@@ -17,8 +17,10 @@ pub fn TrashPage() -> impl IntoView {
     let data = Resource::new(move || restore.version().get(), |_| trash());
     let failure = Signal::derive(move || restore.value().get().and_then(Result::err));
     view! {
-        <h1>{t!(i18n, trash.title)}</h1>
-        <p>{t!(i18n, trash.about, n = KEEP_DAYS)}</p>
+        <crate::ui::PageHeader
+            title=move || t_string!(i18n, trash.title)
+            subtitle=ViewFn::from(move || t!(i18n, trash.about, n = KEEP_DAYS))
+        />
         <ErrorMessage error=failure />
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

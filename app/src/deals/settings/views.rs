@@ -70,7 +70,7 @@ pub fn PipelineSettingsPage() -> impl IntoView {
     let create_form = NodeRef::<leptos::html::Form>::new();
     clear_after(move || create.value().get(), create_form);
     view! {
-        <h1>{t!(i18n, stages.title)}</h1>
+        <crate::ui::PageHeader title=move || t_string!(i18n, stages.title) />
         <div aria-live="polite"><ErrorMessage error=failure /></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

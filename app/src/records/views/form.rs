@@ -52,7 +52,7 @@ where
         }
     };
     view! {
-        <h1>{heading}</h1>
+        <crate::ui::PageHeader title=move || heading.get() />
         <section class="panel">
             <form class="form" novalidate on:submit=on_submit on:change=on_change>
                 {fields(error)}
