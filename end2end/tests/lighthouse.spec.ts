@@ -26,23 +26,33 @@ test('the main pages score 1.0 in Lighthouse for accessibility and best practice
     await page.goto('/pipeline');
     const deal = `/deals/${await page.locator('.cards li[data-deal]').first().getAttribute('data-deal')}`;
     const pages = ['/pipeline', '/contacts', '/companies', '/leads', contact!, deal, '/activities', '/settings'];
+    // The wide layout for every page, and the tablet one (touch, tabs on record pages) for the
+    // screens a tablet user lives in.
+    const desktop = { formFactor: 'desktop', screenEmulation: { disabled: true } } as const;
+    const tablet = {
+      formFactor: 'mobile',
+      screenEmulation: { mobile: true, width: 1024, height: 768, deviceScaleFactor: 1, disabled: false },
+    } as const;
+    const runs = [
+      ...pages.map((p) => ({ p, size: 'desktop', settings: desktop })),
+      ...['/pipeline', '/contacts', contact!, deal].map((p) => ({ p, size: 'tablet', settings: tablet })),
+    ];
 
     const { default: lighthouse } = await import('lighthouse');
     const failures: string[] = [];
-    for (const p of pages) {
+    for (const { p, size, settings } of runs) {
       const result = await lighthouse(`${keel.url}${p}`, {
         port,
         output: 'json',
         logLevel: 'error',
         onlyCategories: ['accessibility', 'best-practices'],
         disableStorageReset: true,
-        formFactor: 'desktop',
-        screenEmulation: { disabled: true },
         throttlingMethod: 'provided',
+        ...settings,
       });
       const lhr = result!.lhr;
       for (const category of Object.values(lhr.categories)) {
-        console.log(`${p}: ${category.title} ${category.score}`);
+        console.log(`${p} (${size}): ${category.title} ${category.score}`);
         if (category.score === 1) continue;
         const failed = category.auditRefs
           .filter((ref) => ref.weight > 0 && lhr.audits[ref.id].score !== null && lhr.audits[ref.id].score! < 1)
@@ -51,7 +61,7 @@ test('the main pages score 1.0 in Lighthouse for accessibility and best practice
             const items = ((audit.details as { items?: unknown[] } | undefined)?.items ?? []).slice(0, 3);
             return `${ref.id} (${JSON.stringify(items).slice(0, 600)})`;
           });
-        failures.push(`${p} ${category.title} ${category.score}: ${failed.join('; ')}`);
+        failures.push(`${p} (${size}) ${category.title} ${category.score}: ${failed.join('; ')}`);
       }
     }
     expect(failures).toEqual([]);
