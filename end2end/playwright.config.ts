@@ -29,6 +29,11 @@ export default defineConfig({
   },
   projects: [
     { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
-    { name: 'tablet', use: { viewport: { width: 1024, height: 768 }, hasTouch: true } },
+    // The screenshot and Lighthouse specs set both sizes themselves: they run once, in the first project.
+    {
+      name: 'tablet',
+      use: { viewport: { width: 1024, height: 768 }, hasTouch: true },
+      testIgnore: ['**/visual.spec.ts', '**/lighthouse.spec.ts'],
+    },
   ],
 });

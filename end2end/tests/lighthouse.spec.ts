@@ -6,8 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-test('the main pages score 1.0 in Lighthouse for accessibility and best practices', async ({ keel }, info) => {
-  test.skip(info.project.name !== 'desktop', 'one run covers the pages');
+test('the main pages score 1.0 in Lighthouse for accessibility and best practices', async ({ keel }) => {
   test.setTimeout(600_000);
   const port = await freePort();
   const profile = mkdtempSync(path.join(os.tmpdir(), 'keel-lighthouse-'));

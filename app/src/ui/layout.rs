@@ -1,5 +1,5 @@
 //! The layout system every page is built from: a page header (title, subtitle, actions), a
-//! toolbar row, a panel (a titled card), and a menu (a disclosure that opens a panel of actions or
+//! toolbar row, and a menu (a disclosure that opens a panel of actions or
 //! fields over the page). Their look lives in `style/main.css` under "Layout system".
 use leptos::prelude::*;
 
@@ -42,27 +42,6 @@ pub fn Toolbar(
         None => "toolbar".to_string(),
     };
     view! { <div class=class>{children()}</div> }
-}
-
-/// A titled card on a page: a section named by its heading.
-#[component]
-pub fn Panel(
-    /// The heading's id (the section is labelled by it).
-    id: &'static str,
-    #[prop(into)] title: TextProp,
-    #[prop(optional, into)] class: Option<&'static str>,
-    children: Children,
-) -> impl IntoView {
-    let class = match class {
-        Some(c) => format!("panel {c}"),
-        None => "panel".to_string(),
-    };
-    view! {
-        <section class=class aria-labelledby=id>
-            <h2 id=id>{move || title.get()}</h2>
-            {children()}
-        </section>
-    }
 }
 
 /// A disclosure that opens a panel over the page: a menu of actions, a set of filters, a column

@@ -9,7 +9,7 @@ pub mod url;
 pub use date_input::DateInput;
 pub use error_message::{ErrorMessage, FieldError, RouteErrors, error_text, invalid_text};
 pub use field::Field;
-pub use layout::{Menu, PageHeader, Panel, Toolbar};
+pub use layout::{Menu, PageHeader, Toolbar};
 pub use local_date::{LocalDate, LocalDateTime, LocalValue};
 
 /// Listens to `event` on the window for as long as the calling component lives. (Leptos leaves a

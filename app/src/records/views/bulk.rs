@@ -19,6 +19,30 @@ pub(super) struct Bulk {
     pub(super) reload: RwSignal<u32>,
 }
 
+impl Bulk {
+    /// Runs `action` on `target` in one server call; on success `done` updates the selection and
+    /// the list loads again. The outcome (or the refusal) is kept to be shown.
+    pub(super) fn apply(
+        self,
+        kind: ListKind,
+        target: BulkTarget,
+        action: BulkAction,
+        pending: RwSignal<bool>,
+        done: impl FnOnce() + 'static,
+    ) {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let r = bulk_edit(kind, target, action).await;
+            if r.is_ok() {
+                done();
+                self.reload.update(|n| *n += 1);
+            }
+            self.outcome.set(Some(r));
+            pending.set(false);
+        });
+    }
+}
+
 /// Actions on the ticked records (or all that match): hand to an owner, add or remove a tag,
 /// set a lead's status, delete (after a second press). Shown once something is ticked.
 #[component]
@@ -45,17 +69,10 @@ pub(super) fn BulkBar(
         } else {
             BulkTarget::Ids(bulk.selected.get_untracked())
         };
-        pending.set(true);
         confirming.set(false);
-        leptos::task::spawn_local(async move {
-            let r = bulk_edit(kind, target, action).await;
-            if r.is_ok() {
-                bulk.selected.set(Vec::new());
-                bulk.all_matching.set(false);
-                bulk.reload.update(|n| *n += 1);
-            }
-            bulk.outcome.set(Some(r));
-            pending.set(false);
+        bulk.apply(kind, target, action, pending, move || {
+            bulk.selected.set(Vec::new());
+            bulk.all_matching.set(false);
         });
     };
     let value = |n: NodeRef<leptos::html::Select>| n.get().map(|s| s.value()).unwrap_or_default();

@@ -8,7 +8,6 @@ use super::bulk::{Bulk, BulkBar};
 use super::{CommonRow, Label, ListSpec};
 use crate::i18n::*;
 use crate::money::Money;
-use crate::records::api::bulk_edit;
 use crate::records::model::{BulkAction, BulkTarget, ListKind, ListPage, ListQuery};
 
 #[component]
@@ -145,17 +144,16 @@ fn RowActions(kind: ListKind, id: uuid::Uuid, bulk: Bulk) -> impl IntoView {
     let pending = RwSignal::new(false);
     let edit = format!("{}/{id}?edit=1", kind.path());
     let delete = move |_| {
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let r = bulk_edit(kind, BulkTarget::Ids(vec![id]), BulkAction::Delete).await;
-            if r.is_ok() {
+        confirming.set(false);
+        bulk.apply(
+            kind,
+            BulkTarget::Ids(vec![id]),
+            BulkAction::Delete,
+            pending,
+            move || {
                 bulk.selected.update(|s| s.retain(|x| *x != id));
-                bulk.reload.update(|n| *n += 1);
-            }
-            bulk.outcome.set(Some(r));
-            pending.set(false);
-            confirming.set(false);
-        });
+            },
+        );
     };
     let row = StoredValue::new(format!("row-{id}"));
     view! {
