@@ -13,12 +13,14 @@ use crate::contacts::model::ContactId;
 use crate::contacts::views::{CompanyContacts, ContactPage, ContactsPage, NewContactPage};
 use crate::deals::board::views::{BoardWatch, PipelinePage};
 use crate::deals::views::{CompanyDeals, ContactDeals, DealPage};
+use crate::duplicates::merge_with::MergeWith;
 use crate::duplicates::views::duplicate_watch;
 use crate::i18n::*;
 use crate::imports::model::ImportKind;
 use crate::imports::views::{ImportUploadPage, import_link};
 use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
+use crate::merge::model::MergeKind;
 use crate::records::model::ListKind;
 use crate::trash::views::forget_control;
 use crate::ui::RouteErrors;
@@ -84,7 +86,8 @@ pub fn App() -> impl IntoView {
                                 let timeline = Callback::new(|id: ContactId| view! { <Activities about=SubjectKind::Contact id=id.0 /> }.into_any());
                                 let related = Callback::new(|id: ContactId| view! { <ContactDeals contact=id /> }.into_any());
                                 let forget = Callback::new(|(id, name)| forget_control(ListKind::Contacts, id, name).into_any());
-                                view! { <ContactPage timeline related forget /> }
+                                let actions = Callback::new(|id: ContactId| view! { <MergeWith kind=MergeKind::Contacts id=id.0 /> }.into_any());
+                                view! { <ContactPage timeline related forget actions /> }
                             }
                         />
                         <Route path=path!("companies") ssr=SsrMode::Async view=|| view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> } />
@@ -98,7 +101,8 @@ pub fn App() -> impl IntoView {
                                     <CompanyContacts company=id />
                                     <CompanyDeals company=id />
                                 }.into_any());
-                                view! { <CompanyPage timeline related /> }
+                                let actions = Callback::new(|id: CompanyId| view! { <MergeWith kind=MergeKind::Companies id=id.0 /> }.into_any());
+                                view! { <CompanyPage timeline related actions /> }
                             }
                         />
                         <Route path=path!("leads") ssr=SsrMode::Async view=|| view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> } />

@@ -55,11 +55,28 @@ test('two contacts are merged field by field, keeping the timeline of both', asy
     await expect(page.getByRole('list', { name: 'Timeline' }).getByText(note)).toBeVisible();
   };
   await create(`Merge ${tag} Li`, 'Buyer', email, `First note ${tag}`);
+  const first = new URL(page.url()).pathname;
   await create(`Merge ${tag} 李娜`, 'CTO', `${email}, lina.${tag}@example.cn`, `Second note ${tag}`);
 
+  // The Duplicates page pairs them, with a link to merge them.
   await open(page, '/duplicates?kind=contacts');
   const row = page.getByRole('row', { name: new RegExp(`merge\\.${tag}@example\\.cn`) });
-  await row.getByRole('link', { name: `Merge Merge ${tag} Li · Merge ${tag} 李娜` }).click();
+  await expect(row.getByRole('link', { name: `Merge Merge ${tag} Li · Merge ${tag} 李娜` })).toBeVisible();
+
+  // From the first one's page, "Merge with…" offers the other as a likely duplicate, and a
+  // search finds it too.
+  await open(page, first);
+  await page.locator('summary').filter({ hasText: 'Merge with…' }).click();
+  const likely = page.getByRole('list', { name: 'Likely duplicates' });
+  await expect(likely.getByRole('listitem')).toHaveCount(1);
+  await expect(likely.getByRole('listitem')).toContainText('same email');
+  await page.getByLabel('Find the other record').fill(`${tag} 李`);
+  const found = page.getByRole('list', { name: 'Found' });
+  await expect(found.getByRole('link')).toHaveText([`Merge ${tag} 李娜`]);
+  await page.getByLabel('Find the other record').fill(`${tag} nobody`);
+  await expect(page.getByRole('status').filter({ hasText: 'Nothing found.' })).toBeVisible();
+  await page.getByLabel('Find the other record').fill('');
+  await likely.getByRole('link', { name: `Merge ${tag} 李娜` }).click();
   await expect(page.getByRole('heading', { name: 'Merge contacts', level: 1 })).toBeVisible();
   const keep = page.getByRole('group', { name: 'Record to keep' });
   await expect(keep.getByRole('radio', { name: new RegExp(`Merge ${tag} Li\\b`) })).toBeChecked();

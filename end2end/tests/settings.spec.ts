@@ -71,11 +71,21 @@ test('an administrator builds a pipeline, edits, reorders and archives stages, a
   await page.locator('summary').filter({ hasText: 'Pipelines' }).click();
   await page.getByRole('navigation', { name: 'Pipelines' }).getByRole('link', { name: pipeline }).click();
   await expect(page.getByRole('list', { name: 'Intro' })).toBeVisible();
+  // A pipeline without deals says where the first ones come from.
+  const empty = page.getByRole('status').filter({ hasText: 'No open deals in this pipeline yet' });
+  await expect(empty.getByRole('link', { name: 'Import deals' })).toHaveAttribute('href', '/deals/import');
   const deal = `Deal ${unique()}`;
-  await page.getByText('New deal').click();
+  await page.getByText('New deal', { exact: true }).click();
   await page.getByLabel('Title', { exact: true }).fill(deal);
   await page.getByLabel('Stage', { exact: true }).selectOption({ label: 'Intro' });
   await page.getByRole('button', { name: 'Create deal' }).click();
+  await expect(page.getByRole('list', { name: 'Intro' }).getByRole('listitem', { name: deal })).toBeVisible();
+  await expect(empty).toHaveCount(0);
+  // A search that hides every deal offers the way back to the whole board.
+  await page.getByLabel('Search deals').fill(`nothing ${unique()}`);
+  await page.getByLabel('Search deals').press('Enter');
+  const none = page.getByRole('status').filter({ hasText: 'No deals match these filters.' });
+  await none.getByRole('link', { name: 'Clear filters' }).click();
   await expect(page.getByRole('list', { name: 'Intro' }).getByRole('listitem', { name: deal })).toBeVisible();
 
   // Archiving Intro hands its deal to Contract.

@@ -162,6 +162,9 @@ impl VersionedEdit for UpdateCompany {
 pub fn CompanyPage(
     #[prop(optional)] timeline: Option<Callback<CompanyId, AnyView>>,
     #[prop(optional)] related: Option<Callback<CompanyId, AnyView>>,
+    /// More actions in the header ("Merge with…"), handed by the shell.
+    #[prop(optional)]
+    actions: Option<Callback<CompanyId, AnyView>>,
 ) -> impl IntoView {
     let id = crate::records::views::id_param(CompanyId);
     view! {
@@ -178,6 +181,7 @@ pub fn CompanyPage(
                         saved
                         timeline=timeline.map(|t| t.run(id))
                         related=related.map(|r| r.run(id))
+                        actions=actions.map(|a| a.run(id))
                     />
                 }
                 .into_any()
@@ -193,6 +197,7 @@ fn CompanyDetail(
     saved: RwSignal<bool>,
     timeline: Option<AnyView>,
     related: Option<AnyView>,
+    actions: Option<AnyView>,
 ) -> impl IntoView {
     let id = company.id;
     let subtitle = [company.industry.clone(), company.size.clone()]
@@ -216,6 +221,7 @@ fn CompanyDetail(
             update={ServerAction::<UpdateCompany>::new()}
             timeline=timeline
             related=related
+            actions=actions
         />
     }
 }

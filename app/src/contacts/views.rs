@@ -192,6 +192,9 @@ pub fn NewContactPage(
 pub fn ContactPage(
     #[prop(optional)] timeline: Option<Callback<ContactId, AnyView>>,
     #[prop(optional)] related: Option<Callback<ContactId, AnyView>>,
+    /// More actions in the header ("Merge with…"), handed by the shell.
+    #[prop(optional)]
+    actions: Option<Callback<ContactId, AnyView>>,
     /// "Forget this person" for the contact (id, name), handed by the shell.
     #[prop(optional)]
     forget: Option<Callback<(Uuid, String), AnyView>>,
@@ -211,6 +214,7 @@ pub fn ContactPage(
                         saved
                         timeline=timeline.map(|t| t.run(id))
                         related=related.map(|r| r.run(id))
+                        actions=actions.map(|a| a.run(id))
                         more=forget.map(|f| f.run((id.0, name)))
                     />
                 }
@@ -233,6 +237,7 @@ fn ContactDetail(
     saved: RwSignal<bool>,
     timeline: Option<AnyView>,
     related: Option<AnyView>,
+    actions: Option<AnyView>,
     more: Option<AnyView>,
 ) -> impl IntoView {
     let id = contact.id;
@@ -257,6 +262,7 @@ fn ContactDetail(
             update={ServerAction::<UpdateContact>::new()}
             timeline=timeline
             related=related
+            actions=actions
             more=more
         />
     }

@@ -1,8 +1,9 @@
 //! Server functions for likely duplicates; each checks the session's user.
 use leptos::prelude::*;
 
-use super::model::{Group, Likely};
+use super::model::{Candidate, Group, Likely};
 use crate::error::AppError;
+use crate::merge::model::MergeKind;
 use crate::records::model::ListKind;
 
 #[server(prefix = "/api", endpoint = "likely_duplicates")]
@@ -23,4 +24,16 @@ pub async fn duplicate_groups(kind: ListKind) -> Result<Vec<Group>, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     super::db::groups(&auth::state()?.pool, &user, kind).await
+}
+
+/// The records the record `id` may be merged with: its likely duplicates, or those `q` finds.
+#[server(prefix = "/api", endpoint = "merge_candidates")]
+pub async fn merge_candidates(
+    kind: MergeKind,
+    id: uuid::Uuid,
+    q: String,
+) -> Result<Vec<Candidate>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::candidates(&auth::state()?.pool, &user, kind.list(), id, &q).await
 }

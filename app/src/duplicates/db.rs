@@ -1,12 +1,13 @@
 //! SQL for likely duplicates, within what the user may see.
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::model::{Group, Likely, Why};
+use super::model::{Candidate, Group, Likely, Why};
 use crate::error::AppError;
 use crate::lists::list_sql;
-use crate::records::db::scope_sql;
+use crate::records::db::{Match, push_scope, push_search, scope_sql};
 use crate::records::fields::{email_keys, phone_keys};
+use crate::records::filter::search_term;
 use crate::records::model::ListKind;
 use crate::users::model::CurrentUser;
 
@@ -63,6 +64,60 @@ pub async fn likely(
                 name,
                 why: Why::parse(&why)?,
             })
+        })
+        .collect())
+}
+
+/// The records `id` may be merged with: with no search, its likely duplicates; with one, up to
+/// eight others of its kind that the search finds (as the list's search does). Only records the
+/// user may see, never `id` itself; `id` must be one the user may see.
+pub async fn candidates(
+    pool: &PgPool,
+    user: &CurrentUser,
+    kind: ListKind,
+    id: Uuid,
+    q: &str,
+) -> Result<Vec<Candidate>, AppError> {
+    crate::records::db::require_edit(user)?;
+    let term = search_term(q)?;
+    let (t, col, email_keys_sql) = table(kind);
+    let scope = scope_sql(user, "r", "$2");
+    let me: Option<(String, Vec<String>, Vec<String>)> = sqlx::query_as(&format!(
+        "SELECT {col}, {email_keys_sql}, r.phone_keys FROM {t} r
+          WHERE r.id = $1 AND r.deleted_at IS NULL{scope}"
+    ))
+    .bind(id)
+    .bind(user.id.0)
+    .fetch_optional(pool)
+    .await?;
+    let (name, emails, phones) = me.ok_or(AppError::NotFound)?;
+    let Some(term) = term else {
+        let (emails, phones) = (emails.join(","), phones.join(","));
+        let found = likely(pool, user, kind, &name, &emails, &phones, Some(id));
+        return Ok(found
+            .await?
+            .into_iter()
+            .map(|l| Candidate {
+                id: l.id,
+                name: l.name,
+                why: Some(l.why),
+            })
+            .collect());
+    };
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT r.id, {col} FROM {t} r WHERE r.deleted_at IS NULL AND r.id <> "
+    ));
+    qb.push_bind(id);
+    push_scope(&mut qb, user, "r");
+    push_search(&mut qb, col, &term, Match::Substring);
+    qb.push(format!(" ORDER BY lower({col}), r.id LIMIT 8"));
+    let rows: Vec<(Uuid, String)> = qb.build_query_as().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Candidate {
+            id,
+            name,
+            why: None,
         })
         .collect())
 }
@@ -200,5 +255,65 @@ mod tests {
         let mut want = vec![ids[0], ids[4]];
         want.sort();
         assert_eq!(both, want);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn merge_candidates_are_the_likely_duplicates_or_what_a_search_finds_within_scope(
+        pool: PgPool,
+    ) {
+        let sales = user(&pool, "s@t.test", Role::Sales, "East").await;
+        let other = user(&pool, "o@t.test", Role::Sales, "West").await;
+        let viewer = user(&pool, "v@t.test", Role::Viewer, "East").await;
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "INSERT INTO contacts (full_name, emails, phones, owner_id) VALUES
+               ('Wang Wei', ARRAY['wang@t.test'], ARRAY['138 0013 8000'], $1),
+               ('W. Wang', ARRAY['WANG@t.test'], '{}', $1),
+               ('王伟', '{}', ARRAY['(138) 0013-8000'], $1),
+               ('Wang Hidden', ARRAY['wang@t.test'], '{}', $2),
+               ('Zhou Min', '{}', '{}', $1)
+             RETURNING id",
+        )
+        .bind(sales.id.0)
+        .bind(other.id.0)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let names = |found: Vec<Candidate>| {
+            found
+                .into_iter()
+                .map(|c| (c.name, c.why))
+                .collect::<Vec<_>>()
+        };
+        let find = |q: &'static str| candidates(&pool, &sales, ListKind::Contacts, ids[0], q);
+        // No search: the same email and the same phone, never itself nor a record out of scope.
+        assert_eq!(
+            names(find("").await.unwrap()),
+            [
+                ("W. Wang".to_string(), Some(Why::Email)),
+                ("王伟".to_string(), Some(Why::Phone))
+            ]
+        );
+        // A search: by name (in name order), by phone digits; never itself nor out of scope.
+        assert_eq!(
+            names(find("wang").await.unwrap()),
+            [("W. Wang".to_string(), None)]
+        );
+        assert_eq!(
+            names(find("zhou").await.unwrap()),
+            [("Zhou Min".to_string(), None)]
+        );
+        assert_eq!(
+            names(find("8000").await.unwrap()),
+            [("王伟".to_string(), None)]
+        );
+        assert!(find("nobody here").await.unwrap().is_empty());
+        // Refused: a term longer than the search field takes, a record out of scope, a reader.
+        let long = "x".repeat(crate::records::fields::SEARCH_MAX as usize + 1);
+        let e = candidates(&pool, &sales, ListKind::Contacts, ids[0], &long).await;
+        assert!(matches!(e, Err(AppError::Validation { .. })), "{e:?}");
+        let e = candidates(&pool, &sales, ListKind::Contacts, ids[3], "").await;
+        assert!(matches!(e, Err(AppError::NotFound)), "{e:?}");
+        let e = candidates(&pool, &viewer, ListKind::Contacts, ids[0], "").await;
+        assert!(matches!(e, Err(AppError::Forbidden)), "{e:?}");
     }
 }

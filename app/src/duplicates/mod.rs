@@ -3,5 +3,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod merge_with;
 pub mod model;
 pub mod views;

@@ -29,6 +29,15 @@ pub struct Likely {
     pub why: Why,
 }
 
+/// A record another may be merged with: a likely duplicate (with what they share) or one found by
+/// a search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub name: String,
+    pub why: Option<Why>,
+}
+
 /// Records that share one email, phone or name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {

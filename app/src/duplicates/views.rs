@@ -13,7 +13,7 @@ use crate::ui::ErrorMessage;
 use leptos_i18n::I18nContext;
 use uuid::Uuid;
 
-fn why_label(l: Locale, why: Why) -> String {
+pub(super) fn why_label(l: Locale, why: Why) -> String {
     match why {
         Why::Email => td_string!(l, duplicates.same_email),
         Why::Phone => td_string!(l, duplicates.same_phone),

@@ -74,6 +74,23 @@ pub enum SearchTerm {
     Substring { text: String, may_be_misspelt: bool },
 }
 
+/// A filter's text, trimmed: `None` when empty; refused when too long or holding a NUL byte.
+fn checked_text(field: &str, raw: &str, max: u32) -> Result<Option<String>, AppError> {
+    let t = raw.trim();
+    if t.contains('\0') {
+        return Err(AppError::invalid(field, Invalid::Characters));
+    }
+    if t.chars().count() as u32 > max {
+        return Err(AppError::invalid(field, Invalid::TooLong { max }));
+    }
+    Ok((!t.is_empty()).then(|| t.to_string()))
+}
+
+/// A search box's term (`q`), checked and classified; `None` when empty.
+pub fn search_term(raw: &str) -> Result<Option<SearchTerm>, AppError> {
+    Ok(checked_text("q", raw, SEARCH_MAX)?.map(|q| SearchTerm::classify(&q)))
+}
+
 impl SearchTerm {
     /// Classifies a trimmed, non-empty term.
     pub fn classify(term: &str) -> SearchTerm {
@@ -197,17 +214,8 @@ impl ListFilter {
 
     /// Parses `query` for the list `sql`, refusing each bad part with the field it came from.
     pub fn parse(query: &ListQuery, sql: &ListSql, today: NaiveDate) -> Result<Self, AppError> {
-        let text = |field: &str, raw: &str, max: u32| -> Result<Option<String>, AppError> {
-            let t = raw.trim();
-            if t.contains('\0') {
-                return Err(AppError::invalid(field, Invalid::Characters));
-            }
-            if t.chars().count() as u32 > max {
-                return Err(AppError::invalid(field, Invalid::TooLong { max }));
-            }
-            Ok((!t.is_empty()).then(|| t.to_string()))
-        };
-        let search = text("q", &query.q, SEARCH_MAX)?.map(|q| SearchTerm::classify(&q));
+        let text = checked_text;
+        let search = search_term(&query.q)?;
         let owner = OwnerFilter::parse(&query.owner)?;
         let tag = text("tag", &query.tag, TAG_MAX)?;
         let source = text("source", &query.source, SOURCE_MAX)?.map(|s| s.to_lowercase());

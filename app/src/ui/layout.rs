@@ -60,9 +60,17 @@ pub fn Menu(
     /// Opened at first (e.g. to show a refused value in it).
     #[prop(optional)]
     open: bool,
+    /// Told whether the menu is open each time it opens or closes (to load its content then).
+    #[prop(optional)]
+    on_toggle: Option<Callback<bool>>,
     children: Children,
 ) -> impl IntoView {
     let details = NodeRef::<leptos::html::Details>::new();
+    let toggled = move |_| {
+        if let (Some(f), Some(d)) = (on_toggle, details.get_untracked()) {
+            f.run(d.open());
+        }
+    };
     let class = match class {
         Some(c) => format!("menu {c}"),
         None => "menu".to_string(),
@@ -98,7 +106,7 @@ pub fn Menu(
         });
     }
     view! {
-        <details class=class node_ref=details open=open>
+        <details class=class node_ref=details open=open on:toggle=toggled>
             <summary class="button" aria-label=move || aria_label.as_ref().map(|l| l.get().to_string())>{label.run()}</summary>
             <div class="menu-panel">{children()}</div>
         </details>

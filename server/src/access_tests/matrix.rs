@@ -377,6 +377,29 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
                 (Who::Admin, "WEST-SECRET Wu"),
             ],
         ),
+        // "Merge with…": the record's likely duplicates, or a search; both within scope.
+        with_shows(
+            row(
+                "merge_candidates",
+                form(format!("kind=contacts&id={contact}&q=")),
+                [U, F, D, D, N, D, D, D],
+            ),
+            &[
+                (Who::Owner, "EAST-SECRET Kim Two"),
+                (Who::Admin, "WEST-SECRET Wu"),
+            ],
+        ),
+        with_shows(
+            row(
+                "merge_candidates",
+                form(format!("kind=contacts&id={contact}&q=SECRET")),
+                [U, F, D, D, N, D, D, D],
+            ),
+            &[
+                (Who::Owner, "EAST-SECRET Kim Two"),
+                (Who::Admin, "WEST-SECRET Wu"),
+            ],
+        ),
         with_shows(
             row("duplicate_groups", form("kind=contacts"), CREATE),
             &[

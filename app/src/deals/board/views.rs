@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::load_board;
-use super::model::{Board, BoardFilter, DealCard};
+use super::model::{Board, BoardFilter, DealCard, board_href};
 use crate::deals::api::deal_table;
 use crate::deals::model::{DealId, PipelineId, StageId};
 use crate::deals::model::{DealTablePage, TableQuery};
@@ -130,8 +130,11 @@ pub fn PipelinePage(
                         shown_pipeline.set_value(Some(b.pipeline.id));
                         known.set_value(b.columns.iter().flat_map(|c| c.cards.iter().map(|d| (d.id, d.version))).collect());
                         stages.set(b.columns.iter().map(|c| (c.id, c.name.clone())).collect());
+                        let empty = b.columns.iter().all(|c| c.count == 0)
+                            .then(|| view! { <EmptyBoard pipeline=b.pipeline.id filtered=f != BoardFilter::default() /> });
                         view! {
                             <BoardToolbar pipelines=b.pipelines.clone() current=Some(b.pipeline.id) filter=f.clone() table=None error=None />
+                            {empty}
                             <BoardView filter=f board=b refresh known failure />
                         }.into_any()
                     }
@@ -156,6 +159,33 @@ pub fn PipelinePage(
             })}
         </Transition>
     }
+}
+
+/// Above a board without a deal: where the first ones come from, or (when a filter hides them
+/// all) the way back to the whole board.
+#[component]
+fn EmptyBoard(pipeline: PipelineId, filtered: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if filtered {
+        let all = board_href(&pipeline.0.to_string(), &BoardFilter::default(), None);
+        return view! {
+            <div class="empty-state board-empty" role="status">
+                <p class="empty-title">{t!(i18n, pipeline.none)}</p>
+                <a href=all class="button">{t!(i18n, list.clear_filters)}</a>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="empty-state board-empty" role="status">
+            <p class="empty-title">{t!(i18n, pipeline.empty_title)}</p>
+            <p class="muted">{t!(i18n, pipeline.empty_hint)}</p>
+            <div class="page-actions">
+                <a href="/deals/import" class="button">{t!(i18n, pipeline.empty_import)}</a>
+            </div>
+        </div>
+    }
+    .into_any()
 }
 
 /// What the pipeline page shows: the board, or the same deals as a table.

@@ -20,7 +20,12 @@ pub(crate) enum Match {
 /// punctuation, substring (trigram index), prefix of the name for terms under three characters,
 /// stored bigrams for two-character Chinese terms (trigrams need three), and in the typo pass,
 /// word similarity ("Sarha" finds "Sarah").
-fn push_search(qb: &mut QueryBuilder<'_, Postgres>, name: &str, term: &SearchTerm, how: Match) {
+pub(crate) fn push_search(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    name: &str,
+    term: &SearchTerm,
+    how: Match,
+) {
     match term {
         SearchTerm::Substring { text, .. } if how == Match::Typo => {
             qb.push(" AND r.search_doc %> ").push_bind(text.clone());

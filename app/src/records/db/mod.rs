@@ -8,7 +8,7 @@ mod scope;
 mod write;
 
 pub use filters::push_owner_filter;
-pub(crate) use filters::{Match, push_filters, search_mode};
+pub(crate) use filters::{Match, push_filters, push_search, search_mode};
 pub(crate) use keyset::{Keyed, keyed_page, push_keyset, push_keyset_filter};
 pub use page::page;
 pub use saved_views::{SAVED_VIEW_NAME_MAX, delete_view, owners, save_view, saved_views};
