@@ -364,14 +364,15 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         .execute(&mut *tx)
         .await?;
     }
-    // Some logged history: calls and notes on the first contacts.
+    // Some logged history: calls and notes on the first contacts (by email, which holds the
+    // contact's number: the same ones on every machine, as the screenshot tests need).
     sqlx::query(
         "INSERT INTO activities (contact_id, kind, body, call_outcome, duration_minutes, author_id, occurred_at)
          SELECT c.id, CASE WHEN n % 2 = 0 THEN 'call' ELSE 'note' END,
                 CASE WHEN n % 2 = 0 THEN 'Discussed the renewal and next steps.' ELSE '客户对新方案感兴趣，下周再联系。' END,
                 CASE WHEN n % 2 = 0 THEN 'connected' END, CASE WHEN n % 2 = 0 THEN 15 END, c.owner_id,
                 now() - make_interval(days => n)
-           FROM (SELECT id, owner_id FROM contacts ORDER BY created_at, id LIMIT 40) c, generate_series(1, 3) n",
+           FROM (SELECT id, owner_id FROM contacts ORDER BY created_at, emails[1], id LIMIT 40) c, generate_series(1, 3) n",
     )
     .execute(&mut *tx)
     .await?;
