@@ -1,5 +1,6 @@
 // Keel's service worker. The server serves this file at /sw.js with VERSION set to a hash of the
-// release's files, so every release is a new worker with a cache of its own.
+// release's files, so every release is a new worker with a cache of its own, and with the front
+// end's file names (`__KEEL_JS__` and so on: they carry a hash in a release build) filled in.
 //
 // - The app shell (an empty page that starts the app in the browser, the wasm, JS glue, CSS,
 //   icons, manifest) is precached and served cache-first.
@@ -14,9 +15,9 @@ const APP_SHELL = '/shell.html';
 const PRECACHE = [
   APP_SHELL,
   '/shell.js',
-  '/pkg/keel.js',
-  '/pkg/keel.wasm',
-  '/pkg/keel.css',
+  '__KEEL_JS__',
+  '__KEEL_WASM__',
+  '__KEEL_CSS__',
   '/manifest.webmanifest',
   '/favicon.svg',
   '/icons/icon-192.png',

@@ -30,7 +30,7 @@ login_warm=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' 
 cookie=$(sign_in admin@keel.demo)
 pipeline_warm=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' -H "cookie: $cookie" "$url/pipeline"; done | percentiles)
 
-wasm="$KEEL_SITE_ROOT/pkg/keel.wasm"
+wasm=$(ls "$KEEL_SITE_ROOT"/pkg/keel*.wasm | head -1)  # named after its hash in a release build
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 br=$( [ -f "$wasm.br" ] && stat -c %s "$wasm.br" || echo "n/a")

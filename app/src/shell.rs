@@ -1,7 +1,7 @@
 //! The app shell: document, router, layout with navigation, user menu and language switch.
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -41,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -64,7 +65,6 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <I18nContextProvider>
-            <Stylesheet id="leptos" href="/pkg/keel.css" />
             <Title text="Keel" />
             <Router>
                 <Routes fallback=NotFound>

@@ -112,9 +112,12 @@ test('the page hydrates under the content security policy without errors', async
   await page.locator('body[data-hydrated]').waitFor();
   await signIn(page);
   expect(problems).toEqual([]);
-  // The bundle is served precompressed.
-  const wasm = await page.request.get('/pkg/keel.wasm', { headers: { 'accept-encoding': 'br' } });
+  // The bundle is served precompressed, named after its hash and kept for a year.
+  const path = await page.locator('link[rel=preload][as=fetch]').getAttribute('href');
+  expect(path).toMatch(/^\/pkg\/keel\.[\w-]{8,}\.wasm$/);
+  const wasm = await page.request.get(path!, { headers: { 'accept-encoding': 'br' } });
   expect(wasm.headers()['content-encoding']).toBe('br');
+  expect(wasm.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 });
 
 test('an administrator created on the command line can sign in', async ({ page }) => {

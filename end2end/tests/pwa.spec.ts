@@ -7,11 +7,22 @@ import { join } from 'node:path';
 /** The width and height a PNG declares in its header. */
 const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
 
-/** What the worker precaches: the app's files, no one's data. */
+/** What the worker precaches: the app's files, no one's data (and the front end's, below). */
 const SHELL_FILES = [
-  '/shell.html', '/shell.js', '/pkg/keel.js', '/pkg/keel.wasm', '/pkg/keel.css', '/manifest.webmanifest',
+  '/shell.html', '/shell.js', '/manifest.webmanifest',
   '/favicon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png',
 ];
+
+/** The front end's files as the page names them (script, wasm, style), each named after its hash. */
+async function frontFiles(page: Page): Promise<string[]> {
+  const files = await page.evaluate(() =>
+    ['link[rel=modulepreload]', 'link[rel=preload][as=fetch]', 'link#leptos'].map(
+      (s) => new URL((document.querySelector(s) as HTMLLinkElement).href).pathname,
+    ),
+  );
+  for (const f of files) expect(f).toMatch(/^\/pkg\/keel\.[\w-]{8,}\.(js|wasm|css)$/);
+  return files;
+}
 
 /** The keys of the data kept on this device for reading offline (IndexedDB `keel`, store `kept`). */
 function keptKeys(page: Page): Promise<string[]> {
@@ -119,7 +130,7 @@ test('offline, the board and visited contacts and companies open from the data k
     for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) paths.push(new URL(r.url).pathname);
     return paths.sort();
   });
-  expect(cached).toEqual(SHELL_FILES.slice().sort());
+  expect(cached).toEqual([...SHELL_FILES, ...(await frontFiles(page))].sort());
 
   await context.setOffline(true);
   // A reload: the worker answers with the app shell, and the app renders what it kept.

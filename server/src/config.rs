@@ -22,6 +22,10 @@ pub struct Settings {
     pub database: Database,
     pub addr: SocketAddr,
     pub site_root: String,
+    /// The names the release build gave the front end's files (`js: …`, `wasm: …`, `css: …`):
+    /// `KEEL_HASH_FILE`, else the `hash.txt` that cargo-leptos writes beside the binary. None for
+    /// a build without hashed names (the files are then `pkg/keel.js` and so on).
+    pub hash_file: Option<String>,
     pub public_url: Option<String>,
     pub session_idle: chrono::Duration,
     pub session_absolute: chrono::Duration,
@@ -244,10 +248,24 @@ impl Settings {
             .or_else(|| get("LEPTOS_SITE_ROOT"))
             .unwrap_or_else(|| "target/site".into());
 
+        let hash_file = get("KEEL_HASH_FILE")
+            .map(|f| {
+                std::path::absolute(&f)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or(f)
+            })
+            .or_else(|| {
+                let beside = std::env::current_exe().ok()?.parent()?.join("hash.txt");
+                beside
+                    .exists()
+                    .then(|| beside.to_string_lossy().into_owned())
+            });
+
         Ok(Settings {
             database,
             addr,
             site_root,
+            hash_file,
             public_url,
             session_idle: chrono::Duration::minutes(idle),
             session_absolute: chrono::Duration::hours(absolute),

@@ -657,8 +657,22 @@ async fn a_list_exports_as_csv_to_a_session_and_refuses_bad_filters_and_stranger
 async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_session(pool: PgPool) {
     let site = std::env::temp_dir().join(format!("keel-site-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
-    std::fs::write(site.join("sw.js"), "const VERSION = '__KEEL_VERSION__';").unwrap();
-    std::fs::write(site.join("pkg/keel.wasm"), b"release one").unwrap();
+    std::fs::write(
+        site.join("sw.js"),
+        "const VERSION = '__KEEL_VERSION__'; const FILES = ['__KEEL_JS__', '__KEEL_WASM__', '__KEEL_CSS__'];",
+    )
+    .unwrap();
+    // A release build names its files after their hashes, and says so in its hash file.
+    std::fs::write(site.join("hash.txt"), "js: J1\nwasm: W1\ncss: C1\n").unwrap();
+    std::fs::write(site.join("pkg/keel.W1.wasm"), b"release one").unwrap();
+    std::fs::write(site.join("pkg/keel.wasm"), b"an older build").unwrap();
+    for file in ["shell.html", "shell.js"] {
+        std::fs::copy(
+            format!("{}/../public/{file}", env!("CARGO_MANIFEST_DIR")),
+            site.join(file),
+        )
+        .unwrap();
+    }
     std::fs::write(
         site.join("manifest.webmanifest"),
         r#"{"name": "Keel CRM", "shortcuts": [{"name": "Pipeline", "url": "/pipeline"}, {"name": "New contact", "url": "/contacts/new"}]}"#,
@@ -668,6 +682,7 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     let settings = Settings::from_lookup(|k| match k {
         "DATABASE_URL" => Some("postgres://unused/unused".into()),
         "KEEL_SITE_ROOT" => Some(root.clone()),
+        "KEEL_HASH_FILE" => Some(format!("{root}/hash.txt")),
         _ => None,
     })
     .unwrap();
@@ -693,11 +708,30 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     assert_eq!(version.len(), 12);
     assert_eq!(
         body_text(res).await,
-        format!("const VERSION = '{version}';")
+        format!(
+            "const VERSION = '{version}'; const FILES = ['/pkg/keel.J1.js', '/pkg/keel.W1.wasm', '/pkg/keel.C1.css'];"
+        )
+    );
+
+    // A file named after its hash is kept for a year; any other file is asked for again.
+    let res = get("/pkg/keel.W1.wasm").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let res = get("/manifest.webmanifest").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = get("/pkg/keel.missing.js").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(
+        res.headers()
+            .get("cache-control")
+            .is_none_or(|v| v != "public, max-age=31536000, immutable")
     );
 
     // Another build of the front end is another release.
-    std::fs::write(site.join("pkg/keel.wasm"), b"release two").unwrap();
+    std::fs::write(site.join("pkg/keel.W1.wasm"), b"release two").unwrap();
     let next = crate::startup::router(&settings, pool);
     let res = next
         .oneshot(Request::get("/sw.js").body(Body::empty()).unwrap())
@@ -725,12 +759,7 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     assert_eq!(en["shortcuts"][0]["name"], "Pipeline");
 
     // The app shell (`public/shell.html`) needs no session and holds no one's data; its script is
-    // a file, as the page's CSP has no nonce for a static file.
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../public/shell.html"),
-        site.join("shell.html"),
-    )
-    .unwrap();
+    // a file, as the page's CSP has no nonce for a static file. Both name this build's files.
     let res = get("/shell.html").await;
     assert_eq!(res.status(), StatusCode::OK, "no sign-in needed");
     let csp = res.headers()["content-security-policy"].to_str().unwrap();
@@ -738,6 +767,14 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     let html = body_text(res).await;
     assert!(html.contains(r#"<script type="module" src="/shell.js"></script>"#));
     assert_eq!(html.matches("<script").count(), 1, "no inline script");
+    assert!(html.contains(r#"href="/pkg/keel.C1.css""#), "{html}");
+    assert!(!html.contains("__KEEL"), "{html}");
+    let script = body_text(get("/shell.js").await).await;
+    assert!(script.contains("from '/pkg/keel.J1.js'"), "{script}");
+    assert!(
+        script.contains("module_or_path: '/pkg/keel.W1.wasm'"),
+        "{script}"
+    );
     let res = get("/contacts").await;
     assert_eq!(
         res.status(),

@@ -9,11 +9,59 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+/// The front end's files under the site root, by the names this build gave them: with a hash in
+/// each name (`pkg/keel.<hash>.js`, from the build's hash file) they never change and are cached
+/// for good; without, `pkg/keel.js` and so on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assets {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+    pub hashed: bool,
+}
+
+impl Assets {
+    /// Reads the hash file (`js: <hash>` lines, as cargo-leptos writes it), if there is one.
+    pub fn load(hash_file: Option<&str>) -> Assets {
+        let text = hash_file
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .unwrap_or_default();
+        let hash = |ext: &str| {
+            text.lines()
+                .filter_map(|l| l.split_once(':'))
+                .find(|(k, _)| k.trim() == ext)
+                .map(|(_, h)| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+        };
+        let name = |ext: &str| match hash(ext) {
+            Some(h) => format!("pkg/keel.{h}.{ext}"),
+            None => format!("pkg/keel.{ext}"),
+        };
+        Assets {
+            hashed: ["js", "wasm", "css"].iter().all(|e| hash(e).is_some()),
+            js: name("js"),
+            wasm: name("wasm"),
+            css: name("css"),
+        }
+    }
+
+    /// `text` with the placeholders of the files' paths (`__KEEL_JS__` and so on) filled in.
+    fn fill(&self, text: &str) -> String {
+        text.replace("__KEEL_JS__", &format!("/{}", self.js))
+            .replace("__KEEL_WASM__", &format!("/{}", self.wasm))
+            .replace("__KEEL_CSS__", &format!("/{}", self.css))
+    }
+}
+
 /// This release, as the service worker knows it.
 #[derive(Clone)]
 pub struct Release {
     pub version: HeaderValue,
     worker: Arc<str>,
+    /// The app shell's page and script (`public/shell.html`, `public/shell.js`) with this
+    /// build's file names filled in.
+    shell_page: Arc<str>,
+    shell_script: Arc<str>,
     /// `public/manifest.webmanifest`, translated per request.
     manifest: Arc<serde_json::Value>,
 }
@@ -22,15 +70,18 @@ impl Release {
     /// Reads the worker and hashes the files it precaches (a missing file hashes as empty: the
     /// server runs without a built front end in some tests). `KEEL_RELEASE` is mixed in, so that a
     /// deployment can force a new worker without a new build.
-    pub fn load(site_root: &str) -> Release {
+    pub fn load(site_root: &str, assets: &Assets) -> Release {
         let read = |path: &str| std::fs::read(format!("{site_root}/{path}")).unwrap_or_default();
-        let worker = String::from_utf8(read("sw.js")).unwrap_or_default();
+        let text = |path: &str| String::from_utf8(read(path)).unwrap_or_default();
+        let worker = assets.fill(&text("sw.js"));
+        let shell_page = assets.fill(&text("shell.html"));
+        let shell_script = assets.fill(&text("shell.js"));
         let manifest = serde_json::from_slice(&read("manifest.webmanifest")).unwrap_or_default();
         let mut hash = Sha256::new();
         for file in [
-            "pkg/keel.js",
-            "pkg/keel.wasm",
-            "pkg/keel.css",
+            assets.js.as_str(),
+            &assets.wasm,
+            &assets.css,
             "manifest.webmanifest",
             "shell.html",
             "shell.js",
@@ -47,6 +98,8 @@ impl Release {
             .collect();
         Release {
             manifest: Arc::new(manifest),
+            shell_page: shell_page.into(),
+            shell_script: shell_script.into(),
             worker: worker.replace("__KEEL_VERSION__", &version).into(),
             version: HeaderValue::from_str(&version).unwrap_or(HeaderValue::from_static("dev")),
         }
@@ -55,21 +108,55 @@ impl Release {
 
 /// `GET /sw.js`: never cached by the HTTP cache, so that browsers see a new release at once.
 pub async fn worker(Extension(release): Extension<Release>) -> Response {
+    let mut res = revalidated("text/javascript; charset=utf-8", &release.worker);
+    res.headers_mut().insert(
+        header::HeaderName::from_static("service-worker-allowed"),
+        HeaderValue::from_static("/"),
+    );
+    res
+}
+
+/// `GET /shell.html`: the app shell, naming this build's files (revalidated each time).
+pub async fn shell_page(Extension(release): Extension<Release>) -> Response {
+    revalidated("text/html; charset=utf-8", &release.shell_page)
+}
+
+/// `GET /shell.js`: the app shell's starter, naming this build's files.
+pub async fn shell_script(Extension(release): Extension<Release>) -> Response {
+    revalidated("text/javascript; charset=utf-8", &release.shell_script)
+}
+
+fn revalidated(content_type: &'static str, body: &str) -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/javascript; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (
-                header::HeaderName::from_static("service-worker-allowed"),
-                HeaderValue::from_static("/"),
-            ),
         ],
-        release.worker.to_string(),
+        body.to_string(),
     )
         .into_response()
+}
+
+/// How long a browser may keep a static file: a front-end file with a hash in its name for a
+/// year without asking again (a new build has new names); every other file is revalidated.
+pub async fn cache_lifetime(
+    axum::extract::State(assets): axum::extract::State<Assets>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let hashed = assets.hashed && req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if res.status().is_success() {
+        let lifetime = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        res.headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(lifetime));
+    }
+    res
 }
 
 /// `GET /manifest.webmanifest`: the manifest in the language the browser asks for first (Chinese

@@ -101,11 +101,15 @@ pub fn with_time_budget(options: PgConnectOptions, timeouts: &DbTimeouts) -> PgC
 }
 
 pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    // Leptos joins the hash file's name to the binary's folder: an absolute path stands alone.
+    let hash_file = settings.hash_file.clone();
     LeptosOptions::builder()
         .output_name("keel")
         .site_root(settings.site_root.clone())
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
+        .hash_files(hash_file.is_some())
+        .hash_file(hash_file.map_or_else(|| "hash.txt".into(), Into::into))
         .build()
 }
 
@@ -201,15 +205,24 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         });
+    let assets = crate::pwa::Assets::load(settings.hash_file.as_deref());
     let files = ServeDir::new(&*site_root)
         .precompressed_br()
         .precompressed_gzip()
         .fallback(not_found.with_state(state.clone()));
+    let files = Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn_with_state(
+            assets.clone(),
+            crate::pwa::cache_lifetime,
+        ));
 
-    let release = crate::pwa::Release::load(&site_root);
+    let release = crate::pwa::Release::load(&site_root, &assets);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(crate::pwa::worker))
+        .route("/shell.html", get(crate::pwa::shell_page))
+        .route("/shell.js", get(crate::pwa::shell_script))
         .route("/manifest.webmanifest", get(crate::pwa::manifest))
         .route("/api/events", get(crate::events::stream))
         .route("/export/{file}", get(crate::export::csv))
