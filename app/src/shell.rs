@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::activities::model::SubjectKind;
 use crate::activities::views::{Activities, MyTasksPage};
@@ -120,10 +120,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("activities") ssr=SsrMode::Async view=MyTasksPage />
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
                         <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::deals::settings::views::PipelineSettingsPage />
-                        <Route path=path!("settings/audit") ssr=SsrMode::Async view=crate::history::views::AuditLogPage />
+                        <Route path=path!("settings/audit") ssr=SsrMode::Async view={Lazy::<AuditRoute>::new()} />
                         <Route path=path!("trash") ssr=SsrMode::Async view=crate::trash::views::TrashPage />
                         <Route path=path!("duplicates") ssr=SsrMode::Async view=crate::duplicates::views::DuplicatesPage />
-                        <Route path=path!("merge") ssr=SsrMode::Async view=crate::merge::views::MergePage />
+                        <Route path=path!("merge") ssr=SsrMode::Async view={Lazy::<MergeRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -337,5 +337,35 @@ fn NotFound() -> impl IntoView {
             <h1>{t!(i18n, errors.page_not_found)}</h1>
             <a href="/">{t!(i18n, errors.back_home)}</a>
         </main>
+    }
+}
+
+/// The audit log: its code loads when the page is first opened.
+struct AuditRoute;
+
+#[lazy_route]
+impl LazyRoute for AuditRoute {
+    fn data() -> Self {
+        AuditRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let AuditRoute = this;
+        view! { <crate::history::views::AuditLogPage /> }.into_any()
+    }
+}
+
+/// The merge page: its code loads when the page is first opened.
+struct MergeRoute;
+
+#[lazy_route]
+impl LazyRoute for MergeRoute {
+    fn data() -> Self {
+        MergeRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let MergeRoute = this;
+        view! { <crate::merge::views::MergePage /> }.into_any()
     }
 }

@@ -4,7 +4,8 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes (their code in chunks of its own) hydrate once their chunk has loaded.
+    leptos::mount::hydrate_lazy(app::App);
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
