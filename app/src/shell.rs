@@ -78,7 +78,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("companies/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Companies /> } />
                         <Route path=path!("leads/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Leads /> } />
                         <Route path=path!("deals/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Deals /> } />
-                        <Route path=path!("imports/:id") ssr=SsrMode::Async view=crate::imports::views::ImportPage />
+                        <Route path=path!("imports/:id") ssr=SsrMode::Async view={Lazy::<ImportRoute>::new()} />
                         <Route
                             path=path!("contacts/:id")
                             ssr=SsrMode::Async
@@ -117,12 +117,12 @@ pub fn App() -> impl IntoView {
                             }
                         />
                         <Route path=path!("deals/:id") ssr=SsrMode::Async view=DealPage />
-                        <Route path=path!("activities") ssr=SsrMode::Async view=MyTasksPage />
+                        <Route path=path!("activities") ssr=SsrMode::Async view={Lazy::<TasksRoute>::new()} />
                         <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
-                        <Route path=path!("settings/pipelines") ssr=SsrMode::Async view=crate::deals::settings::views::PipelineSettingsPage />
+                        <Route path=path!("settings/pipelines") ssr=SsrMode::Async view={Lazy::<PipelineSettingsRoute>::new()} />
                         <Route path=path!("settings/audit") ssr=SsrMode::Async view={Lazy::<AuditRoute>::new()} />
-                        <Route path=path!("trash") ssr=SsrMode::Async view=crate::trash::views::TrashPage />
-                        <Route path=path!("duplicates") ssr=SsrMode::Async view=crate::duplicates::views::DuplicatesPage />
+                        <Route path=path!("trash") ssr=SsrMode::Async view={Lazy::<TrashRoute>::new()} />
+                        <Route path=path!("duplicates") ssr=SsrMode::Async view={Lazy::<DuplicatesRoute>::new()} />
                         <Route path=path!("merge") ssr=SsrMode::Async view={Lazy::<MergeRoute>::new()} />
                     </ParentRoute>
                 </Routes>
@@ -340,32 +340,30 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// The audit log: its code loads when the page is first opened.
-struct AuditRoute;
+/// A route whose page's code is split out of the main bundle: it loads when the page is first
+/// opened (a full load waits for it before hydrating). For pages opened now and then.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        struct $route;
 
-#[lazy_route]
-impl LazyRoute for AuditRoute {
-    fn data() -> Self {
-        AuditRoute
-    }
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
 
-    fn view(this: Self) -> AnyView {
-        let AuditRoute = this;
-        view! { <crate::history::views::AuditLogPage /> }.into_any()
-    }
+            fn view(this: Self) -> AnyView {
+                let $route = this;
+                $page().into_any()
+            }
+        }
+    };
 }
 
-/// The merge page: its code loads when the page is first opened.
-struct MergeRoute;
-
-#[lazy_route]
-impl LazyRoute for MergeRoute {
-    fn data() -> Self {
-        MergeRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let MergeRoute = this;
-        view! { <crate::merge::views::MergePage /> }.into_any()
-    }
-}
+lazy_page!(AuditRoute, crate::history::views::AuditLogPage);
+lazy_page!(MergeRoute, crate::merge::views::MergePage);
+lazy_page!(TrashRoute, crate::trash::views::TrashPage);
+lazy_page!(DuplicatesRoute, crate::duplicates::views::DuplicatesPage);
+lazy_page!(PipelineSettingsRoute, crate::deals::settings::views::PipelineSettingsPage);
+lazy_page!(ImportRoute, crate::imports::views::ImportPage);
+lazy_page!(TasksRoute, MyTasksPage);
