@@ -364,6 +364,9 @@ lazy_page!(AuditRoute, crate::history::views::AuditLogPage);
 lazy_page!(MergeRoute, crate::merge::views::MergePage);
 lazy_page!(TrashRoute, crate::trash::views::TrashPage);
 lazy_page!(DuplicatesRoute, crate::duplicates::views::DuplicatesPage);
-lazy_page!(PipelineSettingsRoute, crate::deals::settings::views::PipelineSettingsPage);
+lazy_page!(
+    PipelineSettingsRoute,
+    crate::deals::settings::views::PipelineSettingsPage
+);
 lazy_page!(ImportRoute, crate::imports::views::ImportPage);
 lazy_page!(TasksRoute, MyTasksPage);
