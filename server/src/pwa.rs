@@ -33,15 +33,20 @@ impl Assets {
                 .map(|(_, h)| h.trim().to_string())
                 .filter(|h| !h.is_empty())
         };
-        let name = |ext: &str| match hash(ext) {
-            Some(h) => format!("pkg/keel.{h}.{ext}"),
-            None => format!("pkg/keel.{ext}"),
-        };
-        Assets {
-            hashed: ["js", "wasm", "css"].iter().all(|e| hash(e).is_some()),
-            js: name("js"),
-            wasm: name("wasm"),
-            css: name("css"),
+        // Hashed names for all three files, or plain names for all three.
+        match (hash("js"), hash("wasm"), hash("css")) {
+            (Some(js), Some(wasm), Some(css)) => Assets {
+                js: format!("pkg/keel.{js}.js"),
+                wasm: format!("pkg/keel.{wasm}.wasm"),
+                css: format!("pkg/keel.{css}.css"),
+                hashed: true,
+            },
+            _ => Assets {
+                js: "pkg/keel.js".into(),
+                wasm: "pkg/keel.wasm".into(),
+                css: "pkg/keel.css".into(),
+                hashed: false,
+            },
         }
     }
 

@@ -33,9 +33,22 @@ pub async fn likely(
     phones: &str,
     except: Option<Uuid>,
 ) -> Result<Vec<Likely>, AppError> {
-    let (t, col, email_keys_sql) = table(kind);
     let name = name.trim().to_lowercase();
     let (emails, phones) = (email_keys(emails), phone_keys(phones));
+    likely_by_keys(pool, user, kind, &name, &emails, &phones, except).await
+}
+
+/// `likely` for a name (lower case, trimmed) and email and phone keys as the database stores them.
+async fn likely_by_keys(
+    pool: &PgPool,
+    user: &CurrentUser,
+    kind: ListKind,
+    name: &str,
+    emails: &[String],
+    phones: &[String],
+    except: Option<Uuid>,
+) -> Result<Vec<Likely>, AppError> {
+    let (t, col, email_keys_sql) = table(kind);
     if name.is_empty() && emails.is_empty() && phones.is_empty() {
         return Ok(Vec::new());
     }
@@ -49,9 +62,9 @@ pub async fn likely(
                  OR ($1 <> '' AND (lower({col}) = $1 OR (char_length($1) >= 4 AND $1 <% r.search_doc)))){scope}
           ORDER BY why, r.created_at, r.id LIMIT 5"
     ))
-    .bind(&name)
-    .bind(&emails)
-    .bind(&phones)
+    .bind(name)
+    .bind(emails)
+    .bind(phones)
     .bind(user.id.0)
     .bind(except)
     .fetch_all(pool)
@@ -92,8 +105,9 @@ pub async fn candidates(
     .await?;
     let (name, emails, phones) = me.ok_or(AppError::NotFound)?;
     let Some(term) = term else {
-        let (emails, phones) = (emails.join(","), phones.join(","));
-        let found = likely(pool, user, kind, &name, &emails, &phones, Some(id));
+        // The record's own keys, as stored: nothing to parse again.
+        let name = name.trim().to_lowercase();
+        let found = likely_by_keys(pool, user, kind, &name, &emails, &phones, Some(id));
         return Ok(found
             .await?
             .into_iter()
