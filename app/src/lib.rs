@@ -34,4 +34,6 @@ pub mod trash;
 pub mod ui;
 pub mod users;
 
+#[cfg(feature = "hydrate")]
+pub use shell::started;
 pub use shell::{App, shell};

@@ -52,17 +52,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Called by the browser's entry points once the page is alive (hydrated, lazy routes included,
+/// or mounted from the app shell): starts what listens to the browser, and marks the page.
+#[cfg(feature = "hydrate")]
+pub fn started() {
+    crate::pwa::start_browser();
+    // Tests and scripts wait for this attribute before they interact with the page.
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::pwa::provide_pwa(crate::offline::REPLAY);
-    // Tests and scripts wait for this attribute before they interact with the page.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <I18nContextProvider>
             <Title text="Keel" />

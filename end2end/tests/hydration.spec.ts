@@ -73,3 +73,36 @@ test('every route comes alive loaded in full and reached through the app, with n
   }
   expect(errors).toEqual([]);
 });
+
+test("what the browser says while a lazy page's code still loads does not break its hydration", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await signIn(page);
+  // Hold the code of My tasks (a route loaded on its own, see app/src/shell.rs) until the browser
+  // has said something that changes what the page shows: it went offline.
+  let held!: () => void;
+  const chunkRequested = new Promise<void>((resolve) => (held = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/split_[^/]*tasks_route[^/]*\.wasm$/, async (route) => {
+    held();
+    await released;
+    await route.continue();
+  });
+  await page.goto('/activities', { waitUntil: 'domcontentloaded' });
+  await chunkRequested;
+  await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+  release();
+  await expect(page.locator('body[data-hydrated=true]')).toBeAttached();
+  await expect(page.getByRole('heading', { name: 'My tasks', level: 1 })).toBeVisible();
+  expect(errors).toEqual([]);
+  // The page is alive, and hears the browser from now on.
+  await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toBeVisible();
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -36,12 +36,13 @@ pub async fn one_tab_at_a_time(name: &str, work: impl std::future::Future<Output
 thread_local! {
     /// The app's `Pwa`, for code that runs outside components (the kept copies).
     pub static PWA: std::cell::Cell<Option<Pwa>> = const { std::cell::Cell::new(None) };
+    /// The app's root, for the listeners `start` sets up after hydration.
+    pub static OWNER: std::cell::RefCell<Option<Owner>> = const { std::cell::RefCell::new(None) };
 }
 
 pub fn start(pwa: Pwa) {
     let w = window();
-    // After hydration, so that the server's markup (rendered online) is met first.
-    Effect::new(move |_| pwa.online.set(window().navigator().on_line()));
+    pwa.online.set(window().navigator().on_line());
     crate::ui::window_listener(leptos::ev::online, move |_| pwa.online.set(true));
     crate::ui::window_listener(leptos::ev::offline, move |_| pwa.online.set(false));
     let on_prompt = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {

@@ -41,8 +41,8 @@ pub struct Pwa {
     replay: Replay,
 }
 
-/// Starts the service worker and the online/offline and install listeners (in the browser), and
-/// provides `Pwa` to the app; `replay` sends the writes kept offline.
+/// Provides `Pwa` to the app; `replay` sends the writes kept offline. The browser's side (the
+/// service worker, the online/offline and install listeners) starts with `start_browser`.
 pub fn provide_pwa(replay: Replay) -> Pwa {
     let pwa = Pwa {
         online: RwSignal::new(true),
@@ -60,9 +60,20 @@ pub fn provide_pwa(replay: Replay) -> Pwa {
     #[cfg(feature = "hydrate")]
     {
         browser::PWA.set(Some(pwa));
-        browser::start(pwa);
+        browser::OWNER.set(Owner::current());
     }
     pwa
+}
+
+/// Starts the service worker and the online/offline and install listeners, once the page is
+/// alive (hydrated, or mounted from the app shell). Not before: a lazy route's chunk is fetched
+/// while hydration waits, and what the browser says meanwhile (an install offer, going offline)
+/// would change the markup hydration has yet to meet, and break it.
+#[cfg(feature = "hydrate")]
+pub fn start_browser() {
+    if let (Some(pwa), Some(owner)) = (browser::PWA.get(), browser::OWNER.take()) {
+        owner.with(|| browser::start(pwa));
+    }
 }
 
 /// Whether the page shows copies kept on this device.
