@@ -137,72 +137,7 @@ timed "move_deal (another stage, between two cards)"
 # M deals (stage 4 to 5) one at a time; times are from just before the request is sent (and from
 # its response) to the arrival of the stream's `data:` line naming the deal at its new version.
 moves 4 5 $((M + 3)) >"$tmp/events"
-python3 - "$url" "$cookie" "$listener" "$tmp/events" <<'PY'
-import http.client, json, sys, threading, time, urllib.parse
-
-url, mover, listener, path = sys.argv[1:5]
-u = urllib.parse.urlsplit(url)
-moves = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
-WARM = 3
-
-sse = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-sse.request("GET", "/api/events", headers={"cookie": listener, "accept": "text/event-stream"})
-stream = sse.getresponse()
-if stream.status != 200:
-    sys.exit(f"bench-board: /api/events answered {stream.status}")
-arrived, cond = {}, threading.Condition()
-
-def read():
-    # The raw socket: chunk-size lines pass by; a `data:` line is whole within its chunk.
-    for line in iter(stream.fp.readline, b""):
-        t = time.perf_counter()
-        if line.startswith(b"data:"):
-            try:
-                e = json.loads(line[5:])
-            except ValueError:
-                continue
-            with cond:
-                arrived.setdefault((e.get("deal"), e.get("version")), t)
-                cond.notify_all()
-
-threading.Thread(target=read, daemon=True).start()
-conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-headers = {"cookie": mover, "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded"}
-rtt, from_send, from_response, lost = [], [], [], 0
-for i, (deal, body) in enumerate(moves):
-    t0 = time.perf_counter()
-    conn.request("POST", "/api/move_deal", body=body, headers=headers)
-    r = conn.getresponse()
-    data = r.read()
-    t1 = time.perf_counter()
-    if r.status != 200:
-        sys.exit(f"bench-board: move_deal answered {r.status}: {data[:200]!r}")
-    key = (deal, json.loads(data)["version"])
-    with cond:
-        if not cond.wait_for(lambda: key in arrived, timeout=5):
-            lost += 1
-            continue
-        t2 = arrived[key]
-    if i >= WARM:
-        rtt.append((t1 - t0) * 1000)
-        from_send.append((t2 - t0) * 1000)
-        from_response.append((t2 - t1) * 1000)
-    time.sleep(0.02)
-
-if not from_send:
-    sys.exit(f"bench-board: no event reached the second client ({lost} moves)")
-
-def pct(xs):
-    xs = sorted(xs)
-    at = lambda p: xs[max(0, -(-len(xs) * p // 100) - 1)]
-    return f"p50 {at(50):7.2f} ms  p95 {at(95):7.2f} ms  max {xs[-1]:7.2f} ms  (n={len(xs)})"
-
-print(f"{'event at a 2nd client, from the move sent':44} {pct(from_send)}")
-print(f"{'  the same, from the move response':44} {pct(from_response)}  (negative: before it)")
-print(f"{'  the move round trip, alone':44} {pct(rtt)}")
-if lost:
-    print(f"  events not seen within 5 s: {lost}")
-PY
+python3 scripts/bench/move_events.py "$url" "$url" "$cookie" "$listener" "$tmp/events"
 
 # 3. The browser: first render of the board and the frames of a pointer drag, in Chromium.
 if [ "${KEEL_BENCH_BROWSER:-1}" != 0 ]; then
