@@ -24,7 +24,7 @@ use crate::merge::model::MergeKind;
 use crate::records::model::ListKind;
 use crate::trash::views::forget_control;
 use crate::ui::RouteErrors;
-use crate::users::api::{Logout, set_locale};
+use crate::users::api::{Logout, SetLocale, set_locale};
 use crate::users::model::{CurrentUser, Role};
 use crate::users::views::{ChangePasswordForm, LoginPage, go_to};
 use leptos_i18n::I18nContext;
@@ -42,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                {needs_code().then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -61,6 +61,18 @@ pub fn started() {
     if let Some(body) = document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
+}
+
+/// Whether the page loads the app's code. The sign-in page does not: its form and its language
+/// switch are plain forms the server answers, so it costs its HTML and CSS alone, and the code
+/// loads on the page it leads to.
+fn needs_code() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_none_or(|req| req.uri.path() != "/login")
+    }
+    #[cfg(not(feature = "ssr"))]
+    true
 }
 
 #[component]
@@ -144,14 +156,19 @@ fn LiveBoard() -> impl IntoView {
 }
 
 /// Switches between English and Chinese; for a signed-in user the choice is saved to their profile.
+/// A form, so that it works before (or without) the app's code: the server sets the language and
+/// sends the browser back to the page.
 #[component]
 fn LanguageSwitch(signed_in: bool) -> impl IntoView {
+    use leptos::server_fn::ServerFn as _;
     let i18n = use_i18n();
-    let on_click = move |_| {
-        let next = match i18n.get_locale() {
-            Locale::en => Locale::zh_CN,
-            Locale::zh_CN => Locale::en,
-        };
+    let other = move || match i18n.get_locale() {
+        Locale::en => Locale::zh_CN,
+        Locale::zh_CN => Locale::en,
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let next = other();
         i18n.set_locale(next);
         if signed_in {
             leptos::task::spawn_local(async move {
@@ -161,14 +178,13 @@ fn LanguageSwitch(signed_in: bool) -> impl IntoView {
             });
         }
     };
-    let other = move || match i18n.get_locale() {
-        Locale::en => "zh-CN",
-        Locale::zh_CN => "en",
-    };
     view! {
-        <button type="button" class="lang-switch" lang=other on:click=on_click>
-            {t!(i18n, language_switch)}
-        </button>
+        <form class="lang-form" method="post" action=SetLocale::PATH on:submit=on_submit>
+            <input type="hidden" name="locale" value=move || other().as_str() />
+            <button type="submit" class="lang-switch" lang=move || other().as_str()>
+                {t!(i18n, language_switch)}
+            </button>
+        </form>
     }
 }
 

@@ -3,7 +3,6 @@ import { test, expect, open, signIn, CLI_ADMIN } from './fixtures';
 test('an anonymous visitor is sent to sign in and lands on the pipeline after it', async ({ page }) => {
   await page.goto('/settings');
   await expect(page).toHaveURL(/\/login\?next=%2Fsettings|\/login\?next=\/settings/);
-  await page.locator('body[data-hydrated]').waitFor();
   await page.getByLabel('Email').fill('admin@keel.demo');
   await page.getByLabel('Password').fill('keel-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -18,7 +17,7 @@ test('an anonymous visitor is sent to sign in and lands on the pipeline after it
 });
 
 test('a wrong password shows one message, the same as an unknown user', async ({ page }) => {
-  await open(page, '/login');
+  await page.goto('/login');
   await page.getByLabel('Email').fill('admin@keel.demo');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -45,13 +44,31 @@ test('switching to Chinese and back is remembered across reloads', async ({ page
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
 
-test('the sign-in page itself can be switched to Chinese', async ({ page }) => {
-  await open(page, '/login');
+test('the sign-in page loads no code, and its forms work: the language switch and a wrong password', async ({ page }) => {
+  const code: string[] = [];
+  page.on('request', (r) => {
+    if (/\.(wasm|js)$/.test(new URL(r.url()).pathname)) code.push(r.url());
+  });
+  await page.goto('/login?next=%2Fcontacts');
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '登录 Keel' })).toBeVisible();
   await expect(page.getByLabel('密码')).toBeVisible();
+  // Where the sign-in leads is kept through the switch.
+  await expect(page).toHaveURL(/\/login\?next=%2Fcontacts$/);
+  await page.getByLabel('邮箱').fill('admin@keel.demo');
+  await page.getByLabel('密码').fill('not-the-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toHaveText('邮箱或密码错误。');
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to Keel' })).toBeVisible();
+  await page.getByLabel('Email').fill('admin@keel.demo');
+  await page.getByLabel('Password').fill('keel-demo');
+  expect(code).toEqual([]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  // The page it leads to loads the app.
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.getByRole('heading', { name: 'Contacts', level: 1 })).toBeVisible();
 });
 
 test('logging out ends the session on the server', async ({ page, context, request, keel }) => {
@@ -62,7 +79,7 @@ test('logging out ends the session on the server', async ({ page, context, reque
   await page.getByText('Alex Admin').click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login/);
-  await open(page, '/pipeline');
+  await page.goto('/pipeline');
   await expect(page).toHaveURL(/\/login/);
   // The old cookie no longer opens anything.
   const res = await request.post(`${keel.url}/api/me`, { headers: { cookie: `keel_session=${session!.value}` } });
@@ -109,7 +126,6 @@ test('the page hydrates under the content security policy without errors', async
   const csp = res!.headers()['content-security-policy'];
   expect(csp).toContain("script-src 'self' 'nonce-");
   expect(res!.headers()['x-content-type-options']).toBe('nosniff');
-  await page.locator('body[data-hydrated]').waitFor();
   await signIn(page);
   expect(problems).toEqual([]);
   // The bundle is served precompressed, named after its hash and kept for a year.

@@ -106,3 +106,34 @@ test("what the browser says while a lazy page's code still loads does not break 
   await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('a page that answers with an error (not allowed, not found) comes alive without an error', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const failures: string[] = [];
+  const none = '00000000-0000-4000-8000-000000000000';
+  const other = '00000000-0000-4000-8000-000000000001';
+  const notFound = ['contacts', 'companies', 'leads', 'deals', 'imports'].map((kind) => `/${kind}/${none}`);
+  // A read-only user: every page, those that refuse them included, and records that do not exist.
+  for (const [who, routes] of [
+    ['viewer@keel.demo', ['/settings/pipelines', '/settings/audit', '/trash', '/duplicates', `/merge?kind=contacts&a=${none}&b=${other}`, ...notFound]],
+    ['sales@keel.demo', ['/settings/pipelines', '/settings/audit', `/merge?kind=companies&a=${none}&b=${other}`]],
+  ] as const) {
+    await page.context().clearCookies();
+    await signIn(page, who);
+    for (const path of routes) {
+      await page.goto(path);
+      const alive = await page
+        .locator('body[data-hydrated]')
+        .waitFor({ timeout: 10_000 })
+        .then(() => true, () => false);
+      const alert = await page.getByRole('alert').first().isVisible();
+      if (!alive || !alert || errors.length) failures.push(`${who} ${path}: alive ${alive}, alert ${alert}, ${errors.join(' | ').slice(0, 200)}`);
+      errors.length = 0;
+    }
+  }
+  expect(failures).toEqual([]);
+});

@@ -19,7 +19,9 @@ const SIZES = [
 ] as const;
 const LANGUAGES = ['en', 'zh-CN'] as const;
 
+/** Waits until the app's code has brought the page to life (the sign-in page has none). */
 async function hydrated(page: Page): Promise<void> {
+  if (new URL(page.url()).pathname === '/login') return;
   await page.locator('body[data-hydrated]').waitFor();
 }
 

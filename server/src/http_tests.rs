@@ -112,24 +112,36 @@ async fn a_page_without_a_session_redirects_to_sign_in(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_login_page_renders_with_security_headers(pool: PgPool) {
-    let res = app(pool)
-        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+async fn pages_render_with_security_headers_and_the_login_page_with_no_script(pool: PgPool) {
+    let (app, cookie) = signed_in(pool, "admin@keel.demo").await;
+    let res = get(&app, "/login", None).await;
     assert_eq!(res.status(), StatusCode::OK);
     let h = res.headers().clone();
-    let csp = h[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(csp.contains("'nonce-"));
+    assert!(
+        h[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("'nonce-")
+    );
     assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
     assert_eq!(
         h[header::REFERRER_POLICY],
         "strict-origin-when-cross-origin"
     );
+    let html = body_text(res).await;
+    assert!(html.contains("Sign in to Keel"));
+    assert!(
+        !html.contains(".js\"") && !html.contains(".wasm") && !html.contains("modulepreload"),
+        "the sign-in page loads no code: {html}"
+    );
+
+    let res = get(&app, "/settings", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
     let html = body_text(res).await;
     let nonce = csp
         .split("'nonce-")
@@ -142,7 +154,80 @@ async fn the_login_page_renders_with_security_headers(pool: PgPool) {
         html.contains(&format!("nonce=\"{nonce}\"")),
         "the hydration script carries the CSP nonce"
     );
-    assert!(html.contains("Sign in to Keel"));
+}
+
+/// A form POST as a browser sends it without the app's code: it accepts HTML and says where it
+/// came from.
+async fn plain_form_post(
+    app: &Router,
+    path: &str,
+    from: &str,
+    form: &str,
+) -> axum::response::Response {
+    let req = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, from);
+    app.clone()
+        .oneshot(req.body(Body::from(form.to_string())).unwrap())
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_sign_in_pages_forms_work_without_code(pool: PgPool) {
+    seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool);
+    let from = "http://localhost/login?next=%2Fcontacts";
+    let location = |res: &axum::response::Response| {
+        res.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+
+    // The language switch: the cookie, and back to the page.
+    let res = plain_form_post(&app, "/api/set_locale", from, "locale=zh-CN").await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res), from);
+    assert!(
+        res.headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("i18n_pref_locale=zh-CN")),
+        "the language is kept in a cookie"
+    );
+    let res = plain_form_post(&app, "/api/set_locale", from, "locale=xx").await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(
+        location(&res).contains("__err="),
+        "a language Keel lacks is refused"
+    );
+
+    // A wrong password: back to the page, which shows why.
+    let wrong = "email=admin%40keel.demo&password=not-the-password&next=%2Fcontacts";
+    let res = plain_form_post(&app, "/api/login", from, wrong).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(session_cookie(&res).is_none());
+    let back = location(&res);
+    assert!(back.starts_with(from) && back.contains("__err="), "{back}");
+    let page = body_text(get(&app, back.trim_start_matches("http://localhost"), None).await).await;
+    assert!(page.contains("Wrong email or password."), "{page}");
+
+    // The right one: signed in, and on where the sign-in was leading.
+    let right = format!(
+        "email=admin%40keel.demo&password={}&next=%2Fcontacts",
+        seed::DEMO_PASSWORD
+    );
+    let res = plain_form_post(&app, "/api/login", from, &right).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res), "/contacts");
+    let cookie = session_cookie(&res).expect("a session");
+    assert_eq!(
+        get(&app, "/contacts", Some(&cookie)).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

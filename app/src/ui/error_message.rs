@@ -121,22 +121,38 @@ pub fn RouteErrors(#[prop(into)] unreachable: ViewFn, children: Children) -> imp
                             errors
                                 .get()
                                 .into_iter()
-                                .map(|(_, e)| {
-                                    let app = e.downcast_ref::<AppError>().cloned();
-                                    if app == Some(AppError::Unauthorized) {
-                                        go_to_login();
-                                    }
-                                    let text = match app {
-                                        Some(a) => error_text(i18n, &a),
-                                        None => e.to_string().into_any(),
-                                    };
-                                    view! { <li role="alert">{text}</li> }
-                                })
+                                .map(|(_, e)| error_item(i18n, e.downcast_ref::<AppError>().cloned(), e.to_string()))
                                 .collect_view()
                         }}
                     </ul>
                 </section>
             }.into_any() }
         }>{children()}</ErrorBoundary>
+    }
+}
+
+/// One error of a page as an alert; "not signed in" sends the browser to sign in.
+fn error_item(i18n: I18nContext<Locale>, app: Option<AppError>, other: String) -> impl IntoView {
+    if app == Some(AppError::Unauthorized) {
+        go_to_login();
+    }
+    let text = match app {
+        Some(a) => error_text(i18n, &a),
+        None => other.into_any(),
+    };
+    view! { <li role="alert">{text}</li> }
+}
+
+/// A page's error shown in the page's place, as `RouteErrors` shows a thrown one. For a page whose
+/// content sits beside parts drawn before its data: an error thrown from there makes hydration
+/// meet the boundary's panel where it expects the page's parts, and fail.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="error-panel">
+            <h2>{t!(i18n, errors.title)}</h2>
+            <ul>{error_item(i18n, Some(error), String::new())}</ul>
+        </section>
     }
 }

@@ -7,7 +7,9 @@ mod local_date;
 pub mod theme;
 pub mod url;
 pub use date_input::DateInput;
-pub use error_message::{ErrorMessage, FieldError, RouteErrors, error_text, invalid_text};
+pub use error_message::{
+    ErrorMessage, FieldError, PageError, RouteErrors, error_text, invalid_text,
+};
 pub use field::Field;
 pub use layout::{Menu, PageHeader, Toolbar};
 pub use local_date::{LocalDate, LocalDateTime, LocalValue};

@@ -99,18 +99,25 @@ pub async fn me() -> Result<CurrentUser, AppError> {
     super::auth::current_user()
 }
 
-/// Remembers the user's UI language.
+/// Remembers the UI language: in the signed-in user's profile and, for anyone, in the browser's
+/// cookie (the sign-in page's switch is a plain form that needs no code in the browser).
 #[server(prefix = "/api", endpoint = "set_locale")]
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
     use super::{auth, db, model::LOCALES};
     use crate::error::Invalid;
-    let user = auth::current_user()?;
     if !LOCALES.contains(&locale.as_str()) {
         return Err(AppError::invalid("locale", Invalid::Choice));
     }
     let st = auth::state()?;
-    db::set_locale(&st.pool, user.id, &locale).await?;
-    st.sessions.forget_user(user.id);
+    match auth::current_user() {
+        Ok(user) => {
+            db::set_locale(&st.pool, user.id, &locale).await?;
+            st.sessions.forget_user(user.id);
+        }
+        // Signed out (the sign-in page): the browser's cookie alone.
+        Err(AppError::Unauthorized) => {}
+        Err(e) => return Err(e),
+    }
     server::set_cookie(auth::locale_cookie(&locale, st.secure_cookies))?;
     Ok(())
 }

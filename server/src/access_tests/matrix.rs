@@ -147,7 +147,8 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             [I; 8],
         ),
         row("me", form(""), SIGNED_IN),
-        row("set_locale", form("locale=en"), SIGNED_IN),
+        // Anyone: signed out, it sets the language cookie alone.
+        row("set_locale", form("locale=en"), [D; 8]),
         row(
             "change_password",
             form(

@@ -11,7 +11,7 @@ use crate::deals::board::dom;
 use crate::deals::model::StageId;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{ErrorMessage, Field};
+use crate::ui::{ErrorMessage, Field, PageError};
 
 /// Reloads the settings after a save; a conflict (someone else changed the pipeline) is said and
 /// the page shows what is stored now.
@@ -74,22 +74,30 @@ pub fn PipelineSettingsPage() -> impl IntoView {
         <div aria-live="polite"><ErrorMessage error=failure /></div>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
-                // Keyed by version: a changed pipeline gets fresh forms (a rebuilt input would keep
-                // what was typed into it over the stored value).
-                data.await.map(|ps| view! {
+                let ps = match data.await {
+                    Ok(ps) => ps,
+                    // Offline: the shell's notice. Any other error (a role that may not manage
+                    // pipelines) is shown in the page's place, with no form to fill in.
+                    Err(AppError::Network) => return Err(AppError::Network),
+                    Err(error) => return Ok(view! { <PageError error /> }.into_any()),
+                };
+                Ok(view! {
+                    // Keyed by version: a changed pipeline gets fresh forms (a rebuilt input would
+                    // keep what was typed into it over the stored value).
                     <For each=move || ps.clone() key=|p| (p.id, p.version) let:p>
                         <PipelineCard pipeline=p reload failure />
                     </For>
-                })
+                    <section class="panel" aria-labelledby="new-pipeline-title">
+                        <h2 id="new-pipeline-title">{t!(i18n, stages.new_pipeline)}</h2>
+                        <ActionForm action=create node_ref=create_form attr:class="form inline-form" attr:novalidate=true>
+                            <Field id="np-name" maxlength=crate::deals::settings::model::NAME_MAX name="name" error=create_error>{t!(i18n, stages.pipeline_name)}</Field>
+                            <button type="submit">{t!(i18n, stages.create_pipeline)}</button>
+                        </ActionForm>
+                    </section>
+                }
+                .into_any())
             })}
         </Transition>
-        <section class="panel" aria-labelledby="new-pipeline-title">
-            <h2 id="new-pipeline-title">{t!(i18n, stages.new_pipeline)}</h2>
-            <ActionForm action=create node_ref=create_form attr:class="form inline-form" attr:novalidate=true>
-                <Field id="np-name" maxlength=crate::deals::settings::model::NAME_MAX name="name" error=create_error>{t!(i18n, stages.pipeline_name)}</Field>
-                <button type="submit">{t!(i18n, stages.create_pipeline)}</button>
-            </ActionForm>
-        </section>
     }
 }
 
