@@ -103,6 +103,16 @@ export const test = base.extend<{}, { keel: Keel }>({
 
 export { expect };
 
+/** The errors the page reports from now on (uncaught, or written to the console as errors). */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
 /** Opens `path` and waits until the WASM app has hydrated the server-rendered page. */
 export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);

@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, CLI_ADMIN } from './fixtures';
+import { test, expect, open, pageErrors, signIn, CLI_ADMIN } from './fixtures';
 
 test('an anonymous visitor is sent to sign in and lands on the pipeline after it', async ({ page }) => {
   await page.goto('/settings');
@@ -117,11 +117,7 @@ test('a touch tablet gets the compact navigation, a desktop the sidebar', async 
 });
 
 test('the page hydrates under the content security policy without errors', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const problems = pageErrors(page);
   const res = await page.goto('/login');
   const csp = res!.headers()['content-security-policy'];
   expect(csp).toContain("script-src 'self' 'nonce-");

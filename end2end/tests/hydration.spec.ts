@@ -1,4 +1,4 @@
-import { test, expect, open, section, signIn, unique, newContact, writeNote } from './fixtures';
+import { test, expect, open, pageErrors, section, signIn, unique, newContact, writeNote } from './fixtures';
 
 test('record pages opened directly hydrate without an error and load what they list', async ({ page }) => {
   const errors: string[] = [];
@@ -31,11 +31,7 @@ test('record pages opened directly hydrate without an error and load what they l
 });
 
 test('every route comes alive loaded in full and reached through the app, with no error', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const errors = pageErrors(page);
   await signIn(page);
   await open(page, '/contacts');
   const ids = await page.getByRole('table', { name: 'Contacts' }).locator('tbody tr td a').evaluateAll((links) =>
@@ -75,11 +71,7 @@ test('every route comes alive loaded in full and reached through the app, with n
 });
 
 test("what the browser says while a lazy page's code still loads does not break its hydration", async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const errors = pageErrors(page);
   await signIn(page);
   // Hold the code of My tasks (a route loaded on its own, see app/src/shell.rs) until the browser
   // has said something that changes what the page shows: it went offline.
@@ -108,11 +100,7 @@ test("what the browser says while a lazy page's code still loads does not break 
 });
 
 test('a page that answers with an error (not allowed, not found) comes alive without an error', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const errors = pageErrors(page);
   const failures: string[] = [];
   const none = '00000000-0000-4000-8000-000000000000';
   const other = '00000000-0000-4000-8000-000000000001';
