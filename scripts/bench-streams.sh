@@ -24,6 +24,9 @@ before=$(mib VmRSS)
 KEEL_RSS="/proc/$pid/status" python3 - "$url" "$N" "$M" "$admin" "$manager" "$before" $deal <<'PY'
 import http.client, json, os, sys, threading, time, urllib.parse
 
+sys.path.insert(0, "scripts/bench")
+from stats import pct
+
 url, n, m, admin, manager, before, deal, version, home, stage = sys.argv[1:11]
 n, m, version, before = int(n), int(m), int(version), float(before)
 u = urllib.parse.urlsplit(url)
@@ -78,8 +81,6 @@ for i in range(m):
             sys.exit(f"bench-streams: move {i}: {len(seen.get(version, []))} of {n} streams heard it within 10 s")
         times.append((max(seen[version]) - t0) * 1000)
     time.sleep(0.05)
-times.sort()
-at = lambda p: times[max(0, -(-len(times) * p // 100) - 1)]
-print(f"a move's event at all {n} streams: p50 {at(50):.2f} ms  p95 {at(95):.2f} ms  max {times[-1]:.2f} ms  (n={m})")
+print(f"a move's event at all {n} streams: {pct(times)}")
 print(f"server memory after the moves: {rss():.1f} MiB")
 PY

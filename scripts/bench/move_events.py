@@ -8,6 +8,8 @@ than once: from its second move on, the `version=` of its line is replaced by th
 Usage: move_events.py MOVER_URL LISTENER_URL MOVER_COOKIE LISTENER_COOKIE MOVES"""
 import http.client, json, re, sys, threading, time, urllib.parse
 
+from stats import pct
+
 mover_url, listener_url, mover, listener, path = sys.argv[1:6]
 u = urllib.parse.urlsplit(mover_url)
 v = urllib.parse.urlsplit(listener_url)
@@ -63,11 +65,6 @@ for i, (deal, body) in enumerate(moves):
 
 if not from_send:
     sys.exit(f"move-events: no event reached the second client ({lost} moves)")
-
-def pct(xs):
-    xs = sorted(xs)
-    at = lambda p: xs[max(0, -(-len(xs) * p // 100) - 1)]
-    return f"p50 {at(50):7.2f} ms  p95 {at(95):7.2f} ms  max {xs[-1]:7.2f} ms  (n={len(xs)})"
 
 print(f"{'event at a 2nd client, from the move sent':44} {pct(from_send)}")
 print(f"{'  the same, from the move response':44} {pct(from_response)}  (negative: before it)")
