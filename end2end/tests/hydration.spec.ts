@@ -104,10 +104,7 @@ test('a page that answers with an error (not allowed, not found) comes alive wit
   const failures: string[] = [];
   const none = '00000000-0000-4000-8000-000000000000';
   const other = '00000000-0000-4000-8000-000000000001';
-  // Missing contacts, companies, leads and deals are left out: their pages throw the error to the
-  // route's boundary and hydration sometimes panics on them (to fix: they show it in their own
-  // place, as the pipeline settings page does).
-  const notFound = [`/imports/${none}`];
+  const notFound = ['contacts', 'companies', 'leads', 'deals', 'imports'].map((kind) => `/${kind}/${none}`);
   // A read-only user: every page, those that refuse them included, and records that do not exist.
   for (const [who, routes] of [
     ['viewer@keel.demo', ['/settings/pipelines', '/settings/audit', '/trash', '/duplicates', `/merge?kind=contacts&a=${none}&b=${other}`, ...notFound]],

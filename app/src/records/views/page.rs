@@ -22,7 +22,8 @@ pub fn id_param<T: 'static>(
 }
 
 /// A record page: loads the record named by the URL and renders it with `view`, which gets the
-/// signals that reload it and keep "Saved." visible across the reload. With `keep` (the kind of
+/// signals that reload it and keep "Saved." visible across the reload; a record that cannot be
+/// shown (not found, not allowed) is said in its place. With `keep` (the kind of
 /// record), the record is kept on this device for reading offline.
 #[component]
 pub fn RecordPage<T, Id, Fut, IdFn, V>(
@@ -62,12 +63,19 @@ where
             {move || {
                 let view = view.clone();
                 Suspend::new(async move {
-                    record.await.map(|r| {
-                        if let (Some(kind), Some(id)) = (keep, id.get_untracked()) {
-                            keep_first.remember(&crate::pwa::kept::kept_key(kind, &id), &r);
+                    match record.await {
+                        Ok(r) => {
+                            if let (Some(kind), Some(id)) = (keep, id.get_untracked()) {
+                                keep_first.remember(&crate::pwa::kept::kept_key(kind, &id), &r);
+                            }
+                            Ok(view(r, reload, saved))
                         }
-                        view(r, reload, saved)
-                    })
+                        // Offline and not kept: the shell's notice.
+                        Err(AppError::Network) => Err(AppError::Network),
+                        // Shown in the page's place, not thrown to the route's boundary: hydration
+                        // would meet the boundary's panel where it expects the page (ui::PageError).
+                        Err(error) => Ok(view! { <crate::ui::PageError error /> }.into_any()),
+                    }
                 })
             }}
         </Transition>
