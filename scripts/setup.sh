@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Keel needs on Debian 12 (run as root), skipping whatever is already present:
 # Debian's postgresql, chromium and fonts-noto-cjk (so Chinese shows in the browser tests'
-# screenshots), the pinned Rust toolchain with its wasm target, cargo-leptos,
-# wasm-bindgen-cli of the exact version in Cargo.lock, wasm-opt, and the end-to-end npm packages.
+# screenshots), the pinned Rust toolchain with its wasm target, wasm-opt, and the end-to-end npm
+# packages. wasm-bindgen and the route splitter are libraries of scripts/site-build (build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -30,19 +30,6 @@ fi
 step "Rust toolchain (rust-toolchain.toml)"
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-
-LEPTOS_VERSION=0.3.11
-if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
-  step "cargo-leptos $LEPTOS_VERSION (about 11 minutes, once per machine)"
-  cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked
-fi
-
-WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
-if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
-  step "wasm-bindgen-cli $WB_VERSION"
-  # Not --locked: its lockfile names a webpki-roots version the registry no longer has.
-  cargo install wasm-bindgen-cli --version "$WB_VERSION"
-fi
 
 if [ ! -x "$KEEL_CACHE/tools/node_modules/.bin/wasm-opt" ]; then
   step "wasm-opt (npm binaryen)"

@@ -750,6 +750,11 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     // A release build names its files after their hashes, and says so in its hash file.
     std::fs::write(site.join("hash.txt"), "js: J1\nwasm: W1\ncss: C1\n").unwrap();
     std::fs::write(site.join("pkg/keel.W1.wasm"), b"release one").unwrap();
+    std::fs::write(
+        site.join("pkg/__wasm_split.______________________.js"),
+        b"loader",
+    )
+    .unwrap();
     std::fs::write(site.join("pkg/keel.wasm"), b"an older build").unwrap();
     for file in ["shell.html", "shell.js"] {
         std::fs::copy(
@@ -805,6 +810,10 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
         res.headers()["cache-control"],
         "public, max-age=31536000, immutable"
     );
+    // The chunk loader keeps its name from build to build (scripts/site-build): asked for again.
+    let res = get("/pkg/__wasm_split.______________________.js").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
     let res = get("/manifest.webmanifest").await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = get("/pkg/keel.missing.js").await;

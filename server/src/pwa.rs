@@ -143,13 +143,16 @@ fn revalidated(content_type: &'static str, body: &str) -> Response {
 }
 
 /// How long a browser may keep a static file: a front-end file with a hash in its name for a
-/// year without asking again (a new build has new names); every other file is revalidated.
+/// year without asking again (a new build has new names); every other file is revalidated, the
+/// route chunks' loader (`pkg/__wasm_split.…`, one name for every build) among them.
 pub async fn cache_lifetime(
     axum::extract::State(assets): axum::extract::State<Assets>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let hashed = assets.hashed && req.uri().path().starts_with("/pkg/");
+    let path = req.uri().path();
+    let hashed =
+        assets.hashed && path.starts_with("/pkg/") && !path.starts_with("/pkg/__wasm_split");
     let mut res = next.run(req).await;
     if res.status().is_success() {
         let lifetime = if hashed {

@@ -1,6 +1,6 @@
 //! The layout system every page is built from: a page header (title, subtitle, actions), a
 //! toolbar row, and a menu (a disclosure that opens a panel of actions or
-//! fields over the page). Their look lives in `style/main.css` under "Layout system".
+//! fields over the page). Their look lives in `style/base.css` under "Layout system".
 use leptos::prelude::*;
 
 /// A page's header: its title (the page's one `h1`), an optional subtitle, and its actions on the
