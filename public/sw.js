@@ -23,6 +23,9 @@ const PRECACHE = [
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/maskable-512.png',
+  // The route chunks' loader, when the build split the wasm: the main script imports it, and it
+  // keeps one name from build to build (so the HTTP cache revalidates it, which offline fails).
+  ...__KEEL_SPLIT__,
 ];
 // Page loads that are files or actions, not screens of the app.
 const NOT_SCREENS = ['/api/', '/export/', '/import/', '/healthz', '/logout', '/sw.js'];

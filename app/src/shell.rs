@@ -57,6 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 pub fn started() {
     crate::pwa::start_browser();
+    prefetch_on_intent();
     // Tests and scripts wait for this attribute before they interact with the page.
     if let Some(body) = document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
@@ -390,3 +391,44 @@ lazy_page!(
 );
 lazy_page!(ImportRoute, crate::imports::views::ImportPage);
 lazy_page!(TasksRoute, MyTasksPage);
+
+/// The lazy page a path opens, loaded ahead (the chunks' loader keeps each load, so asking twice
+/// costs nothing).
+#[cfg(feature = "hydrate")]
+fn prefetch(path: &str) {
+    use leptos::task::spawn_local;
+    match path {
+        "/settings/audit" => spawn_local(AuditRoute::preload()),
+        "/merge" => spawn_local(MergeRoute::preload()),
+        "/trash" => spawn_local(TrashRoute::preload()),
+        "/duplicates" => spawn_local(DuplicatesRoute::preload()),
+        "/settings/pipelines" => spawn_local(PipelineSettingsRoute::preload()),
+        "/activities" => spawn_local(TasksRoute::preload()),
+        p if p.starts_with("/imports/") => spawn_local(ImportRoute::preload()),
+        _ => {}
+    }
+}
+
+/// A lazy page's code starts loading when a pointer rests on a link to it, a finger touches one,
+/// or the keyboard focuses one, so that opening it seldom waits for the download. Nothing loads
+/// ahead unasked: a page's first load stays as small as it is.
+#[cfg(feature = "hydrate")]
+fn prefetch_on_intent() {
+    use wasm_bindgen::JsCast;
+    let on = |ev: web_sys::Event| {
+        let link = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+        if let Some(link) =
+            link.filter(|a| a.origin() == window().location().origin().unwrap_or_default())
+        {
+            prefetch(&link.pathname());
+        }
+    };
+    // Leptos keeps a window listener until it is removed: these stay for the page's life.
+    for event in ["pointerover", "focusin"] {
+        let _ = leptos::prelude::window_event_listener_untyped(event, on);
+    }
+}

@@ -125,3 +125,31 @@ test('a page that answers with an error (not allowed, not found) comes alive wit
   }
   expect(failures).toEqual([]);
 });
+
+test("a lazy page's code loads when a pointer rests on a link to it or the keyboard reaches one, before it is opened", async ({ page }) => {
+  const errors = pageErrors(page);
+  await signIn(page);
+  await open(page, '/settings');
+  const chunks: string[] = [];
+  page.on('request', (r) => {
+    const name = r.url().split('/').pop()!;
+    if (name.startsWith('split___')) chunks.push(name);
+  });
+  // Nothing loads ahead unasked.
+  await page.waitForTimeout(500);
+  expect(chunks).toEqual([]);
+
+  const audit = page.getByRole('link', { name: /Audit log/ });
+  await audit.hover();
+  await expect.poll(() => chunks.some((c) => c.startsWith('split___audit_route_view'))).toBe(true);
+  const pipelines = page.getByRole('link', { name: /Pipelines and stages/ });
+  await pipelines.focus();
+  await expect.poll(() => chunks.some((c) => c.startsWith('split___pipeline_settings_route_view'))).toBe(true);
+
+  // Opened afterwards, the page comes alive without asking for its code again.
+  const before = chunks.length;
+  await audit.click();
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+  expect(chunks.length).toBe(before);
+  expect(errors).toEqual([]);
+});

@@ -11,6 +11,8 @@ const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
 const SHELL_FILES = [
   '/shell.html', '/shell.js', '/manifest.webmanifest',
   '/favicon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png',
+  // The route chunks' loader, which the main script imports (the suite runs the split build).
+  '/pkg/__wasm_split.______________________.js',
 ];
 
 /** The front end's files as the page names them (script, wasm, style), each named after its hash. */

@@ -744,7 +744,7 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(
         site.join("sw.js"),
-        "const VERSION = '__KEEL_VERSION__'; const FILES = ['__KEEL_JS__', '__KEEL_WASM__', '__KEEL_CSS__'];",
+        "const VERSION = '__KEEL_VERSION__'; const FILES = ['__KEEL_JS__', '__KEEL_WASM__', '__KEEL_CSS__', ...__KEEL_SPLIT__];",
     )
     .unwrap();
     // A release build names its files after their hashes, and says so in its hash file.
@@ -799,7 +799,7 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     assert_eq!(
         body_text(res).await,
         format!(
-            "const VERSION = '{version}'; const FILES = ['/pkg/keel.J1.js', '/pkg/keel.W1.wasm', '/pkg/keel.C1.css'];"
+            "const VERSION = '{version}'; const FILES = ['/pkg/keel.J1.js', '/pkg/keel.W1.wasm', '/pkg/keel.C1.css', ...['/pkg/__wasm_split.______________________.js']];"
         )
     );
 

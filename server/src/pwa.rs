@@ -58,6 +58,9 @@ impl Assets {
     }
 }
 
+/// The route chunks' loader that `scripts/site-build` writes: one name for every build.
+const SPLIT_LOADER: &str = "pkg/__wasm_split.______________________.js";
+
 /// This release, as the service worker knows it.
 #[derive(Clone)]
 pub struct Release {
@@ -78,7 +81,16 @@ impl Release {
     pub fn load(site_root: &str, assets: &Assets) -> Release {
         let read = |path: &str| std::fs::read(format!("{site_root}/{path}")).unwrap_or_default();
         let text = |path: &str| String::from_utf8(read(path)).unwrap_or_default();
-        let worker = assets.fill(&text("sw.js"));
+        // The route chunks' loader of a split build, precached by the worker (see public/sw.js).
+        let loader = std::path::Path::new(site_root).join(SPLIT_LOADER).exists();
+        let split = if loader {
+            format!("['/{SPLIT_LOADER}']")
+        } else {
+            "[]".into()
+        };
+        let worker = assets
+            .fill(&text("sw.js"))
+            .replace("__KEEL_SPLIT__", &split);
         let shell_page = assets.fill(&text("shell.html"));
         let shell_script = assets.fill(&text("shell.js"));
         let manifest = serde_json::from_slice(&read("manifest.webmanifest")).unwrap_or_default();
@@ -90,6 +102,7 @@ impl Release {
             "manifest.webmanifest",
             "shell.html",
             "shell.js",
+            SPLIT_LOADER,
         ] {
             hash.update(read(file));
         }
