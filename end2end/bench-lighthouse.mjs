@@ -21,7 +21,43 @@ const context = await chromium.launchPersistentContext(profile, {
 const { default: lighthouse } = await import('lighthouse');
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Lighthouse on `p`, RUNS times (with the session `cookie`, if any); prints the medians. */
+async function audit(p, name, cookie) {
+  const rows = [];
+  for (let i = 0; i < runs; i++) {
+    const result = await lighthouse(`${url}${p}`, {
+      port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance'],
+      extraHeaders: cookie ? { Cookie: cookie } : {},
+    });
+    const lhr = result.lhr;
+    const a = (id) => lhr.audits[id].numericValue;
+    const items = lhr.audits['network-requests'].details.items;
+    const sum = (f) => items.filter(f).reduce((n, r) => n + (r.transferSize ?? 0), 0) / 1024;
+    rows.push({
+      score: lhr.categories.performance.score,
+      fcp: a('first-contentful-paint') / 1000,
+      tti: a('interactive') / 1000,
+      tbt: a('total-blocking-time'),
+      lcp: a('largest-contentful-paint') / 1000,
+      all: sum(() => true),
+      wasm: sum((r) => r.url.endsWith('.wasm')),
+      js: sum((r) => r.resourceType === 'Script'),
+    });
+  }
+  const m = (k) => median(rows.map((r) => r[k]));
+  console.log(
+    `${name} | ${m('score').toFixed(2)} | ${m('fcp').toFixed(2)} | ${m('tti').toFixed(2)} | ${m('tbt').toFixed(0)} | ${m('lcp').toFixed(2)} | ${m('all').toFixed(0)} (${m('wasm').toFixed(0)}, ${m('js').toFixed(0)})`,
+  );
+}
+
 try {
+  console.log('page | performance | FCP s | TTI s | TBT ms | LCP s | transferred KiB (wasm, js)');
+  // The sign-in page first, with no session in the browser (signed in, /login sends you on to
+  // the board, and Lighthouse would measure that).
+  await audit('/login', '/login', null);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto('/login');
   await page.getByLabel('Email').fill('admin@keel.demo');
@@ -32,44 +68,8 @@ try {
   await page.goto('/contacts');
   const contact = await page.locator('table tbody tr').first().locator('td a').first().getAttribute('href');
   await page.goto('about:blank');
-
-  const pages = [
-    ['/login', false],
-    ['/pipeline', true],
-    ['/contacts', true],
-    [contact, true],
-  ];
-  console.log('page | performance | FCP s | TTI s | TBT ms | LCP s | transferred KiB (wasm, js)');
-  for (const [p, signedIn] of pages) {
-    const rows = [];
-    for (let i = 0; i < runs; i++) {
-      const result = await lighthouse(`${url}${p}`, {
-        port,
-        output: 'json',
-        logLevel: 'error',
-        onlyCategories: ['performance'],
-        extraHeaders: signedIn ? { Cookie: cookie } : {},
-      });
-      const lhr = result.lhr;
-      const a = (id) => lhr.audits[id].numericValue;
-      const items = lhr.audits['network-requests'].details.items;
-      const sum = (f) => items.filter(f).reduce((n, r) => n + (r.transferSize ?? 0), 0) / 1024;
-      rows.push({
-        score: lhr.categories.performance.score,
-        fcp: a('first-contentful-paint') / 1000,
-        tti: a('interactive') / 1000,
-        tbt: a('total-blocking-time'),
-        lcp: a('largest-contentful-paint') / 1000,
-        all: sum(() => true),
-        wasm: sum((r) => r.url.endsWith('.wasm')),
-        js: sum((r) => r.resourceType === 'Script'),
-      });
-    }
-    const m = (k) => median(rows.map((r) => r[k]));
-    const name = p === contact ? '/contacts/<id>' : p;
-    console.log(
-      `${name} | ${m('score').toFixed(2)} | ${m('fcp').toFixed(2)} | ${m('tti').toFixed(2)} | ${m('tbt').toFixed(0)} | ${m('lcp').toFixed(2)} | ${m('all').toFixed(0)} (${m('wasm').toFixed(0)}, ${m('js').toFixed(0)})`,
-    );
+  for (const [p, name] of [['/pipeline', '/pipeline'], ['/contacts', '/contacts'], [contact, '/contacts/<id>']]) {
+    await audit(p, name, cookie);
   }
 } finally {
   await context.close();
