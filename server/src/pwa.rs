@@ -58,7 +58,10 @@ impl Assets {
     }
 }
 
-/// The route chunks' loader that `scripts/site-build` writes: one name for every build.
+/// The route splitting's files that keep one name from build to build (`scripts/site-build`):
+/// the chunks' loader and the manifest. Revalidated, never kept for a year.
+const SPLIT_FILES: &str = "pkg/__wasm_split";
+/// The chunks' loader, which the main script imports.
 const SPLIT_LOADER: &str = "pkg/__wasm_split.______________________.js";
 
 /// This release, as the service worker knows it.
@@ -82,8 +85,8 @@ impl Release {
         let read = |path: &str| std::fs::read(format!("{site_root}/{path}")).unwrap_or_default();
         let text = |path: &str| String::from_utf8(read(path)).unwrap_or_default();
         // The route chunks' loader of a split build, precached by the worker (see public/sw.js).
-        let loader = std::path::Path::new(site_root).join(SPLIT_LOADER).exists();
-        let split = if loader {
+        let loader = read(SPLIT_LOADER);
+        let split = if !loader.is_empty() {
             format!("['/{SPLIT_LOADER}']")
         } else {
             "[]".into()
@@ -102,10 +105,10 @@ impl Release {
             "manifest.webmanifest",
             "shell.html",
             "shell.js",
-            SPLIT_LOADER,
         ] {
             hash.update(read(file));
         }
+        hash.update(&loader);
         hash.update(worker.as_bytes());
         hash.update(std::env::var("KEEL_RELEASE").unwrap_or_default());
         let version: String = hash
@@ -164,8 +167,8 @@ pub async fn cache_lifetime(
     next: axum::middleware::Next,
 ) -> Response {
     let path = req.uri().path();
-    let hashed =
-        assets.hashed && path.starts_with("/pkg/") && !path.starts_with("/pkg/__wasm_split");
+    let split_file = path.trim_start_matches('/').starts_with(SPLIT_FILES);
+    let hashed = assets.hashed && path.starts_with("/pkg/") && !split_file;
     let mut res = next.run(req).await;
     if res.status().is_success() {
         let lifetime = if hashed {

@@ -44,7 +44,7 @@ fn main() -> Result<()> {
     let step = |what: &str| eprintln!("site-build: {what} ({:.1?})", started.elapsed());
 
     let main_in = wasm.with_file_name("keel_split.wasm");
-    let chunks = split(wasm, &pkg, &main_in)?;
+    let (chunks, manifest) = split(wasm, &pkg, &main_in)?;
     step("split");
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen
@@ -58,13 +58,13 @@ fn main() -> Result<()> {
         .context("wasm-bindgen")?;
     fs::rename(pkg.join("keel_bg.wasm"), pkg.join("keel.wasm"))?;
     step("wasm-bindgen");
-    let mut wasm_files = chunks;
+    let mut wasm_files = chunks.clone();
     wasm_files.push(pkg.join("keel.wasm"));
     optimise(&wasm_files)?;
     step("wasm-opt");
     fs::write(pkg.join("keel.css"), bundle_css(style)?)?;
 
-    let hashes = name_by_content(&pkg)?;
+    let hashes = name_by_content(&pkg, &chunks, manifest)?;
     let mut text = String::new();
     for ext in ["js", "wasm", "css"] {
         text.push_str(&format!("{ext}: {}\n", hashes[ext]));
@@ -80,9 +80,13 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// Each lazy route's chunk files by stem (`{"__audit_route_view_…": ["chunk_8", …]}`), for Leptos
+/// to preload a route's chunks with its page.
+type Manifest = BTreeMap<String, Vec<String>>;
+
 /// Splits `wasm` into the main module (`main_out`, for wasm-bindgen) and the route chunks and
-/// loader in `pkg`; returns the chunks.
-fn split(wasm: &Path, pkg: &Path, main_out: &Path) -> Result<Vec<PathBuf>> {
+/// loader in `pkg`; returns the chunks and the manifest.
+fn split(wasm: &Path, pkg: &Path, main_out: &Path) -> Result<(Vec<PathBuf>, Manifest)> {
     let input = fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
     let mut options = wasm_split_cli_support::Options::new(&input);
     options.output_dir = pkg;
@@ -91,10 +95,7 @@ fn split(wasm: &Path, pkg: &Path, main_out: &Path) -> Result<Vec<PathBuf>> {
     let link_name = format!("./{LOADER}");
     options.link_name = &link_name;
     let out = wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let manifest =
-        serde_json::to_string(&out.prefetch_map.into_iter().collect::<BTreeMap<_, _>>())?;
-    fs::write(pkg.join(MANIFEST), manifest)?;
-    Ok(out.split_modules)
+    Ok((out.split_modules, out.prefetch_map.into_iter().collect()))
 }
 
 /// `wasm-opt -Oz` on each file, as many at once as there are cores.
@@ -160,20 +161,24 @@ fn digest(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&Sha256::digest(bytes)[..16])
 }
 
-/// Renames `keel.js`, `keel.wasm`, `keel.css` and the chunks to `<stem>.<digest>.<ext>`, and
-/// rewrites the references to them (the loader names the chunks and the main script, the
-/// manifest names the chunks). Returns the digests of the three main files by extension.
-fn name_by_content(pkg: &Path) -> Result<BTreeMap<&'static str, String>> {
+/// Renames `keel.js`, `keel.wasm`, `keel.css` and the `chunks` to `<stem>.<digest>.<ext>`, and
+/// rewrites the references to them (the loader names the chunks and the main script) and writes
+/// the manifest with the new names. Returns the digests of the three main files by extension.
+fn name_by_content(
+    pkg: &Path,
+    chunks: &[PathBuf],
+    manifest: Manifest,
+) -> Result<BTreeMap<&'static str, String>> {
     // The chunks first: the loader's text depends on their names.
     let mut renamed: Vec<(String, String)> = Vec::new();
-    for entry in fs::read_dir(pkg)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix(".wasm").filter(|s| *s != "keel") {
-            let hash = digest(&fs::read(pkg.join(&name))?);
-            let new = format!("{stem}.{hash}");
-            fs::rename(pkg.join(&name), pkg.join(format!("{new}.wasm")))?;
-            renamed.push((stem.to_string(), new));
-        }
+    for chunk in chunks {
+        let stem = chunk
+            .file_stem()
+            .context("a chunk without a name")?
+            .to_string_lossy();
+        let new = format!("{stem}.{}", digest(&fs::read(chunk)?));
+        fs::rename(chunk, pkg.join(format!("{new}.wasm")))?;
+        renamed.push((stem.into_owned(), new));
     }
     // Longest first, so that chunk_1 never replaces inside chunk_10.
     renamed.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
@@ -191,13 +196,11 @@ fn name_by_content(pkg: &Path) -> Result<BTreeMap<&'static str, String>> {
             loader = loader.replace(&format!("./{old}.wasm\""), &format!("./{new}.wasm\""));
         }
         fs::write(pkg.join(LOADER), loader)?;
-        let manifest: BTreeMap<String, Vec<String>> =
-            serde_json::from_slice(&fs::read(pkg.join(MANIFEST))?)?;
         let stems: BTreeMap<&str, &str> = renamed
             .iter()
             .map(|(o, n)| (o.as_str(), n.as_str()))
             .collect();
-        let manifest: BTreeMap<String, Vec<String>> = manifest
+        let manifest: Manifest = manifest
             .into_iter()
             .map(|(route, chunks)| {
                 let chunks = chunks
