@@ -48,7 +48,7 @@ test('a GBK file is mapped, checked row by row, imported, and a duplicate update
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Import finished' })).toBeVisible();
   await expect(page.getByText('1 created')).toBeVisible();
-  await expect(page.getByText('1 rows refused')).toBeVisible();
+  await expect(page.getByText('1 row refused')).toBeVisible();
   await open(page, `/contacts?q=${tag}`);
   await expect(page.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: `王伟 ${tag}` })).toBeVisible();
 
@@ -88,7 +88,7 @@ test('companies and deals import from their own lists, guessed from Chinese head
   await expect(checked.getByRole('row').nth(2)).toContainText('Website: Enter a web address');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText('1 created')).toBeVisible();
-  await expect(page.getByText('1 rows refused')).toBeVisible();
+  await expect(page.getByText('1 row refused')).toBeVisible();
   await open(page, `/companies?q=${tag}`);
   await expect(page.getByRole('table', { name: 'Companies' }).getByRole('link', { name: `华信 ${tag}` })).toBeVisible();
 

@@ -195,7 +195,7 @@ test('a note logged offline is kept on the device and reaches the server once ba
   await log.getByLabel('Details').fill(`Written on the train ${name}`);
   await log.getByRole('button', { name: 'Log it' }).click();
   await expect(log.getByRole('status').filter({ hasText: 'Saved on this device' })).toHaveText('Saved on this device; it will be sent when you are back online.');
-  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveText('1 changes saved on this device, waiting to be sent.');
+  await expect(page.getByRole('status').filter({ hasText: 'saved on this device, waiting' })).toHaveText('1 change saved on this device, waiting to be sent.');
 
   // Not on the server yet: another browser does not see it.
   const other = await context.browser()!.newContext({ baseURL: keel.url });
@@ -206,7 +206,7 @@ test('a note logged offline is kept on the device and reaches the server once ba
   await expect(second.getByText(`Written on the train ${name}`)).toHaveCount(0);
 
   await context.setOffline(false);
-  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'saved on this device, waiting' })).toHaveCount(0);
   await expect(page.getByRole('list', { name: 'Timeline' }).getByText(`Written on the train ${name}`)).toBeVisible();
   await second.reload();
   await expect(second.getByText(`Written on the train ${name}`)).toBeVisible();
@@ -224,11 +224,11 @@ test('two tabs coming back online send a note kept offline once', async ({ page,
 
   await context.setOffline(true);
   await writeNote(page, `Kept for two tabs ${name}`);
-  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveText('1 changes saved on this device, waiting to be sent.');
+  await expect(page.getByRole('status').filter({ hasText: 'saved on this device, waiting' })).toHaveText('1 change saved on this device, waiting to be sent.');
 
   // Both tabs hear the network return and both try to send what the device kept.
   await context.setOffline(false);
-  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'saved on this device, waiting' })).toHaveCount(0);
   for (const p of [page, tab]) {
     await reload(p);
     await expect(p.getByRole('list', { name: 'Timeline' }).getByText(`Kept for two tabs ${name}`)).toHaveCount(1);
@@ -252,7 +252,7 @@ test('a deal moved offline that someone else moved meanwhile is shown to resolve
 
   await context.setOffline(true);
   await moveTo(page, LEAD, title, PROPOSAL);
-  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveText('1 changes saved on this device, waiting to be sent.');
+  await expect(page.getByRole('status').filter({ hasText: 'saved on this device, waiting' })).toHaveText('1 change saved on this device, waiting to be sent.');
 
   // Meanwhile a colleague moves the same deal elsewhere.
   const other = await context.browser()!.newContext({ baseURL: keel.url });
@@ -265,7 +265,7 @@ test('a deal moved offline that someone else moved meanwhile is shown to resolve
   const problems = page.getByRole('region', { name: 'Changes the server did not take' });
   await expect(problems).toContainText(title);
   await expect(problems).toContainText('changed');
-  await expect(page.getByRole('status').filter({ hasText: 'changes saved on this device' })).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'saved on this device, waiting' })).toHaveCount(0);
   // The user decides: their move, over the colleague's.
   await problems.getByRole('button', { name: `Send again ${title}` }).click();
   await expect(problems).toHaveCount(0);

@@ -92,7 +92,7 @@ test('an administrator builds a pipeline, edits, reorders and archives stages, a
   await open(page, '/settings/pipelines');
   const intro = page.getByRole('list', { name: list }).getByRole('listitem').nth(0);
   await intro.getByText('Archive…').click();
-  await intro.getByLabel('Move its 1 open deals to').selectOption({ label: 'Contract' });
+  await intro.getByLabel('Move its 1 open deal to').selectOption({ label: 'Contract' });
   await intro.getByRole('button', { name: 'Archive stage' }).click();
   await expect(names(page, list)).toHaveCount(2);
   await open(page, '/pipeline');

@@ -4,7 +4,10 @@
 // of look made on purpose is recorded with `npx playwright test visual --update-snapshots`.
 //
 // The screens come from a keel of their own on a freshly seeded database (the other tests' records
-// never show), in the light theme; what moves with the calendar (dates, times) is masked.
+// never show); what moves with the calendar (dates, times) is masked. Every screen is shot in the
+// light theme in both languages, and again in the dark theme (the system's, which Keel follows
+// unless the user menu says otherwise) in English: the dark colours come from the same tokens, and
+// the language changes no colour.
 import { test as base, expect, ownKeel, signIn, type Keel } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -17,7 +20,11 @@ const SIZES = [
   { name: 'desktop', viewport: { width: 1440, height: 900 }, hasTouch: false },
   { name: 'tablet', viewport: { width: 1024, height: 768 }, hasTouch: true },
 ] as const;
-const LANGUAGES = ['en', 'zh-CN'] as const;
+const LOOKS = [
+  { lang: 'en', scheme: 'light', suffix: '' },
+  { lang: 'zh-CN', scheme: 'light', suffix: '' },
+  { lang: 'en', scheme: 'dark', suffix: '-dark' },
+] as const;
 
 /** Waits until the app's code has brought the page to life (the sign-in page has none). */
 async function hydrated(page: Page): Promise<void> {
@@ -46,11 +53,11 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 for (const size of SIZES) {
-  for (const lang of LANGUAGES) {
-    test.describe(`${size.name}, ${lang}`, () => {
-      test.use({ viewport: size.viewport, hasTouch: size.hasTouch, colorScheme: 'light' });
-      test(`the main screens look as recorded (${size.name}, ${lang})`, async ({ page }) => {
-        const file = (screen: string) => `${screen}-${size.name}-${lang}`;
+  for (const { lang, scheme, suffix } of LOOKS) {
+    test.describe(`${size.name}, ${lang}, ${scheme}`, () => {
+      test.use({ viewport: size.viewport, hasTouch: size.hasTouch, colorScheme: scheme });
+      test(`the main screens look as recorded (${size.name}, ${lang}, ${scheme})`, async ({ page }) => {
+        const file = (screen: string) => `${screen}-${size.name}-${lang}${suffix}`;
         await page.goto('/login');
         await hydrated(page);
         await language(page, lang);

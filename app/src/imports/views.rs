@@ -280,7 +280,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
             title=move || title(i18n, kind)
             subtitle=ViewFn::from(move || {
                 let (name, encoding, rows) = (file_name.clone(), encoding.clone(), preview.rows);
-                view! { {name} " · " {encoding} " · " {t!(i18n, imports.rows, n = move || rows)} }
+                view! { {name} " · " {encoding} " · " {t!(i18n, imports.rows, count = move || rows as u64)} }
             })
         />
         {expired.then(|| view! { <p class="panel error" role="alert">{t!(i18n, imports.expired)}</p> })}
@@ -372,8 +372,8 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
             <ul class="figures" role="status">
                 <li>{t!(i18n, imports.created, n = move || created)}</li>
                 <li>{t!(i18n, imports.updated, n = move || updated)}</li>
-                <li>{t!(i18n, imports.skipped, n = move || skipped)}</li>
-                <li>{t!(i18n, imports.failed, n = move || failed)}</li>
+                <li>{t!(i18n, imports.skipped, count = move || skipped as u64)}</li>
+                <li>{t!(i18n, imports.failed, count = move || failed as u64)}</li>
             </ul>
             {(!r.errors.is_empty()).then(|| view! {
                 <table class="records" aria-label=move || t_string!(i18n, imports.errors)>

@@ -262,7 +262,7 @@ pub fn PendingWrites(user: Uuid) -> impl IntoView {
     };
     view! {
         <Show when=move || { waiting() > 0 }>
-            <p class="offline-banner" role="status">{move || t!(i18n, pwa.waiting, n = waiting())}</p>
+            <p class="offline-banner" role="status">{move || t!(i18n, pwa.waiting, count = move || waiting() as u64)}</p>
         </Show>
         <Show when=move || !refused().is_empty()>
             <section class="panel sync-problems" aria-labelledby="sync-problems">

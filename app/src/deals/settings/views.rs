@@ -271,7 +271,7 @@ fn StageRow(
             <input type="hidden" name="stage" value=stage_id />
             <input type="hidden" name="version" value=move || version.get() />
             <StageFields prefix=save_prefix initial error=save_error />
-            <span class="muted">{t!(i18n, stages.open_deals, n = move || n)}</span>
+            <span class="muted">{t!(i18n, stages.open_deals, count = move || n)}</span>
             <button type="submit">{t!(i18n, stages.save)}</button>
         </ActionForm>
         <div class="stage-actions">
@@ -283,7 +283,7 @@ fn StageRow(
                     <input type="hidden" name="stage" value=stage_id2 />
                     <input type="hidden" name="version" value=move || version.get() />
                     <p><strong>{t!(i18n, stages.archive_title, name = move || archive_name.clone())}</strong></p>
-                    <label for=move_label>{t!(i18n, stages.move_deals, n = move || n)}</label>
+                    <label for=move_label>{t!(i18n, stages.move_deals, count = move || n)}</label>
                     <select id=move_id name="move_to" aria-describedby=move_hint>
                         {others.into_iter().map(|o| view! { <option value=o.id.0.to_string()>{o.name}</option> }).collect_view()}
                     </select>

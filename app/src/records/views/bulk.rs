@@ -140,7 +140,7 @@ pub(super) fn BulkBar(
                         when=move || confirming.get()
                         fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>{t!(i18n, bulk.delete)}</button> }
                     >
-                        <span role="alert">{move || t!(i18n, bulk.confirm, n = move || count())}</span>
+                        <span role="alert">{move || t!(i18n, bulk.confirm, count = move || count() as u64)}</span>
                         <button type="button" class="danger" disabled=move || pending.get() on:click=move |_| run(BulkAction::Delete)>{t!(i18n, bulk.confirm_delete)}</button>
                         <button type="button" on:click=move |_| confirming.set(false)>{t!(i18n, list.cancel)}</button>
                     </Show>
