@@ -46,6 +46,11 @@ async function audit(p, name, cookie) {
       wasm: sum((r) => r.url.endsWith('.wasm')),
       js: sum((r) => r.resourceType === 'Script'),
     });
+    // Which element Lighthouse took for the largest paint, and what held it back.
+    if (process.env.DETAILS) {
+      console.error(name, 'long tasks:', JSON.stringify(lhr.audits['long-tasks'].details.items.map((t) => [t.url.replace(/.*\//, ''), Math.round(t.startTime), Math.round(t.duration)])));
+      console.error(name, 'main thread:', JSON.stringify(lhr.audits['mainthread-work-breakdown'].details.items.map((t) => [t.group, Math.round(t.duration)])));
+    }
   }
   const m = (k) => median(rows.map((r) => r[k]));
   console.log(

@@ -42,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                {needs_code().then(|| view! { <HydrationScripts options /> })}
+                {needs_code().then(|| view! { <AppCode options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -50,6 +50,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The paths of the app's script and wasm in this release (`pkg/keel.<hash>.js`), which the server
+/// provides to every page it renders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeFiles {
+    pub js: String,
+    pub wasm: String,
+}
+
+/// Loads the app's code and hydrates the page once the page has painted and the browser is idle.
+/// Leptos's `HydrationScripts` also preloads both files from the head, where even at low priority
+/// the wasm competes with the stylesheet and can finish before the first paint; a page painted
+/// after its code has arrived is, to a phone on a slow network, a page painted seconds late.
+#[component]
+fn AppCode(options: LeptosOptions) -> impl IntoView {
+    // Run for what it provides (the split manifest the lazy routes read); its tags are dropped.
+    let _ = view! { <HydrationScripts options /> };
+    let files = use_context::<CodeFiles>().unwrap_or_else(|| CodeFiles {
+        js: "/pkg/keel.js".into(),
+        wasm: "/pkg/keel.wasm".into(),
+    });
+    let script = format!(
+        "(()=>{{const go=()=>import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));\
+         'requestIdleCallback' in window?requestIdleCallback(go,{{timeout:2000}}):setTimeout(go)}})()",
+        js = files.js,
+        wasm = files.wasm,
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
 /// Called by the browser's entry points once the page is alive (hydrated, lazy routes included,

@@ -113,6 +113,11 @@ export function pageErrors(page: Page): string[] {
   return errors;
 }
 
+/** The paths of the files this page has loaded so far (scripts, wasm, styles, fetches). */
+export function loadedFiles(page: Page): Promise<string[]> {
+  return page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+}
+
 /** Opens `path` and waits until the WASM app has hydrated the server-rendered page. */
 export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);

@@ -1,4 +1,4 @@
-import { test, expect, open, pageErrors, signIn, CLI_ADMIN } from './fixtures';
+import { test, expect, loadedFiles, open, pageErrors, signIn, CLI_ADMIN } from './fixtures';
 
 test('an anonymous visitor is sent to sign in and lands on the pipeline after it', async ({ page }) => {
   await page.goto('/settings');
@@ -125,7 +125,15 @@ test('the page hydrates under the content security policy without errors', async
   await signIn(page);
   expect(problems).toEqual([]);
   // The bundle is served precompressed, named after its hash and kept for a year.
-  const path = await page.locator('link[rel=preload][as=fetch]').getAttribute('href');
+  const path = (await loadedFiles(page)).find((f) => f.endsWith('.wasm'));
+  // Nothing preloads the code: it is asked for once the page has painted, never competing with
+  // the stylesheet for the first paint.
+  await expect(page.locator('link[rel=preload], link[rel=modulepreload]')).toHaveCount(0);
+  const order = await page.evaluate((wasm) => {
+    const start = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => new URL(e.name).pathname === wasm)!.startTime;
+    return { start, paint: performance.getEntriesByName('first-contentful-paint')[0].startTime };
+  }, path);
+  expect(order.start).toBeGreaterThanOrEqual(order.paint);
   expect(path).toMatch(/^\/pkg\/keel\.[\w-]{8,}\.wasm$/);
   const wasm = await page.request.get(path!, { headers: { 'accept-encoding': 'br' } });
   expect(wasm.headers()['content-encoding']).toBe('br');

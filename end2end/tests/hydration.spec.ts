@@ -153,3 +153,28 @@ test("a lazy page's code loads when a pointer rests on a link to it or the keybo
   expect(chunks.length).toBe(before);
   expect(errors).toEqual([]);
 });
+
+test("hydration takes over the page the server sent: it removes none of the server's elements", async ({ page }) => {
+  // A page that hydration rebuilt instead of adopting would look the same, but it would paint its
+  // largest element again once the code had run (a late Largest Contentful Paint on a tablet).
+  await page.addInitScript(() => {
+    const removed: string[] = [];
+    (window as unknown as { removedByApp: string[] }).removedByApp = removed;
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.removedNodes)
+          // A panel that loads in the browser (a record's timeline, its related lists) replaces
+          // its skeleton: that is its loading state, not the server's page rebuilt.
+          if (n instanceof Element && !n.classList.contains('skeleton')) removed.push(`${n.tagName.toLowerCase()}.${n.className} in ${(r.target as Element).tagName?.toLowerCase()}.${(r.target as Element).className ?? ''}`);
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const errors = pageErrors(page);
+  await signIn(page);
+  await open(page, '/contacts');
+  const contact = await page.getByRole('table', { name: 'Contacts' }).locator('tbody tr td a').first().getAttribute('href');
+  for (const path of ['/pipeline', '/contacts', contact!, '/companies', '/leads', '/activities', '/settings', '/settings/audit']) {
+    await open(page, path);
+    expect(await page.evaluate(() => (window as unknown as { removedByApp: string[] }).removedByApp), path).toEqual([]);
+  }
+  expect(errors).toEqual([]);
+});

@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique, reload, board, stage, LEAD, newContact, writeNote } from './fixtures';
+import { test, expect, loadedFiles, open, signIn, unique, reload, board, stage, LEAD, newContact, writeNote } from './fixtures';
 import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,11 +17,10 @@ const SHELL_FILES = [
 
 /** The front end's files as the page names them (script, wasm, style), each named after its hash. */
 async function frontFiles(page: Page): Promise<string[]> {
-  const files = await page.evaluate(() =>
-    ['link[rel=modulepreload]', 'link[rel=preload][as=fetch]', 'link#leptos'].map(
-      (s) => new URL((document.querySelector(s) as HTMLLinkElement).href).pathname,
-    ),
-  );
+  const code = [...new Set((await loadedFiles(page)).filter((f) => /^\/pkg\/keel\..*\.(js|wasm)$/.test(f)))];
+  const css = await page.evaluate(() => new URL((document.querySelector('link#leptos') as HTMLLinkElement).href).pathname);
+  const files = [...code, css];
+  expect(files).toHaveLength(3);
   for (const f of files) expect(f).toMatch(/^\/pkg\/keel\.[\w-]{8,}\.(js|wasm|css)$/);
   return files;
 }

@@ -128,11 +128,12 @@ pub fn server_state(settings: &Settings, pool: PgPool) -> ServerState {
 }
 
 /// Per-request Leptos context: the server state, the customer lists (handed to the shared list
-/// machinery), and this response's CSP nonce.
-fn context(state: ServerState) -> impl Fn() + Clone + Send + 'static {
+/// machinery), the front end's file names, and this response's CSP nonce.
+fn context(state: ServerState, code: app::CodeFiles) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(state.clone());
         provide_context(app::lists::LISTS);
+        provide_context(code.clone());
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(CspNonce(n)) = parts.extensions.get::<CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(n.clone()));
@@ -145,6 +146,7 @@ fn context(state: ServerState) -> impl Fn() + Clone + Send + 'static {
 struct AppState {
     server: ServerState,
     leptos: LeptosOptions,
+    code: app::CodeFiles,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -154,7 +156,7 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 }
 
 async fn server_fns(State(state): State<AppState>, req: Request) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(context(state.server), req).await
+    leptos_axum::handle_server_fns_with_context(context(state.server, state.code), req).await
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -181,10 +183,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 /// Unknown paths that are not files: the app renders its not-found page (status 404).
 async fn not_found(State(state): State<AppState>, req: Request) -> Response {
     let options = state.leptos.clone();
-    let handler =
-        leptos_axum::render_app_to_stream_with_context(context(state.server), move || {
-            shell(options.clone())
-        });
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        context(state.server, state.code),
+        move || shell(options.clone()),
+    );
     handler(req).await.into_response()
 }
 
@@ -193,19 +195,24 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
     let _ = any_spawner::Executor::init_tokio();
     let server = server_state(settings, pool);
     let leptos = leptos_options(settings);
+    let assets = crate::pwa::Assets::load(settings.hash_file.as_deref());
+    let code = app::CodeFiles {
+        js: format!("/{}", assets.js),
+        wasm: format!("/{}", assets.wasm),
+    };
     let state = AppState {
         server: server.clone(),
         leptos: leptos.clone(),
+        code: code.clone(),
     };
     let routes = generate_route_list(App);
     let site_root = Arc::<str>::from(settings.site_root.as_str());
 
     let pages =
-        Router::new().leptos_routes_with_context(&state, routes, context(server.clone()), {
+        Router::new().leptos_routes_with_context(&state, routes, context(server.clone(), code), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         });
-    let assets = crate::pwa::Assets::load(settings.hash_file.as_deref());
     let files = ServeDir::new(&*site_root)
         .precompressed_br()
         .precompressed_gzip()

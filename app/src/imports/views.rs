@@ -204,34 +204,40 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         });
     };
 
-    let headers = preview.headers.clone();
+    let headers = StoredValue::new(preview.headers.clone());
     let sample = StoredValue::new(preview.sample.clone());
-    let columns = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let example = sample.with_value(|s| s.first().and_then(|r| r.cells.get(i)).cloned().unwrap_or_default());
-            let select_id = format!("map-{i}");
-            let on_change = move |ev| {
-                let v = event_target_value(&ev);
-                mapping.update(|m| m[i] = v);
-            };
-            view! {
-                <tr>
-                    <th scope="row"><label for=select_id.clone()>{h.clone()}</label></th>
-                    <td class="muted">{example}</td>
-                    <td>
-                        <select id=select_id on:change=on_change>
-                            <option value="" selected=move || mapping.with(|m| m[i].is_empty())>{t!(i18n, imports.skip_column)}</option>
-                            {kind.fields().iter().map(|(key, _)| view! {
-                                <option value=*key selected=move || mapping.with(|m| m[i] == *key)>{move || label(key)}</option>
-                            }).collect_view()}
-                        </select>
-                    </td>
-                </tr>
-            }
+    // A closure, not a view built once: the page may render the rows again, and views are not
+    // `Clone` where their types are erased (the release build).
+    let columns = move || {
+        headers.with_value(|headers| {
+            headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let example = sample.with_value(|s| s.first().and_then(|r| r.cells.get(i)).cloned().unwrap_or_default());
+                    let select_id = format!("map-{i}");
+                    let on_change = move |ev| {
+                        let v = event_target_value(&ev);
+                        mapping.update(|m| m[i] = v);
+                    };
+                    view! {
+                        <tr>
+                            <th scope="row"><label for=select_id.clone()>{h.clone()}</label></th>
+                            <td class="muted">{example}</td>
+                            <td>
+                                <select id=select_id on:change=on_change>
+                                    <option value="" selected=move || mapping.with(|m| m[i].is_empty())>{t!(i18n, imports.skip_column)}</option>
+                                    {kind.fields().iter().map(|(key, _)| view! {
+                                        <option value=*key selected=move || mapping.with(|m| m[i] == *key)>{move || label(key)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()
         })
-        .collect_view();
+    };
     // The first rows as the mapping reads them, each with what would be refused.
     let checked = move || {
         let m = mapping.get();
@@ -294,7 +300,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                             <th scope="col">{t!(i18n, imports.example)}</th>
                             <th scope="col">{t!(i18n, imports.field)}</th>
                         </tr></thead>
-                        <tbody>{columns.clone()}</tbody>
+                        <tbody>{columns()}</tbody>
                     </table>
                 </div>
                 <h2>{t!(i18n, imports.preview)}</h2>

@@ -156,3 +156,13 @@ pub fn PageError(error: AppError) -> impl IntoView {
         </section>
     }
 }
+
+/// What a page's `Suspend` returns when its data failed: offline goes to the shell's notice (it
+/// shows what this device kept); anything else (not found, not allowed) is shown in the page's own
+/// place, as `PageError`.
+pub fn page_error(error: AppError) -> Result<AnyView, AppError> {
+    match error {
+        AppError::Network => Err(AppError::Network),
+        error => Ok(view! { <PageError error /> }.into_any()),
+    }
+}

@@ -8,7 +8,7 @@ pub mod theme;
 pub mod url;
 pub use date_input::DateInput;
 pub use error_message::{
-    ErrorMessage, FieldError, PageError, RouteErrors, error_text, invalid_text,
+    ErrorMessage, FieldError, PageError, RouteErrors, error_text, invalid_text, page_error,
 };
 pub use field::Field;
 pub use layout::{Menu, PageHeader, Toolbar};

@@ -11,7 +11,7 @@ use crate::deals::board::dom;
 use crate::deals::model::StageId;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{ErrorMessage, Field, PageError};
+use crate::ui::{ErrorMessage, Field};
 
 /// Reloads the settings after a save; a conflict (someone else changed the pipeline) is said and
 /// the page shows what is stored now.
@@ -76,10 +76,8 @@ pub fn PipelineSettingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let ps = match data.await {
                     Ok(ps) => ps,
-                    // Offline: the shell's notice. Any other error (a role that may not manage
-                    // pipelines) is shown in the page's place, with no form to fill in.
-                    Err(AppError::Network) => return Err(AppError::Network),
-                    Err(error) => return Ok(view! { <PageError error /> }.into_any()),
+                    // A role that may not manage pipelines gets no form to fill in.
+                    Err(error) => return crate::ui::page_error(error),
                 };
                 Ok(view! {
                     // Keyed by version: a changed pipeline gets fresh forms (a rebuilt input would

@@ -70,11 +70,9 @@ where
                             }
                             Ok(view(r, reload, saved))
                         }
-                        // Offline and not kept: the shell's notice.
-                        Err(AppError::Network) => Err(AppError::Network),
-                        // Shown in the page's place, not thrown to the route's boundary: hydration
-                        // would meet the boundary's panel where it expects the page (ui::PageError).
-                        Err(error) => Ok(view! { <crate::ui::PageError error /> }.into_any()),
+                        // Not thrown to the route's boundary: hydration would meet the
+                        // boundary's panel where it expects the page (ui::PageError).
+                        Err(error) => crate::ui::page_error(error),
                     }
                 })
             }}
