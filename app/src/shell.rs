@@ -226,7 +226,10 @@ fn AppShell() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{t!(i18n, loading)}</p> }>
             <RouteErrors unreachable=|| view! { <crate::pwa::OfflineNotice /> }>
-                {move || Suspend::new(async move { user.await.map(|u| view! { <Layout user=u /> }) })}
+                // A `Suspend` of its own, not one a closure makes: the server renders in phases
+                // (start the data loads, wait for them, write the page) and calls a closure in each,
+                // which built the whole page, its data loads included, three times over.
+                {Suspend::new(async move { user.await.map(|u| view! { <Layout user=u /> }) })}
             </RouteErrors>
         </Suspense>
     }

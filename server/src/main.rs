@@ -2,6 +2,11 @@
 #![recursion_limit = "512"]
 use clap::Parser;
 
+/// mimalloc: rendering a page allocates and frees many small strings and views, and with glibc's
+/// malloc that was about a third of the server's CPU time under load (`scripts/bench-load.sh`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(test)]
 mod access_tests;
 #[cfg(test)]
