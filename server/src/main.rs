@@ -23,6 +23,8 @@ mod events;
 mod export;
 #[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod page_data_tests;
 mod import;
 mod input_guard;
 mod pwa;

@@ -134,6 +134,7 @@ fn context(state: ServerState, code: app::CodeFiles) -> impl Fn() + Clone + Send
         provide_context(state.clone());
         provide_context(app::lists::LISTS);
         provide_context(code.clone());
+        provide_context(app::ui::PageResources::new());
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(CspNonce(n)) = parts.extensions.get::<CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(n.clone()));

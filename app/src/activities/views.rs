@@ -332,7 +332,7 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> imp
 pub fn MyTasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
-    let tasks = Resource::new(move || reload.get(), |_| my_tasks());
+    let tasks = crate::ui::page_resource(move || reload.get(), |_| my_tasks());
     let on_change = Callback::new(move |_| reload.update(|n| *n += 1));
     view! {
         <crate::ui::PageHeader title=move || t_string!(i18n, activities.my_tasks) />

@@ -24,7 +24,7 @@ pub fn MergeWith(kind: MergeKind, id: Uuid) -> impl IntoView {
     }
     let opened = RwSignal::new(false);
     let q = RwSignal::new(String::new());
-    let found = Resource::new(
+    let found = crate::ui::page_resource(
         move || opened.get().then(|| q.get()),
         move |asked| async move {
             match asked {

@@ -118,7 +118,7 @@ pub fn DuplicatesPage() -> impl IntoView {
             .and_then(|k| ListKind::parse(&k))
             .unwrap_or(ListKind::Contacts)
     });
-    let data = Resource::new(move || kind.get(), duplicate_groups);
+    let data = crate::ui::page_resource(move || kind.get(), duplicate_groups);
     view! {
         <crate::ui::PageHeader
             title=move || t_string!(i18n, duplicates.title)

@@ -50,8 +50,8 @@ pub fn AuditLogPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_query_map();
     let filter = Memo::new(move |_| AuditFilter::from_query(|k| params.read().get(k)));
-    let data = Resource::new(move || filter.get(), audit_log);
-    let owners = Resource::new(|| (), |_| list_owners());
+    let data = crate::ui::page_resource(move || filter.get(), audit_log);
+    let owners = crate::ui::page_resource(|| (), |_| list_owners());
     let error = RwSignal::new(None::<AppError>);
     let f = move || filter.get();
     view! {

@@ -26,7 +26,7 @@ pub fn MergePage() -> impl IntoView {
             .and_then(MergeKind::of);
         Some((kind?, id("a")?, id("b")?))
     });
-    let data = Resource::new(
+    let data = crate::ui::page_resource(
         move || asked.get(),
         |asked| async move {
             let (kind, a, b) = asked.ok_or(AppError::BadRequest)?;

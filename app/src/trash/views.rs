@@ -14,7 +14,7 @@ use crate::ui::ErrorMessage;
 pub fn TrashPage() -> impl IntoView {
     let i18n = use_i18n();
     let restore = ServerAction::<Restore>::new();
-    let data = Resource::new(move || restore.version().get(), |_| trash());
+    let data = crate::ui::page_resource(move || restore.version().get(), |_| trash());
     let failure = Signal::derive(move || restore.value().get().and_then(Result::err));
     view! {
         <crate::ui::PageHeader

@@ -4,6 +4,7 @@ mod error_message;
 mod field;
 mod layout;
 mod local_date;
+mod page_data;
 pub mod theme;
 pub mod url;
 pub use date_input::DateInput;
@@ -13,6 +14,7 @@ pub use error_message::{
 pub use field::Field;
 pub use layout::{Menu, PageHeader, Toolbar};
 pub use local_date::{LocalDate, LocalDateTime, LocalValue};
+pub use page_data::{PageResources, page_resource};
 
 /// Listens to `event` on the window for as long as the calling component lives. (Leptos leaves a
 /// window listener in place until it is removed; one left behind by a board that reloaded would

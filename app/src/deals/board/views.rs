@@ -97,7 +97,7 @@ pub fn PipelinePage(
     // The shown pipeline's stages, for "New deal".
     let stages = RwSignal::new(Vec::<(StageId, String)>::new());
     let keep_first = crate::pwa::kept::KeepFirst::new();
-    let data = Resource::new(
+    let data = crate::ui::page_resource(
         move || (pipeline.get(), filter.get(), table.get(), refresh.get()),
         |(p, f, t, _)| {
             // Kept on this device, for opening offline.

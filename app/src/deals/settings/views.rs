@@ -64,7 +64,7 @@ pub fn PipelineSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let failure = RwSignal::new(None::<AppError>);
-    let data = Resource::new(move || reload.get(), |_| load_pipeline_settings());
+    let data = crate::ui::page_resource(move || reload.get(), |_| load_pipeline_settings());
     let create = ServerAction::<CreatePipeline>::new();
     let create_error = reload_after(move || create.value().get(), reload, failure);
     let create_form = NodeRef::<leptos::html::Form>::new();

@@ -33,7 +33,8 @@ where
     let query = use_list_query();
     // Bumped after a bulk action: the page loads again.
     let reload = RwSignal::new(0u32);
-    let page = Resource::new(move || (query.get(), reload.get()), move |(q, _)| fetch(q));
+    let page =
+        crate::ui::page_resource(move || (query.get(), reload.get()), move |(q, _)| fetch(q));
     let spec = StoredValue::new(spec);
     let bulk = Bulk {
         selected: RwSignal::new(Vec::new()),

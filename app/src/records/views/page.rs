@@ -46,7 +46,7 @@ where
     provide_context(super::editor::SectionTab::new());
     let id = Memo::new(move |_| id());
     let keep_first = crate::pwa::kept::KeepFirst::new();
-    let record = Resource::new(
+    let record = crate::ui::page_resource(
         move || (id.get(), reload.get()),
         move |(id, _)| async move {
             match (id, keep) {

@@ -14,7 +14,7 @@ pub(super) fn SavedViews(kind: ListKind, query: Memo<ListQuery>) -> impl IntoVie
     let i18n = use_i18n();
     let save = ServerAction::<SaveView>::new();
     let delete = ServerAction::<DeleteView>::new();
-    let views = Resource::new(
+    let views = crate::ui::page_resource(
         move || (save.version().get(), delete.version().get()),
         move |_| saved_views(kind),
     );
