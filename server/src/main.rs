@@ -23,10 +23,10 @@ mod events;
 mod export;
 #[cfg(test)]
 mod http_tests;
-#[cfg(test)]
-mod page_data_tests;
 mod import;
 mod input_guard;
+#[cfg(test)]
+mod page_data_tests;
 mod pwa;
 #[cfg(test)]
 mod race_tests;

@@ -8,7 +8,6 @@ use super::model::{AuditEntry, AuditFilter, ENTITIES};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::labels::field_label;
-use crate::records::api::list_owners;
 use crate::ui::url::with_query;
 use crate::ui::{DateInput, ErrorMessage, FieldError, LocalDateTime};
 
@@ -51,7 +50,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let params = use_query_map();
     let filter = Memo::new(move |_| AuditFilter::from_query(|k| params.read().get(k)));
     let data = crate::ui::page_resource(move || filter.get(), audit_log);
-    let owners = crate::ui::page_resource(|| (), |_| list_owners());
+    let owners = crate::records::views::owners();
     let error = RwSignal::new(None::<AppError>);
     let f = move || filter.get();
     view! {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::Label;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::records::api::{bulk_edit, list_owners};
+use crate::records::api::bulk_edit;
 use crate::records::model::{BulkAction, BulkOutcome, BulkTarget, ListKind, ListQuery};
 use crate::ui::{ErrorMessage, FieldError};
 
@@ -56,7 +56,7 @@ pub(super) fn BulkBar(
     bulk: Bulk,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let owners = crate::ui::page_resource(|| (), |_| list_owners());
+    let owners = super::owners();
     let owner = NodeRef::<leptos::html::Select>::new();
     let tag = NodeRef::<leptos::html::Input>::new();
     let status = NodeRef::<leptos::html::Select>::new();

@@ -6,7 +6,6 @@ use leptos_router::components::Form;
 
 use super::{Label, ListSpec};
 use crate::i18n::*;
-use crate::records::api::list_owners;
 use crate::records::model::ListQuery;
 use crate::ui::Menu;
 
@@ -27,7 +26,7 @@ pub(super) fn Filters<R: Send + Sync + 'static>(
     query: Memo<ListQuery>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let owners = crate::ui::page_resource(|| (), |_| list_owners());
+    let owners = super::owners();
     let kind = spec.with_value(|s| s.kind);
     let id = move |field: &str| format!("{}-{field}", kind.as_str());
     let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());
