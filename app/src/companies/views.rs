@@ -24,7 +24,7 @@ pub fn columns() -> Vec<Column<CompanyRow>> {
             default: true,
             cell: |r| {
                 let (href, name) = (format!("/companies/{}", r.id.0), r.name.clone());
-                view! { <A href=href>{name}</A> }.into_any()
+                view! { <a href=href>{name}</a> }.into_any()
             },
         },
         Column {

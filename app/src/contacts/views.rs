@@ -27,7 +27,7 @@ pub fn columns() -> Vec<Column<ContactRow>> {
             default: true,
             cell: |r| {
                 let (href, name) = (format!("/contacts/{}", r.id.0), r.full_name.clone());
-                view! { <A href=href>{name}</A> }.into_any()
+                view! { <a href=href>{name}</a> }.into_any()
             },
         },
         Column {
@@ -44,7 +44,7 @@ pub fn columns() -> Vec<Column<ContactRow>> {
             default: true,
             cell: |r| match (r.company_id, r.company_name.clone()) {
                 (Some(id), Some(name)) => {
-                    view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any()
+                    view! { <a href=format!("/companies/{id}")>{name}</a> }.into_any()
                 }
                 (_, name) => name.unwrap_or_default().into_any(),
             },
@@ -112,7 +112,7 @@ pub fn CompanyContacts(company: CompanyId) -> impl IntoView {
             of=company
             load=company_contacts
             item=|r: ContactRow| view! {
-                <A href=format!("/contacts/{}", r.id.0)>{r.full_name}</A>
+                <a href=format!("/contacts/{}", r.id.0)>{r.full_name}</a>
                 {r.title.map(|t| view! { <span class="muted">" · "{t}</span> })}
                 {r.email.map(|e| view! { <span class="muted">" · "{e}</span> })}
             }.into_any()

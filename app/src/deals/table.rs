@@ -181,7 +181,7 @@ fn Row(
     view! {
         <tr>
             <th scope="row">
-                <A href=href>{title.clone()}</A>
+                <a href=href>{title.clone()}</a>
                 {cell(DealField::Title, |l| td_string!(l, deals.deal_title).to_string(), ViewFn::from(|| "✎"))}
             </th>
             <td>{company}</td>

@@ -36,7 +36,7 @@ pub fn DealPage() -> impl IntoView {
                         of=id
                         load=deal_contacts
                         item=|c: DealContact| view! {
-                            <A href=format!("/contacts/{}", c.id)>{c.full_name}</A>
+                            <a href=format!("/contacts/{}", c.id)>{c.full_name}</a>
                             {c.title.map(|t| view! { <span class="muted">" · "{t}</span> })}
                         }.into_any()
                     />
@@ -179,7 +179,7 @@ fn deal_item(d: DealSummary) -> AnyView {
         view! { " " <span class=class>{move || status_label(i18n, &s)}</span> }
     });
     view! {
-        <A href=format!("/deals/{}", d.id)>{d.title}</A>
+        <a href=format!("/deals/{}", d.id)>{d.title}</a>
         <span class="muted">" · "{d.value.to_string()}" · "{d.stage}</span>
         {status}
     }

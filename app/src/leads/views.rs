@@ -46,7 +46,7 @@ pub fn columns() -> Vec<Column<LeadRow>> {
             default: true,
             cell: |r| {
                 let (href, name) = (format!("/leads/{}", r.id.0), r.full_name.clone());
-                view! { <A href=href>{name}</A> }.into_any()
+                view! { <a href=href>{name}</a> }.into_any()
             },
         },
         Column {

@@ -160,8 +160,10 @@ fn RowActions(kind: ListKind, id: uuid::Uuid, bulk: Bulk) -> impl IntoView {
         <td class="row-actions">
             <Show
                 when=move || confirming.get()
+                // Rows' links are plain `<a>`s: the router takes their clicks all the same, and a
+                // router `<A>` tracks whether it is the current page, which a row's never is.
                 fallback=move || view! {
-                    <A href=edit.clone() attr:class="button small" attr:aria-describedby=row.get_value()>{t!(i18n, list.edit)}</A>
+                    <a href=edit.clone() class="button small" aria-describedby=row.get_value()>{t!(i18n, list.edit)}</a>
                     <button type="button" class="small" aria-describedby=row.get_value() on:click=move |_| confirming.set(true)>{t!(i18n, list.delete)}</button>
                 }
             >
