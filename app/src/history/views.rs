@@ -50,7 +50,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let params = use_query_map();
     let filter = Memo::new(move |_| AuditFilter::from_query(|k| params.read().get(k)));
     let data = crate::ui::page_resource(move || filter.get(), audit_log);
-    let owners = crate::records::views::owners();
+    let owners = crate::records::api::owners();
     let error = RwSignal::new(None::<AppError>);
     let f = move || filter.get();
     view! {

@@ -13,6 +13,13 @@ pub async fn list_owners() -> Result<Vec<Owner>, AppError> {
     super::db::owners(&auth::state()?.pool).await
 }
 
+/// The users a record can be assigned to, for every part of a page that lists them (the filters,
+/// the bulk bar, the audit log's filter). One call site: one load per server render
+/// (`ui::page_resource`), however many parts ask.
+pub fn owners() -> Resource<Result<Vec<Owner>, AppError>> {
+    crate::ui::page_resource(|| (), |_| list_owners())
+}
+
 #[server(prefix = "/api", endpoint = "saved_views")]
 pub async fn saved_views(list: ListKind) -> Result<Vec<SavedView>, AppError> {
     use crate::users::auth;

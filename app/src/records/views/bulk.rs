@@ -56,7 +56,7 @@ pub(super) fn BulkBar(
     bulk: Bulk,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let owners = super::owners();
+    let owners = crate::records::api::owners();
     let owner = NodeRef::<leptos::html::Select>::new();
     let tag = NodeRef::<leptos::html::Input>::new();
     let status = NodeRef::<leptos::html::Select>::new();

@@ -26,7 +26,7 @@ pub(super) fn Filters<R: Send + Sync + 'static>(
     query: Memo<ListQuery>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let owners = super::owners();
+    let owners = crate::records::api::owners();
     let kind = spec.with_value(|s| s.kind);
     let id = move |field: &str| format!("{}-{field}", kind.as_str());
     let statuses: Vec<(&'static str, Label)> = spec.with_value(|s| s.statuses.clone());

@@ -46,10 +46,3 @@ pub fn use_list_query() -> Memo<ListQuery> {
         ListQuery::from_params(|k| m.get(k), m.get_all("col").unwrap_or_default())
     })
 }
-
-/// The users a record can be assigned to, for every part of a page that lists them (the filters,
-/// the bulk bar, the audit log's filter). One call site: one load per server render
-/// (`ui::page_resource`), however many parts ask.
-pub fn owners() -> Resource<Result<Vec<crate::records::model::Owner>, crate::error::AppError>> {
-    crate::ui::page_resource(|| (), |_| crate::records::api::list_owners())
-}
