@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 
-/// The resources one server render has made, by call site and source; the server provides one per
+/// The resources one server render has made, by call site, type and source; the server provides one per
 /// request. Without it (in the browser, in tests) every call makes its own resource.
 #[derive(Clone)]
 pub struct PageResources {
@@ -21,7 +21,7 @@ pub struct PageResources {
 #[cfg(feature = "ssr")]
 type Inner = std::sync::Mutex<
     std::collections::HashMap<
-        (&'static std::panic::Location<'static>, String),
+        (&'static std::panic::Location<'static>, &'static str, String),
         (Owner, Box<dyn std::any::Any + Send + Sync>),
     >,
 >;
@@ -52,8 +52,11 @@ where
     if let (Some(PageResources { inner }), Some(owner)) =
         (use_context::<PageResources>(), Owner::current())
     {
+        // The call site, what it loads (a generic page part loads other types from one site)
+        // and from what.
         let key = (
             std::panic::Location::caller(),
+            std::any::type_name::<T>(),
             serde_json::to_string(&untrack(&source)).unwrap_or_default(),
         );
         let mut made = inner.lock().unwrap_or_else(|e| e.into_inner());
