@@ -3,7 +3,8 @@
 // service worker before every run; the session goes along as a cookie header). Prints, per page:
 // the performance score, first contentful paint, time to interactive, total blocking time, largest
 // contentful paint, and the bytes transferred (all, and the wasm and JS alone), as medians of RUNS
-// runs. See scripts/bench-lighthouse.sh.
+// runs. DETAILS=1 also prints each run's long tasks and main-thread time by kind, on stderr.
+// See scripts/bench-lighthouse.sh.
 import { chromium } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -46,7 +47,7 @@ async function audit(p, name, cookie) {
       wasm: sum((r) => r.url.endsWith('.wasm')),
       js: sum((r) => r.resourceType === 'Script'),
     });
-    // Which element Lighthouse took for the largest paint, and what held it back.
+    // With DETAILS=1: the long tasks (what blocks the main thread) and where its time went.
     if (process.env.DETAILS) {
       console.error(name, 'long tasks:', JSON.stringify(lhr.audits['long-tasks'].details.items.map((t) => [t.url.replace(/.*\//, ''), Math.round(t.startTime), Math.round(t.duration)])));
       console.error(name, 'main thread:', JSON.stringify(lhr.audits['mainthread-work-breakdown'].details.items.map((t) => [t.group, Math.round(t.duration)])));

@@ -36,4 +36,4 @@ pub mod users;
 
 #[cfg(feature = "hydrate")]
 pub use shell::started;
-pub use shell::{App, CodeFiles, shell};
+pub use shell::{App, FrontEnd, shell};

@@ -1,9 +1,10 @@
 //! The app shell: document, router, layout with navigation, user menu and language switch.
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
+use std::sync::Arc;
 
 use crate::activities::model::SubjectKind;
 use crate::activities::views::{Activities, MyTasksPage};
@@ -31,6 +32,7 @@ use leptos_i18n::I18nContext;
 
 /// The HTML document rendered on the server around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let front = use_context::<FrontEnd>().unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html data-theme=crate::ui::theme::THEME.current_value() data-density=crate::ui::theme::DENSITY.current_value()>
@@ -41,8 +43,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                {needs_code().then(|| view! { <AppCode options /> })}
+                <link rel="stylesheet" id="leptos" href=front.stylesheet />
+                {needs_code().then(|| view! { <AppCode options script=front.script /> })}
                 <MetaTags />
             </head>
             <body>
@@ -52,32 +54,48 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The paths of the app's script and wasm in this release (`pkg/keel.<hash>.js`), which the server
-/// provides to every page it renders.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CodeFiles {
-    pub js: String,
-    pub wasm: String,
+/// The front end of this release as every page links it: its stylesheet, and the script that loads
+/// its code. The server makes it once from the build's file names (`/pkg/keel.<hash>.js` and so on,
+/// read from the hash file with the worker's) and provides it to every page it renders.
+#[derive(Clone, Debug)]
+pub struct FrontEnd {
+    stylesheet: Arc<str>,
+    script: Arc<str>,
 }
 
-/// Loads the app's code and hydrates the page once the page has painted and the browser is idle.
-/// Leptos's `HydrationScripts` also preloads both files from the head, where even at low priority
-/// the wasm competes with the stylesheet and can finish before the first paint; a page painted
-/// after its code has arrived is, to a phone on a slow network, a page painted seconds late.
+impl FrontEnd {
+    /// Loads the app's code and hydrates the page once the page has painted and the browser is
+    /// idle. Leptos's `HydrationScripts` also preloads both files from the head, where even at low
+    /// priority the wasm competes with the stylesheet and can finish before the first paint; a page
+    /// painted after its code has arrived is, to a phone on a slow network, a page painted late.
+    pub fn new(js: &str, wasm: &str, css: &str) -> FrontEnd {
+        let script = format!(
+            "(()=>{{const go=()=>import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));\
+             'requestIdleCallback' in window?requestIdleCallback(go,{{timeout:2000}}):setTimeout(go)}})()"
+        );
+        FrontEnd {
+            stylesheet: css.into(),
+            script: script.into(),
+        }
+    }
+}
+
+impl Default for FrontEnd {
+    /// The files as an unhashed build names them.
+    fn default() -> FrontEnd {
+        FrontEnd::new("/pkg/keel.js", "/pkg/keel.wasm", "/pkg/keel.css")
+    }
+}
+
+/// The script of `FrontEnd::new`, with this response's nonce.
 #[component]
-fn AppCode(options: LeptosOptions) -> impl IntoView {
+fn AppCode(options: LeptosOptions, script: Arc<str>) -> impl IntoView {
     // Run for what it provides (the split manifest the lazy routes read); its tags are dropped.
+    // Told the files are unhashed: hashed, it reads the hash file again on every page for the
+    // names it would write.
+    let mut options = options;
+    options.hash_files = false;
     let _ = view! { <HydrationScripts options /> };
-    let files = use_context::<CodeFiles>().unwrap_or_else(|| CodeFiles {
-        js: "/pkg/keel.js".into(),
-        wasm: "/pkg/keel.wasm".into(),
-    });
-    let script = format!(
-        "(()=>{{const go=()=>import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));\
-         'requestIdleCallback' in window?requestIdleCallback(go,{{timeout:2000}}):setTimeout(go)}})()",
-        js = files.js,
-        wasm = files.wasm,
-    );
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 

@@ -128,13 +128,13 @@ pub fn server_state(settings: &Settings, pool: PgPool) -> ServerState {
 }
 
 /// Per-request Leptos context: the server state, the customer lists (handed to the shared list
-/// machinery), the front end's file names, and this response's CSP nonce.
-fn context(state: ServerState, code: app::CodeFiles) -> impl Fn() + Clone + Send + 'static {
+/// machinery), the front end's links, and this response's CSP nonce.
+fn context(state: ServerState, front: app::FrontEnd) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(state.clone());
         provide_context(app::lists::LISTS);
-        provide_context(code.clone());
-        provide_context(app::ui::PageResources::new());
+        provide_context(front.clone());
+        provide_context(app::ui::PageResources::default());
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(CspNonce(n)) = parts.extensions.get::<CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(n.clone()));
@@ -147,7 +147,7 @@ fn context(state: ServerState, code: app::CodeFiles) -> impl Fn() + Clone + Send
 struct AppState {
     server: ServerState,
     leptos: LeptosOptions,
-    code: app::CodeFiles,
+    front: app::FrontEnd,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -157,7 +157,7 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 }
 
 async fn server_fns(State(state): State<AppState>, req: Request) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(context(state.server, state.code), req).await
+    leptos_axum::handle_server_fns_with_context(context(state.server, state.front), req).await
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -185,7 +185,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn not_found(State(state): State<AppState>, req: Request) -> Response {
     let options = state.leptos.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
-        context(state.server, state.code),
+        context(state.server, state.front),
         move || shell(options.clone()),
     );
     handler(req).await.into_response()
@@ -197,20 +197,21 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
     let server = server_state(settings, pool);
     let leptos = leptos_options(settings);
     let assets = crate::pwa::Assets::load(settings.hash_file.as_deref());
-    let code = app::CodeFiles {
-        js: format!("/{}", assets.js),
-        wasm: format!("/{}", assets.wasm),
-    };
+    let front = app::FrontEnd::new(
+        &format!("/{}", assets.js),
+        &format!("/{}", assets.wasm),
+        &format!("/{}", assets.css),
+    );
     let state = AppState {
         server: server.clone(),
         leptos: leptos.clone(),
-        code: code.clone(),
+        front: front.clone(),
     };
     let routes = generate_route_list(App);
     let site_root = Arc::<str>::from(settings.site_root.as_str());
 
     let pages =
-        Router::new().leptos_routes_with_context(&state, routes, context(server.clone(), code), {
+        Router::new().leptos_routes_with_context(&state, routes, context(server.clone(), front), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         });

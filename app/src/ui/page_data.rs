@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 
-/// The resources one server render has made, by call site, type and source; the server provides one per
-/// request. Without it (in the browser, in tests) every call makes its own resource.
-#[derive(Clone)]
+/// The resources one server render has made, by call site, type and source; the server provides
+/// one per request (`PageResources::default()`). Without it (in the browser, in tests) every call
+/// makes its own resource.
+#[derive(Clone, Default)]
 pub struct PageResources {
     #[cfg(feature = "ssr")]
     inner: std::sync::Arc<Inner>,
@@ -25,16 +26,6 @@ type Inner = std::sync::Mutex<
         (Owner, Box<dyn std::any::Any + Send + Sync>),
     >,
 >;
-
-impl PageResources {
-    #[cfg(feature = "ssr")]
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        PageResources {
-            inner: Default::default(),
-        }
-    }
-}
 
 /// `Resource::new(source, fetcher)`, made once per server render: a later build of the same page
 /// part with the same source gets the first build's resource.
