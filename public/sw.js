@@ -2,8 +2,8 @@
 // release's files, so every release is a new worker with a cache of its own, and with the front
 // end's file names (`__KEEL_JS__` and so on: they carry a hash in a release build) filled in.
 //
-// - The app shell (an empty page that starts the app in the browser, the wasm, JS glue, CSS,
-//   icons, manifest) is precached and served cache-first.
+// - The app shell (an empty page that starts the app in the browser, the wasm and its chunks, JS
+//   glue, CSS, icons, manifest) is precached and served cache-first.
 // - Page loads go to the network first; after a timeout, or offline, the app shell answers, and
 //   the app shows what it kept on this device (or says that this page was not kept).
 // - Nothing anyone signed in sees is cached here: not pages, not server functions, the API, the
@@ -23,8 +23,9 @@ const PRECACHE = [
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/maskable-512.png',
-  // The route chunks' loader, when the build split the wasm: the main script imports it, and it
-  // keeps one name from build to build (so the HTTP cache revalidates it, which offline fails).
+  // A split build's chunks (the pages' code, so that every page opens offline) and their loader,
+  // which keeps one name from build to build (so the HTTP cache revalidates it, which offline
+  // fails).
   ...__KEEL_SPLIT__,
 ];
 // Page loads that are files or actions, not screens of the app.

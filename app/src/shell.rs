@@ -31,7 +31,7 @@ use crate::users::views::{ChangePasswordForm, LoginPage, go_to};
 use leptos_i18n::I18nContext;
 
 /// The HTML document rendered on the server around the app.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell() -> impl IntoView {
     let front = use_context::<FrontEnd>().unwrap_or_default();
     view! {
         <!DOCTYPE html>
@@ -44,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" id="leptos" href=front.stylesheet />
-                {needs_code().then(|| view! { <AppCode options script=front.script /> })}
+                {needs_code().then(|| view! { <AppCode script=front.script /> })}
                 <MetaTags />
             </head>
             <body>
@@ -64,14 +64,16 @@ pub struct FrontEnd {
 }
 
 impl FrontEnd {
-    /// Loads the app's code and hydrates the page once the page has painted and the browser is
-    /// idle. Leptos's `HydrationScripts` also preloads both files from the head, where even at low
-    /// priority the wasm competes with the stylesheet and can finish before the first paint; a page
-    /// painted after its code has arrived is, to a phone on a slow network, a page painted late.
+    /// Loads the app's code and hydrates the page once the browser is idle and has painted a
+    /// frame (an idle callback alone can come before the first paint). Leptos's
+    /// `HydrationScripts` also preloads both files from the head, where even at low priority the
+    /// wasm competes with the stylesheet and can finish before the first paint; a page painted
+    /// after its code has arrived is, to a phone on a slow network, a page painted late.
     pub fn new(js: &str, wasm: &str, css: &str) -> FrontEnd {
         let script = format!(
             "(()=>{{const go=()=>import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));\
-             'requestIdleCallback' in window?requestIdleCallback(go,{{timeout:2000}}):setTimeout(go)}})()"
+             const painted=()=>requestAnimationFrame(()=>setTimeout(go));\
+             'requestIdleCallback' in window?requestIdleCallback(painted,{{timeout:2000}}):painted()}})()"
         );
         FrontEnd {
             stylesheet: css.into(),
@@ -87,15 +89,13 @@ impl Default for FrontEnd {
     }
 }
 
-/// The script of `FrontEnd::new`, with this response's nonce.
+/// The script of `FrontEnd::new`, with this response's nonce. Leptos's `HydrationScripts` is not
+/// used: besides its preloads, it gives the server the split manifest, from which Leptos also
+/// preloads the chunks of the page's lazy part from the head, where they would compete with the
+/// first paint as the main wasm did. Unasked, the chunks load once the main code meets the page's
+/// part, after the paint.
 #[component]
-fn AppCode(options: LeptosOptions, script: Arc<str>) -> impl IntoView {
-    // Run for what it provides (the split manifest the lazy routes read); its tags are dropped.
-    // Told the files are unhashed: hashed, it reads the hash file again on every page for the
-    // names it would write.
-    let mut options = options;
-    options.hash_files = false;
-    let _ = view! { <HydrationScripts options /> };
+fn AppCode(script: Arc<str>) -> impl IntoView {
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
@@ -134,73 +134,35 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=|| view! { <LoginPage language_switch=ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> }) /> } />
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
-                        <Route path=path!("") ssr=SsrMode::Async view=LiveBoard />
-                        <Route path=path!("pipeline") ssr=SsrMode::Async view=LiveBoard />
-                        <Route path=path!("contacts") ssr=SsrMode::Async view=|| view! { <ContactsPage actions=|| import_link(ImportKind::Contacts) /> } />
-                        <Route path=path!("contacts/new") ssr=SsrMode::Async view=|| view! { <NewContactPage watch=duplicate_watch(ListKind::Contacts) /> } />
-                        <Route path=path!("contacts/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Contacts /> } />
-                        <Route path=path!("companies/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Companies /> } />
-                        <Route path=path!("leads/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Leads /> } />
-                        <Route path=path!("deals/import") ssr=SsrMode::Async view=|| view! { <ImportUploadPage kind=ImportKind::Deals /> } />
-                        <Route path=path!("imports/:id") ssr=SsrMode::Async view={Lazy::<ImportRoute>::new()} />
-                        <Route
-                            path=path!("contacts/:id")
-                            ssr=SsrMode::Async
-                            view=|| {
-                                let timeline = Callback::new(|id: ContactId| view! { <Activities about=SubjectKind::Contact id=id.0 /> }.into_any());
-                                let related = Callback::new(|id: ContactId| view! { <ContactDeals contact=id /> }.into_any());
-                                let forget = Callback::new(|(id, name)| forget_control(ListKind::Contacts, id, name).into_any());
-                                let actions = Callback::new(|id: ContactId| view! { <MergeWith kind=MergeKind::Contacts id=id.0 /> }.into_any());
-                                view! { <ContactPage timeline related forget actions /> }
-                            }
-                        />
-                        <Route path=path!("companies") ssr=SsrMode::Async view=|| view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> } />
-                        <Route path=path!("companies/new") ssr=SsrMode::Async view=|| view! { <NewCompanyPage watch=duplicate_watch(ListKind::Companies) /> } />
-                        <Route
-                            path=path!("companies/:id")
-                            ssr=SsrMode::Async
-                            view=|| {
-                                let timeline = Callback::new(|id: CompanyId| view! { <Activities about=SubjectKind::Company id=id.0 /> }.into_any());
-                                let related = Callback::new(|id: CompanyId| view! {
-                                    <CompanyContacts company=id />
-                                    <CompanyDeals company=id />
-                                }.into_any());
-                                let actions = Callback::new(|id: CompanyId| view! { <MergeWith kind=MergeKind::Companies id=id.0 /> }.into_any());
-                                view! { <CompanyPage timeline related actions /> }
-                            }
-                        />
-                        <Route path=path!("leads") ssr=SsrMode::Async view=|| view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> } />
-                        <Route path=path!("leads/new") ssr=SsrMode::Async view=|| view! { <NewLeadPage watch=duplicate_watch(ListKind::Leads) /> } />
-                        <Route
-                            path=path!("leads/:id")
-                            ssr=SsrMode::Async
-                            view=|| {
-                                let timeline = Callback::new(|id: LeadId| view! { <Activities about=SubjectKind::Lead id=id.0 /> }.into_any());
-                                let forget = Callback::new(|(id, name)| forget_control(ListKind::Leads, id, name).into_any());
-                                view! { <LeadPage timeline forget /> }
-                            }
-                        />
-                        <Route path=path!("deals/:id") ssr=SsrMode::Async view=DealPage />
-                        <Route path=path!("activities") ssr=SsrMode::Async view={Lazy::<TasksRoute>::new()} />
-                        <Route path=path!("settings") ssr=SsrMode::Async view=SettingsPage />
-                        <Route path=path!("settings/pipelines") ssr=SsrMode::Async view={Lazy::<PipelineSettingsRoute>::new()} />
-                        <Route path=path!("settings/audit") ssr=SsrMode::Async view={Lazy::<AuditRoute>::new()} />
-                        <Route path=path!("trash") ssr=SsrMode::Async view={Lazy::<TrashRoute>::new()} />
-                        <Route path=path!("duplicates") ssr=SsrMode::Async view={Lazy::<DuplicatesRoute>::new()} />
-                        <Route path=path!("merge") ssr=SsrMode::Async view={Lazy::<MergeRoute>::new()} />
+                        <Route path=path!("") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />
+                        <Route path=path!("pipeline") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />
+                        <Route path=path!("contacts") ssr=SsrMode::Async view={Lazy::<ListsRoute>::new()} />
+                        <Route path=path!("contacts/new") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("contacts/import") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("contacts/:id") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("companies") ssr=SsrMode::Async view={Lazy::<ListsRoute>::new()} />
+                        <Route path=path!("companies/new") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("companies/import") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("companies/:id") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("leads") ssr=SsrMode::Async view={Lazy::<ListsRoute>::new()} />
+                        <Route path=path!("leads/new") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("leads/import") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("leads/:id") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("deals/import") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("deals/:id") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("activities") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("settings") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("imports/:id") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("settings/pipelines") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("settings/audit") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("trash") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("duplicates") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("merge") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>
         </I18nContextProvider>
     }
-}
-
-/// The pipeline page, kept live by the event stream while it is shown.
-#[component]
-fn LiveBoard() -> impl IntoView {
-    let watch = BoardWatch::new();
-    crate::live::keep_board_live(watch);
-    view! { <PipelinePage watch actions=|| import_link(ImportKind::Deals) /> }
 }
 
 /// Switches between English and Chinese; for a signed-in user the choice is saved to their profile.
@@ -411,51 +373,231 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// A route whose page's code is split out of the main bundle: it loads when the page is first
-/// opened (a full load waits for it before hydrating). For pages opened now and then.
-macro_rules! lazy_page {
-    ($route:ident, $page:path) => {
-        struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(this: Self) -> AnyView {
-                let $route = this;
-                $page().into_any()
-            }
-        }
-    };
+/// The app's pages behind sign-in, as a path names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Page {
+    Board,
+    Contacts,
+    Companies,
+    Leads,
+    New(ListKind),
+    Contact,
+    Company,
+    Lead,
+    Deal,
+    Tasks,
+    Settings,
+    Upload(ImportKind),
+    Import,
+    PipelineSettings,
+    Audit,
+    Trash,
+    Duplicates,
+    Merge,
 }
 
-lazy_page!(AuditRoute, crate::history::views::AuditLogPage);
-lazy_page!(MergeRoute, crate::merge::views::MergePage);
-lazy_page!(TrashRoute, crate::trash::views::TrashPage);
-lazy_page!(DuplicatesRoute, crate::duplicates::views::DuplicatesPage);
-lazy_page!(
-    PipelineSettingsRoute,
-    crate::deals::settings::views::PipelineSettingsPage
-);
-lazy_page!(ImportRoute, crate::imports::views::ImportPage);
-lazy_page!(TasksRoute, MyTasksPage);
+impl Page {
+    fn of(path: &str) -> Option<Page> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        Some(match segments.as_slice() {
+            [""] | ["pipeline"] => Page::Board,
+            ["contacts"] => Page::Contacts,
+            ["companies"] => Page::Companies,
+            ["leads"] => Page::Leads,
+            ["contacts", "new"] => Page::New(ListKind::Contacts),
+            ["companies", "new"] => Page::New(ListKind::Companies),
+            ["leads", "new"] => Page::New(ListKind::Leads),
+            ["contacts", "import"] => Page::Upload(ImportKind::Contacts),
+            ["companies", "import"] => Page::Upload(ImportKind::Companies),
+            ["leads", "import"] => Page::Upload(ImportKind::Leads),
+            ["deals", "import"] => Page::Upload(ImportKind::Deals),
+            ["contacts", _] => Page::Contact,
+            ["companies", _] => Page::Company,
+            ["leads", _] => Page::Lead,
+            ["deals", _] => Page::Deal,
+            ["activities"] => Page::Tasks,
+            ["settings"] => Page::Settings,
+            ["imports", _] => Page::Import,
+            ["settings", "pipelines"] => Page::PipelineSettings,
+            ["settings", "audit"] => Page::Audit,
+            ["trash"] => Page::Trash,
+            ["duplicates"] => Page::Duplicates,
+            ["merge"] => Page::Merge,
+            _ => return None,
+        })
+    }
 
-/// The lazy page a path opens, loaded ahead (the chunks' loader keeps each load, so asking twice
-/// costs nothing).
+    /// The page the browser is on (a lazy route's data runs once its route has matched).
+    fn here() -> Page {
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        Page::of(&path).unwrap_or(Page::Board)
+    }
+}
+
+// The pages' code is split out of the main bundle in four parts, each loaded the first time one
+// of its pages opens (a full load waits for it before hydrating): the board; the lists; the
+// records (record pages, new records, tasks, settings); and the tools opened now and then
+// (imports, merge, trash, duplicates, audit, pipeline settings). Four, not one per page: the
+// splitter puts the code that parts share in chunks of their own, one per set of parts sharing
+// it, and a part per page made a page load over a hundred files.
+
+struct BoardRoute;
+
+#[lazy_route]
+impl LazyRoute for BoardRoute {
+    fn data() -> Self {
+        BoardRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let watch = BoardWatch::new();
+        crate::live::keep_board_live(watch);
+        view! { <PipelinePage watch actions=|| import_link(ImportKind::Deals) /> }.into_any()
+    }
+}
+
+struct ListsRoute(Page);
+
+#[lazy_route]
+impl LazyRoute for ListsRoute {
+    fn data() -> Self {
+        ListsRoute(Page::here())
+    }
+
+    fn view(this: Self) -> AnyView {
+        match this.0 {
+            Page::Companies => {
+                view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> }.into_any()
+            }
+            Page::Leads => {
+                view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> }.into_any()
+            }
+            _ => view! { <ContactsPage actions=|| import_link(ImportKind::Contacts) /> }.into_any(),
+        }
+    }
+}
+
+struct RecordsRoute(Page);
+
+#[lazy_route]
+impl LazyRoute for RecordsRoute {
+    fn data() -> Self {
+        RecordsRoute(Page::here())
+    }
+
+    fn view(this: Self) -> AnyView {
+        match this.0 {
+            Page::New(ListKind::Contacts) => {
+                view! { <NewContactPage watch=duplicate_watch(ListKind::Contacts) /> }.into_any()
+            }
+            Page::New(ListKind::Companies) => {
+                view! { <NewCompanyPage watch=duplicate_watch(ListKind::Companies) /> }.into_any()
+            }
+            Page::New(ListKind::Leads) => {
+                view! { <NewLeadPage watch=duplicate_watch(ListKind::Leads) /> }.into_any()
+            }
+            Page::Contact => view! { <ContactRecord /> }.into_any(),
+            Page::Company => view! { <CompanyRecord /> }.into_any(),
+            Page::Lead => view! { <LeadRecord /> }.into_any(),
+            Page::Deal => view! { <DealPage /> }.into_any(),
+            Page::Tasks => view! { <MyTasksPage /> }.into_any(),
+            _ => view! { <SettingsPage /> }.into_any(),
+        }
+    }
+}
+
+struct ToolsRoute(Page);
+
+#[lazy_route]
+impl LazyRoute for ToolsRoute {
+    fn data() -> Self {
+        ToolsRoute(Page::here())
+    }
+
+    fn view(this: Self) -> AnyView {
+        use crate::deals::settings::views::PipelineSettingsPage;
+        use crate::duplicates::views::DuplicatesPage;
+        use crate::history::views::AuditLogPage;
+        use crate::imports::views::ImportPage;
+        use crate::merge::views::MergePage;
+        use crate::trash::views::TrashPage;
+        match this.0 {
+            Page::Upload(kind) => view! { <ImportUploadPage kind /> }.into_any(),
+            Page::Import => view! { <ImportPage /> }.into_any(),
+            Page::PipelineSettings => view! { <PipelineSettingsPage /> }.into_any(),
+            Page::Audit => view! { <AuditLogPage /> }.into_any(),
+            Page::Trash => view! { <TrashPage /> }.into_any(),
+            Page::Duplicates => view! { <DuplicatesPage /> }.into_any(),
+            _ => view! { <MergePage /> }.into_any(),
+        }
+    }
+}
+
+/// A contact's page with what other parts of Keel add to it: its timeline, deals, merge and forget.
+#[component]
+fn ContactRecord() -> impl IntoView {
+    let timeline = Callback::new(|id: ContactId| {
+        view! { <Activities about=SubjectKind::Contact id=id.0 /> }.into_any()
+    });
+    let related = Callback::new(|id: ContactId| view! { <ContactDeals contact=id /> }.into_any());
+    let forget =
+        Callback::new(|(id, name)| forget_control(ListKind::Contacts, id, name).into_any());
+    let actions = Callback::new(|id: ContactId| {
+        view! { <MergeWith kind=MergeKind::Contacts id=id.0 /> }.into_any()
+    });
+    view! { <ContactPage timeline related forget actions /> }
+}
+
+/// A company's page with its timeline, its contacts and deals, and merge.
+#[component]
+fn CompanyRecord() -> impl IntoView {
+    let timeline = Callback::new(|id: CompanyId| {
+        view! { <Activities about=SubjectKind::Company id=id.0 /> }.into_any()
+    });
+    let related = Callback::new(|id: CompanyId| {
+        view! {
+            <CompanyContacts company=id />
+            <CompanyDeals company=id />
+        }
+        .into_any()
+    });
+    let actions = Callback::new(|id: CompanyId| {
+        view! { <MergeWith kind=MergeKind::Companies id=id.0 /> }.into_any()
+    });
+    view! { <CompanyPage timeline related actions /> }
+}
+
+/// A lead's page with its timeline and forget.
+#[component]
+fn LeadRecord() -> impl IntoView {
+    let timeline = Callback::new(|id: LeadId| {
+        view! { <Activities about=SubjectKind::Lead id=id.0 /> }.into_any()
+    });
+    let forget = Callback::new(|(id, name)| forget_control(ListKind::Leads, id, name).into_any());
+    view! { <LeadPage timeline forget /> }
+}
+
+/// Loads ahead the code of the page a path opens (the chunks' loader keeps each load, so asking
+/// twice costs nothing).
 #[cfg(feature = "hydrate")]
 fn prefetch(path: &str) {
     use leptos::task::spawn_local;
-    match path {
-        "/settings/audit" => spawn_local(AuditRoute::preload()),
-        "/merge" => spawn_local(MergeRoute::preload()),
-        "/trash" => spawn_local(TrashRoute::preload()),
-        "/duplicates" => spawn_local(DuplicatesRoute::preload()),
-        "/settings/pipelines" => spawn_local(PipelineSettingsRoute::preload()),
-        "/activities" => spawn_local(TasksRoute::preload()),
-        p if p.starts_with("/imports/") => spawn_local(ImportRoute::preload()),
-        _ => {}
+    match Page::of(path) {
+        Some(Page::Board) => spawn_local(BoardRoute::preload()),
+        Some(Page::Contacts | Page::Companies | Page::Leads) => spawn_local(ListsRoute::preload()),
+        Some(
+            Page::Upload(_)
+            | Page::Import
+            | Page::PipelineSettings
+            | Page::Audit
+            | Page::Trash
+            | Page::Duplicates
+            | Page::Merge,
+        ) => spawn_local(ToolsRoute::preload()),
+        Some(_) => spawn_local(RecordsRoute::preload()),
+        None => {}
     }
 }
 
@@ -480,5 +622,40 @@ fn prefetch_on_intent() {
     // Leptos keeps a window listener until it is removed: these stay for the page's life.
     for event in ["pointerover", "focusin"] {
         let _ = leptos::prelude::window_event_listener_untyped(event, on);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_is_named_by_its_paths() {
+        let cases = [
+            ("/", Page::Board),
+            ("/pipeline", Page::Board),
+            ("/contacts", Page::Contacts),
+            ("/contacts/new", Page::New(ListKind::Contacts)),
+            ("/contacts/import", Page::Upload(ImportKind::Contacts)),
+            ("/contacts/3f0c", Page::Contact),
+            ("/companies/", Page::Companies),
+            ("/companies/9", Page::Company),
+            ("/leads/new", Page::New(ListKind::Leads)),
+            ("/deals/import", Page::Upload(ImportKind::Deals)),
+            ("/deals/12", Page::Deal),
+            ("/activities", Page::Tasks),
+            ("/settings", Page::Settings),
+            ("/settings/pipelines", Page::PipelineSettings),
+            ("/settings/audit", Page::Audit),
+            ("/imports/5", Page::Import),
+            ("/trash", Page::Trash),
+            ("/duplicates", Page::Duplicates),
+            ("/merge", Page::Merge),
+        ];
+        for (path, page) in cases {
+            assert_eq!(Page::of(path), Some(page), "{path}");
+        }
+        assert_eq!(Page::of("/login"), None);
+        assert_eq!(Page::of("/contacts/1/2"), None);
     }
 }

@@ -15,6 +15,14 @@ const SHELL_FILES = [
   '/pkg/__wasm_split.______________________.js',
 ];
 
+/** Every chunk of the pages' code, as the split build's manifest names them. */
+async function chunkFiles(page: Page): Promise<string[]> {
+  const manifest: Record<string, string[]> = await page.evaluate(async () => (await fetch('/pkg/__wasm_split_manifest.json')).json());
+  const chunks = [...new Set(Object.values(manifest).flat())].map((stem) => `/pkg/${stem}.wasm`);
+  expect(chunks.length).toBeGreaterThan(4);
+  return chunks;
+}
+
 /** The front end's files as the page names them (script, wasm, style), each named after its hash. */
 async function frontFiles(page: Page): Promise<string[]> {
   const code = [...new Set((await loadedFiles(page)).filter((f) => /^\/pkg\/keel\..*\.(js|wasm)$/.test(f)))];
@@ -125,13 +133,14 @@ test('offline, the board and visited contacts and companies open from the data k
   await expect.poll(() => keptKeys(page)).toEqual(
     expect.arrayContaining([`${user}/contact/"${contact.split('/').pop()}"`, `${user}/company/"${company.split('/').pop()}"`, expect.stringMatching(/\/pipeline\//), expect.stringMatching(/\/timeline\//)]),
   );
-  // The worker's cache holds the app's files only: no page, no server function's answer.
+  // The worker's cache holds the app's files only, every page's code among them (so that a page
+  // whose code this device never loaded opens offline too): no page, no server function's answer.
   const cached = await page.evaluate(async () => {
     const paths: string[] = [];
     for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) paths.push(new URL(r.url).pathname);
     return paths.sort();
   });
-  expect(cached).toEqual([...SHELL_FILES, ...(await frontFiles(page))].sort());
+  expect(cached).toEqual([...SHELL_FILES, ...(await frontFiles(page)), ...(await chunkFiles(page))].sort());
 
   await context.setOffline(true);
   // A reload: the worker answers with the app shell, and the app renders what it kept.
@@ -147,6 +156,11 @@ test('offline, the board and visited contacts and companies open from the data k
   await open(page, company);
   await expect(page.getByRole('heading', { name: companyName, level: 1 })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Offline.' })).toContainText('Showing what was last seen at');
+  // A page whose code this device never loaded (the worker precached it) opens, and says that
+  // its data needs the server.
+  await open(page, '/trash');
+  await expect(page.getByRole('heading', { name: 'Trash', level: 1 })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('The server could not be reached');
   // A page never opened: the offline notice, whose "Try again" works once back online.
   await open(page, '/leads');
   await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();

@@ -755,6 +755,12 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
         b"loader",
     )
     .unwrap();
+    // Two lazy parts sharing a chunk: the worker precaches each chunk once.
+    std::fs::write(
+        site.join("pkg/__wasm_split_manifest.json"),
+        r#"{"__board_route_view_1": ["chunk_1.A", "split_board.B"], "__lists_route_view_1": ["chunk_1.A", "split_lists.C"]}"#,
+    )
+    .unwrap();
     std::fs::write(site.join("pkg/keel.wasm"), b"an older build").unwrap();
     for file in ["shell.html", "shell.js"] {
         std::fs::copy(
@@ -799,7 +805,7 @@ async fn the_service_worker_carries_this_release_and_the_app_shell_needs_no_sess
     assert_eq!(
         body_text(res).await,
         format!(
-            "const VERSION = '{version}'; const FILES = ['/pkg/keel.J1.js', '/pkg/keel.W1.wasm', '/pkg/keel.C1.css', ...['/pkg/__wasm_split.______________________.js']];"
+            r#"const VERSION = '{version}'; const FILES = ['/pkg/keel.J1.js', '/pkg/keel.W1.wasm', '/pkg/keel.C1.css', ...["/pkg/__wasm_split.______________________.js","/pkg/chunk_1.A.wasm","/pkg/split_board.B.wasm","/pkg/split_lists.C.wasm"]];"#
         )
     );
 

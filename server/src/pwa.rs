@@ -63,6 +63,27 @@ impl Assets {
 const SPLIT_FILES: &str = "pkg/__wasm_split";
 /// The chunks' loader, which the main script imports.
 const SPLIT_LOADER: &str = "pkg/__wasm_split.______________________.js";
+/// Each lazy part's chunks (`{"__board_route_view_…": ["chunk_3.<hash>", …]}`), as the splitter
+/// wrote them.
+const SPLIT_MANIFEST: &str = "pkg/__wasm_split_manifest.json";
+
+/// What the worker precaches of a split build: the chunks' loader and every chunk, so that the
+/// installed app opens every page offline, not only those whose code this device loaded online.
+fn split_files(loader: &[u8], manifest: &[u8]) -> Vec<String> {
+    if loader.is_empty() {
+        return Vec::new();
+    }
+    let parts: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(manifest).unwrap_or_default();
+    let chunks: std::collections::BTreeSet<String> = parts
+        .into_values()
+        .flatten()
+        .map(|stem| format!("/pkg/{stem}.wasm"))
+        .collect();
+    std::iter::once(format!("/{SPLIT_LOADER}"))
+        .chain(chunks)
+        .collect()
+}
 
 /// This release, as the service worker knows it.
 #[derive(Clone)]
@@ -84,13 +105,11 @@ impl Release {
     pub fn load(site_root: &str, assets: &Assets) -> Release {
         let read = |path: &str| std::fs::read(format!("{site_root}/{path}")).unwrap_or_default();
         let text = |path: &str| String::from_utf8(read(path)).unwrap_or_default();
-        // The route chunks' loader of a split build, precached by the worker (see public/sw.js).
+        // A split build's chunks and their loader, precached by the worker (see public/sw.js).
         let loader = read(SPLIT_LOADER);
-        let split = if !loader.is_empty() {
-            format!("['/{SPLIT_LOADER}']")
-        } else {
-            "[]".into()
-        };
+        let split_manifest = read(SPLIT_MANIFEST);
+        let split = serde_json::to_string(&split_files(&loader, &split_manifest))
+            .unwrap_or_else(|_| "[]".into());
         let worker = assets
             .fill(&text("sw.js"))
             .replace("__KEEL_SPLIT__", &split);
@@ -109,6 +128,7 @@ impl Release {
             hash.update(read(file));
         }
         hash.update(&loader);
+        hash.update(&split_manifest);
         hash.update(worker.as_bytes());
         hash.update(std::env::var("KEEL_RELEASE").unwrap_or_default());
         let version: String = hash

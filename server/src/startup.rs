@@ -183,11 +183,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 /// Unknown paths that are not files: the app renders its not-found page (status 404).
 async fn not_found(State(state): State<AppState>, req: Request) -> Response {
-    let options = state.leptos.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
-        context(state.server, state.front),
-        move || shell(options.clone()),
-    );
+    let handler =
+        leptos_axum::render_app_to_stream_with_context(context(state.server, state.front), shell);
     handler(req).await.into_response()
 }
 
@@ -210,11 +207,12 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
     let routes = generate_route_list(App);
     let site_root = Arc::<str>::from(settings.site_root.as_str());
 
-    let pages =
-        Router::new().leptos_routes_with_context(&state, routes, context(server.clone(), front), {
-            let leptos = leptos.clone();
-            move || shell(leptos.clone())
-        });
+    let pages = Router::new().leptos_routes_with_context(
+        &state,
+        routes,
+        context(server.clone(), front),
+        shell,
+    );
     let files = ServeDir::new(&*site_root)
         .precompressed_br()
         .precompressed_gzip()

@@ -90,6 +90,10 @@ fn register(pwa: Pwa) {
         else {
             return;
         };
+        // A browser that blocks workers (a policy, an automated browser) answers with nothing.
+        if registration.is_undefined() || registration.is_null() {
+            return;
+        }
         let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
         watch(pwa, &registration);
     });

@@ -5,48 +5,68 @@ use crate::error::{AppError, Invalid};
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
-/// The translated, user-readable message for an error.
+/// The translated, user-readable message for an error, following the UI's language.
 pub fn error_text(i18n: I18nContext<Locale>, e: &AppError) -> AnyView {
     match e.clone() {
-        AppError::Unauthorized => t!(i18n, errors.unauthorized).into_any(),
-        AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
-        AppError::NotFound => t!(i18n, errors.not_found).into_any(),
-        AppError::Validation { fields } => match fields.get("form") {
-            Some(why) => invalid_text(i18n, *why),
-            None => t!(i18n, errors.validation).into_any(),
-        },
-        AppError::Conflict => t!(i18n, errors.conflict).into_any(),
         AppError::RateLimited { retry_after_secs } => {
             t!(i18n, errors.rate_limited, secs = move || retry_after_secs).into_any()
         }
-        AppError::Busy => t!(i18n, errors.busy).into_any(),
-        AppError::BadRequest => t!(i18n, errors.bad_request).into_any(),
-        AppError::Network => t!(i18n, errors.network).into_any(),
         AppError::Internal { id } => t!(i18n, errors.internal, id = move || id.clone()).into_any(),
+        AppError::Validation { fields } if fields.contains_key("form") => {
+            invalid_text(i18n, fields["form"])
+        }
+        e => (move || plain_error(i18n.get_locale(), &e)).into_any(),
     }
 }
 
-/// The translated message for a refused field.
+/// The translated message for a refused field, following the UI's language.
 pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
     match why {
-        Invalid::Required => t!(i18n, invalid.required).into_any(),
-        Invalid::Email => t!(i18n, invalid.email).into_any(),
         Invalid::TooShort { min } => t!(i18n, invalid.too_short, min = move || min).into_any(),
         Invalid::TooLong { max } => t!(i18n, invalid.too_long, max = move || max).into_any(),
-        Invalid::Characters => t!(i18n, invalid.characters).into_any(),
-        Invalid::Credentials => t!(i18n, invalid.credentials).into_any(),
-        Invalid::Mismatch => t!(i18n, invalid.mismatch).into_any(),
-        Invalid::Choice => t!(i18n, invalid.choice).into_any(),
-        Invalid::Phone => t!(i18n, invalid.phone).into_any(),
-        Invalid::Date => t!(i18n, invalid.date).into_any(),
-        Invalid::Url => t!(i18n, invalid.url).into_any(),
-        Invalid::NotQualified => t!(i18n, invalid.not_qualified).into_any(),
-        Invalid::Amount => t!(i18n, invalid.amount).into_any(),
-        Invalid::Percent => t!(i18n, invalid.percent).into_any(),
-        Invalid::Days => t!(i18n, invalid.days).into_any(),
-        Invalid::Colour => t!(i18n, invalid.colour).into_any(),
-        Invalid::LastStage => t!(i18n, invalid.last_stage).into_any(),
-        Invalid::SameRecord => t!(i18n, invalid.same_record).into_any(),
+        why => (move || plain_invalid(i18n.get_locale(), why)).into_any(),
+    }
+}
+
+// The messages without a value in them, as text rather than views: a view per message made each
+// message a type of its own, and the code that draws them 100 KB of the wasm every page loads.
+fn plain_error(locale: Locale, e: &AppError) -> &'static str {
+    match e {
+        AppError::Unauthorized => td_string!(locale, errors.unauthorized),
+        AppError::Forbidden => td_string!(locale, errors.forbidden),
+        AppError::NotFound => td_string!(locale, errors.not_found),
+        AppError::Conflict => td_string!(locale, errors.conflict),
+        AppError::Busy => td_string!(locale, errors.busy),
+        AppError::BadRequest => td_string!(locale, errors.bad_request),
+        AppError::Network => td_string!(locale, errors.network),
+        AppError::Validation { .. } => td_string!(locale, errors.validation),
+        // Drawn by `error_text` with their values; never asked for here.
+        AppError::RateLimited { .. } | AppError::Internal { .. } => {
+            td_string!(locale, errors.validation)
+        }
+    }
+}
+
+fn plain_invalid(locale: Locale, why: Invalid) -> &'static str {
+    match why {
+        Invalid::Required => td_string!(locale, invalid.required),
+        Invalid::Email => td_string!(locale, invalid.email),
+        Invalid::Characters => td_string!(locale, invalid.characters),
+        Invalid::Credentials => td_string!(locale, invalid.credentials),
+        Invalid::Mismatch => td_string!(locale, invalid.mismatch),
+        Invalid::Choice => td_string!(locale, invalid.choice),
+        Invalid::Phone => td_string!(locale, invalid.phone),
+        Invalid::Date => td_string!(locale, invalid.date),
+        Invalid::Url => td_string!(locale, invalid.url),
+        Invalid::NotQualified => td_string!(locale, invalid.not_qualified),
+        Invalid::Amount => td_string!(locale, invalid.amount),
+        Invalid::Percent => td_string!(locale, invalid.percent),
+        Invalid::Days => td_string!(locale, invalid.days),
+        Invalid::Colour => td_string!(locale, invalid.colour),
+        Invalid::LastStage => td_string!(locale, invalid.last_stage),
+        Invalid::SameRecord => td_string!(locale, invalid.same_record),
+        // Drawn by `invalid_text` with their number.
+        Invalid::TooShort { .. } | Invalid::TooLong { .. } => td_string!(locale, invalid.required),
     }
 }
 
