@@ -443,95 +443,82 @@ impl Page {
 // splitter puts the code that parts share in chunks of their own, one per set of parts sharing
 // it, and a part per page made a page load over a hundred files.
 
-struct BoardRoute;
+/// A lazy part: its route's data is the page the path names; its view, that page drawn by `$view`
+/// (a function of the `Page`), whose code goes into the part's chunks.
+macro_rules! page_part {
+    ($part:ident, $view:path) => {
+        struct $part(Page);
 
-#[lazy_route]
-impl LazyRoute for BoardRoute {
-    fn data() -> Self {
-        BoardRoute
-    }
+        #[lazy_route]
+        impl LazyRoute for $part {
+            fn data() -> Self {
+                $part(Page::here())
+            }
 
-    fn view(_this: Self) -> AnyView {
-        let watch = BoardWatch::new();
-        crate::live::keep_board_live(watch);
-        view! { <PipelinePage watch actions=|| import_link(ImportKind::Deals) /> }.into_any()
+            fn view(this: Self) -> AnyView {
+                $view(this.0)
+            }
+        }
+    };
+}
+
+page_part!(BoardRoute, board_part);
+page_part!(ListsRoute, lists_part);
+page_part!(RecordsRoute, records_part);
+page_part!(ToolsRoute, tools_part);
+
+/// The pipeline page, kept live by the event stream while it is shown.
+fn board_part(_: Page) -> AnyView {
+    let watch = BoardWatch::new();
+    crate::live::keep_board_live(watch);
+    view! { <PipelinePage watch actions=|| import_link(ImportKind::Deals) /> }.into_any()
+}
+
+fn lists_part(page: Page) -> AnyView {
+    match page {
+        Page::Companies => {
+            view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> }.into_any()
+        }
+        Page::Leads => view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> }.into_any(),
+        _ => view! { <ContactsPage actions=|| import_link(ImportKind::Contacts) /> }.into_any(),
     }
 }
 
-struct ListsRoute(Page);
-
-#[lazy_route]
-impl LazyRoute for ListsRoute {
-    fn data() -> Self {
-        ListsRoute(Page::here())
-    }
-
-    fn view(this: Self) -> AnyView {
-        match this.0 {
-            Page::Companies => {
-                view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> }.into_any()
-            }
-            Page::Leads => {
-                view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> }.into_any()
-            }
-            _ => view! { <ContactsPage actions=|| import_link(ImportKind::Contacts) /> }.into_any(),
+fn records_part(page: Page) -> AnyView {
+    match page {
+        Page::New(ListKind::Contacts) => {
+            view! { <NewContactPage watch=duplicate_watch(ListKind::Contacts) /> }.into_any()
         }
+        Page::New(ListKind::Companies) => {
+            view! { <NewCompanyPage watch=duplicate_watch(ListKind::Companies) /> }.into_any()
+        }
+        Page::New(ListKind::Leads) => {
+            view! { <NewLeadPage watch=duplicate_watch(ListKind::Leads) /> }.into_any()
+        }
+        Page::Contact => view! { <ContactRecord /> }.into_any(),
+        Page::Company => view! { <CompanyRecord /> }.into_any(),
+        Page::Lead => view! { <LeadRecord /> }.into_any(),
+        Page::Deal => view! { <DealPage /> }.into_any(),
+        Page::Tasks => view! { <MyTasksPage /> }.into_any(),
+        _ => view! { <SettingsPage /> }.into_any(),
     }
 }
 
-struct RecordsRoute(Page);
-
-#[lazy_route]
-impl LazyRoute for RecordsRoute {
-    fn data() -> Self {
-        RecordsRoute(Page::here())
-    }
-
-    fn view(this: Self) -> AnyView {
-        match this.0 {
-            Page::New(ListKind::Contacts) => {
-                view! { <NewContactPage watch=duplicate_watch(ListKind::Contacts) /> }.into_any()
-            }
-            Page::New(ListKind::Companies) => {
-                view! { <NewCompanyPage watch=duplicate_watch(ListKind::Companies) /> }.into_any()
-            }
-            Page::New(ListKind::Leads) => {
-                view! { <NewLeadPage watch=duplicate_watch(ListKind::Leads) /> }.into_any()
-            }
-            Page::Contact => view! { <ContactRecord /> }.into_any(),
-            Page::Company => view! { <CompanyRecord /> }.into_any(),
-            Page::Lead => view! { <LeadRecord /> }.into_any(),
-            Page::Deal => view! { <DealPage /> }.into_any(),
-            Page::Tasks => view! { <MyTasksPage /> }.into_any(),
-            _ => view! { <SettingsPage /> }.into_any(),
-        }
-    }
-}
-
-struct ToolsRoute(Page);
-
-#[lazy_route]
-impl LazyRoute for ToolsRoute {
-    fn data() -> Self {
-        ToolsRoute(Page::here())
-    }
-
-    fn view(this: Self) -> AnyView {
-        use crate::deals::settings::views::PipelineSettingsPage;
-        use crate::duplicates::views::DuplicatesPage;
-        use crate::history::views::AuditLogPage;
-        use crate::imports::views::ImportPage;
-        use crate::merge::views::MergePage;
-        use crate::trash::views::TrashPage;
-        match this.0 {
-            Page::Upload(kind) => view! { <ImportUploadPage kind /> }.into_any(),
-            Page::Import => view! { <ImportPage /> }.into_any(),
-            Page::PipelineSettings => view! { <PipelineSettingsPage /> }.into_any(),
-            Page::Audit => view! { <AuditLogPage /> }.into_any(),
-            Page::Trash => view! { <TrashPage /> }.into_any(),
-            Page::Duplicates => view! { <DuplicatesPage /> }.into_any(),
-            _ => view! { <MergePage /> }.into_any(),
-        }
+fn tools_part(page: Page) -> AnyView {
+    use crate::deals::settings::views::PipelineSettingsPage;
+    use crate::duplicates::views::DuplicatesPage;
+    use crate::history::views::AuditLogPage;
+    use crate::imports::views::ImportPage;
+    use crate::merge::views::MergePage;
+    use crate::trash::views::TrashPage;
+    match page {
+        Page::Upload(kind) => view! { <ImportUploadPage kind /> }.into_any(),
+        Page::Import => view! { <ImportPage /> }.into_any(),
+        Page::PipelineSettings => view! { <PipelineSettingsPage /> }.into_any(),
+        Page::Audit => view! { <AuditLogPage /> }.into_any(),
+        Page::Trash => view! { <TrashPage /> }.into_any(),
+        Page::Duplicates => view! { <DuplicatesPage /> }.into_any(),
+        _ => view! { <MergePage /> }.into_any(),
     }
 }
 
