@@ -8,66 +8,53 @@ use leptos_i18n::I18nContext;
 /// The translated, user-readable message for an error, following the UI's language.
 pub fn error_text(i18n: I18nContext<Locale>, e: &AppError) -> AnyView {
     match e.clone() {
+        AppError::Unauthorized => plain(i18n, |l| td_string!(l, errors.unauthorized)),
+        AppError::Forbidden => plain(i18n, |l| td_string!(l, errors.forbidden)),
+        AppError::NotFound => plain(i18n, |l| td_string!(l, errors.not_found)),
+        AppError::Validation { fields } => match fields.get("form") {
+            Some(why) => invalid_text(i18n, *why),
+            None => plain(i18n, |l| td_string!(l, errors.validation)),
+        },
+        AppError::Conflict => plain(i18n, |l| td_string!(l, errors.conflict)),
         AppError::RateLimited { retry_after_secs } => {
             t!(i18n, errors.rate_limited, secs = move || retry_after_secs).into_any()
         }
+        AppError::Busy => plain(i18n, |l| td_string!(l, errors.busy)),
+        AppError::BadRequest => plain(i18n, |l| td_string!(l, errors.bad_request)),
+        AppError::Network => plain(i18n, |l| td_string!(l, errors.network)),
         AppError::Internal { id } => t!(i18n, errors.internal, id = move || id.clone()).into_any(),
-        AppError::Validation { fields } if fields.contains_key("form") => {
-            invalid_text(i18n, fields["form"])
-        }
-        e => (move || plain_error(i18n.get_locale(), &e)).into_any(),
     }
 }
 
 /// The translated message for a refused field, following the UI's language.
 pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
     match why {
+        Invalid::Required => plain(i18n, |l| td_string!(l, invalid.required)),
+        Invalid::Email => plain(i18n, |l| td_string!(l, invalid.email)),
         Invalid::TooShort { min } => t!(i18n, invalid.too_short, min = move || min).into_any(),
         Invalid::TooLong { max } => t!(i18n, invalid.too_long, max = move || max).into_any(),
-        why => (move || plain_invalid(i18n.get_locale(), why)).into_any(),
+        Invalid::Characters => plain(i18n, |l| td_string!(l, invalid.characters)),
+        Invalid::Credentials => plain(i18n, |l| td_string!(l, invalid.credentials)),
+        Invalid::Mismatch => plain(i18n, |l| td_string!(l, invalid.mismatch)),
+        Invalid::Choice => plain(i18n, |l| td_string!(l, invalid.choice)),
+        Invalid::Phone => plain(i18n, |l| td_string!(l, invalid.phone)),
+        Invalid::Date => plain(i18n, |l| td_string!(l, invalid.date)),
+        Invalid::Url => plain(i18n, |l| td_string!(l, invalid.url)),
+        Invalid::NotQualified => plain(i18n, |l| td_string!(l, invalid.not_qualified)),
+        Invalid::Amount => plain(i18n, |l| td_string!(l, invalid.amount)),
+        Invalid::Percent => plain(i18n, |l| td_string!(l, invalid.percent)),
+        Invalid::Days => plain(i18n, |l| td_string!(l, invalid.days)),
+        Invalid::Colour => plain(i18n, |l| td_string!(l, invalid.colour)),
+        Invalid::LastStage => plain(i18n, |l| td_string!(l, invalid.last_stage)),
+        Invalid::SameRecord => plain(i18n, |l| td_string!(l, invalid.same_record)),
     }
 }
 
-// The messages without a value in them, as text rather than views: a view per message made each
-// message a type of its own, and the code that draws them 100 KB of the wasm every page loads.
-fn plain_error(locale: Locale, e: &AppError) -> &'static str {
-    match e {
-        AppError::Unauthorized => td_string!(locale, errors.unauthorized),
-        AppError::Forbidden => td_string!(locale, errors.forbidden),
-        AppError::NotFound => td_string!(locale, errors.not_found),
-        AppError::Conflict => td_string!(locale, errors.conflict),
-        AppError::Busy => td_string!(locale, errors.busy),
-        AppError::BadRequest => td_string!(locale, errors.bad_request),
-        AppError::Network => td_string!(locale, errors.network),
-        AppError::Validation { .. } => td_string!(locale, errors.validation),
-        // Drawn by `error_text` with their values; never asked for here.
-        AppError::RateLimited { .. } | AppError::Internal { .. } => {
-            td_string!(locale, errors.validation)
-        }
-    }
-}
-
-fn plain_invalid(locale: Locale, why: Invalid) -> &'static str {
-    match why {
-        Invalid::Required => td_string!(locale, invalid.required),
-        Invalid::Email => td_string!(locale, invalid.email),
-        Invalid::Characters => td_string!(locale, invalid.characters),
-        Invalid::Credentials => td_string!(locale, invalid.credentials),
-        Invalid::Mismatch => td_string!(locale, invalid.mismatch),
-        Invalid::Choice => td_string!(locale, invalid.choice),
-        Invalid::Phone => td_string!(locale, invalid.phone),
-        Invalid::Date => td_string!(locale, invalid.date),
-        Invalid::Url => td_string!(locale, invalid.url),
-        Invalid::NotQualified => td_string!(locale, invalid.not_qualified),
-        Invalid::Amount => td_string!(locale, invalid.amount),
-        Invalid::Percent => td_string!(locale, invalid.percent),
-        Invalid::Days => td_string!(locale, invalid.days),
-        Invalid::Colour => td_string!(locale, invalid.colour),
-        Invalid::LastStage => td_string!(locale, invalid.last_stage),
-        Invalid::SameRecord => td_string!(locale, invalid.same_record),
-        // Drawn by `invalid_text` with their number.
-        Invalid::TooShort { .. } | Invalid::TooLong { .. } => td_string!(locale, invalid.required),
-    }
+/// A message without a value in it, following the UI's language. One view type for them all: a
+/// `t!` view per message made each message a type of its own, and the code that draws them
+/// 100 KB of the wasm every page loads.
+fn plain(i18n: I18nContext<Locale>, text: fn(Locale) -> &'static str) -> AnyView {
+    (move || text(i18n.get_locale())).into_any()
 }
 
 /// Sends the browser to the sign-in page when the session has ended.
