@@ -37,7 +37,7 @@ test('every route comes alive loaded in full and reached through the app, with n
   const ids = await page.getByRole('table', { name: 'Contacts' }).locator('tbody tr td a').evaluateAll((links) =>
     links.map((a) => a.getAttribute('href')!).filter((h) => /^\/contacts\/[0-9a-f-]{36}$/.test(h)).map((h) => h.split('/').pop()!).slice(0, 2),
   );
-  // Some of these load their code only when first opened (see app/src/shell.rs).
+  // Some of these load their code only when first opened (see app/src/shell/parts.rs).
   const routes: [string, string][] = [
     ['/pipeline', 'Pipeline'],
     ['/contacts', 'Contacts'],
@@ -77,7 +77,7 @@ test.describe(() => {
   test("what the browser says while a lazy page's code still loads does not break its hydration", async ({ page }) => {
     const errors = pageErrors(page);
     await signIn(page);
-    // Hold the code of My tasks (in the records part, loaded on its own: see app/src/shell.rs) until
+    // Hold the code of My tasks (in the records part, loaded on its own: see app/src/shell/parts.rs) until
     // the browser has said something that changes what the page shows: it went offline.
     let held!: () => void;
     const chunkRequested = new Promise<void>((resolve) => (held = resolve));
