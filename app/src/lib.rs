@@ -30,6 +30,7 @@ pub mod offline;
 pub mod pwa;
 pub mod records;
 mod shell;
+pub mod tickets;
 pub mod trash;
 pub mod ui;
 pub mod users;
