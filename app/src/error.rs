@@ -46,6 +46,10 @@ pub enum Invalid {
     LastStage,
     /// A record cannot be merged with itself.
     SameRecord,
+    /// No contact in the user's reach matches the name, email or phone typed.
+    NoCustomer,
+    /// Several contacts match the name typed: an email or phone tells them apart.
+    ManyCustomers,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

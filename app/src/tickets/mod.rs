@@ -1,3 +1,7 @@
 //! The service desk: tickets with their conversation, service-level clocks and queues.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod sla;

@@ -5,6 +5,8 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::model::{PRIORITIES, is_done};
+
 /// Minutes in a day: a window may end at midnight.
 pub const DAY_MINUTES: u16 = 1440;
 /// How far ahead a due time is looked for before the calendar is taken to have no service hours.
@@ -163,6 +165,51 @@ impl Clock {
     /// used up falls due when the clock last started.
     pub fn due(&self, cal: &Calendar, target: i64) -> Option<DateTime<Utc>> {
         cal.add_business(self.since?, (target - self.used).max(0))
+    }
+}
+
+/// An SLA policy: its calendar, its targets per priority, and the statuses in which it waits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub calendar: Calendar,
+    /// Business seconds to the first response and to resolution, per priority in `PRIORITIES`'
+    /// order (most pressing first).
+    pub targets: [(i64, i64); 4],
+    pub pauses: Vec<String>,
+}
+
+/// When a ticket's next targets fall due: `None` for one met, or while the clock waits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dues {
+    pub first_response: Option<DateTime<Utc>>,
+    pub resolution: Option<DateTime<Utc>>,
+}
+
+impl Policy {
+    /// Whether the clock runs in `status`.
+    pub fn runs(&self, status: &str) -> bool {
+        !is_done(status) && !self.pauses.iter().any(|p| p == status)
+    }
+
+    /// Moves the clock for a ticket entering `status` at `at`.
+    pub fn enter(&self, clock: &mut Clock, status: &str, at: DateTime<Utc>) {
+        if self.runs(status) {
+            clock.resume(at);
+        } else {
+            clock.pause(&self.calendar, at);
+        }
+    }
+
+    /// The due times of a ticket of `priority` whose clock is `clock`.
+    pub fn dues(&self, clock: &Clock, priority: &str, responded: bool) -> Dues {
+        let i = PRIORITIES.iter().position(|p| *p == priority).unwrap_or(2);
+        let (first, resolve) = self.targets[i];
+        Dues {
+            first_response: (!responded)
+                .then(|| clock.due(&self.calendar, first))
+                .flatten(),
+            resolution: clock.due(&self.calendar, resolve),
+        }
     }
 }
 

@@ -47,6 +47,8 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Colour => plain(i18n, |l| td_string!(l, invalid.colour)),
         Invalid::LastStage => plain(i18n, |l| td_string!(l, invalid.last_stage)),
         Invalid::SameRecord => plain(i18n, |l| td_string!(l, invalid.same_record)),
+        Invalid::NoCustomer => plain(i18n, |l| td_string!(l, invalid.no_customer)),
+        Invalid::ManyCustomers => plain(i18n, |l| td_string!(l, invalid.many_customers)),
     }
 }
 

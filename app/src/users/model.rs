@@ -63,6 +63,16 @@ impl Role {
         !matches!(self, Role::Viewer)
     }
 
+    /// Support agents, managers and admins work tickets: triage them and reply to customers.
+    pub fn works_tickets(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager | Role::Support)
+    }
+
+    /// Sales, who read their customers' tickets, may add internal notes to them as well.
+    pub fn notes_tickets(self) -> bool {
+        self.works_tickets() || matches!(self, Role::Sales)
+    }
+
     /// Exporting a list takes every customer in scope out of the CRM: admins and managers only.
     pub fn can_export(self) -> bool {
         matches!(self, Role::Admin | Role::Manager)

@@ -1,0 +1,88 @@
+//! Server functions for tickets; each checks the session, and the database layer the role.
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::model::{
+    QueuePage, QueueQuery, TicketId, TicketInput, TicketRow, TicketView, TriageInput,
+};
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "list_tickets")]
+pub async fn list_tickets(query: QueueQuery) -> Result<QueuePage, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::queue(&auth::state()?.pool, &user, &query).await
+}
+
+#[server(prefix = "/api", endpoint = "get_ticket")]
+pub async fn get_ticket(id: TicketId) -> Result<TicketView, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::view(&auth::state()?.pool, &user, id).await
+}
+
+#[server(prefix = "/api", endpoint = "create_ticket")]
+pub async fn create_ticket(input: TicketInput) -> Result<TicketId, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let draft = input.parse()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let id = super::db::create(&mut tx, &user, &draft, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[server(prefix = "/api", endpoint = "triage_ticket")]
+pub async fn triage_ticket(
+    id: TicketId,
+    version: i32,
+    input: TriageInput,
+) -> Result<i32, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let triage = input.parse()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let v = super::db::triage(&mut tx, &user, id, version, &triage, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Adds a public reply, an internal note or the customer's words to a ticket.
+#[server(prefix = "/api", endpoint = "add_ticket_message")]
+pub async fn add_ticket_message(id: TicketId, kind: String, body: String) -> Result<i32, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let (kind, body) = super::model::parse_message(&kind, &body)?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let v = super::db::add_message(&mut tx, &user, id, &kind, &body, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// A contact's tickets the user may open, for the contact page.
+#[server(prefix = "/api", endpoint = "contact_tickets")]
+pub async fn contact_tickets(contact: Uuid) -> Result<Vec<TicketRow>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::of_customer(
+        &auth::state()?.pool,
+        &user,
+        super::db::CustomerColumn::Contact,
+        contact,
+    )
+    .await
+}
+
+/// A company's tickets the user may open, for the company page.
+#[server(prefix = "/api", endpoint = "company_tickets")]
+pub async fn company_tickets(company: Uuid) -> Result<Vec<TicketRow>, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::of_customer(
+        &auth::state()?.pool,
+        &user,
+        super::db::CustomerColumn::Company,
+        company,
+    )
+    .await
+}

@@ -1,0 +1,358 @@
+//! Ticket types shared by both sides, the queues, and the parsing of the ticket forms.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{AppError, Invalid};
+use crate::records::fields::Fields;
+
+pub const SUBJECT_MAX: u32 = 300;
+pub const DESCRIPTION_MAX: u32 = 20_000;
+pub const MESSAGE_MAX: u32 = 20_000;
+pub const CUSTOMER_MAX: u32 = 254;
+pub const TEAM_MAX: u32 = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct TicketId(pub Uuid);
+
+/// How the customer reached us, as stored.
+pub const CHANNELS: [&str; 5] = ["phone", "email", "web", "walk_in", "chat"];
+pub const KINDS: [&str; 4] = ["question", "incident", "problem", "request"];
+/// Most pressing first: the order of a policy's targets.
+pub const PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
+pub const STATUSES: [&str; 6] = [
+    "new",
+    "open",
+    "waiting_customer",
+    "waiting_third_party",
+    "resolved",
+    "closed",
+];
+
+/// Whether a ticket in this status is done with (its clocks stopped for good).
+pub fn is_done(status: &str) -> bool {
+    matches!(status, "resolved" | "closed")
+}
+
+/// A ticket as its page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Ticket {
+    pub id: TicketId,
+    pub number: i64,
+    pub subject: String,
+    pub description: Option<String>,
+    pub contact_id: Option<Uuid>,
+    pub contact_name: Option<String>,
+    pub company_id: Option<Uuid>,
+    pub company_name: Option<String>,
+    pub channel: String,
+    pub kind: String,
+    pub priority: String,
+    pub status: String,
+    pub team: Option<String>,
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub tags: Vec<String>,
+    pub sla_name: Option<String>,
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One message of a ticket's conversation: a public reply, an internal note, or the customer's words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Message {
+    pub id: Uuid,
+    pub kind: String,
+    pub body: String,
+    pub author_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a ticket page loads: the ticket, its conversation, the agents it may be given to, and what
+/// the user may do with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub messages: Vec<Message>,
+    pub agents: Vec<(Uuid, String)>,
+    /// Change status, priority, assignee; reply to the customer.
+    pub can_work: bool,
+    /// Add internal notes.
+    pub can_note: bool,
+}
+
+/// A row of a queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TicketRow {
+    pub id: TicketId,
+    pub number: i64,
+    pub subject: String,
+    pub customer: Option<String>,
+    pub priority: String,
+    pub status: String,
+    pub team: Option<String>,
+    pub assignee_name: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The queues of the service desk, by their key in the address (`/tickets?queue=mine`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Queue {
+    /// Open tickets assigned to me.
+    Mine,
+    Unassigned,
+    /// Due within the next hour, not yet breached.
+    Breaching,
+    Breached,
+    /// Waiting on the customer or a third party.
+    Waiting,
+    /// Every ticket not resolved or closed.
+    Open,
+    /// Resolved and closed, newest first.
+    Done,
+}
+
+impl Queue {
+    pub const ALL: [Queue; 7] = [
+        Queue::Mine,
+        Queue::Unassigned,
+        Queue::Breaching,
+        Queue::Breached,
+        Queue::Waiting,
+        Queue::Open,
+        Queue::Done,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Queue::Mine => "mine",
+            Queue::Unassigned => "unassigned",
+            Queue::Breaching => "breaching",
+            Queue::Breached => "breached",
+            Queue::Waiting => "waiting",
+            Queue::Open => "open",
+            Queue::Done => "done",
+        }
+    }
+
+    /// The queue named `s`; the open tickets for anything else.
+    pub fn parse(s: &str) -> Queue {
+        Self::ALL
+            .into_iter()
+            .find(|q| q.as_str() == s)
+            .unwrap_or(Queue::Open)
+    }
+}
+
+/// A queue page asked for: the queue, a team ("" for all), and the cursor of the page before.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub queue: String,
+    #[serde(default)]
+    pub team: String,
+    #[serde(default)]
+    pub after: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub rows: Vec<TicketRow>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<String>,
+    /// The teams tickets or agents belong to, for the team filter.
+    pub teams: Vec<String>,
+}
+
+/// The new-ticket form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketInput {
+    pub subject: String,
+    #[serde(default)]
+    pub description: String,
+    /// The customer: a contact's email, phone or name.
+    #[serde(default)]
+    pub customer: String,
+    /// A contact chosen already (the ticket was opened from the contact's page).
+    #[serde(default)]
+    pub contact_id: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub team: String,
+    #[serde(default)]
+    pub tags: String,
+}
+
+/// Who the ticket is for, as the form named them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CustomerRef {
+    None,
+    Contact(Uuid),
+    /// An email, a phone or a name, found on the server among the contacts in the user's reach.
+    Typed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketDraft {
+    pub subject: String,
+    pub description: Option<String>,
+    pub customer: CustomerRef,
+    pub channel: String,
+    pub kind: String,
+    pub priority: String,
+    pub team: Option<String>,
+    pub tags: Vec<String>,
+}
+
+fn one_of(f: &mut Fields, field: &str, value: &str, set: &[&str], default: &str) -> String {
+    f.choice(field, value, |s| set.contains(&s).then(|| s.to_string()))
+        .unwrap_or_else(|| default.to_string())
+}
+
+impl TicketInput {
+    pub fn parse(&self) -> Result<TicketDraft, AppError> {
+        let mut f = Fields::default();
+        let customer = match (self.contact_id.trim(), self.customer.trim()) {
+            ("", "") => CustomerRef::None,
+            ("", _) => f
+                .optional("customer", &self.customer, CUSTOMER_MAX)
+                .map_or(CustomerRef::None, CustomerRef::Typed),
+            (id, _) => match Uuid::parse_str(id) {
+                Ok(id) => CustomerRef::Contact(id),
+                Err(_) => {
+                    f.fail("customer", Invalid::NoCustomer);
+                    CustomerRef::None
+                }
+            },
+        };
+        let draft = TicketDraft {
+            subject: f.required("subject", &self.subject, SUBJECT_MAX),
+            description: f.optional("description", &self.description, DESCRIPTION_MAX),
+            customer,
+            channel: one_of(&mut f, "channel", &self.channel, &CHANNELS, "phone"),
+            kind: one_of(&mut f, "kind", &self.kind, &KINDS, "question"),
+            priority: one_of(&mut f, "priority", &self.priority, &PRIORITIES, "normal"),
+            team: f.optional("team", &self.team, TEAM_MAX),
+            tags: f.tags("tags", &self.tags),
+        };
+        f.finish(draft)
+    }
+}
+
+/// The triage of a ticket as its page submits it: status, priority, team and assignee together.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TriageInput {
+    pub status: String,
+    pub priority: String,
+    #[serde(default)]
+    pub team: String,
+    /// A user id, or "" for nobody.
+    #[serde(default)]
+    pub assignee: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Triage {
+    pub status: String,
+    pub priority: String,
+    pub team: Option<String>,
+    pub assignee: Option<Uuid>,
+}
+
+impl TriageInput {
+    pub fn parse(&self) -> Result<Triage, AppError> {
+        let mut f = Fields::default();
+        let assignee = match self.assignee.trim() {
+            "" => None,
+            id => Uuid::parse_str(id).ok().or_else(|| {
+                f.fail("assignee", Invalid::Choice);
+                None
+            }),
+        };
+        let triage = Triage {
+            status: one_of(&mut f, "status", &self.status, &STATUSES, "open"),
+            priority: one_of(&mut f, "priority", &self.priority, &PRIORITIES, "normal"),
+            team: f.optional("team", &self.team, TEAM_MAX),
+            assignee,
+        };
+        f.finish(triage)
+    }
+}
+
+/// A message typed on a ticket page: its kind ("reply", "note", or "customer" for the customer's
+/// words taken down by an agent) and body.
+pub fn parse_message(kind: &str, body: &str) -> Result<(String, String), AppError> {
+    let mut f = Fields::default();
+    let kind = one_of(&mut f, "kind", kind, &["reply", "note", "customer"], "note");
+    let body = f.required("body", body, MESSAGE_MAX);
+    f.finish((kind, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_needs_a_subject_and_known_choices() {
+        let e = TicketInput {
+            channel: "fax".into(),
+            priority: "asap".into(),
+            contact_id: "nope".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        assert_eq!(e.field("subject"), Some(Invalid::Required));
+        assert_eq!(e.field("channel"), Some(Invalid::Choice));
+        assert_eq!(e.field("priority"), Some(Invalid::Choice));
+        assert_eq!(e.field("customer"), Some(Invalid::NoCustomer));
+        let ok = TicketInput {
+            subject: " Printer offline ".into(),
+            customer: "li.na@example.cn".into(),
+            tags: "vip, printer".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(ok.subject, "Printer offline");
+        assert_eq!(ok.customer, CustomerRef::Typed("li.na@example.cn".into()));
+        assert_eq!(
+            (ok.channel.as_str(), ok.kind.as_str(), ok.priority.as_str()),
+            ("phone", "question", "normal")
+        );
+    }
+
+    #[test]
+    fn a_triage_takes_only_known_statuses_and_a_user_id() {
+        let e = TriageInput {
+            status: "done".into(),
+            priority: "high".into(),
+            assignee: "bob".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        assert_eq!(e.field("status"), Some(Invalid::Choice));
+        assert_eq!(e.field("assignee"), Some(Invalid::Choice));
+        assert_eq!(
+            parse_message("reply", "  ").unwrap_err().field("body"),
+            Some(Invalid::Required)
+        );
+        assert_eq!(Queue::parse("breached"), Queue::Breached);
+        assert_eq!(Queue::parse("x"), Queue::Open);
+    }
+}
