@@ -149,7 +149,7 @@ fn row_ids(body: &str) -> Vec<Uuid> {
     ids.into_iter().collect()
 }
 
-/// Of `ids`, the customer records, deals and tasks that `user` (of a team scope) may not open:
+/// Of `ids`, the customer records, deals, tasks and tickets that `user` (of a team scope) may not open:
 /// the rule written out again, independently of the code under test.
 async fn out_of_scope(pool: &PgPool, user: Uuid, ids: &[Uuid]) -> Vec<Uuid> {
     sqlx::query_scalar(
@@ -163,7 +163,10 @@ async fn out_of_scope(pool: &PgPool, user: Uuid, ids: &[Uuid]) -> Vec<Uuid> {
                                  coalesce(c.deleted_at, l.deleted_at, co.deleted_at, d.deleted_at)
                             FROM tasks t JOIN ids USING (id)
                             LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN leads l ON l.id = t.lead_id
-                            LEFT JOIN companies co ON co.id = t.company_id LEFT JOIN deals d ON d.id = t.deal_id)
+                            LEFT JOIN companies co ON co.id = t.company_id LEFT JOIN deals d ON d.id = t.deal_id
+                UNION ALL SELECT t.id, CASE WHEN t.contact_id IS NULL THEN co.owner_id ELSE c.owner_id END, t.deleted_at
+                            FROM tickets t JOIN ids USING (id)
+                            LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id)
          SELECT id FROM rows
           WHERE NOT coalesce(owner_id = $2 OR owner_id IN (
                   SELECT u.id FROM users u WHERE u.team IS NOT NULL AND u.team = (SELECT team FROM users WHERE id = $2)), false)",

@@ -145,6 +145,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("trash") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("duplicates") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("merge") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("tickets") ssr=SsrMode::Async view={Lazy::<ListsRoute>::new()} />
+                        <Route path=path!("tickets/new") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
+                        <Route path=path!("tickets/:id") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -219,6 +222,7 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                     <li><A href="/contacts">{t!(i18n, nav.contacts)}</A></li>
                     <li><A href="/companies">{t!(i18n, nav.companies)}</A></li>
                     <li><A href="/leads">{t!(i18n, nav.leads)}</A></li>
+                    <li><A href="/tickets">{t!(i18n, nav.tickets)}</A></li>
                     <li><A href="/activities">{t!(i18n, nav.activities)}</A></li>
                     <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
                 </ul>

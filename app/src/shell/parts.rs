@@ -20,6 +20,9 @@ use crate::leads::model::LeadId;
 use crate::leads::views::{LeadPage, LeadsPage, NewLeadPage};
 use crate::merge::model::MergeKind;
 use crate::records::model::ListKind;
+use crate::tickets::views::{
+    CompanyTickets, ContactTickets, NewTicketPage, TicketPage, TicketsPage,
+};
 use crate::trash::views::forget_control;
 
 /// The app's pages behind sign-in, as a path names them.
@@ -43,6 +46,9 @@ enum Page {
     Trash,
     Duplicates,
     Merge,
+    Tickets,
+    NewTicket,
+    Ticket,
 }
 
 impl Page {
@@ -72,6 +78,9 @@ impl Page {
             ["trash"] => Page::Trash,
             ["duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
+            ["tickets"] => Page::Tickets,
+            ["tickets", "new"] => Page::NewTicket,
+            ["tickets", _] => Page::Ticket,
             _ => return None,
         })
     }
@@ -129,6 +138,7 @@ fn lists_part(page: Page) -> AnyView {
             view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> }.into_any()
         }
         Page::Leads => view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> }.into_any(),
+        Page::Tickets => view! { <TicketsPage /> }.into_any(),
         _ => view! { <ContactsPage actions=|| import_link(ImportKind::Contacts) /> }.into_any(),
     }
 }
@@ -149,6 +159,8 @@ fn records_part(page: Page) -> AnyView {
         Page::Lead => view! { <LeadRecord /> }.into_any(),
         Page::Deal => view! { <DealPage /> }.into_any(),
         Page::Tasks => view! { <MyTasksPage /> }.into_any(),
+        Page::NewTicket => view! { <NewTicketPage /> }.into_any(),
+        Page::Ticket => view! { <TicketPage /> }.into_any(),
         _ => view! { <SettingsPage /> }.into_any(),
     }
 }
@@ -177,7 +189,13 @@ fn ContactRecord() -> impl IntoView {
     let timeline = Callback::new(|id: ContactId| {
         view! { <Activities about=SubjectKind::Contact id=id.0 /> }.into_any()
     });
-    let related = Callback::new(|id: ContactId| view! { <ContactDeals contact=id /> }.into_any());
+    let related = Callback::new(|id: ContactId| {
+        view! {
+            <ContactDeals contact=id />
+            <ContactTickets contact=id.0 />
+        }
+        .into_any()
+    });
     let forget =
         Callback::new(|(id, name)| forget_control(ListKind::Contacts, id, name).into_any());
     let actions = Callback::new(|id: ContactId| {
@@ -196,6 +214,7 @@ fn CompanyRecord() -> impl IntoView {
         view! {
             <CompanyContacts company=id />
             <CompanyDeals company=id />
+            <CompanyTickets company=id.0 />
         }
         .into_any()
     });
@@ -222,7 +241,9 @@ fn prefetch(path: &str) {
     use leptos::task::spawn_local;
     match Page::of(path) {
         Some(Page::Board) => spawn_local(BoardRoute::preload()),
-        Some(Page::Contacts | Page::Companies | Page::Leads) => spawn_local(ListsRoute::preload()),
+        Some(Page::Contacts | Page::Companies | Page::Leads | Page::Tickets) => {
+            spawn_local(ListsRoute::preload())
+        }
         Some(
             Page::Upload(_)
             | Page::Import
@@ -287,6 +308,9 @@ mod tests {
             ("/trash", Page::Trash),
             ("/duplicates", Page::Duplicates),
             ("/merge", Page::Merge),
+            ("/tickets", Page::Tickets),
+            ("/tickets/new", Page::NewTicket),
+            ("/tickets/7a1e", Page::Ticket),
         ];
         for (path, page) in cases {
             assert_eq!(Page::of(path), Some(page), "{path}");

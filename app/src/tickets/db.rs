@@ -16,15 +16,16 @@ use crate::users::model::{CurrentUser, DataScope};
 /// Rows on a queue page.
 pub const PAGE_SIZE: i64 = 50;
 
-/// Limits tickets (`t`) to those the user may open: every ticket, or for sales those of the
-/// customers (contact or company) in their scope.
+/// Limits tickets (`t`) to those the user may open: every ticket, or for sales those of their
+/// customers: a ticket's contact in their scope, or for a ticket without a contact its company.
+/// (A ticket of another team's contact at a shared company stays that team's.)
 fn push_ticket_scope(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser) {
     if user.role.data_scope() == DataScope::Team {
         qb.push(" AND (EXISTS (SELECT 1 FROM contacts sc WHERE sc.id = t.contact_id");
         push_scope(qb, user, "sc");
-        qb.push(") OR EXISTS (SELECT 1 FROM companies sco WHERE sco.id = t.company_id");
+        qb.push(") OR (t.contact_id IS NULL AND EXISTS (SELECT 1 FROM companies sco WHERE sco.id = t.company_id");
         push_scope(qb, user, "sco");
-        qb.push("))");
+        qb.push(")))");
     }
 }
 

@@ -5,3 +5,4 @@ pub mod db;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod sla;
+pub mod views;

@@ -24,6 +24,7 @@ pub(super) struct Fx {
     pub(super) task: Uuid,
     pub(super) view: Uuid,
     pub(super) west_contact: Uuid,
+    pub(super) ticket: Uuid,
 }
 
 impl Fx {
@@ -191,6 +192,22 @@ pub(super) async fn fixtures(pool: &PgPool) -> Fx {
         .fetch_one(pool)
         .await
         .unwrap();
+    // A ticket of each team's contact at the shared company.
+    let ticket_sql = "INSERT INTO tickets (subject, contact_id, company_id, channel) VALUES ($1, $2, $3, 'phone') RETURNING id";
+    let ticket: Uuid = sqlx::query_scalar(ticket_sql)
+        .bind("EAST-SECRET ticket")
+        .bind(contact)
+        .bind(company)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sqlx::query(ticket_sql)
+        .bind("WEST-SECRET ticket")
+        .bind(west_contact)
+        .bind(company)
+        .fetch_one(pool)
+        .await
+        .unwrap();
     let view: Uuid = one(
         pool,
         "INSERT INTO saved_views (user_id, list, name, query) VALUES ($1, 'contacts', 'Mine', '{}') RETURNING id",
@@ -209,5 +226,6 @@ pub(super) async fn fixtures(pool: &PgPool) -> Fx {
         task,
         view,
         west_contact,
+        ticket,
     }
 }

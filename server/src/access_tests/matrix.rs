@@ -43,6 +43,7 @@ pub(super) fn form(s: impl Into<String>) -> Call {
 /// cell's answer does not depend on the cells before it.
 pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
     let (company, contact, lead, deal) = (fx.company, fx.contact, fx.lead, fx.deal);
+    let ticket = fx.ticket;
     let stage = fx.stages[0];
     let pipeline = fx.pipeline;
     let nowhere = Uuid::nil();
@@ -97,6 +98,56 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
                 "list": "contacts", "target": {"ids": [contact]}, "action": {"add_tag": "matrix"}
             })),
             CREATE,
+        ),
+        // Tickets: agents work them; sales read their customers' and may add notes.
+        with_shows(
+            row("list_tickets", form("query[queue]=open"), SIGNED_IN),
+            &[
+                (Who::Owner, "EAST-SECRET ticket"),
+                (Who::Support, "WEST-SECRET ticket"),
+            ],
+        ),
+        row("get_ticket", form(format!("id={ticket}")), READ_EAST),
+        row(
+            "create_ticket",
+            form("input[subject]=Matrix"),
+            [U, F, F, F, F, D, D, D],
+        ),
+        row(
+            "triage_ticket",
+            form(format!(
+                "id={ticket}&version=99&input[status]=open&input[priority]=high"
+            )),
+            [U, F, F, F, F, C, C, C],
+        ),
+        row(
+            "add_ticket_message",
+            form(format!("id={ticket}&kind=note&body=Matrix")),
+            [U, F, D, D, N, D, D, D],
+        ),
+        row(
+            "add_ticket_message",
+            form(format!("id={ticket}&kind=reply&body=")),
+            [U, I, I, I, I, I, I, I],
+        ),
+        with_shows(
+            row(
+                "contact_tickets",
+                form(format!("contact={contact}")),
+                SIGNED_IN,
+            ),
+            &[(Who::Owner, "EAST-SECRET ticket")],
+        ),
+        with_shows(
+            row(
+                "company_tickets",
+                form(format!("company={company}")),
+                SIGNED_IN,
+            ),
+            &[
+                (Who::Owner, "EAST-SECRET ticket"),
+                (Who::Admin, "WEST-SECRET ticket"),
+            ],
         ),
         // Deals
         row("get_deal", form(format!("id={deal}")), READ_EAST),

@@ -8,6 +8,8 @@ use app::users::{db as users_db, password};
 
 use crate::startup::BoxError;
 
+mod tickets;
+
 pub const DEMO_PASSWORD: &str = "keel-demo";
 
 pub const DEMO_USERS: [(&str, &str, Role, &str); 7] = [
@@ -210,6 +212,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         let team = match (role, email) {
             (Role::Sales, "sales2@keel.demo") => Some("West"),
             (Role::Sales | Role::Manager, _) => Some("East"),
+            (Role::Support, _) => Some("Service"),
             _ => None,
         };
         sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
@@ -445,6 +448,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         .await?;
     }
 
+    tickets::seed(&mut tx, &mut dice).await?;
+
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', now()::text)")
         .execute(&mut *tx)
         .await?;
@@ -476,6 +481,8 @@ mod tests {
         assert_eq!(count("SELECT count(*) FROM companies").await, 50);
         assert_eq!(count("SELECT count(*) FROM contacts").await, 200);
         assert_eq!(count("SELECT count(*) FROM deals").await, 80);
+        assert_eq!(count("SELECT count(*) FROM tickets").await, 30);
+        assert!(count("SELECT count(DISTINCT status) FROM tickets").await >= 4);
         assert_eq!(count("SELECT count(*) FROM pipelines").await, 2);
         assert_eq!(count("SELECT count(DISTINCT role) FROM users").await, 5);
         assert!(count("SELECT count(DISTINCT stage_id) FROM deals").await >= 6);
