@@ -43,6 +43,8 @@ test('every route comes alive loaded in full and reached through the app, with n
     ['/contacts', 'Contacts'],
     ['/companies', 'Companies'],
     ['/leads', 'Leads'],
+    ['/tickets', 'Tickets'],
+    ['/tickets/new', 'New ticket'],
     ['/activities', 'My tasks'],
     ['/settings', 'Settings'],
     ['/settings/pipelines', 'Pipelines and stages'],

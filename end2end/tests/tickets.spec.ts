@@ -1,0 +1,113 @@
+import { test, expect, open, signIn, newContact, section } from './fixtures';
+
+test('an agent opens a ticket for a contact, answers it, waits on the customer and sees it reopen', async ({ page }) => {
+  await signIn(page);
+  const name = `Ticket Customer ${Math.random().toString(36).slice(2, 8)}`;
+  await newContact(page, name);
+
+  await open(page, '/tickets');
+  await expect(page.getByRole('heading', { name: 'Tickets', level: 1 })).toBeVisible();
+  const queues = page.getByRole('navigation', { name: 'Queues' });
+  await expect(queues.getByRole('link', { name: 'All open' })).toHaveAttribute('aria-current', 'page');
+  await page.getByRole('link', { name: 'New ticket' }).click();
+
+  // A bad form names the field it refuses: first the subject, then a customer nobody knows.
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByText('This field is required.')).toBeVisible();
+  await page.getByLabel('Subject').fill('Printer offline');
+  await page.getByLabel('Customer').fill('nobody-at-all@example.invalid');
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByText('No contact you can open has this name, email or phone.')).toBeVisible();
+
+  await page.getByLabel('Customer').fill(name);
+  await page.getByLabel('Priority').selectOption({ label: 'Urgent' });
+  await page.getByLabel('Description').fill('The office printer stopped answering.');
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^#\d+ Printer offline$/);
+
+  const facts = page.getByRole('region', { name: 'Details' });
+  await expect(facts.getByRole('link', { name })).toBeVisible();
+  // The default policy: a first response is due; the clock shows how long is left or how late it is.
+  await expect(facts.locator('dd', { hasText: /^(Due in|Overdue by) / }).first()).toBeVisible();
+
+  const conversation = page.getByRole('region', { name: 'Conversation' });
+  await expect(conversation.getByText('The office printer stopped answering.')).toBeVisible();
+  await conversation.getByRole('radio', { name: 'Reply to the customer' }).check();
+  await conversation.getByLabel('Message').fill('We are sending a technician.');
+  await conversation.getByRole('button', { name: 'Add to the conversation' }).click();
+  await expect(conversation.getByText('We are sending a technician.')).toBeVisible();
+  // The first public reply stops the first-response clock.
+  await expect(facts.getByText(/^Met /)).toBeVisible();
+
+  const handling = page.getByRole('region', { name: 'Handling' });
+  await expect(handling.getByLabel('Status')).toHaveValue('open');
+  await handling.getByLabel('Status').selectOption({ label: 'Waiting on customer' });
+  await handling.getByRole('button', { name: 'Save' }).click();
+  await expect(facts.getByText('Paused while waiting')).toBeVisible();
+
+  // The customer's answer, taken down by the agent, reopens the ticket and restarts the clock.
+  await conversation.getByRole('radio', { name: "Customer's words" }).check();
+  await conversation.getByLabel('Message').fill('It works again, thanks!');
+  await conversation.getByRole('button', { name: 'Add to the conversation' }).click();
+  await expect(conversation.getByText('It works again, thanks!')).toBeVisible();
+  await expect(handling.getByLabel('Status')).toHaveValue('open');
+  await expect(facts.getByText('Paused while waiting')).toHaveCount(0);
+
+  // The ticket stands on the customer's page.
+  await facts.getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await section(page, 'Related');
+  const related = page.getByRole('region', { name: 'Tickets' });
+  await expect(related.getByRole('link', { name: /Printer offline/ })).toBeVisible();
+});
+
+test('a stale handling is refused, not saved over the newer one', async ({ page, browser }) => {
+  await signIn(page);
+  await open(page, '/tickets?queue=unassigned');
+  await page.getByRole('table', { name: 'Unassigned' }).locator('tbody tr a').first().click();
+  const handling = page.getByRole('region', { name: 'Handling' });
+  await expect(handling).toBeVisible();
+
+  const other = await browser.newPage();
+  await signIn(other);
+  await open(other, page.url().replace(/^https?:\/\/[^/]+/, ''));
+  await other.getByRole('region', { name: 'Handling' }).getByLabel('Priority').selectOption({ label: 'Low' });
+  await other.getByRole('region', { name: 'Handling' }).getByRole('button', { name: 'Save' }).click();
+  await expect(other.getByRole('region', { name: 'Details' }).getByText('Low')).toBeVisible();
+
+  await handling.getByLabel('Priority').selectOption({ label: 'Urgent' });
+  await handling.getByRole('button', { name: 'Save' }).click();
+  await expect(handling.getByText('Someone else changed this meanwhile.', { exact: false })).toBeVisible();
+  await other.close();
+});
+
+test('a sales rep reads their customer\'s ticket and adds a note, but cannot change it', async ({ page }) => {
+  // Sarah Miller (sales, West) makes a contact of her own; an agent opens a ticket for it.
+  await signIn(page, 'sales2@keel.demo');
+  const name = `West Customer ${Math.random().toString(36).slice(2, 8)}`;
+  await newContact(page, name);
+  const contactUrl = page.url();
+  await page.context().clearCookies();
+  await signIn(page, 'admin@keel.demo');
+  await open(page, '/tickets/new');
+  await page.getByLabel('Subject').fill('Where is my order?');
+  await page.getByLabel('Customer').fill(name);
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/Where is my order\?/);
+
+  await page.context().clearCookies();
+  await signIn(page, 'sales2@keel.demo');
+  await page.goto(contactUrl);
+  await page.locator('body[data-hydrated]').waitFor();
+  await section(page, 'Related');
+  await page.getByRole('region', { name: 'Tickets' }).getByRole('link', { name: /Where is my order\?/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/Where is my order\?/);
+  await expect(page.getByRole('region', { name: 'Handling' })).toHaveCount(0);
+  const conversation = page.getByRole('region', { name: 'Conversation' });
+  await expect(conversation.getByRole('radio')).toHaveCount(1);
+  await expect(conversation.getByRole('radio', { name: 'Internal note' })).toBeChecked();
+  await conversation.getByLabel('Message').fill('Customer is a key account, please hurry.');
+  await conversation.getByRole('button', { name: 'Add to the conversation' }).click();
+  await expect(conversation.getByText('Customer is a key account, please hurry.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'New ticket' })).toHaveCount(0);
+});
