@@ -1,5 +1,5 @@
-//! The demo's service desk: thirty tickets of the first contacts, opened over the last ten days by
-//! the support agent, in every state a queue shows (new, answered, waiting, resolved, breached).
+//! The demo's service desk: thirty tickets of the first contacts, opened over the last three days
+//! by the support agent, in every state a queue shows (new, answered, waiting, resolved, breached).
 use chrono::{Duration, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -60,7 +60,7 @@ pub(super) async fn seed(tx: &mut PgConnection, dice: &mut Dice) -> Result<(), B
             team: Some("Service".into()),
             tags: Vec::new(),
         };
-        let opened = now - Duration::minutes(dice.below(10 * 24 * 60) as i64 + 30);
+        let opened = now - Duration::minutes(dice.below(3 * 24 * 60) as i64 + 30);
         let id = tickets::create(tx, &agent, &draft, opened).await?;
         let later = opened + Duration::minutes(20);
         if i % 5 == 0 {
