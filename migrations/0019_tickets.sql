@@ -95,3 +95,13 @@ CREATE TABLE ticket_messages (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_id, created_at, id);
+
+-- How each team's new tickets find an agent: by hand, in turn among the team's agents who are
+-- present (signed in within the last half hour), or to the present agent with the fewest open
+-- tickets. `last_agent` is where the turn stands.
+CREATE TABLE desk_teams (
+    team       text PRIMARY KEY CHECK (length(team) BETWEEN 1 AND 100),
+    rule       text NOT NULL DEFAULT 'manual' CHECK (rule IN ('manual', 'round_robin', 'least_busy')),
+    last_agent uuid REFERENCES users (id),
+    version    integer NOT NULL DEFAULT 1
+);

@@ -50,6 +50,12 @@ pub enum Invalid {
     NoCustomer,
     /// Several contacts match the name typed: an email or phone tells them apart.
     ManyCustomers,
+    /// Service hours: HH:MM, the end after the start, at least one day open.
+    Hours,
+    /// A target: whole minutes within a year, resolution no sooner than the first response.
+    Minutes,
+    /// Not a whole number.
+    Number,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -86,3 +86,43 @@ pub async fn company_tickets(company: Uuid) -> Result<Vec<TicketRow>, AppError> 
     )
     .await
 }
+
+/// The desk's settings (administrators).
+#[server(prefix = "/api", endpoint = "desk_settings")]
+pub async fn desk_settings() -> Result<super::desk::DeskSettings, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::settings(&auth::state()?.pool, &user).await
+}
+
+/// Saves an SLA policy: `id` empty for a new one (administrators).
+#[server(prefix = "/api", endpoint = "save_sla_policy")]
+pub async fn save_sla_policy(
+    id: String,
+    version: i32,
+    input: super::desk::PolicyInput,
+) -> Result<Uuid, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let id = match id.trim() {
+        "" => None,
+        id => Some(Uuid::parse_str(id).map_err(|_| AppError::NotFound)?),
+    };
+    let draft = input.parse()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let saved = super::db::save_policy(&mut tx, &user, id, version, &draft).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Sets a team's assignment rule (administrators).
+#[server(prefix = "/api", endpoint = "save_team_rule")]
+pub async fn save_team_rule(team: String, rule: String) -> Result<(), AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let rule = super::desk::parse_rule(&rule)?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    super::db::save_rule(&mut tx, &user, &team, &rule).await?;
+    tx.commit().await?;
+    Ok(())
+}

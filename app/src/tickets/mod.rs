@@ -2,6 +2,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod desk;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod sla;

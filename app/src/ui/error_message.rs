@@ -49,6 +49,9 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::SameRecord => plain(i18n, |l| td_string!(l, invalid.same_record)),
         Invalid::NoCustomer => plain(i18n, |l| td_string!(l, invalid.no_customer)),
         Invalid::ManyCustomers => plain(i18n, |l| td_string!(l, invalid.many_customers)),
+        Invalid::Hours => plain(i18n, |l| td_string!(l, invalid.hours)),
+        Invalid::Minutes => plain(i18n, |l| td_string!(l, invalid.minutes)),
+        Invalid::Number => plain(i18n, |l| td_string!(l, invalid.number)),
     }
 }
 

@@ -1,9 +1,10 @@
 use super::*;
+use crate::error::Invalid;
 use crate::tickets::model::{TicketInput, TriageInput};
 use crate::users::db::test_user as user;
 use crate::users::model::Role;
 
-fn at(s: &str) -> DateTime<Utc> {
+pub(super) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
@@ -20,9 +21,9 @@ macro_rules! rolled_back {
 
 const MONDAY_10: &str = "2026-11-30T02:00:00Z";
 /// Far ahead of any day the tests run on: nothing opened then is due soon.
-const LATER: &str = "2099-11-30T02:00:00Z";
+pub(super) const LATER: &str = "2099-11-30T02:00:00Z";
 
-async fn contact(pool: &PgPool, owner: &CurrentUser, name: &str, email: &str) -> Uuid {
+pub(super) async fn contact(pool: &PgPool, owner: &CurrentUser, name: &str, email: &str) -> Uuid {
     let company: Uuid = sqlx::query_scalar(
         "INSERT INTO companies (name, owner_id, tags) VALUES ($1, $2, '{}') RETURNING id",
     )
@@ -43,7 +44,12 @@ async fn contact(pool: &PgPool, owner: &CurrentUser, name: &str, email: &str) ->
     .unwrap()
 }
 
-async fn open(pool: &PgPool, agent: &CurrentUser, input: TicketInput, now: &str) -> TicketId {
+pub(super) async fn open(
+    pool: &PgPool,
+    agent: &CurrentUser,
+    input: TicketInput,
+    now: &str,
+) -> TicketId {
     let mut tx = pool.begin().await.unwrap();
     let id = create(&mut tx, agent, &input.parse().unwrap(), at(now))
         .await
@@ -52,7 +58,7 @@ async fn open(pool: &PgPool, agent: &CurrentUser, input: TicketInput, now: &str)
     id
 }
 
-fn about(customer: &str, priority: &str) -> TicketInput {
+pub(super) fn about(customer: &str, priority: &str) -> TicketInput {
     TicketInput {
         subject: "Printer offline".into(),
         customer: customer.into(),
@@ -61,7 +67,13 @@ fn about(customer: &str, priority: &str) -> TicketInput {
     }
 }
 
-async fn say(pool: &PgPool, u: &CurrentUser, id: TicketId, kind: &str, now: &str) -> i32 {
+pub(super) async fn say(
+    pool: &PgPool,
+    u: &CurrentUser,
+    id: TicketId,
+    kind: &str,
+    now: &str,
+) -> i32 {
     let mut tx = pool.begin().await.unwrap();
     let v = add_message(&mut tx, u, id, kind, "text", at(now))
         .await
@@ -70,7 +82,13 @@ async fn say(pool: &PgPool, u: &CurrentUser, id: TicketId, kind: &str, now: &str
     v
 }
 
-async fn set_status(pool: &PgPool, u: &CurrentUser, id: TicketId, status: &str, now: &str) {
+pub(super) async fn set_status(
+    pool: &PgPool,
+    u: &CurrentUser,
+    id: TicketId,
+    status: &str,
+    now: &str,
+) {
     let t = ticket(pool, u, id).await.unwrap();
     let triage = TriageInput {
         status: status.into(),
@@ -420,94 +438,5 @@ async fn sales_read_their_customers_tickets_and_may_only_add_notes(pool: PgPool)
         .await)
         .unwrap_err(),
         AppError::Forbidden
-    );
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn queues_split_tickets_by_assignee_due_time_and_status_and_page_by_due_time(pool: PgPool) {
-    let agent = user(&pool, "agent@t.test", Role::Support, "Desk").await;
-    // Opened years ago: long breached; the others open in the far future.
-    let breached = open(&pool, &agent, about("", "urgent"), "2026-11-23T02:00:00Z").await;
-    let now = Utc::now();
-    let mine = open(&pool, &agent, about("", "low"), LATER).await;
-    set_status(&pool, &agent, mine, "open", LATER).await;
-    let v = ticket(&pool, &agent, mine).await.unwrap().version;
-    let mut tx = pool.begin().await.unwrap();
-    let t = TriageInput {
-        status: "open".into(),
-        priority: "low".into(),
-        assignee: agent.id.0.to_string(),
-        ..Default::default()
-    }
-    .parse()
-    .unwrap();
-    super::triage(&mut tx, &agent, mine, v, &t, at(LATER))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    // Due within the hour, whatever the time the test runs at.
-    let soon = open(&pool, &agent, about("", "normal"), LATER).await;
-    sqlx::query("UPDATE tickets SET first_response_due_at = $2 WHERE id = $1")
-        .bind(soon.0)
-        .bind(now + chrono::Duration::minutes(30))
-        .execute(&pool)
-        .await
-        .unwrap();
-    let waiting = open(&pool, &agent, about("", "normal"), LATER).await;
-    set_status(&pool, &agent, waiting, "waiting_third_party", LATER).await;
-    let done = open(&pool, &agent, about("", "normal"), LATER).await;
-    set_status(&pool, &agent, done, "closed", LATER).await;
-
-    let ids = |name: &str| {
-        let (pool, agent) = (pool.clone(), agent.clone());
-        let q = QueueQuery {
-            queue: name.into(),
-            ..Default::default()
-        };
-        async move {
-            queue(&pool, &agent, &q)
-                .await
-                .unwrap()
-                .rows
-                .into_iter()
-                .map(|r| r.id)
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(ids("mine").await, [mine]);
-    assert_eq!(ids("breached").await, [breached]);
-    assert_eq!(ids("breaching").await, [soon]);
-    assert_eq!(ids("waiting").await, [waiting]);
-    assert_eq!(ids("done").await, [done]);
-    let unassigned = ids("unassigned").await;
-    assert_eq!(unassigned.first(), Some(&breached), "most overdue first");
-    assert_eq!(unassigned.last(), Some(&waiting), "no due time last");
-    assert_eq!(unassigned.len(), 3);
-
-    // Paging: 120 more open tickets come back once each, in due order, over three pages.
-    for _ in 0..120 {
-        open(&pool, &agent, about("", "low"), LATER).await;
-    }
-    let mut seen = Vec::new();
-    let mut q = QueueQuery {
-        queue: "open".into(),
-        ..Default::default()
-    };
-    loop {
-        let page = queue(&pool, &agent, &q).await.unwrap();
-        seen.extend(page.rows.iter().map(|r| (r.due_at, r.number)));
-        match page.next {
-            Some(next) => q.after = next,
-            None => break,
-        }
-    }
-    assert_eq!(seen.len(), 124);
-    let mut sorted = seen.clone();
-    sorted.sort_by_key(|(d, n)| (d.is_none(), *d, *n));
-    assert_eq!(seen, sorted);
-    q.after = "garbage".into();
-    assert_eq!(
-        queue(&pool, &agent, &q).await.unwrap_err(),
-        AppError::BadRequest
     );
 }

@@ -1,0 +1,229 @@
+//! SQL for tickets: the scoped queues and reads; the writes that move the service clock (`write`);
+//! the SLA policies and teams' assignment rules (`desk`).
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::model::{
+    Message, Queue, QueuePage, QueueQuery, Ticket, TicketId, TicketRow, TicketView,
+};
+use crate::error::AppError;
+use crate::records::db::push_scope;
+use crate::users::model::{CurrentUser, DataScope};
+
+mod desk;
+mod write;
+
+pub use desk::*;
+pub use write::*;
+
+/// Rows on a queue page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Limits tickets (`t`) to those the user may open: every ticket, or for sales those of their
+/// customers: a ticket's contact in their scope, or for a ticket without a contact its company.
+/// (A ticket of another team's contact at a shared company stays that team's.)
+pub(super) fn push_ticket_scope(qb: &mut QueryBuilder<'_, Postgres>, user: &CurrentUser) {
+    if user.role.data_scope() == DataScope::Team {
+        qb.push(" AND (EXISTS (SELECT 1 FROM contacts sc WHERE sc.id = t.contact_id");
+        push_scope(qb, user, "sc");
+        qb.push(") OR (t.contact_id IS NULL AND EXISTS (SELECT 1 FROM companies sco WHERE sco.id = t.company_id");
+        push_scope(qb, user, "sco");
+        qb.push(")))");
+    }
+}
+
+const DETAIL: &str = "SELECT t.id, t.number, t.subject, t.description, t.contact_id, c.full_name AS contact_name, \
+     t.company_id, co.name AS company_name, t.channel, t.kind, t.priority, t.status, t.team, t.assignee_id, \
+     a.display_name AS assignee_name, t.tags, p.name AS sla_name, t.first_response_due_at, t.resolution_due_at, \
+     t.first_responded_at, t.resolved_at, t.version, t.created_at \
+     FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
+     LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN sla_policies p ON p.id = t.sla_policy_id \
+     WHERE t.deleted_at IS NULL AND t.id = ";
+
+/// One ticket the user may open, or `NotFound`.
+pub async fn ticket<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    user: &CurrentUser,
+    id: TicketId,
+) -> Result<Ticket, AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(DETAIL);
+    qb.push_bind(id.0);
+    push_ticket_scope(&mut qb, user);
+    qb.build_query_as()
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A ticket's page: the ticket, its whole conversation, and who may work it.
+pub async fn view(pool: &PgPool, user: &CurrentUser, id: TicketId) -> Result<TicketView, AppError> {
+    let mut tx = pool.begin().await?;
+    let ticket = ticket(&mut *tx, user, id).await?;
+    let messages: Vec<Message> = sqlx::query_as(
+        "SELECT m.id, m.kind, m.body, u.display_name AS author_name, m.created_at FROM ticket_messages m \
+         LEFT JOIN users u ON u.id = m.author_id WHERE m.ticket_id = $1 ORDER BY m.created_at, m.id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    let agents = agents(&mut tx).await?;
+    tx.commit().await?;
+    Ok(TicketView {
+        ticket,
+        messages,
+        agents,
+        can_work: user.role.works_tickets(),
+        can_note: user.role.notes_tickets(),
+    })
+}
+
+/// The active users who may be given tickets, by name.
+async fn agents(conn: &mut PgConnection) -> Result<Vec<(Uuid, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, display_name FROM users WHERE active AND role IN ('admin', 'manager', 'support') \
+         ORDER BY lower(display_name), id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One page of a queue, walked by due time (then number); the resolved and closed, newest first.
+pub async fn queue(
+    pool: &PgPool,
+    user: &CurrentUser,
+    query: &QueueQuery,
+) -> Result<QueuePage, AppError> {
+    let queue = Queue::parse(&query.queue);
+    let due = "coalesce(t.due_at, 'infinity'::timestamptz)";
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT t.id, t.number, t.subject, coalesce(c.full_name, co.name) AS customer, t.priority, t.status, \
+         t.team, a.display_name AS assignee_name, t.due_at, t.created_at, \
+         {due}::text AS due_key FROM tickets t \
+         LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
+         LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL"
+    ));
+    let open = " AND t.status NOT IN ('resolved', 'closed')";
+    match queue {
+        Queue::Mine => {
+            qb.push(open)
+                .push(" AND t.assignee_id = ")
+                .push_bind(user.id.0);
+        }
+        Queue::Unassigned => {
+            qb.push(open).push(" AND t.assignee_id IS NULL");
+        }
+        Queue::Breaching => {
+            qb.push(open).push(
+                " AND coalesce(t.due_at, 'infinity'::timestamptz) > now() AND coalesce(t.due_at, 'infinity'::timestamptz) <= now() + interval '1 hour'",
+            );
+        }
+        Queue::Breached => {
+            qb.push(open)
+                .push(" AND coalesce(t.due_at, 'infinity'::timestamptz) <= now()");
+        }
+        Queue::Waiting => {
+            qb.push(" AND t.status IN ('waiting_customer', 'waiting_third_party')");
+        }
+        Queue::Open => {
+            qb.push(open);
+        }
+        Queue::Done => {
+            qb.push(" AND t.status IN ('resolved', 'closed')");
+        }
+    }
+    if !query.team.trim().is_empty() {
+        qb.push(" AND t.team = ")
+            .push_bind(query.team.trim().to_string());
+    }
+    push_ticket_scope(&mut qb, user);
+    let after = match query.after.as_str() {
+        "" => None,
+        a => Some(a.split_once('|').ok_or(AppError::BadRequest)?),
+    };
+    if queue == Queue::Done {
+        if let Some((_, n)) = after {
+            let n = n.parse::<i64>().map_err(|_| AppError::BadRequest)?;
+            qb.push(" AND t.number < ").push_bind(n);
+        }
+        qb.push(" ORDER BY t.number DESC");
+    } else {
+        if let Some((key, n)) = after {
+            let n = n.parse::<i64>().map_err(|_| AppError::BadRequest)?;
+            let key = match key {
+                "infinity" => None,
+                k => Some(
+                    DateTime::parse_from_rfc3339(k)
+                        .map_err(|_| AppError::BadRequest)?
+                        .with_timezone(&Utc),
+                ),
+            };
+            qb.push(format!(" AND ({due}, t.number) > (coalesce("))
+                .push_bind(key)
+                .push(", 'infinity'::timestamptz), ")
+                .push_bind(n)
+                .push(")");
+        }
+        qb.push(format!(" ORDER BY {due}, t.number"));
+    }
+    qb.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
+    let mut rows: Vec<TicketRow> = qb.build_query_as().fetch_all(pool).await?;
+    let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        let last = rows.last().expect("a full page");
+        let key = last
+            .due_at
+            .map_or("infinity".to_string(), |d| d.to_rfc3339());
+        format!("{key}|{}", last.number)
+    });
+    let teams = sqlx::query_scalar(
+        "SELECT DISTINCT team FROM users WHERE active AND team IS NOT NULL AND role IN ('admin', 'manager', 'support') ORDER BY team",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(QueuePage { rows, next, teams })
+}
+
+/// The tickets of a contact or a company the user may open, newest first (at most 50).
+pub async fn of_customer(
+    pool: &PgPool,
+    user: &CurrentUser,
+    column: CustomerColumn,
+    id: Uuid,
+) -> Result<Vec<TicketRow>, AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT t.id, t.number, t.subject, coalesce(c.full_name, co.name) AS customer, t.priority, t.status, \
+         t.team, a.display_name AS assignee_name, t.due_at, t.created_at FROM tickets t \
+         LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
+         LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL AND t.{} = ",
+        column.as_str()
+    ));
+    qb.push_bind(id);
+    push_ticket_scope(&mut qb, user);
+    qb.push(" ORDER BY t.number DESC LIMIT 50");
+    Ok(qb.build_query_as().fetch_all(pool).await?)
+}
+
+/// Which customer column a related list of tickets follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomerColumn {
+    Contact,
+    Company,
+}
+
+impl CustomerColumn {
+    fn as_str(self) -> &'static str {
+        match self {
+            CustomerColumn::Contact => "contact_id",
+            CustomerColumn::Company => "company_id",
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "desk_tests.rs"]
+mod desk_tests;
+#[cfg(test)]
+mod queue_tests;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,314 @@
+//! Ticket writes: opening one (its customer found, its policy chosen), its triage and its
+//! conversation, each moving the service clock and audited.
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::desk::{assignee, choose_policy, policy};
+use super::push_ticket_scope;
+use crate::audit;
+use crate::error::{AppError, Invalid};
+use crate::records::db::push_scope;
+use crate::tickets::model::{CustomerRef, TicketDraft, TicketId, Triage, is_done};
+use crate::tickets::sla::Clock;
+use crate::users::model::CurrentUser;
+
+/// The contact the form named, in the user's reach, and its company.
+async fn customer(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    who: &CustomerRef,
+) -> Result<(Option<Uuid>, Option<Uuid>), AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT r.id, r.company_id FROM contacts r WHERE r.deleted_at IS NULL",
+    );
+    match who {
+        CustomerRef::None => return Ok((None, None)),
+        CustomerRef::Contact(id) => {
+            qb.push(" AND r.id = ").push_bind(*id);
+        }
+        CustomerRef::Typed(text) => {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            if text.contains('@') {
+                qb.push(" AND r.email_keys @> ARRAY[")
+                    .push_bind(text.trim().to_lowercase())
+                    .push("]");
+            } else if digits.len() >= 5 && !text.chars().any(char::is_alphabetic) {
+                qb.push(" AND r.phone_keys @> ARRAY[")
+                    .push_bind(digits)
+                    .push("]");
+            } else {
+                qb.push(" AND lower(r.full_name) = lower(")
+                    .push_bind(text.trim().to_string())
+                    .push(")");
+            }
+        }
+    }
+    push_scope(&mut qb, user, "r");
+    qb.push(" ORDER BY r.created_at LIMIT 2");
+    let found: Vec<(Uuid, Option<Uuid>)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    match found.as_slice() {
+        [] => Err(AppError::invalid("customer", Invalid::NoCustomer)),
+        [(contact, company)] => Ok((Some(*contact), *company)),
+        _ => Err(AppError::invalid("customer", Invalid::ManyCustomers)),
+    }
+}
+
+/// Opens a ticket: its customer found, its policy chosen, its agent found by its team's rule, and
+/// its clock started; audited.
+pub async fn create(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    draft: &TicketDraft,
+    now: DateTime<Utc>,
+) -> Result<TicketId, AppError> {
+    if !user.role.works_tickets() {
+        return Err(AppError::Forbidden);
+    }
+    let (contact, company) = customer(conn, user, &draft.customer).await?;
+    let chosen = choose_policy(conn, &draft.channel, company).await?;
+    let agent = match &draft.team {
+        Some(team) => assignee(conn, team).await?,
+        None => None,
+    };
+    let clock = Clock::started(now);
+    let dues = chosen
+        .as_ref()
+        .map(|(_, p)| p.dues(&clock, &draft.priority, false))
+        .unwrap_or_default();
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO tickets (subject, description, contact_id, company_id, channel, kind, priority, team, tags, \
+         sla_policy_id, clock_since, first_response_due_at, resolution_due_at, created_at, updated_at, created_by, updated_by, assignee_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11, $11, $14, $14, $15) RETURNING id",
+    )
+    .bind(&draft.subject)
+    .bind(&draft.description)
+    .bind(contact)
+    .bind(company)
+    .bind(&draft.channel)
+    .bind(&draft.kind)
+    .bind(&draft.priority)
+    .bind(&draft.team)
+    .bind(&draft.tags)
+    .bind(chosen.as_ref().map(|(id, _)| *id))
+    .bind(now)
+    .bind(dues.first_response)
+    .bind(dues.resolution)
+    .bind(user.id.0)
+    .bind(agent)
+    .fetch_one(&mut *conn)
+    .await?;
+    let fields = serde_json::json!({
+        "subject": draft.subject, "description": draft.description, "contact_id": contact,
+        "company_id": company, "channel": draft.channel, "kind": draft.kind,
+        "priority": draft.priority, "team": draft.team, "tags": draft.tags, "assignee_id": agent,
+    });
+    audit::record(
+        conn,
+        "ticket",
+        id,
+        user.id.0,
+        "create",
+        audit::diff(&serde_json::Value::Null, &fields),
+    )
+    .await?;
+    Ok(TicketId(id))
+}
+
+/// A ticket's state as a write locks it.
+#[derive(sqlx::FromRow)]
+struct Locked {
+    status: String,
+    priority: String,
+    team: Option<String>,
+    assignee_id: Option<Uuid>,
+    sla_policy_id: Option<Uuid>,
+    clock_used: i64,
+    clock_since: Option<DateTime<Utc>>,
+    first_responded_at: Option<DateTime<Utc>>,
+    version: i32,
+}
+
+impl Locked {
+    fn audited(&self) -> serde_json::Value {
+        serde_json::json!({
+            "status": self.status, "priority": self.priority, "team": self.team,
+            "assignee_id": self.assignee_id, "first_responded_at": self.first_responded_at,
+        })
+    }
+}
+
+/// Locks a ticket the user may open.
+async fn lock(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: TicketId,
+) -> Result<Locked, AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT t.status, t.priority, t.team, t.assignee_id, t.sla_policy_id, t.clock_used, t.clock_since, \
+         t.first_responded_at, t.version FROM tickets t WHERE t.deleted_at IS NULL AND t.id = ",
+    );
+    qb.push_bind(id.0);
+    push_ticket_scope(&mut qb, user);
+    qb.push(" FOR UPDATE OF t");
+    qb.build_query_as()
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Writes a ticket's new state (its clock moved to `now` for a change of status, its due times
+/// recomputed) with an audit row of what changed; returns the new version.
+async fn store(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: TicketId,
+    old: &Locked,
+    mut new: Locked,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let changes = audit::diff(&old.audited(), &new.audited());
+    if changes.is_empty() {
+        return Ok(old.version);
+    }
+    let mut clock = Clock {
+        used: new.clock_used,
+        since: new.clock_since,
+    };
+    let dues = match new.sla_policy_id {
+        Some(p) => {
+            let policy = policy(conn, p).await?;
+            if new.status != old.status {
+                policy.enter(&mut clock, &new.status, now);
+            }
+            policy.dues(&clock, &new.priority, new.first_responded_at.is_some())
+        }
+        None => Default::default(),
+    };
+    (new.clock_used, new.clock_since) = (clock.used, clock.since);
+    let resolved = |s: &str| is_done(s);
+    let version: i32 = sqlx::query_scalar(
+        "UPDATE tickets SET status = $2, priority = $3, team = $4, assignee_id = $5, clock_used = $6, clock_since = $7, \
+         first_responded_at = $8, first_response_due_at = $9, resolution_due_at = $10, \
+         resolved_at = CASE WHEN $11 THEN coalesce(resolved_at, $12) END, \
+         updated_at = $12, updated_by = $13, version = version + 1 WHERE id = $1 RETURNING version",
+    )
+    .bind(id.0)
+    .bind(&new.status)
+    .bind(&new.priority)
+    .bind(&new.team)
+    .bind(new.assignee_id)
+    .bind(new.clock_used)
+    .bind(new.clock_since)
+    .bind(new.first_responded_at)
+    .bind(dues.first_response)
+    .bind(dues.resolution)
+    .bind(resolved(&new.status))
+    .bind(now)
+    .bind(user.id.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(conn, "ticket", id.0, user.id.0, "update", changes).await?;
+    Ok(version)
+}
+
+/// Changes a ticket's status, priority, team and assignee together, if it is still at `version`.
+pub async fn triage(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: TicketId,
+    version: i32,
+    triage: &Triage,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    if !user.role.works_tickets() {
+        return Err(AppError::Forbidden);
+    }
+    let old = lock(conn, user, id).await?;
+    if old.version != version {
+        return Err(AppError::Conflict);
+    }
+    if let Some(a) = triage.assignee.filter(|a| Some(*a) != old.assignee_id) {
+        let agent: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('admin', 'manager', 'support'))",
+        )
+        .bind(a)
+        .fetch_one(&mut *conn)
+        .await?;
+        if !agent {
+            return Err(AppError::invalid("assignee", Invalid::Choice));
+        }
+    }
+    let new = Locked {
+        status: triage.status.clone(),
+        priority: triage.priority.clone(),
+        team: triage.team.clone(),
+        assignee_id: triage.assignee,
+        ..old.clone_state()
+    };
+    store(conn, user, id, &old, new, now).await
+}
+
+impl Locked {
+    fn clone_state(&self) -> Locked {
+        Locked {
+            status: self.status.clone(),
+            priority: self.priority.clone(),
+            team: self.team.clone(),
+            ..*self
+        }
+    }
+}
+
+/// Adds a message to a ticket's conversation. A public reply is the first response if none came
+/// before (and opens a new ticket); the customer's words reopen a ticket that waited on them or
+/// was resolved. Notes change nothing else. Returns the ticket's version.
+pub async fn add_message(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: TicketId,
+    kind: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let allowed = match kind {
+        "note" => user.role.notes_tickets(),
+        _ => user.role.works_tickets(),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let old = lock(conn, user, id).await?;
+    sqlx::query(
+        "INSERT INTO ticket_messages (ticket_id, kind, body, author_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id.0)
+    .bind(kind)
+    .bind(body)
+    .bind(user.id.0)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let mut new = old.clone_state();
+    match kind {
+        "reply" => {
+            new.first_responded_at.get_or_insert(now);
+            if new.status == "new" {
+                new.status = "open".into();
+            }
+        }
+        "customer" if old.status != "new" && old.status != "open" => {
+            new.status = "open".into();
+        }
+        _ => {}
+    }
+    let version = store(conn, user, id, &old, new, now).await?;
+    if version == old.version {
+        sqlx::query("UPDATE tickets SET updated_at = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(version)
+}
