@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("imports/:id") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("settings/pipelines") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("settings/audit") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("settings/desk") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("trash") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("duplicates") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("merge") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />

@@ -49,6 +49,7 @@ enum Page {
     Tickets,
     NewTicket,
     Ticket,
+    DeskSettings,
 }
 
 impl Page {
@@ -75,6 +76,7 @@ impl Page {
             ["imports", _] => Page::Import,
             ["settings", "pipelines"] => Page::PipelineSettings,
             ["settings", "audit"] => Page::Audit,
+            ["settings", "desk"] => Page::DeskSettings,
             ["trash"] => Page::Trash,
             ["duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
@@ -171,6 +173,7 @@ fn tools_part(page: Page) -> AnyView {
     use crate::history::views::AuditLogPage;
     use crate::imports::views::ImportPage;
     use crate::merge::views::MergePage;
+    use crate::tickets::views::DeskSettingsPage;
     use crate::trash::views::TrashPage;
     match page {
         Page::Upload(kind) => view! { <ImportUploadPage kind /> }.into_any(),
@@ -178,6 +181,7 @@ fn tools_part(page: Page) -> AnyView {
         Page::PipelineSettings => view! { <PipelineSettingsPage /> }.into_any(),
         Page::Audit => view! { <AuditLogPage /> }.into_any(),
         Page::Trash => view! { <TrashPage /> }.into_any(),
+        Page::DeskSettings => view! { <DeskSettingsPage /> }.into_any(),
         Page::Duplicates => view! { <DuplicatesPage /> }.into_any(),
         _ => view! { <MergePage /> }.into_any(),
     }
@@ -251,7 +255,8 @@ fn prefetch(path: &str) {
             | Page::Audit
             | Page::Trash
             | Page::Duplicates
-            | Page::Merge,
+            | Page::Merge
+            | Page::DeskSettings,
         ) => spawn_local(ToolsRoute::preload()),
         Some(_) => spawn_local(RecordsRoute::preload()),
         None => {}
@@ -304,6 +309,7 @@ mod tests {
             ("/settings", Page::Settings),
             ("/settings/pipelines", Page::PipelineSettings),
             ("/settings/audit", Page::Audit),
+            ("/settings/desk", Page::DeskSettings),
             ("/imports/5", Page::Import),
             ("/trash", Page::Trash),
             ("/duplicates", Page::Duplicates),

@@ -149,6 +149,17 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
                 (Who::Admin, "WEST-SECRET ticket"),
             ],
         ),
+        row("desk_settings", form(""), ADMIN),
+        row(
+            "save_sla_policy",
+            form(format!(
+                "id={nowhere}&version=1&input[name]=M&input[zone]=UTC&input[mon_from]=09:00&input[mon_to]=17:00\
+                 &input[urgent_first]=1&input[urgent_resolve]=2&input[high_first]=1&input[high_resolve]=2\
+                 &input[normal_first]=1&input[normal_resolve]=2&input[low_first]=1&input[low_resolve]=2"
+            )),
+            [U, F, F, F, F, F, F, N],
+        ),
+        row("save_team_rule", form("team=Matrix&rule=manual"), ADMIN),
         // Deals
         row("get_deal", form(format!("id={deal}")), READ_EAST),
         with_shows(

@@ -7,10 +7,12 @@ use crate::i18n::*;
 
 mod new;
 mod queue;
+mod settings;
 mod ticket;
 
 pub use new::NewTicketPage;
 pub use queue::{CompanyTickets, ContactTickets, TicketsPage};
+pub use settings::DeskSettingsPage;
 pub use ticket::TicketPage;
 
 pub(crate) fn status_label(l: Locale, s: &str) -> &'static str {
