@@ -49,6 +49,7 @@ test('every route comes alive loaded in full and reached through the app, with n
     ['/settings', 'Settings'],
     ['/settings/pipelines', 'Pipelines and stages'],
     ['/settings/audit', 'Audit log'],
+    ['/settings/desk', 'Service desk'],
     ['/trash', 'Trash'],
     ['/duplicates', 'Duplicates'],
     ['/contacts/import', 'Import contacts'],

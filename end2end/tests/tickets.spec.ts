@@ -111,3 +111,41 @@ test('a sales rep reads their customer\'s ticket and adds a note, but cannot cha
   await expect(conversation.getByText('Customer is a key account, please hurry.')).toBeVisible();
   await expect(page.getByRole('link', { name: 'New ticket' })).toHaveCount(0);
 });
+
+test('a team set to take turns gives a new ticket to its agent who is present', async ({ page, browser }) => {
+  // The demo's support agent (team Service) signs in: present.
+  const agent = await browser.newPage();
+  await signIn(agent, 'support@keel.demo');
+  await agent.close();
+
+  await signIn(page);
+  await open(page, '/settings/desk');
+  await expect(page.getByRole('heading', { name: 'Service desk', level: 1 })).toBeVisible();
+  const teams = page.getByRole('region', { name: 'Teams' });
+  const service = teams.getByRole('listitem').filter({ hasText: 'Service' });
+  await service.getByLabel('New tickets go').selectOption({ label: 'In turn to the agents present' });
+  await service.getByRole('button', { name: 'Save' }).click();
+  await expect(service.getByRole('status')).toHaveText('Saved.');
+
+  await open(page, '/tickets/new');
+  await page.getByLabel('Subject').fill('Turned over to the team');
+  await page.getByLabel('Team').fill('Service');
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/Turned over to the team/);
+  await expect(page.getByRole('region', { name: 'Handling' }).getByLabel('Assignee')).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(page.getByRole('region', { name: 'Details' }).getByText('张敏 Zhang Min')).toBeVisible();
+});
+
+test('an SLA policy refuses hours that end before they start, and keeps what it had', async ({ page }) => {
+  await signIn(page);
+  await open(page, '/settings/desk');
+  const standard = page.getByRole('region', { name: 'Standard' });
+  await expect(standard.getByLabel('Monday opens')).toHaveValue('10:00');
+  await standard.getByLabel('Monday opens').fill('19:00');
+  await standard.getByLabel('Urgent First response').fill('0');
+  await standard.getByRole('button', { name: 'Save policy' }).click();
+  await expect(standard.getByText('Enter times such as 09:00 and 18:00', { exact: false })).toBeVisible();
+  await expect(standard.getByText('Enter whole minutes from 1 to 525600', { exact: false })).toBeVisible();
+  await open(page, '/settings/desk');
+  await expect(page.getByRole('region', { name: 'Standard' }).getByLabel('Monday opens')).toHaveValue('10:00');
+});

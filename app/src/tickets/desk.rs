@@ -53,7 +53,8 @@ pub struct DeskSettings {
 }
 
 /// A policy's form as typed: times as HH:MM, targets in minutes, holidays as dates (YYYY-MM-DD)
-/// separated by commas or lines, a pausing status as `pause_<status>=on`.
+/// separated by commas or lines, a pausing status as `pause_<status>=on`. A refused time or target
+/// is named by its own field and by its group (`hours`, `targets`), which the form shows once.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PolicyInput {
@@ -170,11 +171,15 @@ impl PolicyInput {
             }
             match (parse_time(from), parse_time(to)) {
                 (Some(a), Some(b)) if a < b => hours[i] = Some((a, b)),
-                _ => f.fail(&format!("{day}_from"), Invalid::Hours),
+                _ => {
+                    f.fail(&format!("{day}_from"), Invalid::Hours);
+                    f.fail("hours", Invalid::Hours);
+                }
             }
         }
         if hours.iter().all(Option::is_none) {
             f.fail("mon_from", Invalid::Hours);
+            f.fail("hours", Invalid::Hours);
         }
         let mut holidays = Vec::new();
         for d in split_list(&self.holidays) {
@@ -188,6 +193,7 @@ impl PolicyInput {
                 Ok(m) if (1..=TARGET_MAX).contains(&m) => m,
                 _ => {
                     f.fail(field, Invalid::Minutes);
+                    f.fail("targets", Invalid::Minutes);
                     0
                 }
             }
@@ -198,6 +204,7 @@ impl PolicyInput {
         for (i, (first, resolve)) in targets.iter().enumerate() {
             if first > resolve {
                 f.fail(&format!("{}_resolve", PRIORITIES[i]), Invalid::Minutes);
+                f.fail("targets", Invalid::Minutes);
             }
         }
         let on = |s: &str| !s.trim().is_empty();

@@ -8,7 +8,7 @@ use crate::i18n::*;
 use crate::tickets::api::{SaveSlaPolicy, SaveTeamRule, desk_settings};
 use crate::tickets::desk::{PAUSABLE, PolicyInput, PolicySettings, RULES, TeamRule};
 use crate::tickets::model::{CHANNELS, PRIORITIES};
-use crate::ui::{ErrorMessage, Field, PageHeader};
+use crate::ui::{ErrorMessage, Field, FieldError, PageHeader};
 
 fn weekday(l: Locale, i: usize) -> &'static str {
     [
@@ -163,14 +163,14 @@ fn PolicyForm(
                             <div class="hours-row">
                                 <span class="day">{move || weekday(i18n.get_locale(), i)}</span>
                                 <label class="visually-hidden" for=from_id.clone()>{move || format!("{} {}", weekday(i18n.get_locale(), i), td_string!(i18n.get_locale(), desk.opens))}</label>
-                                <input type="time" id=from_id name=from value=a aria-invalid=move || invalid().then_some("true") />
+                                <input type="time" id=from_id name=from value=a aria-invalid=move || invalid().then_some("true") aria-describedby=f("hours-error") />
                                 <span aria-hidden="true">"–"</span>
                                 <label class="visually-hidden" for=to_id.clone()>{move || format!("{} {}", weekday(i18n.get_locale(), i), td_string!(i18n.get_locale(), desk.closes))}</label>
-                                <input type="time" id=to_id name=to value=b aria-invalid=move || invalid().then_some("true") />
+                                <input type="time" id=to_id name=to value=b aria-invalid=move || invalid().then_some("true") aria-describedby=f("hours-error") />
                             </div>
                         }
                     }).collect_view()}
-                    <ErrorMessage error=Signal::derive(move || error.get().filter(|e| e.field("mon_from").is_some() || crate::tickets::desk::WEEKDAYS.iter().any(|d| e.field(&format!("{d}_from")).is_some()))) />
+                    <FieldError error field="hours" id=f("hours-error") />
                 </fieldset>
                 <Field id=f("holidays") name="input[holidays]" error_key="holidays" value=initial.holidays.clone() maxlength=crate::records::fields::LIST_MAX error hint=ViewFn::from(move || t!(i18n, desk.holidays_hint))>{t!(i18n, desk.holidays)}</Field>
                 <fieldset class="targets">
@@ -185,13 +185,13 @@ fn PolicyForm(
                             view! {
                                 <span class="day">{move || priority_label(i18n.get_locale(), p)}</span>
                                 <label class="visually-hidden" for=first_id.clone()>{move || format!("{} {}", priority_label(i18n.get_locale(), p), td_string!(i18n.get_locale(), desk.first))}</label>
-                                <input id=first_id name=first value=a inputmode="numeric" aria-invalid=bad(first_key) />
+                                <input id=first_id name=first value=a inputmode="numeric" aria-invalid=bad(first_key) aria-describedby=f("targets-error") />
                                 <label class="visually-hidden" for=resolve_id.clone()>{move || format!("{} {}", priority_label(i18n.get_locale(), p), td_string!(i18n.get_locale(), desk.resolve))}</label>
-                                <input id=resolve_id name=resolve value=b inputmode="numeric" aria-invalid=bad(resolve_key) />
+                                <input id=resolve_id name=resolve value=b inputmode="numeric" aria-invalid=bad(resolve_key) aria-describedby=f("targets-error") />
                             }
                         }).collect_view()}
                     </div>
-                    <ErrorMessage error=Signal::derive(move || error.get().filter(|e| PRIORITIES.iter().any(|p| e.field(&format!("{p}_first")).is_some() || e.field(&format!("{p}_resolve")).is_some()))) />
+                    <FieldError error field="targets" id=f("targets-error") />
                 </fieldset>
                 <fieldset class="pauses">
                     <legend>{t!(i18n, desk.pauses)}</legend>
