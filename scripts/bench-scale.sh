@@ -13,7 +13,6 @@ N="${1:-100}"
 source scripts/bench/common.sh
 db=keel_scale
 export DATABASE_URL="${base_url/\/keel\?//$db?}"
-PGBENCH=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
 CONTACTS="${KEEL_BENCH_CONTACTS:-1000000}"
 
 if [ "${KEEL_BENCH_FRESH:-}" = 1 ]; then psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null; fi
@@ -22,7 +21,7 @@ psql "$base_url" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -
 have=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM contacts")
 if [ "$have" -lt "$CONTACTS" ]; then
   echo "==> generating (once)"
-  /usr/bin/time -f "seed-bulk wall time: %e s, max RSS %M KB" "$KEEL" seed-bulk --contacts "$CONTACTS" \
+  /usr/bin/time -f "seed-bulk wall time: %e s, max RSS %M KB" "$KEEL" seed-bulk --tickets 0 --replies 0 --contacts "$CONTACTS" \
     --companies "${KEEL_BENCH_COMPANIES:-100000}" --leads "${KEEL_BENCH_LEADS:-200000}" --timeline "${KEEL_BENCH_TIMELINE:-5000000}"
 fi
 psql "$DATABASE_URL" -tAc "SELECT 'rows: ' || (SELECT count(*) FROM contacts) || ' contacts, ' || (SELECT count(*) FROM companies) || ' companies, ' || (SELECT count(*) FROM leads) || ' leads, ' || (SELECT count(*) FROM activities) || ' timeline entries'"
@@ -33,24 +32,6 @@ serve
 trap 'stop_server' EXIT
 cookie=$(sign_in admin@keel.demo)
 
-percentiles() { # reads milliseconds, one per line
-  sort -n | awk '{a[NR]=$1} END {printf "p50 %6.2f ms  p95 %6.2f ms", a[int(NR*0.5)+0], a[int(NR*0.95)]}'
-}
-http() { # name, curl args…, URL (one connection, kept alive, as a browser does)
-  local name=$1; shift
-  local args=("${@:1:$#-1}") target=${!#}
-  local server
-  server=$(curl -s "${args[@]}" -o /dev/null -w '%{stderr}%{time_total}\n' $(printf "$target %.0s" $(seq $((N + 5)))) 2>&1 >/dev/null \
-    | tail -n "$N" | awk '{print $1 * 1000}' | percentiles)
-  printf '%-34s server %s' "$name" "$server"
-}
-sql() { # SQL file
-  local log
-  log=$(mktemp -d)
-  (cd "$log" && "$PGBENCH" -n -t "$N" -f "$1" -l "$DATABASE_URL" >/dev/null 2>&1)
-  printf '   psql alone %s\n' "$(cat "$log"/pgbench_log.* | awk '{print $3 / 1000}' | percentiles)"
-  rm -rf "$log"
-}
 list() { # name, search term (URL-encoded), SQL search condition
   local f plan scan=on count limit=10001 order="lower(r.full_name)" dir=ASC
   f=$(mktemp --suffix=.sql)

@@ -35,3 +35,24 @@ sign_in() {
   curl -s -D - -o /dev/null -H 'sec-fetch-site: same-origin' \
     --data "email=$1&password=keel-demo" "$url/api/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(keel_session=[^;]*\).*/\1/p'
 }
+
+# Timing helpers (they read N, url and DATABASE_URL; PGBENCH is Debian's pgbench).
+PGBENCH=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
+percentiles() { # reads milliseconds, one per line
+  sort -n | awk '{a[NR]=$1} END {printf "p50 %6.2f ms  p95 %6.2f ms", a[int(NR*0.5)+0], a[int(NR*0.95)]}'
+}
+http() { # name, curl args…, URL (one connection, kept alive, as a browser does)
+  local name=$1; shift
+  local args=("${@:1:$#-1}") target=${!#}
+  local server
+  server=$(curl -s "${args[@]}" -o /dev/null -w '%{stderr}%{time_total}\n' $(printf "$target %.0s" $(seq $((N + 5)))) 2>&1 >/dev/null \
+    | tail -n "$N" | awk '{print $1 * 1000}' | percentiles)
+  printf '%-34s server %s' "$name" "$server"
+}
+sql() { # SQL file
+  local log
+  log=$(mktemp -d)
+  (cd "$log" && "$PGBENCH" -n -t "$N" -f "$1" -l "$DATABASE_URL" >/dev/null 2>&1)
+  printf '   psql alone %s\n' "$(cat "$log"/pgbench_log.* | awk '{print $3 / 1000}' | percentiles)"
+  rm -rf "$log"
+}

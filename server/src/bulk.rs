@@ -19,6 +19,9 @@ pub struct Sizes {
     pub companies: usize,
     pub leads: usize,
     pub timeline: usize,
+    pub tickets: usize,
+    /// Messages on the tickets (replies, notes, the customers' words).
+    pub replies: usize,
 }
 
 const CHUNK: usize = 1 << 20;
@@ -185,6 +188,10 @@ pub async fn seed_bulk(pool: &PgPool, sizes: Sizes) -> Result<(), BoxError> {
     .await?;
     step("timeline entries", sizes.timeline, t);
 
+    if sizes.tickets > 0 {
+        tickets(pool, &mut dice, sizes).await?;
+    }
+
     let t = Instant::now();
     let mut conn = pool.acquire().await?;
     sqlx::query("SET statement_timeout = 0")
@@ -205,4 +212,103 @@ fn ago(dice: &mut Dice) -> String {
     (chrono::Utc::now() - chrono::Duration::seconds(secs))
         .format("%Y-%m-%d %H:%M:%S+00")
         .to_string()
+}
+
+/// Tickets of the first tenth of contacts (by id), one in five still open (due times around now,
+/// a quarter of those breached), the rest resolved or closed; and their messages, 200 of them on
+/// the first ticket (the benchmark's).
+async fn tickets(pool: &PgPool, dice: &mut Dice, sizes: Sizes) -> Result<(), BoxError> {
+    let t = Instant::now();
+    let customers: Vec<(Uuid, Option<Uuid>)> =
+        sqlx::query_as("SELECT id, company_id FROM contacts ORDER BY id LIMIT $1")
+            .bind((sizes.contacts / 10).max(1) as i64)
+            .fetch_all(pool)
+            .await?;
+    let agents: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE role IN ('support', 'manager', 'admin') ORDER BY email",
+    )
+    .fetch_all(pool)
+    .await?;
+    let policy: Uuid = sqlx::query_scalar("SELECT id FROM sla_policies ORDER BY position LIMIT 1")
+        .fetch_one(pool)
+        .await?;
+    let ids: Vec<Uuid> = (0..sizes.tickets).map(|_| Uuid::new_v4()).collect();
+    let now = chrono::Utc::now();
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S+00").to_string();
+    copy(pool, "COPY tickets (id, subject, description, contact_id, company_id, channel, kind, priority, status, team, \
+                assignee_id, sla_policy_id, clock_since, first_response_due_at, resolution_due_at, first_responded_at, \
+                resolved_at, created_at, updated_at) FROM STDIN", sizes.tickets, |i, b| {
+        let (contact, company) = if customers.is_empty() { (None, None) } else { let (c, co) = *dice.pick(&customers); (Some(c), co) };
+        let status = match dice.below(20) {
+            0 => "new",
+            1 => "open",
+            2 => "waiting_customer",
+            3 => "waiting_third_party",
+            4..=11 => "closed",
+            _ => "resolved",
+        };
+        let active = !app::tickets::model::is_done(status);
+        let waiting = status.starts_with("waiting");
+        let opened = if active { now - chrono::Duration::minutes(dice.below(5 * 24 * 60) as i64) } else { now - chrono::Duration::minutes(dice.below(3 * 365 * 24 * 60) as i64) };
+        let responded = status != "new";
+        let due = now + chrono::Duration::minutes(dice.below(4 * 24 * 60) as i64 - 24 * 60);
+        let n = |o: Option<String>| o.unwrap_or_else(|| "\\N".into());
+        let (since, first_due, resolve_due) = if active && !waiting {
+            (Some(stamp(opened)), (!responded).then(|| stamp(due)), Some(stamp(due + chrono::Duration::hours(16))))
+        } else {
+            (None, None, None)
+        };
+        let assignee = if agents.is_empty() || dice.below(3) == 0 { None } else { Some(dice.pick(&agents).to_string()) };
+        let _ = writeln!(
+            b,
+            "{}\tTicket {i}: {}\tThe customer reports a problem ({i}). 客户反馈问题。\t{}\t{}\t{}\t{}\t{}\t{status}\t{}\t{}\t{policy}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            ids[i],
+            dice.pick(&["Printer offline", "发票有误", "Cannot sign in", "发货延迟", "Export is slow"]),
+            n(contact.map(|c| c.to_string())),
+            n(company.map(|c| c.to_string())),
+            dice.pick(&app::tickets::model::CHANNELS),
+            dice.pick(&app::tickets::model::KINDS),
+            dice.pick(&app::tickets::model::PRIORITIES),
+            dice.pick(&["Service", "Billing", "Onsite"]),
+            n(assignee),
+            n(since),
+            n(first_due),
+            n(resolve_due),
+            n(responded.then(|| stamp(opened + chrono::Duration::minutes(30)))),
+            n((!active).then(|| stamp(opened + chrono::Duration::hours(5)))),
+            stamp(opened),
+            stamp(opened),
+        );
+    })
+    .await?;
+    println!(
+        "tickets: {} rows in {:.1} s; the 200-message ticket is {}",
+        sizes.tickets,
+        t.elapsed().as_secs_f64(),
+        ids.first().map(|u| u.to_string()).unwrap_or_default()
+    );
+
+    let t = Instant::now();
+    let targets = &ids[..(ids.len() / 10).max(1).min(ids.len())];
+    copy(pool, "COPY ticket_messages (ticket_id, kind, body, author_id, created_at) FROM STDIN", sizes.replies, |i, b| {
+        let ticket = if i < 200 { ids[0] } else { *dice.pick(targets) };
+        let (kind, author) = match i % 3 {
+            0 => ("reply", agents.first().map(|a| a.to_string())),
+            1 => ("customer", None),
+            _ => ("note", agents.last().map(|a| a.to_string())),
+        };
+        let _ = writeln!(
+            b,
+            "{ticket}\t{kind}\tMessage {i}: we looked into it and will call back. 我们已处理，稍后回电。\t{}\t{}",
+            author.unwrap_or_else(|| "\\N".into()),
+            ago(dice),
+        );
+    })
+    .await?;
+    println!(
+        "ticket messages: {} rows in {:.1} s",
+        sizes.replies,
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -42,6 +42,11 @@ pub enum Command {
         /// Timeline entries (logged interactions).
         #[arg(long, default_value_t = 5_000_000)]
         timeline: usize,
+        /// Service desk tickets, and the messages on them.
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: usize,
+        #[arg(long, default_value_t = 5_000_000)]
+        replies: usize,
     },
     /// Create an administrator, or make an existing account (even a deactivated one) an active
     /// administrator with a new password, signed out everywhere. The password is never an argument
@@ -108,6 +113,8 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
             companies,
             leads,
             timeline,
+            tickets,
+            replies,
         } => {
             let db = startup::connect(&settings).await?;
             bulk::seed_bulk(
@@ -117,6 +124,8 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
                     companies,
                     leads,
                     timeline,
+                    tickets,
+                    replies,
                 },
             )
             .await?;
