@@ -74,7 +74,7 @@ CREATE TABLE tickets (
     deleted_at             timestamptz
 );
 
--- The queues walk open tickets by due time (then number); resolved and closed ones by number.
+-- The queues walk open tickets by due time (then number); waiting, resolved and closed ones by number.
 CREATE INDEX tickets_active_due ON tickets ((coalesce(due_at, 'infinity'::timestamptz)), number)
     WHERE deleted_at IS NULL AND status NOT IN ('resolved', 'closed');
 CREATE INDEX tickets_assignee_due ON tickets (assignee_id, (coalesce(due_at, 'infinity'::timestamptz)), number)
@@ -82,6 +82,8 @@ CREATE INDEX tickets_assignee_due ON tickets (assignee_id, (coalesce(due_at, 'in
 CREATE INDEX tickets_team_due ON tickets (team, (coalesce(due_at, 'infinity'::timestamptz)), number)
     WHERE deleted_at IS NULL AND status NOT IN ('resolved', 'closed');
 CREATE INDEX tickets_number_desc ON tickets (number DESC) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_waiting ON tickets (number)
+    WHERE deleted_at IS NULL AND status IN ('waiting_customer', 'waiting_third_party');
 CREATE INDEX tickets_contact ON tickets (contact_id, number DESC) WHERE contact_id IS NOT NULL;
 CREATE INDEX tickets_company ON tickets (company_id, number DESC) WHERE company_id IS NOT NULL;
 

@@ -46,7 +46,7 @@ queue mine "$open AND t.assignee_id = '$me'" "$due, t.number"
 queue unassigned "$open AND t.assignee_id IS NULL" "$due, t.number"
 queue breaching "$open AND $due > now() AND $due <= now() + interval '1 hour'" "$due, t.number"
 queue breached "$open AND $due <= now()" "$due, t.number"
-queue waiting "AND t.status IN ('waiting_customer', 'waiting_third_party')" "$due, t.number"
+queue waiting "AND t.status IN ('waiting_customer', 'waiting_third_party')" "t.number"
 queue done "AND t.status IN ('resolved', 'closed')" "t.number DESC"
 f=$(mktemp --suffix=.sql)
 sed "s/__ID__/$busy/g" scripts/bench/ticket.sql >"$f"
@@ -55,3 +55,7 @@ echo
 http "  its get_ticket function" -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' --data "id=$busy" "$url/api/get_ticket"
 sql "$f"
 rm -f "$f"
+# A sales rep reads only their customers' tickets: the scope is a condition on each ticket's contact.
+sales=$(sign_in sales2@keel.demo)
+http "queue 'open' as a sales rep" -H "cookie: $sales" -H 'sec-fetch-site: same-origin' --data "query[queue]=open" "$url/api/list_tickets"
+echo

@@ -88,7 +88,8 @@ async fn agents(conn: &mut PgConnection) -> Result<Vec<(Uuid, String)>, AppError
     .await?)
 }
 
-/// One page of a queue, walked by due time (then number); the resolved and closed, newest first.
+/// One page of a queue, walked by due time (then number); the waiting, oldest first; the resolved
+/// and closed, newest first.
 pub async fn queue(
     pool: &PgPool,
     user: &CurrentUser,
@@ -141,12 +142,17 @@ pub async fn queue(
         "" => None,
         a => Some(a.split_once('|').ok_or(AppError::BadRequest)?),
     };
-    if queue == Queue::Done {
+    // Done tickets newest first; waiting ones (their clocks stopped, no due time) oldest first.
+    if let Some((order, direction)) = match queue {
+        Queue::Done => Some(("DESC", "<")),
+        Queue::Waiting => Some(("ASC", ">")),
+        _ => None,
+    } {
         if let Some((_, n)) = after {
             let n = n.parse::<i64>().map_err(|_| AppError::BadRequest)?;
-            qb.push(" AND t.number < ").push_bind(n);
+            qb.push(format!(" AND t.number {direction} ")).push_bind(n);
         }
-        qb.push(" ORDER BY t.number DESC");
+        qb.push(format!(" ORDER BY t.number {order}"));
     } else {
         if let Some((key, n)) = after {
             let n = n.parse::<i64>().map_err(|_| AppError::BadRequest)?;
