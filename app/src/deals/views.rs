@@ -236,12 +236,7 @@ pub fn NewDeal(
             on_created.run(());
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-    });
+    let (error, form_error) = crate::ui::action_errors(action);
     let label = ViewFn::from(move || t!(i18n, deals.new));
     view! {
         <Menu label class="primary menu-end new-deal">

@@ -259,12 +259,7 @@ fn ConvertPanel(lead: Lead) -> impl IntoView {
             navigate(&format!("/contacts/{}", contact.0), Default::default());
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-    });
+    let (error, form_error) = crate::ui::action_errors(action);
     let with_deal = RwSignal::new(false);
     let default_title = lead
         .company_name

@@ -24,17 +24,7 @@ pub const TARGET_MAX: i32 = 525_600;
 pub struct PolicySettings {
     pub id: Uuid,
     pub version: i32,
-    pub name: String,
-    pub zone: String,
-    /// Per weekday, Monday first: the window in minutes since midnight, or closed.
-    pub hours: [Option<(u16, u16)>; 7],
-    pub holidays: Vec<NaiveDate>,
-    /// Minutes to the first response and to resolution, per priority (most pressing first).
-    pub targets: [(i32, i32); 4],
-    pub pauses: Vec<String>,
-    pub match_channel: Option<String>,
-    pub match_tag: Option<String>,
-    pub position: i32,
+    pub policy: PolicyDraft,
 }
 
 /// A team's assignment rule, with the agents it hands tickets to.
@@ -90,13 +80,16 @@ pub struct PolicyInput {
     pub position: String,
 }
 
-/// A parsed policy, ready to store (its zone is checked by the server, which holds the zones).
-#[derive(Clone, Debug, PartialEq)]
+/// A policy parsed from its form, or as stored (its zone is checked by the server, which holds the
+/// zones).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicyDraft {
     pub name: String,
     pub zone: String,
+    /// Per weekday, Monday first: the window in minutes since midnight, or closed.
     pub hours: [Option<(u16, u16)>; 7],
     pub holidays: Vec<NaiveDate>,
+    /// Minutes to the first response and to resolution, per priority (most pressing first).
     pub targets: [(i32, i32); 4],
     pub pauses: Vec<String>,
     pub match_channel: Option<String>,
@@ -242,8 +235,8 @@ impl PolicyInput {
     }
 }
 
-impl From<&PolicySettings> for PolicyInput {
-    fn from(p: &PolicySettings) -> Self {
+impl From<&PolicyDraft> for PolicyInput {
+    fn from(p: &PolicyDraft) -> Self {
         let day = |i: usize| {
             p.hours[i].map_or((String::new(), String::new()), |(a, b)| {
                 (time_text(a), time_text(b))
@@ -345,20 +338,7 @@ mod tests {
         assert_eq!(p.pauses, ["waiting_customer"]);
         assert_eq!(p.holidays.len(), 2);
         // What the form shows of a stored policy reads back the same.
-        let stored = PolicySettings {
-            id: Uuid::nil(),
-            version: 1,
-            name: p.name.clone(),
-            zone: p.zone.clone(),
-            hours: p.hours,
-            holidays: p.holidays.clone(),
-            targets: p.targets,
-            pauses: p.pauses.clone(),
-            match_channel: None,
-            match_tag: None,
-            position: 0,
-        };
-        assert_eq!(PolicyInput::from(&stored).parse().unwrap(), p);
+        assert_eq!(PolicyInput::from(&p).parse().unwrap(), p);
     }
 
     #[test]

@@ -77,6 +77,24 @@ fn go_to_login() {
 /// ```text
 /// view! { <ErrorMessage error=AppError::Forbidden/> }
 /// ```
+/// The errors of a form's action: every one (each field shows its own), and those about no field
+/// (shown under the form).
+pub fn action_errors<S>(
+    action: ServerAction<S>,
+) -> (Signal<Option<AppError>>, Signal<Option<AppError>>)
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    });
+    (error, form_error)
+}
+
 #[component]
 pub fn ErrorMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();

@@ -9,7 +9,8 @@ pub mod theme;
 pub mod url;
 pub use date_input::DateInput;
 pub use error_message::{
-    ErrorMessage, FieldError, PageError, RouteErrors, error_text, invalid_text, page_error,
+    ErrorMessage, FieldError, PageError, RouteErrors, action_errors, error_text, invalid_text,
+    page_error,
 };
 pub use field::Field;
 pub use layout::{Menu, PageHeader, Toolbar};

@@ -33,12 +33,7 @@ where
             navigate(&href(&id), Default::default());
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-    });
+    let (error, form_error) = crate::ui::action_errors(action);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(args) = S::from_event(&ev) {

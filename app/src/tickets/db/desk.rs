@@ -131,20 +131,22 @@ async fn stored(conn: &mut PgConnection, id: Uuid) -> Result<PolicySettings, App
     Ok(PolicySettings {
         id,
         version: row.version,
-        name: row.name,
-        zone: row.zone,
-        hours,
-        holidays: row.holidays,
-        targets: [
-            (row.urgent_first, row.urgent_resolve),
-            (row.high_first, row.high_resolve),
-            (row.normal_first, row.normal_resolve),
-            (row.low_first, row.low_resolve),
-        ],
-        pauses: row.pause_statuses,
-        match_channel: row.match_channel,
-        match_tag: row.match_tag,
-        position: row.position,
+        policy: PolicyDraft {
+            name: row.name,
+            zone: row.zone,
+            hours,
+            holidays: row.holidays,
+            targets: [
+                (row.urgent_first, row.urgent_resolve),
+                (row.high_first, row.high_resolve),
+                (row.normal_first, row.normal_resolve),
+                (row.low_first, row.low_resolve),
+            ],
+            pauses: row.pause_statuses,
+            match_channel: row.match_channel,
+            match_tag: row.match_tag,
+            position: row.position,
+        },
     })
 }
 

@@ -111,14 +111,14 @@ async fn a_policy_matched_by_channel_sets_the_clock_and_edits_check_the_version(
     let s = settings(&pool, &admin).await.unwrap();
     assert_eq!(s.policies.len(), 1);
     let standard = &s.policies[0];
-    assert_eq!(standard.targets[0], (30, 120));
+    assert_eq!(standard.policy.targets[0], (30, 120));
 
     // Chat tickets: round the clock, 10 minutes to the first response at normal priority.
     let chat = PolicyInput {
         name: "Chat".into(),
         zone: "Asia/Shanghai".into(),
         match_channel: "chat".into(),
-        ..PolicyInput::from(standard)
+        ..PolicyInput::from(&standard.policy)
     };
     let mut chat = chat;
     for (from, to) in [

@@ -1,4 +1,4 @@
-use super::tests::{LATER, about, at, open, set_status};
+use super::tests::{LATER, about, at, open, queue_ids, set_status};
 use super::*;
 use crate::tickets::model::TriageInput;
 use crate::users::db::test_user as user;
@@ -39,28 +39,12 @@ async fn queues_split_tickets_by_assignee_due_time_and_status_and_page_by_due_ti
     let done = open(&pool, &agent, about("", "normal"), LATER).await;
     set_status(&pool, &agent, done, "closed", LATER).await;
 
-    let ids = |name: &str| {
-        let (pool, agent) = (pool.clone(), agent.clone());
-        let q = QueueQuery {
-            queue: name.into(),
-            ..Default::default()
-        };
-        async move {
-            queue(&pool, &agent, &q)
-                .await
-                .unwrap()
-                .rows
-                .into_iter()
-                .map(|r| r.id)
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(ids("mine").await, [mine]);
-    assert_eq!(ids("breached").await, [breached]);
-    assert_eq!(ids("breaching").await, [soon]);
-    assert_eq!(ids("waiting").await, [waiting]);
-    assert_eq!(ids("done").await, [done]);
-    let unassigned = ids("unassigned").await;
+    assert_eq!(queue_ids(&pool, &agent, "mine").await, [mine]);
+    assert_eq!(queue_ids(&pool, &agent, "breached").await, [breached]);
+    assert_eq!(queue_ids(&pool, &agent, "breaching").await, [soon]);
+    assert_eq!(queue_ids(&pool, &agent, "waiting").await, [waiting]);
+    assert_eq!(queue_ids(&pool, &agent, "done").await, [done]);
+    let unassigned = queue_ids(&pool, &agent, "unassigned").await;
     assert_eq!(unassigned.first(), Some(&breached), "most overdue first");
     assert_eq!(unassigned.last(), Some(&waiting), "no due time last");
     assert_eq!(unassigned.len(), 3);

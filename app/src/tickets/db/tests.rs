@@ -1,6 +1,6 @@
 use super::*;
 use crate::error::Invalid;
-use crate::tickets::model::{TicketInput, TriageInput};
+use crate::tickets::model::{TicketInput, Triage, TriageInput};
 use crate::users::db::test_user as user;
 use crate::users::model::Role;
 
@@ -56,6 +56,36 @@ pub(super) async fn open(
         .unwrap();
     tx.commit().await.unwrap();
     id
+}
+
+/// The tickets a queue's first page lists for `u`.
+pub(super) async fn queue_ids(pool: &PgPool, u: &CurrentUser, name: &str) -> Vec<TicketId> {
+    let q = QueueQuery {
+        queue: name.into(),
+        ..Default::default()
+    };
+    let page = queue(pool, u, &q).await.unwrap();
+    page.rows.into_iter().map(|r| r.id).collect()
+}
+
+/// The error a triage at `version` meets (nothing it did is kept).
+async fn triage_error(
+    pool: &PgPool,
+    u: &CurrentUser,
+    id: TicketId,
+    version: i32,
+    t: &Triage,
+) -> AppError {
+    rolled_back!(pool, |tx| super::triage(
+        &mut tx,
+        u,
+        id,
+        version,
+        t,
+        at(MONDAY_10)
+    )
+    .await)
+    .unwrap_err()
 }
 
 pub(super) fn about(customer: &str, priority: &str) -> TicketInput {
@@ -133,28 +163,18 @@ async fn a_ticket_finds_its_customer_by_email_phone_or_name(pool: PgPool) {
         }
         tx.rollback().await.unwrap();
     }
-    let many = rolled_back!(pool, |tx| create(
-        &mut tx,
-        &agent,
-        &about("wang wei", "").parse().unwrap(),
-        at(MONDAY_10)
-    )
-    .await);
-    assert_eq!(
-        many.unwrap_err().field("customer"),
-        Some(Invalid::ManyCustomers)
-    );
-    let none = rolled_back!(pool, |tx| create(
-        &mut tx,
-        &agent,
-        &about("nobody@x.cn", "").parse().unwrap(),
-        at(MONDAY_10)
-    )
-    .await);
-    assert_eq!(
-        none.unwrap_err().field("customer"),
-        Some(Invalid::NoCustomer)
-    );
+    let refused = |typed: &'static str| {
+        let (pool, agent) = (pool.clone(), agent.clone());
+        async move {
+            let draft = about(typed, "").parse().unwrap();
+            rolled_back!(pool, |tx| create(&mut tx, &agent, &draft, at(MONDAY_10))
+                .await)
+            .unwrap_err()
+            .field("customer")
+        }
+    };
+    assert_eq!(refused("wang wei").await, Some(Invalid::ManyCustomers));
+    assert_eq!(refused("nobody@x.cn").await, Some(Invalid::NoCustomer));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -274,17 +294,9 @@ async fn a_stale_triage_conflicts_and_only_agents_take_tickets(pool: PgPool) {
         .unwrap()
     };
     assert_eq!(
-        rolled_back!(pool, |tx| super::triage(
-            &mut tx,
-            &agent,
-            id,
-            1,
-            &triage(sales.id.0),
-            at(MONDAY_10)
-        )
-        .await)
-        .unwrap_err()
-        .field("assignee"),
+        triage_error(&pool, &agent, id, 1, &triage(sales.id.0))
+            .await
+            .field("assignee"),
         Some(Invalid::Choice),
         "a sales rep is not an agent"
     );
@@ -299,16 +311,7 @@ async fn a_stale_triage_conflicts_and_only_agents_take_tickets(pool: PgPool) {
     // Urgent now: 30 business minutes to the first response.
     assert_eq!(t.first_response_due_at, Some(at("2026-11-30T02:30:00Z")));
     assert_eq!(
-        rolled_back!(pool, |tx| super::triage(
-            &mut tx,
-            &agent,
-            id,
-            1,
-            &triage(agent.id.0),
-            at(MONDAY_10)
-        )
-        .await)
-        .unwrap_err(),
+        triage_error(&pool, &agent, id, 1, &triage(agent.id.0)).await,
         AppError::Conflict
     );
 }
@@ -323,22 +326,9 @@ async fn sales_read_their_customers_tickets_and_may_only_add_notes(pool: PgPool)
     let theirs = open(&pool, &agent, about("li.na@example.cn", ""), MONDAY_10).await;
     let nobodys = open(&pool, &agent, about("", ""), MONDAY_10).await;
 
-    let all = QueueQuery::default();
-    let numbers = |u: &CurrentUser| {
-        let (pool, u, q) = (pool.clone(), u.clone(), all.clone());
-        async move {
-            queue(&pool, &u, &q)
-                .await
-                .unwrap()
-                .rows
-                .into_iter()
-                .map(|r| r.id)
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(numbers(&east).await, [theirs]);
-    assert!(numbers(&west).await.is_empty());
-    assert_eq!(numbers(&viewer).await.len(), 2);
+    assert_eq!(queue_ids(&pool, &east, "").await, [theirs]);
+    assert!(queue_ids(&pool, &west, "").await.is_empty());
+    assert_eq!(queue_ids(&pool, &viewer, "").await.len(), 2);
     assert_eq!(
         ticket(&pool, &west, theirs).await.unwrap_err(),
         AppError::NotFound
@@ -416,16 +406,7 @@ async fn sales_read_their_customers_tickets_and_may_only_add_notes(pool: PgPool)
     .parse()
     .unwrap();
     assert_eq!(
-        rolled_back!(pool, |tx| super::triage(
-            &mut tx,
-            &east,
-            theirs,
-            1,
-            &triage,
-            at(MONDAY_10)
-        )
-        .await)
-        .unwrap_err(),
+        triage_error(&pool, &east, theirs, 1, &triage).await,
         AppError::Forbidden
     );
     assert_eq!(

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 
 use super::{priority_label, status_label};
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::tickets::api::{SaveSlaPolicy, SaveTeamRule, desk_settings};
 use crate::tickets::desk::{PAUSABLE, PolicyInput, PolicySettings, RULES, TeamRule};
@@ -42,10 +41,10 @@ pub fn DeskSettingsPage() -> impl IntoView {
                 match data.await {
                     Ok(s) => {
                         // A new policy starts from the last one tried (the catch-all).
-                        let template = s.policies.last().map(PolicyInput::from).unwrap_or_default();
+                        let template = s.policies.last().map(|p| PolicyInput::from(&p.policy)).unwrap_or_default();
                         Ok(view! {
                             <h2 class="section-title">{t!(i18n, desk.policies)}</h2>
-                            {s.policies.into_iter().map(|p| view! { <PolicyForm policy=Some(p.clone()) initial=PolicyInput::from(&p) reload /> }).collect_view()}
+                            {s.policies.into_iter().map(|p| view! { <PolicyForm policy=Some(p.clone()) initial=PolicyInput::from(&p.policy) reload /> }).collect_view()}
                             <details class="panel new-policy">
                                 <summary>{t!(i18n, desk.new_policy)}</summary>
                                 <PolicyForm policy=None initial=PolicyInput { name: String::new(), ..template } reload />
@@ -91,12 +90,7 @@ fn PolicyForm(
             reload.update(|n| *n += 1);
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-    });
+    let (error, form_error) = crate::ui::action_errors(action);
     let (id, version) = policy
         .as_ref()
         .map_or((String::new(), 0), |p| (p.id.to_string(), p.version));
@@ -130,7 +124,7 @@ fn PolicyForm(
         initial.pause_waiting_customer.clone(),
         initial.pause_waiting_third_party.clone(),
     ];
-    let title = policy.as_ref().map(|p| p.name.clone());
+    let title = policy.as_ref().map(|p| p.policy.name.clone());
     let channel = initial.match_channel.clone();
     view! {
         <section class="panel policy" aria-labelledby=heading.clone()>

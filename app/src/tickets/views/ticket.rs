@@ -170,12 +170,7 @@ fn Handling(t: Ticket, agents: Vec<(uuid::Uuid, String)>, reload: RwSignal<u32>)
             reload.update(|n| *n += 1);
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-    });
+    let (error, form_error) = crate::ui::action_errors(action);
     let assignee = t.assignee_id;
     view! {
         <section class="panel" aria-labelledby="ticket-handling">
@@ -215,12 +210,7 @@ fn AddMessage(id: TicketId, agent: bool, reload: RwSignal<u32>) -> impl IntoView
             reload.update(|n| *n += 1);
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let form_error = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-    });
+    let (error, form_error) = crate::ui::action_errors(action);
     let kinds: &'static [&'static str] = if agent {
         &["reply", "note", "customer"]
     } else {
