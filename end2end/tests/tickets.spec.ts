@@ -27,6 +27,9 @@ test('an agent opens a ticket for a contact, answers it, waits on the customer a
 
   const facts = page.getByRole('region', { name: 'Details' });
   await expect(facts.getByRole('link', { name })).toBeVisible();
+  // Beside it, the customer's side: their tickets and their deals.
+  await expect(page.getByRole('region', { name: 'Tickets' }).getByRole('link', { name: /Printer offline/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Deals' }).getByText('No deals yet.')).toBeVisible();
   // The default policy: a first response is due; the clock shows how long is left or how late it is.
   await expect(facts.locator('dd', { hasText: /^(Due in|Overdue by) / }).first()).toBeVisible();
 

@@ -162,7 +162,7 @@ fn records_part(page: Page) -> AnyView {
         Page::Deal => view! { <DealPage /> }.into_any(),
         Page::Tasks => view! { <MyTasksPage /> }.into_any(),
         Page::NewTicket => view! { <NewTicketPage /> }.into_any(),
-        Page::Ticket => view! { <TicketPage /> }.into_any(),
+        Page::Ticket => view! { <TicketRecord /> }.into_any(),
         _ => view! { <SettingsPage /> }.into_any(),
     }
 }
@@ -226,6 +226,13 @@ fn CompanyRecord() -> impl IntoView {
         view! { <MergeWith kind=MergeKind::Companies id=id.0 /> }.into_any()
     });
     view! { <CompanyPage timeline related actions /> }
+}
+
+/// A ticket's page with its contact's deals beside it.
+#[component]
+fn TicketRecord() -> impl IntoView {
+    let customer = Callback::new(|id| view! { <ContactDeals contact=ContactId(id) /> }.into_any());
+    view! { <TicketPage customer /> }
 }
 
 /// A lead's page with its timeline and forget.

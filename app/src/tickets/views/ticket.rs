@@ -12,8 +12,12 @@ use crate::tickets::model::{
 };
 use crate::ui::{ErrorMessage, Field, LocalDateTime, PageHeader};
 
+/// A ticket's page; `customer` draws what other parts of Keel show of the ticket's contact (its
+/// deals), handed by the shell.
 #[component]
-pub fn TicketPage() -> impl IntoView {
+pub fn TicketPage(
+    #[prop(optional)] customer: Option<Callback<uuid::Uuid, AnyView>>,
+) -> impl IntoView {
     let id = id_param(TicketId);
     let reload = RwSignal::new(0u32);
     let data = crate::ui::page_resource(
@@ -29,7 +33,7 @@ pub fn TicketPage() -> impl IntoView {
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => Ok(view! { <TicketBody v reload /> }.into_any()),
+                    Ok(v) => Ok(view! { <TicketBody v reload customer /> }.into_any()),
                     Err(error) => crate::ui::page_error(error),
                 }
             })}
@@ -38,7 +42,11 @@ pub fn TicketPage() -> impl IntoView {
 }
 
 #[component]
-fn TicketBody(v: TicketView, reload: RwSignal<u32>) -> impl IntoView {
+fn TicketBody(
+    v: TicketView,
+    reload: RwSignal<u32>,
+    customer: Option<Callback<uuid::Uuid, AnyView>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = v.ticket;
     let title = format!("#{} {}", t.number, t.subject);
@@ -48,12 +56,20 @@ fn TicketBody(v: TicketView, reload: RwSignal<u32>) -> impl IntoView {
     let reply = v
         .can_note
         .then(|| view! { <AddMessage id=t.id agent=v.can_work reload /> });
+    // The customer's side: their tickets, and what the shell adds (their deals).
+    let side = t.contact_id.map(|c| {
+        view! {
+            <super::ContactTickets contact=c />
+            {customer.map(|f| f.run(c))}
+        }
+    });
     view! {
         <PageHeader title=title />
         <div class="ticket-layout">
             <div class="ticket-side">
                 <Facts t=t.clone() />
                 {handling}
+                {side}
             </div>
             <section class="panel ticket-conversation" aria-labelledby="ticket-conversation">
                 <h2 id="ticket-conversation">{t!(i18n, tickets.conversation)}</h2>
