@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::AGENT;
 use crate::error::{AppError, Invalid};
 use crate::tickets::desk::{DeskSettings, PolicyDraft, PolicySettings, TeamRule};
 use crate::tickets::sla::{Calendar, Policy};
@@ -15,8 +16,8 @@ pub(super) async fn choose_policy(
     channel: &str,
     company: Option<Uuid>,
 ) -> Result<Option<(Uuid, Policy)>, AppError> {
-    let id: Option<Uuid> = sqlx::query_scalar(
-        "SELECT p.id FROM sla_policies p WHERE (p.match_channel IS NULL OR p.match_channel = $1) \
+    let row: Option<PolicyRow> = sqlx::query_as(
+        "SELECT p.* FROM sla_policies p WHERE (p.match_channel IS NULL OR p.match_channel = $1) \
          AND (p.match_tag IS NULL OR EXISTS (SELECT 1 FROM companies co WHERE co.id = $2 AND p.match_tag = ANY (co.tags))) \
          ORDER BY p.position, p.created_at LIMIT 1",
     )
@@ -24,14 +25,18 @@ pub(super) async fn choose_policy(
     .bind(company)
     .fetch_optional(&mut *conn)
     .await?;
-    match id {
-        Some(id) => Ok(Some((id, policy(conn, id).await?))),
+    match row {
+        Some(row) => {
+            let stored = row.settings()?;
+            Ok(Some((stored.id, stored.clock()?)))
+        }
         None => Ok(None),
     }
 }
 
 #[derive(sqlx::FromRow)]
 struct PolicyRow {
+    id: Uuid,
     name: String,
     version: i32,
     match_channel: Option<String>,
@@ -51,32 +56,62 @@ struct PolicyRow {
     pause_statuses: Vec<String>,
 }
 
-/// A stored policy as the clock reads it. A policy the database holds but the clock cannot read
-/// (an unknown zone, a window out of range) is an internal error: the settings refuse those.
+impl PolicyRow {
+    /// The stored policy as its form shows it.
+    fn settings(self) -> Result<PolicySettings, AppError> {
+        let id = self.id;
+        let hours = serde_json::from_value(self.hours)
+            .map_err(|e| AppError::internal(format!("SLA policy {id}: hours: {e}")))?;
+        Ok(PolicySettings {
+            id,
+            version: self.version,
+            policy: PolicyDraft {
+                name: self.name,
+                zone: self.zone,
+                hours,
+                holidays: self.holidays,
+                targets: [
+                    (self.urgent_first, self.urgent_resolve),
+                    (self.high_first, self.high_resolve),
+                    (self.normal_first, self.normal_resolve),
+                    (self.low_first, self.low_resolve),
+                ],
+                pauses: self.pause_statuses,
+                match_channel: self.match_channel,
+                match_tag: self.match_tag,
+                position: self.position,
+            },
+        })
+    }
+}
+
+impl PolicySettings {
+    /// The policy as the clock reads it. One the database holds but the clock cannot read (an
+    /// unknown zone, no service hours) is an internal error: the settings refuse those.
+    fn clock(self) -> Result<Policy, AppError> {
+        let (id, p) = (self.id, self.policy);
+        let zone = p
+            .zone
+            .parse()
+            .map_err(|_| AppError::internal(format!("SLA policy {id}: zone {}", p.zone)))?;
+        let calendar = Calendar::new(zone, p.hours, p.holidays)
+            .ok_or_else(|| AppError::internal(format!("SLA policy {id}: no service hours")))?;
+        let m = |minutes: i32| i64::from(minutes) * 60;
+        Ok(Policy {
+            calendar,
+            targets: p.targets.map(|(first, resolve)| (m(first), m(resolve))),
+            pauses: p.pauses,
+        })
+    }
+}
+
+/// A stored policy as the clock reads it.
 pub async fn policy(conn: &mut PgConnection, id: Uuid) -> Result<Policy, AppError> {
     let row: PolicyRow = sqlx::query_as("SELECT * FROM sla_policies WHERE id = $1")
         .bind(id)
         .fetch_one(conn)
         .await?;
-    let zone = row
-        .zone
-        .parse()
-        .map_err(|_| AppError::internal(format!("SLA policy {id}: zone {}", row.zone)))?;
-    let hours: [Option<(u16, u16)>; 7] = serde_json::from_value(row.hours)
-        .map_err(|e| AppError::internal(format!("SLA policy {id}: hours: {e}")))?;
-    let calendar = Calendar::new(zone, hours, row.holidays)
-        .ok_or_else(|| AppError::internal(format!("SLA policy {id}: no service hours")))?;
-    let m = |minutes: i32| i64::from(minutes) * 60;
-    Ok(Policy {
-        calendar,
-        targets: [
-            (m(row.urgent_first), m(row.urgent_resolve)),
-            (m(row.high_first), m(row.high_resolve)),
-            (m(row.normal_first), m(row.normal_resolve)),
-            (m(row.low_first), m(row.low_resolve)),
-        ],
-        pauses: row.pause_statuses,
-    })
+    row.settings()?.clock()
 }
 
 /// The desk's settings: its policies in the order they are tried, and every team that has agents
@@ -84,22 +119,22 @@ pub async fn policy(conn: &mut PgConnection, id: Uuid) -> Result<Policy, AppErro
 pub async fn settings(pool: &sqlx::PgPool, user: &CurrentUser) -> Result<DeskSettings, AppError> {
     require_admin(user)?;
     let mut tx = pool.begin().await?;
-    let ids: Vec<Uuid> =
-        sqlx::query_scalar("SELECT id FROM sla_policies ORDER BY position, created_at, id")
+    let rows: Vec<PolicyRow> =
+        sqlx::query_as("SELECT * FROM sla_policies ORDER BY position, created_at, id")
             .fetch_all(&mut *tx)
             .await?;
-    let mut policies = Vec::with_capacity(ids.len());
-    for id in ids {
-        policies.push(stored(&mut tx, id).await?);
-    }
-    let teams: Vec<(String, String, Vec<String>)> = sqlx::query_as(
-        "WITH named AS (SELECT team FROM desk_teams UNION SELECT team FROM users WHERE active AND team IS NOT NULL AND role IN ('admin', 'manager', 'support'))
+    let policies = rows
+        .into_iter()
+        .map(PolicyRow::settings)
+        .collect::<Result<Vec<_>, _>>()?;
+    let teams: Vec<(String, String, Vec<String>)> = sqlx::query_as(&format!(
+        "WITH named AS (SELECT team FROM desk_teams UNION SELECT u.team FROM users u WHERE {AGENT} AND u.team IS NOT NULL)
          SELECT n.team, coalesce(d.rule, 'manual'),
-                coalesce(array_agg(u.display_name ORDER BY lower(u.display_name)) FILTER (WHERE u.id IS NOT NULL), '{}')
+                coalesce(array_agg(u.display_name ORDER BY lower(u.display_name)) FILTER (WHERE u.id IS NOT NULL), '{{}}')
            FROM named n LEFT JOIN desk_teams d ON d.team = n.team
-           LEFT JOIN users u ON u.team = n.team AND u.active AND u.role IN ('admin', 'manager', 'support')
-          GROUP BY n.team, d.rule ORDER BY n.team",
-    )
+           LEFT JOIN users u ON u.team = n.team AND {AGENT}
+          GROUP BY n.team, d.rule ORDER BY n.team"
+    ))
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -118,36 +153,6 @@ fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-/// A stored policy as its form shows it.
-async fn stored(conn: &mut PgConnection, id: Uuid) -> Result<PolicySettings, AppError> {
-    let row: PolicyRow = sqlx::query_as("SELECT * FROM sla_policies WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let hours = serde_json::from_value(row.hours)
-        .map_err(|e| AppError::internal(format!("SLA policy {id}: hours: {e}")))?;
-    Ok(PolicySettings {
-        id,
-        version: row.version,
-        policy: PolicyDraft {
-            name: row.name,
-            zone: row.zone,
-            hours,
-            holidays: row.holidays,
-            targets: [
-                (row.urgent_first, row.urgent_resolve),
-                (row.high_first, row.high_resolve),
-                (row.normal_first, row.normal_resolve),
-                (row.low_first, row.low_resolve),
-            ],
-            pauses: row.pause_statuses,
-            match_channel: row.match_channel,
-            match_tag: row.match_tag,
-            position: row.position,
-        },
-    })
 }
 
 /// Saves a policy: a new one (`id` none), or the policy `id` if it is still at `version`. Tickets
@@ -250,9 +255,10 @@ pub async fn assignee(conn: &mut PgConnection, team: &str) -> Result<Option<Uuid
     let Some((rule, last)) = rule else {
         return Ok(None);
     };
-    let present = "SELECT u.id, lower(u.display_name) AS name FROM users u
-          WHERE u.team = $1 AND u.active AND u.role IN ('admin', 'manager', 'support')
-            AND EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.last_seen_at > now() - interval '30 minutes')";
+    let present = format!(
+        "SELECT u.id, lower(u.display_name) AS name FROM users u WHERE u.team = $1 AND {AGENT}
+            AND EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.last_seen_at > now() - interval '30 minutes')"
+    );
     let agent: Option<Uuid> = match rule.as_str() {
         "round_robin" => {
             sqlx::query_scalar(&format!(

@@ -17,6 +17,9 @@ mod write;
 pub use desk::*;
 pub use write::*;
 
+/// Who works tickets (`Role::works_tickets`), as a condition on an active user `u`.
+pub(super) const AGENT: &str = "u.active AND u.role IN ('admin', 'manager', 'support')";
+
 /// Rows on a queue page.
 pub const PAGE_SIZE: i64 = 50;
 
@@ -67,7 +70,11 @@ pub async fn view(pool: &PgPool, user: &CurrentUser, id: TicketId) -> Result<Tic
     .bind(id.0)
     .fetch_all(&mut *tx)
     .await?;
-    let agents = agents(&mut tx).await?;
+    // Whom the ticket may be given to: only for those who may give it.
+    let agents = match user.role.works_tickets() {
+        true => agents(&mut tx).await?,
+        false => Vec::new(),
+    };
     tx.commit().await?;
     Ok(TicketView {
         ticket,
@@ -81,8 +88,9 @@ pub async fn view(pool: &PgPool, user: &CurrentUser, id: TicketId) -> Result<Tic
 /// The active users who may be given tickets, by name.
 async fn agents(conn: &mut PgConnection) -> Result<Vec<(Uuid, String)>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, display_name FROM users WHERE active AND role IN ('admin', 'manager', 'support') \
-         ORDER BY lower(display_name), id",
+        &format!(
+            "SELECT u.id, u.display_name FROM users u WHERE {AGENT} ORDER BY lower(u.display_name), u.id"
+        ),
     )
     .fetch_all(conn)
     .await?)
@@ -182,9 +190,9 @@ pub async fn queue(
             .map_or("infinity".to_string(), |d| d.to_rfc3339());
         format!("{key}|{}", last.number)
     });
-    let teams = sqlx::query_scalar(
-        "SELECT DISTINCT team FROM users WHERE active AND team IS NOT NULL AND role IN ('admin', 'manager', 'support') ORDER BY team",
-    )
+    let teams = sqlx::query_scalar(&format!(
+        "SELECT DISTINCT u.team FROM users u WHERE {AGENT} AND u.team IS NOT NULL ORDER BY u.team"
+    ))
     .fetch_all(pool)
     .await?;
     Ok(QueuePage { rows, next, teams })
@@ -233,3 +241,14 @@ mod desk_tests;
 mod queue_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+#[test]
+fn the_agents_in_sql_are_the_roles_that_work_tickets() {
+    use crate::users::model::Role;
+    let roles: Vec<String> = Role::ALL
+        .into_iter()
+        .filter(|r| r.works_tickets())
+        .map(|r| format!("'{}'", r.as_str()))
+        .collect();
+    assert!(AGENT.ends_with(&format!("u.role IN ({})", roles.join(", "))));
+}

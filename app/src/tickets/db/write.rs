@@ -5,7 +5,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::desk::{assignee, choose_policy, policy};
-use super::push_ticket_scope;
+use super::{AGENT, push_ticket_scope};
 use crate::audit;
 use crate::error::{AppError, Invalid};
 use crate::records::db::push_scope;
@@ -116,7 +116,7 @@ pub async fn create(
 }
 
 /// A ticket's state as a write locks it.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct Locked {
     status: String,
     priority: String,
@@ -186,7 +186,6 @@ async fn store(
         None => Default::default(),
     };
     (new.clock_used, new.clock_since) = (clock.used, clock.since);
-    let resolved = |s: &str| is_done(s);
     let version: i32 = sqlx::query_scalar(
         "UPDATE tickets SET status = $2, priority = $3, team = $4, assignee_id = $5, clock_used = $6, clock_since = $7, \
          first_responded_at = $8, first_response_due_at = $9, resolution_due_at = $10, \
@@ -203,7 +202,7 @@ async fn store(
     .bind(new.first_responded_at)
     .bind(dues.first_response)
     .bind(dues.resolution)
-    .bind(resolved(&new.status))
+    .bind(is_done(&new.status))
     .bind(now)
     .bind(user.id.0)
     .fetch_one(&mut *conn)
@@ -229,9 +228,9 @@ pub async fn triage(
         return Err(AppError::Conflict);
     }
     if let Some(a) = triage.assignee.filter(|a| Some(*a) != old.assignee_id) {
-        let agent: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('admin', 'manager', 'support'))",
-        )
+        let agent: bool = sqlx::query_scalar(&format!(
+            "SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND {AGENT})"
+        ))
         .bind(a)
         .fetch_one(&mut *conn)
         .await?;
@@ -244,20 +243,9 @@ pub async fn triage(
         priority: triage.priority.clone(),
         team: triage.team.clone(),
         assignee_id: triage.assignee,
-        ..old.clone_state()
+        ..old.clone()
     };
     store(conn, user, id, &old, new, now).await
-}
-
-impl Locked {
-    fn clone_state(&self) -> Locked {
-        Locked {
-            status: self.status.clone(),
-            priority: self.priority.clone(),
-            team: self.team.clone(),
-            ..*self
-        }
-    }
 }
 
 /// Adds a message to a ticket's conversation. A public reply is the first response if none came
@@ -289,7 +277,7 @@ pub async fn add_message(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let mut new = old.clone_state();
+    let mut new = old.clone();
     match kind {
         "reply" => {
             new.first_responded_at.get_or_insert(now);
