@@ -26,6 +26,7 @@ pub mod lists;
 pub mod live;
 pub mod merge;
 pub mod money;
+pub mod notifications;
 pub mod offline;
 pub mod pwa;
 pub mod records;

@@ -1,10 +1,11 @@
 //! Live events: the typed `LiveEvent` that the event stream (`GET /api/events`) carries to browsers,
 //! and above the domains the two ends of it: what each announcement means and which user is told
 //! what (`news`, server side), and the stream's reader in the browser that keeps pages live
-//! (`stream`; today the board).
+//! (`stream`: the board, the bell, the ticket queues).
 use serde::{Deserialize, Serialize};
 
 use crate::deals::model::{DealId, PipelineId};
+use crate::tickets::model::TicketId;
 
 #[cfg(feature = "ssr")]
 mod news;
@@ -14,7 +15,7 @@ mod stream;
 pub use crate::announce::CHANNEL;
 #[cfg(feature = "ssr")]
 pub use news::{Announced, News, Viewer};
-pub use stream::keep_board_live;
+pub use stream::{keep_bell_live, keep_board_live, keep_queue_live};
 
 /// What the event stream (`GET /api/events`) sends a browser. A deal's id and version go only to
 /// users who may open that deal; everyone else hears that something in the pipeline changed.
@@ -31,6 +32,11 @@ pub enum LiveEvent {
     /// Something in the pipeline changed (its settings, or a deal out of the user's sight, which
     /// may have just left it): boards showing it reload.
     Pipeline { pipeline: PipelineId },
+    /// A ticket changed (opened, triaged, written on): queues reload. Its id only to those who
+    /// see every ticket; to the rest, that some ticket changed.
+    Ticket { ticket: Option<TicketId> },
+    /// The user has something new to read: the bell loads again. Told to that user alone.
+    Notified,
     /// Events may have been missed (the server's listener reconnected, or this stream lagged):
     /// reload whatever is shown.
     Resync,
@@ -47,6 +53,7 @@ impl LiveEvent {
             } => shown == Some(*pipeline) && !known.iter().any(|(d, v)| d == deal && v >= version),
             LiveEvent::Pipeline { pipeline } => shown == Some(*pipeline),
             LiveEvent::Resync => true,
+            LiveEvent::Ticket { .. } | LiveEvent::Notified => false,
         }
     }
 }
@@ -76,6 +83,8 @@ mod tests {
         assert!(LiveEvent::Pipeline { pipeline: p }.reloads(Some(p), &known));
         assert!(!LiveEvent::Pipeline { pipeline: p }.reloads(Some(other), &known));
         assert!(LiveEvent::Resync.reloads(None, &[]));
+        assert!(!LiveEvent::Notified.reloads(Some(p), &known));
+        assert!(!LiveEvent::Ticket { ticket: None }.reloads(Some(p), &known));
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Settings {
     pub client_ip_header: Option<http::HeaderName>,
     /// Each request's database time budget, set on every pooled connection.
     pub db_timeouts: DbTimeouts,
+    /// `KEEL_BREACH_SCAN_SECS`: how often tickets past a due time are looked for (a breach is
+    /// told within this long).
+    pub breach_scan: Duration,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -191,6 +194,13 @@ impl Settings {
             1024,
             "a number of bytes, at least 1024",
         )?;
+        let breach_scan: u64 = number(
+            &get,
+            "KEEL_BREACH_SCAN_SECS",
+            30,
+            1,
+            "a whole number of seconds, at least 1",
+        )?;
         let db_max_connections: u32 = number(
             &get,
             "KEEL_DB_MAX_CONNECTIONS",
@@ -278,6 +288,7 @@ impl Settings {
                 lock: Duration::from_secs(lock_timeout),
                 idle_in_transaction: Duration::from_secs(idle_tx_timeout),
             },
+            breach_scan: Duration::from_secs(breach_scan),
             log_filter,
             log_format,
         })

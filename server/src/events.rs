@@ -208,7 +208,11 @@ impl Open {
                         return None;
                     }
                 }
-                Woke::Heard(Ok(Heard::News(news))) => return Some(self.viewer.told(news)),
+                Woke::Heard(Ok(Heard::News(news))) => {
+                    if let Some(e) = self.viewer.told(news) {
+                        return Some(e);
+                    }
+                }
                 Woke::Heard(Err(broadcast::error::RecvError::Lagged(_))) => {
                     return Some(LiveEvent::Resync);
                 }

@@ -324,6 +324,7 @@ async fn shutdown_signal() {
 pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {
     let app = router(&settings, db.pool.clone());
     session_layer::spawn_session_sweeper(server_state(&settings, db.pool.clone()));
+    session_layer::spawn_breach_scan(db.pool.clone(), settings.breach_scan);
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| format!("cannot listen on {} (KEEL_ADDR): {e}", settings.addr))?;

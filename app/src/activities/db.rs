@@ -36,6 +36,9 @@ pub async fn log(
     .bind(i.occurred_at)
     .fetch_one(&mut *conn)
     .await?;
+    if let (InteractionKind::Note, Some(body)) = (i.kind, &i.body) {
+        mention_in(conn, user, about, id, body).await?;
+    }
     if let Some((title, due)) = &i.follow_up {
         sqlx::query(&format!(
             "INSERT INTO tasks ({column}, activity_id, title, due_on, assignee_id, created_by) VALUES ($1, $2, $3, $4, $5, $5)"
@@ -49,6 +52,31 @@ pub async fn log(
         .await?;
     }
     Ok(())
+}
+
+/// Tells the colleagues a note names (`@Name`) who may open its record that they were mentioned.
+async fn mention_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    about: SubjectKind,
+    id: Uuid,
+    body: &str,
+) -> Result<(), AppError> {
+    let table = table(about);
+    let sees = format!(
+        "EXISTS (SELECT 1 FROM {table} r WHERE r.id = $2 AND r.deleted_at IS NULL AND {})",
+        crate::records::db::user_sees_sql("u", "r")
+    );
+    let (title, link) = (
+        crate::notifications::model::excerpt(body),
+        format!("/{table}/{id}"),
+    );
+    let about = crate::notifications::db::About {
+        title: &title,
+        link: &link,
+        ticket: None,
+    };
+    crate::notifications::db::mention(conn, user, body, about, &sees, id).await
 }
 
 #[derive(sqlx::FromRow)]

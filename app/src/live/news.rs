@@ -12,6 +12,8 @@ use crate::deals::board::db::deal_owner;
 use crate::deals::board::model::DealEvent;
 use crate::deals::model::PipelineId;
 use crate::deals::settings::model::SettingsChanged;
+use crate::notifications::model::Notified;
+use crate::tickets::model::{TicketChanged, TicketId};
 use crate::users::model::UserId;
 
 /// An announcement as read back from `CHANNEL`: one variant per kind the domains announce.
@@ -21,6 +23,10 @@ pub enum Announced {
     Deal(DealEvent),
     /// A pipeline's name or stages changed.
     Settings(SettingsChanged),
+    /// A ticket changed.
+    Ticket(TicketChanged),
+    /// A user has something new to read.
+    Notified(Notified),
 }
 
 impl Announced {
@@ -38,9 +44,16 @@ impl Announced {
         match kind.as_str() {
             k if k == DealEvent::KIND => fields(payload).map(Announced::Deal),
             k if k == SettingsChanged::KIND => fields(payload).map(Announced::Settings),
+            k if k == TicketChanged::KIND => fields(payload).map(Announced::Ticket),
+            k if k == Notified::KIND => fields(payload).map(Announced::Notified),
             other => Err(serde::de::Error::unknown_variant(
                 other,
-                &[DealEvent::KIND, SettingsChanged::KIND],
+                &[
+                    DealEvent::KIND,
+                    SettingsChanged::KIND,
+                    TicketChanged::KIND,
+                    Notified::KIND,
+                ],
             )),
         }
     }
@@ -56,6 +69,10 @@ pub enum News {
     },
     /// Something in the pipeline changed that every viewer of it reloads for.
     Pipeline(PipelineId),
+    /// A ticket changed.
+    Ticket(TicketId),
+    /// This user has something new to read.
+    Notified(UserId),
     /// Announcements may have been missed, or one could not be read: reload whatever is shown.
     Resync,
 }
@@ -74,6 +91,8 @@ impl News {
                 }
             },
             Ok(Announced::Settings(changed)) => News::Pipeline(changed.pipeline),
+            Ok(Announced::Ticket(changed)) => News::Ticket(changed.ticket),
+            Ok(Announced::Notified(n)) => News::Notified(UserId(n.user)),
             // Announced by another release (during an upgrade) or garbled: what changed is
             // unknown, so every stream reloads what it shows.
             Err(e) => {
@@ -94,10 +113,11 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    /// What this viewer is told of `news`: a deal's id and version only if they may open it (the
-    /// same rule as `records::db::push_scope`), else only that its pipeline changed.
-    pub fn told(&self, news: News) -> LiveEvent {
-        match news {
+    /// What this viewer is told of `news`, if anything: a deal's id and version only if they may
+    /// open it (the same rule as `records::db::push_scope`), else only that its pipeline changed;
+    /// a ticket's id only if they see every ticket; a notification only if it is theirs.
+    pub fn told(&self, news: News) -> Option<LiveEvent> {
+        Some(match news {
             News::Deal { event, owner } => {
                 let sees = owner.is_some_and(|(owner, team)| {
                     self.all || owner == Some(self.id.0) || (team.is_some() && team == self.team)
@@ -115,8 +135,13 @@ impl Viewer {
                 }
             }
             News::Pipeline(pipeline) => LiveEvent::Pipeline { pipeline },
+            News::Ticket(ticket) => LiveEvent::Ticket {
+                ticket: self.all.then_some(ticket),
+            },
+            News::Notified(user) if user == self.id => LiveEvent::Notified,
+            News::Notified(_) => return None,
             News::Resync => LiveEvent::Resync,
-        }
+        })
     }
 }
 
@@ -145,7 +170,48 @@ mod tests {
             Announced::read(&payload(&settings).unwrap()).unwrap(),
             Announced::Settings(settings)
         );
+        let ticket = TicketChanged {
+            ticket: TicketId(Uuid::from_u128(5)),
+        };
+        assert_eq!(
+            Announced::read(&payload(&ticket).unwrap()).unwrap(),
+            Announced::Ticket(ticket)
+        );
+        let notified = Notified {
+            user: Uuid::from_u128(6),
+        };
+        assert_eq!(
+            Announced::read(&payload(&notified).unwrap()).unwrap(),
+            Announced::Notified(notified)
+        );
         assert!(Announced::read(r#"{"kind":"ticket","ticket":1}"#).is_err());
+        assert!(Announced::read(r#"{"kind":"rang","bell":1}"#).is_err());
         assert!(Announced::read(r#"{"pipeline":"x","settings":1}"#).is_err());
+    }
+
+    #[test]
+    fn a_notification_is_told_to_its_user_alone_and_a_tickets_id_to_those_who_see_all() {
+        let me = UserId(Uuid::from_u128(1));
+        let rep = Viewer {
+            id: me,
+            all: false,
+            team: Some("East".into()),
+        };
+        let agent = Viewer {
+            id: UserId(Uuid::from_u128(2)),
+            all: true,
+            team: None,
+        };
+        assert_eq!(rep.told(News::Notified(me)), Some(LiveEvent::Notified));
+        assert_eq!(agent.told(News::Notified(me)), None);
+        let t = TicketId(Uuid::from_u128(3));
+        assert_eq!(
+            rep.told(News::Ticket(t)),
+            Some(LiveEvent::Ticket { ticket: None })
+        );
+        assert_eq!(
+            agent.told(News::Ticket(t)),
+            Some(LiveEvent::Ticket { ticket: Some(t) })
+        );
     }
 }

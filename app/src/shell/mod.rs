@@ -212,6 +212,8 @@ fn Layout(user: CurrentUser) -> impl IntoView {
     let user_id = user.id.0;
     crate::pwa::kept::adopt(&user);
     provide_context(user.clone());
+    let bell = RwSignal::new(0);
+    crate::live::keep_bell_live(bell);
     view! {
         <div class="app">
             <nav class="main-nav" aria-label=move || t_string!(i18n, nav.main)>
@@ -230,6 +232,7 @@ fn Layout(user: CurrentUser) -> impl IntoView {
             </nav>
             <div class="workspace">
                 <header class="topbar">
+                    <crate::notifications::views::NotificationBell refresh=bell />
                     <LanguageSwitch signed_in=true />
                     <UserMenu user />
                 </header>

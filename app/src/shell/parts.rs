@@ -140,7 +140,11 @@ fn lists_part(page: Page) -> AnyView {
             view! { <CompaniesPage actions=|| import_link(ImportKind::Companies) /> }.into_any()
         }
         Page::Leads => view! { <LeadsPage actions=|| import_link(ImportKind::Leads) /> }.into_any(),
-        Page::Tickets => view! { <TicketsPage /> }.into_any(),
+        Page::Tickets => {
+            let refresh = RwSignal::new(0);
+            crate::live::keep_queue_live(refresh);
+            view! { <TicketsPage refresh /> }.into_any()
+        }
         _ => view! { <ContactsPage actions=|| import_link(ImportKind::Contacts) /> }.into_any(),
     }
 }

@@ -16,6 +16,18 @@ pub const TEAM_MAX: u32 = 100;
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct TicketId(pub Uuid);
 
+/// What a change to a ticket announces: open queues reload.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketChanged {
+    pub ticket: TicketId,
+}
+
+#[cfg(feature = "ssr")]
+impl crate::announce::Announcement for TicketChanged {
+    const KIND: &'static str = "ticket";
+}
+
 /// How the customer reached us, as stored.
 pub const CHANNELS: [&str; 5] = ["phone", "email", "web", "walk_in", "chat"];
 pub const KINDS: [&str; 4] = ["question", "incident", "problem", "request"];

@@ -12,7 +12,7 @@ pub(crate) use filters::{Match, push_filters, push_search, search_mode};
 pub(crate) use keyset::{Keyed, keyed_page, push_keyset, push_keyset_filter};
 pub use page::page;
 pub use saved_views::{SAVED_VIEW_NAME_MAX, delete_view, owners, save_view, saved_views};
-pub use scope::{push_scope, require_edit, scope_sql};
+pub use scope::{push_scope, require_edit, scope_sql, user_sees_sql};
 pub(crate) use write::draft_columns;
 pub use write::{Draft, Scalar, fetch_visible, insert, lock_changes, save};
 

@@ -27,11 +27,37 @@ pub fn scope_sql(user: &CurrentUser, alias: &str, param: &str) -> String {
     }
 }
 
+/// The same limit for any user: a condition that the user `u` (a row of `users`) may see the
+/// record `r`, for asking who among several users may open a record (whom a note may notify).
+/// Sales (`DataScope::Team`, checked by a test) see their own and their team's.
+pub fn user_sees_sql(u: &str, r: &str) -> String {
+    format!(
+        "({u}.role <> 'sales' OR {r}.owner_id = {u}.id OR {r}.owner_id IN \
+         (SELECT tu.id FROM users tu WHERE tu.team IS NOT NULL AND tu.team = {u}.team))"
+    )
+}
+
 /// Refuses roles that may only read customer records.
 pub fn require_edit(user: &CurrentUser) -> Result<(), AppError> {
     if user.role.can_edit_customers() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::users::model::{DataScope, Role};
+
+    #[test]
+    fn only_sales_see_by_team_as_user_sees_sql_assumes() {
+        for role in Role::ALL {
+            assert_eq!(
+                role.data_scope() == DataScope::Team,
+                role.as_str() == "sales",
+                "{role:?}"
+            );
+        }
     }
 }

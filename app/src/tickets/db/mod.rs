@@ -12,9 +12,11 @@ use crate::records::db::push_scope;
 use crate::users::model::{CurrentUser, DataScope};
 
 mod desk;
+mod notify;
 mod write;
 
 pub use desk::*;
+pub use notify::scan_breaches;
 pub use write::*;
 
 /// Who works tickets (`Role::works_tickets`), as a condition on an active user `u`.
@@ -252,3 +254,5 @@ fn the_agents_in_sql_are_the_roles_that_work_tickets() {
         .collect();
     assert!(AGENT.ends_with(&format!("u.role IN ({})", roles.join(", "))));
 }
+#[cfg(test)]
+mod notify_tests;

@@ -5,6 +5,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::desk::{assignee, choose_policy, policy};
+use super::notify::{Named, assigned, changed, wrote};
 use super::{AGENT, push_ticket_scope};
 use crate::audit;
 use crate::error::{AppError, Invalid};
@@ -76,10 +77,10 @@ pub async fn create(
         .as_ref()
         .map(|(_, p)| p.dues(&clock, &draft.priority, false))
         .unwrap_or_default();
-    let id: Uuid = sqlx::query_scalar(
+    let (id, number): (Uuid, i64) = sqlx::query_as(
         "INSERT INTO tickets (subject, description, contact_id, company_id, channel, kind, priority, team, tags, \
          sla_policy_id, clock_since, first_response_due_at, resolution_due_at, created_at, updated_at, created_by, updated_by, assignee_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11, $11, $14, $14, $15) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11, $11, $14, $14, $15) RETURNING id, number",
     )
     .bind(&draft.subject)
     .bind(&draft.description)
@@ -112,12 +113,21 @@ pub async fn create(
         audit::diff(&serde_json::Value::Null, &fields),
     )
     .await?;
+    let named = Named {
+        id: TicketId(id),
+        number,
+        subject: &draft.subject,
+    };
+    assigned(conn, &named, agent, user.id.0).await?;
+    changed(conn, named.id).await?;
     Ok(TicketId(id))
 }
 
 /// A ticket's state as a write locks it.
 #[derive(Clone, sqlx::FromRow)]
 struct Locked {
+    number: i64,
+    subject: String,
     status: String,
     priority: String,
     team: Option<String>,
@@ -130,6 +140,14 @@ struct Locked {
 }
 
 impl Locked {
+    fn named(&self, id: TicketId) -> Named<'_> {
+        Named {
+            id,
+            number: self.number,
+            subject: &self.subject,
+        }
+    }
+
     fn audited(&self) -> serde_json::Value {
         serde_json::json!({
             "status": self.status, "priority": self.priority, "team": self.team,
@@ -145,7 +163,7 @@ async fn lock(
     id: TicketId,
 ) -> Result<Locked, AppError> {
     let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT t.status, t.priority, t.team, t.assignee_id, t.sla_policy_id, t.clock_used, t.clock_since, \
+        "SELECT t.number, t.subject, t.status, t.priority, t.team, t.assignee_id, t.sla_policy_id, t.clock_used, t.clock_since, \
          t.first_responded_at, t.version FROM tickets t WHERE t.deleted_at IS NULL AND t.id = ",
     );
     qb.push_bind(id.0);
@@ -245,7 +263,12 @@ pub async fn triage(
         assignee_id: triage.assignee,
         ..old.clone()
     };
-    store(conn, user, id, &old, new, now).await
+    let version = store(conn, user, id, &old, new, now).await?;
+    if triage.assignee != old.assignee_id {
+        assigned(conn, &old.named(id), triage.assignee, user.id.0).await?;
+    }
+    changed(conn, id).await?;
+    Ok(version)
 }
 
 /// Adds a message to a ticket's conversation. A public reply is the first response if none came
@@ -298,5 +321,7 @@ pub async fn add_message(
             .execute(&mut *conn)
             .await?;
     }
+    wrote(conn, user, &old.named(id), old.assignee_id, kind, body).await?;
+    changed(conn, id).await?;
     Ok(version)
 }

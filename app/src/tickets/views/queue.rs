@@ -33,8 +33,9 @@ fn queue_href(queue: Queue, team: &str, after: &str) -> String {
 }
 
 /// The service desk's queues: one tab per queue, a team filter, and the queue's tickets by due time.
+/// A change of `refresh` (the layer above bumps it on a live event) loads the queue again.
 #[component]
-pub fn TicketsPage() -> impl IntoView {
+pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let asked = move || {
@@ -46,7 +47,7 @@ pub fn TicketsPage() -> impl IntoView {
             after: get("after"),
         }
     };
-    let page = crate::ui::page_resource(asked, list_tickets);
+    let page = crate::ui::page_resource(move || (asked(), refresh.get()), |(q, _)| list_tickets(q));
     let works =
         use_context::<crate::users::model::CurrentUser>().is_some_and(|u| u.role.works_tickets());
     let navigate = use_navigate();
