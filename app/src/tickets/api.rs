@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::model::{
-    QueuePage, QueueQuery, TicketId, TicketInput, TicketRow, TicketView, TriageInput,
+    BulkInput, QueuePage, QueueQuery, TicketId, TicketInput, TicketRow, TicketView, TriageInput,
 };
 use crate::error::AppError;
 
@@ -45,6 +45,18 @@ pub async fn triage_ticket(
     let v = super::db::triage(&mut tx, &user, id, version, &triage, chrono::Utc::now()).await?;
     tx.commit().await?;
     Ok(v)
+}
+
+/// Sets the status, priority and/or assignee of the tickets chosen on a queue page; how many changed.
+#[server(prefix = "/api", endpoint = "bulk_triage_tickets")]
+pub async fn bulk_triage_tickets(input: BulkInput) -> Result<usize, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let bulk = input.parse()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let n = super::db::bulk_triage(&mut tx, &user, &bulk, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// Adds a public reply, an internal note or the customer's words to a ticket.

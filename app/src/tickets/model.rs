@@ -183,6 +183,8 @@ pub struct QueuePage {
     pub next: Option<String>,
     /// The teams tickets or agents belong to, for the team filter.
     pub teams: Vec<String>,
+    /// Whom tickets may be given to (for those who may give them): the bulk bar's choices.
+    pub agents: Vec<(Uuid, String)>,
 }
 
 /// The new-ticket form as typed.
@@ -305,6 +307,68 @@ impl TriageInput {
     }
 }
 
+/// The most tickets one bulk change takes: a queue's page.
+pub const BULK_MAX: usize = 50;
+
+/// A change to the tickets chosen on a queue page, as its bulk bar sends it; each field "" to
+/// leave it as it is (the assignee "none" for nobody).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkInput {
+    pub ids: Vec<TicketId>,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub assignee: String,
+}
+
+/// A bulk change, checked: what to set on every ticket (`None` leaves it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bulk {
+    pub ids: Vec<TicketId>,
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub assignee: Option<Option<Uuid>>,
+}
+
+impl BulkInput {
+    pub fn parse(&self) -> Result<Bulk, AppError> {
+        if self.ids.len() > BULK_MAX {
+            return Err(AppError::BadRequest);
+        }
+        let mut f = Fields::default();
+        if self.ids.is_empty() {
+            f.fail("ids", Invalid::Required);
+        }
+        let pick = |f: &mut Fields, field: &str, value: &str, set: &[&str]| {
+            (!value.trim().is_empty()).then(|| one_of(f, field, value, set, ""))
+        };
+        let status = pick(&mut f, "status", &self.status, &STATUSES);
+        let priority = pick(&mut f, "priority", &self.priority, &PRIORITIES);
+        let assignee = match self.assignee.trim() {
+            "" => None,
+            "none" => Some(None),
+            id => Some(Uuid::parse_str(id).ok().or_else(|| {
+                f.fail("assignee", Invalid::Choice);
+                None
+            })),
+        };
+        if status.is_none() && priority.is_none() && assignee.is_none() {
+            f.fail("status", Invalid::Required);
+        }
+        let mut ids = self.ids.clone();
+        ids.sort_by_key(|i| i.0);
+        ids.dedup();
+        f.finish(Bulk {
+            ids,
+            status,
+            priority,
+            assignee,
+        })
+    }
+}
+
 /// A message typed on a ticket page: its kind ("reply", "note", or "customer" for the customer's
 /// words taken down by an agent) and body.
 pub fn parse_message(kind: &str, body: &str) -> Result<(String, String), AppError> {
@@ -317,6 +381,45 @@ pub fn parse_message(kind: &str, body: &str) -> Result<(String, String), AppErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bulk_change_names_tickets_and_something_to_change_from_known_choices() {
+        let one = vec![TicketId(Uuid::from_u128(1)); 2];
+        let e = BulkInput::default().parse().unwrap_err();
+        assert_eq!(e.field("ids"), Some(Invalid::Required));
+        assert_eq!(e.field("status"), Some(Invalid::Required));
+        let e = BulkInput {
+            ids: one.clone(),
+            status: "gone".into(),
+            assignee: "someone".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        assert_eq!(e.field("status"), Some(Invalid::Choice));
+        assert_eq!(e.field("assignee"), Some(Invalid::Choice));
+        let b = BulkInput {
+            ids: one,
+            priority: "high".into(),
+            assignee: "none".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(b.ids.len(), 1, "each ticket once");
+        assert_eq!(
+            (b.status, b.priority, b.assignee),
+            (None, Some("high".into()), Some(None))
+        );
+        let many = BulkInput {
+            ids: (0..=BULK_MAX as u128)
+                .map(|i| TicketId(Uuid::from_u128(i)))
+                .collect(),
+            status: "open".into(),
+            ..Default::default()
+        };
+        assert_eq!(many.parse().unwrap_err(), AppError::BadRequest);
+    }
 
     #[test]
     fn a_ticket_needs_a_subject_and_known_choices() {

@@ -208,6 +208,13 @@ pub(super) async fn fixtures(pool: &PgPool) -> Fx {
         .fetch_one(pool)
         .await
         .unwrap();
+    // A notification for the East owner alone.
+    sqlx::query("INSERT INTO notifications (user_id, kind, title, link, ticket_id) VALUES ($1, 'assigned', 'EAST-SECRET notice', '/tickets/x', $2)")
+        .bind(east)
+        .bind(ticket)
+        .execute(pool)
+        .await
+        .unwrap();
     let view: Uuid = one(
         pool,
         "INSERT INTO saved_views (user_id, list, name, query) VALUES ($1, 'contacts', 'Mine', '{}') RETURNING id",

@@ -121,6 +121,11 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             [U, F, F, F, F, C, C, C],
         ),
         row(
+            "bulk_triage_tickets",
+            form(format!("input[ids][0]={nowhere}&input[status]=open")),
+            [U, F, F, F, F, N, N, N],
+        ),
+        row(
             "add_ticket_message",
             form(format!("id={ticket}&kind=note&body=Matrix")),
             [U, F, D, D, N, D, D, D],
@@ -150,6 +155,17 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             ],
         ),
         row("desk_settings", form(""), ADMIN),
+        // Notifications: each user reads and marks their own.
+        with_shows(
+            row("notifications", form(""), SIGNED_IN),
+            &[(Who::Owner, "EAST-SECRET notice")],
+        ),
+        row(
+            "mark_notifications_read",
+            form(format!("id={nowhere}")),
+            [U, N, N, N, N, N, N, N],
+        ),
+        row("mark_notifications_read", form(""), SIGNED_IN),
         row(
             "save_sla_policy",
             form(format!(

@@ -197,7 +197,16 @@ pub async fn queue(
     ))
     .fetch_all(pool)
     .await?;
-    Ok(QueuePage { rows, next, teams })
+    let agents = match user.role.works_tickets() {
+        true => agents(&mut *pool.acquire().await?).await?,
+        false => Vec::new(),
+    };
+    Ok(QueuePage {
+        rows,
+        next,
+        teams,
+        agents,
+    })
 }
 
 /// The tickets of a contact or a company the user may open, newest first (at most 50).

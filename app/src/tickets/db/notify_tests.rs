@@ -163,3 +163,69 @@ async fn a_backlog_of_breaches_is_worked_off_in_batches(pool: PgPool) {
     assert_eq!(scan_breaches(&pool, later, 2).await.unwrap(), 1);
     assert_eq!(scan_breaches(&pool, later, 2).await.unwrap(), 0);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_bulk_change_sets_every_chosen_ticket_or_none_and_tells_the_new_assignee(pool: PgPool) {
+    use crate::tickets::model::BulkInput;
+    let lead = user(&pool, "lead@t.test", Role::Manager, None).await;
+    let ann = user(&pool, "ann@t.test", Role::Support, None).await;
+    let rep = user(&pool, "rep@t.test", Role::Sales, "East").await;
+    let (a, b) = (
+        open(&pool, &lead, about("", "normal"), LATER).await,
+        open(&pool, &lead, about("", "low"), LATER).await,
+    );
+    let bulk = |ids: Vec<TicketId>, assignee: String| {
+        BulkInput {
+            ids,
+            priority: "high".into(),
+            assignee,
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    let run = |u: CurrentUser, b: crate::tickets::model::Bulk| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await.unwrap();
+            let r = bulk_triage(&mut tx, &u, &b, at(LATER)).await;
+            if r.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            r
+        }
+    };
+    let both = bulk(vec![a, b], ann.id.0.to_string());
+    assert_eq!(
+        run(rep.clone(), both.clone()).await,
+        Err(AppError::Forbidden)
+    );
+    let gone = TicketId(Uuid::nil());
+    assert_eq!(
+        run(lead.clone(), bulk(vec![a, gone], String::new())).await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        ticket(&pool, &lead, a).await.unwrap().priority,
+        "normal",
+        "none changed"
+    );
+    let not_agent = bulk(vec![a], rep.id.0.to_string());
+    assert_eq!(
+        run(lead.clone(), not_agent)
+            .await
+            .unwrap_err()
+            .field("assignee"),
+        Some(crate::error::Invalid::Choice)
+    );
+    assert_eq!(run(lead.clone(), both.clone()).await, Ok(2));
+    for id in [a, b] {
+        let t = ticket(&pool, &lead, id).await.unwrap();
+        assert_eq!(
+            (t.priority.as_str(), t.assignee_id),
+            ("high", Some(ann.id.0))
+        );
+    }
+    assert_eq!(told(&pool, &ann).await, [Kind::Assigned, Kind::Assigned]);
+    assert_eq!(run(lead, both).await, Ok(0), "already so");
+}

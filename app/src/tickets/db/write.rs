@@ -10,7 +10,7 @@ use super::{AGENT, push_ticket_scope};
 use crate::audit;
 use crate::error::{AppError, Invalid};
 use crate::records::db::push_scope;
-use crate::tickets::model::{CustomerRef, TicketDraft, TicketId, Triage, is_done};
+use crate::tickets::model::{Bulk, CustomerRef, TicketDraft, TicketId, Triage, is_done};
 use crate::tickets::sla::Clock;
 use crate::users::model::CurrentUser;
 
@@ -229,6 +229,59 @@ async fn store(
     Ok(version)
 }
 
+/// `assignee` refused unless the user works tickets.
+async fn require_agent(conn: &mut PgConnection, id: Uuid) -> Result<(), AppError> {
+    let agent: bool = sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND {AGENT})"
+    ))
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    match agent {
+        true => Ok(()),
+        false => Err(AppError::invalid("assignee", Invalid::Choice)),
+    }
+}
+
+/// Sets the status, priority and/or assignee of several tickets the user may open, all or none
+/// (`NotFound` if any is out of reach); each audited, its clock moved, its new assignee told.
+/// Returns how many changed.
+pub async fn bulk_triage(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    bulk: &Bulk,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    if !user.role.works_tickets() {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(Some(a)) = bulk.assignee {
+        require_agent(conn, a).await?;
+    }
+    let mut changed_count = 0;
+    // In id order (`Bulk` sorts them), so two bulk changes lock in the same order.
+    for &id in &bulk.ids {
+        let old = lock(conn, user, id).await?;
+        let new = Locked {
+            status: bulk.status.clone().unwrap_or_else(|| old.status.clone()),
+            priority: bulk
+                .priority
+                .clone()
+                .unwrap_or_else(|| old.priority.clone()),
+            assignee_id: bulk.assignee.unwrap_or(old.assignee_id),
+            ..old.clone()
+        };
+        if store(conn, user, id, &old, new.clone(), now).await? != old.version {
+            changed_count += 1;
+            if new.assignee_id != old.assignee_id {
+                assigned(conn, &old.named(id), new.assignee_id, user.id.0).await?;
+            }
+            changed(conn, id).await?;
+        }
+    }
+    Ok(changed_count)
+}
+
 /// Changes a ticket's status, priority, team and assignee together, if it is still at `version`.
 pub async fn triage(
     conn: &mut PgConnection,
@@ -246,15 +299,7 @@ pub async fn triage(
         return Err(AppError::Conflict);
     }
     if let Some(a) = triage.assignee.filter(|a| Some(*a) != old.assignee_id) {
-        let agent: bool = sqlx::query_scalar(&format!(
-            "SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND {AGENT})"
-        ))
-        .bind(a)
-        .fetch_one(&mut *conn)
-        .await?;
-        if !agent {
-            return Err(AppError::invalid("assignee", Invalid::Choice));
-        }
+        require_agent(conn, a).await?;
     }
     let new = Locked {
         status: triage.status.clone(),

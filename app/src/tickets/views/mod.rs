@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::i18n::*;
 
+mod bulk;
 mod new;
 mod queue;
 mod settings;

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::views::Related;
 use crate::tickets::api::{company_tickets, contact_tickets, list_tickets};
-use crate::tickets::model::{Queue, QueueQuery, TicketRow};
+use crate::tickets::model::{Queue, QueueQuery, TicketId, TicketRow};
 use crate::ui::PageHeader;
 
 fn queue_label(l: Locale, q: Queue) -> &'static str {
@@ -52,6 +52,12 @@ pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
         use_context::<crate::users::model::CurrentUser>().is_some_and(|u| u.role.works_tickets());
     let navigate = use_navigate();
     let current = move || Queue::parse(&asked().queue);
+    // The tickets chosen for a bulk change; a new page or queue starts with none.
+    let selected = RwSignal::new(Vec::<TicketId>::new());
+    Effect::new(move |_| {
+        asked();
+        selected.set(Vec::new());
+    });
     let team = move || asked().team;
     view! {
         <PageHeader title=move || t_string!(i18n, tickets.title)>
@@ -88,7 +94,11 @@ pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
                         {if empty {
                             view! { <div class="empty-state" role="status"><p class="empty-title">{t!(i18n, tickets.none)}</p></div> }.into_any()
                         } else {
-                            view! { <QueueTable rows=page.rows label=move || queue_label(i18n.get_locale(), current()) /> }.into_any()
+                            let chosen = works.then_some(selected);
+                            view! {
+                                {works.then(|| view! { <super::bulk::BulkBar selected agents=page.agents refresh /> })}
+                                <QueueTable rows=page.rows selected=chosen label=move || queue_label(i18n.get_locale(), current()) />
+                            }.into_any()
                         }}
                         {next.map(|href| view! { <p class="more"><a class="button" href=href>{t!(i18n, tickets.next_page)}</a></p> })}
                     })
@@ -98,13 +108,29 @@ pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// A queue's tickets; with `selected`, each row (and the page at once) may be chosen for the bulk bar.
 #[component]
-fn QueueTable(rows: Vec<TicketRow>, #[prop(into)] label: Signal<&'static str>) -> impl IntoView {
+fn QueueTable(
+    rows: Vec<TicketRow>,
+    selected: Option<RwSignal<Vec<TicketId>>>,
+    #[prop(into)] label: Signal<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let ids: Vec<TicketId> = rows.iter().map(|r| r.id).collect();
+    let all_chosen = {
+        let ids = ids.clone();
+        move || selected.is_some_and(|s| s.with(|s| ids.iter().all(|i| s.contains(i))))
+    };
     view! {
         <div class="table-wrap">
             <table class="records tickets" aria-label=move || label.get()>
                 <thead><tr>
+                    {selected.map(|s| view! {
+                        <th scope="col" class="select">
+                            <input type="checkbox" aria-label=move || t_string!(i18n, bulk.select_page) prop:checked=all_chosen.clone()
+                                on:change=move |ev| s.set(if event_target_checked(&ev) { ids.clone() } else { Vec::new() }) />
+                        </th>
+                    })}
                     <th scope="col">{t!(i18n, tickets.col_ticket)}</th>
                     <th scope="col">{t!(i18n, tickets.customer)}</th>
                     <th scope="col">{t!(i18n, tickets.priority)}</th>
@@ -114,8 +140,16 @@ fn QueueTable(rows: Vec<TicketRow>, #[prop(into)] label: Signal<&'static str>) -
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
+                        let (id, name) = (r.id, format!("#{} {}", r.number, r.subject));
                         view! {
                             <tr>
+                                {selected.map(|s| view! {
+                                    <td class="select">
+                                        <input type="checkbox" aria-label=move || format!("{} {name}", t_string!(i18n, bulk.select))
+                                            prop:checked=move || s.with(|s| s.contains(&id))
+                                            on:change=move |ev| s.update(|s| if event_target_checked(&ev) { s.push(id) } else { s.retain(|i| *i != id) }) />
+                                    </td>
+                                })}
                                 <td><a href=format!("/tickets/{}", r.id.0)><span class="muted">"#"{r.number}" "</span>{r.subject}</a></td>
                                 <td>{r.customer}</td>
                                 <td>{badge("priority", r.priority, priority_label)}</td>
