@@ -24,14 +24,14 @@ pub async fn record(
     conn: &mut PgConnection,
     entity: &str,
     entity_id: Uuid,
-    actor: Uuid,
+    actor: impl Into<Option<Uuid>>,
     action: &str,
     changes: Map<String, Value>,
 ) -> Result<(), AppError> {
     sqlx::query("INSERT INTO audit_log (entity, entity_id, actor_id, action, changes) VALUES ($1, $2, $3, $4, $5)")
         .bind(entity)
         .bind(entity_id)
-        .bind(actor)
+        .bind(actor.into())
         .bind(action)
         .bind(Value::Object(changes))
         .execute(conn)

@@ -56,6 +56,10 @@ pub enum Invalid {
     Minutes,
     /// Not a whole number.
     Number,
+    /// A single-use link (a rating link) was used already.
+    Used,
+    /// A link that expires (a rating link) has.
+    Expired,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -127,14 +127,18 @@ pub async fn save_sla_policy(
     Ok(saved)
 }
 
-/// Sets a team's assignment rule (administrators).
+/// Sets a team's assignment rule and turns its web form on or off (administrators).
 #[server(prefix = "/api", endpoint = "save_team_rule")]
-pub async fn save_team_rule(team: String, rule: String) -> Result<(), AppError> {
+pub async fn save_team_rule(
+    team: String,
+    rule: String,
+    #[server(default)] web_form: Option<String>,
+) -> Result<(), AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let rule = super::desk::parse_rule(&rule)?;
     let mut tx = auth::state()?.pool.begin().await?;
-    super::db::save_rule(&mut tx, &user, &team, &rule).await?;
+    super::db::save_rule(&mut tx, &user, &team, &rule, web_form.is_some()).await?;
     tx.commit().await?;
     Ok(())
 }

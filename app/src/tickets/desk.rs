@@ -32,6 +32,8 @@ pub struct PolicySettings {
 pub struct TeamRule {
     pub team: String,
     pub rule: String,
+    /// Whether the team's web form (`/support/{team}`) takes tickets.
+    pub web_form: bool,
     pub agents: Vec<String>,
 }
 

@@ -3,7 +3,10 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod desk;
+#[cfg(feature = "ssr")]
+pub mod links;
 pub mod model;
+pub mod public;
 #[cfg(feature = "ssr")]
 pub mod sla;
 pub mod views;

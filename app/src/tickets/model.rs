@@ -74,6 +74,9 @@ pub struct Ticket {
     pub resolved_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
+    /// The customer's rating (1 to 5) and comment, once given.
+    pub rating: Option<i16>,
+    pub rating_comment: Option<String>,
 }
 
 /// One message of a ticket's conversation: a public reply, an internal note, or the customer's words.
@@ -98,6 +101,8 @@ pub struct TicketView {
     pub can_work: bool,
     /// Add internal notes.
     pub can_note: bool,
+    /// The customer's signed link to the ticket (for those who work it, to hand on).
+    pub customer_link: Option<String>,
 }
 
 /// A row of a queue.
@@ -114,6 +119,7 @@ pub struct TicketRow {
     pub assignee_name: Option<String>,
     pub due_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    pub rating: Option<i16>,
 }
 
 /// The queues of the service desk, by their key in the address (`/tickets?queue=mine`).

@@ -52,6 +52,8 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Hours => plain(i18n, |l| td_string!(l, invalid.hours)),
         Invalid::Minutes => plain(i18n, |l| td_string!(l, invalid.minutes)),
         Invalid::Number => plain(i18n, |l| td_string!(l, invalid.number)),
+        Invalid::Used => plain(i18n, |l| td_string!(l, invalid.used)),
+        Invalid::Expired => plain(i18n, |l| td_string!(l, invalid.expired)),
     }
 }
 

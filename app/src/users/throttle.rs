@@ -18,6 +18,9 @@ pub const ACCOUNT_FREE: i32 = 5;
 /// Attempts from one client address (over every account) that need not wait: an office behind
 /// one address has many people signing in, and successes are given back.
 pub const ADDRESS_FREE: i32 = 30;
+/// Requests from one client address to the desk's public pages (the web form, a customer's follow
+/// and rating links) that need not wait, per window.
+pub const PUBLIC_DESK_FREE: i32 = 30;
 /// An account or address quiet for this long starts afresh (and its row is purged).
 pub const WINDOW_SECS: i32 = 3600;
 /// The longest wait between two attempts.
@@ -44,15 +47,13 @@ impl ThrottleKey {
     /// A client address. IPv6 clients are counted per /64 (one customer's network: a single host
     /// can use any address in it); an unknown address (no socket peer, as in tests) is one bucket.
     pub fn address(addr: Option<IpAddr>) -> ThrottleKey {
-        let key = match addr.map(canonical) {
-            Some(IpAddr::V4(v4)) => format!("address:{v4}"),
-            Some(IpAddr::V6(v6)) => {
-                let s = v6.segments();
-                format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-            None => "address:unknown".to_string(),
-        };
-        ThrottleKey::new(&key, ADDRESS_FREE)
+        ThrottleKey::new(&address_key(addr), ADDRESS_FREE)
+    }
+
+    /// A client address on the service desk's public pages (the web form, follow and rating
+    /// links): counted apart from signing in, with an allowance of its own.
+    pub fn public_desk(addr: Option<IpAddr>) -> ThrottleKey {
+        ThrottleKey::new(&format!("desk:{}", address_key(addr)), PUBLIC_DESK_FREE)
     }
 
     fn new(key: &str, free: i32) -> ThrottleKey {
@@ -68,6 +69,18 @@ impl ThrottleKey {
         (1..=self.free + 9)
             .map(|n| backoff_secs(n, self.free) as i32)
             .collect()
+    }
+}
+
+/// A client address as a key: IPv6 per /64; an unknown address (no socket peer) is one bucket.
+fn address_key(addr: Option<IpAddr>) -> String {
+    match addr.map(canonical) {
+        Some(IpAddr::V4(v4)) => format!("address:{v4}"),
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        None => "address:unknown".to_string(),
     }
 }
 

@@ -127,13 +127,13 @@ pub async fn settings(pool: &sqlx::PgPool, user: &CurrentUser) -> Result<DeskSet
         .into_iter()
         .map(PolicyRow::settings)
         .collect::<Result<Vec<_>, _>>()?;
-    let teams: Vec<(String, String, Vec<String>)> = sqlx::query_as(&format!(
+    let teams: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(&format!(
         "WITH named AS (SELECT team FROM desk_teams UNION SELECT u.team FROM users u WHERE {AGENT} AND u.team IS NOT NULL)
-         SELECT n.team, coalesce(d.rule, 'manual'),
+         SELECT n.team, coalesce(d.rule, 'manual'), coalesce(d.web_form, false),
                 coalesce(array_agg(u.display_name ORDER BY lower(u.display_name)) FILTER (WHERE u.id IS NOT NULL), '{{}}')
            FROM named n LEFT JOIN desk_teams d ON d.team = n.team
            LEFT JOIN users u ON u.team = n.team AND {AGENT}
-          GROUP BY n.team, d.rule ORDER BY n.team"
+          GROUP BY n.team, d.rule, d.web_form ORDER BY n.team"
     ))
     .fetch_all(&mut *tx)
     .await?;
@@ -142,7 +142,12 @@ pub async fn settings(pool: &sqlx::PgPool, user: &CurrentUser) -> Result<DeskSet
         policies,
         teams: teams
             .into_iter()
-            .map(|(team, rule, agents)| TeamRule { team, rule, agents })
+            .map(|(team, rule, web_form, agents)| TeamRule {
+                team,
+                rule,
+                web_form,
+                agents,
+            })
             .collect(),
     })
 }
@@ -225,6 +230,7 @@ pub async fn save_rule(
     user: &CurrentUser,
     team: &str,
     rule: &str,
+    web_form: bool,
 ) -> Result<(), AppError> {
     require_admin(user)?;
     let team = team.trim();
@@ -232,11 +238,13 @@ pub async fn save_rule(
         return Err(AppError::invalid("team", Invalid::Required));
     }
     sqlx::query(
-        "INSERT INTO desk_teams (team, rule) VALUES ($1, $2)
-         ON CONFLICT (team) DO UPDATE SET rule = excluded.rule, version = desk_teams.version + 1",
+        "INSERT INTO desk_teams (team, rule, web_form) VALUES ($1, $2, $3)
+         ON CONFLICT (team) DO UPDATE SET rule = excluded.rule, web_form = excluded.web_form,
+             version = desk_teams.version + 1",
     )
     .bind(team)
     .bind(rule)
+    .bind(web_form)
     .execute(conn)
     .await?;
     Ok(())

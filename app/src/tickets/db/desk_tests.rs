@@ -17,7 +17,7 @@ async fn present(pool: &sqlx::PgPool, u: &CurrentUser) {
 
 async fn rule(pool: &sqlx::PgPool, admin: &CurrentUser, team: &str, rule: &str) {
     let mut tx = pool.begin().await.unwrap();
-    save_rule(&mut tx, admin, team, rule).await.unwrap();
+    save_rule(&mut tx, admin, team, rule, false).await.unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -96,7 +96,7 @@ async fn round_robin_takes_turns_among_present_agents_and_least_busy_evens_the_l
     // Only administrators set rules.
     let mut tx = pool.begin().await.unwrap();
     assert_eq!(
-        save_rule(&mut tx, &ann, "Desk", "manual")
+        save_rule(&mut tx, &ann, "Desk", "manual", false)
             .await
             .unwrap_err(),
         AppError::Forbidden

@@ -13,10 +13,12 @@ use crate::users::model::{CurrentUser, DataScope};
 
 mod desk;
 mod notify;
+mod public;
 mod write;
 
 pub use desk::*;
 pub use notify::scan_breaches;
+pub use public::*;
 pub use write::*;
 
 /// Who works tickets (`Role::works_tickets`), as a condition on an active user `u`.
@@ -41,7 +43,7 @@ pub(super) fn push_ticket_scope(qb: &mut QueryBuilder<'_, Postgres>, user: &Curr
 const DETAIL: &str = "SELECT t.id, t.number, t.subject, t.description, t.contact_id, c.full_name AS contact_name, \
      t.company_id, co.name AS company_name, t.channel, t.kind, t.priority, t.status, t.team, t.assignee_id, \
      a.display_name AS assignee_name, t.tags, p.name AS sla_name, t.first_response_due_at, t.resolution_due_at, \
-     t.first_responded_at, t.resolved_at, t.version, t.created_at \
+     t.first_responded_at, t.resolved_at, t.version, t.created_at, t.rating, t.rating_comment \
      FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
      LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN sla_policies p ON p.id = t.sla_policy_id \
      WHERE t.deleted_at IS NULL AND t.id = ";
@@ -73,9 +75,12 @@ pub async fn view(pool: &PgPool, user: &CurrentUser, id: TicketId) -> Result<Tic
     .fetch_all(&mut *tx)
     .await?;
     // Whom the ticket may be given to: only for those who may give it.
-    let agents = match user.role.works_tickets() {
-        true => agents(&mut tx).await?,
-        false => Vec::new(),
+    let (agents, customer_link) = match user.role.works_tickets() {
+        true => (
+            agents(&mut tx).await?,
+            Some(public::follow_link(&mut *tx, id).await?),
+        ),
+        false => (Vec::new(), None),
     };
     tx.commit().await?;
     Ok(TicketView {
@@ -84,6 +89,7 @@ pub async fn view(pool: &PgPool, user: &CurrentUser, id: TicketId) -> Result<Tic
         agents,
         can_work: user.role.works_tickets(),
         can_note: user.role.notes_tickets(),
+        customer_link,
     })
 }
 
@@ -109,7 +115,7 @@ pub async fn queue(
     let due = "coalesce(t.due_at, 'infinity'::timestamptz)";
     let mut qb = QueryBuilder::<Postgres>::new(format!(
         "SELECT t.id, t.number, t.subject, coalesce(c.full_name, co.name) AS customer, t.priority, t.status, \
-         t.team, a.display_name AS assignee_name, t.due_at, t.created_at, \
+         t.team, a.display_name AS assignee_name, t.due_at, t.created_at, t.rating, \
          {due}::text AS due_key FROM tickets t \
          LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
          LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL"
@@ -218,7 +224,7 @@ pub async fn of_customer(
 ) -> Result<Vec<TicketRow>, AppError> {
     let mut qb = QueryBuilder::<Postgres>::new(format!(
         "SELECT t.id, t.number, t.subject, coalesce(c.full_name, co.name) AS customer, t.priority, t.status, \
-         t.team, a.display_name AS assignee_name, t.due_at, t.created_at FROM tickets t \
+         t.team, a.display_name AS assignee_name, t.due_at, t.created_at, t.rating FROM tickets t \
          LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
          LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL AND t.{} = ",
         column.as_str()

@@ -40,7 +40,7 @@ pub(super) async fn assigned(
     conn: &mut PgConnection,
     ticket: &Named<'_>,
     to: Option<Uuid>,
-    actor: Uuid,
+    actor: Option<Uuid>,
 ) -> Result<(), AppError> {
     let Some(to) = to else { return Ok(()) };
     let (title, link) = ticket.title_and_link();
@@ -49,7 +49,7 @@ pub(super) async fn assigned(
         link: &link,
         ticket: Some(ticket.id.0),
     };
-    notify(conn, &[to], Kind::Assigned, about, Some(actor)).await
+    notify(conn, &[to], Kind::Assigned, about, actor).await
 }
 
 /// Whether the user `u` may open the ticket `$2`: the rule of `push_ticket_scope` for any user.
@@ -62,11 +62,11 @@ fn user_sees_ticket() -> String {
     )
 }
 
-/// Tells of words written on a ticket: its assignee of a reply or the customer's words that
-/// someone else entered; the colleagues a note names of their mention.
+/// Tells of words written on a ticket by `by` (`None`: the customer): its assignee of a reply or
+/// the customer's words, unless they wrote them; the colleagues a note names of their mention.
 pub(super) async fn wrote(
     conn: &mut PgConnection,
-    user: &CurrentUser,
+    by: Option<&CurrentUser>,
     ticket: &Named<'_>,
     assignee: Option<Uuid>,
     kind: &str,
@@ -78,10 +78,12 @@ pub(super) async fn wrote(
         link: &link,
         ticket: Some(ticket.id.0),
     };
-    match (kind, assignee) {
-        ("note", _) => mention(conn, user, body, about, &user_sees_ticket(), ticket.id.0).await,
-        (_, Some(to)) => notify(conn, &[to], Kind::Reply, about, Some(user.id.0)).await,
-        (_, None) => Ok(()),
+    match (kind, by, assignee) {
+        ("note", Some(user), _) => {
+            mention(conn, user, body, about, &user_sees_ticket(), ticket.id.0).await
+        }
+        ("note", None, _) | (_, _, None) => Ok(()),
+        (_, by, Some(to)) => notify(conn, &[to], Kind::Reply, about, by.map(|u| u.id.0)).await,
     }
 }
 

@@ -67,6 +67,19 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let (contact, company) = customer(conn, user, &draft.customer).await?;
+    insert(conn, Some(user.id.0), (contact, company), draft, now).await
+}
+
+/// Stores a new ticket of `contact` and `company` opened by `actor` (`None`: the customer, through
+/// the web form): its policy chosen, its agent found by its team's rule, its clock started;
+/// audited, its agent told, open queues told.
+pub(super) async fn insert(
+    conn: &mut PgConnection,
+    actor: Option<Uuid>,
+    (contact, company): (Option<Uuid>, Option<Uuid>),
+    draft: &TicketDraft,
+    now: DateTime<Utc>,
+) -> Result<TicketId, AppError> {
     let chosen = choose_policy(conn, &draft.channel, company).await?;
     let agent = match &draft.team {
         Some(team) => assignee(conn, team).await?,
@@ -95,7 +108,7 @@ pub async fn create(
     .bind(now)
     .bind(dues.first_response)
     .bind(dues.resolution)
-    .bind(user.id.0)
+    .bind(actor)
     .bind(agent)
     .fetch_one(&mut *conn)
     .await?;
@@ -108,7 +121,7 @@ pub async fn create(
         conn,
         "ticket",
         id,
-        user.id.0,
+        actor,
         "create",
         audit::diff(&serde_json::Value::Null, &fields),
     )
@@ -118,14 +131,14 @@ pub async fn create(
         number,
         subject: &draft.subject,
     };
-    assigned(conn, &named, agent, user.id.0).await?;
+    assigned(conn, &named, agent, actor).await?;
     changed(conn, named.id).await?;
     Ok(TicketId(id))
 }
 
 /// A ticket's state as a write locks it.
 #[derive(Clone, sqlx::FromRow)]
-struct Locked {
+pub(super) struct Locked {
     number: i64,
     subject: String,
     status: String,
@@ -156,10 +169,10 @@ impl Locked {
     }
 }
 
-/// Locks a ticket the user may open.
-async fn lock(
+/// Locks a ticket the user may open (`None`: any ticket, for the customer's signed link).
+pub(super) async fn lock(
     conn: &mut PgConnection,
-    user: &CurrentUser,
+    user: Option<&CurrentUser>,
     id: TicketId,
 ) -> Result<Locked, AppError> {
     let mut qb = QueryBuilder::<Postgres>::new(
@@ -167,7 +180,9 @@ async fn lock(
          t.first_responded_at, t.version FROM tickets t WHERE t.deleted_at IS NULL AND t.id = ",
     );
     qb.push_bind(id.0);
-    push_ticket_scope(&mut qb, user);
+    if let Some(user) = user {
+        push_ticket_scope(&mut qb, user);
+    }
     qb.push(" FOR UPDATE OF t");
     qb.build_query_as()
         .fetch_optional(&mut *conn)
@@ -179,7 +194,7 @@ async fn lock(
 /// recomputed) with an audit row of what changed; returns the new version.
 async fn store(
     conn: &mut PgConnection,
-    user: &CurrentUser,
+    actor: Option<Uuid>,
     id: TicketId,
     old: &Locked,
     mut new: Locked,
@@ -222,10 +237,10 @@ async fn store(
     .bind(dues.resolution)
     .bind(is_done(&new.status))
     .bind(now)
-    .bind(user.id.0)
+    .bind(actor)
     .fetch_one(&mut *conn)
     .await?;
-    audit::record(conn, "ticket", id.0, user.id.0, "update", changes).await?;
+    audit::record(conn, "ticket", id.0, actor, "update", changes).await?;
     Ok(version)
 }
 
@@ -261,7 +276,7 @@ pub async fn bulk_triage(
     let mut changed_count = 0;
     // In id order (`Bulk` sorts them), so two bulk changes lock in the same order.
     for &id in &bulk.ids {
-        let old = lock(conn, user, id).await?;
+        let old = lock(conn, Some(user), id).await?;
         let new = Locked {
             status: bulk.status.clone().unwrap_or_else(|| old.status.clone()),
             priority: bulk
@@ -271,10 +286,10 @@ pub async fn bulk_triage(
             assignee_id: bulk.assignee.unwrap_or(old.assignee_id),
             ..old.clone()
         };
-        if store(conn, user, id, &old, new.clone(), now).await? != old.version {
+        if store(conn, Some(user.id.0), id, &old, new.clone(), now).await? != old.version {
             changed_count += 1;
             if new.assignee_id != old.assignee_id {
-                assigned(conn, &old.named(id), new.assignee_id, user.id.0).await?;
+                assigned(conn, &old.named(id), new.assignee_id, Some(user.id.0)).await?;
             }
             changed(conn, id).await?;
         }
@@ -294,7 +309,7 @@ pub async fn triage(
     if !user.role.works_tickets() {
         return Err(AppError::Forbidden);
     }
-    let old = lock(conn, user, id).await?;
+    let old = lock(conn, Some(user), id).await?;
     if old.version != version {
         return Err(AppError::Conflict);
     }
@@ -308,9 +323,9 @@ pub async fn triage(
         assignee_id: triage.assignee,
         ..old.clone()
     };
-    let version = store(conn, user, id, &old, new, now).await?;
+    let version = store(conn, Some(user.id.0), id, &old, new, now).await?;
     if triage.assignee != old.assignee_id {
-        assigned(conn, &old.named(id), triage.assignee, user.id.0).await?;
+        assigned(conn, &old.named(id), triage.assignee, Some(user.id.0)).await?;
     }
     changed(conn, id).await?;
     Ok(version)
@@ -334,14 +349,29 @@ pub async fn add_message(
     if !allowed {
         return Err(AppError::Forbidden);
     }
-    let old = lock(conn, user, id).await?;
+    let old = lock(conn, Some(user), id).await?;
+    write_message(conn, Some(user), id, old, kind, body, now).await
+}
+
+/// Adds a message to the locked ticket `old`, written by `by` (`None`: the customer, through their
+/// signed link); see `add_message`.
+pub(super) async fn write_message(
+    conn: &mut PgConnection,
+    by: Option<&CurrentUser>,
+    id: TicketId,
+    old: Locked,
+    kind: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let actor = by.map(|u| u.id.0);
     sqlx::query(
         "INSERT INTO ticket_messages (ticket_id, kind, body, author_id, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id.0)
     .bind(kind)
     .bind(body)
-    .bind(user.id.0)
+    .bind(actor)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -358,7 +388,7 @@ pub async fn add_message(
         }
         _ => {}
     }
-    let version = store(conn, user, id, &old, new, now).await?;
+    let version = store(conn, actor, id, &old, new, now).await?;
     if version == old.version {
         sqlx::query("UPDATE tickets SET updated_at = $2 WHERE id = $1")
             .bind(id.0)
@@ -366,7 +396,7 @@ pub async fn add_message(
             .execute(&mut *conn)
             .await?;
     }
-    wrote(conn, user, &old.named(id), old.assignee_id, kind, body).await?;
+    wrote(conn, by, &old.named(id), old.assignee_id, kind, body).await?;
     changed(conn, id).await?;
     Ok(version)
 }

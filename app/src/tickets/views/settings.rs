@@ -227,6 +227,11 @@ fn TeamRow(t: TeamRule) -> impl IntoView {
         t.team.replace(|c: char| !c.is_alphanumeric(), "-")
     );
     let rule = t.rule.clone();
+    let web_id = format!("{id}-web");
+    let form_link = format!(
+        "/support/{}",
+        crate::ui::url::encode(&t.team).replace('/', "%2F")
+    );
     view! {
         <li>
             <ActionForm action attr:class="team-rule">
@@ -238,6 +243,11 @@ fn TeamRow(t: TeamRule) -> impl IntoView {
                         {RULES.into_iter().map(|r| view! { <option value=r selected=rule == r>{move || rule_label(i18n.get_locale(), r)}</option> }).collect_view()}
                     </select>
                 </div>
+                <div class="field inline check">
+                    <input type="checkbox" id=web_id.clone() name="web_form" value="on" checked=t.web_form />
+                    <label for=web_id>{t!(i18n, desk.web_form)}</label>
+                </div>
+                {t.web_form.then(|| view! { <a class="muted" href=form_link.clone() target="_blank" rel="noopener">{form_link.clone()}</a> })}
                 <button type="submit" disabled=move || action.pending().get()>{t!(i18n, desk.save_rule)}</button>
                 <span role="status" class="muted">{move || saved().then(|| t_string!(i18n, desk.saved))}</span>
             </ActionForm>
