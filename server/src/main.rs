@@ -18,6 +18,8 @@ mod cli;
 mod config;
 #[cfg(test)]
 mod date_form_tests;
+#[cfg(test)]
+mod desk_http_tests;
 mod embedded_pg;
 mod events;
 mod export;

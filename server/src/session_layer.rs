@@ -16,12 +16,19 @@ use app::users::db;
 /// Static files need no session; exports (`/export/contacts.csv`) look like files but do.
 fn is_asset(path: &str) -> bool {
     !path.starts_with("/export/")
+        && !is_public_page(path)
         && (path.starts_with("/pkg/")
             || path == "/healthz"
             || path
                 .rsplit('/')
                 .next()
                 .is_some_and(|last| last.contains('.')))
+}
+
+/// Pages anyone may open: the sign-in page, and the customers' pages of the service desk (a web
+/// form, and the pages its signed links open).
+fn is_public_page(path: &str) -> bool {
+    path == "/login" || path.starts_with("/support/")
 }
 
 pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
@@ -60,7 +67,7 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
     }
     let signed_in = req.extensions().get::<Authenticated>().is_some();
     let is_page = req.method() == Method::GET && !path.starts_with("/api/");
-    if is_page && !signed_in && path != "/login" {
+    if is_page && !signed_in && !is_public_page(&path) {
         let here = req
             .uri()
             .path_and_query()

@@ -10,6 +10,7 @@ mod parts;
 mod settings;
 
 use crate::i18n::*;
+use crate::tickets::views::{FollowPage, RatePage, WebFormPage};
 use crate::ui::RouteErrors;
 use crate::users::api::{Logout, SetLocale, set_locale};
 use crate::users::model::CurrentUser;
@@ -100,11 +101,14 @@ pub fn started() {
 
 /// Whether the page loads the app's code. The sign-in page does not: its form and its language
 /// switch are plain forms the server answers, so it costs its HTML and CSS alone, and the code
-/// loads on the page it leads to.
+/// loads on the page it leads to. Nor do the customers' pages of the service desk (`/support/…`).
 fn needs_code() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>().is_none_or(|req| req.uri.path() != "/login")
+        use_context::<http::request::Parts>().is_none_or(|req| {
+            let path = req.uri.path();
+            path != "/login" && !path.starts_with("/support/")
+        })
     }
     #[cfg(not(feature = "ssr"))]
     true
@@ -119,7 +123,10 @@ pub fn App() -> impl IntoView {
             <Title text="Keel" />
             <Router>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/login") view=|| view! { <LoginPage language_switch=ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> }) /> } />
+                    <Route path=path!("/login") view=|| view! { <LoginPage language_switch=public_switch() /> } />
+                    <Route path=path!("/support/t/:token") ssr=SsrMode::Async view=|| view! { <FollowPage language_switch=public_switch() /> } />
+                    <Route path=path!("/support/rate/:token") ssr=SsrMode::Async view=|| view! { <RatePage language_switch=public_switch() /> } />
+                    <Route path=path!("/support/:team") ssr=SsrMode::Async view=|| view! { <WebFormPage language_switch=public_switch() /> } />
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />
                         <Route path=path!("pipeline") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />
@@ -154,6 +161,11 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// The language switch of a page for people who are not signed in.
+fn public_switch() -> ViewFn {
+    ViewFn::from(|| view! { <LanguageSwitch signed_in=false /> })
 }
 
 /// Switches between English and Chinese; for a signed-in user the choice is saved to their profile.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{DESCRIPTION_MAX, MESSAGE_MAX, SUBJECT_MAX};
+use super::model::{DESCRIPTION_MAX, SUBJECT_MAX};
 use crate::error::{AppError, Invalid};
 use crate::records::fields::Fields;
 
@@ -113,6 +113,13 @@ async fn count_public(pool: &sqlx::PgPool) -> Result<(), AppError> {
     throttle::count_attempt(pool, &[&key]).await
 }
 
+/// Whether a team's web form takes tickets (`NotFound` unless an admin turned it on).
+#[server(prefix = "/api", endpoint = "web_form_open")]
+pub async fn web_form_open(team: String) -> Result<(), AppError> {
+    let st = crate::users::auth::state()?;
+    super::db::web_form_open(&st.pool, &team).await
+}
+
 /// Opens a ticket from a team's web form and sends the browser to its follow page.
 #[server(prefix = "/api", endpoint = "submit_web_ticket")]
 pub async fn submit_web_ticket(input: WebTicketInput) -> Result<String, AppError> {
@@ -140,7 +147,7 @@ pub async fn reply_web_ticket(token: String, body: String) -> Result<(), AppErro
     let st = crate::users::auth::state()?;
     count_public(&st.pool).await?;
     let mut f = Fields::default();
-    let body = f.required("body", &body, MESSAGE_MAX);
+    let body = f.required("body", &body, super::model::MESSAGE_MAX);
     let body = f.finish(body)?;
     let mut tx = st.pool.begin().await?;
     super::db::public_reply(&mut tx, &token, &body, Utc::now()).await?;

@@ -155,6 +155,25 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             ],
         ),
         row("desk_settings", form(""), ADMIN),
+        // The customer's side of the desk: open to anyone, each answer from the link or form alone.
+        row("web_form_open", form("team=Matrix"), [N; 8]),
+        row("submit_web_ticket", form("input[team]=Matrix"), [I; 8]),
+        row(
+            "followed_ticket",
+            form(format!("token={nowhere}.00")),
+            [N; 8],
+        ),
+        row(
+            "reply_web_ticket",
+            form(format!("token={nowhere}.00&body=Hi")),
+            [N; 8],
+        ),
+        row("open_rating", form(format!("token={nowhere}.1.00")), [N; 8]),
+        row(
+            "rate_ticket",
+            form(format!("token={nowhere}.1.00&score=5&comment=")),
+            [N; 8],
+        ),
         // Notifications: each user reads and marks their own.
         with_shows(
             row("notifications", form(""), SIGNED_IN),

@@ -1,5 +1,6 @@
 //! The demo's service desk: thirty tickets of the first contacts, opened over the last three days
-//! by the support agent, in every state a queue shows (new, answered, waiting, resolved, breached).
+//! by the support agent, in every state a queue shows (new, answered, waiting, resolved, breached);
+//! the Service team's round robin and web form.
 use chrono::{Duration, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -98,5 +99,16 @@ pub(super) async fn seed(tx: &mut PgConnection, dice: &mut Dice) -> Result<(), B
         )
         .await?;
     }
+    // The Service team takes new tickets in turn, and from its web form (/support/Service).
+    sqlx::query(
+        "INSERT INTO desk_teams (team, rule, web_form) VALUES ('Service', 'round_robin', true)
+         ON CONFLICT (team) DO UPDATE SET rule = excluded.rule, web_form = excluded.web_form",
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The breaches of the demo's history are past news: the scan tells only of new ones.
+    sqlx::query("UPDATE tickets SET breach_noted_at = due_at WHERE due_at < now()")
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }

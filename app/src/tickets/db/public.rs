@@ -38,6 +38,19 @@ pub async fn follow_link<'c>(
     ))
 }
 
+/// `NotFound` unless an admin turned the team's web form on.
+pub async fn web_form_open<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    team: &str,
+) -> Result<(), AppError> {
+    let open: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM desk_teams WHERE team = $1 AND web_form)")
+            .bind(team.trim())
+            .fetch_one(conn)
+            .await?;
+    open.then_some(()).ok_or(AppError::NotFound)
+}
+
 /// Opens a ticket from the web form of `ticket.team` (`NotFound` unless an admin turned it on),
 /// for the contact with its email (made if there is none; its company follows); returns the
 /// follow token.

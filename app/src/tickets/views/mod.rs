@@ -7,11 +7,13 @@ use crate::i18n::*;
 
 mod bulk;
 mod new;
+mod public;
 mod queue;
 mod settings;
 mod ticket;
 
 pub use new::NewTicketPage;
+pub use public::{FollowPage, RatePage, Stars, WebFormPage};
 pub use queue::{CompanyTickets, ContactTickets, TicketsPage};
 pub use settings::DeskSettingsPage;
 pub use ticket::TicketPage;

@@ -169,6 +169,7 @@ fn ticket_item(t: TicketRow) -> AnyView {
     view! {
         <a href=format!("/tickets/{}", t.id.0)>"#"{t.number}" "{t.subject}</a>
         " "{badge("ticket", t.status, status_label)}
+        {t.rating.map(|score| view! { " "<super::Stars score /> })}
     }
     .into_any()
 }

@@ -67,7 +67,7 @@ fn TicketBody(
         <PageHeader title=title />
         <div class="ticket-layout">
             <div class="ticket-side">
-                <Facts t=t.clone() />
+                <Facts t=t.clone() customer_link=v.customer_link />
                 {handling}
                 {side}
             </div>
@@ -114,8 +114,22 @@ fn MessageItem(m: Message) -> impl IntoView {
 
 /// The ticket's facts and its service clocks.
 #[component]
-fn Facts(t: Ticket) -> impl IntoView {
+fn Facts(t: Ticket, customer_link: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
+    let rating = t.rating.map(|score| {
+        let comment = t.rating_comment.clone();
+        view! {
+            <dt>{t!(i18n, tickets.rating)}</dt>
+            <dd><super::Stars score />{comment.map(|c| view! { <q class="rating-comment">{c}</q> })}</dd>
+        }
+    });
+    let link = customer_link.map(|href| {
+        view! {
+            <dt>{t!(i18n, tickets.customer_link)}</dt>
+            <dd><a href=href.clone() target="_blank" rel="noopener">{t!(i18n, tickets.customer_link_open)}</a>
+                <span class="muted hint">" "{t!(i18n, tickets.customer_link_hint)}</span></dd>
+        }
+    });
     let customer = t
         .contact_id
         .zip(t.contact_name.clone())
@@ -151,6 +165,8 @@ fn Facts(t: Ticket) -> impl IntoView {
                 {fact(|l| td_string!(l, contacts.tags).to_string(), t.tags.join(", "))}
                 <dt>{t!(i18n, tickets.opened)}</dt>
                 <dd><LocalDateTime at=t.created_at /></dd>
+                {rating}
+                {link}
             </dl>
             <h3>{t!(i18n, tickets.sla)}{t.sla_name.map(|n| format!(" · {n}"))}</h3>
             <dl class="profile clocks">
