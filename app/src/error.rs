@@ -60,6 +60,8 @@ pub enum Invalid {
     Used,
     /// A link that expires (a rating link) has.
     Expired,
+    /// Days to a return visit: 0 to 365.
+    VisitDays,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -286,11 +286,14 @@ struct TaskRow {
     done: bool,
     link: Option<String>,
     about: Option<String>,
+    kind: String,
+    outcome: Option<String>,
+    satisfaction: Option<i16>,
 }
 
 /// Whether the record that task `t` is about (its contact, else lead, company or deal) exists and
 /// the user (id in parameter `param`) may open it: what decides if the task is theirs to see.
-fn task_record_visible(user: &CurrentUser, param: &str) -> String {
+pub(crate) fn task_record_visible(user: &CurrentUser, param: &str) -> String {
     let part = |column: &str, table: &str| {
         format!(
             "WHEN t.{column} IS NOT NULL THEN EXISTS (SELECT 1 FROM {table} r WHERE r.id = t.{column} AND r.deleted_at IS NULL{})",
@@ -316,8 +319,9 @@ pub async fn my_tasks(
 ) -> Result<TaskAgenda, AppError> {
     let visible = task_record_visible(user, "$1");
     let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-        "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done,
-                CASE WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
+        "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done, t.kind, t.outcome, t.satisfaction,
+                CASE WHEN t.ticket_id IS NOT NULL THEN '/tickets/' || t.ticket_id
+                     WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
                      WHEN t.lead_id IS NOT NULL THEN '/leads/' || t.lead_id
                      WHEN t.company_id IS NOT NULL THEN '/companies/' || t.company_id
                      WHEN t.deal_id IS NOT NULL THEN '/deals/' || t.deal_id END AS link,
@@ -341,6 +345,10 @@ pub async fn my_tasks(
             done: r.done,
             link: r.link,
             about: r.about,
+            visit: (r.kind == "return_visit").then(|| super::model::Visit {
+                outcome: r.outcome.as_deref().and_then(CallOutcome::parse),
+                satisfaction: r.satisfaction,
+            }),
         };
         match task.due_on {
             Some(d) if d < today && !task.done => mine.overdue.push(task),

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod model;
 pub mod views;
+pub mod visits;
 
 #[cfg(feature = "ssr")]
 pub mod db;

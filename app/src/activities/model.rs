@@ -306,6 +306,15 @@ pub struct Task {
     /// The page of the record the task is about, and that record's name.
     pub link: Option<String>,
     pub about: Option<String>,
+    /// For a return visit (回访): what the call found, once done.
+    pub visit: Option<Visit>,
+}
+
+/// A return visit's record: the call's outcome and the customer's satisfaction (1 to 5).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub outcome: Option<CallOutcome>,
+    pub satisfaction: Option<i16>,
 }
 
 /// The signed-in user's open tasks, and those done today.

@@ -7,8 +7,9 @@ use uuid::Uuid;
 use super::api::{LogInteraction, my_tasks, set_task_done, timeline};
 use super::model::{
     CallOutcome, EntryBody, InteractionKind, SubjectKind, Task, TaskId, TimelineCursor,
-    TimelineEntry,
+    TimelineEntry, Visit,
 };
+use super::visits::RecordVisit;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::{ErrorMessage, Field, LocalDate, LocalDateTime};
@@ -190,6 +191,58 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
     }
 }
 
+/// A return visit's record: once done, what the call found; before, the form that records it.
+#[component]
+fn VisitRecord(
+    task: TaskId,
+    title: String,
+    visit: Visit,
+    done: bool,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if done {
+        return view! {
+            <span class="visit-done">
+                {visit.outcome.map(|o| view! { <span class="muted">{move || outcome_name(i18n, o)}</span> })}
+                {visit.satisfaction.map(|score| view! { " "<crate::ui::Stars score /> })}
+            </span>
+        }
+        .into_any();
+    }
+    let action = ServerAction::<RecordVisit>::new();
+    let (error, form_error) = crate::ui::action_errors(action);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_change.run(());
+        }
+    });
+    let key = task.0.simple().to_string();
+    let (outcome_id, score_id) = (format!("visit-outcome-{key}"), format!("visit-score-{key}"));
+    view! {
+        <ActionForm action attr:class="visit-form" attr:aria-label=title>
+            <input type="hidden" name="task" value=task.0.to_string() />
+            <span class="filter">
+                <label for=outcome_id.clone()>{t!(i18n, activities.outcome)}</label>
+                <select id=outcome_id name="input[outcome]">
+                    {CallOutcome::ALL.into_iter().map(|o| view! { <option value=o.as_str()>{move || outcome_name(i18n, o)}</option> }).collect_view()}
+                </select>
+            </span>
+            <span class="filter">
+                <label for=score_id.clone()>{t!(i18n, activities.satisfaction)}</label>
+                <select id=score_id name="input[satisfaction]">
+                    <option value="">"—"</option>
+                    {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
+                </select>
+            </span>
+            <button type="submit" disabled=move || action.pending().get()>{t!(i18n, activities.record_visit)}</button>
+            <crate::ui::FieldError id=format!("visit-error-{key}") field="satisfaction" error />
+            <ErrorMessage error=form_error />
+        </ActionForm>
+    }
+    .into_any()
+}
+
 /// A tick box that marks a task done or open, then tells the caller.
 #[component]
 fn TaskToggle(id: TaskId, title: String, done: bool, on_change: Callback<()>) -> impl IntoView {
@@ -368,11 +421,15 @@ fn TaskGroup(
                     .into_iter()
                     .map(|t| {
                         view! {
-                            <li>
-                                <TaskToggle id=t.id title=t.title.clone() done=t.done on_change />
+                            <li class:visit=t.visit.is_some()>
+                                {match &t.visit {
+                                    None => view! { <TaskToggle id=t.id title=t.title.clone() done=t.done on_change /> }.into_any(),
+                                    Some(_) => view! { <span class="badge visit-badge">{t!(i18n, activities.return_visit)}</span> }.into_any(),
+                                }}
                                 <span class:done=t.done>{t.title.clone()}</span>
                                 {t.due_on.map(|d| view! { <span class="muted"><LocalDate date=d /></span> })}
                                 {t.link.clone().map(|href| view! { <A href=href>{t.about.clone()}</A> })}
+                                {t.visit.clone().map(|v| view! { <VisitRecord task=t.id title=t.title.clone() visit=v done=t.done on_change /> })}
                             </li>
                         }
                     })

@@ -127,6 +127,18 @@ pub async fn save_sla_policy(
     Ok(saved)
 }
 
+/// Sets the days from a resolved ticket or a won deal to its return visit (administrators).
+#[server(prefix = "/api", endpoint = "save_desk_options")]
+pub async fn save_desk_options(days: String, version: i32) -> Result<i32, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let days = super::desk::parse_visit_days(&days)?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    let v = crate::activities::visits::db::save_days(&mut tx, &user, days, version).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
 /// Sets a team's assignment rule and turns its web form on or off (administrators).
 #[server(prefix = "/api", endpoint = "save_team_rule")]
 pub async fn save_team_rule(

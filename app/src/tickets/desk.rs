@@ -42,6 +42,18 @@ pub struct TeamRule {
 pub struct DeskSettings {
     pub policies: Vec<PolicySettings>,
     pub teams: Vec<TeamRule>,
+    /// Days from a resolved ticket or a won deal to its return visit (0: none), and the options'
+    /// version.
+    pub return_visit_days: i32,
+    pub options_version: i32,
+}
+
+/// The days to a return visit as typed: a whole number from 0 to 365.
+pub fn parse_visit_days(raw: &str) -> Result<i32, AppError> {
+    match raw.trim().parse::<i32>() {
+        Ok(n @ 0..=365) => Ok(n),
+        _ => Err(AppError::invalid("days", Invalid::VisitDays)),
+    }
 }
 
 /// A policy's form as typed: times as HH:MM, targets in minutes, holidays as dates (YYYY-MM-DD)

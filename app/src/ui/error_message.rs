@@ -54,6 +54,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Number => plain(i18n, |l| td_string!(l, invalid.number)),
         Invalid::Used => plain(i18n, |l| td_string!(l, invalid.used)),
         Invalid::Expired => plain(i18n, |l| td_string!(l, invalid.expired)),
+        Invalid::VisitDays => plain(i18n, |l| td_string!(l, invalid.visit_days)),
     }
 }
 

@@ -5,6 +5,7 @@ mod field;
 mod layout;
 mod local_date;
 mod page_data;
+mod stars;
 pub mod theme;
 pub mod url;
 pub use date_input::DateInput;
@@ -16,6 +17,7 @@ pub use field::Field;
 pub use layout::{Menu, PageHeader, Toolbar};
 pub use local_date::{LocalDate, LocalDateTime, LocalValue};
 pub use page_data::{PageResources, page_resource};
+pub use stars::Stars;
 
 /// Listens to `event` on the window for as long as the calling component lives. (Leptos leaves a
 /// window listener in place until it is removed; one left behind by a board that reloaded would

@@ -195,6 +195,12 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             [U, F, F, F, F, F, F, N],
         ),
         row("save_team_rule", form("team=Matrix&rule=manual"), ADMIN),
+        row("save_desk_options", form("days=7&version=99"), ADMIN_EDIT),
+        row(
+            "record_visit",
+            form(format!("task={nowhere}&input[outcome]=connected")),
+            [U, F, N, N, N, N, N, N],
+        ),
         // Deals
         row("get_deal", form(format!("id={deal}")), READ_EAST),
         with_shows(

@@ -137,8 +137,14 @@ pub async fn settings(pool: &sqlx::PgPool, user: &CurrentUser) -> Result<DeskSet
     ))
     .fetch_all(&mut *tx)
     .await?;
+    let (return_visit_days, options_version): (i32, i32) =
+        sqlx::query_as("SELECT return_visit_days, version FROM desk_options")
+            .fetch_one(&mut *tx)
+            .await?;
     tx.commit().await?;
     Ok(DeskSettings {
+        return_visit_days,
+        options_version,
         policies,
         teams: teams
             .into_iter()

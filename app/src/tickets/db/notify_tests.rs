@@ -229,3 +229,71 @@ async fn a_bulk_change_sets_every_chosen_ticket_or_none_and_tells_the_new_assign
     assert_eq!(told(&pool, &ann).await, [Kind::Assigned, Kind::Assigned]);
     assert_eq!(run(lead, both).await, Ok(0), "already so");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_resolved_ticket_puts_one_return_visit_in_its_agents_tasks(pool: PgPool) {
+    use crate::activities::db::my_tasks;
+    use crate::activities::model::CallOutcome;
+    use crate::activities::visits::db::{record, visit_days};
+    let lead = user(&pool, "lead@t.test", Role::Manager, None).await;
+    let ann = user(&pool, "ann@t.test", Role::Support, None).await;
+    contact(&pool, &lead, "Li Na", "li.na@example.cn").await;
+    let id = open(&pool, &lead, about("li.na@example.cn", "normal"), LATER).await;
+    move_to(&pool, &lead, id, None, &ann, LATER).await;
+    assert_eq!(visit_days(&pool).await.unwrap(), 7);
+    move_to(
+        &pool,
+        &ann,
+        id,
+        Some("resolved"),
+        &ann,
+        "2026-12-01T02:00:00Z",
+    )
+    .await;
+    // Reopened and resolved again: still one open visit.
+    move_to(&pool, &ann, id, Some("open"), &ann, "2026-12-01T03:00:00Z").await;
+    move_to(
+        &pool,
+        &ann,
+        id,
+        Some("closed"),
+        &ann,
+        "2026-12-01T04:00:00Z",
+    )
+    .await;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let tasks = my_tasks(&pool, &ann, today).await.unwrap();
+    assert_eq!(tasks.upcoming.len(), 1, "{tasks:?}");
+    let visit = &tasks.upcoming[0];
+    assert_eq!(visit.due_on, chrono::NaiveDate::from_ymd_opt(2026, 12, 8));
+    assert_eq!(visit.link, Some(format!("/tickets/{}", id.0)));
+    assert_eq!(visit.about.as_deref(), Some("Li Na"));
+    assert_eq!(visit.visit, Some(Default::default()));
+    // Another's visit is not theirs to record; the agent records it.
+    let rep = user(&pool, "rep@t.test", Role::Sales, "West").await;
+    assert_eq!(
+        record(&pool, &rep, visit.id, CallOutcome::Connected, Some(4)).await,
+        Err(AppError::NotFound)
+    );
+    record(&pool, &ann, visit.id, CallOutcome::Connected, Some(4))
+        .await
+        .unwrap();
+    let done = my_tasks(&pool, &ann, chrono::Utc::now().date_naive())
+        .await
+        .unwrap();
+    let recorded = done
+        .upcoming
+        .iter()
+        .find(|t| t.id == visit.id)
+        .expect("a visit done early still shows on its day");
+    assert!(recorded.done);
+    assert_eq!(
+        recorded.visit.as_ref().map(|v| (v.outcome, v.satisfaction)),
+        Some((Some(CallOutcome::Connected), Some(4)))
+    );
+    assert_eq!(
+        record(&pool, &ann, visit.id, CallOutcome::Busy, None).await,
+        Ok(()),
+        "recording a visit again updates it"
+    );
+}

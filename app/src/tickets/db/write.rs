@@ -141,6 +141,8 @@ pub(super) async fn insert(
 pub(super) struct Locked {
     number: i64,
     subject: String,
+    contact_id: Option<Uuid>,
+    company_id: Option<Uuid>,
     status: String,
     priority: String,
     team: Option<String>,
@@ -176,7 +178,7 @@ pub(super) async fn lock(
     id: TicketId,
 ) -> Result<Locked, AppError> {
     let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT t.number, t.subject, t.status, t.priority, t.team, t.assignee_id, t.sla_policy_id, t.clock_used, t.clock_since, \
+        "SELECT t.number, t.subject, t.contact_id, t.company_id, t.status, t.priority, t.team, t.assignee_id, t.sla_policy_id, t.clock_used, t.clock_since, \
          t.first_responded_at, t.version FROM tickets t WHERE t.deleted_at IS NULL AND t.id = ",
     );
     qb.push_bind(id.0);
@@ -241,6 +243,9 @@ async fn store(
     .fetch_one(&mut *conn)
     .await?;
     audit::record(conn, "ticket", id.0, actor, "update", changes).await?;
+    if is_done(&new.status) && !is_done(&old.status) {
+        visit_after(conn, id, &new, actor, now).await?;
+    }
     Ok(version)
 }
 
@@ -295,6 +300,36 @@ pub async fn bulk_triage(
         }
     }
     Ok(changed_count)
+}
+
+/// Schedules the return visit to the customer of a ticket just resolved (or closed), for its
+/// assignee (else whoever resolved it); none for a ticket without a customer.
+async fn visit_after(
+    conn: &mut PgConnection,
+    id: TicketId,
+    t: &Locked,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::activities::model::SubjectKind;
+    use crate::activities::visits::db::{Due, schedule};
+    let about = match (t.contact_id, t.company_id) {
+        (Some(c), _) => (SubjectKind::Contact, c),
+        (None, Some(co)) => (SubjectKind::Company, co),
+        (None, None) => return Ok(()),
+    };
+    let Some(assignee) = t.assignee_id.or(actor) else {
+        return Ok(());
+    };
+    let title = format!("#{} {}", t.number, t.subject);
+    let due = Due {
+        about: about.0,
+        record: about.1,
+        ticket: Some(id.0),
+        title: &title,
+        assignee,
+    };
+    schedule(conn, due, now).await
 }
 
 /// Changes a ticket's status, priority, team and assignee together, if it is still at `version`.

@@ -13,7 +13,7 @@ mod settings;
 mod ticket;
 
 pub use new::NewTicketPage;
-pub use public::{FollowPage, RatePage, Stars, WebFormPage};
+pub use public::{FollowPage, RatePage, WebFormPage};
 pub use queue::{CompanyTickets, ContactTickets, TicketsPage};
 pub use settings::DeskSettingsPage;
 pub use ticket::TicketPage;

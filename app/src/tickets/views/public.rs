@@ -12,7 +12,7 @@ use crate::tickets::public::{
     COMMENT_MAX, NAME_MAX, PublicTicket, RateTicket, RatingPage, ReplyWebTicket, SubmitWebTicket,
     followed_ticket, open_rating, web_form_open,
 };
-use crate::ui::{ErrorMessage, Field, LocalDateTime};
+use crate::ui::{ErrorMessage, Field, LocalDateTime, Stars};
 
 /// The frame of a customer's page: the desk's name, the language switch, and the page.
 #[component]
@@ -159,18 +159,6 @@ fn Followed(t: PublicTicket, token: String) -> impl IntoView {
             <ErrorMessage error=form_error />
             <button type="submit" class="primary">{t!(i18n, support.send_reply)}</button>
         </ActionForm>
-    }
-}
-
-/// A score as stars, with its number for screen readers.
-#[component]
-pub fn Stars(score: i16) -> impl IntoView {
-    let i18n = use_i18n();
-    let shown: String = (1..=5)
-        .map(|i| if i <= score { '★' } else { '☆' })
-        .collect();
-    view! {
-        <span class="stars" role="img" aria-label=move || format!("{score}{}", t_string!(i18n, support.stars))>{shown}</span>
     }
 }
 

@@ -169,7 +169,7 @@ fn ticket_item(t: TicketRow) -> AnyView {
     view! {
         <a href=format!("/tickets/{}", t.id.0)>"#"{t.number}" "{t.subject}</a>
         " "{badge("ticket", t.status, status_label)}
-        {t.rating.map(|score| view! { " "<super::Stars score /> })}
+        {t.rating.map(|score| view! { " "<crate::ui::Stars score /> })}
     }
     .into_any()
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{priority_label, status_label};
 use crate::i18n::*;
-use crate::tickets::api::{SaveSlaPolicy, SaveTeamRule, desk_settings};
+use crate::tickets::api::{SaveDeskOptions, SaveSlaPolicy, SaveTeamRule, desk_settings};
 use crate::tickets::desk::{PAUSABLE, PolicyInput, PolicySettings, RULES, TeamRule};
 use crate::tickets::model::{CHANNELS, PRIORITIES};
 use crate::ui::{ErrorMessage, Field, FieldError, PageHeader};
@@ -50,6 +50,7 @@ pub fn DeskSettingsPage() -> impl IntoView {
                                 <PolicyForm policy=None initial=PolicyInput { name: String::new(), ..template } reload />
                             </details>
                             <Teams teams=s.teams />
+                            <VisitDays days=s.return_visit_days version=s.options_version reload />
                         }.into_any())
                     }
                     Err(error) => crate::ui::page_error(error),
@@ -195,6 +196,33 @@ fn PolicyForm(
                 </fieldset>
                 <ErrorMessage error=form_error />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, desk.save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The days from a resolved ticket or a won deal to its return visit (回访).
+#[component]
+fn VisitDays(days: i32, version: i32, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SaveDeskOptions>::new();
+    let (error, form_error) = crate::ui::action_errors(action);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="desk-visits">
+            <h2 id="desk-visits">{t!(i18n, desk.visits)}</h2>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="version" value=version />
+                <Field id="visit-days" name="days" input_type="number" inputmode="numeric" value=days.to_string() error
+                    hint=ViewFn::from(move || t!(i18n, desk.visit_days_hint))>
+                    {t!(i18n, desk.visit_days)}
+                </Field>
+                <ErrorMessage error=form_error />
+                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, desk.save_rule)}</button>
             </ActionForm>
         </section>
     }

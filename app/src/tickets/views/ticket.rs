@@ -120,7 +120,7 @@ fn Facts(t: Ticket, customer_link: Option<String>) -> impl IntoView {
         let comment = t.rating_comment.clone();
         view! {
             <dt>{t!(i18n, tickets.rating)}</dt>
-            <dd><super::Stars score />{comment.map(|c| view! { <q class="rating-comment">{c}</q> })}</dd>
+            <dd><crate::ui::Stars score />{comment.map(|c| view! { <q class="rating-comment">{c}</q> })}</dd>
         }
     });
     let link = customer_link.map(|href| {

@@ -146,6 +146,22 @@ pub async fn close_deal(
     }
     let changes = crate::audit::diff(&serde_json::json!({ "status": "open" }), &new);
     crate::audit::record(conn, "deal", id.0, user.id.0, "update", changes).await?;
+    if won {
+        // A return visit to the customer, for the deal's owner (else who won it).
+        let (title, owner): (String, Option<uuid::Uuid>) =
+            sqlx::query_as("SELECT title, owner_id FROM deals WHERE id = $1")
+                .bind(id.0)
+                .fetch_one(&mut *conn)
+                .await?;
+        let due = crate::activities::visits::db::Due {
+            about: crate::activities::model::SubjectKind::Deal,
+            record: id.0,
+            ticket: None,
+            title: &title,
+            assignee: owner.unwrap_or(user.id.0),
+        };
+        crate::activities::visits::db::schedule(conn, due, chrono::Utc::now()).await?;
+    }
     announce(
         conn,
         &DealEvent {

@@ -192,6 +192,18 @@ async fn won_needs_nothing_lost_needs_a_reason_and_closed_deals_leave_the_board(
         (status.as_str(), reason.as_deref()),
         ("lost", Some("Went with a competitor"))
     );
+    // The won deal, and it alone, gets a return visit for its owner, a week on.
+    let visits: Vec<(uuid::Uuid, String, Option<chrono::NaiveDate>)> =
+        sqlx::query_as("SELECT deal_id, title, due_on FROM tasks WHERE kind = 'return_visit'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].0, deals[1].0);
+    assert_eq!(
+        visits[0].2,
+        Some(chrono::Utc::now().date_naive() + chrono::Duration::days(7))
+    );
     assert_eq!(
         close_deal(&mut conn, &admin, deals[1], 2, true, "")
             .await
