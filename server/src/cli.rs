@@ -48,6 +48,9 @@ pub enum Command {
         #[arg(long, default_value_t = 5_000_000)]
         replies: usize,
     },
+    /// Look for SLA breaches once, as the server does every KEEL_BREACH_SCAN_SECS, and print how
+    /// long each batch and the whole run took (a benchmark of the scan).
+    BreachScan,
     /// Create an administrator, or make an existing account (even a deactivated one) an active
     /// administrator with a new password, signed out everywhere. The password is never an argument
     /// (anyone can read arguments in `ps`): it comes from KEEL_ADMIN_PASSWORD, else a prompt
@@ -129,6 +132,30 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
                 },
             )
             .await?;
+            db.pool.close().await;
+            db.shutdown();
+            Ok(())
+        }
+        Command::BreachScan => {
+            let db = startup::connect(&settings).await?;
+            let run = std::time::Instant::now();
+            let mut total = 0;
+            loop {
+                let batch = std::time::Instant::now();
+                let n = crate::session_layer::scan_batch(&db.pool).await?;
+                println!(
+                    "batch: {n} breaches told in {:.1} ms",
+                    batch.elapsed().as_secs_f64() * 1000.0
+                );
+                total += n;
+                if n < crate::session_layer::BREACH_BATCH as u64 {
+                    break;
+                }
+            }
+            println!(
+                "run: {total} breaches told in {:.1} ms",
+                run.elapsed().as_secs_f64() * 1000.0
+            );
             db.pool.close().await;
             db.shutdown();
             Ok(())

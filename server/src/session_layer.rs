@@ -85,19 +85,25 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
 /// Every hour (and at start): deletes expired sessions, so the table stays small, forgets sign-in
 /// attempts older than the throttle's window, and purges the trash of what has been there past
 /// 30 days.
+/// Breaches told per transaction of the scan.
+pub const BREACH_BATCH: i64 = 500;
+
+/// One batch of the breach scan, as of now.
+pub async fn scan_batch(pool: &sqlx::PgPool) -> Result<u64, AppError> {
+    app::tickets::db::scan_breaches(pool, chrono::Utc::now(), BREACH_BATCH).await
+}
+
 /// Raises breach notifications: every `every` (a due time is told within that long), in batches of
 /// `BREACH_BATCH` until none is left, so that a backlog (after downtime) is worked off in bounded
 /// transactions.
 pub fn spawn_breach_scan(pool: sqlx::PgPool, every: std::time::Duration) {
-    const BREACH_BATCH: i64 = 500;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             loop {
-                match app::tickets::db::scan_breaches(&pool, chrono::Utc::now(), BREACH_BATCH).await
-                {
+                match scan_batch(&pool).await {
                     Ok(n) if n as i64 == BREACH_BATCH => continue,
                     Ok(_) => break,
                     Err(e) => {

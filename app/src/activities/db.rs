@@ -206,6 +206,16 @@ pub async fn timeline(
         // A deal's own changes are its audit rows already.
         SubjectKind::Deal => "SELECT NULL::uuid WHERE false",
     };
+    // The customer's tickets: a contact's own; a company's without a contact, and those of its
+    // contacts the user may open (the tickets' own scope, `tickets::db::push_ticket_scope`).
+    let tickets = match about {
+        SubjectKind::Contact => "k.contact_id = $1".to_string(),
+        SubjectKind::Company => format!(
+            "((k.contact_id IS NULL AND k.company_id = $1) OR k.contact_id IN (SELECT c.id FROM contacts c WHERE c.company_id = $1 AND c.deleted_at IS NULL{}))",
+            scope_sql(user, "c", "$3")
+        ),
+        SubjectKind::Lead | SubjectKind::Deal => "false".to_string(),
+    };
     let deal_scope = scope_sql(user, "d", "$3");
     let scope = scope_sql(user, "r", "$3");
     let rows: Vec<EntryRow> = sqlx::query_as(&format!(
@@ -216,6 +226,9 @@ pub async fn timeline(
             UNION ALL
             SELECT 'task', 't' || t.id, t.id, NULL, t.title, NULL, NULL, NULL, t.created_at, u.display_name, NULL, t.due_on, t.done_at IS NOT NULL
               FROM tasks t LEFT JOIN users u ON u.id = t.created_by WHERE {tasks}
+            UNION ALL
+            SELECT 'ticket', 'k' || k.id, k.id, NULL, '#' || k.number || ' ' || k.subject, NULL, NULL, NULL, k.created_at, u.display_name, NULL, NULL, NULL
+              FROM tickets k LEFT JOIN users u ON u.id = k.created_by WHERE k.deleted_at IS NULL AND {tickets}
             UNION ALL
             SELECT 'audit', 'l' || l.id, NULL, l.action, NULL, NULL, NULL, NULL, l.at, u.display_name, l.changes, NULL, NULL
               FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id WHERE l.entity = '{entity}' AND l.entity_id = $1
@@ -261,6 +274,10 @@ pub async fn timeline(
                     title: r.subject.unwrap_or_default(),
                     due_on: r.due_on,
                     done: r.done.unwrap_or(false),
+                },
+                "ticket" => EntryBody::Ticket {
+                    id: r.id?,
+                    title: r.subject.unwrap_or_default(),
                 },
                 _ if r.kind.as_deref() == Some("create") => EntryBody::Created,
                 source => EntryBody::Changed {

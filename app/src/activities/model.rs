@@ -263,6 +263,11 @@ pub enum EntryBody {
         due_on: Option<NaiveDate>,
         done: bool,
     },
+    /// A service desk ticket of the customer was opened ("#1042 Printer jam").
+    Ticket {
+        id: Uuid,
+        title: String,
+    },
     Created,
     /// Field changes; `deal` names the deal when they are a related deal's (a stage move, won, lost).
     Changed {

@@ -166,7 +166,8 @@ fn LogInteractionForm(about: SubjectKind, id: Uuid, on_logged: Callback<()>) -> 
                                 {t!(i18n, activities.duration)}
                             </Field>
                         </Show>
-                        <Field id="act-body" maxlength=crate::activities::model::BODY_MAX name="input[body]" error_key="body" multiline=true error>
+                        <Field id="act-body" maxlength=crate::activities::model::BODY_MAX name="input[body]" error_key="body" multiline=true error
+                            hint=ViewFn::from(move || t!(i18n, notifications.mention_hint))>
                             {t!(i18n, activities.body)}
                         </Field>
                         <div class="follow-up">
@@ -330,6 +331,16 @@ fn Entry(entry: TimelineEntry, reload: RwSignal<u32>, about: SubjectKind) -> imp
                     {subject.map(|s| view! { <span>{s}</span> })}
                 </p>
                 {body.map(|b| view! { <p class="entry-body">{b}</p> })}
+            }
+            .into_any(),
+        ),
+        EntryBody::Ticket { id, title } => (
+            "ticket",
+            view! {
+                <p class="entry-title">
+                    <strong>{t!(i18n, activities.ticket_opened)}</strong>
+                    <A href=format!("/tickets/{id}")>{title}</A>
+                </p>
             }
             .into_any(),
         ),

@@ -336,7 +336,7 @@ async fn a_timeline_leaves_out_what_another_team_logged_on_its_contacts_and_deal
             .into_iter()
             .filter_map(|e| match e.body {
                 EntryBody::Interaction { body, .. } => body,
-                EntryBody::Task { title, .. } => Some(title),
+                EntryBody::Task { title, .. } | EntryBody::Ticket { title, .. } => Some(title),
                 EntryBody::Changed { deal, .. } => deal,
                 EntryBody::Created => None,
             })

@@ -76,3 +76,53 @@ async fn queues_split_tickets_by_assignee_due_time_and_status_and_page_by_due_ti
         AppError::BadRequest
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_customers_tickets_stand_in_their_timeline_for_those_who_may_open_them(pool: PgPool) {
+    use crate::activities::db::timeline;
+    use crate::activities::model::{EntryBody, SubjectKind};
+    let agent = user(&pool, "agent@t.test", Role::Support, "Desk").await;
+    let east = user(&pool, "east@t.test", Role::Sales, "East").await;
+    let west = user(&pool, "west@t.test", Role::Sales, "West").await;
+    let li = super::tests::contact(&pool, &east, "Li Na", "li.na@example.cn").await;
+    let company: Uuid = sqlx::query_scalar("SELECT company_id FROM contacts WHERE id = $1")
+        .bind(li)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // A West contact at the same company, with a ticket of their own.
+    sqlx::query("INSERT INTO contacts (full_name, emails, owner_id, company_id) VALUES ('Wang', ARRAY['wang@example.cn'], $1, $2)")
+        .bind(west.id.0)
+        .bind(company)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let theirs = open(&pool, &agent, about("li.na@example.cn", ""), LATER).await;
+    open(&pool, &agent, about("wang@example.cn", ""), LATER).await;
+    let tickets_in = |u: CurrentUser, kind: SubjectKind, id: Uuid| {
+        let pool = pool.clone();
+        async move {
+            let page = timeline(&pool, &u, kind, id, None, 50).await.unwrap();
+            page.entries
+                .into_iter()
+                .filter_map(|e| match e.body {
+                    EntryBody::Ticket { id, title } => Some((id, title)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let shown = tickets_in(east.clone(), SubjectKind::Contact, li).await;
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].0, theirs.0);
+    assert!(shown[0].1.ends_with("Printer offline"), "{shown:?}");
+    assert_eq!(
+        tickets_in(east, SubjectKind::Company, company).await.len(),
+        1,
+        "the West contact's ticket stays West's"
+    );
+    assert_eq!(
+        tickets_in(agent, SubjectKind::Company, company).await.len(),
+        2
+    );
+}

@@ -263,7 +263,8 @@ fn AddMessage(id: TicketId, agent: bool, reload: RwSignal<u32>) -> impl IntoView
             {move || {
                 generation.get();
                 view! {
-                    <Field id="m-body" maxlength=MESSAGE_MAX name="body" multiline=true required=true error>
+                    <Field id="m-body" maxlength=MESSAGE_MAX name="body" multiline=true required=true error
+                        hint=ViewFn::from(move || t!(i18n, notifications.mention_hint))>
                         {t!(i18n, tickets.message)}
                     </Field>
                 }
