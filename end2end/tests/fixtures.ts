@@ -4,7 +4,12 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-export type Keel = { url: string; restart: (env?: Record<string, string>) => Promise<void> };
+export type Keel = {
+  url: string;
+  restart: (env?: Record<string, string>) => Promise<void>;
+  /** Runs SQL against this keel's database (to set up what only time would bring, such as a due time already past). */
+  sql: (query: string) => string;
+};
 
 const KEEL_BIN = process.env.KEEL_BIN ?? '';
 const BASE_DB = process.env.DATABASE_URL ?? '';
@@ -56,6 +61,8 @@ export async function startKeel(db: string): Promise<{ keel: Keel; stop: () => P
     ...process.env,
     DATABASE_URL: databaseUrl(db),
     KEEL_LOG: process.env.KEEL_LOG ?? 'warn',
+    // Breaches are told within a second, so a test sees one live.
+    KEEL_BREACH_SCAN_SECS: '1',
   };
   execFileSync(KEEL_BIN, ['seed-demo'], { env, stdio: 'ignore' });
   // The password never goes on the command line (it would show in `ps`).
@@ -79,6 +86,8 @@ export async function startKeel(db: string): Promise<{ keel: Keel; stop: () => P
         await stop(proc);
         proc = await start(extra);
       },
+      sql: (query: string) =>
+        execFileSync('psql', [databaseUrl(db), '-tAqc', query], { encoding: 'utf8' }).trim(),
     },
     stop: () => stop(proc),
   };

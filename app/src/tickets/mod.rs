@@ -1,5 +1,6 @@
 //! The service desk: tickets with their conversation, service-level clocks and queues.
 pub mod api;
+pub mod customer;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod desk;

@@ -7,7 +7,7 @@ use crate::users::db::test_user as user;
 use crate::users::model::Role;
 
 /// The kinds of `u`'s notifications, oldest first.
-async fn told(pool: &PgPool, u: &CurrentUser) -> Vec<Kind> {
+pub(super) async fn told(pool: &PgPool, u: &CurrentUser) -> Vec<Kind> {
     let mut kinds: Vec<Kind> = inbox(pool, u)
         .await
         .unwrap()

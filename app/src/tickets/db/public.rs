@@ -8,9 +8,9 @@ use super::notify::changed;
 use super::write::{insert, lock, write_message};
 use crate::audit;
 use crate::error::{AppError, Invalid};
+use crate::tickets::customer::{PublicMessage, PublicTicket, RatingPage, WebTicket};
 use crate::tickets::links::{RatingToken, Refused, follow_token, rating_token, read_follow};
 use crate::tickets::model::{CustomerRef, TicketDraft, TicketId, is_done};
-use crate::tickets::public::{PublicMessage, PublicTicket, RatingPage, WebTicket};
 
 /// The key customers' links are signed with.
 pub async fn desk_key<'c>(conn: impl sqlx::PgExecutor<'c>) -> Result<Vec<u8>, AppError> {

@@ -1,8 +1,7 @@
 use super::*;
-use crate::notifications::db::inbox;
+use crate::tickets::customer::WebTicketInput;
 use crate::tickets::db::tests::{LATER, at, say, set_status};
 use crate::tickets::db::{save_rule, ticket, view};
-use crate::tickets::public::WebTicketInput;
 use crate::users::db::test_user as user;
 use crate::users::model::{CurrentUser, Role};
 
@@ -35,6 +34,17 @@ async fn submit(pool: &PgPool, f: &WebTicket) -> Result<String, AppError> {
 
 fn id_of(token: &str) -> TicketId {
     TicketId(Uuid::parse_str(token.split('.').next().unwrap()).unwrap())
+}
+
+/// An admin, and a ticket from the Service team's web form (turned on): its follow token and id.
+async fn web_ticket(pool: &PgPool) -> (CurrentUser, String, TicketId) {
+    let admin = user(pool, "admin@t.test", Role::Admin, None).await;
+    web_form(pool, &admin, "Service", true).await;
+    let token = submit(pool, &form("Service", "li.na@example.cn"))
+        .await
+        .unwrap();
+    let id = id_of(&token);
+    (admin, token, id)
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -73,12 +83,7 @@ async fn a_teams_web_form_opens_a_ticket_for_the_contact_with_that_email(pool: P
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_customer_sees_replies_and_their_own_words_never_a_note(pool: PgPool) {
-    let admin = user(&pool, "admin@t.test", Role::Admin, None).await;
-    web_form(&pool, &admin, "Service", true).await;
-    let token = submit(&pool, &form("Service", "li.na@example.cn"))
-        .await
-        .unwrap();
-    let id = id_of(&token);
+    let (admin, token, id) = web_ticket(&pool).await;
     let mut tx = pool.begin().await.unwrap();
     add_note(&mut tx, &admin, id, "INTERNAL: customer is difficult").await;
     tx.commit().await.unwrap();
@@ -109,13 +114,8 @@ async fn add_note(tx: &mut PgConnection, u: &CurrentUser, id: TicketId, body: &s
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_customers_reply_reopens_their_resolved_ticket_and_tells_its_agent(pool: PgPool) {
-    let admin = user(&pool, "admin@t.test", Role::Admin, None).await;
+    let (admin, token, id) = web_ticket(&pool).await;
     let ann = user(&pool, "ann@t.test", Role::Support, None).await;
-    web_form(&pool, &admin, "Service", true).await;
-    let token = submit(&pool, &form("Service", "li.na@example.cn"))
-        .await
-        .unwrap();
-    let id = id_of(&token);
     crate::tickets::db::bulk_triage(
         &mut *pool.acquire().await.unwrap(),
         &admin,
@@ -137,17 +137,10 @@ async fn a_customers_reply_reopens_their_resolved_ticket_and_tells_its_agent(poo
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(ticket(&pool, &admin, id).await.unwrap().status, "open");
-    let kinds: Vec<_> = inbox(&pool, &ann)
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|n| n.kind)
-        .collect();
+    use crate::notifications::model::Kind;
     assert_eq!(
-        kinds.len(),
-        2,
-        "assigned, then the customer's reply: {kinds:?}"
+        crate::tickets::db::notify_tests::told(&pool, &ann).await,
+        [Kind::Assigned, Kind::Reply]
     );
     let v = view(&pool, &admin, id).await.unwrap();
     assert_eq!(v.messages.last().unwrap().kind, "customer");
@@ -167,14 +160,17 @@ async fn rate_with(
     r
 }
 
+/// Why a rating through `token` at `when` is refused.
+async fn refused(pool: &PgPool, token: &str, when: DateTime<Utc>) -> Option<Invalid> {
+    rate_with(pool, token, 1, when)
+        .await
+        .unwrap_err()
+        .field("score")
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_rating_link_is_offered_once_resolved_and_takes_one_rating_per_resolution(pool: PgPool) {
-    let admin = user(&pool, "admin@t.test", Role::Admin, None).await;
-    web_form(&pool, &admin, "Service", true).await;
-    let token = submit(&pool, &form("Service", "li.na@example.cn"))
-        .await
-        .unwrap();
-    let id = id_of(&token);
+    let (admin, token, id) = web_ticket(&pool).await;
     let now = chrono::Utc::now();
     assert_eq!(
         public_view(&pool, &token, now).await.unwrap().rating_link,
@@ -198,26 +194,14 @@ async fn a_rating_link_is_offered_once_resolved_and_takes_one_rating_per_resolut
         rating_page(&pool, &rating, late).await,
         Ok(RatingPage::Expired)
     );
-    assert_eq!(
-        rate_with(&pool, &rating, 5, late)
-            .await
-            .unwrap_err()
-            .field("score"),
-        Some(Invalid::Expired)
-    );
+    assert_eq!(refused(&pool, &rating, late).await, Some(Invalid::Expired));
     rate_with(&pool, &rating, 4, resolved).await.unwrap();
     assert_eq!(ticket(&pool, &admin, id).await.unwrap().rating, Some(4));
     assert_eq!(
         rating_page(&pool, &rating, resolved).await,
         Ok(RatingPage::Used)
     );
-    assert_eq!(
-        rate_with(&pool, &rating, 1, resolved)
-            .await
-            .unwrap_err()
-            .field("score"),
-        Some(Invalid::Used)
-    );
+    assert_eq!(refused(&pool, &rating, resolved).await, Some(Invalid::Used));
     assert_eq!(
         public_view(&pool, &token, resolved)
             .await

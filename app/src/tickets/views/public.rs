@@ -7,10 +7,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::status_label;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::tickets::customer::{COMMENT_MAX, NAME_MAX, PublicTicket, RatingPage};
 use crate::tickets::model::{DESCRIPTION_MAX, MESSAGE_MAX, SUBJECT_MAX};
 use crate::tickets::public::{
-    COMMENT_MAX, NAME_MAX, PublicTicket, RateTicket, RatingPage, ReplyWebTicket, SubmitWebTicket,
-    followed_ticket, open_rating, web_form_open,
+    RateTicket, ReplyWebTicket, SubmitWebTicket, followed_ticket, open_rating, web_form_open,
 };
 use crate::ui::{ErrorMessage, Field, LocalDateTime, Stars};
 
