@@ -2,12 +2,10 @@
 //! page a customer follows their ticket on (by its signed link) and replies from, and the rating
 //! page. Each write counts the client's address against a rate limit before it does anything; a
 //! read checks the link's signature before it reads the ticket.
-use chrono::Utc;
 use leptos::prelude::*;
 
-use super::customer::{PublicTicket, RatingPage, WebTicketInput, parse_rating};
+use super::customer::{PublicTicket, RatingPage, WebTicketInput};
 use crate::error::AppError;
-use crate::records::fields::Fields;
 
 /// Counts a write from the client's address against the public pages' allowance.
 #[cfg(feature = "ssr")]
@@ -31,7 +29,7 @@ pub async fn submit_web_ticket(input: WebTicketInput) -> Result<String, AppError
     count_public(&st.pool).await?;
     let ticket = input.parse()?;
     let mut tx = st.pool.begin().await?;
-    let token = super::db::web_create(&mut tx, &ticket, Utc::now()).await?;
+    let token = super::db::web_create(&mut tx, &ticket, chrono::Utc::now()).await?;
     tx.commit().await?;
     let path = format!("/support/t/{token}");
     leptos_axum::redirect(&path);
@@ -42,7 +40,7 @@ pub async fn submit_web_ticket(input: WebTicketInput) -> Result<String, AppError
 #[server(prefix = "/api", endpoint = "followed_ticket")]
 pub async fn followed_ticket(token: String) -> Result<PublicTicket, AppError> {
     let st = crate::users::auth::state()?;
-    super::db::public_view(&st.pool, &token, Utc::now()).await
+    super::db::public_view(&st.pool, &token, chrono::Utc::now()).await
 }
 
 /// The customer's reply through their follow link: it reopens a resolved or waiting ticket.
@@ -50,11 +48,11 @@ pub async fn followed_ticket(token: String) -> Result<PublicTicket, AppError> {
 pub async fn reply_web_ticket(token: String, body: String) -> Result<(), AppError> {
     let st = crate::users::auth::state()?;
     count_public(&st.pool).await?;
-    let mut f = Fields::default();
+    let mut f = crate::records::fields::Fields::default();
     let body = f.required("body", &body, super::model::MESSAGE_MAX);
     let body = f.finish(body)?;
     let mut tx = st.pool.begin().await?;
-    super::db::public_reply(&mut tx, &token, &body, Utc::now()).await?;
+    super::db::public_reply(&mut tx, &token, &body, chrono::Utc::now()).await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/support/t/{token}"));
     Ok(())
@@ -64,7 +62,7 @@ pub async fn reply_web_ticket(token: String, body: String) -> Result<(), AppErro
 #[server(prefix = "/api", endpoint = "open_rating")]
 pub async fn open_rating(token: String) -> Result<RatingPage, AppError> {
     let st = crate::users::auth::state()?;
-    super::db::rating_page(&st.pool, &token, Utc::now()).await
+    super::db::rating_page(&st.pool, &token, chrono::Utc::now()).await
 }
 
 /// Records the customer's rating through a rating link (once per resolution).
@@ -72,9 +70,16 @@ pub async fn open_rating(token: String) -> Result<RatingPage, AppError> {
 pub async fn rate_ticket(token: String, score: String, comment: String) -> Result<(), AppError> {
     let st = crate::users::auth::state()?;
     count_public(&st.pool).await?;
-    let (score, comment) = parse_rating(&score, &comment)?;
+    let (score, comment) = super::customer::parse_rating(&score, &comment)?;
     let mut tx = st.pool.begin().await?;
-    super::db::rate(&mut tx, &token, score, comment.as_deref(), Utc::now()).await?;
+    super::db::rate(
+        &mut tx,
+        &token,
+        score,
+        comment.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/support/rate/{token}"));
     Ok(())
