@@ -76,7 +76,7 @@ test('a stale handling is refused, not saved over the newer one', async ({ page,
   await open(other, page.url().replace(/^https?:\/\/[^/]+/, ''));
   await other.getByRole('region', { name: 'Handling' }).getByLabel('Priority').selectOption({ label: 'Low' });
   await other.getByRole('region', { name: 'Handling' }).getByRole('button', { name: 'Save' }).click();
-  await expect(other.getByRole('region', { name: 'Details' }).getByText('Low')).toBeVisible();
+  await expect(other.getByRole('region', { name: 'Details' }).getByText('Low', { exact: true })).toBeVisible();
 
   await handling.getByLabel('Priority').selectOption({ label: 'Urgent' });
   await handling.getByRole('button', { name: 'Save' }).click();
