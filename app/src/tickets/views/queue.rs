@@ -150,7 +150,7 @@ fn QueueTable(
                                             on:change=move |ev| s.update(|s| if event_target_checked(&ev) { s.push(id) } else { s.retain(|i| *i != id) }) />
                                     </td>
                                 })}
-                                <td><a href=format!("/tickets/{}", r.id.0)><span class="muted">"#"{r.number}" "</span>{r.subject}</a></td>
+                                <td class="subject"><a href=format!("/tickets/{}", r.id.0)><span class="muted">"#"{r.number}" "</span>{r.subject}</a></td>
                                 <td>{r.customer}</td>
                                 <td>{badge("priority", r.priority, priority_label)}</td>
                                 <td>{badge("ticket", r.status, status_label)}</td>
