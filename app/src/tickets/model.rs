@@ -74,6 +74,9 @@ pub struct Ticket {
     pub resolved_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
+    /// The deal the ticket is about, if any.
+    pub deal_id: Option<Uuid>,
+    pub deal_title: Option<String>,
     /// The customer's rating (1 to 5) and comment, once given.
     pub rating: Option<i16>,
     pub rating_comment: Option<String>,
@@ -103,6 +106,9 @@ pub struct TicketView {
     pub can_note: bool,
     /// The customer's signed link to the ticket (for those who work it, to hand on).
     pub customer_link: Option<String>,
+    /// The deals the ticket may be related to: its contact's (or company's) that the user may
+    /// open, for those who work it.
+    pub deals: Vec<(Uuid, String)>,
 }
 
 /// A row of a queue.
@@ -283,6 +289,9 @@ pub struct TriageInput {
     /// A user id, or "" for nobody.
     #[serde(default)]
     pub assignee: String,
+    /// The related deal's id, or "" for none.
+    #[serde(default)]
+    pub deal: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -291,6 +300,7 @@ pub struct Triage {
     pub priority: String,
     pub team: Option<String>,
     pub assignee: Option<Uuid>,
+    pub deal: Option<Uuid>,
 }
 
 impl TriageInput {
@@ -303,7 +313,15 @@ impl TriageInput {
                 None
             }),
         };
+        let deal = match self.deal.trim() {
+            "" => None,
+            id => Uuid::parse_str(id).ok().or_else(|| {
+                f.fail("deal", Invalid::Choice);
+                None
+            }),
+        };
         let triage = Triage {
+            deal,
             status: one_of(&mut f, "status", &self.status, &STATUSES, "open"),
             priority: one_of(&mut f, "priority", &self.priority, &PRIORITIES, "normal"),
             team: f.optional("team", &self.team, TEAM_MAX),

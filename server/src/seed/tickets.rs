@@ -88,6 +88,7 @@ pub(super) async fn seed(tx: &mut PgConnection, dice: &mut Dice) -> Result<(), B
             priority: t.priority,
             team: t.team,
             assignee: (i % 5 != 4).then_some(agent.id.0),
+            deal: None,
         };
         tickets::triage(
             tx,

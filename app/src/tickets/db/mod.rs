@@ -43,8 +43,10 @@ pub(super) fn push_ticket_scope(qb: &mut QueryBuilder<'_, Postgres>, user: &Curr
 const DETAIL: &str = "SELECT t.id, t.number, t.subject, t.description, t.contact_id, c.full_name AS contact_name, \
      t.company_id, co.name AS company_name, t.channel, t.kind, t.priority, t.status, t.team, t.assignee_id, \
      a.display_name AS assignee_name, t.tags, p.name AS sla_name, t.first_response_due_at, t.resolution_due_at, \
-     t.first_responded_at, t.resolved_at, t.version, t.created_at, t.rating, t.rating_comment \
+     t.first_responded_at, t.resolved_at, t.version, t.created_at, t.rating, t.rating_comment, \
+     t.deal_id, dl.title AS deal_title \
      FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
+     LEFT JOIN deals dl ON dl.id = t.deal_id AND dl.deleted_at IS NULL \
      LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN sla_policies p ON p.id = t.sla_policy_id \
      WHERE t.deleted_at IS NULL AND t.id = ";
 
@@ -75,12 +77,13 @@ pub async fn view(pool: &PgPool, user: &CurrentUser, id: TicketId) -> Result<Tic
     .fetch_all(&mut *tx)
     .await?;
     // Whom the ticket may be given to: only for those who may give it.
-    let (agents, customer_link) = match user.role.works_tickets() {
+    let (agents, customer_link, deals) = match user.role.works_tickets() {
         true => (
             agents(&mut tx).await?,
             Some(public::follow_link(&mut *tx, id).await?),
+            customer_deals(&mut tx, user, &ticket).await?,
         ),
-        false => (Vec::new(), None),
+        false => (Vec::new(), None, Vec::new()),
     };
     tx.commit().await?;
     Ok(TicketView {
@@ -90,7 +93,36 @@ pub async fn view(pool: &PgPool, user: &CurrentUser, id: TicketId) -> Result<Tic
         can_work: user.role.works_tickets(),
         can_note: user.role.notes_tickets(),
         customer_link,
+        deals,
     })
+}
+
+/// The deals a ticket may be related to: its contact's, or its company's for a ticket without a
+/// contact, that the user may open, newest first (at most 50), and the one it names already.
+async fn customer_deals(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    t: &Ticket,
+) -> Result<Vec<(Uuid, String)>, AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT d.id, d.title FROM deals d WHERE d.deleted_at IS NULL AND (d.id = ",
+    );
+    qb.push_bind(t.deal_id);
+    match (t.contact_id, t.company_id) {
+        (Some(c), _) => {
+            qb.push(" OR d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = ")
+                .push_bind(c)
+                .push(")");
+        }
+        (None, Some(co)) => {
+            qb.push(" OR d.company_id = ").push_bind(co);
+        }
+        (None, None) => {}
+    }
+    qb.push(")");
+    push_scope(&mut qb, user, "d");
+    qb.push(" ORDER BY d.created_at DESC LIMIT 50");
+    Ok(qb.build_query_as().fetch_all(conn).await?)
 }
 
 /// The active users who may be given tickets, by name.

@@ -34,6 +34,7 @@ async fn move_to(
         priority: t.priority,
         team: t.team.unwrap_or_default(),
         assignee: to.id.0.to_string(),
+        deal: t.deal_id.map(|d| d.to_string()).unwrap_or_default(),
     };
     let mut tx = pool.begin().await.unwrap();
     triage(

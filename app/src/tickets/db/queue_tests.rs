@@ -126,3 +126,72 @@ async fn a_customers_tickets_stand_in_their_timeline_for_those_who_may_open_them
         2
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_ticket_relates_to_a_deal_of_its_customer_the_agent_may_open(pool: PgPool) {
+    let agent = user(&pool, "agent@t.test", Role::Support, "Desk").await;
+    let east = user(&pool, "east@t.test", Role::Sales, "East").await;
+    let li = super::tests::contact(&pool, &east, "Li Na", "li.na@example.cn").await;
+    let (theirs, other): (Uuid, Uuid) = sqlx::query_as(
+        "WITH p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id),
+              s AS (INSERT INTO stages (pipeline_id, name, position) SELECT id, 'Lead', 0 FROM p RETURNING id, pipeline_id),
+              d1 AS (INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, owner_id)
+                     SELECT s.pipeline_id, s.id, 'Printer lease', 1, 'a', $1 FROM s RETURNING id),
+              d2 AS (INSERT INTO deals (pipeline_id, stage_id, title, value_minor, rank, owner_id)
+                     SELECT s.pipeline_id, s.id, 'Someone else''s', 1, 'b', $1 FROM s RETURNING id),
+              dc AS (INSERT INTO deal_contacts (deal_id, contact_id) SELECT id, $2 FROM d1)
+         SELECT d1.id, d2.id FROM d1, d2",
+    )
+    .bind(east.id.0)
+    .bind(li)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let id = open(&pool, &agent, about("li.na@example.cn", ""), LATER).await;
+    let v = view(&pool, &agent, id).await.unwrap();
+    assert_eq!(
+        v.deals,
+        [(theirs, "Printer lease".to_string())],
+        "the contact's deals"
+    );
+    let relate = |deal: Uuid, u: CurrentUser| {
+        let pool = pool.clone();
+        async move {
+            let t = ticket(&pool, &u, id).await.unwrap();
+            let input = TriageInput {
+                status: t.status,
+                priority: t.priority,
+                deal: deal.to_string(),
+                ..Default::default()
+            };
+            let mut tx = pool.begin().await.unwrap();
+            let r = triage(
+                &mut tx,
+                &u,
+                id,
+                t.version,
+                &input.parse().unwrap(),
+                at(LATER),
+            )
+            .await;
+            tx.commit().await.unwrap();
+            r
+        }
+    };
+    relate(theirs, agent.clone()).await.unwrap();
+    let t = ticket(&pool, &agent, id).await.unwrap();
+    assert_eq!(
+        (t.deal_id, t.deal_title.as_deref()),
+        (Some(theirs), Some("Printer lease"))
+    );
+    // A deal nobody may open (deleted) is refused.
+    sqlx::query("UPDATE deals SET deleted_at = now() WHERE id = $1")
+        .bind(other)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        relate(other, agent).await.unwrap_err().field("deal"),
+        Some(crate::error::Invalid::Choice)
+    );
+}

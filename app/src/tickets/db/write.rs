@@ -143,6 +143,7 @@ pub(super) struct Locked {
     subject: String,
     contact_id: Option<Uuid>,
     company_id: Option<Uuid>,
+    deal_id: Option<Uuid>,
     status: String,
     priority: String,
     team: Option<String>,
@@ -167,6 +168,7 @@ impl Locked {
         serde_json::json!({
             "status": self.status, "priority": self.priority, "team": self.team,
             "assignee_id": self.assignee_id, "first_responded_at": self.first_responded_at,
+            "deal_id": self.deal_id,
         })
     }
 }
@@ -178,7 +180,7 @@ pub(super) async fn lock(
     id: TicketId,
 ) -> Result<Locked, AppError> {
     let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT t.number, t.subject, t.contact_id, t.company_id, t.status, t.priority, t.team, t.assignee_id, t.sla_policy_id, t.clock_used, t.clock_since, \
+        "SELECT t.number, t.subject, t.contact_id, t.company_id, t.deal_id, t.status, t.priority, t.team, t.assignee_id, t.sla_policy_id, t.clock_used, t.clock_since, \
          t.first_responded_at, t.version FROM tickets t WHERE t.deleted_at IS NULL AND t.id = ",
     );
     qb.push_bind(id.0);
@@ -222,7 +224,7 @@ async fn store(
     };
     (new.clock_used, new.clock_since) = (clock.used, clock.since);
     let version: i32 = sqlx::query_scalar(
-        "UPDATE tickets SET status = $2, priority = $3, team = $4, assignee_id = $5, clock_used = $6, clock_since = $7, \
+        "UPDATE tickets SET status = $2, priority = $3, team = $4, assignee_id = $5, clock_used = $6, clock_since = $7, deal_id = $14, \
          first_responded_at = $8, first_response_due_at = $9, resolution_due_at = $10, \
          resolved_at = CASE WHEN $11 THEN coalesce(resolved_at, $12) END, \
          updated_at = $12, updated_by = $13, version = version + 1 WHERE id = $1 RETURNING version",
@@ -240,6 +242,7 @@ async fn store(
     .bind(is_done(&new.status))
     .bind(now)
     .bind(actor)
+    .bind(new.deal_id)
     .fetch_one(&mut *conn)
     .await?;
     audit::record(conn, "ticket", id.0, actor, "update", changes).await?;
@@ -260,6 +263,25 @@ async fn require_agent(conn: &mut PgConnection, id: Uuid) -> Result<(), AppError
     match agent {
         true => Ok(()),
         false => Err(AppError::invalid("assignee", Invalid::Choice)),
+    }
+}
+
+/// `deal` refused unless the user may open it.
+async fn require_deal(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    deal: Uuid,
+) -> Result<(), AppError> {
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT EXISTS (SELECT 1 FROM deals d WHERE d.deleted_at IS NULL AND d.id = ",
+    );
+    qb.push_bind(deal);
+    push_scope(&mut qb, user, "d");
+    qb.push(")");
+    let visible: bool = qb.build_query_scalar().fetch_one(&mut *conn).await?;
+    match visible {
+        true => Ok(()),
+        false => Err(AppError::invalid("deal", Invalid::Choice)),
     }
 }
 
@@ -351,11 +373,15 @@ pub async fn triage(
     if let Some(a) = triage.assignee.filter(|a| Some(*a) != old.assignee_id) {
         require_agent(conn, a).await?;
     }
+    if let Some(d) = triage.deal.filter(|d| Some(*d) != old.deal_id) {
+        require_deal(conn, user, d).await?;
+    }
     let new = Locked {
         status: triage.status.clone(),
         priority: triage.priority.clone(),
         team: triage.team.clone(),
         assignee_id: triage.assignee,
+        deal_id: triage.deal,
         ..old.clone()
     };
     let version = store(conn, Some(user.id.0), id, &old, new, now).await?;

@@ -52,7 +52,7 @@ fn TicketBody(
     let title = format!("#{} {}", t.number, t.subject);
     let handling = v
         .can_work
-        .then(|| view! { <Handling t=t.clone() agents=v.agents reload /> });
+        .then(|| view! { <Handling t=t.clone() agents=v.agents deals=v.deals reload /> });
     let reply = v
         .can_note
         .then(|| view! { <AddMessage id=t.id agent=v.can_work reload /> });
@@ -144,6 +144,10 @@ fn Facts(t: Ticket, customer_link: Option<String>) -> impl IntoView {
         t.priority.clone(),
         t.status.clone(),
     );
+    let deal = t
+        .deal_id
+        .zip(t.deal_title.clone())
+        .map(|(id, title)| view! { <a href=format!("/deals/{id}")>{title}</a> });
     let first = clock(t.first_responded_at, t.first_response_due_at);
     let resolution = clock(t.resolved_at, t.resolution_due_at);
     view! {
@@ -160,6 +164,7 @@ fn Facts(t: Ticket, customer_link: Option<String>) -> impl IntoView {
                 <dd>{move || channel_label(i18n.get_locale(), &channel)}</dd>
                 <dt>{t!(i18n, tickets.kind)}</dt>
                 <dd>{move || kind_label(i18n.get_locale(), &kind)}</dd>
+                {fact_view(|l| td_string!(l, tickets.deal).to_string(), deal)}
                 {fact(|l| td_string!(l, tickets.team).to_string(), t.team.clone().unwrap_or_default())}
                 {fact(|l| td_string!(l, tickets.assignee).to_string(), t.assignee_name.clone().unwrap_or_default())}
                 {fact(|l| td_string!(l, contacts.tags).to_string(), t.tags.join(", "))}
@@ -194,7 +199,12 @@ fn clock(
 
 /// Status, priority, team and assignee, saved together against the ticket's version.
 #[component]
-fn Handling(t: Ticket, agents: Vec<(uuid::Uuid, String)>, reload: RwSignal<u32>) -> impl IntoView {
+fn Handling(
+    t: Ticket,
+    agents: Vec<(uuid::Uuid, String)>,
+    deals: Vec<(uuid::Uuid, String)>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<TriageTicket>::new();
     Effect::new(move |_| {
@@ -203,7 +213,7 @@ fn Handling(t: Ticket, agents: Vec<(uuid::Uuid, String)>, reload: RwSignal<u32>)
         }
     });
     let (error, form_error) = crate::ui::action_errors(action);
-    let assignee = t.assignee_id;
+    let (assignee, deal) = (t.assignee_id, t.deal_id);
     view! {
         <section class="panel" aria-labelledby="ticket-handling">
             <h2 id="ticket-handling">{t!(i18n, tickets.handling)}</h2>
@@ -222,6 +232,14 @@ fn Handling(t: Ticket, agents: Vec<(uuid::Uuid, String)>, reload: RwSignal<u32>)
                 <Field id="h-team" maxlength=TEAM_MAX name="input[team]" error_key="team" value=t.team.clone().unwrap_or_default() error>
                     {t!(i18n, tickets.team)}
                 </Field>
+                <div class="field">
+                    <label for="h-deal">{t!(i18n, tickets.deal)}</label>
+                    <select id="h-deal" name="input[deal]" aria-describedby="h-deal-error">
+                        <option value="" selected=deal.is_none()>{t!(i18n, tickets.no_deal)}</option>
+                        {deals.into_iter().map(|(id, title)| view! { <option value=id.to_string() selected=deal == Some(id)>{title}</option> }).collect_view()}
+                    </select>
+                    <crate::ui::FieldError id="h-deal-error" field="deal" error />
+                </div>
                 <ErrorMessage error=form_error />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, tickets.save)}</button>
             </ActionForm>
