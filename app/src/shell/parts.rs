@@ -235,7 +235,14 @@ fn CompanyRecord() -> impl IntoView {
 /// A ticket's page with its contact's deals beside it.
 #[component]
 fn TicketRecord() -> impl IntoView {
-    let customer = Callback::new(|id| view! { <ContactDeals contact=ContactId(id) /> }.into_any());
+    // The customer's deals and whole history (with the form to log a call on them).
+    let customer = Callback::new(|id| {
+        view! {
+            <ContactDeals contact=ContactId(id) />
+            <Activities about=SubjectKind::Contact id />
+        }
+        .into_any()
+    });
     view! { <TicketPage customer /> }
 }
 
