@@ -51,11 +51,21 @@ pub fn keep_bell_live(refresh: RwSignal<u32>) {
     });
 }
 
-/// Bumps `refresh` (a queue loads again) when a ticket changes.
+/// Bumps `refresh` (a queue loads again) when tickets change: once for the changes of half a
+/// second, so that a busy desk (or a bulk change of fifty tickets) costs one reload, not fifty.
 pub fn keep_queue_live(refresh: RwSignal<u32>) {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = refresh;
+    let waiting = StoredValue::new(false);
     listen(move |heard| {
-        if heard.reloads(|e| matches!(e, LiveEvent::Ticket { .. })) {
-            refresh.update(|n| *n += 1);
+        if heard.reloads(|e| matches!(e, LiveEvent::Ticket { .. })) && !waiting.get_value() {
+            waiting.set_value(true);
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(500).await;
+                waiting.try_set_value(false);
+                refresh.try_update(|n| *n += 1);
+            });
         }
     });
 }
