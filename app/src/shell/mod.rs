@@ -10,12 +10,11 @@ mod parts;
 mod settings;
 
 use crate::i18n::*;
-use crate::tickets::views::{FollowPage, RatePage, WebFormPage};
 use crate::ui::RouteErrors;
 use crate::users::api::{Logout, SetLocale, set_locale};
 use crate::users::model::CurrentUser;
 use crate::users::views::{LoginPage, go_to};
-use parts::{BoardRoute, ListsRoute, RecordsRoute, ToolsRoute};
+use parts::{BoardRoute, ListsRoute, RecordsRoute, SupportRoute, ToolsRoute};
 use settings::role_name;
 
 /// The HTML document rendered on the server around the app.
@@ -124,9 +123,9 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=|| view! { <LoginPage language_switch=public_switch() /> } />
-                    <Route path=path!("/support/t/:token") ssr=SsrMode::Async view=|| view! { <FollowPage language_switch=public_switch() /> } />
-                    <Route path=path!("/support/rate/:token") ssr=SsrMode::Async view=|| view! { <RatePage language_switch=public_switch() /> } />
-                    <Route path=path!("/support/:team") ssr=SsrMode::Async view=|| view! { <WebFormPage language_switch=public_switch() /> } />
+                    <Route path=path!("/support/t/:token") ssr=SsrMode::Async view={Lazy::<SupportRoute>::new()} />
+                    <Route path=path!("/support/rate/:token") ssr=SsrMode::Async view={Lazy::<SupportRoute>::new()} />
+                    <Route path=path!("/support/:team") ssr=SsrMode::Async view={Lazy::<SupportRoute>::new()} />
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                         <Route path=path!("") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />
                         <Route path=path!("pipeline") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />

@@ -123,6 +123,33 @@ macro_rules! page_part {
 }
 
 page_part!(BoardRoute, board_part);
+
+/// The customers' pages of the service desk (`/support/…`). They load no code (plain forms the
+/// server answers), so theirs is kept out of the main bundle, in a part no browser fetches.
+pub(super) struct SupportRoute(String);
+
+#[lazy_route]
+impl LazyRoute for SupportRoute {
+    fn data() -> Self {
+        SupportRoute(
+            leptos_router::hooks::use_location()
+                .pathname
+                .get_untracked(),
+        )
+    }
+
+    fn view(this: Self) -> AnyView {
+        use crate::tickets::views::{FollowPage, RatePage, WebFormPage};
+        let language_switch = super::public_switch();
+        if this.0.starts_with("/support/t/") {
+            view! { <FollowPage language_switch /> }.into_any()
+        } else if this.0.starts_with("/support/rate/") {
+            view! { <RatePage language_switch /> }.into_any()
+        } else {
+            view! { <WebFormPage language_switch /> }.into_any()
+        }
+    }
+}
 page_part!(ListsRoute, lists_part);
 page_part!(RecordsRoute, records_part);
 page_part!(ToolsRoute, tools_part);

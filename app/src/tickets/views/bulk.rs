@@ -9,6 +9,17 @@ use crate::tickets::api::BulkTriageTickets;
 use crate::tickets::model::{BulkInput, PRIORITIES, STATUSES, TicketId};
 use crate::ui::{ErrorMessage, FieldError};
 
+/// How many tickets the last bulk change changed.
+#[component]
+pub(super) fn BulkDone(changed: RwSignal<Option<usize>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        changed.get().map(|n| {
+            view! { <p class="notice" role="status">{t!(i18n, tickets.bulk_done, count = move || n as i64)}</p> }
+        })
+    }
+}
+
 /// A select whose first choice leaves the field as it is.
 #[component]
 fn Unchanged(
@@ -30,12 +41,14 @@ fn Unchanged(
 }
 
 /// The bar over a queue's table while tickets are chosen; after a change the queue loads again
-/// (`refresh`) and the choice is cleared.
+/// (`refresh`), the choice is cleared, and `changed` says how many tickets changed (the page shows
+/// it above the queue, which its reload draws again).
 #[component]
 pub(super) fn BulkBar(
     selected: RwSignal<Vec<TicketId>>,
     agents: Vec<(Uuid, String)>,
     refresh: RwSignal<u32>,
+    changed: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<BulkTriageTickets>::new();
@@ -46,7 +59,8 @@ pub(super) fn BulkBar(
     );
     let (field_error, error) = crate::ui::action_errors(action);
     Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
+        if let Some(Ok(n)) = action.value().get() {
+            changed.set(Some(n));
             selected.set(Vec::new());
             for s in [status, priority, assignee] {
                 s.set(String::new());
@@ -83,9 +97,6 @@ pub(super) fn BulkBar(
         });
     };
     view! {
-        {move || action.value().get().and_then(Result::ok).map(|n| view! {
-            <p class="notice" role="status">{t!(i18n, tickets.bulk_done, count = move || n as i64)}</p>
-        })}
         <Show when=any>
             <form class="bulk panel" aria-label=move || t_string!(i18n, bulk.title) on:submit=apply>
                 <p>

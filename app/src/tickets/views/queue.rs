@@ -54,9 +54,14 @@ pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
     let current = move || Queue::parse(&asked().queue);
     // The tickets chosen for a bulk change; a new page or queue starts with none.
     let selected = RwSignal::new(Vec::<TicketId>::new());
-    Effect::new(move |_| {
-        asked();
+    let changed = RwSignal::new(None::<usize>);
+    Effect::new(move |prev: Option<QueueQuery>| {
+        let now = asked();
         selected.set(Vec::new());
+        if prev.is_some_and(|p| p != now) {
+            changed.set(None);
+        }
+        now
     });
     let team = move || asked().team;
     view! {
@@ -70,6 +75,7 @@ pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
                 </a>
             }).collect_view()}
         </nav>
+        <super::bulk::BulkDone changed />
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || {
                 let navigate = navigate.clone();
@@ -96,7 +102,7 @@ pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
                         } else {
                             let chosen = works.then_some(selected);
                             view! {
-                                {works.then(|| view! { <super::bulk::BulkBar selected agents=page.agents refresh /> })}
+                                {works.then(|| view! { <super::bulk::BulkBar selected agents=page.agents refresh changed /> })}
                                 <QueueTable rows=page.rows selected=chosen label=move || queue_label(i18n.get_locale(), current()) />
                             }.into_any()
                         }}
