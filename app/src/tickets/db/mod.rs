@@ -221,7 +221,18 @@ pub async fn queue(
         qb.push(format!(" ORDER BY {due}, t.number"));
     }
     qb.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
-    let mut rows: Vec<TicketRow> = qb.build_query_as().fetch_all(pool).await?;
+    // The page, and the desk's agents (the team filter; the bulk bar's choices), at once.
+    let page = async { Ok::<Vec<TicketRow>, AppError>(qb.build_query_as().fetch_all(pool).await?) };
+    let people = async {
+        Ok::<Vec<(Uuid, String, Option<String>)>, AppError>(
+            sqlx::query_as(&format!(
+                "SELECT u.id, u.display_name, u.team FROM users u WHERE {AGENT} ORDER BY lower(u.display_name), u.id"
+            ))
+            .fetch_all(pool)
+            .await?,
+        )
+    };
+    let (mut rows, people) = futures_util::future::try_join(page, people).await?;
     let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
         rows.truncate(PAGE_SIZE as usize);
         let last = rows.last().expect("a full page");
@@ -230,13 +241,11 @@ pub async fn queue(
             .map_or("infinity".to_string(), |d| d.to_rfc3339());
         format!("{key}|{}", last.number)
     });
-    let teams = sqlx::query_scalar(&format!(
-        "SELECT DISTINCT u.team FROM users u WHERE {AGENT} AND u.team IS NOT NULL ORDER BY u.team"
-    ))
-    .fetch_all(pool)
-    .await?;
+    let mut teams: Vec<String> = people.iter().filter_map(|p| p.2.clone()).collect();
+    teams.sort();
+    teams.dedup();
     let agents = match user.role.works_tickets() {
-        true => agents(&mut *pool.acquire().await?).await?,
+        true => people.into_iter().map(|(id, name, _)| (id, name)).collect(),
         false => Vec::new(),
     };
     Ok(QueuePage {
