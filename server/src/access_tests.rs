@@ -16,6 +16,7 @@ use app::users::db::insert_session;
 
 use crate::http_tests::app;
 
+mod desk_rows;
 mod fixtures;
 mod matrix;
 

@@ -59,6 +59,12 @@ pub fn WebFormPage(language_switch: ViewFn) -> impl IntoView {
     }
 }
 
+/// A customer's page whose ticket or link is not there: 404, and why in the UI's language.
+fn missing(e: AppError) -> AnyView {
+    not_found();
+    view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any()
+}
+
 /// Answers 404 for a page whose subject is not there.
 fn not_found() {
     #[cfg(feature = "ssr")]
@@ -107,10 +113,7 @@ pub fn FollowPage(language_switch: ViewFn) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match ticket.await {
                         Ok(t) => view! { <Followed t token=token() /> }.into_any(),
-                        Err(e) => {
-                            not_found();
-                            view! { <ErrorMessage error=Signal::stored(Some(e)) /> }.into_any()
-                        }
+                        Err(e) => missing(e),
                     }
                 })}
             </Suspense>
@@ -211,10 +214,7 @@ pub fn RatePage(language_switch: ViewFn) -> impl IntoView {
                             <h1>{t!(i18n, support.rate_title)}</h1>
                             <p role="alert">{t!(i18n, invalid.expired)}</p>
                         }.into_any(),
-                        Err(e) => {
-                            not_found();
-                            view! { <ErrorMessage error=Signal::stored(Some::<AppError>(e)) /> }.into_any()
-                        }
+                        Err(e) => missing(e),
                     }
                 })}
             </Suspense>
