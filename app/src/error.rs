@@ -62,6 +62,16 @@ pub enum Invalid {
     Expired,
     /// Days to a return visit: 0 to 365.
     VisitDays,
+    /// A range whose end comes before its start.
+    DateOrder,
+    /// A range longer than a report covers.
+    RangeTooLong {
+        max_days: u32,
+    },
+    /// Not a time zone such as Asia/Shanghai.
+    TimeZone,
+    /// A target: twelve monthly amounts, none negative.
+    Target,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

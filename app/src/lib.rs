@@ -30,6 +30,7 @@ pub mod notifications;
 pub mod offline;
 pub mod pwa;
 pub mod records;
+pub mod reports;
 mod shell;
 pub mod tickets;
 pub mod trash;

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::seed::{
@@ -11,6 +11,8 @@ use crate::seed::{
     EN_COMPANY_KINDS, EN_COMPANY_STEMS, EN_FIRST, EN_LAST, INDUSTRIES, SOURCES, TITLES,
 };
 use crate::startup::BoxError;
+
+mod deals;
 
 /// How much to generate.
 #[derive(Clone, Copy, Debug)]
@@ -22,6 +24,9 @@ pub struct Sizes {
     pub tickets: usize,
     /// Messages on the tickets (replies, notes, the customers' words).
     pub replies: usize,
+    /// Deals over three years with their stage history, for the reports (generated once: a
+    /// marker in `app_meta` counts them).
+    pub deals: usize,
 }
 
 const CHUNK: usize = 1 << 20;
@@ -31,13 +36,24 @@ async fn copy(
     pool: &PgPool,
     statement: &str,
     rows: usize,
-    mut row: impl FnMut(usize, &mut String),
+    row: impl FnMut(usize, &mut String),
 ) -> Result<(), BoxError> {
     let mut conn = pool.acquire().await?;
     // One COPY of a million rows is one statement: the request time budget does not apply.
     sqlx::query("SET statement_timeout = 0")
         .execute(&mut *conn)
         .await?;
+    copy_on(&mut conn, statement, rows, row).await
+}
+
+/// `copy` on a connection of the caller's (a transaction's, for COPYs that stand or fall together).
+/// `row(i, ..)` is called for i in 0..rows and may write any number of lines.
+async fn copy_on(
+    conn: &mut PgConnection,
+    statement: &str,
+    rows: usize,
+    mut row: impl FnMut(usize, &mut String),
+) -> Result<(), BoxError> {
     let mut copy = conn.copy_in_raw(statement).await?;
     let mut buf = String::with_capacity(CHUNK + 4096);
     for i in 0..rows {
@@ -191,7 +207,11 @@ pub async fn seed_bulk(pool: &PgPool, sizes: Sizes) -> Result<(), BoxError> {
     if sizes.tickets > 0 {
         tickets(pool, &mut dice, sizes).await?;
     }
+    if sizes.deals > 0 {
+        deals::deals(pool, &mut dice, &owners, sizes.deals).await?;
+    }
 
+    // Fresh statistics for everything loaded above (deals and deal_stage_history included).
     let t = Instant::now();
     let mut conn = pool.acquire().await?;
     sqlx::query("SET statement_timeout = 0")

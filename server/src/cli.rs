@@ -47,6 +47,10 @@ pub enum Command {
         tickets: usize,
         #[arg(long, default_value_t = 5_000_000)]
         replies: usize,
+        /// Deals over the last three years, with their stage history (for the reports; made once:
+        /// a second run adds only what is missing).
+        #[arg(long, default_value_t = 200_000)]
+        deals: usize,
     },
     /// Look for SLA breaches once, as the server does every KEEL_BREACH_SCAN_SECS, and print how
     /// long each batch and the whole run took (a benchmark of the scan).
@@ -118,6 +122,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
             timeline,
             tickets,
             replies,
+            deals,
         } => {
             let db = startup::connect(&settings).await?;
             bulk::seed_bulk(
@@ -129,6 +134,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
                     timeline,
                     tickets,
                     replies,
+                    deals,
                 },
             )
             .await?;

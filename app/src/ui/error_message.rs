@@ -55,6 +55,12 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::Used => plain(i18n, |l| td_string!(l, invalid.used)),
         Invalid::Expired => plain(i18n, |l| td_string!(l, invalid.expired)),
         Invalid::VisitDays => plain(i18n, |l| td_string!(l, invalid.visit_days)),
+        Invalid::DateOrder => plain(i18n, |l| td_string!(l, invalid.date_order)),
+        Invalid::RangeTooLong { max_days } => {
+            t!(i18n, invalid.range_too_long, days = move || max_days).into_any()
+        }
+        Invalid::TimeZone => plain(i18n, |l| td_string!(l, invalid.time_zone)),
+        Invalid::Target => plain(i18n, |l| td_string!(l, invalid.target)),
     }
 }
 

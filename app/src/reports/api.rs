@@ -1,0 +1,54 @@
+//! Server functions for reports; each checks the session, and the SQL the user's data scope.
+use leptos::prelude::*;
+
+use super::model::{Choices, Report, ReportKind, ReportQuery};
+use crate::error::AppError;
+
+/// One report with its filters; a malformed or out-of-reach filter is a field error.
+#[server(prefix = "/api", endpoint = "report")]
+pub async fn read_report(kind: ReportKind, query: ReportQuery) -> Result<Report, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    run(
+        &auth::state()?.pool,
+        &user,
+        kind,
+        &query,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Reads a report (also for its CSV download).
+#[cfg(feature = "ssr")]
+pub async fn run(
+    pool: &sqlx::PgPool,
+    user: &crate::users::model::CurrentUser,
+    kind: ReportKind,
+    query: &ReportQuery,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Report, AppError> {
+    use super::db;
+    let c = db::Ctx::resolve(pool, user, kind, query, now).await?;
+    match kind {
+        ReportKind::Funnel => db::funnel(pool, &c).await,
+        ReportKind::Forecast => db::forecast(pool, &c).await,
+        ReportKind::WinRate => db::win_rate(pool, &c).await,
+        ReportKind::Cycle => db::cycle(pool, &c).await,
+        ReportKind::Velocity => db::velocity(pool, &c).await,
+        ReportKind::LostReasons => db::lost_reasons(pool, &c).await,
+        ReportKind::Revenue => db::revenue(pool, &c).await,
+        ReportKind::Activities => db::activities(pool, &c).await,
+        ReportKind::NewCustomers => db::new_customers(pool, &c).await,
+        ReportKind::Rankings => db::rankings(pool, &c).await,
+        ReportKind::Targets => db::targets(pool, &c).await,
+    }
+}
+
+/// What the filter bar offers the user.
+#[server(prefix = "/api", endpoint = "report_choices")]
+pub async fn report_choices() -> Result<Choices, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    super::db::choices(&auth::state()?.pool, &user).await
+}

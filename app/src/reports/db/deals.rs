@@ -1,0 +1,691 @@
+//! Reports on deals: the funnel, the forecast, win rates, the sales cycle, pipeline velocity, lost
+//! reasons and revenue by month. Amounts are of the report's currency alone.
+use std::collections::BTreeMap;
+
+use chrono::{Months, NaiveDate};
+use sqlx::{PgPool, QueryBuilder};
+use uuid::Uuid;
+
+use super::Ctx;
+use crate::error::AppError;
+use crate::reports::figures::{growth, mean, share, tenths_of_days, velocity as per_day, weighted};
+use crate::reports::model::{By, Cell, ChartKind, Head, Label, Line, Report, ReportKind};
+
+pub(super) fn report(
+    c: &Ctx<'_>,
+    kind: ReportKind,
+    rows_are: Head,
+    columns: Vec<Head>,
+    rows: Vec<Line>,
+    chart: ChartKind,
+    plotted: Vec<usize>,
+) -> Report {
+    Report {
+        kind,
+        span: c.f.span,
+        currency: c.f.currency.clone(),
+        rows_are,
+        columns,
+        rows,
+        total: None,
+        chart,
+        plotted,
+    }
+}
+
+pub(super) fn line(label: Label, cells: Vec<Cell>) -> Line {
+    Line {
+        label,
+        cells,
+        link: None,
+    }
+}
+
+/// The table of a stage's open deals, with the report's owner.
+fn stage_link(c: &Ctx<'_>, pipeline: Uuid, stage: Uuid) -> String {
+    let (p, s) = (pipeline.to_string(), stage.to_string());
+    let owner = c.f.owner.map(|o| o.to_string()).unwrap_or_default();
+    crate::ui::url::with_query(
+        "/pipeline",
+        &[
+            ("pipeline", &p),
+            ("owner", &owner),
+            ("view", "table"),
+            ("stage", &s),
+        ],
+    )
+}
+
+/// The live stages of a pipeline in order: id, name, position.
+async fn stages(pool: &PgPool, pipeline: Uuid) -> Result<Vec<(Uuid, String, i32)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, position FROM stages WHERE pipeline_id = $1 AND archived_at IS NULL ORDER BY position",
+    )
+    .bind(pipeline)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The deals created in the period, stage by stage: how many reached the stage (won deals passed
+/// every stage; a deal reached the furthest live stage it ever entered and every one before it),
+/// the conversion from the stage before, how many dropped out there, and the open deals and their
+/// amount in the stage now.
+pub async fn funnel(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
+    let columns = vec![
+        Head::Reached,
+        Head::Conversion,
+        Head::Dropped,
+        Head::OpenDeals,
+        Head::OpenAmount,
+    ];
+    let Some(pipeline) = c.pipeline(pool).await? else {
+        return Ok(report(
+            c,
+            ReportKind::Funnel,
+            Head::Stage,
+            columns,
+            vec![],
+            ChartKind::Funnel,
+            vec![0],
+        ));
+    };
+    let stages = stages(pool, pipeline).await?;
+    let mut qb = QueryBuilder::new(
+        "SELECT d.status, d.stage_id, (SELECT max(st.position) FROM stages st
+                  WHERE st.pipeline_id = d.pipeline_id AND st.archived_at IS NULL
+                    AND (st.id = d.stage_id OR st.id IN (SELECT h.to_stage FROM deal_stage_history h WHERE h.deal_id = d.id))) AS furthest,
+                count(*), coalesce(sum(d.value_minor), 0)::bigint
+           FROM deals d",
+    );
+    c.push_deals(&mut qb);
+    qb.push(" AND d.pipeline_id = ").push_bind(pipeline);
+    c.push_period(&mut qb, "d.created_at");
+    qb.push(" GROUP BY 1, 2, 3");
+    let groups: Vec<(String, Uuid, Option<i32>, i64, i64)> =
+        qb.build_query_as().fetch_all(pool).await?;
+    let rows = funnel_rows(&stages, &groups, |s| stage_link(c, pipeline, s));
+    Ok(report(
+        c,
+        ReportKind::Funnel,
+        Head::Stage,
+        columns,
+        rows,
+        ChartKind::Funnel,
+        vec![0],
+    ))
+}
+
+/// The funnel's rows from its groups (status, current stage, furthest position, deals, amount).
+pub(super) fn funnel_rows(
+    stages: &[(Uuid, String, i32)],
+    groups: &[(String, Uuid, Option<i32>, i64, i64)],
+    link: impl Fn(Uuid) -> String,
+) -> Vec<Line> {
+    let mut before: Option<i64> = None;
+    stages
+        .iter()
+        .enumerate()
+        .map(|(i, (id, name, pos))| {
+            let reached: i64 = groups
+                .iter()
+                .filter(|(st, _, far, _, _)| st == "won" || far.is_some_and(|f| f >= *pos))
+                .map(|g| g.3)
+                .sum();
+            let next = stages.get(i + 1).map(|n| n.2);
+            let went_on: i64 = groups
+                .iter()
+                .filter(|(st, _, far, _, _)| {
+                    st == "won" || next.is_some_and(|n| far.is_some_and(|f| f >= n))
+                })
+                .map(|g| g.3)
+                .sum();
+            let open = groups.iter().filter(|g| g.0 == "open" && g.1 == *id);
+            let conversion = match before {
+                None => share(reached, reached),
+                Some(b) => share(reached, b),
+            };
+            before = Some(reached);
+            Line {
+                label: Label::Text(name.clone()),
+                cells: vec![
+                    Cell::Count(reached),
+                    Cell::Percent(conversion),
+                    Cell::Count(if next.is_some() { reached - went_on } else { 0 }),
+                    Cell::Count(open.clone().map(|g| g.3).sum()),
+                    Cell::Money(open.map(|g| g.4).sum()),
+                ],
+                link: Some(link(*id)),
+            }
+        })
+        .collect()
+}
+
+/// By month of expected close: won deals at their whole value in the month they were won, open
+/// deals at their value × their probability (the deal's, else its stage's) in the month they are
+/// expected to close; an open deal whose expected date has passed counts in the current month
+/// (one without a date is in no month).
+pub async fn forecast(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
+    let mut qb = QueryBuilder::new("SELECT ");
+    c.push_month(&mut qb, "d.closed_at");
+    qb.push(", coalesce(sum(d.value_minor), 0)::bigint, '0', 0::bigint FROM deals d");
+    c.push_deals(&mut qb);
+    qb.push(" AND d.status = 'won'");
+    c.push_period(&mut qb, "d.closed_at");
+    qb.push(" GROUP BY 1 UNION ALL SELECT date_trunc('month', greatest(d.expected_close_date, ")
+        .push_bind(c.today)
+        .push("))::date, 0::bigint, coalesce(sum(d.value_minor::numeric * coalesce(d.probability, s.win_probability)), 0)::text, coalesce(sum(d.value_minor), 0)::bigint
+           FROM deals d JOIN stages s ON s.id = d.stage_id");
+    c.push_deals(&mut qb);
+    qb.push(" AND d.status = 'open' AND d.expected_close_date IS NOT NULL AND greatest(d.expected_close_date, ")
+        .push_bind(c.today)
+        .push(") >= ")
+        .push_bind(c.f.span.from)
+        .push(" AND greatest(d.expected_close_date, ")
+        .push_bind(c.today)
+        .push(") < ")
+        .push_bind(c.f.span.to)
+        .push(" GROUP BY 1");
+    let got: Vec<(NaiveDate, i64, String, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let mut by: BTreeMap<NaiveDate, (i64, i128, i64)> = BTreeMap::new();
+    for (m, won, w, open) in got {
+        let e = by.entry(m).or_default();
+        e.0 += won;
+        e.1 += w.parse::<i128>().unwrap_or(0);
+        e.2 += open;
+    }
+    let rows =
+        c.f.span
+            .months()
+            .into_iter()
+            .map(|m| {
+                let (won, w, open) = by.get(&m).copied().unwrap_or_default();
+                let w = weighted(w);
+                line(
+                    Label::Month(m),
+                    vec![
+                        Cell::Money(won),
+                        Cell::Money(open),
+                        Cell::Money(w),
+                        Cell::Money(won + w),
+                    ],
+                )
+            })
+            .collect();
+    let columns = vec![
+        Head::WonAmount,
+        Head::OpenAmount,
+        Head::Weighted,
+        Head::Forecast,
+    ];
+    Ok(report(
+        c,
+        ReportKind::Forecast,
+        Head::Month,
+        columns,
+        rows,
+        ChartKind::Stacked,
+        vec![0, 2],
+    ))
+}
+
+/// The deals created in the period, by owner, customer source or month of creation: how many,
+/// how many of them were won and lost, the win rate (won × 100 ÷ created, as WukongCRM counts
+/// it) and the average won deal.
+pub async fn win_rate(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
+    let by = c.f.by.unwrap_or(By::Owner);
+    let mut qb = QueryBuilder::new("SELECT ");
+    match by {
+        By::Source => {
+            qb.push("(SELECT co.source FROM companies co WHERE co.id = d.company_id)");
+        }
+        By::Month => {
+            qb.push("to_char(");
+            c.push_month(&mut qb, "d.created_at");
+            qb.push(", 'YYYY-MM-DD')");
+        }
+        _ => {
+            qb.push(
+                "(SELECT u.display_name || chr(9) || u.id FROM users u WHERE u.id = d.owner_id)",
+            );
+        }
+    }
+    qb.push(
+        " AS grp, count(*), count(*) FILTER (WHERE d.status = 'won'), count(*) FILTER (WHERE d.status = 'lost'),
+          coalesce(sum(d.value_minor) FILTER (WHERE d.status = 'won'), 0)::bigint FROM deals d",
+    );
+    c.push_deals(&mut qb);
+    c.push_period(&mut qb, "d.created_at");
+    qb.push(" GROUP BY 1 ORDER BY 1 LIMIT 1000");
+    let got: Vec<(Option<String>, i64, i64, i64, i64)> =
+        qb.build_query_as().fetch_all(pool).await?;
+    let mut sum = (0, 0, 0, 0);
+    let mut rows: Vec<Line> = got
+        .into_iter()
+        .map(|(g, n, won, lost, amount)| {
+            sum = (sum.0 + n, sum.1 + won, sum.2 + lost, sum.3 + amount);
+            let (label, link) = group_label(by, g);
+            Line {
+                label,
+                cells: win_cells(n, won, lost, amount),
+                link,
+            }
+        })
+        .collect();
+    if by == By::Month {
+        rows = fill_months(c, rows, |_| win_cells(0, 0, 0, 0));
+    } else {
+        rows.sort_by_key(|l| std::cmp::Reverse(l.cells[1].value()));
+        rows.truncate(100);
+    }
+    let mut r = report(
+        c,
+        ReportKind::WinRate,
+        match by {
+            By::Source => Head::Source,
+            By::Month => Head::Month,
+            _ => Head::Rep,
+        },
+        vec![
+            Head::Created,
+            Head::Won,
+            Head::Lost,
+            Head::WinRate,
+            Head::AvgSize,
+        ],
+        rows,
+        ChartKind::Bars,
+        vec![3],
+    );
+    r.total = Some(line(Label::Total, win_cells(sum.0, sum.1, sum.2, sum.3)));
+    Ok(r)
+}
+
+fn win_cells(n: i64, won: i64, lost: i64, amount: i64) -> Vec<Cell> {
+    vec![
+        Cell::Count(n),
+        Cell::Count(won),
+        Cell::Count(lost),
+        Cell::Percent(share(won, n)),
+        Cell::Money(mean(amount, won).unwrap_or(0)),
+    ]
+}
+
+/// A group's label: a month, a source (or none), or an owner ("name\tid", or none).
+pub(super) fn group_label(by: By, g: Option<String>) -> (Label, Option<String>) {
+    match (by, g) {
+        (_, None) => (Label::Unset, None),
+        (By::Month, Some(m)) => (
+            NaiveDate::parse_from_str(&m, "%Y-%m-%d")
+                .map(Label::Month)
+                .unwrap_or(Label::Text(m)),
+            None,
+        ),
+        (By::Owner, Some(o)) => match o.split_once('\t') {
+            Some((name, id)) => (
+                Label::Text(name.to_string()),
+                Some(crate::ui::url::with_query("/pipeline", &[("owner", id)])),
+            ),
+            None => (Label::Text(o), None),
+        },
+        (_, Some(s)) => (Label::Text(s), None),
+    }
+}
+
+/// One row per month of the period, the months without data filled by `empty`.
+pub(super) fn fill_months(
+    c: &Ctx<'_>,
+    rows: Vec<Line>,
+    empty: impl Fn(NaiveDate) -> Vec<Cell>,
+) -> Vec<Line> {
+    c.f.span
+        .months()
+        .into_iter()
+        .map(|m| {
+            rows.iter()
+                .find(|l| l.label == Label::Month(m))
+                .cloned()
+                .unwrap_or_else(|| line(Label::Month(m), empty(m)))
+        })
+        .collect()
+}
+
+/// The sales cycle. By stage: how long deals stayed in each stage of the pipeline, over the stays
+/// that ended in the period (from the stage history). By owner: the average days from creation
+/// to won of the deals won in the period. The total is the average days to won of them all.
+pub async fn cycle(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
+    let mut qb = QueryBuilder::new(
+        "SELECT (SELECT u.display_name || chr(9) || u.id FROM users u WHERE u.id = d.owner_id), count(*),
+                coalesce(sum(floor(extract(epoch FROM d.closed_at - d.created_at))), 0)::bigint
+           FROM deals d",
+    );
+    c.push_deals(&mut qb);
+    qb.push(" AND d.status = 'won'");
+    c.push_period(&mut qb, "d.closed_at");
+    qb.push(" GROUP BY 1 ORDER BY 1 LIMIT 1000");
+    let owners: Vec<(Option<String>, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let (won, secs) = owners.iter().fold((0, 0), |a, o| (a.0 + o.1, a.1 + o.2));
+    let total = line(
+        Label::Total,
+        vec![Cell::Count(won), Cell::Days(tenths_of_days(secs, won))],
+    );
+    let mut r = if c.f.by == Some(By::Owner) {
+        let rows = owners
+            .into_iter()
+            .map(|(g, n, s)| {
+                let (label, link) = group_label(By::Owner, g);
+                Line {
+                    label,
+                    cells: vec![Cell::Count(n), Cell::Days(tenths_of_days(s, n))],
+                    link,
+                }
+            })
+            .collect();
+        report(
+            c,
+            ReportKind::Cycle,
+            Head::Rep,
+            vec![Head::Won, Head::CycleDays],
+            rows,
+            ChartKind::Bars,
+            vec![1],
+        )
+    } else {
+        let pipeline = c.pipeline(pool).await?;
+        let stages = match pipeline {
+            Some(p) => stages(pool, p).await?,
+            None => vec![],
+        };
+        // Each stay in a stage while open: from a move (or the deal's creation, unless a move
+        // from nowhere records it) to the next move or close.
+        let mut qb = QueryBuilder::new(
+            "SELECT x.to_stage, count(*), coalesce(sum(floor(extract(epoch FROM x.left_at - x.moved_at))), 0)::bigint
+               FROM (SELECT e.to_stage, e.moved_at, e.status,
+                            lead(e.moved_at) OVER (PARTITION BY e.deal_id ORDER BY e.moved_at, e.n) AS left_at
+                       FROM (SELECT h.deal_id, h.to_stage, h.moved_at, h.status, h.id AS n FROM deal_stage_history h
+                              WHERE h.deal_id IN (SELECT d.id FROM deals d",
+        );
+        c.push_deals(&mut qb);
+        qb.push(" AND d.pipeline_id = ").push_bind(pipeline);
+        qb.push(
+            ") UNION ALL
+             SELECT d.id, coalesce((SELECT h.from_stage FROM deal_stage_history h WHERE h.deal_id = d.id
+                                     ORDER BY h.moved_at, h.id LIMIT 1), d.stage_id), d.created_at, 'open', 0 FROM deals d",
+        );
+        c.push_deals(&mut qb);
+        qb.push(" AND d.pipeline_id = ").push_bind(pipeline);
+        qb.push(
+            " AND NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.id AND h.from_stage IS NULL)) e) x
+             WHERE x.status = 'open' AND x.to_stage IS NOT NULL",
+        );
+        c.push_period(&mut qb, "x.left_at");
+        qb.push(" GROUP BY 1");
+        let stays: Vec<(Uuid, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+        let rows = stages
+            .iter()
+            .map(|(id, name, _)| {
+                let (n, s) = stays
+                    .iter()
+                    .find(|x| x.0 == *id)
+                    .map(|x| (x.1, x.2))
+                    .unwrap_or((0, 0));
+                Line {
+                    label: Label::Text(name.clone()),
+                    cells: vec![Cell::Count(n), Cell::Days(tenths_of_days(s, n))],
+                    link: pipeline.map(|p| stage_link(c, p, *id)),
+                }
+            })
+            .collect();
+        report(
+            c,
+            ReportKind::Cycle,
+            Head::Stage,
+            vec![Head::Stays, Head::AvgDays],
+            rows,
+            ChartKind::Bars,
+            vec![1],
+        )
+    };
+    r.total = Some(total);
+    Ok(r)
+}
+
+/// Pipeline velocity by owner: open deals now × win rate of the deals created in the period ×
+/// the average deal won in the period ÷ its average days to won: what the pipeline brings a day.
+pub async fn velocity(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
+    let mut qb = QueryBuilder::new(
+        "SELECT (SELECT u.display_name || chr(9) || u.id FROM users u WHERE u.id = d.owner_id),
+                count(*) FILTER (WHERE d.status = 'open'),
+                count(*) FILTER (WHERE d.created_at >= ",
+    );
+    qb.push_bind(c.from)
+        .push(" AND d.created_at < ")
+        .push_bind(c.to);
+    qb.push("), count(*) FILTER (WHERE d.created_at >= ")
+        .push_bind(c.from)
+        .push(" AND d.created_at < ")
+        .push_bind(c.to)
+        .push(" AND d.status = 'won'), count(*) FILTER (WHERE d.status = 'won' AND d.closed_at >= ")
+        .push_bind(c.from)
+        .push(" AND d.closed_at < ")
+        .push_bind(c.to)
+        .push("), coalesce(sum(d.value_minor) FILTER (WHERE d.status = 'won' AND d.closed_at >= ")
+        .push_bind(c.from)
+        .push(" AND d.closed_at < ")
+        .push_bind(c.to)
+        .push("), 0)::bigint, coalesce(sum(floor(extract(epoch FROM d.closed_at - d.created_at))) FILTER (WHERE d.status = 'won' AND d.closed_at >= ")
+        .push_bind(c.from)
+        .push(" AND d.closed_at < ")
+        .push_bind(c.to)
+        .push("), 0)::bigint FROM deals d");
+    c.push_deals(&mut qb);
+    qb.push(" AND (d.status = 'open' OR d.created_at >= ")
+        .push_bind(c.from)
+        .push(" OR d.closed_at >= ")
+        .push_bind(c.from)
+        .push(") GROUP BY 1 ORDER BY 1 LIMIT 1000");
+    let got: Vec<(Option<String>, i64, i64, i64, i64, i64, i64)> =
+        qb.build_query_as().fetch_all(pool).await?;
+    let mut t = [0i64; 6];
+    let mut rows: Vec<Line> = got
+        .into_iter()
+        .map(|(g, open, created, won_c, won, won_sum, secs)| {
+            for (a, b) in t.iter_mut().zip([open, created, won_c, won, won_sum, secs]) {
+                *a += b;
+            }
+            let (label, link) = group_label(By::Owner, g);
+            Line {
+                label,
+                cells: velocity_cells(open, created, won_c, won, won_sum, secs),
+                link,
+            }
+        })
+        .collect();
+    rows.sort_by_key(|l| std::cmp::Reverse(l.cells[4].value()));
+    rows.truncate(100);
+    let mut r = report(
+        c,
+        ReportKind::Velocity,
+        Head::Rep,
+        vec![
+            Head::OpenDeals,
+            Head::WinRate,
+            Head::AvgSize,
+            Head::CycleDays,
+            Head::Velocity,
+        ],
+        rows,
+        ChartKind::Bars,
+        vec![4],
+    );
+    r.total = Some(line(
+        Label::Total,
+        velocity_cells(t[0], t[1], t[2], t[3], t[4], t[5]),
+    ));
+    Ok(r)
+}
+
+/// Open deals, the cohort's created and won, and the period's won deals, their sum and seconds.
+pub(super) fn velocity_cells(
+    open: i64,
+    created: i64,
+    won_c: i64,
+    won: i64,
+    won_sum: i64,
+    secs: i64,
+) -> Vec<Cell> {
+    let rate = share(won_c, created);
+    let size = mean(won_sum, won);
+    let days = tenths_of_days(secs, won);
+    let v = match (rate, size, days) {
+        (Some(r), Some(s), Some(d)) => per_day(open, r, s, d),
+        _ => None,
+    };
+    vec![
+        Cell::Count(open),
+        Cell::Percent(rate),
+        Cell::Money(size.unwrap_or(0)),
+        Cell::Days(days),
+        Cell::Money(v.unwrap_or(0)),
+    ]
+}
+
+/// The deals lost in the period by reason (as typed, grouped regardless of case and spaces), with
+/// their amount; a hundred reasons at most, the rest summed as one row.
+pub async fn lost_reasons(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
+    let mut qb = QueryBuilder::new(
+        "SELECT min(btrim(d.lost_reason)), count(*), coalesce(sum(d.value_minor), 0)::bigint FROM deals d",
+    );
+    c.push_deals(&mut qb);
+    qb.push(" AND d.status = 'lost'");
+    c.push_period(&mut qb, "d.closed_at");
+    qb.push(" GROUP BY lower(nullif(btrim(d.lost_reason), '')) ORDER BY 2 DESC, 1 LIMIT 1000");
+    let got: Vec<(Option<String>, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let (mut n, mut amount) = (0, 0);
+    let mut rows: Vec<Line> = Vec::new();
+    let mut rest = (0, 0);
+    for (i, (reason, k, a)) in got.into_iter().enumerate() {
+        n += k;
+        amount += a;
+        if i < 99 {
+            let label = match reason.filter(|r| !r.is_empty()) {
+                Some(r) => Label::Text(r),
+                None => Label::Unset,
+            };
+            rows.push(line(
+                label,
+                vec![Cell::Count(k), Cell::Percent(None), Cell::Money(a)],
+            ));
+        } else {
+            rest = (rest.0 + k, rest.1 + a);
+        }
+    }
+    if rest.0 > 0 {
+        rows.push(line(
+            Label::Text("…".into()),
+            vec![
+                Cell::Count(rest.0),
+                Cell::Percent(None),
+                Cell::Money(rest.1),
+            ],
+        ));
+    }
+    for l in &mut rows {
+        l.cells[1] = Cell::Percent(share(l.cells[0].value(), n));
+    }
+    let mut r = report(
+        c,
+        ReportKind::LostReasons,
+        Head::Reason,
+        vec![Head::Lost, Head::Conversion, Head::Amount],
+        rows,
+        ChartKind::Bars,
+        vec![0],
+    );
+    r.total = Some(line(
+        Label::Total,
+        vec![
+            Cell::Count(n),
+            Cell::Percent(share(n, n)),
+            Cell::Money(amount),
+        ],
+    ));
+    Ok(r)
+}
+
+/// Won revenue by month of the period (the month in the user's zone), with the change from the
+/// month before and from the same month a year before.
+pub async fn revenue(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
+    let months = c.f.span.months();
+    let first = months.first().copied().unwrap_or(c.f.span.from);
+    let year_before = first.checked_sub_months(Months::new(12)).unwrap_or(first);
+    let mut qb = QueryBuilder::new("SELECT ");
+    c.push_month(&mut qb, "d.closed_at");
+    qb.push(", count(*), coalesce(sum(d.value_minor), 0)::bigint FROM deals d");
+    c.push_deals(&mut qb);
+    qb.push(" AND d.status = 'won' AND d.closed_at >= ")
+        .push_bind(super::midnight(
+            c.zone.parse().unwrap_or(chrono_tz::UTC),
+            year_before,
+        ))
+        .push(" AND d.closed_at < ")
+        .push_bind(c.to)
+        .push(" GROUP BY 1");
+    let got: BTreeMap<NaiveDate, (i64, i64)> = qb
+        .build_query_as::<(NaiveDate, i64, i64)>()
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(m, n, a)| (m, (n, a)))
+        .collect();
+    let at = |m: NaiveDate| got.get(&m).copied().unwrap_or_default();
+    let (mut n, mut sum) = (0, 0);
+    let rows = months
+        .into_iter()
+        .map(|m| {
+            let (k, a) = at(m);
+            n += k;
+            sum += a;
+            let prev = m
+                .checked_sub_months(Months::new(1))
+                .map(|p| at(p).1)
+                .unwrap_or(0);
+            let last_year = m
+                .checked_sub_months(Months::new(12))
+                .map(|p| at(p).1)
+                .unwrap_or(0);
+            line(
+                Label::Month(m),
+                vec![
+                    Cell::Money(a),
+                    Cell::Count(k),
+                    Cell::Percent(growth(a, prev)),
+                    Cell::Percent(growth(a, last_year)),
+                ],
+            )
+        })
+        .collect();
+    let mut r = report(
+        c,
+        ReportKind::Revenue,
+        Head::Month,
+        vec![
+            Head::Revenue,
+            Head::Won,
+            Head::MonthOnMonth,
+            Head::YearOnYear,
+        ],
+        rows,
+        ChartKind::Line,
+        vec![0],
+    );
+    r.total = Some(line(
+        Label::Total,
+        vec![
+            Cell::Money(sum),
+            Cell::Count(n),
+            Cell::Percent(None),
+            Cell::Percent(None),
+        ],
+    ));
+    Ok(r)
+}
