@@ -15,7 +15,7 @@ mod stream;
 pub use crate::announce::CHANNEL;
 #[cfg(feature = "ssr")]
 pub use news::{Announced, News, Viewer};
-pub use stream::{keep_bell_live, keep_board_live, keep_queue_live};
+pub use stream::{keep_bell_live, keep_board_live, keep_home_live, keep_queue_live};
 
 /// What the event stream (`GET /api/events`) sends a browser. A deal's id and version go only to
 /// users who may open that deal; everyone else hears that something in the pipeline changed.

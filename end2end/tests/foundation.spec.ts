@@ -38,9 +38,9 @@ test('switching to Chinese and back is remembered across reloads', async ({ page
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await page.reload();
   await page.locator('body[data-hydrated]').waitFor();
-  await expect(page.getByRole('heading', { name: '销售管道', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '首页', level: 1 })).toBeVisible();
   await page.getByRole('button', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { name: 'Pipeline', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Home', level: 1 })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
 
@@ -76,7 +76,7 @@ test('logging out ends the session on the server', async ({ page, context, reque
   const session = (await context.cookies()).find((c) => c.name === 'keel_session');
   expect(session?.httpOnly).toBe(true);
   expect(session?.sameSite).toBe('Lax');
-  await page.getByText('Alex Admin').click();
+  await page.getByRole('banner').getByText('Alex Admin').click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto('/pipeline');

@@ -19,6 +19,7 @@ use crate::http_tests::app;
 mod desk_rows;
 mod fixtures;
 mod matrix;
+mod report_rows;
 
 use fixtures::fixtures;
 use matrix::{Call, Row, form, matrix, row};

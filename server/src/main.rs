@@ -32,6 +32,7 @@ mod page_data_tests;
 mod pwa;
 #[cfg(test)]
 mod race_tests;
+mod report_csv;
 mod security;
 mod seed;
 mod session_layer;

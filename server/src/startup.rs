@@ -233,6 +233,7 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         .route("/manifest.webmanifest", get(crate::pwa::manifest))
         .route("/api/events", get(crate::events::stream))
         .route("/export/{file}", get(crate::export::csv))
+        .route("/export/report/{file}", get(crate::report_csv::csv))
         // Leptos registers each server function under /api/<endpoint>; this catches unknown names.
         .route("/api/{*fn_name}", post(server_fns))
         .merge(pages)

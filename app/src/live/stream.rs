@@ -54,11 +54,27 @@ pub fn keep_bell_live(refresh: RwSignal<u32>) {
 /// Bumps `refresh` (a queue loads again) when tickets change: once for the changes of half a
 /// second, so that a busy desk (or a bulk change of fifty tickets) costs one reload, not fifty.
 pub fn keep_queue_live(refresh: RwSignal<u32>) {
+    debounced(refresh, |e| matches!(e, LiveEvent::Ticket { .. }));
+}
+
+/// Bumps `refresh` (the home dashboard loads again) when deals or tickets change, debounced as
+/// the queues are.
+pub fn keep_home_live(refresh: RwSignal<u32>) {
+    debounced(refresh, |e| {
+        matches!(
+            e,
+            LiveEvent::Ticket { .. } | LiveEvent::Deal { .. } | LiveEvent::Pipeline { .. }
+        )
+    });
+}
+
+/// Bumps `refresh` once for the events `wanted` picks heard within half a second.
+fn debounced(refresh: RwSignal<u32>, wanted: fn(&LiveEvent) -> bool) {
     #[cfg(not(feature = "hydrate"))]
     let _ = refresh;
     let waiting = StoredValue::new(false);
     listen(move |heard| {
-        if heard.reloads(|e| matches!(e, LiveEvent::Ticket { .. })) && !waiting.get_value() {
+        if heard.reloads(wanted) && !waiting.get_value() {
             waiting.set_value(true);
             #[cfg(feature = "hydrate")]
             leptos::task::spawn_local(async move {

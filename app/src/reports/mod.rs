@@ -4,6 +4,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod figures;
+pub mod home;
 pub mod model;
 pub mod period;
 pub mod views;

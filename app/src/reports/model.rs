@@ -273,6 +273,7 @@ pub enum Head {
     Rank,
     Reached,
     Conversion,
+    Share,
     Dropped,
     OpenDeals,
     OpenAmount,

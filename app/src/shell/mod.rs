@@ -14,7 +14,7 @@ use crate::ui::RouteErrors;
 use crate::users::api::{Logout, SetLocale, set_locale};
 use crate::users::model::CurrentUser;
 use crate::users::views::{LoginPage, go_to};
-use parts::{BoardRoute, ListsRoute, RecordsRoute, SupportRoute, ToolsRoute};
+use parts::{BoardRoute, InsightRoute, ListsRoute, RecordsRoute, SupportRoute, ToolsRoute};
 use settings::role_name;
 
 /// The HTML document rendered on the server around the app.
@@ -127,7 +127,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support/rate/:token") ssr=SsrMode::Async view={Lazy::<SupportRoute>::new()} />
                     <Route path=path!("/support/:team") ssr=SsrMode::Async view={Lazy::<SupportRoute>::new()} />
                     <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
-                        <Route path=path!("") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />
+                        <Route path=path!("") ssr=SsrMode::Async view={Lazy::<InsightRoute>::new()} />
+                        <Route path=path!("reports") ssr=SsrMode::Async view={Lazy::<InsightRoute>::new()} />
+                        <Route path=path!("reports/:kind") ssr=SsrMode::Async view={Lazy::<InsightRoute>::new()} />
                         <Route path=path!("pipeline") ssr=SsrMode::Async view={Lazy::<BoardRoute>::new()} />
                         <Route path=path!("contacts") ssr=SsrMode::Async view={Lazy::<ListsRoute>::new()} />
                         <Route path=path!("contacts/new") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
@@ -232,12 +234,14 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                     {t!(i18n, app_name)}
                 </A>
                 <ul>
+                    <li><A href="/" exact=true>{t!(i18n, nav.home)}</A></li>
                     <li><A href="/pipeline">{t!(i18n, nav.pipeline)}</A></li>
                     <li><A href="/contacts">{t!(i18n, nav.contacts)}</A></li>
                     <li><A href="/companies">{t!(i18n, nav.companies)}</A></li>
                     <li><A href="/leads">{t!(i18n, nav.leads)}</A></li>
                     <li><A href="/tickets">{t!(i18n, nav.tickets)}</A></li>
                     <li><A href="/activities">{t!(i18n, nav.activities)}</A></li>
+                    <li><A href="/reports">{t!(i18n, nav.reports)}</A></li>
                     <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
                 </ul>
             </nav>

@@ -1,4 +1,4 @@
-//! The pages behind sign-in, by path, and their code split out of the main bundle in four lazy
+//! The pages behind sign-in, by path, and their code split out of the main bundle in five lazy
 //! parts (the routes of `App` name the parts).
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -28,6 +28,9 @@ use crate::trash::views::forget_control;
 /// The app's pages behind sign-in, as a path names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Page {
+    Home,
+    Reports,
+    Report,
     Board,
     Contacts,
     Companies,
@@ -56,7 +59,10 @@ impl Page {
     fn of(path: &str) -> Option<Page> {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         Some(match segments.as_slice() {
-            [""] | ["pipeline"] => Page::Board,
+            [""] => Page::Home,
+            ["reports"] => Page::Reports,
+            ["reports", _] => Page::Report,
+            ["pipeline"] => Page::Board,
             ["contacts"] => Page::Contacts,
             ["companies"] => Page::Companies,
             ["leads"] => Page::Leads,
@@ -96,8 +102,9 @@ impl Page {
     }
 }
 
-// The pages' code is split out of the main bundle in four parts, each loaded the first time one
-// of its pages opens (a full load waits for it before hydrating): the board; the lists; the
+// The pages' code is split out of the main bundle in five parts, each loaded the first time one
+// of its pages opens (a full load waits for it before hydrating): the home dashboard and the
+// reports; the board; the lists; the
 // records (record pages, new records, tasks, settings); and the tools opened now and then
 // (imports, merge, trash, duplicates, audit, pipeline settings). Four, not one per page: the
 // splitter puts the code that parts share in chunks of their own, one per set of parts sharing
@@ -123,6 +130,7 @@ macro_rules! page_part {
 }
 
 page_part!(BoardRoute, board_part);
+page_part!(InsightRoute, insight_part);
 
 /// The customers' pages of the service desk (`/support/…`). They load no code (plain forms the
 /// server answers), so theirs is kept out of the main bundle, in a part no browser fetches.
@@ -159,6 +167,16 @@ fn board_part(_: Page) -> AnyView {
     let watch = BoardWatch::new();
     crate::live::keep_board_live(watch);
     view! { <PipelinePage watch actions=|| import_link(ImportKind::Deals) /> }.into_any()
+}
+
+/// The home dashboard and the reports.
+fn insight_part(page: Page) -> AnyView {
+    use crate::reports::views::{HomePage, ReportPage, ReportsIndex};
+    match page {
+        Page::Reports => view! { <ReportsIndex /> }.into_any(),
+        Page::Report => view! { <ReportPage /> }.into_any(),
+        _ => view! { <HomePage /> }.into_any(),
+    }
 }
 
 fn lists_part(page: Page) -> AnyView {
@@ -290,6 +308,7 @@ fn prefetch(path: &str) {
     use leptos::task::spawn_local;
     match Page::of(path) {
         Some(Page::Board) => spawn_local(BoardRoute::preload()),
+        Some(Page::Home | Page::Reports | Page::Report) => spawn_local(InsightRoute::preload()),
         Some(Page::Contacts | Page::Companies | Page::Leads | Page::Tickets) => {
             spawn_local(ListsRoute::preload())
         }
@@ -339,7 +358,9 @@ mod tests {
     #[test]
     fn every_page_is_named_by_its_paths() {
         let cases = [
-            ("/", Page::Board),
+            ("/", Page::Home),
+            ("/reports", Page::Reports),
+            ("/reports/funnel", Page::Report),
             ("/pipeline", Page::Board),
             ("/contacts", Page::Contacts),
             ("/contacts/new", Page::New(ListKind::Contacts)),

@@ -1,4 +1,5 @@
 //! Reusable UI pieces that know no CRM domain.
+pub mod chart;
 mod date_input;
 mod error_message;
 mod field;

@@ -427,5 +427,7 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
     // Before the last row, `logout`, which ends the sessions every row is sent with.
     let logout = rows.len() - 1;
     rows.splice(logout..logout, super::desk_rows::desk_rows(fx));
+    let logout = rows.len() - 1;
+    rows.splice(logout..logout, super::report_rows::report_rows(fx));
     rows
 }

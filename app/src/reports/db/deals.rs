@@ -596,7 +596,7 @@ pub async fn lost_reasons(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError
         c,
         ReportKind::LostReasons,
         Head::Reason,
-        vec![Head::Lost, Head::Conversion, Head::Amount],
+        vec![Head::Lost, Head::Share, Head::Amount],
         rows,
         ChartKind::Bars,
         vec![0],

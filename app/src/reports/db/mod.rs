@@ -12,6 +12,7 @@ use crate::records::db::push_scope;
 use crate::users::model::{CurrentUser, DataScope};
 
 mod deals;
+pub mod home;
 mod people;
 #[cfg(test)]
 mod tests;
@@ -58,6 +59,19 @@ pub async fn zone_of(pool: &PgPool, user: &CurrentUser) -> Result<Tz, AppError> 
 }
 
 impl<'a> Ctx<'a> {
+    /// A copy to change a field of.
+    pub fn clone_ctx(&self) -> Ctx<'a> {
+        Ctx {
+            user: self.user,
+            f: self.f.clone(),
+            zone: self.zone.clone(),
+            from: self.from,
+            to: self.to,
+            now: self.now,
+            today: self.today,
+        }
+    }
+
     pub async fn resolve(
         pool: &PgPool,
         user: &'a CurrentUser,

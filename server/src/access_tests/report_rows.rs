@@ -1,0 +1,24 @@
+//! The access matrix's rows for reports and the home dashboard: any signed-in user reads them
+//! (the SQL limits the figures to their scope); a sales rep naming another team is a field error.
+use super::E::*;
+use super::SIGNED_IN;
+use super::fixtures::Fx;
+use super::matrix::{Call, Row, form, row};
+
+pub(super) fn report_rows(fx: &Fx) -> Vec<Row> {
+    let _ = fx;
+    vec![
+        row(
+            "read_report",
+            form("kind=win_rate&query[period]=this_year"),
+            SIGNED_IN,
+        ),
+        row("report_choices", form(""), SIGNED_IN),
+        row("read_dashboard", form(""), SIGNED_IN),
+        row(
+            "/export/report/{file}",
+            Call::Get("/export/report/funnel.csv?period=this_year"),
+            [S, D, D, D, D, D, D, D],
+        ),
+    ]
+}
