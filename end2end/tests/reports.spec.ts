@@ -1,4 +1,4 @@
-import { test, expect, open, signIn } from './fixtures';
+import { test, expect, open, signIn, board, stage, LEAD } from './fixtures';
 import { readFileSync } from 'node:fs';
 
 /** The table's rows as the CSV writes them: label, then each cell as a plain number. */
@@ -13,6 +13,11 @@ async function tableRows(page): Promise<string[][]> {
 }
 
 const plain = (s: string) => s.replace(/[¥$€£,%]/g, '').replace(/^—$/, '').trim();
+/** A cell compared as the number it shows (¥1,200 and 1200.00 are one amount), else as text. */
+const same = (s: string) => {
+  const p = plain(s);
+  return p !== '' && !Number.isNaN(Number(p)) ? Number(p) : p;
+};
 
 test('a manager reads the win rate as a table, changes the period and exports the same figures as CSV', async ({ page }) => {
   await signIn(page);
@@ -36,7 +41,7 @@ test('a manager reads the win rate as a table, changes the period and exports th
   expect(csv.length).toBe(table.length);
   expect(csv[0]).toEqual(table[0]);
   for (let i = 1; i < csv.length; i++) {
-    expect(csv[i].map(plain)).toEqual(table[i].map(plain));
+    expect(csv[i].map(same)).toEqual(table[i].map(same));
   }
 });
 
@@ -52,4 +57,51 @@ test('the home page shows each role its own dashboard', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Won this month' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Sales funnel' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Tasks due today' })).toHaveCount(0);
+});
+
+const num = (s: string) => Number(plain(s)) || 0;
+
+test('a manager opens the funnel, switches to last quarter, and opens a stage\'s deals from the chart', async ({ page }) => {
+  await signIn(page);
+  await open(page, '/reports/funnel?view=table&period=this_year');
+  const reached = async () => (await tableRows(page)).slice(1).map((r) => num(r[1]));
+  const thisYear = await reached();
+  expect(thisYear[0]).toBeGreaterThan(0);
+  await page.getByLabel('Period').selectOption('last_quarter');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/period=last_quarter/);
+  await expect.poll(reached).not.toEqual(thisYear);
+  // Back to the chart: each stage is a link named after it and its figure.
+  await page.getByRole('link', { name: 'Show chart' }).click();
+  const chart = page.getByRole('group', { name: 'Sales funnel' });
+  const lead = chart.getByRole('link', { name: new RegExp(`^${LEAD}, Reached: `) });
+  await expect(lead).toBeVisible();
+  await lead.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/pipeline\?.*view=table.*stage=/);
+  // Every deal listed sits in that stage (each row's stage picker shows it).
+  const pickers = page.getByRole('combobox', { name: /^Stage: / });
+  await expect(pickers.first()).toBeVisible();
+  for (const picker of await pickers.all()) {
+    await expect(picker.locator('option:checked')).toHaveText(LEAD);
+  }
+});
+
+test('the dashboard shows a deal won on another screen against the target, live', async ({ page, browser, baseURL }) => {
+  await signIn(page);
+  const won = page.getByTestId('won-this-month');
+  await expect(won).toBeVisible();
+  await expect(page.getByText(/% of ¥/)).toBeVisible();
+  const before = num(await won.innerText());
+  const other = await browser.newContext({ baseURL, viewport: page.viewportSize()! });
+  const seller = await other.newPage();
+  await signIn(seller);
+  await board(seller);
+  const card = stage(seller, LEAD).getByRole('listitem').filter({ hasText: '¥' }).first();
+  const title = (await card.getAttribute('aria-label'))!;
+  await card.getByRole('button', { name: `Actions for ${title}`, exact: true }).click();
+  await card.getByRole('button', { name: 'Won', exact: true }).click();
+  await expect(stage(seller, LEAD).getByRole('listitem', { name: title, exact: true })).toHaveCount(0);
+  await expect.poll(async () => num(await won.innerText()), { timeout: 15_000 }).toBeGreaterThan(before);
+  await other.close();
 });

@@ -65,11 +65,15 @@ pub async fn table(
 ) -> Result<DealTablePage, AppError> {
     let (pipelines, current) = crate::deals::board::db::pipelines_and(pool, pipeline).await?;
     let status = query.statuses()?;
+    let stage = query.stage_id()?;
     let conditions = |qb: &mut QueryBuilder<'static, Postgres>| -> Result<(), AppError> {
         qb.push(" WHERE r.deleted_at IS NULL AND r.pipeline_id = ")
             .push_bind(current.id.0);
         if let Some(s) = status {
             qb.push(" AND r.status = ").push_bind(s);
+        }
+        if let Some(s) = stage {
+            qb.push(" AND r.stage_id = ").push_bind(s);
         }
         push_filter(qb, user, filter)
     };

@@ -180,6 +180,9 @@ pub struct TableQuery {
     pub desc: bool,
     #[serde(default)]
     pub after: String,
+    /// One stage's deals only (a report's stage opened from its chart); empty for every stage.
+    #[serde(default)]
+    pub stage: String,
 }
 
 impl TableQuery {
@@ -190,17 +193,29 @@ impl TableQuery {
             sort: g("sort"),
             desc: g("desc") == "1",
             after: g("after"),
+            stage: g("stage"),
         }
     }
 
     /// The URL parameters, in order (empty ones are left out of links).
-    pub fn pairs(&self) -> [(&'static str, &str); 4] {
+    pub fn pairs(&self) -> [(&'static str, &str); 5] {
         [
             ("status", &self.status),
             ("sort", &self.sort),
             ("desc", if self.desc { "1" } else { "" }),
+            ("stage", &self.stage),
             ("after", &self.after),
         ]
+    }
+
+    /// The one stage asked for, or a field error.
+    pub fn stage_id(&self) -> Result<Option<Uuid>, AppError> {
+        match self.stage.trim() {
+            "" => Ok(None),
+            s => Uuid::parse_str(s)
+                .map(Some)
+                .map_err(|_| AppError::invalid("stage", Invalid::Choice)),
+        }
     }
 
     /// The order shown: a known column (the default for anything else) and its direction.

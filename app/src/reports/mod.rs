@@ -7,4 +7,5 @@ pub mod figures;
 pub mod home;
 pub mod model;
 pub mod period;
+pub mod targets;
 pub mod views;

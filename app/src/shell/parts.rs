@@ -31,6 +31,7 @@ enum Page {
     Home,
     Reports,
     Report,
+    Targets,
     Board,
     Contacts,
     Companies,
@@ -62,6 +63,7 @@ impl Page {
             [""] => Page::Home,
             ["reports"] => Page::Reports,
             ["reports", _] => Page::Report,
+            ["settings", "targets"] => Page::Targets,
             ["pipeline"] => Page::Board,
             ["contacts"] => Page::Contacts,
             ["companies"] => Page::Companies,
@@ -171,8 +173,9 @@ fn board_part(_: Page) -> AnyView {
 
 /// The home dashboard and the reports.
 fn insight_part(page: Page) -> AnyView {
-    use crate::reports::views::{HomePage, ReportPage, ReportsIndex};
+    use crate::reports::views::{HomePage, ReportPage, ReportsIndex, TargetsPage};
     match page {
+        Page::Targets => view! { <TargetsPage /> }.into_any(),
         Page::Reports => view! { <ReportsIndex /> }.into_any(),
         Page::Report => view! { <ReportPage /> }.into_any(),
         _ => view! { <HomePage /> }.into_any(),
@@ -308,7 +311,9 @@ fn prefetch(path: &str) {
     use leptos::task::spawn_local;
     match Page::of(path) {
         Some(Page::Board) => spawn_local(BoardRoute::preload()),
-        Some(Page::Home | Page::Reports | Page::Report) => spawn_local(InsightRoute::preload()),
+        Some(Page::Home | Page::Reports | Page::Report | Page::Targets) => {
+            spawn_local(InsightRoute::preload())
+        }
         Some(Page::Contacts | Page::Companies | Page::Leads | Page::Tickets) => {
             spawn_local(ListsRoute::preload())
         }
@@ -361,6 +366,7 @@ mod tests {
             ("/", Page::Home),
             ("/reports", Page::Reports),
             ("/reports/funnel", Page::Report),
+            ("/settings/targets", Page::Targets),
             ("/pipeline", Page::Board),
             ("/contacts", Page::Contacts),
             ("/contacts/new", Page::New(ListKind::Contacts)),

@@ -30,6 +30,9 @@ pub(super) fn SettingsPage() -> impl IntoView {
             <SettingsLink href="/duplicates" title=|l| td_string!(l, duplicates.title).to_string() text=|l| td_string!(l, duplicates.open).to_string() />
             <SettingsLink href="/trash" title=|l| td_string!(l, trash.title).to_string() text=|l| td_string!(l, trash.open).to_string() />
         })}
+        {crate::reports::targets::may_set_targets(role).then(|| view! {
+            <SettingsLink href="/settings/targets" title=|l| td_string!(l, targets.title).to_string() text=|l| td_string!(l, targets.open).to_string() />
+        })}
         {(role == Role::Admin).then(|| view! {
             <SettingsLink href="/settings/pipelines" title=|l| td_string!(l, stages.title).to_string() text=|l| td_string!(l, settings.pipelines_hint).to_string() />
             <SettingsLink href="/settings/audit" title=|l| td_string!(l, audit.title).to_string() text=|l| td_string!(l, audit.open).to_string() />

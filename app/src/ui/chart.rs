@@ -74,15 +74,17 @@ fn short(label: &str, room: f64) -> String {
     }
 }
 
-/// One focusable point: a link to the data behind it, or a plain element with its name.
+/// One focusable point: a link to the data behind it, or a plain element with its name. Each sits
+/// in a `g` of its own: the view macro makes `a` and `title` SVG elements only under an element
+/// that is SVG alone (else the browser's code would create HTML ones, which SVG does not draw).
 fn point(link: Option<String>, name: String, shape: AnyView) -> AnyView {
+    let label = name.clone();
     match link {
         Some(href) => {
-            let label = name.clone();
-            view! { <a href=href aria-label=label><title>{name}</title>{shape}</a> }.into_any()
+            view! { <g><a href=href aria-label=label><title>{name}</title>{shape}</a></g> }
+                .into_any()
         }
         None => {
-            let label = name.clone();
             view! { <g tabindex="0" role="img" aria-label=label><title>{name}</title>{shape}</g> }
                 .into_any()
         }

@@ -15,6 +15,13 @@ pub(super) fn report_rows(fx: &Fx) -> Vec<Row> {
         ),
         row("report_choices", form(""), SIGNED_IN),
         row("read_dashboard", form(""), SIGNED_IN),
+        // Targets: administrators and managers; the matrix's target names no known user.
+        row("list_targets", form("year=2026"), [U, F, F, F, F, F, D, D]),
+        row(
+            "save_target",
+            form("version=0&input[whose]=team:Nowhere&input[year]=2026&input[currency]=CNY"),
+            [U, F, F, F, F, F, I, I],
+        ),
         row(
             "/export/report/{file}",
             Call::Get("/export/report/funnel.csv?period=this_year"),

@@ -8,6 +8,7 @@ use app::users::{db as users_db, password};
 
 use crate::startup::BoxError;
 
+mod history;
 mod tickets;
 
 pub const DEMO_PASSWORD: &str = "keel-demo";
@@ -448,6 +449,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, BoxError> {
         .await?;
     }
 
+    history::seed(&mut tx, &mut dice).await?;
     tickets::seed(&mut tx, &mut dice).await?;
 
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', now()::text)")

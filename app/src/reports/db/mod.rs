@@ -13,7 +13,8 @@ use crate::users::model::{CurrentUser, DataScope};
 
 mod deals;
 pub mod home;
-mod people;
+pub mod people;
+pub mod targets;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

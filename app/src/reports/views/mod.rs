@@ -8,8 +8,10 @@ use crate::ui::chart::{self, ChartData, Series};
 
 mod dashboard;
 mod page;
+mod targets;
 pub use dashboard::HomePage;
 pub use page::{ReportPage, ReportsIndex};
+pub use targets::TargetsPage;
 
 pub fn kind_title(l: Locale, k: ReportKind) -> &'static str {
     match k {
@@ -141,6 +143,12 @@ fn fixed(v: i64, places: u32) -> String {
     format!("{sign}{w}.{f:0width$}", width = places as usize)
 }
 
+/// Basis points as a per cent with one decimal, rounded half away from zero: 3333 is "33.3".
+fn percent(bp: i64) -> String {
+    let tenths = (bp.abs() + 5) / 10;
+    fixed(if bp < 0 { -tenths } else { tenths }, 1)
+}
+
 /// A cell as the table shows it.
 pub fn cell_text(currency: &str, c: &Cell) -> String {
     match c {
@@ -164,7 +172,7 @@ pub fn cell_csv(c: &Cell) -> String {
     match c {
         Cell::Count(n) => n.to_string(),
         Cell::Money(m) => fixed(*m, 2),
-        Cell::Percent(Some(bp)) => fixed(*bp, 2),
+        Cell::Percent(Some(bp)) => percent(*bp),
         Cell::Days(Some(t)) => fixed(*t, 1),
         Cell::Percent(None) | Cell::Days(None) => String::new(),
     }
@@ -283,7 +291,7 @@ mod tests {
         assert_eq!(cell_text("CNY", &Cell::Days(Some(15))), "1.5");
         assert_eq!(cell_text("CNY", &Cell::Days(None)), "—");
         assert_eq!(cell_csv(&Cell::Money(123_456)), "1234.56");
-        assert_eq!(cell_csv(&Cell::Percent(Some(-505))), "-5.05");
+        assert_eq!(cell_csv(&Cell::Percent(Some(-505))), "-5.1");
         assert_eq!(cell_csv(&Cell::Percent(None)), "");
         assert_eq!(
             month_name(

@@ -92,6 +92,8 @@ fn Filters(
     query: ReportQuery,
     choices: Choices,
     error: Option<AppError>,
+    /// The table is shown: applying the filters keeps it.
+    table: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::stored(error);

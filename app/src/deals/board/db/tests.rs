@@ -432,6 +432,32 @@ async fn the_deals_table_sorts_filters_by_status_and_scope_and_pages_without_gap
         .await
         .0;
     assert_eq!(by_stage[0], "C", "the later stage first: {by_stage:?}");
+    // One stage's deals, as a report's stage opens them.
+    let in_stage = |s: StageId| TableQuery {
+        stage: s.0.to_string(),
+        ..Default::default()
+    };
+    assert_eq!(
+        table_titles(&pool, &east, &all, &in_stage(stages[1]))
+            .await
+            .0,
+        ["C"]
+    );
+    assert_eq!(
+        table_titles(&pool, &east, &all, &in_stage(stages[0]))
+            .await
+            .0,
+        ["B", "A"]
+    );
+    let bad = TableQuery {
+        stage: "nope".into(),
+        ..Default::default()
+    };
+    assert!(
+        crate::deals::db::table(&pool, &east, None, &all, &bad)
+            .await
+            .is_err()
+    );
 
     // Won deals leave the default (open) table and show under their status.
     close_deal(&mut conn, &east, deals[2], 2, true, "")
