@@ -2,12 +2,10 @@
 //! this month against their target, tasks due today, deals going stale. Managers (and admins and
 //! viewers): the funnel, the forecast for the next three months, win rates and the ranking.
 //! Support: their breached tickets and the age of their backlog.
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::model::Report;
-use crate::error::AppError;
 
 /// A deal past its stage's rotting days.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,11 +43,4 @@ pub struct Dashboard {
     pub win_rate: Option<Report>,
     pub ranking: Option<Report>,
     pub backlog: Option<Backlog>,
-}
-
-#[server(prefix = "/api", endpoint = "dashboard")]
-pub async fn read_dashboard() -> Result<Dashboard, AppError> {
-    use crate::users::auth;
-    let user = auth::current_user()?;
-    super::db::home::dashboard(&auth::state()?.pool, &user, chrono::Utc::now()).await
 }

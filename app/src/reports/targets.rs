@@ -1,6 +1,5 @@
 //! Sales targets (管理员/经理 settings): a year's won-value target per user or team in one currency,
 //! as twelve monthly amounts; the dashboard and the targets report read them.
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -108,34 +107,6 @@ pub struct TargetsPage {
 pub fn may_set_targets(role: crate::users::model::Role) -> bool {
     use crate::users::model::Role;
     matches!(role, Role::Admin | Role::Manager)
-}
-
-#[server(prefix = "/api", endpoint = "list_targets")]
-pub async fn list_targets(year: i32) -> Result<TargetsPage, AppError> {
-    use crate::users::auth;
-    let user = auth::current_user()?;
-    if !may_set_targets(user.role) {
-        return Err(AppError::Forbidden);
-    }
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::invalid("year", Invalid::Number));
-    }
-    super::db::targets::list(&auth::state()?.pool, year).await
-}
-
-/// Saves a target; `version` is the one shown (0 for a new target), a stale one a conflict.
-#[server(prefix = "/api", endpoint = "save_target")]
-pub async fn save_target(input: TargetInput, version: i32) -> Result<i32, AppError> {
-    use crate::users::auth;
-    let user = auth::current_user()?;
-    if !may_set_targets(user.role) {
-        return Err(AppError::Forbidden);
-    }
-    let target = input.parse()?;
-    let mut tx = auth::state()?.pool.begin().await?;
-    let v = super::db::targets::save(&mut tx, &user, &target, version).await?;
-    tx.commit().await?;
-    Ok(v)
 }
 
 #[cfg(test)]

@@ -178,7 +178,11 @@ fn insight_part(page: Page) -> AnyView {
         Page::Targets => view! { <TargetsPage /> }.into_any(),
         Page::Reports => view! { <ReportsIndex /> }.into_any(),
         Page::Report => view! { <ReportPage /> }.into_any(),
-        _ => view! { <HomePage /> }.into_any(),
+        _ => {
+            let refresh = RwSignal::new(0);
+            crate::live::keep_home_live(refresh);
+            view! { <HomePage refresh /> }.into_any()
+        }
     }
 }
 

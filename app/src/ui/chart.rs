@@ -242,6 +242,6 @@ mod tests {
     #[test]
     fn a_long_label_is_cut_to_its_room() {
         assert_eq!(short("Negotiation", 200.0), "Negotiation");
-        assert_eq!(short("Negotiation", 40.0), "Ne…");
+        assert_eq!(short("Negotiation", 40.0), "Nego…");
     }
 }

@@ -9,12 +9,12 @@ pub(super) fn report_rows(fx: &Fx) -> Vec<Row> {
     let _ = fx;
     vec![
         row(
-            "read_report",
+            "report",
             form("kind=win_rate&query[period]=this_year"),
             SIGNED_IN,
         ),
         row("report_choices", form(""), SIGNED_IN),
-        row("read_dashboard", form(""), SIGNED_IN),
+        row("dashboard", form(""), SIGNED_IN),
         // Targets: administrators and managers; the matrix's target names no known user.
         row("list_targets", form("year=2026"), [U, F, F, F, F, F, D, D]),
         row(

@@ -5,16 +5,16 @@ use leptos_router::components::A;
 use super::{chart_data, kind_title};
 use crate::i18n::*;
 use crate::money::Money;
-use crate::reports::home::{Backlog, Dashboard, Progress, read_dashboard};
+use crate::reports::api::read_dashboard;
+use crate::reports::home::{Backlog, Dashboard, Progress};
 use crate::reports::model::{Report, ReportKind};
 use crate::ui::PageHeader;
 use crate::ui::chart::Chart;
 
+/// The dashboard; a change of `refresh` (the layer above bumps it on a live event) loads it again.
 #[component]
-pub fn HomePage() -> impl IntoView {
+pub fn HomePage(refresh: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let refresh = RwSignal::new(0u32);
-    crate::live::keep_home_live(refresh);
     let data = crate::ui::page_resource(move || refresh.get(), |_| read_dashboard());
     view! {
         <PageHeader title=move || t_string!(i18n, home.title)>

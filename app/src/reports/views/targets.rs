@@ -7,7 +7,8 @@ use leptos_router::hooks::use_query_map;
 use super::month_name;
 use crate::i18n::*;
 use crate::money::Money;
-use crate::reports::targets::{SaveTarget, TargetRow, TargetsPage as Page, list_targets};
+use crate::reports::api::{SaveTarget, list_targets};
+use crate::reports::targets::{TargetRow, TargetsPage as Page};
 use crate::ui::{ErrorMessage, FieldError, PageHeader};
 
 fn this_year() -> i32 {
