@@ -261,6 +261,11 @@ pub(super) async fn deals(
     let t = Instant::now();
     let mut shapes = Dice(seed);
     let mut history = 0usize;
+    // Each move records the stay it ends and the stage it reaches on its deal (triggers that
+    // read and write a row per move): set in bulk after the load instead.
+    sqlx::query("ALTER TABLE deal_stage_history DISABLE TRIGGER deal_stage_history_stay, DISABLE TRIGGER deal_stage_history_reached")
+        .execute(&mut *tx)
+        .await?;
     copy_on(&mut tx, "COPY deal_stage_history (deal_id, from_stage, to_stage, status, moved_by, moved_at) FROM STDIN", rows, |i, b| {
         let s = shape(&mut shapes, owners.len(), &pipelines, now);
         let stages = &pipelines[s.pipeline].1;
@@ -276,6 +281,28 @@ pub(super) async fn deals(
         history += 1 + s.moves.len() + usize::from(s.closed.is_some());
     })
     .await?;
+    sqlx::query(
+        "UPDATE deal_stage_history h
+            SET stay_started_at = coalesce(p.prev_at, d.created_at), stay_open = coalesce(p.prev_status = 'open', true)
+           FROM (SELECT id, lag(moved_at) OVER w AS prev_at, lag(status) OVER w AS prev_status
+                   FROM deal_stage_history WHERE deal_id IN (SELECT deal_id FROM deal_stage_history WHERE stay_started_at IS NULL)
+                 WINDOW w AS (PARTITION BY deal_id ORDER BY moved_at, id)) p, deals d
+          WHERE p.id = h.id AND d.id = h.deal_id AND h.stay_started_at IS NULL",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE deals d SET reached_stages = r.stages
+           FROM (SELECT deal_id, array_agg(DISTINCT to_stage) AS stages FROM deal_stage_history
+                  WHERE to_stage IS NOT NULL AND deal_id = ANY ($1) GROUP BY 1) r
+          WHERE r.deal_id = d.id",
+    )
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("ALTER TABLE deal_stage_history ENABLE TRIGGER deal_stage_history_stay, ENABLE TRIGGER deal_stage_history_reached")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO app_meta (key, value) VALUES ($1, $2)
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",

@@ -25,6 +25,34 @@ fn push_people(qb: &mut QueryBuilder<'_, Postgres>, c: &Ctx<'_>) {
     c.push_owners(qb, "u.id");
 }
 
+/// Rows (`kind`, `n`) counting the activities `author` logged in the period: whole hours from the
+/// hourly counts, the part of an hour at either end (a zone whose midnight is not on the hour)
+/// from the activities themselves.
+fn push_activity_counts(qb: &mut QueryBuilder<'_, Postgres>, c: &Ctx<'_>, author: &str) {
+    use chrono::{DurationRound, TimeDelta};
+    let hour = TimeDelta::hours(1);
+    let start = c
+        .from
+        .duration_trunc(hour)
+        .map(|t| if t < c.from { t + hour } else { t })
+        .unwrap_or(c.from);
+    let end = c.to.duration_trunc(hour).unwrap_or(c.to).max(start);
+    qb.push(format!(
+        "SELECT h.kind, h.n FROM activity_hours h WHERE h.author_id = {author} AND h.hour >= "
+    ))
+    .push_bind(start)
+    .push(" AND h.hour < ")
+    .push_bind(end);
+    for (from, to) in [(c.from, start.min(c.to)), (end.max(c.from), c.to)] {
+        if from < to {
+            qb.push(format!(" UNION ALL SELECT x.kind, 1 FROM activities x WHERE x.author_id = {author} AND x.occurred_at >= "))
+                .push_bind(from)
+                .push(" AND x.occurred_at < ")
+                .push_bind(to);
+        }
+    }
+}
+
 /// Whether the user's role sees colleagues' names in rankings (viewers and support see ranks).
 pub fn sees_names(user: &CurrentUser) -> bool {
     matches!(user.role, Role::Admin | Role::Manager | Role::Sales)
@@ -35,17 +63,15 @@ pub fn sees_names(user: &CurrentUser) -> bool {
 pub async fn activities(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
     let mut qb = QueryBuilder::new(
         "SELECT u.display_name || chr(9) || u.id,
-                count(a.id) FILTER (WHERE a.kind = 'call'), count(a.id) FILTER (WHERE a.kind = 'meeting'),
-                count(a.id) FILTER (WHERE a.kind = 'note'), count(a.id) FILTER (WHERE a.kind = 'email'),
+                coalesce(sum(a.n) FILTER (WHERE a.kind = 'call'), 0)::bigint, coalesce(sum(a.n) FILTER (WHERE a.kind = 'meeting'), 0)::bigint,
+                coalesce(sum(a.n) FILTER (WHERE a.kind = 'note'), 0)::bigint, coalesce(sum(a.n) FILTER (WHERE a.kind = 'email'), 0)::bigint,
                 (SELECT count(*) FROM companies co WHERE co.owner_id = u.id AND co.deleted_at IS NULL
                     AND co.merged_into IS NULL AND (co.last_contacted_at IS NULL OR co.last_contacted_at < ",
     );
     qb.push_bind(c.now - chrono::Duration::days(i64::from(c.f.quiet_days)))
-        .push(
-            "))
-           FROM users u LEFT JOIN activities a ON a.author_id = u.id",
-        );
-    c.push_period(&mut qb, "a.occurred_at");
+        .push(")) FROM users u LEFT JOIN LATERAL (");
+    push_activity_counts(&mut qb, c, "u.id");
+    qb.push(") a ON true");
     push_people(&mut qb, c);
     qb.push(" GROUP BY u.id ORDER BY u.display_name LIMIT 100");
     let got: Vec<(String, i64, i64, i64, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
@@ -157,9 +183,9 @@ pub async fn rankings(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
     c.push_period(&mut qb, "x.created_at");
     qb.push(") + (SELECT count(*) FROM contacts x WHERE x.owner_id = u.id AND x.deleted_at IS NULL AND x.merged_into IS NULL");
     c.push_period(&mut qb, "x.created_at");
-    qb.push("), (SELECT count(*) FROM activities a WHERE a.author_id = u.id");
-    c.push_period(&mut qb, "a.occurred_at");
-    qb.push(") FROM users u LEFT JOIN (SELECT d.owner_id, sum(d.value_minor) AS amount, count(*) AS n FROM deals d");
+    qb.push("), (SELECT coalesce(sum(a.n), 0)::bigint FROM (");
+    push_activity_counts(&mut qb, c, "u.id");
+    qb.push(") a) FROM users u LEFT JOIN (SELECT d.owner_id, sum(d.value_minor) AS amount, count(*) AS n FROM deals d");
     c.push_deals(&mut qb);
     qb.push(" AND d.status = 'won'");
     c.push_period(&mut qb, "d.closed_at");

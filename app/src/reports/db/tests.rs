@@ -57,7 +57,7 @@ async fn world(pool: &PgPool) -> World {
     for (u, tz) in [
         (&west, "Asia/Shanghai"),
         (&east, "America/New_York"),
-        (&boss, "Europe/London"),
+        (&boss, "Asia/Kolkata"),
     ] {
         sqlx::query("UPDATE users SET time_zone = $2 WHERE id = $1")
             .bind(u.id.0)
@@ -523,7 +523,7 @@ async fn the_users_zone_decides_the_month_a_deal_was_won_in(pool: PgPool) {
     let p: Uuid = w.pipeline;
     let stage: Uuid = sqlx::query_scalar("SELECT id FROM stages WHERE pipeline_id = $1 AND archived_at IS NULL ORDER BY position LIMIT 1")
         .bind(p).fetch_one(&pool).await.unwrap();
-    // Won at 2026-03-31 17:00 UTC: April 1st in Shanghai, still March 31st in London and New York.
+    // Won at 2026-03-31 17:00 UTC: April 1st in Shanghai, still March 31st in Kolkata and New York.
     sqlx::query("INSERT INTO deals (pipeline_id, stage_id, title, value_minor, currency, owner_id, rank, status, closed_at, created_at)
                  VALUES ($1, $2, 'Edge', 77700, 'HKD', $3, '00000000V', 'won', '2026-03-31 17:00Z', '2026-03-01 12:00Z')")
         .bind(p).bind(stage).bind(w.west.id.0).execute(&pool).await.unwrap();
