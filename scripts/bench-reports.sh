@@ -2,8 +2,8 @@
 # Reports at scale: 1M contacts, 100k companies, 5M timeline entries and 200k deals with their
 # stage history (seed-bulk, once; the database is kept for later runs, and the deals are made once:
 # a count in app_meta), then p50/p95 of each report (the `read_report` server function, POST
-# /api/report) for its default period and for this_year, and of the dashboard (POST /api/dashboard,
-# "n/a" while it does not exist), at the server (HTTP on loopback, warm, signed in as the manager),
+# /api/report) for its default period and for this_year, and of the dashboard (POST /api/dashboard),
+# at the server (HTTP on loopback, warm, signed in as the manager),
 # and beside it what the same request costs in Postgres alone; then funnel and win rate as a sales
 # rep (their team's deals).
 #

@@ -18,12 +18,16 @@ fn kind(file: &str) -> Option<ListKind> {
     ListKind::parse(file.strip_suffix(".csv")?)
 }
 
-fn query(raw: &str) -> ListQuery {
-    let pairs: Vec<(String, String)> = raw
-        .split('&')
+/// A query string's pairs, decoded (`+` is a space, as forms send it).
+pub fn pairs(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
         .filter_map(|kv| kv.split_once('='))
         .map(|(k, v)| (decode(k), decode(&v.replace('+', " "))))
-        .collect();
+        .collect()
+}
+
+fn query(raw: &str) -> ListQuery {
+    let pairs = pairs(raw);
     let cols = pairs
         .iter()
         .filter(|(k, _)| k == "col")

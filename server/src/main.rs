@@ -33,6 +33,8 @@ mod pwa;
 #[cfg(test)]
 mod race_tests;
 mod report_csv;
+#[cfg(test)]
+mod report_http_tests;
 mod security;
 mod seed;
 mod session_layer;

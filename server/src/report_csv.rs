@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use app::error::AppError;
 use app::i18n::Locale;
 use app::reports::model::{ReportKind, ReportQuery};
-use app::ui::url::decode;
 use app::users::auth::Authenticated;
 
 use crate::security::error_response;
@@ -27,13 +26,7 @@ pub async fn csv(
     let Some(kind) = file.strip_suffix(".csv").and_then(ReportKind::parse) else {
         return error_response(&AppError::NotFound);
     };
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (decode(k), decode(&v.replace('+', " "))))
-        .collect();
+    let pairs = crate::export::pairs(raw.as_deref().unwrap_or(""));
     let query =
         ReportQuery::from_pairs(|k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone()));
     let report =

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::home::Dashboard;
 use super::model::{Choices, Report, ReportKind, ReportQuery};
-use super::targets::{TargetInput, TargetsPage, may_set_targets};
+use super::targets::{TargetInput, TargetsPage};
 use crate::error::AppError;
 
 /// One report with its filters; a malformed or out-of-reach filter is a field error.
@@ -67,7 +67,7 @@ pub async fn read_dashboard() -> Result<Dashboard, AppError> {
 pub async fn list_targets(year: i32) -> Result<TargetsPage, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
-    if !may_set_targets(user.role) {
+    if !super::targets::may_set_targets(user.role) {
         return Err(AppError::Forbidden);
     }
     if !(2000..=2100).contains(&year) {
@@ -81,7 +81,7 @@ pub async fn list_targets(year: i32) -> Result<TargetsPage, AppError> {
 pub async fn save_target(input: TargetInput, version: i32) -> Result<i32, AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
-    if !may_set_targets(user.role) {
+    if !super::targets::may_set_targets(user.role) {
         return Err(AppError::Forbidden);
     }
     let target = input.parse()?;

@@ -13,16 +13,20 @@ use crate::users::model::{CurrentUser, DataScope};
 
 mod deals;
 pub mod home;
+mod pace;
 pub mod people;
-#[cfg(test)]
-mod scratch;
 pub mod targets;
+#[cfg(test)]
+mod test_world;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod truth;
+#[cfg(test)]
+mod truth_raw;
 
-pub use deals::{cycle, forecast, funnel, lost_reasons, revenue, velocity, win_rate};
+pub use deals::{forecast, funnel, lost_reasons, revenue, win_rate};
+pub use pace::{cycle, velocity};
 pub use people::{activities, new_customers, rankings, targets};
 
 /// A report's request, resolved: the user, the parsed filters, the zone and the period's instants.
