@@ -105,3 +105,19 @@ test('the dashboard shows a deal won on another screen against the target, live'
   await expect.poll(async () => num(await won.innerText()), { timeout: 15_000 }).toBeGreaterThan(before);
   await other.close();
 });
+
+test('an administrator sets a team\'s yearly target month by month, and a bad amount is refused', async ({ page }) => {
+  await signIn(page);
+  await open(page, '/settings/targets?year=2030');
+  await expect(page.getByText('No targets for this year yet.')).toBeVisible();
+  await page.getByText('New target').click();
+  await page.getByRole('combobox', { name: 'For', exact: true }).selectOption({ label: 'West' });
+  await page.getByLabel('Jan 2030').fill('12,500');
+  await page.getByLabel('Feb 2030').fill('ten');
+  await page.getByRole('button', { name: 'Save target' }).click();
+  await expect(page.getByText('Enter an amount such as 12,500.00.')).toBeVisible();
+  await page.getByLabel('Feb 2030').fill('');
+  await page.getByRole('button', { name: 'Save target' }).click();
+  await expect(page.getByRole('heading', { name: /West · CNY · ¥12,500/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: /West · CNY/ }).getByLabel('Jan 2030')).toHaveValue('12,500.00');
+});

@@ -3,7 +3,7 @@
 //! link when the data behind it has a page), and the caller shows a table beside it.
 //!
 //! ```ignore
-//! let data = ChartData { kind: ChartKind::Bars, labels: vec!["Lead".into()], links: vec![None],
+//! let data = ChartData { kind: ChartKind::Bars, labels: vec!["Lead".into()], axis: vec!["Lead".into()], links: vec![None],
 //!     series: vec![Series { name: "Deals".into(), values: vec![3], shown: vec!["3".into()] }],
 //!     ticks: vec!["1".into(), "2".into(), "3".into()], max: 3 };
 //! view! { <Chart title="Funnel".into() description="…".into() data /> }
@@ -30,7 +30,10 @@ pub struct Series {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartData {
     pub kind: ChartKind,
+    /// Each point's label as its name says it (in full).
     pub labels: Vec<String>,
+    /// The same as the axis writes it (may be shorter: "Nov" for "Nov 2026").
+    pub axis: Vec<String>,
     /// Where each label's data leads, if anywhere.
     pub links: Vec<Option<String>>,
     pub series: Vec<Series>,
@@ -120,7 +123,7 @@ pub fn Chart(
             .collect_view()
     });
     let labels = (data.kind != ChartKind::Funnel).then(|| {
-        data.labels
+        data.axis
             .iter()
             .take(n)
             .enumerate()

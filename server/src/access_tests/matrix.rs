@@ -65,7 +65,7 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
         r.shows = shows;
         r
     };
-    let mut rows = vec![
+    let rows = vec![
         // Companies
         with_shows(
             row("list_companies", form("query[q]=Common"), SIGNED_IN),
@@ -424,10 +424,5 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
         // Without a session there is nothing to end: it only clears the cookie.
         row("logout", form(""), [D; 8]),
     ];
-    // Before the last row, `logout`, which ends the sessions every row is sent with.
-    let logout = rows.len() - 1;
-    rows.splice(logout..logout, super::desk_rows::desk_rows(fx));
-    let logout = rows.len() - 1;
-    rows.splice(logout..logout, super::report_rows::report_rows(fx));
     rows
 }

@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate};
 use sqlx::{PgPool, QueryBuilder};
 use uuid::Uuid;
 
-use super::Ctx;
+use super::{Ctx, fill_months};
 use crate::error::AppError;
 use crate::reports::figures::{growth, mean, share, weighted};
 use crate::reports::model::{By, Cell, ChartKind, Head, Label, Line, Report, ReportKind};
@@ -341,24 +341,6 @@ pub(super) fn group_label(by: By, g: Option<String>) -> (Label, Option<String>) 
         },
         (_, Some(s)) => (Label::Text(s), None),
     }
-}
-
-/// One row per month of the period, the months without data filled by `empty`.
-pub(super) fn fill_months(
-    c: &Ctx<'_>,
-    rows: Vec<Line>,
-    empty: impl Fn(NaiveDate) -> Vec<Cell>,
-) -> Vec<Line> {
-    c.f.span
-        .months()
-        .into_iter()
-        .map(|m| {
-            rows.iter()
-                .find(|l| l.label == Label::Month(m))
-                .cloned()
-                .unwrap_or_else(|| line(Label::Month(m), empty(m)))
-        })
-        .collect()
 }
 
 /// The deals lost in the period by reason (as typed, grouped regardless of case and spaces), with

@@ -55,7 +55,7 @@ pub async fn dashboard(
                 ..Default::default()
             };
             let f = Ctx::resolve(pool, user, ReportKind::Forecast, &next, now).await?;
-            let w = Ctx::resolve(pool, user, ReportKind::WinRate, &quarter, now).await?;
+            let w = Ctx::resolve(pool, user, ReportKind::WinRate, &q("this_year"), now).await?;
             let m = Ctx::resolve(pool, user, ReportKind::Targets, &q("this_month"), now).await?;
             let (funnel, forecast, win_rate, ranking, progress) = tokio::try_join!(
                 super::funnel(pool, &c),

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::model::{Filter, ReportKind, ReportQuery};
+use super::model::{Cell, Filter, Label, Line, ReportKind, ReportQuery};
 use crate::error::{AppError, Invalid};
 use crate::records::db::push_scope;
 use crate::users::model::{CurrentUser, DataScope};
@@ -245,4 +245,18 @@ pub async fn choices(pool: &PgPool, user: &CurrentUser) -> Result<super::model::
         sources,
         currency: crate::money::DEFAULT_CURRENCY.to_string(),
     })
+}
+
+/// One row per month of the period, the months without data filled by `empty`.
+fn fill_months(c: &Ctx<'_>, rows: Vec<Line>, empty: impl Fn(NaiveDate) -> Vec<Cell>) -> Vec<Line> {
+    c.f.span
+        .months()
+        .into_iter()
+        .map(|m| {
+            rows.iter()
+                .find(|l| l.label == Label::Month(m))
+                .cloned()
+                .unwrap_or_else(|| deals::line(Label::Month(m), empty(m)))
+        })
+        .collect()
 }

@@ -6,7 +6,8 @@ use chrono::{Datelike, NaiveDate};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
 use super::Ctx;
-use super::deals::{fill_months, group_label, line, report};
+use super::deals::{group_label, line, report};
+use super::fill_months;
 use crate::error::AppError;
 use crate::reports::figures::share;
 use crate::reports::model::{By, Cell, ChartKind, Head, Label, Line, Report, ReportKind};

@@ -58,10 +58,10 @@ fn Cards(d: Dashboard) -> impl IntoView {
             })}
             {d.backlog.map(|b| view! { <BacklogCard b /> })}
             {d.pipeline.map(|r| view! { <ChartCard r kind=ReportKind::Funnel title=|l| td_string!(l, home.my_pipeline) /> })}
-            {d.funnel.map(|r| view! { <ChartCard r kind=ReportKind::Funnel title=|l| td_string!(l, reports.funnel) /> })}
+            {d.funnel.map(|r| view! { <ChartCard r kind=ReportKind::Funnel title=|l| td_string!(l, home.funnel_quarter) /> })}
             {d.forecast.map(|r| view! { <ChartCard r kind=ReportKind::Forecast title=|l| td_string!(l, home.forecast_3) /> })}
-            {d.win_rate.map(|r| view! { <ChartCard r kind=ReportKind::WinRate title=|l| td_string!(l, reports.win_rate) /> })}
-            {d.ranking.map(|r| view! { <ChartCard r kind=ReportKind::Rankings title=|l| td_string!(l, reports.rankings) /> })}
+            {d.win_rate.map(|r| view! { <ChartCard r kind=ReportKind::WinRate title=|l| td_string!(l, home.win_rate_year) /> })}
+            {d.ranking.map(|r| view! { <ChartCard r kind=ReportKind::Rankings title=|l| td_string!(l, home.ranking_quarter) /> })}
         </div>
     }
 }

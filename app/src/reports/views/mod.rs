@@ -135,6 +135,20 @@ pub fn label_text(l: Locale, label: &Label) -> String {
     }
 }
 
+/// A row's label under a chart: months short ("Nov", "11月"; "11/26" when the chart spans more
+/// than a year), the rest as in the table.
+fn axis_text(l: Locale, label: &Label, years: bool) -> String {
+    use chrono::Datelike;
+    match (label, years) {
+        (Label::Month(m), true) => format!("{}/{:02}", m.month(), m.year() % 100),
+        (Label::Month(m), false) => match l {
+            Locale::en => month_name(l, *m)[..3].to_string(),
+            Locale::zh_CN => format!("{}月", m.month()),
+        },
+        _ => label_text(l, label),
+    }
+}
+
 /// Tenths or hundredths as a decimal: `fixed(1234, 2)` is "12.34".
 fn fixed(v: i64, places: u32) -> String {
     let d = 10i64.pow(places);
@@ -199,6 +213,13 @@ pub fn headings(l: Locale, r: &Report) -> Vec<String> {
         .collect()
 }
 
+/// The first plotted cell, which says what the chart's axis counts.
+fn sample_of(r: &Report) -> Option<&Cell> {
+    r.plotted
+        .first()
+        .and_then(|&c| r.rows.first().map(|x| &x.cells[c]))
+}
+
 /// The chart of a report: its plotted columns over its rows (a hundred at most).
 pub fn chart_data(l: Locale, r: &Report) -> ChartData {
     let rows: Vec<_> = r.rows.iter().take(chart::MAX_POINTS).collect();
@@ -221,7 +242,12 @@ pub fn chart_data(l: Locale, r: &Report) -> ChartData {
         _ => series.iter().flat_map(|s| s.values.iter().copied()).max(),
     }
     .unwrap_or(0);
-    let max = chart::nice_max(top);
+    // Shares read against at least a tenth (a chart of zeros is not drawn to 0.01 %).
+    let floor = match sample_of(r) {
+        Some(Cell::Percent(_)) => 1_000,
+        _ => 0,
+    };
+    let max = chart::nice_max(top.max(floor));
     let sample = r
         .plotted
         .first()
@@ -247,6 +273,10 @@ pub fn chart_data(l: Locale, r: &Report) -> ChartData {
             ChartKind::Funnel => chart::ChartKind::Funnel,
         },
         labels: rows.iter().map(|x| label_text(l, &x.label)).collect(),
+        axis: rows
+            .iter()
+            .map(|x| axis_text(l, &x.label, rows.len() > 12))
+            .collect(),
         links: rows.iter().map(|x| x.link.clone()).collect(),
         series,
         max,

@@ -188,7 +188,7 @@ fn Filters(
                     <FieldError error field="to" id="report-to-error" />
                 </div>
             </Show>
-            {select("pipeline", |l| td_string!(l, reports.pipeline), Some(|l| td_string!(l, reports.first_pipeline)), pipelines, query.pipeline.clone())}
+            {select("pipeline", |l| td_string!(l, reports.pipeline), Some(if matches!(kind, ReportKind::Funnel | ReportKind::Cycle) { (|l| td_string!(l, reports.first_pipeline)) as fn(Locale) -> &'static str } else { |l| td_string!(l, reports.all_pipelines) }), pipelines, query.pipeline.clone())}
             {select("owner", |l| td_string!(l, reports.owner), Some(|l| td_string!(l, reports.everyone)), owners, query.owner.clone())}
             {(!teams.is_empty()).then(|| select("team", |l| td_string!(l, reports.team), Some(|l| td_string!(l, reports.every_team)), teams, query.team.clone()))}
             {select("source", |l| td_string!(l, reports.source), Some(|l| td_string!(l, reports.any_source)), sources, query.source.clone())}

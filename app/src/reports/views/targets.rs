@@ -31,8 +31,8 @@ pub fn TargetsPage() -> impl IntoView {
     let data = crate::ui::page_resource(move || (year(), reload.get()), |(y, _)| list_targets(y));
     view! {
         <PageHeader title=move || t_string!(i18n, targets.title) subtitle=ViewFn::from(move || t!(i18n, targets.hint))>
-            <A href=move || format!("/settings/targets?year={}", year() - 1) attr:class="button secondary">{move || (year() - 1).to_string()}</A>
-            <A href=move || format!("/settings/targets?year={}", year() + 1) attr:class="button secondary">{move || (year() + 1).to_string()}</A>
+            <A href=move || format!("/settings/targets?year={}", year() - 1) attr:class="button secondary">{move || format!("← {}", year() - 1)}</A>
+            <A href=move || format!("/settings/targets?year={}", year() + 1) attr:class="button secondary">{move || format!("{} →", year() + 1)}</A>
         </PageHeader>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
@@ -144,7 +144,7 @@ fn TargetForm(
                         let field_id = format!("{id}-m{}", i + 1);
                         let name = format!("input[months][{i}]");
                         let key: &'static str = ["month1", "month2", "month3", "month4", "month5", "month6", "month7", "month8", "month9", "month10", "month11", "month12"][i];
-                        let value = if m == 0 { String::new() } else { format!("{}.{:02}", m / 100, m % 100) };
+                        let value = if m == 0 { String::new() } else { format!("{}.{:02}", Money::grouped(m / 100), m % 100) };
                         let month = chrono::NaiveDate::from_ymd_opt(year, i as u32 + 1, 1).unwrap_or_default();
                         view! {
                             <div class="field">
