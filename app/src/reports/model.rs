@@ -341,6 +341,8 @@ pub enum Label {
     Unset,
     /// The sum or average of all rows.
     Total,
+    /// The rows past the hundredth, summed as one.
+    Other,
     /// A colleague whose name the user's role may not see, by rank.
     Hidden(i64),
 }

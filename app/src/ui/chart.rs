@@ -100,7 +100,14 @@ pub fn Chart(
     #[prop(into)] description: String,
     data: ChartData,
 ) -> impl IntoView {
-    let id = format!("chart-{}", title.len() * 7919 + data.labels.len());
+    // An id from the title and labels, the same on the server and in the browser, so that two
+    // charts on one page do not share one.
+    let id = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (&title, &data.labels).hash(&mut h);
+        format!("chart-{:x}", h.finish())
+    };
     let (title_id, desc_id) = (format!("{id}-t"), format!("{id}-d"));
     let n = data.labels.len().clamp(1, MAX_POINTS);
     let plot_w = W - LEFT - 8.0;

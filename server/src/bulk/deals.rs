@@ -19,15 +19,8 @@ const DAY: usize = 86_400;
 /// Companies the deals are spread over (picked at random).
 const COMPANIES: i64 = 100_000;
 
-const KINDS: [&str; 12] = [
-    "年度订阅",
-    "Annual licence",
-    "Pilot project",
-    "系统集成",
-    "Support renewal",
-    "硬件采购",
-    "Expansion seats",
-    "培训服务",
+/// Deal kinds beyond the demo's own (`seed::DEAL_KINDS`), for variety at scale.
+const MORE_KINDS: [&str; 4] = [
     "Data migration",
     "定制开发",
     "Consulting days",
@@ -215,7 +208,11 @@ pub(super) async fn deals(
                       updated_at, created_by, updated_by, version) FROM STDIN", rows, |i, b| {
         let s = shape(&mut shapes, owners.len(), &pipelines, now);
         let (pipeline, stages) = &pipelines[s.pipeline];
-        let kind = dice.pick(&KINDS);
+        let kind = if dice.below(3) == 0 {
+            dice.pick(&MORE_KINDS)
+        } else {
+            dice.pick(&crate::seed::DEAL_KINDS)
+        };
         let (company, title) = if companies.is_empty() {
             ("\\N".to_string(), format!("{kind} #{}", first_rank as usize + i))
         } else {

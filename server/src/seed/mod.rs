@@ -148,7 +148,7 @@ pub const TITLES: [&str; 8] = [
     "财务经理",
 ];
 pub const SOURCES: [&str; 5] = ["website", "referral", "trade show", "展会", "cold call"];
-const DEAL_KINDS: [&str; 8] = [
+pub const DEAL_KINDS: [&str; 8] = [
     "年度订阅",
     "Annual licence",
     "Pilot project",

@@ -375,7 +375,7 @@ pub async fn lost_reasons(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError
     }
     if rest.0 > 0 {
         rows.push(line(
-            Label::Text("…".into()),
+            Label::Other,
             vec![
                 Cell::Count(rest.0),
                 Cell::Percent(None),

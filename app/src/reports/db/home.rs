@@ -86,7 +86,7 @@ async fn open_by_stage(
         &Ctx {
             from: DateTime::<Utc>::UNIX_EPOCH,
             to: c.now + chrono::Duration::days(1),
-            ..c.clone_ctx()
+            ..c.clone()
         },
     )
     .await?;

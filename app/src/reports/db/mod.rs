@@ -23,6 +23,8 @@ mod tests;
 #[cfg(test)]
 mod truth;
 #[cfg(test)]
+mod truth_people;
+#[cfg(test)]
 mod truth_raw;
 
 pub use deals::{forecast, funnel, lost_reasons, revenue, win_rate};
@@ -30,6 +32,7 @@ pub use pace::{cycle, velocity};
 pub use people::{activities, new_customers, rankings, targets};
 
 /// A report's request, resolved: the user, the parsed filters, the zone and the period's instants.
+#[derive(Clone)]
 pub struct Ctx<'a> {
     pub user: &'a CurrentUser,
     pub f: Filter,
@@ -66,19 +69,6 @@ pub async fn zone_of(pool: &PgPool, user: &CurrentUser) -> Result<Tz, AppError> 
 }
 
 impl<'a> Ctx<'a> {
-    /// A copy to change a field of.
-    pub fn clone_ctx(&self) -> Ctx<'a> {
-        Ctx {
-            user: self.user,
-            f: self.f.clone(),
-            zone: self.zone.clone(),
-            from: self.from,
-            to: self.to,
-            now: self.now,
-            today: self.today,
-        }
-    }
-
     pub async fn resolve(
         pool: &PgPool,
         user: &'a CurrentUser,

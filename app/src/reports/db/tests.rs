@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::test_world::{World, now, world};
 use super::truth::{self, Ask};
+use super::truth_people;
 use crate::reports::api::run;
 use crate::reports::model::{By, Cell, Filter, Label, Report, ReportKind, ReportQuery};
 use crate::users::model::{CurrentUser, Role};
@@ -20,6 +21,7 @@ fn key(l: &Label) -> String {
         Label::Month(m) => m.to_string(),
         Label::Unset => "—".into(),
         Label::Total => "total".into(),
+        Label::Other => "other".into(),
         Label::Hidden(r) => format!("#{r}"),
     }
 }
@@ -206,14 +208,19 @@ async fn every_report_matches_the_figures_counted_row_by_row(pool: PgPool) {
             let a = Ask::new(&raw, user, &f, tz, now());
             assert_eq!(
                 rows(&r),
-                months(truth::new_customers(&a)),
+                months(truth_people::new_customers(&a)),
                 "{}",
                 t("new customers")
             );
             // Activities.
             let (r, f, tz) = ask(&pool, user, ReportKind::Activities, &q).await;
             let a = Ask::new(&raw, user, &f, tz, now());
-            assert_eq!(rows(&r), truth::activities(&a, 30), "{}", t("activities"));
+            assert_eq!(
+                rows(&r),
+                truth_people::activities(&a, 30),
+                "{}",
+                t("activities")
+            );
             // Rankings: the figures per rep, ranked by value won.
             let (r, f, tz) = ask(&pool, user, ReportKind::Rankings, &q).await;
             let a = Ask::new(&raw, user, &f, tz, now());
@@ -222,7 +229,7 @@ async fn every_report_matches_the_figures_counted_row_by_row(pool: PgPool) {
                 .iter()
                 .map(|l| (key(&l.label), l.cells[1..].to_vec()))
                 .collect();
-            assert_eq!(got, truth::rankings(&a), "{}", t("rankings"));
+            assert_eq!(got, truth_people::rankings(&a), "{}", t("rankings"));
             let ranks: Vec<i64> = r.rows.iter().map(|l| l.cells[0].value()).collect();
             assert_eq!(ranks, (1..=r.rows.len() as i64).collect::<Vec<_>>());
             assert!(

@@ -131,6 +131,7 @@ pub fn label_text(l: Locale, label: &Label) -> String {
         Label::Month(m) => month_name(l, *m),
         Label::Unset => td_string!(l, reports.unset).to_string(),
         Label::Total => td_string!(l, reports.total).to_string(),
+        Label::Other => td_string!(l, reports.other).to_string(),
         Label::Hidden(r) => format!("#{r}"),
     }
 }
