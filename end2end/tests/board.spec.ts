@@ -1,4 +1,4 @@
-import { test, expect, reload, signIn, LEAD, stage, board } from './fixtures';
+import { test, expect, reload, signIn, LEAD, stage, board, drag } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 // The demo's main pipeline: Lead 线索 → Qualified 已确认 → Proposal 方案 → Negotiation 谈判 → Closing 成交中.
@@ -114,35 +114,6 @@ test('pressing on a card\'s ⋯ never lifts the card, and a click elsewhere clos
   await expect(menu).toHaveAttribute('aria-expanded', 'false');
   await expect(card(page, LEAD, title).getByRole('button', { name: 'Won', exact: true })).toHaveCount(0);
 });
-
-/** Drags `from` to the point (x, y) like the project's user would: a mouse that presses and moves,
- *  or a finger that rests on the card first (a quick swipe scrolls instead). */
-async function drag(page: Page, touch: boolean, from: Locator, x: number, y: number) {
-  // Hover waits until the card stands still, so the press lands on it.
-  await from.hover({ position: { x: 20, y: 15 } });
-  const box = (await from.boundingBox())!;
-  const sx = box.x + 20, sy = box.y + 15;
-  if (touch) {
-    const cdp = await page.context().newCDPSession(page);
-    const at = (px: number, py: number) => [{ x: px, y: py, id: 1 }];
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(sx, sy) });
-    await page.waitForTimeout(450);
-    for (let i = 1; i <= 10; i++) {
-      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(sx + ((x - sx) * i) / 10, sy + ((y - sy) * i) / 10) });
-    }
-    await expect(page.locator('.drop-zones.visible')).toBeVisible();
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  } else {
-    await page.mouse.down();
-    await page.mouse.move(sx + 20, sy + 20, { steps: 3 });
-    await expect(page.locator('.drop-zones.visible')).toBeVisible();
-    await page.mouse.move(x, y, { steps: 10 });
-    await page.mouse.up();
-  }
-  // Dropped: nothing is left lifted.
-  await expect(page.locator('.drop-zones.visible')).toHaveCount(0);
-  await expect(page.locator('[aria-grabbed="true"]')).toHaveCount(0);
-}
 
 test('a card dragged with the pointer lands in another stage and reorders within one', async ({ page }, info) => {
   const touch = !!info.project.use.hasTouch;

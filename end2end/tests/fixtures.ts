@@ -1,6 +1,6 @@
 // Starts a real keel on a free port with a fresh, demo-seeded database for each test worker,
 // and gives tests a way to restart it.
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
@@ -190,4 +190,33 @@ export async function signIn(page: Page, email = 'admin@keel.demo', password = D
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   await page.locator('body[data-hydrated]').waitFor();
   await expect(page.getByRole('navigation').first()).toBeVisible();
+}
+
+/** Drags `from` to the point (x, y) like the project's user would: a mouse that presses and moves,
+ *  or a finger that rests on the card first (a quick swipe scrolls instead). */
+export async function drag(page: Page, touch: boolean, from: Locator, x: number, y: number) {
+  // Hover waits until the card stands still, so the press lands on it.
+  await from.hover({ position: { x: 20, y: 15 } });
+  const box = (await from.boundingBox())!;
+  const sx = box.x + 20, sy = box.y + 15;
+  if (touch) {
+    const cdp = await page.context().newCDPSession(page);
+    const at = (px: number, py: number) => [{ x: px, y: py, id: 1 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(sx, sy) });
+    await page.waitForTimeout(450);
+    for (let i = 1; i <= 10; i++) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(sx + ((x - sx) * i) / 10, sy + ((y - sy) * i) / 10) });
+    }
+    await expect(page.locator('.drop-zones.visible')).toBeVisible();
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  } else {
+    await page.mouse.down();
+    await page.mouse.move(sx + 20, sy + 20, { steps: 3 });
+    await expect(page.locator('.drop-zones.visible')).toBeVisible();
+    await page.mouse.move(x, y, { steps: 10 });
+    await page.mouse.up();
+  }
+  // Dropped: nothing is left lifted.
+  await expect(page.locator('.drop-zones.visible')).toHaveCount(0);
+  await expect(page.locator('[aria-grabbed="true"]')).toHaveCount(0);
 }

@@ -152,3 +152,67 @@ async fn report_filters_are_checked_as_fields_and_the_csv_is_the_table(pool: PgP
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+fn zone_form(cookie: &str, endpoint: &str, form: &str) -> Request<Body> {
+    Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(form.to_string()))
+        .unwrap()
+}
+
+/// The zone a user saves in Settings decides which day "today" is in their reports; a zone the
+/// server does not know is a field error and changes nothing.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_saved_time_zone_decides_the_reports_day(pool: PgPool) {
+    crate::seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@keel.demo").await;
+    let today_in = |zone: &'static str| {
+        let app = app.clone();
+        let admin = admin.clone();
+        async move {
+            let res = send(
+                &app,
+                zone_form(&admin, "set_time_zone", &format!("time_zone={zone}")),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(body_text(res).await, format!("\"{zone}\""));
+            let res = send(&app, zone_form(&admin, "my_time_zone", "")).await;
+            assert_eq!(body_text(res).await, format!("\"{zone}\""));
+            let res = send(
+                &app,
+                report(&admin, "kind=new_customers&query[period]=today"),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let body: serde_json::Value = serde_json::from_str(&body_text(res).await).unwrap();
+            body["span"]["from"].as_str().unwrap().to_string()
+        }
+    };
+    // UTC+14 and UTC−11: 25 hours apart, never the same date.
+    let east = today_in("Pacific/Kiritimati").await;
+    let west = today_in("Pacific/Pago_Pago").await;
+    let now = chrono::Utc::now();
+    let east_now = (now + chrono::Duration::hours(14)).date_naive().to_string();
+    let west_now = (now - chrono::Duration::hours(11)).date_naive().to_string();
+    assert_eq!(east, east_now);
+    assert_eq!(west, west_now);
+    assert_ne!(east, west);
+
+    let res = send(
+        &app,
+        zone_form(&admin, "set_time_zone", "time_zone=Mars%2FOlympus"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains("\"time_zone\""));
+    let zone: String =
+        sqlx::query_scalar("SELECT time_zone FROM users WHERE email = 'admin@keel.demo'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(zone, "Pacific/Pago_Pago");
+}

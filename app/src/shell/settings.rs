@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::users::model::{CurrentUser, Role};
-use crate::users::views::ChangePasswordForm;
+use crate::users::views::{ChangePasswordForm, TimeZoneForm};
 
 pub(super) fn role_name(i18n: I18nContext<Locale>, role: Role) -> &'static str {
     match role {
@@ -50,6 +50,7 @@ pub(super) fn SettingsPage() -> impl IntoView {
                 <dd>{move || role_name(i18n, role)}</dd>
             </dl>
         </section>
+        <TimeZoneForm />
         <ChangePasswordForm />
         </div>
     }

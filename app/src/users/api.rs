@@ -122,6 +122,27 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The signed-in user's time zone (reports count days, weeks and months in it).
+#[server(prefix = "/api", endpoint = "my_time_zone")]
+pub async fn my_time_zone() -> Result<String, AppError> {
+    let user = super::auth::current_user()?;
+    super::db::time_zone(&super::auth::state()?.pool, user.id).await
+}
+
+/// Saves the signed-in user's time zone: an IANA name the server knows, such as Asia/Shanghai.
+#[server(prefix = "/api", endpoint = "set_time_zone")]
+pub async fn set_time_zone(time_zone: String) -> Result<String, AppError> {
+    use crate::error::Invalid;
+    let user = super::auth::current_user()?;
+    let zone: chrono_tz::Tz = time_zone
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("time_zone", Invalid::TimeZone))?;
+    let name = zone.name().to_string();
+    super::db::set_time_zone(&super::auth::state()?.pool, user.id, &name).await?;
+    Ok(name)
+}
+
 /// Changes the password, ends every session of the user and starts a new one for this browser
 /// (a new token in a new cookie: whoever held the old one, here or elsewhere, is signed out).
 /// Proving the current password is throttled and gated like signing in.

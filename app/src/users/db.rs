@@ -127,6 +127,24 @@ pub async fn set_locale(pool: &PgPool, user: UserId, locale: &str) -> Result<(),
     Ok(())
 }
 
+/// The user's time zone, as saved (an IANA name; reports count days and months in it).
+pub async fn time_zone(pool: &PgPool, user: UserId) -> Result<String, AppError> {
+    let z: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(pool)
+        .await?;
+    z.ok_or(AppError::NotFound)
+}
+
+pub async fn set_time_zone(pool: &PgPool, user: UserId, zone: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET time_zone = $2, updated_at = now() WHERE id = $1")
+        .bind(user.0)
+        .bind(zone)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 pub async fn insert_session(
     db: impl PgExecutor<'_>,
     user: UserId,

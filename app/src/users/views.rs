@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{ChangePassword, Login};
+use super::api::{ChangePassword, Login, SetTimeZone, my_time_zone};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::{ErrorMessage, Field};
@@ -104,6 +104,42 @@ pub fn ChangePasswordForm() -> impl IntoView {
                     {t!(i18n, settings.save_password)}
                 </button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The user's time zone: reports and the home page count days, weeks and months in it.
+#[component]
+pub fn TimeZoneForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let set = ServerAction::<SetTimeZone>::new();
+    let current = Resource::new(|| (), |_| my_time_zone());
+    let error = Signal::derive(move || set.value().get().and_then(Result::err));
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    });
+    let saved = move || set.value().get().and_then(Result::ok);
+    view! {
+        <section class="panel" aria-labelledby="tz-title">
+            <h2 id="tz-title">{t!(i18n, settings.time_zone)}</h2>
+            <Transition fallback=|| ()>
+                {move || current.get().map(|zone| view! {
+                    <ActionForm action=set attr:class="form">
+                        <Field id="tz" name="time_zone" value=zone.unwrap_or_default() required=true maxlength=64 autocomplete="off" error hint=ViewFn::from(move || t!(i18n, settings.time_zone_hint))>
+                            {t!(i18n, settings.time_zone)}
+                        </Field>
+                        <ErrorMessage error=form_error />
+                        {move || saved().map(|zone| view! {
+                            <p class="notice" role="status">{t!(i18n, settings.time_zone_saved, zone = zone)}</p>
+                        })}
+                        <button type="submit" disabled=move || set.pending().get()>
+                            {t!(i18n, settings.save_time_zone)}
+                        </button>
+                    </ActionForm>
+                })}
+            </Transition>
         </section>
     }
 }

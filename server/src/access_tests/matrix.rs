@@ -149,6 +149,13 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
         row("me", form(""), SIGNED_IN),
         // Anyone: signed out, it sets the language cookie alone.
         row("set_locale", form("locale=en"), [D; 8]),
+        row("my_time_zone", form(""), SIGNED_IN),
+        // Refused as a zone no one has: nobody's zone changes here.
+        row(
+            "set_time_zone",
+            form("time_zone=Nowhere%2FAt-All"),
+            [U, I, I, I, I, I, I, I],
+        ),
         row(
             "change_password",
             form(

@@ -102,7 +102,11 @@ pub async fn funnel(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
     qb.push(" AND d.pipeline_id = ").push_bind(pipeline);
     c.push_period(&mut qb, "d.created_at");
     qb.push(" GROUP BY 1, 2, 3");
-    let got: Vec<(String, Uuid, Vec<Uuid>, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(String, Uuid, Vec<Uuid>, i64, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let position = |id: &Uuid| stages.iter().find(|s| s.0 == *id).map(|s| s.2);
     let groups: Vec<(String, Uuid, Option<i32>, i64, i64)> = got
         .into_iter()
@@ -197,7 +201,11 @@ pub async fn forecast(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
         .push(") < ")
         .push_bind(c.f.span.to)
         .push(" GROUP BY 1");
-    let got: Vec<(NaiveDate, i64, String, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(NaiveDate, i64, String, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let mut by: BTreeMap<NaiveDate, (i64, i128, i64)> = BTreeMap::new();
     for (m, won, w, open) in got {
         let e = by.entry(m).or_default();
@@ -268,8 +276,11 @@ pub async fn win_rate(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
     c.push_deals(&mut qb);
     c.push_period(&mut qb, "d.created_at");
     qb.push(" GROUP BY 1 ORDER BY 1 LIMIT 1000");
-    let got: Vec<(Option<String>, i64, i64, i64, i64)> =
-        qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(Option<String>, i64, i64, i64, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let mut sum = (0, 0, 0, 0);
     let mut rows: Vec<Line> = got
         .into_iter()
@@ -353,7 +364,11 @@ pub async fn lost_reasons(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError
     qb.push(" AND d.status = 'lost'");
     c.push_period(&mut qb, "d.closed_at");
     qb.push(" GROUP BY lower(nullif(btrim(d.lost_reason), '')) ORDER BY 2 DESC, 1 LIMIT 1000");
-    let got: Vec<(Option<String>, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(Option<String>, i64, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let (mut n, mut amount) = (0, 0);
     let mut rows: Vec<Line> = Vec::new();
     let mut rest = (0, 0);
@@ -426,6 +441,7 @@ pub async fn revenue(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
         .push(" GROUP BY 1");
     let got: BTreeMap<NaiveDate, (i64, i64)> = qb
         .build_query_as::<(NaiveDate, i64, i64)>()
+        .persistent(false)
         .fetch_all(pool)
         .await?
         .into_iter()

@@ -108,7 +108,11 @@ async fn progress(pool: &PgPool, c: &Ctx<'_>, whose: Whose) -> Result<Progress, 
     c.push_deals(&mut qb);
     qb.push(" AND d.status = 'won'");
     c.push_period(&mut qb, "d.closed_at");
-    let won: i64 = qb.build_query_scalar().fetch_one(pool).await?;
+    let won: i64 = qb
+        .build_query_scalar()
+        .persistent(false)
+        .fetch_one(pool)
+        .await?;
     Ok(Progress {
         won,
         target: targets[c.today.month0() as usize],

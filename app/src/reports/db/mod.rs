@@ -1,6 +1,11 @@
 //! The reports' SQL. `Ctx::resolve` checks a report's filters against what the user may reach and
 //! turns its period into instants in the user's time zone; each report then reads its figures
 //! with one or two grouped queries over the base tables, limited to the user's data scope.
+//!
+//! Their grouped queries run as unnamed statements (`persistent(false)`), planned for the values
+//! bound each time: a cached statement turns to Postgres's generic plan after five runs, which
+//! cannot see how many rows a period holds and chose a nested loop over a year's stage moves
+//! (600 ms instead of 150 ms).
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -61,11 +66,8 @@ pub fn midnight(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
 
 /// The user's time zone, as saved (UTC if it no longer parses).
 pub async fn zone_of(pool: &PgPool, user: &CurrentUser) -> Result<Tz, AppError> {
-    let z: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
-        .bind(user.id.0)
-        .fetch_optional(pool)
-        .await?;
-    Ok(z.and_then(|z| z.parse().ok()).unwrap_or(Tz::UTC))
+    let z = crate::users::db::time_zone(pool, user.id).await?;
+    Ok(z.parse().unwrap_or(Tz::UTC))
 }
 
 impl<'a> Ctx<'a> {

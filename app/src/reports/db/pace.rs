@@ -21,7 +21,11 @@ pub async fn cycle(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
     qb.push(" AND d.status = 'won'");
     c.push_period(&mut qb, "d.closed_at");
     qb.push(" GROUP BY 1 ORDER BY 1 LIMIT 1000");
-    let owners: Vec<(Option<String>, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let owners: Vec<(Option<String>, i64, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let (won, secs) = owners.iter().fold((0, 0), |a, o| (a.0 + o.1, a.1 + o.2));
     let total = line(
         Label::Total,
@@ -65,7 +69,11 @@ pub async fn cycle(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
         qb.push(" AND h.stay_open AND h.from_stage IS NOT NULL");
         c.push_period(&mut qb, "h.moved_at");
         qb.push(" GROUP BY 1");
-        let stays: Vec<(Uuid, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+        let stays: Vec<(Uuid, i64, i64)> = qb
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(pool)
+            .await?;
         let rows = stages
             .iter()
             .map(|(id, name, _)| {
@@ -116,8 +124,11 @@ pub async fn velocity(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
     qb.push(" AND d.status = 'won'");
     c.push_period(&mut qb, "d.closed_at");
     qb.push(" GROUP BY 1) x GROUP BY x.owner_id ORDER BY 1 LIMIT 1000");
-    let got: Vec<(Option<String>, i64, i64, i64, i64, i64, i64)> =
-        qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(Option<String>, i64, i64, i64, i64, i64, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let mut t = [0i64; 6];
     let mut rows: Vec<Line> = got
         .into_iter()

@@ -75,7 +75,11 @@ pub async fn activities(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> 
     qb.push(") a ON true");
     push_people(&mut qb, c);
     qb.push(" GROUP BY u.id ORDER BY u.display_name LIMIT 100");
-    let got: Vec<(String, i64, i64, i64, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(String, i64, i64, i64, i64, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let weeks = c.f.span.weeks();
     let mut t = [0i64; 5];
     let cells = |k: [i64; 5]| {
@@ -146,7 +150,11 @@ pub async fn new_customers(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppErro
         crate::records::db::push_scope(&mut qb, c.user, "x");
         qb.push(" GROUP BY 2");
     }
-    let got: Vec<(i32, NaiveDate, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(i32, NaiveDate, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let mut by: BTreeMap<NaiveDate, [i64; 3]> = BTreeMap::new();
     for (i, m, n) in got {
         by.entry(m).or_default()[i as usize] += n;
@@ -193,7 +201,11 @@ pub async fn rankings(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
     qb.push(" GROUP BY 1) w ON w.owner_id = u.id");
     push_people(&mut qb, c);
     qb.push(" ORDER BY 2 DESC, 3 DESC, u.display_name LIMIT 100");
-    let got: Vec<(String, i64, i64, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let got: Vec<(String, i64, i64, i64, i64)> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let names = sees_names(c.user);
     let rows = got
         .into_iter()
@@ -308,6 +320,7 @@ pub async fn targets(pool: &PgPool, c: &Ctx<'_>) -> Result<Report, AppError> {
         .push(" GROUP BY 1");
     let won: BTreeMap<NaiveDate, i64> = qb
         .build_query_as::<(NaiveDate, i64)>()
+        .persistent(false)
         .fetch_all(pool)
         .await?
         .into_iter()
