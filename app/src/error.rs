@@ -72,6 +72,10 @@ pub enum Invalid {
     TimeZone,
     /// A target: twelve monthly amounts, none negative.
     Target,
+    /// More of something than one user may hold (live API tokens).
+    TooMany {
+        max: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

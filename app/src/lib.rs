@@ -33,6 +33,7 @@ pub mod records;
 pub mod reports;
 mod shell;
 pub mod tickets;
+pub mod tokens;
 pub mod trash;
 pub mod ui;
 pub mod users;

@@ -29,6 +29,8 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Print the public API's OpenAPI document (as served at /api/v1/openapi.json).
+    Openapi,
     /// Load the demo data (idempotent) and print the demo logins.
     SeedDemo,
     /// Load a large synthetic data set through COPY (for benchmarks; run seed-demo first).
@@ -91,6 +93,10 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), BoxError> {
                 seed::print_logins();
             }
             startup::serve(settings, db).await
+        }
+        Command::Openapi => {
+            println!("{}", crate::api::openapi_json());
+            Ok(())
         }
         Command::Migrate => {
             let db = startup::connect(&settings).await?;

@@ -9,6 +9,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[cfg(test)]
 mod access_tests;
+mod api;
+#[cfg(test)]
+mod api_tests;
 #[cfg(test)]
 mod bad_input_tests;
 #[cfg(test)]

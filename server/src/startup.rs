@@ -249,6 +249,11 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
                 ))
                 .layer(RequestBodyLimitLayer::new(crate::import::UPLOAD_LIMIT)),
         )
+        // The public REST API (a token in the Authorization header, never the session cookie).
+        .merge(crate::api::router(
+            server.pool.clone(),
+            crate::api::limits::Limits::default(),
+        ))
         .layer(axum::Extension(server.pool.clone()))
         .layer(SetResponseHeaderLayer::overriding(
             http::HeaderName::from_static("x-keel-version"),

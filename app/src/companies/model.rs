@@ -16,6 +16,7 @@ pub const NOTES_MAX: u32 = 10_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyId(pub Uuid);
 
 /// Head-count bands, as stored.
@@ -23,6 +24,7 @@ pub const SIZES: [&str; 5] = ["1-10", "11-50", "51-200", "201-1000", "1000+"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Company {
     pub id: CompanyId,
     pub name: String,
@@ -43,6 +45,7 @@ pub struct Company {
 /// One row of the companies list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyRow {
     pub id: CompanyId,
     pub name: String,
@@ -59,6 +62,7 @@ pub struct CompanyRow {
 
 /// The company form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyInput {
     pub name: String,
     #[serde(default)]

@@ -16,11 +16,13 @@ pub const NOTES_MAX: u32 = 10_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactId(pub Uuid);
 
 /// A contact as the detail page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub id: ContactId,
     pub full_name: String,
@@ -43,6 +45,7 @@ pub struct Contact {
 /// One row of the contacts list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactRow {
     pub id: ContactId,
     pub full_name: String,
@@ -60,6 +63,7 @@ pub struct ContactRow {
 
 /// The contact form as typed: several emails or phones are separated by commas or new lines.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactInput {
     pub full_name: String,
     #[serde(default)]

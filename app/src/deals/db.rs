@@ -104,7 +104,7 @@ pub async fn table(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let (rows, next) = keyed_page(rows);
+    let (rows, next) = keyed_page(rows, crate::records::model::PAGE_SIZE);
     Ok(DealTablePage {
         pipeline: current,
         pipelines,

@@ -17,6 +17,7 @@ pub(crate) fn entity_label(l: Locale, entity: &str) -> String {
         "company" => td_string!(l, audit.type_company),
         "lead" => td_string!(l, audit.type_lead),
         "deal" => td_string!(l, audit.type_deal),
+        "api_token" => td_string!(l, audit.type_api_token),
         _ => td_string!(l, audit.all_types),
     }
     .to_string()

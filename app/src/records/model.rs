@@ -12,6 +12,8 @@ pub const COUNT_LIMIT: i64 = 10_000;
 /// A search counts less far ("5,000+"): each match it counts is a row to check.
 pub const SEARCH_COUNT_LIMIT: i64 = 5_000;
 pub const PAGE_SIZE: i64 = 50;
+/// The most rows one page of a list holds when asked for more (the API's `limit`).
+pub const MAX_PAGE_SIZE: u32 = 200;
 
 /// The lists that have views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,6 +84,8 @@ pub struct ListQuery {
     pub after: String,
     /// Visible columns, in order; empty shows the list's defaults.
     pub cols: Vec<String>,
+    /// Rows per page (the API's `limit`, 1 to `MAX_PAGE_SIZE`); none is `PAGE_SIZE`.
+    pub limit: Option<u32>,
 }
 
 impl ListQuery {
@@ -111,6 +115,7 @@ impl ListQuery {
             desc: s("desc") == "1",
             after: s("after"),
             cols,
+            limit: None,
         }
     }
 

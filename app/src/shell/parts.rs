@@ -54,6 +54,7 @@ enum Page {
     NewTicket,
     Ticket,
     DeskSettings,
+    Tokens,
 }
 
 impl Page {
@@ -85,6 +86,7 @@ impl Page {
             ["settings", "pipelines"] => Page::PipelineSettings,
             ["settings", "audit"] => Page::Audit,
             ["settings", "desk"] => Page::DeskSettings,
+            ["settings", "tokens"] => Page::Tokens,
             ["trash"] => Page::Trash,
             ["duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
@@ -239,6 +241,7 @@ fn tools_part(page: Page) -> AnyView {
         Page::Trash => view! { <TrashPage /> }.into_any(),
         Page::DeskSettings => view! { <DeskSettingsPage /> }.into_any(),
         Page::Duplicates => view! { <DuplicatesPage /> }.into_any(),
+        Page::Tokens => view! { <crate::tokens::views::TokensPage /> }.into_any(),
         _ => view! { <MergePage /> }.into_any(),
     }
 }
@@ -386,6 +389,7 @@ mod tests {
             ("/settings/pipelines", Page::PipelineSettings),
             ("/settings/audit", Page::Audit),
             ("/settings/desk", Page::DeskSettings),
+            ("/settings/tokens", Page::Tokens),
             ("/imports/5", Page::Import),
             ("/trash", Page::Trash),
             ("/duplicates", Page::Duplicates),

@@ -33,6 +33,7 @@ pub(super) fn SettingsPage() -> impl IntoView {
         {crate::reports::targets::may_set_targets(role).then(|| view! {
             <SettingsLink href="/settings/targets" title=|l| td_string!(l, targets.title).to_string() text=|l| td_string!(l, targets.open).to_string() />
         })}
+        <SettingsLink href="/settings/tokens" title=|l| td_string!(l, tokens.title).to_string() text=|l| td_string!(l, tokens.open).to_string() />
         {(role == Role::Admin).then(|| view! {
             <SettingsLink href="/settings/pipelines" title=|l| td_string!(l, stages.title).to_string() text=|l| td_string!(l, settings.pipelines_hint).to_string() />
             <SettingsLink href="/settings/audit" title=|l| td_string!(l, audit.title).to_string() text=|l| td_string!(l, audit.open).to_string() />

@@ -61,6 +61,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         }
         Invalid::TimeZone => plain(i18n, |l| td_string!(l, invalid.time_zone)),
         Invalid::Target => plain(i18n, |l| td_string!(l, invalid.target)),
+        Invalid::TooMany { max } => t!(i18n, invalid.too_many, max = move || max).into_any(),
     }
 }
 

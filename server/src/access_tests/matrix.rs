@@ -150,6 +150,18 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
         // Anyone: signed out, it sets the language cookie alone.
         row("set_locale", form("locale=en"), [D; 8]),
         row("my_time_zone", form(""), SIGNED_IN),
+        // API tokens: each user's own (an administrator's list: everyone's)
+        row("list_api_tokens", form(""), SIGNED_IN),
+        row(
+            "create_api_token",
+            form("input[name]=&input[days]=30&input[scopes][contacts]=read"),
+            [U, I, I, I, I, I, I, I],
+        ),
+        row(
+            "revoke_api_token",
+            form(format!("id={nowhere}")),
+            [U, N, N, N, N, N, N, N],
+        ),
         // Refused as a zone no one has: nobody's zone changes here.
         row(
             "set_time_zone",

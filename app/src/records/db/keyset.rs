@@ -79,9 +79,9 @@ fn push_keyset_by(
 }
 
 /// A page's rows and the cursor of the next page, if there is one.
-pub(crate) fn keyed_page<R>(mut rows: Vec<Keyed<R>>) -> (Vec<R>, Option<String>) {
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
+pub(crate) fn keyed_page<R>(mut rows: Vec<Keyed<R>>, size: i64) -> (Vec<R>, Option<String>) {
+    let next = if rows.len() as i64 > size {
+        rows.truncate(size as usize);
         rows.last().map(|r| encode_cursor(&r.sort_key, r.id))
     } else {
         None

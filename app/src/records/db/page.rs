@@ -9,7 +9,9 @@ use super::filters::{push_filters, search_mode};
 use super::keyset::{Keyed, keyed_page, push_keyset_filter};
 use crate::error::AppError;
 use crate::records::filter::ListFilter;
-use crate::records::model::{COUNT_LIMIT, ListPage, ListQuery, PAGE_SIZE, SEARCH_COUNT_LIMIT};
+use crate::records::model::{
+    COUNT_LIMIT, ListPage, ListQuery, MAX_PAGE_SIZE, PAGE_SIZE, SEARCH_COUNT_LIMIT,
+};
 use crate::users::model::CurrentUser;
 
 /// Matches beyond this many make the page walk the sort order's index (matches are frequent,
@@ -55,11 +57,14 @@ where
         sql.columns, sql.from
     ));
     push_filters(&mut qb, user, sql, &filter, how);
-    push_keyset_filter(&mut qb, &filter, filter.after.as_ref(), PAGE_SIZE + 1);
+    let size = query
+        .limit
+        .map_or(PAGE_SIZE, |n| i64::from(n.clamp(1, MAX_PAGE_SIZE)));
+    push_keyset_filter(&mut qb, &filter, filter.after.as_ref(), size + 1);
     let rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
 
-    let (rows, next) = keyed_page(rows);
+    let (rows, next) = keyed_page(rows, size);
     Ok(ListPage {
         rows,
         next,

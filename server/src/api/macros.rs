@@ -1,0 +1,101 @@
+//! The handlers of one record kind, annotated for the OpenAPI document: each is a line that
+//! hands the request to `records`, where the work is.
+
+/// `record_routes!(Kind, "tag", "/path", "/path/{id}", Record, Row, Input)` defines `routes()`.
+macro_rules! record_routes {
+    ($kind:ty, $tag:tt, $path:tt, $item:tt, $record:ty, $row:ty, $input:ty) => {
+        use axum::Json;
+        use axum::extract::rejection::{JsonRejection, QueryRejection};
+        use axum::extract::{Path, Query, State};
+        use axum::response::Response;
+        use utoipa_axum::router::OpenApiRouter;
+        use utoipa_axum::routes;
+
+        use super::records::{self, ListParams};
+        use super::{Api, ApiResult, Caller, ErrorBody, IfMatch, Page};
+
+        /// A page of records, in the token's user's data scope.
+        #[utoipa::path(get, path = $path, tag = $tag, operation_id = concat!("list_", $tag), params(ListParams),
+            responses((status = 200, body = Page<$row>), (status = 400, body = ErrorBody),
+                (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        async fn list(
+            State(api): State<Api>,
+            caller: Caller,
+            q: Result<Query<ListParams>, QueryRejection>,
+        ) -> ApiResult<Json<Page<$row>>> {
+            records::list::<$kind>(&api.pool, &caller, records::params(q)?).await
+        }
+
+        /// One record; its `ETag` is its version.
+        #[utoipa::path(get, path = $item, tag = $tag, operation_id = concat!("get_", $tag),
+            params(("id" = String, Path, description = "The record's id")),
+            responses((status = 200, body = $record, headers(("ETag" = String))),
+                (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        async fn get(
+            State(api): State<Api>,
+            caller: Caller,
+            Path(id): Path<String>,
+        ) -> ApiResult<Response> {
+            records::get::<$kind>(&api.pool, &caller, &id).await
+        }
+
+        /// Creates a record owned by the token's user, validated as the form is.
+        #[utoipa::path(post, path = $path, tag = $tag, operation_id = concat!("create_", $tag), request_body = $input,
+            responses((status = 201, body = $record, headers(("ETag" = String))),
+                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+                (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+                (status = 429, body = ErrorBody)))]
+        async fn create(
+            State(api): State<Api>,
+            caller: Caller,
+            body: Result<Json<serde_json::Value>, JsonRejection>,
+        ) -> ApiResult<Response> {
+            records::create::<$kind>(&api.pool, &caller, body, <$input>::default()).await
+        }
+
+        /// Changes the fields the body names (the others stay); `If-Match` must name the
+        /// record's current version, or the answer is 412 with the record as it now is.
+        #[utoipa::path(patch, path = $item, tag = $tag, operation_id = concat!("update_", $tag), request_body = $input,
+            params(("id" = String, Path, description = "The record's id"),
+                ("If-Match" = String, Header, description = "The record's ETag")),
+            responses((status = 200, body = $record, headers(("ETag" = String))),
+                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+                (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                (status = 412, body = $record), (status = 422, body = ErrorBody),
+                (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        async fn update(
+            State(api): State<Api>,
+            caller: Caller,
+            Path(id): Path<String>,
+            if_match: IfMatch,
+            body: Result<Json<serde_json::Value>, JsonRejection>,
+        ) -> ApiResult<Response> {
+            records::update::<$kind>(&api.pool, &caller, &id, if_match, body).await
+        }
+
+        /// Moves the record to the trash, where it can be restored for 30 days.
+        #[utoipa::path(delete, path = $item, tag = $tag, operation_id = concat!("delete_", $tag),
+            params(("id" = String, Path, description = "The record's id"),
+                ("If-Match" = String, Header, description = "The record's ETag")),
+            responses((status = 204), (status = 401, body = ErrorBody),
+                (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                (status = 412, body = $record), (status = 422, body = ErrorBody),
+                (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        async fn delete(
+            State(api): State<Api>,
+            caller: Caller,
+            Path(id): Path<String>,
+            if_match: IfMatch,
+        ) -> ApiResult<Response> {
+            records::delete::<$kind>(&api.pool, &caller, &id, if_match).await
+        }
+
+        pub fn routes() -> OpenApiRouter<Api> {
+            OpenApiRouter::new()
+                .routes(routes!(list, create))
+                .routes(routes!(get, update, delete))
+        }
+    };
+}

@@ -1,0 +1,502 @@
+//! The public API through the real router and Postgres: tokens (grants, scope, expiry,
+//! revocation, rate limit), ETag and If-Match, the error body, pages and the OpenAPI document.
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use app::tokens::model::{Access, Entity, Scopes, TokenDraft};
+use app::users::model::CurrentUser;
+
+use crate::bad_input_tests::send;
+use crate::http_tests::{app, body_text};
+
+async fn user(pool: &PgPool, email: &str) -> CurrentUser {
+    let (id, name, role, locale): (Uuid, String, String, String) =
+        sqlx::query_as("SELECT id, display_name, role, locale FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    CurrentUser {
+        id: app::users::model::UserId(id),
+        email: email.into(),
+        display_name: name,
+        role: app::users::model::Role::parse(&role).unwrap(),
+        locale,
+    }
+}
+
+/// A token of `email`'s with `grants`, made as the Settings page makes one.
+async fn token(pool: &PgPool, email: &str, grants: &[(Entity, Access)]) -> (Uuid, String) {
+    let u = user(pool, email).await;
+    let draft = TokenDraft {
+        name: "test".into(),
+        days: 30,
+        scopes: Scopes(grants.iter().copied().collect()),
+    };
+    let mut tx = pool.begin().await.unwrap();
+    let t = app::tokens::db::create(&mut tx, &u, &draft).await.unwrap();
+    tx.commit().await.unwrap();
+    (t.id, t.secret)
+}
+
+fn call(method: &str, path: &str, secret: &str) -> http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+}
+
+async fn json_of(res: axum::response::Response) -> Value {
+    serde_json::from_str(&body_text(res).await).unwrap_or(Value::Null)
+}
+
+fn get(path: &str, secret: &str) -> Request<Body> {
+    call("GET", path, secret).body(Body::empty()).unwrap()
+}
+
+fn with_body(
+    method: &str,
+    path: &str,
+    secret: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> Request<Body> {
+    let mut b = call(method, path, secret).header(header::CONTENT_TYPE, "application/json");
+    if let Some(v) = if_match {
+        b = b.header(header::IF_MATCH, v);
+    }
+    b.body(Body::from(body.to_string())).unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_token_acts_as_its_user_within_its_grants(pool: PgPool) {
+    crate::seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool.clone());
+    let (_, reader) = token(
+        &pool,
+        "sales@keel.demo",
+        &[(Entity::Contacts, Access::Read)],
+    )
+    .await;
+    let (_, writer) = token(
+        &pool,
+        "sales@keel.demo",
+        &[(Entity::Contacts, Access::Write)],
+    )
+    .await;
+    let (_, viewer) = token(
+        &pool,
+        "viewer@keel.demo",
+        &[(Entity::Contacts, Access::Write)],
+    )
+    .await;
+
+    // No token, a wrong one: 401 with the error body and a challenge.
+    let res = send(
+        &app,
+        Request::get("/api/v1/contacts")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers().contains_key(header::WWW_AUTHENTICATE));
+    assert_eq!(
+        json_of(res).await,
+        json!({"error": {"kind": "unauthorized"}})
+    );
+    let res = send(&app, get("/api/v1/contacts", "keel_0000")).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // Read-only: lists and reads, never writes; no grant on companies at all.
+    let res = send(&app, get("/api/v1/contacts?limit=200", &reader)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = json_of(res).await;
+    let rows = page["data"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    // Only the East team's contacts: the West rep's are not in the sales rep's scope.
+    let west: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT c.id FROM contacts c JOIN users u ON u.id = c.owner_id WHERE u.team = 'West' AND c.deleted_at IS NULL",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!west.is_empty());
+    for r in rows {
+        let id: Uuid = r["id"].as_str().unwrap().parse().unwrap();
+        assert!(
+            !west.contains(&id),
+            "a West contact listed to an East token"
+        );
+    }
+    let res = send(&app, get(&format!("/api/v1/contacts/{}", west[0]), &reader)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/contacts",
+            &reader,
+            None,
+            json!({"full_name": "Nope"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = send(&app, get("/api/v1/companies", &reader)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // A write grant does not lift the role: a viewer's token still may not create.
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/contacts",
+            &viewer,
+            None,
+            json!({"full_name": "Nope"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Created as the form creates: validated by field, emails as a list or as typed.
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/contacts",
+            &writer,
+            None,
+            json!({"full_name": "Ada API", "emails": ["ada@api.test", "not-an-email"]}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        json_of(res).await["error"]["fields"]["emails"]["rule"],
+        "email"
+    );
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/contacts",
+            &writer,
+            None,
+            json!({"full_name": "Ada API", "planet": "Mars"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json_of(res).await["error"]["fields"]["planet"].is_object());
+    let res = send(
+        &app,
+        Request::post("/api/v1/contacts")
+            .header(header::AUTHORIZATION, format!("Bearer {writer}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{not json"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        json_of(res).await,
+        json!({"error": {"kind": "bad_request"}})
+    );
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/contacts",
+            &writer,
+            None,
+            json!({"full_name": "Ada API", "emails": ["ada@api.test"], "company": "API Works"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.headers()[header::ETAG], "\"1\"");
+    let made = json_of(res).await;
+    assert_eq!(made["emails"], json!(["ada@api.test"]));
+    assert_eq!(made["company_name"], "API Works");
+    let owner: String = sqlx::query_scalar(
+        "SELECT u.email FROM contacts c JOIN users u ON u.id = c.owner_id WHERE c.id = $1::uuid",
+    )
+    .bind(made["id"].as_str().unwrap())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(owner, "sales@keel.demo");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stale_if_match_changes_nothing_and_answers_the_current_record(pool: PgPool) {
+    crate::seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool.clone());
+    let (_, admin) = token(
+        &pool,
+        "admin@keel.demo",
+        &[(Entity::Companies, Access::Write)],
+    )
+    .await;
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/companies",
+            &admin,
+            None,
+            json!({"name": "Etag Works", "industry": "Tests"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = json_of(res).await["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/companies/{id}");
+
+    // Without If-Match: 428; malformed: 422.
+    let res = send(
+        &app,
+        with_body("PATCH", &path, &admin, None, json!({"industry": "X"})),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
+    let res = send(
+        &app,
+        with_body(
+            "PATCH",
+            &path,
+            &admin,
+            Some("\"one\""),
+            json!({"industry": "X"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A partial update keeps the fields it does not name.
+    let res = send(
+        &app,
+        with_body(
+            "PATCH",
+            &path,
+            &admin,
+            Some("\"1\""),
+            json!({"industry": "Robots"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::ETAG], "\"2\"");
+    let now = json_of(res).await;
+    assert_eq!(now["industry"], "Robots");
+    assert_eq!(now["name"], "Etag Works");
+
+    // Stale: 412 with the record as it is, and nothing changed.
+    let res = send(
+        &app,
+        with_body(
+            "PATCH",
+            &path,
+            &admin,
+            Some("\"1\""),
+            json!({"industry": "Lost update"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(res.headers()[header::ETAG], "\"2\"");
+    assert_eq!(json_of(res).await["industry"], "Robots");
+    let res = send(
+        &app,
+        call("DELETE", &path, &admin)
+            .header(header::IF_MATCH, "\"1\"")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED);
+    let industry: String = sqlx::query_scalar("SELECT industry FROM companies WHERE id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(industry, "Robots");
+
+    // Deleted at the current version: to the trash, then not found.
+    let res = send(
+        &app,
+        call("DELETE", &path, &admin)
+            .header(header::IF_MATCH, "W/\"2\"")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = send(&app, get(&path, &admin)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let trashed: bool =
+        sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM companies WHERE id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(trashed);
+    let res = send(&app, get("/api/v1/companies/not-a-uuid", &admin)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_follow_their_cursor_and_the_document_is_public(pool: PgPool) {
+    crate::seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool.clone());
+    let (_, admin) = token(
+        &pool,
+        "admin@keel.demo",
+        &[(Entity::Contacts, Access::Read)],
+    )
+    .await;
+    let res = send(&app, get("/api/v1/contacts?limit=2", &admin)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let first = json_of(res).await;
+    assert_eq!(first["data"].as_array().unwrap().len(), 2);
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    let res = send(
+        &app,
+        get(
+            &format!(
+                "/api/v1/contacts?limit=2&cursor={}",
+                app::ui::url::encode(&cursor)
+            ),
+            &admin,
+        ),
+    )
+    .await;
+    let second = json_of(res).await;
+    assert_eq!(second["data"].as_array().unwrap().len(), 2);
+    assert_ne!(first["data"][0]["id"], second["data"][0]["id"]);
+    for bad in [
+        "limit=201",
+        "limit=0",
+        "limit=ten",
+        "desc=maybe",
+        "created=fortnight",
+    ] {
+        let res = send(&app, get(&format!("/api/v1/contacts?{bad}"), &admin)).await;
+        assert!(
+            matches!(
+                res.status(),
+                StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+            ),
+            "{bad}: {}",
+            res.status()
+        );
+        assert!(json_of(res).await["error"]["kind"].is_string(), "{bad}");
+    }
+    let res = send(&app, get("/api/v1/nothing-here", &admin)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let res = send(
+        &app,
+        Request::get("/api/v1/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc = json_of(res).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/v1/contacts/{id}"]["patch"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn expired_revoked_and_limited_tokens_are_refused(pool: PgPool) {
+    crate::seed::seed_demo(&pool).await.unwrap();
+    let app = app(pool.clone());
+    let grants = [(Entity::Contacts, Access::Read)];
+    let (id, secret) = token(&pool, "sales@keel.demo", &grants).await;
+    let res = send(&app, get("/api/v1/contacts", &secret)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The last use is recorded.
+    let used: bool =
+        sqlx::query_scalar("SELECT last_used_at IS NOT NULL FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(used);
+
+    // Someone else cannot revoke it; its user can, and it stops at once.
+    let other = user(&pool, "sales2@keel.demo").await;
+    let mut tx = pool.begin().await.unwrap();
+    let e = app::tokens::db::revoke(&mut tx, &other, id)
+        .await
+        .unwrap_err();
+    assert_eq!(e, app::error::AppError::NotFound);
+    drop(tx);
+    let owner = user(&pool, "sales@keel.demo").await;
+    let mut tx = pool.begin().await.unwrap();
+    app::tokens::db::revoke(&mut tx, &owner, id).await.unwrap();
+    tx.commit().await.unwrap();
+    let res = send(&app, get("/api/v1/contacts", &secret)).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // Expired.
+    let (id, secret) = token(&pool, "sales@keel.demo", &grants).await;
+    sqlx::query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = send(&app, get("/api/v1/contacts", &secret)).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // Over its budget: 429 with Retry-After (a router with a budget of 3).
+    let limited = crate::api::router(
+        pool.clone(),
+        crate::api::limits::Limits::new((60, 3), (1000, 1000)),
+    );
+    let (_, secret) = token(&pool, "sales@keel.demo", &grants).await;
+    for _ in 0..3 {
+        let res = send(&limited, get("/api/v1/contacts?limit=1", &secret)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = send(&limited, get("/api/v1/contacts?limit=1", &secret)).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        res.headers()[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(json_of(res).await["error"]["kind"], "rate_limited");
+    // Another token of the same user has its own budget.
+    let (_, fresh) = token(&pool, "sales@keel.demo", &grants).await;
+    let res = send(&limited, get("/api/v1/contacts?limit=1", &fresh)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // An address guessing secrets is limited before any lookup.
+    let guesses = crate::api::router(
+        pool.clone(),
+        crate::api::limits::Limits::new((600, 60), (60, 2)),
+    );
+    let mut statuses = vec![];
+    for i in 0..3 {
+        let res = send(&guesses, get("/api/v1/contacts", &format!("keel_{i:064}"))).await;
+        statuses.push(res.status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+}
