@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Keel needs on Debian 12 (run as root), skipping whatever is already present:
 # Debian's postgresql, chromium and fonts-noto-cjk (so Chinese shows in the browser tests'
-# screenshots), the pinned Rust toolchain with its wasm target, wasm-opt, and the end-to-end npm
-# packages. wasm-bindgen and the route splitter are libraries of scripts/site-build (build.sh).
+# screenshots), the pinned Rust toolchain with its wasm target, wasm-opt, the end-to-end npm
+# packages, and Schemathesis (PyPI) for the API's fuzz run. wasm-bindgen and the route splitter
+# are libraries of scripts/site-build (build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -10,7 +11,7 @@ source scripts/env.sh
 step() { echo "==> $*"; }
 
 missing=()
-for pkg in postgresql postgresql-contrib chromium fonts-noto-cjk pkg-config build-essential ca-certificates; do
+for pkg in postgresql postgresql-contrib chromium fonts-noto-cjk pkg-config build-essential ca-certificates curl python3-venv; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 # Node may come from elsewhere (with its own npm); only install Debian's when there is none.
@@ -35,6 +36,14 @@ if [ ! -x "$KEEL_CACHE/tools/node_modules/.bin/wasm-opt" ]; then
   step "wasm-opt (npm binaryen)"
   mkdir -p "$KEEL_CACHE/tools"
   npm install --silent --no-audit --no-fund --prefix "$KEEL_CACHE/tools" binaryen@132.0.0
+fi
+
+# Schemathesis fuzzes the public API against its OpenAPI document (scripts/api-fuzz.sh).
+if [ ! -x "$KEEL_CACHE/tools/py/bin/st" ]; then
+  step "Schemathesis (PyPI)"
+  mkdir -p "$KEEL_CACHE/tools"
+  /usr/bin/python3 -m venv "$KEEL_CACHE/tools/py"
+  "$KEEL_CACHE/tools/py/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
 fi
 
 if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/lighthouse ]; then

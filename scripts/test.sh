@@ -31,6 +31,8 @@ export DATABASE_URL
 if [ $# -eq 0 ]; then
   echo "==> Rust tests"
   cargo test -p app -p server --features app/ssr
+  echo "==> API fuzz"
+  scripts/api-fuzz.sh
 fi
 
 echo "==> browser tests"

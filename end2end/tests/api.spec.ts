@@ -40,3 +40,14 @@ test('a user makes an API token, the API answers it, and a revoked token is refu
   expect(after.status()).toBe(401);
   expect(await after.json()).toEqual({ error: { kind: 'unauthorized' } });
 });
+
+test('the API\'s document reads at /api/docs with no sign-in and no internet', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto('/api/docs');
+  await expect(page.getByRole('heading', { name: /Keel API/ })).toBeVisible();
+  await expect(page.getByText('/api/v1/contacts/{id}').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /Authorize/ })).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -13,19 +13,10 @@ use crate::bad_input_tests::send;
 use crate::http_tests::{app, body_text};
 
 async fn user(pool: &PgPool, email: &str) -> CurrentUser {
-    let (id, name, role, locale): (Uuid, String, String, String) =
-        sqlx::query_as("SELECT id, display_name, role, locale FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_one(pool)
-            .await
-            .unwrap();
-    CurrentUser {
-        id: app::users::model::UserId(id),
-        email: email.into(),
-        display_name: name,
-        role: app::users::model::Role::parse(&role).unwrap(),
-        locale,
-    }
+    app::users::db::user_by_email(pool, email)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 /// A token of `email`'s with `grants`, made as the Settings page makes one.
@@ -397,6 +388,37 @@ async fn pages_follow_their_cursor_and_the_document_is_public(pool: PgPool) {
         );
         assert!(json_of(res).await["error"]["kind"].is_string(), "{bad}");
     }
+    // Leads: the status is one of the list's own.
+    let (_, leads) = token(&pool, "sales2@keel.demo", &[(Entity::Leads, Access::Write)]).await;
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/leads",
+            &leads,
+            None,
+            json!({"full_name": "Lead API", "status": "sleeping"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        json_of(res).await["error"]["fields"]["status"]["rule"],
+        "choice"
+    );
+    let res = send(
+        &app,
+        with_body(
+            "POST",
+            "/api/v1/leads",
+            &leads,
+            None,
+            json!({"full_name": "Lead API", "status": "qualified"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(json_of(res).await["owner_name"], "Sarah Miller");
     let res = send(&app, get("/api/v1/nothing-here", &admin)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 

@@ -42,6 +42,9 @@ pub struct Settings {
     /// `KEEL_BREACH_SCAN_SECS`: how often tickets past a due time are looked for (a breach is
     /// told within this long).
     pub breach_scan: Duration,
+    /// `KEEL_API_RATE`: the public API's requests a minute per token (bursts of a tenth), and
+    /// twice that per client address; per instance.
+    pub api_rate: u32,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -201,6 +204,13 @@ impl Settings {
             1,
             "a whole number of seconds, at least 1",
         )?;
+        let api_rate: u32 = number(
+            &get,
+            "KEEL_API_RATE",
+            600,
+            10,
+            "a whole number of requests a minute, at least 10",
+        )?;
         let db_max_connections: u32 = number(
             &get,
             "KEEL_DB_MAX_CONNECTIONS",
@@ -289,6 +299,7 @@ impl Settings {
                 idle_in_transaction: Duration::from_secs(idle_tx_timeout),
             },
             breach_scan: Duration::from_secs(breach_scan),
+            api_rate,
             log_filter,
             log_format,
         })

@@ -48,9 +48,15 @@ fn nul_in_json(v: &serde_json::Value, under: &str) -> Option<String> {
     }
 }
 
-fn refused(field: &str) -> Response {
+/// The refusal, in the public API's error body under `/api/v1`.
+fn refused(field: &str, api: bool) -> Response {
     let field = if field.is_empty() { "form" } else { field };
-    error_response(&AppError::invalid(field, Invalid::Characters))
+    let e = AppError::invalid(field, Invalid::Characters);
+    if api {
+        crate::api::ApiError(e).into_response()
+    } else {
+        error_response(&e)
+    }
 }
 
 /// The layer; its state is the largest server-function body read (`KEEL_BODY_LIMIT_BYTES`).
@@ -59,13 +65,14 @@ pub async fn refuse_nul_bytes(
     req: Request,
     next: Next,
 ) -> Response {
+    let api = req.uri().path().starts_with("/api/v1/");
     if let Some(field) = req.uri().query().and_then(nul_in_form) {
-        return refused(&field);
+        return refused(&field, api);
     }
     if let Some(name) = req.headers().get("x-file-name") {
         let name = decode(&String::from_utf8_lossy(name.as_bytes()));
         if name.chars().any(char::is_control) {
-            return refused("name");
+            return refused("name", api);
         }
     }
     if !req.uri().path().starts_with("/api/") {
@@ -85,6 +92,7 @@ pub async fn refuse_nul_bytes(
     let (parts, body) = req.into_parts();
     let bytes: Bytes = match axum::body::to_bytes(body, body_limit).await {
         Ok(b) => b,
+        Err(_) if api => return crate::api::ApiError(AppError::BadRequest).into_response(),
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
     let found = if form {
@@ -95,7 +103,7 @@ pub async fn refuse_nul_bytes(
             .and_then(|v| nul_in_json(&v, "form"))
     };
     if let Some(field) = found {
-        return refused(&field);
+        return refused(&field, api);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

@@ -252,7 +252,7 @@ pub fn router(settings: &Settings, pool: PgPool) -> Router {
         // The public REST API (a token in the Authorization header, never the session cookie).
         .merge(crate::api::router(
             server.pool.clone(),
-            crate::api::limits::Limits::default(),
+            crate::api::limits::Limits::per_minute(settings.api_rate),
         ))
         .layer(axum::Extension(server.pool.clone()))
         .layer(SetResponseHeaderLayer::overriding(

@@ -18,6 +18,7 @@ pub const DEAL_TITLE_MAX: u32 = 300;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LeadId(pub Uuid);
 
 /// A lead's progress, as stored.
@@ -25,6 +26,7 @@ pub const STATUSES: [&str; 4] = ["new", "working", "qualified", "disqualified"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Lead {
     pub id: LeadId,
     pub full_name: String,
@@ -48,6 +50,7 @@ pub struct Lead {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LeadRow {
     pub id: LeadId,
     pub full_name: String,
@@ -63,6 +66,7 @@ pub struct LeadRow {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LeadInput {
     pub full_name: String,
     #[serde(default)]

@@ -127,6 +127,26 @@ pub async fn set_locale(pool: &PgPool, user: UserId, locale: &str) -> Result<(),
     Ok(())
 }
 
+/// The active user with this email (for the command line's tools).
+pub async fn user_by_email(pool: &PgPool, email: &str) -> Result<Option<CurrentUser>, AppError> {
+    let row: Option<(Uuid, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, email, display_name, role, locale FROM users WHERE email = $1 AND active",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(id, email, display_name, role, locale)| {
+        Ok(CurrentUser {
+            id: UserId(id),
+            email,
+            display_name,
+            role: Role::parse(&role)?,
+            locale,
+        })
+    })
+    .transpose()
+}
+
 /// The user's time zone, as saved (an IANA name; reports count days and months in it).
 pub async fn time_zone(pool: &PgPool, user: UserId) -> Result<String, AppError> {
     let z: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")

@@ -24,14 +24,16 @@ fn quota(per_minute: u32, burst: u32) -> Quota {
     Quota::per_minute(n(per_minute)).allow_burst(n(burst))
 }
 
-impl Default for Limits {
-    /// 600 a minute per token in bursts of 60; 1,200 a minute per address in bursts of 120.
-    fn default() -> Self {
-        Limits::new((600, 60), (1200, 120))
-    }
-}
-
 impl Limits {
+    /// `per_minute` per token in bursts of a tenth of it, twice that per address (the defaults:
+    /// 600 and 1,200 a minute, `KEEL_API_RATE`).
+    pub fn per_minute(per_minute: u32) -> Self {
+        Limits::new(
+            (per_minute, per_minute / 10),
+            (per_minute * 2, per_minute / 5),
+        )
+    }
+
     /// (per minute, burst) for a token and for an address.
     pub fn new(token: (u32, u32), address: (u32, u32)) -> Self {
         Limits {

@@ -99,3 +99,66 @@ macro_rules! record_routes {
         }
     };
 }
+
+/// `record_kind!(Name, Entity, module, Record, Id, Row, Input, |input| parse)`: a kind whose domain
+/// module has `list`, `get`, `create` and `update` and whose list is `module::list::LIST_DEF`.
+macro_rules! record_kind {
+    ($name:ident, $entity:ident, $module:ident, $record:ty, $id:path, $row:ty, $input:ty,
+     |$i:ident| $parse:expr) => {
+        pub struct $name;
+
+        impl super::records::Kind for $name {
+            const ENTITY: app::tokens::model::Entity = app::tokens::model::Entity::$entity;
+            const LIST: app::records::list::ListDef = app::$module::list::LIST_DEF;
+            type Record = $record;
+            type Row = $row;
+            type Input = $input;
+
+            fn version(r: &$record) -> i32 {
+                r.version
+            }
+
+            fn input(r: &$record) -> $input {
+                r.into()
+            }
+
+            async fn list(
+                pool: &sqlx::PgPool,
+                user: &app::users::model::CurrentUser,
+                q: &app::records::model::ListQuery,
+            ) -> Result<app::records::model::ListPage<$row>, app::error::AppError> {
+                app::$module::db::list(pool, user, q).await
+            }
+
+            async fn get(
+                conn: &mut sqlx::PgConnection,
+                user: &app::users::model::CurrentUser,
+                id: uuid::Uuid,
+            ) -> Result<$record, app::error::AppError> {
+                app::$module::db::get(conn, user, $id(id)).await
+            }
+
+            async fn create(
+                conn: &mut sqlx::PgConnection,
+                user: &app::users::model::CurrentUser,
+                $i: $input,
+            ) -> Result<uuid::Uuid, app::error::AppError> {
+                let draft = $parse?;
+                app::$module::db::create(conn, user, &draft)
+                    .await
+                    .map(|id| id.0)
+            }
+
+            async fn update(
+                conn: &mut sqlx::PgConnection,
+                user: &app::users::model::CurrentUser,
+                id: uuid::Uuid,
+                version: i32,
+                $i: $input,
+            ) -> Result<i32, app::error::AppError> {
+                let draft = $parse?;
+                app::$module::db::update(conn, user, $id(id), version, &draft).await
+            }
+        }
+    };
+}

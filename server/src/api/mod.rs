@@ -32,6 +32,7 @@ use app::users::model::CurrentUser;
 mod macros;
 mod companies;
 mod contacts;
+mod leads;
 pub mod limits;
 mod records;
 
@@ -210,6 +211,7 @@ retry in `Retry-After`."
     tags(
         (name = "contacts", description = "People at customers"),
         (name = "companies", description = "Customer organisations"),
+        (name = "leads", description = "Prospects not yet qualified into contacts"),
     )
 )]
 struct ApiDoc;
@@ -238,7 +240,8 @@ fn routes() -> (Router<Api>, utoipa::openapi::OpenApi) {
             "/api/v1",
             OpenApiRouter::new()
                 .merge(contacts::routes())
-                .merge(companies::routes()),
+                .merge(companies::routes())
+                .merge(leads::routes()),
         )
         .split_for_parts()
 }
@@ -258,6 +261,13 @@ pub fn router(pool: PgPool, limits: limits::Limits) -> Router {
             axum::routing::get(move || {
                 let doc = doc.clone();
                 async move { ([(CONTENT_TYPE, "application/json")], (*doc).clone()) }
+            }),
+        )
+        // The document, readable: Swagger UI from public/api-docs (served by Keel, no internet).
+        .route(
+            "/api/docs",
+            axum::routing::get(|| async {
+                axum::response::Redirect::permanent("/api-docs/index.html")
             }),
         )
         .route(
