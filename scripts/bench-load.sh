@@ -13,12 +13,7 @@ D="${1:-10}"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 source scripts/bench/common.sh
 fresh_demo_db keel_load_bench
-psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 <<'SQL'
-INSERT INTO contacts (full_name, emails, owner_id, created_by, updated_by)
-SELECT 'Load contact ' || n, ARRAY['load' || n || '@example.com'], u.id, u.id, u.id
-  FROM generate_series(1, 2000) n, (SELECT id FROM users WHERE role = 'admin' ORDER BY email LIMIT 1) u;
-ANALYZE contacts;
-SQL
+add_contacts 2000
 serve
 tmp=$(mktemp -d)
 trap 'stop_server; rm -rf "$tmp"' EXIT

@@ -15,6 +15,16 @@ fresh_demo_db() {
   "$KEEL" seed-demo >/dev/null
 }
 
+# Adds $1 contacts owned by the first administrator to $DATABASE_URL (a list with some weight).
+add_contacts() {
+  psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 <<SQL
+INSERT INTO contacts (full_name, emails, owner_id, created_by, updated_by)
+SELECT 'Load contact ' || n, ARRAY['load' || n || '@example.com'], u.id, u.id, u.id
+  FROM generate_series(1, $1) n, (SELECT id FROM users WHERE role = 'admin' ORDER BY email LIMIT 1) u;
+ANALYZE contacts;
+SQL
+}
+
 # Stops the server `serve` started.
 stop_server() {
   kill "$pid" 2>/dev/null || true

@@ -86,7 +86,10 @@ pub async fn table(
         "SELECT {COLUMNS}, ({expr})::text AS sort_key FROM {FROM}"
     ));
     conditions(&mut qb)?;
-    push_keyset(&mut qb, expr, ty, desc, &query.after)?;
+    let size = query.limit.map_or(crate::records::model::PAGE_SIZE, |n| {
+        i64::from(n.clamp(1, crate::records::model::MAX_PAGE_SIZE))
+    });
+    push_keyset(&mut qb, expr, ty, desc, &query.after, size)?;
     let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM deals r");
     conditions(&mut count)?;
     count
@@ -104,7 +107,7 @@ pub async fn table(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let (rows, next) = keyed_page(rows, crate::records::model::PAGE_SIZE);
+    let (rows, next) = keyed_page(rows, size);
     Ok(DealTablePage {
         pipeline: current,
         pipelines,

@@ -15,10 +15,12 @@ pub struct PipelineId(pub Uuid);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StageId(pub Uuid);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DealId(pub Uuid);
 
 /// A pipeline as the board's switcher lists it.
@@ -36,6 +38,7 @@ pub use crate::money::CURRENCIES;
 /// Everything the deal page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Deal {
     pub id: DealId,
     pub title: String,
@@ -183,6 +186,9 @@ pub struct TableQuery {
     /// One stage's deals only (a report's stage opened from its chart); empty for every stage.
     #[serde(default)]
     pub stage: String,
+    /// Rows per page (the API's `limit`, 1 to `MAX_PAGE_SIZE`); none is `PAGE_SIZE`.
+    #[serde(default)]
+    pub limit: Option<u32>,
 }
 
 impl TableQuery {
@@ -194,6 +200,7 @@ impl TableQuery {
             desc: g("desc") == "1",
             after: g("after"),
             stage: g("stage"),
+            limit: None,
         }
     }
 

@@ -66,7 +66,7 @@ fn TokenList(rows: Vec<TokenRow>, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <ErrorMessage error />
         <div class="table-wrap">
-        <table class="data-table tokens">
+        <table class="records tokens">
             <caption class="visually-hidden">{t!(i18n, tokens.title)}</caption>
             <thead><tr>
                 <th scope="col">{t!(i18n, tokens.name)}</th>
@@ -149,6 +149,7 @@ fn NewTokenForm(reload: RwSignal<u32>) -> impl IntoView {
             <section class="panel notice secret" role="status" aria-labelledby="secret-title">
                 <h2 id="secret-title">{t!(i18n, tokens.made)}</h2>
                 <p>{t!(i18n, tokens.copy_now)}</p>
+                <div class="field">
                 <label for="token-secret">{t!(i18n, tokens.secret)}</label>
                 <input id="token-secret" readonly value=s class="secret-value" on:focus=|ev| {
                     #[cfg(feature = "hydrate")]
@@ -161,6 +162,7 @@ fn NewTokenForm(reload: RwSignal<u32>) -> impl IntoView {
                     #[cfg(not(feature = "hydrate"))]
                     let _ = ev;
                 } />
+                </div>
             </section>
         })}
         <details class="panel new-policy">

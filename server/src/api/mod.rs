@@ -32,6 +32,7 @@ use app::users::model::CurrentUser;
 mod macros;
 mod companies;
 mod contacts;
+mod deals;
 mod leads;
 pub mod limits;
 mod records;
@@ -212,6 +213,7 @@ retry in `Retry-After`."
         (name = "contacts", description = "People at customers"),
         (name = "companies", description = "Customer organisations"),
         (name = "leads", description = "Prospects not yet qualified into contacts"),
+        (name = "deals", description = "Opportunities moving through a pipeline's stages"),
     )
 )]
 struct ApiDoc;
@@ -241,7 +243,8 @@ fn routes() -> (Router<Api>, utoipa::openapi::OpenApi) {
             OpenApiRouter::new()
                 .merge(contacts::routes())
                 .merge(companies::routes())
-                .merge(leads::routes()),
+                .merge(leads::routes())
+                .merge(deals::routes()),
         )
         .split_for_parts()
 }

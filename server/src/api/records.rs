@@ -112,7 +112,7 @@ pub fn params<T>(q: Result<axum::extract::Query<T>, QueryRejection>) -> ApiResul
     q.map(|q| q.0).map_err(|_| ApiError(AppError::BadRequest))
 }
 
-fn body(b: Result<Json<Value>, JsonRejection>) -> ApiResult<serde_json::Map<String, Value>> {
+pub fn body(b: Result<Json<Value>, JsonRejection>) -> ApiResult<serde_json::Map<String, Value>> {
     match b {
         Ok(Json(Value::Object(m))) => Ok(m),
         _ => Err(ApiError(AppError::BadRequest)),
@@ -122,7 +122,7 @@ fn body(b: Result<Json<Value>, JsonRejection>) -> ApiResult<serde_json::Map<Stri
 /// The fields of `base` replaced by those `patch` names: text as it is, a list of texts joined
 /// as the form takes them (one per line), a number as written, null as empty. A field the form
 /// does not have is refused by name.
-fn merge<I: Serialize + DeserializeOwned>(
+pub fn merge<I: Serialize + DeserializeOwned>(
     base: &I,
     patch: serde_json::Map<String, Value>,
 ) -> ApiResult<I> {

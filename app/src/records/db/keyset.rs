@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::records::filter::{Cursor, ListFilter, Sort, SortType, SortValue, encode_cursor};
-use crate::records::model::PAGE_SIZE;
 
 /// A row with the sort value and id its page's cursor is made of.
 pub(crate) struct Keyed<R> {
@@ -35,6 +34,7 @@ pub(crate) fn push_keyset(
     ty: &'static str,
     desc: bool,
     after: &str,
+    size: i64,
 ) -> Result<(), AppError> {
     let ty = SortType::parse(ty)
         .ok_or_else(|| AppError::internal(format!("a list sorts by the unknown SQL type {ty}")))?;
@@ -42,7 +42,7 @@ pub(crate) fn push_keyset(
         "" => None,
         raw => Some(Cursor::decode(raw, ty).ok_or(AppError::BadRequest)?),
     };
-    push_keyset_by(qb, Sort { expr, ty, desc }, after.as_ref(), PAGE_SIZE + 1);
+    push_keyset_by(qb, Sort { expr, ty, desc }, after.as_ref(), size + 1);
     Ok(())
 }
 
