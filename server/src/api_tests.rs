@@ -529,6 +529,32 @@ async fn deals_open_move_and_close_through_the_api_as_on_the_board(pool: PgPool)
     let app = app(pool.clone());
     let (_, west) = token(&pool, "sales2@keel.demo", &[(Entity::Deals, Access::Write)]).await;
     let (_, east) = token(&pool, "sales@keel.demo", &[(Entity::Deals, Access::Read)]).await;
+    let (_, directory) = token(
+        &pool,
+        "sales@keel.demo",
+        &[
+            (Entity::Pipelines, Access::Read),
+            (Entity::Users, Access::Read),
+        ],
+    )
+    .await;
+    let res = send(&app, get("/api/v1/pipelines", &directory)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let pipelines = json_of(res).await;
+    assert!(pipelines[0]["stages"].as_array().unwrap().len() >= 3);
+    let res = send(&app, get("/api/v1/users", &directory)).await;
+    assert!(
+        json_of(res)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["name"] == "Sarah Miller" && u["team"] == "West")
+    );
+    assert_eq!(
+        send(&app, get("/api/v1/users", &east)).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let stages: Vec<Uuid> = sqlx::query_scalar(
         "SELECT s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
           WHERE s.archived_at IS NULL ORDER BY p.position, p.created_at, s.position LIMIT 3",

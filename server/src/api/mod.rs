@@ -33,6 +33,7 @@ mod macros;
 mod companies;
 mod contacts;
 mod deals;
+mod directory;
 mod leads;
 pub mod limits;
 mod records;
@@ -214,6 +215,8 @@ retry in `Retry-After`."
         (name = "companies", description = "Customer organisations"),
         (name = "leads", description = "Prospects not yet qualified into contacts"),
         (name = "deals", description = "Opportunities moving through a pipeline's stages"),
+        (name = "pipelines", description = "Pipelines and their stages (read only)"),
+        (name = "users", description = "The people who own records (read only)"),
     )
 )]
 struct ApiDoc;
@@ -244,7 +247,8 @@ fn routes() -> (Router<Api>, utoipa::openapi::OpenApi) {
                 .merge(contacts::routes())
                 .merge(companies::routes())
                 .merge(leads::routes())
-                .merge(deals::routes()),
+                .merge(deals::routes())
+                .merge(directory::routes()),
         )
         .split_for_parts()
 }
