@@ -11,7 +11,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod access_tests;
 mod api;
 #[cfg(test)]
+mod api_deal_tests;
+#[cfg(test)]
 mod api_tests;
+#[cfg(test)]
+mod api_token_tests;
 #[cfg(test)]
 mod bad_input_tests;
 #[cfg(test)]

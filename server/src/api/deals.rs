@@ -195,16 +195,37 @@ async fn create(
     Ok(tagged(StatusCode::CREATED, d.version, &d))
 }
 
-/// What a change answers: the deal as it now is (200), or as someone else left it (412).
-async fn after(
+/// A change to a deal at `version`, through the deal page's and the board's own code.
+enum Change<'a> {
+    Fields(&'a app::deals::model::DealDraft),
+    Move(&'a MoveTo),
+    Close { won: bool, reason: &'a str },
+}
+
+/// Makes the change in one transaction and answers the deal as it now is (200), or as someone
+/// else left it when `version` is stale (412, nothing changed).
+async fn change(
     api: &Api,
     user: &app::users::model::CurrentUser,
     id: DealId,
-    r: Result<(), AppError>,
+    version: i32,
+    c: Change<'_>,
 ) -> ApiResult<Response> {
+    use app::deals::board::db::{close_deal, move_deal};
+    let mut tx = api.pool.begin().await?;
+    let r = match c {
+        Change::Fields(d) => app::deals::db::update(&mut tx, user, id, version, d)
+            .await
+            .map(|_| ()),
+        Change::Move(to) => move_deal(&mut tx, user, id, version, to).await.map(|_| ()),
+        Change::Close { won, reason } => close_deal(&mut tx, user, id, version, won, reason)
+            .await
+            .map(|_| ()),
+    };
     let stale_now = matches!(r, Err(AppError::Conflict));
     if !stale_now {
         r?;
+        tx.commit().await?;
     }
     let d = app::deals::db::get(&api.pool, user, id).await?;
     Ok(if stale_now {
@@ -238,12 +259,7 @@ async fn update(
         return Ok(stale(current.version, &current));
     }
     let draft = deal_input(&DealInput::from(&current), fields)?.parse()?;
-    let mut tx = api.pool.begin().await?;
-    let r = app::deals::db::update(&mut tx, user, id, version, &draft).await;
-    if r.is_ok() {
-        tx.commit().await?;
-    }
-    after(&api, user, id, r.map(|_| ())).await
+    change(&api, user, id, version, Change::Fields(&draft)).await
 }
 
 /// Moves the deal to another stage of its pipeline (to the end of its column).
@@ -270,12 +286,7 @@ async fn move_to(
         after: None,
         before: None,
     };
-    let mut tx = api.pool.begin().await?;
-    let r = app::deals::board::db::move_deal(&mut tx, user, id, version, &to).await;
-    if r.is_ok() {
-        tx.commit().await?;
-    }
-    after(&api, user, id, r.map(|_| ())).await
+    change(&api, user, id, version, Change::Move(&to)).await
 }
 
 async fn close(
@@ -288,12 +299,7 @@ async fn close(
 ) -> ApiResult<Response> {
     let user = caller.may(Entity::Deals, true)?;
     let id = DealId(super::id_of(id)?);
-    let mut tx = api.pool.begin().await?;
-    let r = app::deals::board::db::close_deal(&mut tx, user, id, version, won, reason).await;
-    if r.is_ok() {
-        tx.commit().await?;
-    }
-    after(api, user, id, r.map(|_| ())).await
+    change(api, user, id, version, Change::Close { won, reason }).await
 }
 
 /// Marks the deal won.
