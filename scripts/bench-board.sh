@@ -16,7 +16,8 @@ M="${2:-50}"
 DEALS="${KEEL_BENCH_DEALS:-5000}"
 source scripts/bench/common.sh
 db="keel_bench_board_$$"
-export DATABASE_URL="${base_url/\/keel\?//$db?}"
+DATABASE_URL=$(db_url "$db")
+export DATABASE_URL
 tmp=$(mktemp -d)
 pid=
 cleanup() {

@@ -22,7 +22,8 @@ cd "$(dirname "$0")/.."
 N="${1:-30}"
 source scripts/bench/common.sh
 db=keel_reports
-export DATABASE_URL="${base_url/\/keel\?//$db?}"
+DATABASE_URL=$(db_url "$db")
+export DATABASE_URL
 CONTACTS="${KEEL_BENCH_CONTACTS:-1000000}"
 DEALS="${KEEL_BENCH_DEALS:-200000}"
 PGLOG="$KEEL_DATA_DIR/postgres.log"

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 N="${1:-100}"
 source scripts/bench/common.sh
 db=keel_scale
-export DATABASE_URL="${base_url/\/keel\?//$db?}"
+DATABASE_URL=$(db_url "$db")
+export DATABASE_URL
 CONTACTS="${KEEL_BENCH_CONTACTS:-1000000}"
 
 if [ "${KEEL_BENCH_FRESH:-}" = 1 ]; then psql "$base_url" -qc "DROP DATABASE IF EXISTS $db" >/dev/null; fi

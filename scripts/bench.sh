@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 N="${1:-200}"
 source scripts/bench/common.sh
 db="keel_bench_$$"
-export DATABASE_URL="${base_url/\/keel\?//$db?}"
+DATABASE_URL=$(db_url "$db")
+export DATABASE_URL
 "$KEEL" seed-demo >/dev/null
 serve
 cleanup() {

@@ -5,13 +5,21 @@ KEEL="$CARGO_TARGET_DIR/release/keel"
 [ -x "$KEEL" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
 if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export KEEL_DATA_DIR="$KEEL_CACHE/test-postgres"; fi
 export KEEL_PG_PORT=5434 KEEL_LOG=warn
-base_url="$("$KEEL" db start 2>/dev/null)"
+# A DATABASE_URL given (make test's cluster, or one of the user's) is used as it is; else the
+# embedded test cluster is started.
+if [ -n "${DATABASE_URL:-}" ]; then base_url=$DATABASE_URL; else base_url="$("$KEEL" db start)"; fi
+
+# The URL of database $1 on the same server as base_url.
+db_url() {
+  sed -E "s#^([^/]*//[^/]*/)[^?]*#\1$1#" <<<"$base_url"
+}
 
 # Points DATABASE_URL at database $1, dropped and made again, with the demo data.
 fresh_demo_db() {
-  psql "$base_url" -qc "DROP DATABASE IF EXISTS $1" >/dev/null
+  psql "$base_url" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
   psql "$base_url" -qc "CREATE DATABASE $1"
-  export DATABASE_URL="${base_url/\/keel\?//$1?}"
+  export DATABASE_URL
+  DATABASE_URL=$(db_url "$1")
   "$KEEL" seed-demo >/dev/null
 }
 
