@@ -45,7 +45,15 @@ serve() {
   url="http://127.0.0.1:$port"
   KEEL_ADDR="127.0.0.1:$port" "$KEEL" serve >/dev/null 2>&1 &
   pid=$!
-  until curl -sf "$url/healthz" >/dev/null; do sleep 0.05; done
+  # A server that exits (a taken port, a failed migration) or stays unhealthy for 60 s ends the run.
+  local tries=0
+  until curl -sf "$url/healthz" >/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null || [ $((tries += 1)) -gt 1200 ]; then
+      echo "serve: keel did not come up on $url" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
 }
 
 # The session cookie of a demo user.
