@@ -13,7 +13,7 @@ use super::{Api, ApiResult, Caller, ErrorBody};
 use app::tokens::model::Entity;
 
 /// A live stage, in its pipeline's order.
-#[derive(Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Serialize, ToSchema)]
 struct Stage {
     id: Uuid,
     name: String,
@@ -52,38 +52,29 @@ async fn pipelines(State(api): State<Api>, caller: Caller) -> ApiResult<Json<Vec
     .fetch_all(&api.pool)
     .await?;
     let ids: Vec<Uuid> = heads.iter().map(|h| h.0).collect();
-    let mut stages: Vec<(Uuid, Stage)> =
-        sqlx::query_as::<_, (Uuid, Uuid, String, i16, Option<i32>)>(
-            "SELECT pipeline_id, id, name, win_probability, rotting_days FROM stages
+    let mut stages: std::collections::HashMap<Uuid, Vec<Stage>> = Default::default();
+    let rows: Vec<(Uuid, Uuid, String, i16, Option<i32>)> = sqlx::query_as(
+        "SELECT pipeline_id, id, name, win_probability, rotting_days FROM stages
           WHERE pipeline_id = ANY($1) AND archived_at IS NULL ORDER BY position",
-        )
-        .bind(&ids)
-        .fetch_all(&api.pool)
-        .await?
-        .into_iter()
-        .map(|(p, id, name, probability, rotting_days)| {
-            (
-                p,
-                Stage {
-                    id,
-                    name,
-                    probability,
-                    rotting_days,
-                },
-            )
-        })
-        .collect();
+    )
+    .bind(&ids)
+    .fetch_all(&api.pool)
+    .await?;
+    for (p, id, name, probability, rotting_days) in rows {
+        stages.entry(p).or_default().push(Stage {
+            id,
+            name,
+            probability,
+            rotting_days,
+        });
+    }
     Ok(Json(
         heads
             .into_iter()
-            .map(|(id, name)| {
-                let (mine, rest): (Vec<_>, Vec<_>) = stages.drain(..).partition(|s| s.0 == id);
-                stages = rest;
-                Pipeline {
-                    id,
-                    name,
-                    stages: mine.into_iter().map(|s| s.1).collect(),
-                }
+            .map(|(id, name)| Pipeline {
+                id,
+                name,
+                stages: stages.remove(&id).unwrap_or_default(),
             })
             .collect(),
     ))

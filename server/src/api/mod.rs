@@ -143,11 +143,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
         let Some(value) = parts.headers.get(IF_MATCH) else {
-            return Err(
-                ApiError(AppError::invalid("If-Match", app::error::Invalid::Required))
-                    .into_response()
-                    .map_status(StatusCode::PRECONDITION_REQUIRED),
-            );
+            let mut res = ApiError(AppError::invalid("If-Match", app::error::Invalid::Required))
+                .into_response();
+            *res.status_mut() = StatusCode::PRECONDITION_REQUIRED;
+            return Err(res);
         };
         value
             .to_str()
@@ -158,17 +157,6 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .ok_or_else(|| {
                 ApiError(AppError::invalid("If-Match", app::error::Invalid::Number)).into_response()
             })
-    }
-}
-
-trait MapStatus {
-    fn map_status(self, status: StatusCode) -> Self;
-}
-
-impl MapStatus for Response {
-    fn map_status(mut self, status: StatusCode) -> Self {
-        *self.status_mut() = status;
-        self
     }
 }
 

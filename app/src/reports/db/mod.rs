@@ -16,6 +16,7 @@ use crate::error::{AppError, Invalid};
 use crate::records::db::push_scope;
 use crate::users::model::{CurrentUser, DataScope};
 
+mod closed;
 mod deals;
 pub mod home;
 mod pace;
@@ -32,7 +33,8 @@ mod truth_people;
 #[cfg(test)]
 mod truth_raw;
 
-pub use deals::{forecast, funnel, lost_reasons, revenue, win_rate};
+pub use closed::{lost_reasons, revenue};
+pub use deals::{forecast, funnel, win_rate};
 pub use pace::{cycle, velocity};
 pub use people::{activities, new_customers, rankings, targets};
 
