@@ -76,6 +76,11 @@ pub enum Invalid {
     TooMany {
         max: u32,
     },
+    /// A web address whose host resolves to an address inside the house (loopback, private,
+    /// link-local …), which only an administrator may allow.
+    PrivateAddress,
+    /// A web address whose host name does not resolve.
+    UnknownHost,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

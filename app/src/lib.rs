@@ -37,6 +37,7 @@ pub mod tokens;
 pub mod trash;
 pub mod ui;
 pub mod users;
+pub mod webhooks;
 
 #[cfg(feature = "hydrate")]
 pub use shell::started;

@@ -49,6 +49,9 @@ mod session_layer;
 mod sign_in_tests;
 mod startup;
 mod telemetry;
+#[cfg(test)]
+mod webhook_tests;
+mod webhooks;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

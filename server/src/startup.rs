@@ -331,6 +331,9 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), BoxError> {
     let app = router(&settings, db.pool.clone());
     session_layer::spawn_session_sweeper(server_state(&settings, db.pool.clone()));
     session_layer::spawn_breach_scan(db.pool.clone(), settings.breach_scan);
+    let sender = crate::webhooks::Sender::new(crate::webhooks::Settings::default())
+        .map_err(|e| format!("the webhook client cannot start: {e}"))?;
+    crate::webhooks::spawn(db.pool.clone(), sender);
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| format!("cannot listen on {} (KEEL_ADDR): {e}", settings.addr))?;

@@ -15,22 +15,31 @@ pub enum Kind {
     Reply,
     /// Someone named them (`@Their Name`) in a note.
     Mention,
+    /// A webhook of theirs failed for a day and was paused.
+    WebhookPaused,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Assigned,
+        Kind::Breach,
+        Kind::Reply,
+        Kind::Mention,
+        Kind::WebhookPaused,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Assigned => "assigned",
             Kind::Breach => "breach",
             Kind::Reply => "reply",
             Kind::Mention => "mention",
+            Kind::WebhookPaused => "webhook_paused",
         }
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Assigned, Kind::Breach, Kind::Reply, Kind::Mention]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -137,7 +146,7 @@ mod tests {
 
     #[test]
     fn kinds_read_back_as_themselves() {
-        for k in [Kind::Assigned, Kind::Breach, Kind::Reply, Kind::Mention] {
+        for k in Kind::ALL {
             assert_eq!(Kind::parse(k.as_str()), Some(k));
         }
         assert_eq!(Kind::parse("other"), None);

@@ -16,6 +16,7 @@ fn kind_label(l: Locale, k: Kind) -> &'static str {
         Kind::Breach => td_string!(l, notifications.breach),
         Kind::Reply => td_string!(l, notifications.reply),
         Kind::Mention => td_string!(l, notifications.mention),
+        Kind::WebhookPaused => td_string!(l, notifications.webhook_paused),
     }
 }
 

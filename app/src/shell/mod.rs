@@ -152,6 +152,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("settings/audit") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("settings/desk") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("settings/tokens") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("settings/webhooks") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("settings/targets") ssr=SsrMode::Async view={Lazy::<InsightRoute>::new()} />
                         <Route path=path!("trash") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("duplicates") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />

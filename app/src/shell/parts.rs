@@ -55,6 +55,7 @@ enum Page {
     Ticket,
     DeskSettings,
     Tokens,
+    Webhooks,
 }
 
 impl Page {
@@ -87,6 +88,7 @@ impl Page {
             ["settings", "audit"] => Page::Audit,
             ["settings", "desk"] => Page::DeskSettings,
             ["settings", "tokens"] => Page::Tokens,
+            ["settings", "webhooks"] => Page::Webhooks,
             ["trash"] => Page::Trash,
             ["duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
@@ -242,6 +244,7 @@ fn tools_part(page: Page) -> AnyView {
         Page::DeskSettings => view! { <DeskSettingsPage /> }.into_any(),
         Page::Duplicates => view! { <DuplicatesPage /> }.into_any(),
         Page::Tokens => view! { <crate::tokens::views::TokensPage /> }.into_any(),
+        Page::Webhooks => view! { <crate::webhooks::views::WebhooksPage /> }.into_any(),
         _ => view! { <MergePage /> }.into_any(),
     }
 }
@@ -390,6 +393,7 @@ mod tests {
             ("/settings/audit", Page::Audit),
             ("/settings/desk", Page::DeskSettings),
             ("/settings/tokens", Page::Tokens),
+            ("/settings/webhooks", Page::Webhooks),
             ("/imports/5", Page::Import),
             ("/trash", Page::Trash),
             ("/duplicates", Page::Duplicates),

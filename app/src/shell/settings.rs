@@ -38,6 +38,7 @@ pub(super) fn SettingsPage() -> impl IntoView {
             <SettingsLink href="/settings/pipelines" title=|l| td_string!(l, stages.title).to_string() text=|l| td_string!(l, settings.pipelines_hint).to_string() />
             <SettingsLink href="/settings/audit" title=|l| td_string!(l, audit.title).to_string() text=|l| td_string!(l, audit.open).to_string() />
             <SettingsLink href="/settings/desk" title=|l| td_string!(l, desk.title).to_string() text=|l| td_string!(l, desk.open).to_string() />
+            <SettingsLink href="/settings/webhooks" title=|l| td_string!(l, webhooks.title).to_string() text=|l| td_string!(l, webhooks.open).to_string() />
         })}
         </div>
         <section class="panel" aria-labelledby="profile-title">

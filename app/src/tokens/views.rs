@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::api::{CreateApiToken, RevokeApiToken, list_api_tokens};
 use super::model::{Access, EXPIRY_DAYS, Entity, TokenRow};
 use crate::i18n::*;
-use crate::ui::{ErrorMessage, Field, FieldError, LocalDateTime, PageHeader};
+use crate::ui::{ErrorMessage, Field, FieldError, LocalDateTime, PageHeader, SecretNotice};
 
 fn entity_name(i18n: leptos_i18n::I18nContext<Locale>, e: Entity) -> &'static str {
     match e {
@@ -146,24 +146,8 @@ fn NewTokenForm(reload: RwSignal<u32>) -> impl IntoView {
     let secret = move || create.value().get().and_then(Result::ok).map(|t| t.secret);
     view! {
         {move || secret().map(|s| view! {
-            <section class="panel notice secret" role="status" aria-labelledby="secret-title">
-                <h2 id="secret-title">{t!(i18n, tokens.made)}</h2>
-                <p>{t!(i18n, tokens.copy_now)}</p>
-                <div class="field">
-                <label for="token-secret">{t!(i18n, tokens.secret)}</label>
-                <input id="token-secret" readonly value=s class="secret-value" on:focus=|ev| {
-                    #[cfg(feature = "hydrate")]
-                    {
-                        use wasm_bindgen::JsCast;
-                        if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                            i.select();
-                        }
-                    }
-                    #[cfg(not(feature = "hydrate"))]
-                    let _ = ev;
-                } />
-                </div>
-            </section>
+            <SecretNotice id="token-secret" secret=s title=move || t!(i18n, tokens.made)
+                hint=move || t!(i18n, tokens.copy_now) label=move || t!(i18n, tokens.secret) />
         })}
         <details class="panel new-policy">
             <summary>{t!(i18n, tokens.new)}</summary>

@@ -101,3 +101,36 @@ pub fn Field(
         </div>
     }
 }
+
+/// A secret shown once (a new API token's, a webhook's signing secret): a live notice with the
+/// value in a read-only field that selects itself when focused, ready to copy.
+#[component]
+pub fn SecretNotice(
+    #[prop(into)] title: ViewFn,
+    #[prop(into)] hint: ViewFn,
+    #[prop(into)] label: ViewFn,
+    id: &'static str,
+    secret: String,
+) -> impl IntoView {
+    let (title_id, labelled_by) = (format!("{id}-title"), format!("{id}-title"));
+    view! {
+        <section class="panel notice secret" role="status" aria-labelledby=labelled_by>
+            <h2 id=title_id>{title.run()}</h2>
+            <p>{hint.run()}</p>
+            <div class="field">
+            <label for=id>{label.run()}</label>
+            <input id=id readonly value=secret class="secret-value" on:focus=|ev| {
+                #[cfg(feature = "hydrate")]
+                {
+                    use wasm_bindgen::JsCast;
+                    if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                        i.select();
+                    }
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            } />
+            </div>
+        </section>
+    }
+}

@@ -14,7 +14,7 @@ pub use error_message::{
     ErrorMessage, FieldError, PageError, RouteErrors, action_errors, error_text, invalid_text,
     page_error,
 };
-pub use field::Field;
+pub use field::{Field, SecretNotice};
 pub use layout::{Menu, PageHeader, Toolbar};
 pub use local_date::{LocalDate, LocalDateTime, LocalValue};
 pub use page_data::{PageResources, page_resource};

@@ -162,6 +162,29 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             form(format!("id={nowhere}")),
             [U, N, N, N, N, N, N, N],
         ),
+        // Webhooks: administrators only (checked before the input)
+        row("list_webhooks", form(""), ADMIN),
+        row(
+            "create_webhook",
+            form("input[url]=&input[events][*.*]=on"),
+            [U, F, F, F, F, F, F, I],
+        ),
+        row(
+            "set_webhook_paused",
+            form(format!("id={nowhere}&paused=true")),
+            [U, F, F, F, F, F, F, N],
+        ),
+        row(
+            "delete_webhook",
+            form(format!("id={nowhere}")),
+            [U, F, F, F, F, F, F, N],
+        ),
+        row("webhook_deliveries", form(format!("id={nowhere}")), ADMIN),
+        row(
+            "replay_webhook_delivery",
+            form("id=0"),
+            [U, F, F, F, F, F, F, N],
+        ),
         // Refused as a zone no one has: nobody's zone changes here.
         row(
             "set_time_zone",
