@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg(feature = "ssr")]
 use crate::error::{AppError, Invalid};
 
 /// The kinds of record whose changes are events, as the events name them.

@@ -27,13 +27,25 @@ pub fn WebhooksPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let data = crate::ui::page_resource(move || reload.get(), |_| list_webhooks());
     let shown = RwSignal::new(None::<(Uuid, String)>);
+    // Kept by the page, so that the secret stays shown when the list reloads under it.
+    let create = ServerAction::<CreateWebhook>::new();
+    Effect::new(move || {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let secret = move || create.value().get().and_then(Result::ok).map(|w| w.secret);
     view! {
         <PageHeader title=move || t_string!(i18n, webhooks.title) subtitle=ViewFn::from(move || t!(i18n, webhooks.hint)) />
-        <NewWebhookForm reload />
+        {move || secret().map(|s| view! {
+            <SecretNotice id="webhook-secret" secret=s title=move || t!(i18n, webhooks.made)
+                hint=move || t!(i18n, webhooks.copy_now) label=move || t!(i18n, webhooks.secret) />
+        })}
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(rows) => Ok(view! { <WebhookList rows reload shown /> }.into_any()),
+                    // The form shows only to whom the list does (administrators).
+                    Ok(rows) => Ok(view! { <NewWebhookForm create /> <WebhookList rows reload shown /> }.into_any()),
                     Err(e) => crate::ui::page_error(e),
                 }
             })}
@@ -224,27 +236,16 @@ fn DeliveryTable(
 
 /// The form that subscribes a URL; the signing secret it answers is shown here once.
 #[component]
-fn NewWebhookForm(reload: RwSignal<u32>) -> impl IntoView {
+fn NewWebhookForm(create: ServerAction<CreateWebhook>) -> impl IntoView {
     let i18n = use_i18n();
-    let create = ServerAction::<CreateWebhook>::new();
-    Effect::new(move || {
-        if matches!(create.value().get(), Some(Ok(_))) {
-            reload.update(|n| *n += 1);
-        }
-    });
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let form_error = Signal::derive(move || {
         error
             .get()
             .filter(|e| !matches!(e, crate::error::AppError::Validation { .. }))
     });
-    let secret = move || create.value().get().and_then(Result::ok).map(|w| w.secret);
     let choices = std::iter::once("*.*").chain(EVENTS);
     view! {
-        {move || secret().map(|s| view! {
-            <SecretNotice id="webhook-secret" secret=s title=move || t!(i18n, webhooks.made)
-                hint=move || t!(i18n, webhooks.copy_now) label=move || t!(i18n, webhooks.secret) />
-        })}
         <details class="panel new-policy">
             <summary>{t!(i18n, webhooks.new)}</summary>
             <ActionForm action=create attr:class="form">
