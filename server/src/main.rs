@@ -11,6 +11,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod access_tests;
 mod api;
 #[cfg(test)]
+mod api_activity_tests;
+#[cfg(test)]
 mod api_deal_tests;
 #[cfg(test)]
 mod api_tests;

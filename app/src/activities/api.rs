@@ -38,7 +38,9 @@ pub async fn log_interaction(
     super::db::require_visible(&pool, &user, about, id).await?;
     let mut tx = pool.begin().await?;
     crate::idempotency::once(&mut tx, user.id, key, "log_interaction", async |conn| {
-        super::db::log(conn, &user, about, id, &interaction).await
+        super::db::log(conn, &user, about, id, &interaction)
+            .await
+            .map(|_| ())
     })
     .await?;
     tx.commit().await?;

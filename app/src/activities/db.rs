@@ -10,14 +10,15 @@ use super::model::{
 use crate::error::AppError;
 use crate::users::model::{CurrentUser, DataScope};
 
-/// Stores the interaction against the record, and its follow-up task (assigned to the author).
+/// Stores the interaction against the record, and its follow-up task (assigned to the author);
+/// the interaction's id.
 pub async fn log(
     conn: &mut PgConnection,
     user: &CurrentUser,
     about: SubjectKind,
     id: Uuid,
     i: &Interaction,
-) -> Result<(), AppError> {
+) -> Result<Uuid, AppError> {
     if !user.role.can_edit_customers() {
         return Err(AppError::Forbidden);
     }
@@ -51,7 +52,7 @@ pub async fn log(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(())
+    Ok(activity)
 }
 
 /// Tells the colleagues a note names (`@Name`) who may open its record that they were mentioned.

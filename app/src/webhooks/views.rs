@@ -7,7 +7,7 @@ use super::api::{
     CreateWebhook, DeleteWebhook, ReplayWebhookDelivery, SetWebhookPaused, list_webhooks,
     webhook_deliveries,
 };
-use super::model::{Delivery, DeliveryState, EVENTS, URL_MAX, Webhook};
+use super::model::{Delivery, DeliveryState, ENTITIES, EVENTS, URL_MAX, Webhook};
 use crate::i18n::*;
 use crate::ui::{ErrorMessage, Field, FieldError, LocalDateTime, PageHeader, SecretNotice};
 
@@ -106,7 +106,7 @@ fn WebhookList(
                             }}
                         </td>
                         <td class="num">{w.pending}</td>
-                        <td class="actions">
+                        <td class="actions"><div class="row-buttons">
                             <button type="button" class="secondary"
                                 aria-label=move || format!("{} {}", t_string!(i18n, webhooks.log), log_url)
                                 on:click=move |_| shown.set(Some((id, url.clone())))>
@@ -127,7 +127,7 @@ fn WebhookList(
                                 }>
                                 {t!(i18n, webhooks.delete)}
                             </button>
-                        </td>
+                        </div></td>
                     </tr>
                 }
             }).collect_view()}
@@ -190,8 +190,6 @@ fn DeliveryTable(
                 <th scope="col">{t!(i18n, webhooks.state)}</th>
                 <th scope="col">{t!(i18n, webhooks.attempts)}</th>
                 <th scope="col">{t!(i18n, webhooks.response)}</th>
-                <th scope="col">{t!(i18n, webhooks.latency)}</th>
-                <th scope="col">{t!(i18n, webhooks.last_try)}</th>
                 <th scope="col"><span class="visually-hidden">{t!(i18n, webhooks.actions)}</span></th>
             </tr></thead>
             <tbody>
@@ -200,7 +198,7 @@ fn DeliveryTable(
                 let event = d.event.clone();
                 view! {
                     <tr>
-                        <th scope="row"><code>{d.event.clone()}</code><br /><LocalDateTime at=d.occurred_at /></th>
+                        <th scope="row"><code>{d.event.clone()}</code><br /><span class="muted"><LocalDateTime at=d.occurred_at /></span></th>
                         <td>
                             {match d.state {
                                 DeliveryState::Delivered => view! { <span class="badge ok">{t!(i18n, webhooks.delivered)}</span> }.into_any(),
@@ -213,11 +211,11 @@ fn DeliveryTable(
                         </td>
                         <td class="num">{d.attempts}</td>
                         <td>
-                            {d.last_status.map(|s| view! { <code>{s}</code> })}
-                            {d.last_error.clone().filter(|e| e != "status").map(|e| view! { <span class="muted">{move || failure(i18n.get_locale(), &e)}</span> })}
+                            {d.last_status.map(|s| view! { <code>{s}</code>" " })}
+                            {d.last_error.clone().filter(|e| e != "status").map(|e| view! { <span>{move || failure(i18n.get_locale(), &e)}</span>" " })}
+                            {d.last_latency_ms.map(|ms| view! { <span class="muted">{format!("{ms} ms")}</span> })}
+                            {d.last_at.map(|at| view! { <br /><span class="muted">{t!(i18n, webhooks.last_try)}" "<LocalDateTime at /></span> })}
                         </td>
-                        <td class="num">{d.last_latency_ms.map(|ms| format!("{ms} ms"))}</td>
-                        <td>{d.last_at.map(|at| view! { <LocalDateTime at /> })}</td>
                         <td>
                             <button type="button" class="secondary" disabled=move || replay.pending().get()
                                 aria-label=move || format!("{} {} #{id}", t_string!(i18n, webhooks.replay), event)
@@ -244,7 +242,15 @@ fn NewWebhookForm(create: ServerAction<CreateWebhook>) -> impl IntoView {
             .get()
             .filter(|e| !matches!(e, crate::error::AppError::Validation { .. }))
     });
-    let choices = std::iter::once("*.*").chain(EVENTS);
+    let check = move |e: String, every: bool| {
+        view! {
+            <label class="check">
+                <input type="checkbox" name=format!("input[events][{e}]") value="on" />
+                <code>{e}</code>
+                {every.then(|| view! { " "<span class="muted">{t!(i18n, webhooks.every_event)}</span> })}
+            </label>
+        }
+    };
     view! {
         <details class="panel new-policy">
             <summary>{t!(i18n, webhooks.new)}</summary>
@@ -255,12 +261,13 @@ fn NewWebhookForm(create: ServerAction<CreateWebhook>) -> impl IntoView {
                 </Field>
                 <fieldset class="events-form" aria-describedby="webhook-events-error">
                     <legend>{t!(i18n, webhooks.events)}</legend>
-                    {choices.map(|e| view! {
-                        <label class="check">
-                            <input type="checkbox" name=format!("input[events][{e}]") value="on" />
-                            <code>{e}</code>
-                            {(e == "*.*").then(|| view! { " "<span class="muted">{t!(i18n, webhooks.every_event)}</span> })}
-                        </label>
+                    <div class="event-kind">{check("*.*".into(), true)}</div>
+                    // A row per kind: its every event (`deal.*`), then each of them.
+                    {ENTITIES.map(|kind| view! {
+                        <div class="event-kind" role="group" aria-label=kind>
+                            {check(format!("{kind}.*"), false)}
+                            {EVENTS.iter().filter(|e| e.split('.').next() == Some(kind)).map(|e| check(e.to_string(), false)).collect_view()}
+                        </div>
                     }).collect_view()}
                     <FieldError id="webhook-events-error" error field="events" />
                 </fieldset>

@@ -30,6 +30,7 @@ use app::users::model::CurrentUser;
 
 #[macro_use]
 mod macros;
+mod activities;
 mod companies;
 mod contacts;
 mod deals;
@@ -203,6 +204,8 @@ retry in `Retry-After`."
         (name = "companies", description = "Customer organisations"),
         (name = "leads", description = "Prospects not yet qualified into contacts"),
         (name = "deals", description = "Opportunities moving through a pipeline's stages"),
+        (name = "activities", description = "Calls, meetings, emails and notes logged on a record (appended, never rewritten)"),
+        (name = "tasks", description = "The token's user's tasks about records"),
         (name = "pipelines", description = "Pipelines and their stages (read only)"),
         (name = "users", description = "The people who own records (read only)"),
     )
@@ -236,6 +239,7 @@ fn routes() -> (Router<Api>, utoipa::openapi::OpenApi) {
                 .merge(companies::routes())
                 .merge(leads::routes())
                 .merge(deals::routes())
+                .merge(activities::routes())
                 .merge(directory::routes()),
         )
         .split_for_parts()

@@ -13,9 +13,9 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use app::error::AppError;
-pub use send::{Outcome, Sender};
 #[cfg(test)]
 pub use send::sign;
+pub use send::{Outcome, Sender};
 
 /// How the worker paces itself. The defaults are the product's; tests shorten them.
 #[derive(Clone, Debug)]
