@@ -17,6 +17,8 @@ mod api_deal_tests;
 #[cfg(test)]
 mod api_tests;
 #[cfg(test)]
+mod api_ticket_tests;
+#[cfg(test)]
 mod api_token_tests;
 #[cfg(test)]
 mod bad_input_tests;

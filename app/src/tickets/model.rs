@@ -14,6 +14,7 @@ pub const TEAM_MAX: u32 = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TicketId(pub Uuid);
 
 /// What a change to a ticket announces: open queues reload.
@@ -50,6 +51,7 @@ pub fn is_done(status: &str) -> bool {
 /// A ticket as its page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Ticket {
     pub id: TicketId,
     pub number: i64,
@@ -85,6 +87,7 @@ pub struct Ticket {
 /// One message of a ticket's conversation: a public reply, an internal note, or the customer's words.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: Uuid,
     pub kind: String,
@@ -114,6 +117,7 @@ pub struct TicketView {
 /// A row of a queue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TicketRow {
     pub id: TicketId,
     pub number: i64,
@@ -201,6 +205,7 @@ pub struct QueuePage {
 
 /// The new-ticket form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TicketInput {
     pub subject: String,
     #[serde(default)]
@@ -281,6 +286,7 @@ impl TicketInput {
 
 /// The triage of a ticket as its page submits it: status, priority, team and assignee together.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TriageInput {
     pub status: String,
     pub priority: String,

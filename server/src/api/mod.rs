@@ -38,6 +38,7 @@ mod directory;
 mod leads;
 pub mod limits;
 mod records;
+mod tickets;
 
 /// What every handler is handed: the pool and the rate limits of this instance.
 #[derive(Clone)]
@@ -206,6 +207,7 @@ retry in `Retry-After`."
         (name = "deals", description = "Opportunities moving through a pipeline's stages"),
         (name = "activities", description = "Calls, meetings, emails and notes logged on a record (appended, never rewritten)"),
         (name = "tasks", description = "The token's user's tasks about records"),
+        (name = "tickets", description = "The service desk's tickets and their conversations"),
         (name = "pipelines", description = "Pipelines and their stages (read only)"),
         (name = "users", description = "The people who own records (read only)"),
     )
@@ -240,6 +242,7 @@ fn routes() -> (Router<Api>, utoipa::openapi::OpenApi) {
                 .merge(leads::routes())
                 .merge(deals::routes())
                 .merge(activities::routes())
+                .merge(tickets::routes())
                 .merge(directory::routes()),
         )
         .split_for_parts()

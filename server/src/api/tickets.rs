@@ -1,0 +1,203 @@
+//! `/api/v1/tickets`: the service desk's queues, a ticket with its conversation, opening one (as
+//! the new-ticket form, with the desk's SLA and routing), triage (status, priority, team,
+//! assignee, deal) and messages — each through the desk's own code and role rules.
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::records::{body, merge, params};
+use super::{Api, ApiResult, Caller, ErrorBody, IfMatch, Page, tagged};
+use app::error::AppError;
+use app::tickets::model::{
+    Message, QueueQuery, Ticket, TicketId, TicketInput, TicketRow, TriageInput,
+};
+use app::tokens::model::Entity;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+struct TicketParams {
+    /// mine, unassigned, breaching, breached, waiting, open (the default) or done.
+    queue: String,
+    /// A team's name; every team when absent.
+    team: String,
+    /// The `next_cursor` of the previous page.
+    cursor: String,
+}
+
+/// A ticket and its conversation, oldest message first.
+#[derive(Serialize, ToSchema)]
+struct TicketWithMessages {
+    #[serde(flatten)]
+    ticket: Ticket,
+    messages: Vec<Message>,
+}
+
+/// A message to add: a public reply, an internal note, or the customer's own words.
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+struct MessageBody {
+    /// reply, note or customer.
+    kind: String,
+    body: String,
+}
+
+async fn with_messages(
+    api: &Api,
+    user: &app::users::model::CurrentUser,
+    id: TicketId,
+) -> ApiResult<Response> {
+    let v = app::tickets::db::view(&api.pool, user, id).await?;
+    let version = v.ticket.version;
+    let t = TicketWithMessages {
+        ticket: v.ticket,
+        messages: v.messages,
+    };
+    Ok(tagged(StatusCode::OK, version, &t))
+}
+
+/// A page of a queue, in the token's user's reach.
+#[utoipa::path(get, path = "/tickets", tag = "tickets", operation_id = "list_tickets",
+    params(TicketParams),
+    responses((status = 200, body = Page<TicketRow>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn list(
+    State(api): State<Api>,
+    caller: Caller,
+    q: Result<Query<TicketParams>, QueryRejection>,
+) -> ApiResult<Json<Page<TicketRow>>> {
+    let user = caller.may(Entity::Tickets, false)?;
+    let p = params(q)?;
+    let query = QueueQuery {
+        queue: p.queue,
+        team: p.team,
+        after: p.cursor,
+    };
+    let page = app::tickets::db::queue(&api.pool, user, &query).await?;
+    Ok(Json(Page {
+        data: page.rows,
+        next_cursor: page.next,
+    }))
+}
+
+#[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", operation_id = "get_tickets",
+    params(("id" = String, Path, description = "The ticket's id")),
+    responses((status = 200, body = TicketWithMessages, headers(("ETag" = String))),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn get(
+    State(api): State<Api>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let user = caller.may(Entity::Tickets, false)?;
+    with_messages(&api, user, TicketId(super::id_of(&id)?)).await
+}
+
+/// Opens a ticket as the new-ticket form does: the customer found by email, phone or name.
+#[utoipa::path(post, path = "/tickets", tag = "tickets", operation_id = "create_tickets",
+    request_body = TicketInput,
+    responses((status = 201, body = TicketWithMessages, headers(("ETag" = String))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+async fn create(
+    State(api): State<Api>,
+    caller: Caller,
+    b: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Response> {
+    let user = caller.may(Entity::Tickets, true)?;
+    let draft = merge(&TicketInput::default(), body(b)?)?.parse()?;
+    let mut tx = api.pool.begin().await?;
+    let id = app::tickets::db::create(&mut tx, user, &draft, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    let mut res = with_messages(&api, user, id).await?;
+    *res.status_mut() = StatusCode::CREATED;
+    Ok(res)
+}
+
+/// Triage: the status, priority, team, assignee and deal the body names (the others stay);
+/// `If-Match` must name the ticket's current version.
+#[utoipa::path(patch, path = "/tickets/{id}", tag = "tickets", operation_id = "update_tickets",
+    request_body = TriageInput,
+    params(("id" = String, Path, description = "The ticket's id"),
+        ("If-Match" = String, Header, description = "The ticket's ETag")),
+    responses((status = 200, body = TicketWithMessages, headers(("ETag" = String))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 412, body = TicketWithMessages), (status = 422, body = ErrorBody),
+        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn update(
+    State(api): State<Api>,
+    caller: Caller,
+    Path(id): Path<String>,
+    IfMatch(version): IfMatch,
+    b: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Response> {
+    let user = caller.may(Entity::Tickets, true)?;
+    let id = TicketId(super::id_of(&id)?);
+    let patch = body(b)?;
+    let mut tx = api.pool.begin().await?;
+    let t = app::tickets::db::ticket(&mut *tx, user, id).await?;
+    let current = TriageInput {
+        status: t.status,
+        priority: t.priority,
+        team: t.team.unwrap_or_default(),
+        assignee: t.assignee_id.map(|a| a.to_string()).unwrap_or_default(),
+        deal: t.deal_id.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    let triage = merge(&current, patch)?.parse()?;
+    let now = chrono::Utc::now();
+    match app::tickets::db::triage(&mut tx, user, id, version, &triage, now).await {
+        Ok(_) => tx.commit().await?,
+        Err(AppError::Conflict) => {
+            drop(tx);
+            let mut res = with_messages(&api, user, id).await?;
+            *res.status_mut() = StatusCode::PRECONDITION_FAILED;
+            return Ok(res);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    with_messages(&api, user, id).await
+}
+
+/// Adds a reply (sent to the customer's link), an internal note or the customer's words.
+#[utoipa::path(post, path = "/tickets/{id}/messages", tag = "tickets", operation_id = "message_tickets",
+    request_body = MessageBody,
+    params(("id" = String, Path, description = "The ticket's id")),
+    responses((status = 201, body = TicketWithMessages, headers(("ETag" = String))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn message(
+    State(api): State<Api>,
+    caller: Caller,
+    Path(id): Path<String>,
+    b: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Response> {
+    let user = caller.may(Entity::Tickets, true)?;
+    let id = TicketId(super::id_of(&id)?);
+    let m = merge(&MessageBody::default(), body(b)?)?;
+    let (kind, text) = app::tickets::model::parse_message(&m.kind, &m.body)?;
+    let mut tx = api.pool.begin().await?;
+    app::tickets::db::add_message(&mut tx, user, id, &kind, &text, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    let mut res = with_messages(&api, user, id).await?;
+    *res.status_mut() = StatusCode::CREATED;
+    Ok(res)
+}
+
+pub fn routes() -> OpenApiRouter<Api> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(message))
+}
