@@ -50,15 +50,32 @@ pub async fn csv(
     let Some(Extension(auth)) = auth else {
         return error_response(&AppError::Unauthorized);
     };
-    // Exporting takes every customer in scope out of the CRM: a permission of its own.
-    if !auth.user.role.can_export() {
-        return error_response(&AppError::Forbidden);
-    }
     let Some(kind) = kind(&file) else {
         return error_response(&AppError::NotFound);
     };
-    let query = query(raw.as_deref().unwrap_or(""));
-    let user = auth.user;
+    stream(
+        pool,
+        auth.user,
+        kind,
+        query(raw.as_deref().unwrap_or("")),
+        error_response,
+    )
+    .await
+}
+
+/// A list in the user's scope as a streamed CSV download (also the API's export). A failure
+/// before the first chunk is answered by `refuse`, in the caller's error shape.
+pub async fn stream(
+    pool: sqlx::PgPool,
+    user: app::users::model::CurrentUser,
+    kind: ListKind,
+    query: ListQuery,
+    refuse: fn(&AppError) -> Response,
+) -> Response {
+    // Exporting takes every customer in scope out of the CRM: a permission of its own.
+    if !user.role.can_export() {
+        return refuse(&AppError::Forbidden);
+    }
     let today = chrono::Utc::now().date_naive();
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(4);
     let task = tokio::spawn(async move {
@@ -77,7 +94,7 @@ pub async fn csv(
             Ok(Ok(_)) => AppError::internal("export sent nothing"),
             Err(e) => AppError::internal(e),
         };
-        return error_response(&e);
+        return refuse(&e);
     };
     let state = (Some(first), rx, Some(task));
     let body = futures_util::stream::unfold(state, |(first, mut rx, task)| async move {

@@ -21,6 +21,8 @@ mod api_ticket_tests;
 #[cfg(test)]
 mod api_token_tests;
 #[cfg(test)]
+mod api_transfer_tests;
+#[cfg(test)]
 mod bad_input_tests;
 #[cfg(test)]
 mod board_page_tests;

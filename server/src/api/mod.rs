@@ -39,6 +39,7 @@ mod leads;
 pub mod limits;
 mod records;
 mod tickets;
+mod transfer;
 
 /// What every handler is handed: the pool and the rate limits of this instance.
 #[derive(Clone)]
@@ -208,6 +209,7 @@ retry in `Retry-After`."
         (name = "activities", description = "Calls, meetings, emails and notes logged on a record (appended, never rewritten)"),
         (name = "tasks", description = "The token's user's tasks about records"),
         (name = "tickets", description = "The service desk's tickets and their conversations"),
+        (name = "imports", description = "CSV files in and out, as the screens' import and export"),
         (name = "pipelines", description = "Pipelines and their stages (read only)"),
         (name = "users", description = "The people who own records (read only)"),
     )
@@ -243,6 +245,7 @@ fn routes() -> (Router<Api>, utoipa::openapi::OpenApi) {
                 .merge(deals::routes())
                 .merge(activities::routes())
                 .merge(tickets::routes())
+                .merge(transfer::routes())
                 .merge(directory::routes()),
         )
         .split_for_parts()

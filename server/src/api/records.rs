@@ -85,7 +85,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn query(self) -> ApiResult<ListQuery> {
+    pub(super) fn query(self) -> ApiResult<ListQuery> {
         if self.limit.is_some_and(|n| n == 0 || n > MAX_PAGE_SIZE) {
             return Err(ApiError(AppError::invalid("limit", Invalid::Number)));
         }

@@ -1,0 +1,230 @@
+//! Import and export over the API, through the code of the screens' CSV paths: a file posted is
+//! kept as an upload is, previewed with the columns' guessed fields, and imported by the same
+//! runner (in the background, followed by its status); an export streams a list's CSV as the
+//! list page's download does.
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::records::{ListParams, body, params};
+use super::{Api, ApiError, ApiResult, Caller, ErrorBody};
+use app::error::{AppError, Invalid};
+use app::imports::model::{ImportKind, OnDuplicate, Preview, Progress};
+use app::records::model::ListKind;
+use app::tokens::model::Entity;
+
+fn entity(kind: ImportKind) -> Entity {
+    match kind {
+        ImportKind::Contacts => Entity::Contacts,
+        ImportKind::Companies => Entity::Companies,
+        ImportKind::Leads => Entity::Leads,
+        ImportKind::Deals => Entity::Deals,
+    }
+}
+
+/// An import: the file as read, the field each column goes to, and how far it has run.
+#[derive(Serialize, ToSchema)]
+struct ImportOut {
+    id: Uuid,
+    /// contacts, companies, leads or deals.
+    kind: String,
+    file_name: String,
+    /// UTF-8, or GB18030 (which reads GBK).
+    encoding: String,
+    headers: Vec<String>,
+    /// The field each column goes to ("" for none): guessed from the headers until it starts.
+    mapping: Vec<String>,
+    /// Data rows (the header not counted).
+    rows: i64,
+    started: bool,
+    /// The file was removed (a day after its upload) before it was imported.
+    expired: bool,
+    /// `done` (rows), `rows`, `result` (created, updated, skipped, failed, errors by line) and
+    /// `error` or `interrupted`, once it has started.
+    #[schema(value_type = Object)]
+    progress: Option<Progress>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct KindParam {
+    kind: String,
+}
+
+/// How to import: the mapping (the preview's guess when absent), what a duplicate does, and
+/// whether one bad row stops it all.
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+struct StartBody {
+    mapping: Option<Vec<String>>,
+    /// skip (the default), update or create.
+    #[schema(value_type = String)]
+    on_duplicate: OnDuplicate,
+    all_or_nothing: bool,
+}
+
+async fn out(api: &Api, user: &app::users::model::CurrentUser, p: Preview) -> ApiResult<ImportOut> {
+    let progress = match p.started {
+        true => Some(app::imports::db::status(&api.pool, user, p.id).await?),
+        false => None,
+    };
+    Ok(ImportOut {
+        id: p.id,
+        kind: p.kind.as_str().to_string(),
+        file_name: p.file_name,
+        encoding: p.encoding,
+        headers: p.headers,
+        mapping: p.mapping,
+        rows: p.rows,
+        started: p.started,
+        expired: p.expired,
+        progress,
+    })
+}
+
+/// An import of the caller's, if the token may write its kind of record.
+async fn mine(api: &Api, caller: &Caller, id: &str, write: bool) -> ApiResult<Preview> {
+    let p = app::imports::db::preview(&api.pool, &caller.user, super::id_of(id)?).await?;
+    caller.may(entity(p.kind), write)?;
+    Ok(p)
+}
+
+/// Posts a CSV file (any encoding: UTF-8, or GBK as Chinese spreadsheets save it) to import as
+/// records of `kind`; it is previewed, not yet imported.
+#[utoipa::path(post, path = "/imports", tag = "imports", operation_id = "create_imports",
+    params(("kind" = String, Query, description = "contacts, companies, leads or deals"),
+        ("X-File-Name" = Option<String>, Header, description = "The file's name, for the list of imports")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportOut), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn upload(
+    State(api): State<Api>,
+    caller: Caller,
+    q: Result<Query<KindParam>, QueryRejection>,
+    headers: HeaderMap,
+    file: Body,
+) -> ApiResult<(StatusCode, Json<ImportOut>)> {
+    let kind = ImportKind::parse(&params(q)?.kind)
+        .ok_or(ApiError(AppError::invalid("kind", Invalid::Choice)))?;
+    let user = caller.may(entity(kind), true)?;
+    let bytes = axum::body::to_bytes(file, crate::import::UPLOAD_LIMIT)
+        .await
+        .map_err(|_| {
+            ApiError(AppError::invalid(
+                "file",
+                Invalid::TooLong {
+                    max: crate::import::UPLOAD_LIMIT as u32,
+                },
+            ))
+        })?;
+    if bytes.contains(&0) {
+        return Err(ApiError(AppError::invalid("file", Invalid::Characters)));
+    }
+    let name = (headers.get("x-file-name").and_then(|v| v.to_str().ok()))
+        .map(app::ui::url::decode)
+        .unwrap_or_else(|| "import.csv".into());
+    let id = app::imports::db::store(&api.pool, user, kind, &name, &bytes).await?;
+    let p = app::imports::db::preview(&api.pool, user, id).await?;
+    Ok((StatusCode::CREATED, Json(out(&api, user, p).await?)))
+}
+
+#[utoipa::path(get, path = "/imports/{id}", tag = "imports", operation_id = "get_imports",
+    params(("id" = String, Path, description = "The import's id")),
+    responses((status = 200, body = ImportOut), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+async fn get(
+    State(api): State<Api>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ImportOut>> {
+    let p = mine(&api, &caller, &id, false).await?;
+    Ok(Json(out(&api, &caller.user, p).await?))
+}
+
+/// Starts the import and answers at once (202); `GET /imports/{id}` follows it.
+#[utoipa::path(post, path = "/imports/{id}/start", tag = "imports", operation_id = "start_imports",
+    params(("id" = String, Path, description = "The import's id")),
+    request_body = StartBody,
+    responses((status = 202, body = ImportOut), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn start(
+    State(api): State<Api>,
+    caller: Caller,
+    Path(id): Path<String>,
+    b: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<(StatusCode, Json<ImportOut>)> {
+    let p = mine(&api, &caller, &id, true).await?;
+    let how: StartBody = serde_json::from_value(Value::Object(body(b)?))
+        .map_err(|_| ApiError(AppError::invalid("mapping", Invalid::Choice)))?;
+    let mapping = how.mapping.unwrap_or_else(|| p.mapping.clone());
+    let user = caller.user.clone();
+    let claimed = app::imports::db::start(&api.pool, &user, p.id, &mapping).await?;
+    let (pool, id, today) = (api.pool.clone(), p.id, chrono::Utc::now().date_naive());
+    let task_user = user.clone();
+    tokio::spawn(async move {
+        let r = app::imports::db::run_claimed(
+            &pool,
+            &task_user,
+            id,
+            claimed,
+            &mapping,
+            how.on_duplicate,
+            how.all_or_nothing,
+            today,
+        )
+        .await;
+        if let Err(e) = r {
+            tracing::warn!(error = ?e, import = %id, "import stopped");
+        }
+    });
+    let p = app::imports::db::preview(&api.pool, &user, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(out(&api, &user, p).await?)))
+}
+
+/// A list as CSV, with the list's filters, streamed: what the list page's download gives
+/// (administrators and managers only, as there).
+#[utoipa::path(get, path = "/exports/{list}", tag = "imports", operation_id = "export_lists",
+    params(("list" = String, Path, description = "contacts, companies or leads"), ListParams),
+    responses((status = 200, content_type = "text/csv", body = String),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn export(
+    State(api): State<Api>,
+    caller: Caller,
+    Path(list): Path<String>,
+    q: Result<Query<ListParams>, QueryRejection>,
+) -> ApiResult<Response> {
+    let kind = ListKind::parse(&list).ok_or(ApiError(AppError::NotFound))?;
+    let entity = match kind {
+        ListKind::Contacts => Entity::Contacts,
+        ListKind::Companies => Entity::Companies,
+        ListKind::Leads => Entity::Leads,
+    };
+    let user = caller.may(entity, false)?.clone();
+    let query = params(q)?.query()?;
+    let refuse: fn(&AppError) -> Response = |e| ApiError(e.clone()).into_response();
+    Ok(crate::export::stream(api.pool.clone(), user, kind, query, refuse).await)
+}
+
+pub fn routes() -> OpenApiRouter<Api> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(get))
+        .routes(routes!(start))
+        .routes(routes!(export))
+}
