@@ -1,7 +1,7 @@
 # Shared by the benchmark scripts (sourced): the release binary, the test Postgres cluster, and
 # helpers to start a server and sign in. Sets KEEL, base_url; `serve` sets url and pid.
 source scripts/env.sh
-KEEL="$CARGO_TARGET_DIR/release/keel"
+KEEL="${KEEL:-$CARGO_TARGET_DIR/release/keel}"
 [ -x "$KEEL" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
 if [ "$(id -u)" = 0 ]; then export KEEL_DATA_DIR=/var/lib/keel/test; else export KEEL_DATA_DIR="$KEEL_CACHE/test-postgres"; fi
 export KEEL_PG_PORT=5434 KEEL_LOG=warn
