@@ -499,6 +499,32 @@ async fn a_delivery_replays_and_a_day_of_failures_pauses_the_webhook(pool: PgPoo
         .collect();
     names.sort();
     assert_eq!(names, ["\"Paused Person\"", "\"Queued Person\""]);
+
+    // Paused for longer than the log is kept, what waits is given up; old lines are forgotten.
+    let mut tx = pool.begin().await.unwrap();
+    app::webhooks::db::set_paused(&mut tx, &admin, hook, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    new_contact(&app, &writer, "Forgotten Person").await;
+    sqlx::query(
+        "UPDATE webhook_deliveries SET since = now() - interval '31 days' WHERE state = 'pending'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE webhook_deliveries SET last_at = now() - interval '31 days' WHERE event_id = (SELECT min(event_id) FROM webhook_deliveries)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    webhooks::sweep(&pool, &Settings::default()).await.unwrap();
+    let left: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT state, last_error FROM webhook_deliveries ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert_eq!(left[2], ("failed".to_string(), Some("expired".to_string())));
 }
 
 #[sqlx::test(migrations = "../migrations")]

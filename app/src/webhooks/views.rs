@@ -17,6 +17,7 @@ fn failure(l: Locale, code: &str) -> &'static str {
         "timeout" => td_string!(l, webhooks.err_timeout),
         "connect" => td_string!(l, webhooks.err_connect),
         "private_address" => td_string!(l, webhooks.err_private_address),
+        "expired" => td_string!(l, webhooks.err_expired),
         _ => td_string!(l, webhooks.err_request),
     }
 }

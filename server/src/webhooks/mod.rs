@@ -199,9 +199,17 @@ pub async fn run_once(pool: &PgPool, sender: &Sender) -> Result<usize, AppError>
     Ok(n)
 }
 
-/// Forgets delivered deliveries, and events nothing waits for, older than `keep`.
+/// Gives up what waited longer than `keep` (a subscription paused that long), then forgets
+/// finished deliveries, and events nothing waits for, older than `keep`.
 pub async fn sweep(pool: &PgPool, s: &Settings) -> Result<u64, AppError> {
     let keep = s.keep.as_secs_f64();
+    sqlx::query(
+        "UPDATE webhook_deliveries SET state = 'failed', last_error = 'expired', last_at = now()
+          WHERE state = 'pending' AND since < now() - make_interval(secs => $1)",
+    )
+    .bind(keep)
+    .execute(pool)
+    .await?;
     let gone = sqlx::query(
         "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND last_at < now() - make_interval(secs => $1)",
     )
