@@ -144,6 +144,35 @@ fn next(last: Option<(DateTime<Utc>, Uuid)>, full: bool) -> Option<String> {
     })
 }
 
+/// A page of `sql` (its one parameter `$1` = `param`) newest first by `(at, t.id)`, after
+/// `cursor`, and the next page's cursor.
+#[cfg(feature = "ssr")]
+async fn keyset<R>(
+    pool: &sqlx::PgPool,
+    sql: &str,
+    at: &str,
+    param: Uuid,
+    cursor: &str,
+    limit: i64,
+    key: fn(&R) -> (DateTime<Utc>, Uuid),
+) -> Result<(Vec<R>, Option<String>), AppError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let after = position(cursor)?;
+    let rows: Vec<R> = sqlx::query_as(&format!(
+        "{sql} AND ($2::timestamptz IS NULL OR ({at}, t.id) < ($2, $3)) ORDER BY {at} DESC, t.id DESC LIMIT $4"
+    ))
+    .bind(param)
+    .bind(after.map(|a| a.0))
+    .bind(after.map(|a| a.1))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let next = next(rows.last().map(key), rows.len() as i64 == limit);
+    Ok((rows, next))
+}
+
 #[cfg(feature = "ssr")]
 const ACTIVITY: &str = "SELECT t.id, CASE WHEN t.contact_id IS NOT NULL THEN 'contact' WHEN t.company_id IS NOT NULL THEN 'company'
             WHEN t.lead_id IS NOT NULL THEN 'lead' ELSE 'deal' END AS record_type,
@@ -163,23 +192,17 @@ pub async fn activities(
     limit: i64,
 ) -> Result<(Vec<ActivityRow>, Option<String>), AppError> {
     super::db::require_visible(pool, user, about, id).await?;
-    let after = position(cursor)?;
-    let rows: Vec<ActivityRow> = sqlx::query_as(&format!(
-        "{ACTIVITY} WHERE t.{} = $1 AND ($2::timestamptz IS NULL OR (t.occurred_at, t.id) < ($2, $3))
-          ORDER BY t.occurred_at DESC, t.id DESC LIMIT $4",
-        about.column()
-    ))
-    .bind(id)
-    .bind(after.map(|a| a.0))
-    .bind(after.map(|a| a.1))
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    let next = next(
-        rows.last().map(|r| (r.occurred_at, r.id)),
-        rows.len() as i64 == limit,
-    );
-    Ok((rows, next))
+    let sql = format!("{ACTIVITY} WHERE t.{} = $1", about.column());
+    keyset(
+        pool,
+        &sql,
+        "t.occurred_at",
+        id,
+        cursor,
+        limit,
+        |r: &ActivityRow| (r.occurred_at, r.id),
+    )
+    .await
 }
 
 /// One logged interaction, if the user may open its record.
@@ -224,24 +247,20 @@ pub async fn tasks(
         "all" => "true",
         _ => return Err(AppError::invalid("status", Invalid::Choice)),
     };
-    let after = position(cursor)?;
-    let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-        "{TASK} WHERE t.assignee_id = $1 AND {done} AND {}
-            AND ($2::timestamptz IS NULL OR (t.created_at, t.id) < ($2, $3))
-          ORDER BY t.created_at DESC, t.id DESC LIMIT $4",
+    let sql = format!(
+        "{TASK} WHERE t.assignee_id = $1 AND {done} AND {}",
         super::db::task_record_visible(user, "$1")
-    ))
-    .bind(user.id.0)
-    .bind(after.map(|a| a.0))
-    .bind(after.map(|a| a.1))
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    let next = next(
-        rows.last().map(|r| (r.created_at, r.id)),
-        rows.len() as i64 == limit,
     );
-    Ok((rows, next))
+    keyset(
+        pool,
+        &sql,
+        "t.created_at",
+        user.id.0,
+        cursor,
+        limit,
+        |r: &TaskRow| (r.created_at, r.id),
+    )
+    .await
 }
 
 /// One task: the assignee's, or any for roles that see everything, on a record the user may open.

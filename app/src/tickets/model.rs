@@ -50,8 +50,7 @@ pub fn is_done(status: &str) -> bool {
 
 /// A ticket as its page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct Ticket {
     pub id: TicketId,
     pub number: i64,
@@ -86,8 +85,7 @@ pub struct Ticket {
 
 /// One message of a ticket's conversation: a public reply, an internal note, or the customer's words.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct Message {
     pub id: Uuid,
     pub kind: String,
@@ -116,8 +114,7 @@ pub struct TicketView {
 
 /// A row of a queue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct TicketRow {
     pub id: TicketId,
     pub number: i64,

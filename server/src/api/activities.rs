@@ -201,22 +201,25 @@ async fn create(
     Ok((StatusCode::CREATED, Json(row)))
 }
 
-/// The token's user's tasks on records they may open, newest first.
-#[utoipa::path(get, path = "/tasks", tag = "tasks", operation_id = "list_tasks", params(TaskParams),
-    responses((status = 200, body = Page<TaskRow>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn list_tasks(
-    State(api): State<Api>,
-    caller: Caller,
-    q: Result<Query<TaskParams>, QueryRejection>,
-) -> ApiResult<Json<Page<TaskRow>>> {
-    let user = caller.may(Entity::Tasks, false)?;
-    let p = params(q)?;
-    let (data, next_cursor) =
-        listing::tasks(&api.pool, user, &p.status, &p.cursor, limit(p.limit)?).await?;
-    Ok(Json(Page { data, next_cursor }))
-}
+page_path!(
+    "/tasks",
+    "tasks",
+    "list_tasks",
+    TaskParams,
+    TaskRow,
+    /// The token's user's tasks on records they may open, newest first.
+    async fn list_tasks(
+        State(api): State<Api>,
+        caller: Caller,
+        q: Result<Query<TaskParams>, QueryRejection>,
+    ) -> ApiResult<Json<Page<TaskRow>>> {
+        let user = caller.may(Entity::Tasks, false)?;
+        let p = params(q)?;
+        let (data, next_cursor) =
+            listing::tasks(&api.pool, user, &p.status, &p.cursor, limit(p.limit)?).await?;
+        Ok(Json(Page { data, next_cursor }))
+    }
+);
 
 #[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", operation_id = "get_tasks",
     params(("id" = String, Path, description = "The task's id")),
@@ -234,69 +237,69 @@ async fn get_task(
     Ok(tagged(StatusCode::OK, t.version, &t))
 }
 
-/// Makes a task about a record the token's user may open, assigned to them.
-#[utoipa::path(post, path = "/tasks", tag = "tasks", operation_id = "create_tasks",
-    request_body = NewTaskBody,
-    responses((status = 201, body = TaskRow, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 429, body = ErrorBody)))]
-async fn create_task(
-    State(api): State<Api>,
-    caller: Caller,
-    b: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Tasks, true)?;
-    let mut fields = body(b)?;
-    let (kind, record) = record_of(&mut fields)?;
-    let draft = merge(&TaskInput::default(), fields)?.parse()?;
-    let mut tx = api.pool.begin().await?;
-    let id = listing::create_task(&mut tx, user, kind, record, &draft).await?;
-    let t = listing::task(&mut tx, user, id).await?;
-    tx.commit().await?;
-    Ok(tagged(StatusCode::CREATED, t.version, &t))
-}
+create_path!(
+    "/tasks",
+    "tasks",
+    "create_tasks",
+    NewTaskBody,
+    TaskRow,
+    /// Makes a task about a record the token's user may open, assigned to them.
+    async fn create_task(
+        State(api): State<Api>,
+        caller: Caller,
+        b: Result<Json<Value>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tasks, true)?;
+        let mut fields = body(b)?;
+        let (kind, record) = record_of(&mut fields)?;
+        let draft = merge(&TaskInput::default(), fields)?.parse()?;
+        let mut tx = api.pool.begin().await?;
+        let id = listing::create_task(&mut tx, user, kind, record, &draft).await?;
+        let t = listing::task(&mut tx, user, id).await?;
+        tx.commit().await?;
+        Ok(tagged(StatusCode::CREATED, t.version, &t))
+    }
+);
 
-/// Changes a task's title, due date or done; `If-Match` must name its current version.
-#[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", operation_id = "update_tasks",
-    request_body = TaskInput,
-    params(("id" = String, Path, description = "The task's id"),
-        ("If-Match" = String, Header, description = "The task's ETag")),
-    responses((status = 200, body = TaskRow, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 412, body = TaskRow), (status = 422, body = ErrorBody),
-        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn update_task(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-    IfMatch(version): IfMatch,
-    b: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Tasks, true)?;
-    let id = super::id_of(&id)?;
-    let patch = body(b)?;
-    let mut tx = api.pool.begin().await?;
-    let current = listing::task(&mut tx, user, id).await?;
-    if current.version != version {
-        return Ok(stale(current.version, &current));
+if_match_path!(
+    patch,
+    "/tasks/{id}",
+    "tasks",
+    "update_tasks",
+    TaskInput,
+    TaskRow,
+    /// Changes a task's title, due date or done; `If-Match` must name its current version.
+    async fn update_task(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+        IfMatch(version): IfMatch,
+        b: Result<Json<Value>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tasks, true)?;
+        let id = super::id_of(&id)?;
+        let patch = body(b)?;
+        let mut tx = api.pool.begin().await?;
+        let current = listing::task(&mut tx, user, id).await?;
+        if current.version != version {
+            return Ok(stale(current.version, &current));
+        }
+        let draft = merge(&TaskInput::from(&current), patch)?.parse()?;
+        if let Err(e) = listing::update_task(&mut tx, user, id, version, &draft).await {
+            // Changed by someone else between the read and the write: 412 with it as it now is.
+            let AppError::Conflict = e else {
+                return Err(e.into());
+            };
+            drop(tx);
+            let mut conn = api.pool.acquire().await?;
+            let t = listing::task(&mut conn, user, id).await?;
+            return Ok(stale(t.version, &t));
+        }
+        let t = listing::task(&mut tx, user, id).await?;
+        tx.commit().await?;
+        Ok(tagged(StatusCode::OK, t.version, &t))
     }
-    let draft = merge(&TaskInput::from(&current), patch)?.parse()?;
-    if let Err(e) = listing::update_task(&mut tx, user, id, version, &draft).await {
-        // Changed by someone else between the read and the write: 412 with it as it now is.
-        let AppError::Conflict = e else {
-            return Err(e.into());
-        };
-        drop(tx);
-        let mut conn = api.pool.acquire().await?;
-        let t = listing::task(&mut conn, user, id).await?;
-        return Ok(stale(t.version, &t));
-    }
-    let t = listing::task(&mut tx, user, id).await?;
-    tx.commit().await?;
-    Ok(tagged(StatusCode::OK, t.version, &t))
-}
+);
 
 pub fn routes() -> OpenApiRouter<Api> {
     OpenApiRouter::new()

@@ -110,46 +110,49 @@ fn stage_of(v: Option<Value>) -> ApiResult<Option<StageId>> {
     }
 }
 
-/// A page of a pipeline's deals, in the token's user's data scope.
-#[utoipa::path(get, path = "/deals", tag = "deals", operation_id = "list_deals", params(DealParams),
-    responses((status = 200, body = Page<Deal>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn list(
-    State(api): State<Api>,
-    caller: Caller,
-    q: Result<Query<DealParams>, QueryRejection>,
-) -> ApiResult<Json<Page<Deal>>> {
-    let user = caller.may(Entity::Deals, false)?;
-    let p = params(q)?;
-    if p.limit.is_some_and(|n| n == 0 || n > MAX_PAGE_SIZE) {
-        return Err(ApiError(AppError::invalid("limit", Invalid::Number)));
+page_path!(
+    "/deals",
+    "deals",
+    "list_deals",
+    DealParams,
+    Deal,
+    /// A page of a pipeline's deals, in the token's user's data scope.
+    async fn list(
+        State(api): State<Api>,
+        caller: Caller,
+        q: Result<Query<DealParams>, QueryRejection>,
+    ) -> ApiResult<Json<Page<Deal>>> {
+        let user = caller.may(Entity::Deals, false)?;
+        let p = params(q)?;
+        if p.limit.is_some_and(|n| n == 0 || n > MAX_PAGE_SIZE) {
+            return Err(ApiError(AppError::invalid("limit", Invalid::Number)));
+        }
+        let pipeline = match p.pipeline.trim() {
+            "" => None,
+            s => Some(PipelineId(s.parse().map_err(|_| {
+                ApiError(AppError::invalid("pipeline", Invalid::Choice))
+            })?)),
+        };
+        let filter = BoardFilter {
+            owner: p.owner,
+            q: p.q,
+            ..Default::default()
+        };
+        let query = TableQuery {
+            status: p.status,
+            sort: p.sort,
+            desc: p.desc,
+            after: p.cursor,
+            stage: p.stage,
+            limit: p.limit,
+        };
+        let page = app::deals::db::table(&api.pool, user, pipeline, &filter, &query).await?;
+        Ok(Json(Page {
+            data: page.page.rows,
+            next_cursor: page.page.next,
+        }))
     }
-    let pipeline = match p.pipeline.trim() {
-        "" => None,
-        s => Some(PipelineId(s.parse().map_err(|_| {
-            ApiError(AppError::invalid("pipeline", Invalid::Choice))
-        })?)),
-    };
-    let filter = BoardFilter {
-        owner: p.owner,
-        q: p.q,
-        ..Default::default()
-    };
-    let query = TableQuery {
-        status: p.status,
-        sort: p.sort,
-        desc: p.desc,
-        after: p.cursor,
-        stage: p.stage,
-        limit: p.limit,
-    };
-    let page = app::deals::db::table(&api.pool, user, pipeline, &filter, &query).await?;
-    Ok(Json(Page {
-        data: page.page.rows,
-        next_cursor: page.page.next,
-    }))
-}
+);
 
 /// One deal; its `ETag` is its version.
 #[utoipa::path(get, path = "/deals/{id}", tag = "deals", operation_id = "get_deals",
@@ -167,33 +170,35 @@ async fn get(
     Ok(tagged(StatusCode::OK, d.version, &d))
 }
 
-/// Opens a deal owned by the token's user at the end of a stage, validated as the form is.
-#[utoipa::path(post, path = "/deals", tag = "deals", operation_id = "create_deals", request_body = DealBody,
-    responses((status = 201, body = Deal, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 429, body = ErrorBody)))]
-async fn create(
-    State(api): State<Api>,
-    caller: Caller,
-    b: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Deals, true)?;
-    let mut fields = body(b)?;
-    let stage = stage_of(fields.remove("stage_id"))?;
-    let company = match fields.remove("company") {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s,
-        Some(_) => return Err(ApiError(AppError::invalid("company", Invalid::Choice))),
-    };
-    let draft = deal_input(&DealInput::default(), fields)?.parse()?;
-    let mut tx = api.pool.begin().await?;
-    let company = app::companies::db::find_or_create(&mut tx, user, Some(&company)).await?;
-    let id = app::deals::board::db::open_deal(&mut tx, user, stage, &draft, company).await?;
-    tx.commit().await?;
-    let d = app::deals::db::get(&api.pool, user, DealId(id)).await?;
-    Ok(tagged(StatusCode::CREATED, d.version, &d))
-}
+create_path!(
+    "/deals",
+    "deals",
+    "create_deals",
+    DealBody,
+    Deal,
+    /// Opens a deal owned by the token's user at the end of a stage, validated as the form is.
+    async fn create(
+        State(api): State<Api>,
+        caller: Caller,
+        b: Result<Json<Value>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Deals, true)?;
+        let mut fields = body(b)?;
+        let stage = stage_of(fields.remove("stage_id"))?;
+        let company = match fields.remove("company") {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s,
+            Some(_) => return Err(ApiError(AppError::invalid("company", Invalid::Choice))),
+        };
+        let draft = deal_input(&DealInput::default(), fields)?.parse()?;
+        let mut tx = api.pool.begin().await?;
+        let company = app::companies::db::find_or_create(&mut tx, user, Some(&company)).await?;
+        let id = app::deals::board::db::open_deal(&mut tx, user, stage, &draft, company).await?;
+        tx.commit().await?;
+        let d = app::deals::db::get(&api.pool, user, DealId(id)).await?;
+        Ok(tagged(StatusCode::CREATED, d.version, &d))
+    }
+);
 
 /// A change to a deal at `version`, through the deal page's and the board's own code.
 enum Change<'a> {
@@ -235,59 +240,59 @@ async fn change(
     })
 }
 
-/// Changes the fields the body names; `If-Match` must name the deal's current version.
-#[utoipa::path(patch, path = "/deals/{id}", tag = "deals", operation_id = "update_deals", request_body = DealBody,
-    params(("id" = String, Path, description = "The deal's id"),
-        ("If-Match" = String, Header, description = "The deal's ETag")),
-    responses((status = 200, body = Deal, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 412, body = Deal), (status = 422, body = ErrorBody),
-        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn update(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-    IfMatch(version): IfMatch,
-    b: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Deals, true)?;
-    let id = DealId(super::id_of(&id)?);
-    let fields = body(b)?;
-    let current = app::deals::db::get(&api.pool, user, id).await?;
-    if current.version != version {
-        return Ok(stale(current.version, &current));
+if_match_path!(
+    patch,
+    "/deals/{id}",
+    "deals",
+    "update_deals",
+    DealBody,
+    Deal,
+    /// Changes the fields the body names; `If-Match` must name the deal's current version.
+    async fn update(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+        IfMatch(version): IfMatch,
+        b: Result<Json<Value>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Deals, true)?;
+        let id = DealId(super::id_of(&id)?);
+        let fields = body(b)?;
+        let current = app::deals::db::get(&api.pool, user, id).await?;
+        if current.version != version {
+            return Ok(stale(current.version, &current));
+        }
+        let draft = deal_input(&DealInput::from(&current), fields)?.parse()?;
+        change(&api, user, id, version, Change::Fields(&draft)).await
     }
-    let draft = deal_input(&DealInput::from(&current), fields)?.parse()?;
-    change(&api, user, id, version, Change::Fields(&draft)).await
-}
+);
 
-/// Moves the deal to another stage of its pipeline (to the end of its column).
-#[utoipa::path(post, path = "/deals/{id}/move", tag = "deals", operation_id = "move_deals", request_body = MoveBody,
-    params(("id" = String, Path, description = "The deal's id"),
-        ("If-Match" = String, Header, description = "The deal's ETag")),
-    responses((status = 200, body = Deal, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 412, body = Deal), (status = 422, body = ErrorBody),
-        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn move_to(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-    IfMatch(version): IfMatch,
-    b: Result<Json<MoveBody>, JsonRejection>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Deals, true)?;
-    let id = DealId(super::id_of(&id)?);
-    let Json(m) = b.map_err(|_| ApiError(AppError::BadRequest))?;
-    let to = MoveTo {
-        stage: StageId(m.stage_id),
-        after: None,
-        before: None,
-    };
-    change(&api, user, id, version, Change::Move(&to)).await
-}
+if_match_path!(
+    post,
+    "/deals/{id}/move",
+    "deals",
+    "move_deals",
+    MoveBody,
+    Deal,
+    /// Moves the deal to another stage of its pipeline (to the end of its column).
+    async fn move_to(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+        IfMatch(version): IfMatch,
+        b: Result<Json<MoveBody>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Deals, true)?;
+        let id = DealId(super::id_of(&id)?);
+        let Json(m) = b.map_err(|_| ApiError(AppError::BadRequest))?;
+        let to = MoveTo {
+            stage: StageId(m.stage_id),
+            after: None,
+            before: None,
+        };
+        change(&api, user, id, version, Change::Move(&to)).await
+    }
+);
 
 async fn close(
     api: &Api,
@@ -320,25 +325,25 @@ async fn won(
     close(&api, &caller, &id, version, true, "").await
 }
 
-/// Marks the deal lost, with a reason.
-#[utoipa::path(post, path = "/deals/{id}/lost", tag = "deals", operation_id = "lose_deals", request_body = LostBody,
-    params(("id" = String, Path, description = "The deal's id"),
-        ("If-Match" = String, Header, description = "The deal's ETag")),
-    responses((status = 200, body = Deal, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 412, body = Deal), (status = 422, body = ErrorBody),
-        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn lost(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-    IfMatch(version): IfMatch,
-    b: Result<Json<LostBody>, JsonRejection>,
-) -> ApiResult<Response> {
-    let Json(l) = b.map_err(|_| ApiError(AppError::BadRequest))?;
-    close(&api, &caller, &id, version, false, &l.reason).await
-}
+if_match_path!(
+    post,
+    "/deals/{id}/lost",
+    "deals",
+    "lose_deals",
+    LostBody,
+    Deal,
+    /// Marks the deal lost, with a reason.
+    async fn lost(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+        IfMatch(version): IfMatch,
+        b: Result<Json<LostBody>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let Json(l) = b.map_err(|_| ApiError(AppError::BadRequest))?;
+        close(&api, &caller, &id, version, false, &l.reason).await
+    }
+);
 
 pub fn routes() -> OpenApiRouter<Api> {
     OpenApiRouter::new()

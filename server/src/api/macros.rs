@@ -1,6 +1,46 @@
 //! The handlers of one record kind, annotated for the OpenAPI document: each is a line that
 //! hands the request to `records`, where the work is.
 
+/// A write under `If-Match` (`patch` or `post`) of the record at `{id}`: its `utoipa::path`, with
+/// the answers every such write may give (412 carries the record as it now is), on `$item`.
+/// `if_match_path!(patch, "/tasks/{id}", "tasks", "update_tasks", TaskInput, TaskRow, fn …)`.
+macro_rules! if_match_path {
+    ($method:ident, $path:tt, $tag:tt, $op:expr, $input:ty, $record:ty, $item:item) => {
+        #[utoipa::path($method, path = $path, tag = $tag, operation_id = $op, request_body = $input,
+                    params(("id" = String, Path, description = "The record's id"),
+                        ("If-Match" = String, Header, description = "The record's ETag")),
+                    responses((status = 200, body = $record, headers(("ETag" = String))),
+                        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+                        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                        (status = 412, body = $record), (status = 422, body = ErrorBody),
+                        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        $item
+    };
+}
+
+/// A page of a list: its `utoipa::path` (the query's `$params`, a `Page` of `$row`) on `$item`.
+macro_rules! page_path {
+    ($path:tt, $tag:tt, $op:expr, $params:ty, $row:ty, $item:item) => {
+        #[utoipa::path(get, path = $path, tag = $tag, operation_id = $op, params($params),
+                    responses((status = 200, body = Page<$row>), (status = 400, body = ErrorBody),
+                        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        $item
+    };
+}
+
+/// A record made from the body: its `utoipa::path` (201 with `$record` and its `ETag`) on `$item`.
+macro_rules! create_path {
+    ($path:tt, $tag:tt, $op:expr, $input:ty, $record:ty, $item:item) => {
+        #[utoipa::path(post, path = $path, tag = $tag, operation_id = $op, request_body = $input,
+                    responses((status = 201, body = $record, headers(("ETag" = String))),
+                        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+                        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+                        (status = 429, body = ErrorBody)))]
+        $item
+    };
+}
+
 /// `record_routes!(Kind, "tag", "/path", "/path/{id}", Record, Row, Input)` defines `routes()`.
 macro_rules! record_routes {
     ($kind:ty, $tag:tt, $path:tt, $item:tt, $record:ty, $row:ty, $input:ty) => {
@@ -14,25 +54,28 @@ macro_rules! record_routes {
         use super::records::{self, ListParams};
         use super::{Api, ApiResult, Caller, ErrorBody, IfMatch, Page};
 
-        /// A page of records, in the token's user's data scope.
-        #[utoipa::path(get, path = $path, tag = $tag, operation_id = concat!("list_", $tag), params(ListParams),
-            responses((status = 200, body = Page<$row>), (status = 400, body = ErrorBody),
-                (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-                (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-        async fn list(
-            State(api): State<Api>,
-            caller: Caller,
-            q: Result<Query<ListParams>, QueryRejection>,
-        ) -> ApiResult<Json<Page<$row>>> {
-            records::list::<$kind>(&api.pool, &caller, records::params(q)?).await
-        }
+        page_path!(
+            $path,
+            $tag,
+            concat!("list_", $tag),
+            ListParams,
+            $row,
+            /// A page of records, in the token's user's data scope.
+            async fn list(
+                State(api): State<Api>,
+                caller: Caller,
+                q: Result<Query<ListParams>, QueryRejection>,
+            ) -> ApiResult<Json<Page<$row>>> {
+                records::list::<$kind>(&api.pool, &caller, records::params(q)?).await
+            }
+        );
 
         /// One record; its `ETag` is its version.
         #[utoipa::path(get, path = $item, tag = $tag, operation_id = concat!("get_", $tag),
-            params(("id" = String, Path, description = "The record's id")),
-            responses((status = 200, body = $record, headers(("ETag" = String))),
-                (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-                (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+                    params(("id" = String, Path, description = "The record's id")),
+                    responses((status = 200, body = $record, headers(("ETag" = String))),
+                        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
         async fn get(
             State(api): State<Api>,
             caller: Caller,
@@ -41,48 +84,50 @@ macro_rules! record_routes {
             records::get::<$kind>(&api.pool, &caller, &id).await
         }
 
-        /// Creates a record owned by the token's user, validated as the form is.
-        #[utoipa::path(post, path = $path, tag = $tag, operation_id = concat!("create_", $tag), request_body = $input,
-            responses((status = 201, body = $record, headers(("ETag" = String))),
-                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-                (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
-                (status = 429, body = ErrorBody)))]
-        async fn create(
-            State(api): State<Api>,
-            caller: Caller,
-            body: Result<Json<serde_json::Value>, JsonRejection>,
-        ) -> ApiResult<Response> {
-            records::create::<$kind>(&api.pool, &caller, body, <$input>::default()).await
-        }
+        create_path!(
+            $path,
+            $tag,
+            concat!("create_", $tag),
+            $input,
+            $record,
+            /// Creates a record owned by the token's user, validated as the form is.
+            async fn create(
+                State(api): State<Api>,
+                caller: Caller,
+                body: Result<Json<serde_json::Value>, JsonRejection>,
+            ) -> ApiResult<Response> {
+                records::create::<$kind>(&api.pool, &caller, body, <$input>::default()).await
+            }
+        );
 
-        /// Changes the fields the body names (the others stay); `If-Match` must name the
-        /// record's current version, or the answer is 412 with the record as it now is.
-        #[utoipa::path(patch, path = $item, tag = $tag, operation_id = concat!("update_", $tag), request_body = $input,
-            params(("id" = String, Path, description = "The record's id"),
-                ("If-Match" = String, Header, description = "The record's ETag")),
-            responses((status = 200, body = $record, headers(("ETag" = String))),
-                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-                (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-                (status = 412, body = $record), (status = 422, body = ErrorBody),
-                (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
-        async fn update(
-            State(api): State<Api>,
-            caller: Caller,
-            Path(id): Path<String>,
-            if_match: IfMatch,
-            body: Result<Json<serde_json::Value>, JsonRejection>,
-        ) -> ApiResult<Response> {
-            records::update::<$kind>(&api.pool, &caller, &id, if_match, body).await
-        }
+        if_match_path!(
+            patch,
+            $item,
+            $tag,
+            concat!("update_", $tag),
+            $input,
+            $record,
+            /// Changes the fields the body names (the others stay); `If-Match` must name the
+            /// record's current version, or the answer is 412 with the record as it now is.
+            async fn update(
+                State(api): State<Api>,
+                caller: Caller,
+                Path(id): Path<String>,
+                if_match: IfMatch,
+                body: Result<Json<serde_json::Value>, JsonRejection>,
+            ) -> ApiResult<Response> {
+                records::update::<$kind>(&api.pool, &caller, &id, if_match, body).await
+            }
+        );
 
         /// Moves the record to the trash, where it can be restored for 30 days.
         #[utoipa::path(delete, path = $item, tag = $tag, operation_id = concat!("delete_", $tag),
-            params(("id" = String, Path, description = "The record's id"),
-                ("If-Match" = String, Header, description = "The record's ETag")),
-            responses((status = 204), (status = 401, body = ErrorBody),
-                (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-                (status = 412, body = $record), (status = 422, body = ErrorBody),
-                (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
+                    params(("id" = String, Path, description = "The record's id"),
+                        ("If-Match" = String, Header, description = "The record's ETag")),
+                    responses((status = 204), (status = 401, body = ErrorBody),
+                        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                        (status = 412, body = $record), (status = 422, body = ErrorBody),
+                        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
         async fn delete(
             State(api): State<Api>,
             caller: Caller,

@@ -63,30 +63,32 @@ async fn with_messages(
     Ok(tagged(StatusCode::OK, version, &t))
 }
 
-/// A page of a queue, in the token's user's reach.
-#[utoipa::path(get, path = "/tickets", tag = "tickets", operation_id = "list_tickets",
-    params(TicketParams),
-    responses((status = 200, body = Page<TicketRow>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn list(
-    State(api): State<Api>,
-    caller: Caller,
-    q: Result<Query<TicketParams>, QueryRejection>,
-) -> ApiResult<Json<Page<TicketRow>>> {
-    let user = caller.may(Entity::Tickets, false)?;
-    let p = params(q)?;
-    let query = QueueQuery {
-        queue: p.queue,
-        team: p.team,
-        after: p.cursor,
-    };
-    let page = app::tickets::db::queue(&api.pool, user, &query).await?;
-    Ok(Json(Page {
-        data: page.rows,
-        next_cursor: page.next,
-    }))
-}
+page_path!(
+    "/tickets",
+    "tickets",
+    "list_tickets",
+    TicketParams,
+    TicketRow,
+    /// A page of a queue, in the token's user's reach.
+    async fn list(
+        State(api): State<Api>,
+        caller: Caller,
+        q: Result<Query<TicketParams>, QueryRejection>,
+    ) -> ApiResult<Json<Page<TicketRow>>> {
+        let user = caller.may(Entity::Tickets, false)?;
+        let p = params(q)?;
+        let query = QueueQuery {
+            queue: p.queue,
+            team: p.team,
+            after: p.cursor,
+        };
+        let page = app::tickets::db::queue(&api.pool, user, &query).await?;
+        Ok(Json(Page {
+            data: page.rows,
+            next_cursor: page.next,
+        }))
+    }
+);
 
 #[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", operation_id = "get_tickets",
     params(("id" = String, Path, description = "The ticket's id")),
@@ -102,72 +104,72 @@ async fn get(
     with_messages(&api, user, TicketId(super::id_of(&id)?)).await
 }
 
-/// Opens a ticket as the new-ticket form does: the customer found by email, phone or name.
-#[utoipa::path(post, path = "/tickets", tag = "tickets", operation_id = "create_tickets",
-    request_body = TicketInput,
-    responses((status = 201, body = TicketWithMessages, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 429, body = ErrorBody)))]
-async fn create(
-    State(api): State<Api>,
-    caller: Caller,
-    b: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Tickets, true)?;
-    let draft = merge(&TicketInput::default(), body(b)?)?.parse()?;
-    let mut tx = api.pool.begin().await?;
-    let id = app::tickets::db::create(&mut tx, user, &draft, chrono::Utc::now()).await?;
-    tx.commit().await?;
-    let mut res = with_messages(&api, user, id).await?;
-    *res.status_mut() = StatusCode::CREATED;
-    Ok(res)
-}
-
-/// Triage: the status, priority, team, assignee and deal the body names (the others stay);
-/// `If-Match` must name the ticket's current version.
-#[utoipa::path(patch, path = "/tickets/{id}", tag = "tickets", operation_id = "update_tickets",
-    request_body = TriageInput,
-    params(("id" = String, Path, description = "The ticket's id"),
-        ("If-Match" = String, Header, description = "The ticket's ETag")),
-    responses((status = 200, body = TicketWithMessages, headers(("ETag" = String))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 412, body = TicketWithMessages), (status = 422, body = ErrorBody),
-        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn update(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-    IfMatch(version): IfMatch,
-    b: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Tickets, true)?;
-    let id = TicketId(super::id_of(&id)?);
-    let patch = body(b)?;
-    let mut tx = api.pool.begin().await?;
-    let t = app::tickets::db::ticket(&mut *tx, user, id).await?;
-    let current = TriageInput {
-        status: t.status,
-        priority: t.priority,
-        team: t.team.unwrap_or_default(),
-        assignee: t.assignee_id.map(|a| a.to_string()).unwrap_or_default(),
-        deal: t.deal_id.map(|d| d.to_string()).unwrap_or_default(),
-    };
-    let triage = merge(&current, patch)?.parse()?;
-    let now = chrono::Utc::now();
-    match app::tickets::db::triage(&mut tx, user, id, version, &triage, now).await {
-        Ok(_) => tx.commit().await?,
-        Err(AppError::Conflict) => {
-            drop(tx);
-            let mut res = with_messages(&api, user, id).await?;
-            *res.status_mut() = StatusCode::PRECONDITION_FAILED;
-            return Ok(res);
-        }
-        Err(e) => return Err(e.into()),
+create_path!(
+    "/tickets",
+    "tickets",
+    "create_tickets",
+    TicketInput,
+    TicketWithMessages,
+    /// Opens a ticket as the new-ticket form does: the customer found by email, phone or name.
+    async fn create(
+        State(api): State<Api>,
+        caller: Caller,
+        b: Result<Json<Value>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tickets, true)?;
+        let draft = merge(&TicketInput::default(), body(b)?)?.parse()?;
+        let mut tx = api.pool.begin().await?;
+        let id = app::tickets::db::create(&mut tx, user, &draft, chrono::Utc::now()).await?;
+        tx.commit().await?;
+        let mut res = with_messages(&api, user, id).await?;
+        *res.status_mut() = StatusCode::CREATED;
+        Ok(res)
     }
-    with_messages(&api, user, id).await
-}
+);
+
+if_match_path!(
+    patch,
+    "/tickets/{id}",
+    "tickets",
+    "update_tickets",
+    TriageInput,
+    TicketWithMessages,
+    /// Triage: the status, priority, team, assignee and deal the body names (the others stay);
+    /// `If-Match` must name the ticket's current version.
+    async fn update(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+        IfMatch(version): IfMatch,
+        b: Result<Json<Value>, JsonRejection>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tickets, true)?;
+        let id = TicketId(super::id_of(&id)?);
+        let patch = body(b)?;
+        let mut tx = api.pool.begin().await?;
+        let t = app::tickets::db::ticket(&mut *tx, user, id).await?;
+        let current = TriageInput {
+            status: t.status,
+            priority: t.priority,
+            team: t.team.unwrap_or_default(),
+            assignee: t.assignee_id.map(|a| a.to_string()).unwrap_or_default(),
+            deal: t.deal_id.map(|d| d.to_string()).unwrap_or_default(),
+        };
+        let triage = merge(&current, patch)?.parse()?;
+        let now = chrono::Utc::now();
+        match app::tickets::db::triage(&mut tx, user, id, version, &triage, now).await {
+            Ok(_) => tx.commit().await?,
+            Err(AppError::Conflict) => {
+                drop(tx);
+                let mut res = with_messages(&api, user, id).await?;
+                *res.status_mut() = StatusCode::PRECONDITION_FAILED;
+                return Ok(res);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        with_messages(&api, user, id).await
+    }
+);
 
 /// Adds a reply (sent to the customer's link), an internal note or the customer's words.
 #[utoipa::path(post, path = "/tickets/{id}/messages", tag = "tickets", operation_id = "message_tickets",
