@@ -87,7 +87,7 @@ fn WebhookList(
                 <th scope="col">{t!(i18n, webhooks.url)}</th>
                 <th scope="col">{t!(i18n, webhooks.events)}</th>
                 <th scope="col">{t!(i18n, webhooks.state)}</th>
-                <th scope="col">{t!(i18n, webhooks.waiting)}</th>
+                <th scope="col" class="num">{t!(i18n, webhooks.waiting)}</th>
                 <th scope="col"><span class="visually-hidden">{t!(i18n, webhooks.actions)}</span></th>
             </tr></thead>
             <tbody>
@@ -189,7 +189,7 @@ fn DeliveryTable(
             <thead><tr>
                 <th scope="col">{t!(i18n, webhooks.event)}</th>
                 <th scope="col">{t!(i18n, webhooks.state)}</th>
-                <th scope="col">{t!(i18n, webhooks.attempts)}</th>
+                <th scope="col" class="num">{t!(i18n, webhooks.attempts)}</th>
                 <th scope="col">{t!(i18n, webhooks.response)}</th>
                 <th scope="col"><span class="visually-hidden">{t!(i18n, webhooks.actions)}</span></th>
             </tr></thead>

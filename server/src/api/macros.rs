@@ -33,10 +33,10 @@ macro_rules! page_path {
 macro_rules! create_path {
     ($path:tt, $tag:tt, $op:expr, $input:ty, $record:ty, $item:item) => {
         #[utoipa::path(post, path = $path, tag = $tag, operation_id = $op, request_body = $input,
-                    responses((status = 201, body = $record, headers(("ETag" = String))),
-                        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-                        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
-                        (status = 429, body = ErrorBody)))]
+                            responses((status = 201, body = $record, headers(("ETag" = String))),
+                                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+                                (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+                                (status = 429, body = ErrorBody)))]
         $item
     };
 }
