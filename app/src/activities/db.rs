@@ -141,8 +141,8 @@ pub(crate) fn table(about: SubjectKind) -> &'static str {
 }
 
 /// Whether the record exists and the user may see it.
-pub async fn visible(
-    pool: &PgPool,
+pub async fn visible<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
     user: &CurrentUser,
     about: SubjectKind,
     id: Uuid,
@@ -154,7 +154,7 @@ pub async fn visible(
     ))
     .bind(id)
     .bind(user.id.0)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await?)
 }
 

@@ -293,15 +293,7 @@ pub async fn create_task(
     draft: &TaskDraft,
 ) -> Result<Uuid, AppError> {
     crate::records::db::require_edit(user)?;
-    let visible: bool = sqlx::query_scalar(&format!(
-        "SELECT EXISTS (SELECT 1 FROM {} r WHERE r.id = $1 AND r.deleted_at IS NULL{})",
-        super::db::table(about),
-        crate::records::db::scope_sql(user, "r", "$2")
-    ))
-    .bind(record)
-    .bind(user.id.0)
-    .fetch_one(&mut *conn)
-    .await?;
+    let visible = super::db::visible(&mut *conn, user, about, record).await?;
     if !visible {
         return Err(AppError::invalid("record_id", Invalid::Choice));
     }

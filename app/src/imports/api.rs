@@ -25,25 +25,8 @@ pub async fn start_import(
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    let claimed = super::db::start(&pool, &user, id, &mapping).await?;
-    let today = chrono::Utc::now().date_naive();
-    tokio::spawn(async move {
-        let r = super::db::run_claimed(
-            &pool,
-            &user,
-            id,
-            claimed,
-            &mapping,
-            on_duplicate,
-            all_or_nothing,
-            today,
-        )
-        .await;
-        if let Err(e) = r {
-            tracing::warn!(error = ?e, import = %id, "import stopped");
-        }
-    });
-    Ok(())
+    super::launch::start_in_background(&pool, &user, id, mapping, on_duplicate, all_or_nothing)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "import_status")]

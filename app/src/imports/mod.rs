@@ -4,6 +4,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod launch;
+#[cfg(feature = "ssr")]
 pub mod lines;
 pub mod model;
 #[cfg(feature = "ssr")]

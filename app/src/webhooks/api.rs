@@ -19,10 +19,7 @@ pub async fn create_webhook(input: WebhookInput) -> Result<NewWebhook, AppError>
     let user = auth::current_user()?;
     super::db::admin(&user)?;
     let draft = input.parse()?;
-    let mut tx = auth::state()?.pool.begin().await?;
-    let made = super::db::create(&mut tx, &user, &draft).await?;
-    tx.commit().await?;
-    Ok(made)
+    super::db::create(&auth::state()?.pool, &user, &draft).await
 }
 
 #[server(prefix = "/api", endpoint = "set_webhook_paused")]

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{Delivery, DeliveryState, NewWebhook, Webhook, WebhookDraft, is_public};
+use super::model::{
+    Delivery, DeliveryState, Failure, NewWebhook, Webhook, WebhookDraft, is_public,
+};
 use crate::error::{AppError, Invalid};
 use crate::users::model::{CurrentUser, Role};
 
@@ -55,13 +57,17 @@ pub async fn check_address(
     Ok(addrs)
 }
 
+/// Subscribes `draft` in a transaction of its own. Its address is resolved and checked first,
+/// before a connection is taken, so a slow name server holds none of the pool.
 pub async fn create(
-    conn: &mut PgConnection,
+    pool: &PgPool,
     user: &CurrentUser,
     draft: &WebhookDraft,
 ) -> Result<NewWebhook, AppError> {
     admin(user)?;
     check_address(&draft.host, draft.port, draft.allow_private).await?;
+    let mut tx = pool.begin().await?;
+    let conn = &mut *tx;
     // One at a time, so two tabs cannot both pass the count.
     sqlx::query("LOCK TABLE webhooks IN SHARE ROW EXCLUSIVE MODE")
         .execute(&mut *conn)
@@ -93,6 +99,7 @@ pub async fn create(
         "url": draft.url, "events": draft.events, "allow_private": draft.allow_private,
     });
     crate::audit::created(conn, "webhook", id, user.id.0, &about).await?;
+    tx.commit().await?;
     Ok(NewWebhook { id, secret })
 }
 
@@ -106,7 +113,6 @@ type Row = (
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
     i64,
-    i32,
 );
 
 pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<Webhook>, AppError> {
@@ -114,8 +120,7 @@ pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<Webhook>, App
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT w.id, w.url, w.events, w.allow_private, u.display_name, w.created_at, w.failing_since,
                 w.paused_at,
-                (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'pending'),
-                w.version
+                (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'pending')
            FROM webhooks w JOIN users u ON u.id = w.owner_id ORDER BY w.created_at",
     )
     .fetch_all(pool)
@@ -132,7 +137,6 @@ pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<Webhook>, App
             failing_since: r.6,
             paused_at: r.7,
             pending: r.8,
-            version: r.9,
         })
         .collect())
 }
@@ -237,7 +241,7 @@ pub async fn deliveries(
                 last_at: r.7,
                 last_status: r.8,
                 last_latency_ms: r.9,
-                last_error: r.10,
+                last_error: r.10.as_deref().and_then(Failure::parse),
             }
         })
         .collect())

@@ -173,7 +173,6 @@ pub struct Webhook {
     pub paused_at: Option<DateTime<Utc>>,
     /// Deliveries waiting (due, or retrying).
     pub pending: i64,
-    pub version: i32,
 }
 
 /// A new subscription and its signing secret, shown once.
@@ -201,6 +200,47 @@ impl DeliveryState {
     }
 }
 
+/// Why a delivery failed, as the log keeps it (a code in the database, translated on the page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Failure {
+    /// The receiver answered, but not with 2xx.
+    Status,
+    Timeout,
+    Connect,
+    /// The address is inside the house and the subscription does not allow that.
+    PrivateAddress,
+    /// Anything else on the way (TLS, a broken answer).
+    Request,
+    /// Still waiting when the log's keeping time ran out (a subscription paused that long).
+    Expired,
+}
+
+impl Failure {
+    pub const ALL: [Failure; 6] = [
+        Self::Status,
+        Self::Timeout,
+        Self::Connect,
+        Self::PrivateAddress,
+        Self::Request,
+        Self::Expired,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Status => "status",
+            Self::Timeout => "timeout",
+            Self::Connect => "connect",
+            Self::PrivateAddress => "private_address",
+            Self::Request => "request",
+            Self::Expired => "expired",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
 /// One line of a subscription's delivery log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
@@ -214,7 +254,7 @@ pub struct Delivery {
     pub last_at: Option<DateTime<Utc>>,
     pub last_status: Option<i32>,
     pub last_latency_ms: Option<i32>,
-    pub last_error: Option<String>,
+    pub last_error: Option<Failure>,
 }
 
 #[cfg(test)]
@@ -250,6 +290,14 @@ mod tests {
         ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    #[test]
+    fn each_failure_reads_back_from_its_code() {
+        for f in Failure::ALL {
+            assert_eq!(Failure::parse(f.code()), Some(f));
+        }
+        assert_eq!(Failure::parse("gremlins"), None);
     }
 
     #[cfg(feature = "ssr")]

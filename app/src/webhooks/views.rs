@@ -7,18 +7,18 @@ use super::api::{
     CreateWebhook, DeleteWebhook, ReplayWebhookDelivery, SetWebhookPaused, list_webhooks,
     webhook_deliveries,
 };
-use super::model::{Delivery, DeliveryState, ENTITIES, EVENTS, URL_MAX, Webhook};
+use super::model::{Delivery, DeliveryState, ENTITIES, EVENTS, Failure, URL_MAX, Webhook};
 use crate::i18n::*;
 use crate::ui::{ErrorMessage, Field, FieldError, LocalDateTime, PageHeader, SecretNotice};
 
-/// Why a send failed, as the worker logs it (a code), in the reader's language.
-fn failure(l: Locale, code: &str) -> &'static str {
-    match code {
-        "timeout" => td_string!(l, webhooks.err_timeout),
-        "connect" => td_string!(l, webhooks.err_connect),
-        "private_address" => td_string!(l, webhooks.err_private_address),
-        "expired" => td_string!(l, webhooks.err_expired),
-        _ => td_string!(l, webhooks.err_request),
+/// Why a send failed, in the reader's language (a status failure shows as its code alone).
+fn failure(l: Locale, f: Failure) -> &'static str {
+    match f {
+        Failure::Timeout => td_string!(l, webhooks.err_timeout),
+        Failure::Connect => td_string!(l, webhooks.err_connect),
+        Failure::PrivateAddress => td_string!(l, webhooks.err_private_address),
+        Failure::Expired => td_string!(l, webhooks.err_expired),
+        Failure::Status | Failure::Request => td_string!(l, webhooks.err_request),
     }
 }
 
@@ -213,8 +213,8 @@ fn DeliveryTable(
                         <td class="num">{d.attempts}</td>
                         <td>
                             {d.last_status.map(|s| view! { <code>{s}</code>" " })}
-                            {d.last_error.clone().filter(|e| e != "status").map(|e| view! { <span>{move || failure(i18n.get_locale(), &e)}</span>" " })}
-                            {d.last_latency_ms.map(|ms| view! { <span class="muted">{format!("{ms} ms")}</span> })}
+                            {d.last_error.filter(|e| *e != Failure::Status).map(|e| view! { <span>{move || failure(i18n.get_locale(), e)}</span>" " })}
+                            {d.last_latency_ms.map(|ms| view! { <span class="muted">{t!(i18n, webhooks.ms, n = move || ms)}</span> })}
                             {d.last_at.map(|at| view! { <br /><span class="muted">{t!(i18n, webhooks.last_try)}" "<LocalDateTime at /></span> })}
                         </td>
                         <td>

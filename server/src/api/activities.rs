@@ -18,7 +18,7 @@ use super::{Api, ApiError, ApiResult, Caller, ErrorBody, IfMatch, Page, stale, t
 use app::activities::listing::{self, ActivityRow, TaskInput, TaskRow};
 use app::activities::model::{InteractionInput, SubjectKind};
 use app::error::{AppError, Invalid};
-use app::records::model::MAX_PAGE_SIZE;
+use app::records::model::PAGE_SIZE;
 use app::tokens::model::Entity;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -84,13 +84,9 @@ struct NewTaskBody {
     done: Option<bool>,
 }
 
+/// The page size asked for, or the lists' default.
 fn limit(l: Option<u32>) -> ApiResult<i64> {
-    match l {
-        Some(n) if n == 0 || n > MAX_PAGE_SIZE => {
-            Err(ApiError(AppError::invalid("limit", Invalid::Number)))
-        }
-        n => Ok(n.unwrap_or(50).into()),
-    }
+    Ok(super::records::limit(l)?.map_or(PAGE_SIZE, i64::from))
 }
 
 fn kind_of(s: &str) -> ApiResult<SubjectKind> {
@@ -221,21 +217,22 @@ page_path!(
     }
 );
 
-#[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", operation_id = "get_tasks",
-    params(("id" = String, Path, description = "The task's id")),
-    responses((status = 200, body = TaskRow, headers(("ETag" = String))),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn get_task(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Tasks, false)?;
-    let mut conn = api.pool.acquire().await?;
-    let t = listing::task(&mut conn, user, super::id_of(&id)?).await?;
-    Ok(tagged(StatusCode::OK, t.version, &t))
-}
+get_path!(
+    "/tasks/{id}",
+    "tasks",
+    "get_tasks",
+    TaskRow,
+    async fn get_task(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tasks, false)?;
+        let mut conn = api.pool.acquire().await?;
+        let t = listing::task(&mut conn, user, super::id_of(&id)?).await?;
+        Ok(tagged(StatusCode::OK, t.version, &t))
+    }
+);
 
 create_path!(
     "/tasks",

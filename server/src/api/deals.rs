@@ -18,7 +18,6 @@ use super::{Api, ApiError, ApiResult, Caller, ErrorBody, IfMatch, Page, stale, t
 use app::deals::board::model::{BoardFilter, MoveTo};
 use app::deals::model::{Deal, DealId, DealInput, PipelineId, StageId, TableQuery};
 use app::error::{AppError, Invalid};
-use app::records::model::MAX_PAGE_SIZE;
 use app::tokens::model::Entity;
 
 /// The deals table's filters.
@@ -124,9 +123,7 @@ page_path!(
     ) -> ApiResult<Json<Page<Deal>>> {
         let user = caller.may(Entity::Deals, false)?;
         let p = params(q)?;
-        if p.limit.is_some_and(|n| n == 0 || n > MAX_PAGE_SIZE) {
-            return Err(ApiError(AppError::invalid("limit", Invalid::Number)));
-        }
+        super::records::limit(p.limit)?;
         let pipeline = match p.pipeline.trim() {
             "" => None,
             s => Some(PipelineId(s.parse().map_err(|_| {
@@ -154,21 +151,22 @@ page_path!(
     }
 );
 
-/// One deal; its `ETag` is its version.
-#[utoipa::path(get, path = "/deals/{id}", tag = "deals", operation_id = "get_deals",
-    params(("id" = String, Path, description = "The deal's id")),
-    responses((status = 200, body = Deal, headers(("ETag" = String))),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn get(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Deals, false)?;
-    let d = app::deals::db::get(&api.pool, user, DealId(super::id_of(&id)?)).await?;
-    Ok(tagged(StatusCode::OK, d.version, &d))
-}
+get_path!(
+    "/deals/{id}",
+    "deals",
+    "get_deals",
+    Deal,
+    /// One deal; its `ETag` is its version.
+    async fn get(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Deals, false)?;
+        let d = app::deals::db::get(&api.pool, user, DealId(super::id_of(&id)?)).await?;
+        Ok(tagged(StatusCode::OK, d.version, &d))
+    }
+);
 
 create_path!(
     "/deals",

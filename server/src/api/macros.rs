@@ -18,6 +18,18 @@ macro_rules! if_match_path {
     };
 }
 
+/// One record by id, its version as `ETag`: its `utoipa::path` on `$item`.
+macro_rules! get_path {
+    ($path:tt, $tag:tt, $op:expr, $record:ty, $item:item) => {
+        #[utoipa::path(get, path = $path, tag = $tag, operation_id = $op,
+                    params(("id" = String, Path, description = "The record's id")),
+                    responses((status = 200, body = $record, headers(("ETag" = String))),
+                        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        $item
+    };
+}
+
 /// A page of a list: its `utoipa::path` (the query's `$params`, a `Page` of `$row`) on `$item`.
 macro_rules! page_path {
     ($path:tt, $tag:tt, $op:expr, $params:ty, $row:ty, $item:item) => {
@@ -70,19 +82,16 @@ macro_rules! record_routes {
             }
         );
 
-        /// One record; its `ETag` is its version.
-        #[utoipa::path(get, path = $item, tag = $tag, operation_id = concat!("get_", $tag),
-                    params(("id" = String, Path, description = "The record's id")),
-                    responses((status = 200, body = $record, headers(("ETag" = String))),
-                        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-                        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-        async fn get(
-            State(api): State<Api>,
-            caller: Caller,
-            Path(id): Path<String>,
-        ) -> ApiResult<Response> {
-            records::get::<$kind>(&api.pool, &caller, &id).await
-        }
+        get_path!($item, $tag, concat!("get_", $tag), $record,
+            /// One record; its `ETag` is its version.
+            async fn get(
+                State(api): State<Api>,
+                caller: Caller,
+                Path(id): Path<String>,
+            ) -> ApiResult<Response> {
+                records::get::<$kind>(&api.pool, &caller, &id).await
+            }
+        );
 
         create_path!(
             $path,

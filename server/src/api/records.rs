@@ -86,9 +86,7 @@ pub struct ListParams {
 
 impl ListParams {
     pub(super) fn query(self) -> ApiResult<ListQuery> {
-        if self.limit.is_some_and(|n| n == 0 || n > MAX_PAGE_SIZE) {
-            return Err(ApiError(AppError::invalid("limit", Invalid::Number)));
-        }
+        limit(self.limit)?;
         Ok(ListQuery {
             q: self.q,
             owner: self.owner,
@@ -104,6 +102,16 @@ impl ListParams {
             cols: vec![],
             limit: self.limit,
         })
+    }
+}
+
+/// A page size asked for (`limit`): 1 to `MAX_PAGE_SIZE`, or none for the lists' default.
+pub fn limit(l: Option<u32>) -> ApiResult<Option<u32>> {
+    match l {
+        Some(n) if n == 0 || n > MAX_PAGE_SIZE => {
+            Err(ApiError(AppError::invalid("limit", Invalid::Number)))
+        }
+        n => Ok(n),
     }
 }
 

@@ -49,10 +49,12 @@ struct MessageBody {
     body: String,
 }
 
+/// The ticket as it now is, with its conversation, answered with `status` and its `ETag`.
 async fn with_messages(
     api: &Api,
     user: &app::users::model::CurrentUser,
     id: TicketId,
+    status: StatusCode,
 ) -> ApiResult<Response> {
     let v = app::tickets::db::view(&api.pool, user, id).await?;
     let version = v.ticket.version;
@@ -60,7 +62,7 @@ async fn with_messages(
         ticket: v.ticket,
         messages: v.messages,
     };
-    Ok(tagged(StatusCode::OK, version, &t))
+    Ok(tagged(status, version, &t))
 }
 
 page_path!(
@@ -90,19 +92,20 @@ page_path!(
     }
 );
 
-#[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", operation_id = "get_tickets",
-    params(("id" = String, Path, description = "The ticket's id")),
-    responses((status = 200, body = TicketWithMessages, headers(("ETag" = String))),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn get(
-    State(api): State<Api>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let user = caller.may(Entity::Tickets, false)?;
-    with_messages(&api, user, TicketId(super::id_of(&id)?)).await
-}
+get_path!(
+    "/tickets/{id}",
+    "tickets",
+    "get_tickets",
+    TicketWithMessages,
+    async fn get(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tickets, false)?;
+        with_messages(&api, user, TicketId(super::id_of(&id)?), StatusCode::OK).await
+    }
+);
 
 create_path!(
     "/tickets",
@@ -121,9 +124,7 @@ create_path!(
         let mut tx = api.pool.begin().await?;
         let id = app::tickets::db::create(&mut tx, user, &draft, chrono::Utc::now()).await?;
         tx.commit().await?;
-        let mut res = with_messages(&api, user, id).await?;
-        *res.status_mut() = StatusCode::CREATED;
-        Ok(res)
+        with_messages(&api, user, id, StatusCode::CREATED).await
     }
 );
 
@@ -147,27 +148,23 @@ if_match_path!(
         let id = TicketId(super::id_of(&id)?);
         let patch = body(b)?;
         let mut tx = api.pool.begin().await?;
-        let t = app::tickets::db::ticket(&mut *tx, user, id).await?;
-        let current = TriageInput {
-            status: t.status,
-            priority: t.priority,
-            team: t.team.unwrap_or_default(),
-            assignee: t.assignee_id.map(|a| a.to_string()).unwrap_or_default(),
-            deal: t.deal_id.map(|d| d.to_string()).unwrap_or_default(),
-        };
-        let triage = merge(&current, patch)?.parse()?;
+        let current = app::tickets::db::ticket(&mut *tx, user, id).await?;
+        if current.version != version {
+            drop(tx);
+            return with_messages(&api, user, id, StatusCode::PRECONDITION_FAILED).await;
+        }
+        let triage = merge(&TriageInput::from(&current), patch)?.parse()?;
         let now = chrono::Utc::now();
         match app::tickets::db::triage(&mut tx, user, id, version, &triage, now).await {
             Ok(_) => tx.commit().await?,
+            // Saved by someone else between the read and the write.
             Err(AppError::Conflict) => {
                 drop(tx);
-                let mut res = with_messages(&api, user, id).await?;
-                *res.status_mut() = StatusCode::PRECONDITION_FAILED;
-                return Ok(res);
+                return with_messages(&api, user, id, StatusCode::PRECONDITION_FAILED).await;
             }
             Err(e) => return Err(e.into()),
         }
-        with_messages(&api, user, id).await
+        with_messages(&api, user, id, StatusCode::OK).await
     }
 );
 
@@ -192,9 +189,7 @@ async fn message(
     let mut tx = api.pool.begin().await?;
     app::tickets::db::add_message(&mut tx, user, id, &kind, &text, chrono::Utc::now()).await?;
     tx.commit().await?;
-    let mut res = with_messages(&api, user, id).await?;
-    *res.status_mut() = StatusCode::CREATED;
-    Ok(res)
+    with_messages(&api, user, id, StatusCode::CREATED).await
 }
 
 pub fn routes() -> OpenApiRouter<Api> {

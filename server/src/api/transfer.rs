@@ -62,14 +62,27 @@ struct KindParam {
 
 /// How to import: the mapping (the preview's guess when absent), what a duplicate does, and
 /// whether one bad row stops it all.
-#[derive(Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[derive(ToSchema)]
+#[allow(dead_code)]
 struct StartBody {
     mapping: Option<Vec<String>>,
     /// skip (the default), update or create.
     #[schema(value_type = String)]
     on_duplicate: OnDuplicate,
     all_or_nothing: bool,
+}
+
+/// The body's `key`, read as its type; a value of another type is refused by its name.
+fn field<T: serde::de::DeserializeOwned>(
+    b: &mut serde_json::Map<String, Value>,
+    key: &str,
+) -> ApiResult<Option<T>> {
+    match b.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v)
+            .map(Some)
+            .map_err(|_| ApiError(AppError::invalid(key, Invalid::Choice))),
+    }
 }
 
 async fn out(api: &Api, user: &app::users::model::CurrentUser, p: Preview) -> ApiResult<ImportOut> {
@@ -168,31 +181,22 @@ async fn start(
     b: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<ImportOut>)> {
     let p = mine(&api, &caller, &id, true).await?;
-    let how: StartBody = serde_json::from_value(Value::Object(body(b)?))
-        .map_err(|_| ApiError(AppError::invalid("mapping", Invalid::Choice)))?;
-    let mapping = how.mapping.unwrap_or_else(|| p.mapping.clone());
-    let user = caller.user.clone();
-    let claimed = app::imports::db::start(&api.pool, &user, p.id, &mapping).await?;
-    let (pool, id, today) = (api.pool.clone(), p.id, chrono::Utc::now().date_naive());
-    let task_user = user.clone();
-    tokio::spawn(async move {
-        let r = app::imports::db::run_claimed(
-            &pool,
-            &task_user,
-            id,
-            claimed,
-            &mapping,
-            how.on_duplicate,
-            how.all_or_nothing,
-            today,
-        )
-        .await;
-        if let Err(e) = r {
-            tracing::warn!(error = ?e, import = %id, "import stopped");
-        }
-    });
-    let p = app::imports::db::preview(&api.pool, &user, id).await?;
-    Ok((StatusCode::ACCEPTED, Json(out(&api, &user, p).await?)))
+    let mut how = body(b)?;
+    let mapping = field(&mut how, "mapping")?.unwrap_or_else(|| p.mapping.clone());
+    let on_duplicate = field(&mut how, "on_duplicate")?.unwrap_or_default();
+    let all_or_nothing = field(&mut how, "all_or_nothing")?.unwrap_or_default();
+    let (user, id) = (&caller.user, p.id);
+    app::imports::launch::start_in_background(
+        &api.pool,
+        user,
+        id,
+        mapping,
+        on_duplicate,
+        all_or_nothing,
+    )
+    .await?;
+    let p = app::imports::db::preview(&api.pool, user, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(out(&api, user, p).await?)))
 }
 
 /// A list as CSV, with the list's filters, streamed: what the list page's download gives

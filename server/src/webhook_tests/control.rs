@@ -113,8 +113,7 @@ async fn addresses_inside_the_house_are_refused_unless_allowed(pool: PgPool) {
             events: [("*.*".to_string(), "on".to_string())].into(),
             allow_private: None,
         };
-        let mut tx = pool.begin().await.unwrap();
-        let e = app::webhooks::db::create(&mut tx, &admin, &input.parse().unwrap())
+        let e = app::webhooks::db::create(&pool, &admin, &input.parse().unwrap())
             .await
             .unwrap_err();
         assert_eq!(e.field("url"), Some(Invalid::PrivateAddress), "{url}");
@@ -160,8 +159,7 @@ async fn addresses_inside_the_house_are_refused_unless_allowed(pool: PgPool) {
         events: [("*.*".to_string(), "on".to_string())].into(),
         allow_private: None,
     };
-    let mut tx = pool.begin().await.unwrap();
-    let e = app::webhooks::db::create(&mut tx, &sales, &input.parse().unwrap()).await;
+    let e = app::webhooks::db::create(&pool, &sales, &input.parse().unwrap()).await;
     assert_eq!(e.unwrap_err(), app::error::AppError::Forbidden);
 }
 

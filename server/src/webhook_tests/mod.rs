@@ -107,11 +107,9 @@ pub(super) async fn subscribe(
             .collect(),
         allow_private: allow_private.then(|| "on".into()),
     };
-    let mut tx = pool.begin().await.unwrap();
-    let made = app::webhooks::db::create(&mut tx, &admin, &input.parse().unwrap())
+    let made = app::webhooks::db::create(pool, &admin, &input.parse().unwrap())
         .await
         .unwrap();
-    tx.commit().await.unwrap();
     (made.id, made.secret)
 }
 

@@ -204,10 +204,11 @@ pub async fn run_once(pool: &PgPool, sender: &Sender) -> Result<usize, AppError>
 pub async fn sweep(pool: &PgPool, s: &Settings) -> Result<u64, AppError> {
     let keep = s.keep.as_secs_f64();
     sqlx::query(
-        "UPDATE webhook_deliveries SET state = 'failed', last_error = 'expired', last_at = now()
+        "UPDATE webhook_deliveries SET state = 'failed', last_error = $2, last_at = now()
           WHERE state = 'pending' AND since < now() - make_interval(secs => $1)",
     )
     .bind(keep)
+    .bind(app::webhooks::model::Failure::Expired.code())
     .execute(pool)
     .await?;
     let gone = sqlx::query(

@@ -10,32 +10,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use sha2::Sha256;
 
 use super::{Due, Settings};
-use app::webhooks::model::is_public;
-
-/// Why a send failed, as the delivery log keeps it (a code the settings page translates).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// The receiver answered, but not with 2xx.
-    Status,
-    Timeout,
-    Connect,
-    /// The address is inside the house and the subscription does not allow that.
-    PrivateAddress,
-    /// Anything else on the way (TLS, a broken answer).
-    Request,
-}
-
-impl Failure {
-    pub fn code(self) -> &'static str {
-        match self {
-            Failure::Status => "status",
-            Failure::Timeout => "timeout",
-            Failure::Connect => "connect",
-            Failure::PrivateAddress => "private_address",
-            Failure::Request => "request",
-        }
-    }
-}
+use app::webhooks::model::{Failure, is_public};
 
 /// What one send came to.
 #[derive(Debug)]
@@ -138,10 +113,12 @@ impl Sender {
             latency: started.elapsed(),
             error: Some(error),
         };
-        let literal = reqwest::Url::parse(&d.url).ok().and_then(|u| {
-            let host = u.host_str()?.trim_matches(['[', ']']).to_string();
-            host.parse::<IpAddr>().ok()
-        });
+        // Saved as a parsed URL; one that no longer parses cannot be sent.
+        let Ok(url) = reqwest::Url::parse(&d.url) else {
+            return failed(Failure::Request);
+        };
+        let literal =
+            (url.host_str()).and_then(|h| h.trim_matches(['[', ']']).parse::<IpAddr>().ok());
         if !d.allow_private && literal.is_some_and(|ip| !is_public(ip)) {
             return failed(Failure::PrivateAddress);
         }
@@ -165,7 +142,7 @@ impl Sender {
             &self.public
         };
         let sent = client
-            .post(&d.url)
+            .post(url)
             .header(http::header::CONTENT_TYPE, "application/json")
             .header("Keel-Event", &d.event)
             .header("Keel-Delivery", d.id.to_string())
