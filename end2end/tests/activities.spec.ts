@@ -27,8 +27,10 @@ test('a call with a follow-up task shows in the timeline and in My tasks', async
   const upcoming = page.getByRole('region', { name: 'Upcoming' });
   const task = upcoming.getByRole('checkbox', { name: `Send quote to ${name}` });
   await expect(task).toBeVisible();
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/set_task_done'));
   await task.check();
   await expect(task).toBeChecked();
+  expect((await saved).ok()).toBe(true);
   // Done is saved: after a reload it stays ticked (tasks done today stay in view, struck through).
   await page.reload();
   await expect(page.getByRole('checkbox', { name: `Send quote to ${name}` })).toBeChecked();

@@ -37,14 +37,17 @@ test('an administrator builds a pipeline, edits, reorders and archives stages, a
   await expect(names(page, list).nth(1)).toHaveValue('Pilot');
 
   // Without dragging: Move up.
+  const movedUp = page.waitForResponse((r) => r.url().endsWith('/api/reorder_stages'));
   await page.getByRole('list', { name: list }).getByRole('listitem').nth(2).getByRole('button', { name: 'Move up' }).click();
   await expect(names(page, list).nth(1)).toHaveValue('Contract');
+  expect((await movedUp).ok()).toBe(true);
   // By dragging the handle onto the row above: with a finger on the tablet, else the mouse.
   const handle = page.getByRole('button', { name: 'Drag to reorder: Pilot' });
   await handle.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const above = await page.getByRole('list', { name: list }).getByRole('listitem').nth(1).boundingBox();
   const h = await handle.boundingBox();
   const [sx, sy, tx, ty] = [h!.x + h!.width / 2, h!.y + h!.height / 2, above!.x + 40, above!.y + 20];
+  const reordered = page.waitForResponse((r) => r.url().endsWith('/api/reorder_stages'));
   if (info.project.use.hasTouch) {
     const cdp = await page.context().newCDPSession(page);
     const at = (x: number, y: number) => [{ x, y, id: 1 }];
@@ -60,6 +63,7 @@ test('an administrator builds a pipeline, edits, reorders and archives stages, a
     await page.mouse.up();
   }
   await expect(names(page, list).nth(1)).toHaveValue('Pilot');
+  expect((await reordered).ok()).toBe(true);
   await page.reload();
   await expect(names(page, list)).toHaveCount(3);
   await expect(names(page, list).nth(0)).toHaveValue('Intro');

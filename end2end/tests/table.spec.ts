@@ -49,7 +49,9 @@ test('the deals table sorts, edits in place, moves a stage, updates live and ref
   await expect(table.getByRole('link', { name: a, exact: true })).toBeVisible();
 
   // The stage picker moves the deal; the board agrees.
+  const moved = page.waitForResponse((r) => r.url().endsWith('/api/move_deal'));
   await table.getByRole('combobox', { name: `Stage: ${a}` }).selectOption({ label: 'Proposal 方案' });
+  expect((await moved).ok()).toBe(true);
   await page.reload();
   await expect(table.getByRole('combobox', { name: `Stage: ${a}` }).locator('option:checked')).toHaveText('Proposal 方案');
   await expect(table.getByRole('button', { name: `Value: ${a}` })).toHaveText('¥2,500');
