@@ -54,6 +54,17 @@ pub async fn my_tasks() -> Result<TaskAgenda, AppError> {
     super::db::my_tasks(&auth::state()?.pool, &user, chrono::Utc::now().date_naive()).await
 }
 
+/// Moves one of the user's tasks to the trash if it is still at `version`.
+#[server(prefix = "/api", endpoint = "delete_task")]
+pub async fn delete_task(task: TaskId, version: i32) -> Result<(), AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    super::listing::delete_task(&mut tx, &user, task.0, version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "set_task_done")]
 pub async fn set_task_done(task: TaskId, done: bool) -> Result<(), AppError> {
     use crate::users::auth;

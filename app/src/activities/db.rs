@@ -226,7 +226,7 @@ pub async fn timeline(
               FROM activities a LEFT JOIN users u ON u.id = a.author_id WHERE {activities}
             UNION ALL
             SELECT 'task', 't' || t.id, t.id, NULL, t.title, NULL, NULL, NULL, t.created_at, u.display_name, NULL, t.due_on, t.done_at IS NOT NULL
-              FROM tasks t LEFT JOIN users u ON u.id = t.created_by WHERE {tasks}
+              FROM tasks t LEFT JOIN users u ON u.id = t.created_by WHERE t.deleted_at IS NULL AND {tasks}
             UNION ALL
             SELECT 'ticket', 'k' || k.id, k.id, NULL, '#' || k.number || ' ' || k.subject, NULL, NULL, NULL, k.created_at, u.display_name, NULL, NULL, NULL
               FROM tickets k LEFT JOIN users u ON u.id = k.created_by WHERE k.deleted_at IS NULL AND {tickets}
@@ -307,10 +307,11 @@ struct TaskRow {
     kind: String,
     outcome: Option<String>,
     satisfaction: Option<i16>,
+    version: i32,
 }
 
-/// Whether the record that task `t` is about (its contact, else lead, company or deal) exists and
-/// the user (id in parameter `param`) may open it: what decides if the task is theirs to see.
+/// Whether the record that task (or activity) `t` is about (its contact, else lead, company or
+/// deal) exists and the user (id in parameter `param`) may open it.
 pub(crate) fn task_record_visible(user: &CurrentUser, param: &str) -> String {
     let part = |column: &str, table: &str| {
         format!(
@@ -327,6 +328,15 @@ pub(crate) fn task_record_visible(user: &CurrentUser, param: &str) -> String {
     )
 }
 
+/// Whether task `t` is not in the trash and the user (id in parameter `param`) may open its
+/// record: what decides if the task is theirs to see.
+pub(crate) fn task_visible(user: &CurrentUser, param: &str) -> String {
+    format!(
+        "t.deleted_at IS NULL AND {}",
+        task_record_visible(user, param)
+    )
+}
+
 /// The user's open tasks by due date (overdue, today — with those done today —, upcoming), on
 /// records the user may still open (a record given to another team, or deleted, takes its tasks
 /// out of sight with it).
@@ -335,9 +345,9 @@ pub async fn my_tasks(
     user: &CurrentUser,
     today: NaiveDate,
 ) -> Result<TaskAgenda, AppError> {
-    let visible = task_record_visible(user, "$1");
+    let visible = task_visible(user, "$1");
     let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-        "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done, t.kind, t.outcome, t.satisfaction,
+        "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS done, t.kind, t.outcome, t.satisfaction, t.version,
                 CASE WHEN t.ticket_id IS NOT NULL THEN '/tickets/' || t.ticket_id
                      WHEN t.contact_id IS NOT NULL THEN '/contacts/' || t.contact_id
                      WHEN t.lead_id IS NOT NULL THEN '/leads/' || t.lead_id
@@ -367,6 +377,7 @@ pub async fn my_tasks(
                 outcome: r.outcome.as_deref().and_then(CallOutcome::parse),
                 satisfaction: r.satisfaction,
             }),
+            version: r.version,
         };
         match task.due_on {
             Some(d) if d < today && !task.done => mine.overdue.push(task),
@@ -391,7 +402,7 @@ pub async fn set_done(
     let r = sqlx::query(&format!(
         "UPDATE tasks t SET done_at = CASE WHEN $3 THEN coalesce(done_at, now()) ELSE NULL END, version = version + 1
           WHERE t.id = $1 AND (t.assignee_id = $2 OR $4) AND {}",
-        task_record_visible(user, "$2")
+        task_visible(user, "$2")
     ))
     .bind(task.0)
     .bind(user.id.0)

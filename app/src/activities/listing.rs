@@ -119,58 +119,59 @@ impl From<&TaskRow> for TaskInput {
     }
 }
 
-/// A keyset position: a time and an id, written `time~id`.
+/// The orders a list offers: the `sort` parameter's name, its SQL over the list's row `r`
+/// (never NULL) and the SQL type.
 #[cfg(feature = "ssr")]
-fn position(cursor: &str) -> Result<Option<(DateTime<Utc>, Uuid)>, AppError> {
-    if cursor.is_empty() {
-        return Ok(None);
-    }
-    let bad = || AppError::invalid("cursor", Invalid::Choice);
-    let (at, id) = cursor.split_once('~').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at).map_err(|_| bad())?;
-    Ok(Some((
-        at.with_timezone(&Utc),
-        id.parse().map_err(|_| bad())?,
-    )))
-}
+type Orders = &'static [(&'static str, &'static str, &'static str)];
 
 #[cfg(feature = "ssr")]
-fn next(last: Option<(DateTime<Utc>, Uuid)>, full: bool) -> Option<String> {
-    last.filter(|_| full).map(|(at, id)| {
-        format!(
-            "{}~{id}",
-            at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-        )
-    })
+const ACTIVITY_ORDERS: Orders = &[("occurred_at", "r.occurred_at", "timestamptz")];
+
+#[cfg(feature = "ssr")]
+const TASK_ORDERS: Orders = &[
+    ("created_at", "r.created_at", "timestamptz"),
+    ("due_on", "coalesce(r.due_on, 'infinity'::date)", "date"),
+];
+
+/// The order `sort` names (`field` ascending, `-field` descending; empty: the first, descending).
+#[cfg(feature = "ssr")]
+fn order(orders: Orders, sort: &str) -> Result<(&'static str, &'static str, bool), AppError> {
+    let (desc, name) = match sort.strip_prefix('-') {
+        Some(name) => (true, name),
+        None if sort.is_empty() => (true, orders[0].0),
+        None => (false, sort),
+    };
+    orders
+        .iter()
+        .find(|o| o.0 == name)
+        .map(|o| (o.1, o.2, desc))
+        .ok_or_else(|| AppError::invalid("sort", Invalid::Choice))
 }
 
-/// A page of `sql` (its one parameter `$1` = `param`) newest first by `(at, t.id)`, after
-/// `cursor`, and the next page's cursor.
+/// A page of `sql` (its one parameter `$1` = `param`) in the order `sort` names, after `cursor`
+/// (the shared keyset of the lists), and the next page's cursor.
 #[cfg(feature = "ssr")]
 async fn keyset<R>(
     pool: &sqlx::PgPool,
     sql: &str,
-    at: &str,
     param: Uuid,
+    (orders, sort): (Orders, &str),
     cursor: &str,
     limit: i64,
-    key: fn(&R) -> (DateTime<Utc>, Uuid),
 ) -> Result<(Vec<R>, Option<String>), AppError>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
-    let after = position(cursor)?;
-    let rows: Vec<R> = sqlx::query_as(&format!(
-        "{sql} AND ($2::timestamptz IS NULL OR ({at}, t.id) < ($2, $3)) ORDER BY {at} DESC, t.id DESC LIMIT $4"
-    ))
-    .bind(param)
-    .bind(after.map(|a| a.0))
-    .bind(after.map(|a| a.1))
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    let next = next(rows.last().map(key), rows.len() as i64 == limit);
-    Ok((rows, next))
+    use crate::records::db::{Keyed, keyed_page, push_keyset};
+    let (expr, ty, desc) = order(orders, sort)?;
+    let mut qb = sqlx::QueryBuilder::new(format!(
+        "SELECT r.*, ({expr})::text AS sort_key FROM ({sql}) r WHERE "
+    ));
+    // The first bind is the `$1` the inner query names.
+    qb.push_bind(param).push("::uuid IS NOT NULL");
+    push_keyset(&mut qb, expr, ty, desc, cursor, limit)?;
+    let rows: Vec<Keyed<R>> = qb.build_query_as().fetch_all(pool).await?;
+    Ok(keyed_page(rows, limit))
 }
 
 #[cfg(feature = "ssr")]
@@ -180,29 +181,20 @@ const ACTIVITY: &str = "SELECT t.id, CASE WHEN t.contact_id IS NOT NULL THEN 'co
         t.call_outcome AS outcome, t.duration_minutes, t.occurred_at, t.author_id, u.display_name AS author
    FROM activities t LEFT JOIN users u ON u.id = t.author_id";
 
-/// A page of what was logged on a record the user may open, newest first, and the next page's
-/// cursor.
+/// A page of what was logged on a record the user may open (newest first unless `sort` asks
+/// otherwise), and the next page's cursor.
 #[cfg(feature = "ssr")]
 pub async fn activities(
     pool: &sqlx::PgPool,
     user: &CurrentUser,
     about: super::model::SubjectKind,
     id: Uuid,
-    cursor: &str,
+    (sort, cursor): (&str, &str),
     limit: i64,
 ) -> Result<(Vec<ActivityRow>, Option<String>), AppError> {
     super::db::require_visible(pool, user, about, id).await?;
     let sql = format!("{ACTIVITY} WHERE t.{} = $1", about.column());
-    keyset(
-        pool,
-        &sql,
-        "t.occurred_at",
-        id,
-        cursor,
-        limit,
-        |r: &ActivityRow| (r.occurred_at, r.id),
-    )
-    .await
+    keyset(pool, &sql, id, (ACTIVITY_ORDERS, sort), cursor, limit).await
 }
 
 /// One logged interaction, if the user may open its record.
@@ -232,13 +224,14 @@ const TASK: &str = "SELECT t.id, t.title, t.due_on, t.done_at IS NOT NULL AS don
         t.assignee_id, t.created_at, t.version
    FROM tasks t";
 
-/// A page of the user's tasks (open, done or all), newest first, on records they may open.
+/// A page of the user's tasks (open, done or all), newest first unless `sort` asks otherwise, on
+/// records they may open.
 #[cfg(feature = "ssr")]
 pub async fn tasks(
     pool: &sqlx::PgPool,
     user: &CurrentUser,
     status: &str,
-    cursor: &str,
+    (sort, cursor): (&str, &str),
     limit: i64,
 ) -> Result<(Vec<TaskRow>, Option<String>), AppError> {
     let done = match status {
@@ -249,18 +242,9 @@ pub async fn tasks(
     };
     let sql = format!(
         "{TASK} WHERE t.assignee_id = $1 AND {done} AND {}",
-        super::db::task_record_visible(user, "$1")
+        super::db::task_visible(user, "$1")
     );
-    keyset(
-        pool,
-        &sql,
-        "t.created_at",
-        user.id.0,
-        cursor,
-        limit,
-        |r: &TaskRow| (r.created_at, r.id),
-    )
-    .await
+    keyset(pool, &sql, user.id.0, (TASK_ORDERS, sort), cursor, limit).await
 }
 
 /// One task: the assignee's, or any for roles that see everything, on a record the user may open.
@@ -273,7 +257,7 @@ pub async fn task(
     let all = user.role.data_scope() == crate::users::model::DataScope::All;
     sqlx::query_as(&format!(
         "{TASK} WHERE t.id = $1 AND (t.assignee_id = $2 OR $3) AND {}",
-        super::db::task_record_visible(user, "$2")
+        super::db::task_visible(user, "$2")
     ))
     .bind(id)
     .bind(user.id.0)
@@ -309,6 +293,28 @@ pub async fn create_task(
     .bind(user.id.0)
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// Moves a task to the trash if it is still at `version`: its assignee may, and roles that see
+/// everything.
+#[cfg(feature = "ssr")]
+pub async fn delete_task(
+    conn: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    id: Uuid,
+    version: i32,
+) -> Result<(), AppError> {
+    crate::records::db::require_edit(user)?;
+    task(&mut *conn, user, id).await?;
+    let stored: i32 = sqlx::query_scalar("SELECT version FROM tasks WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if stored != version {
+        return Err(AppError::Conflict);
+    }
+    crate::records::db::set_deleted(conn, ("tasks", "task"), id, user.id.0, true).await?;
+    Ok(())
 }
 
 /// Changes a task at `version` (its assignee may, and roles that see everything); the new version.

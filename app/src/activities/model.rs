@@ -313,6 +313,7 @@ pub struct Task {
     pub about: Option<String>,
     /// For a return visit (回访): what the call found, once done.
     pub visit: Option<Visit>,
+    pub version: i32,
 }
 
 /// A return visit's record: the call's outcome and the customer's satisfaction (1 to 5).

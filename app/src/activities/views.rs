@@ -4,7 +4,7 @@ use leptos_router::components::A;
 
 use uuid::Uuid;
 
-use super::api::{LogInteraction, my_tasks, set_task_done, timeline};
+use super::api::{LogInteraction, delete_task, my_tasks, set_task_done, timeline};
 use super::model::{
     CallOutcome, EntryBody, InteractionKind, SubjectKind, Task, TaskId, TimelineCursor,
     TimelineEntry, Visit,
@@ -258,6 +258,28 @@ fn TaskToggle(id: TaskId, title: String, done: bool, on_change: Callback<()>) ->
     view! { <input type="checkbox" class="task-toggle" aria-label=title checked=done on:change=toggle /> }
 }
 
+/// Moves a task to the trash (restorable there), then tells the caller; a refusal is shown.
+#[component]
+fn TaskDelete(id: TaskId, version: i32, title: String, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let failed = RwSignal::new(None::<AppError>);
+    let delete = move |_| {
+        leptos::task::spawn_local(async move {
+            match delete_task(id, version).await {
+                Ok(()) => on_change.run(()),
+                Err(e) => failed.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <button type="button" class="secondary small" on:click=delete
+            aria-label=move || format!("{}: {title}", t_string!(i18n, activities.delete_task_named))>
+            {t!(i18n, activities.delete_task)}
+        </button>
+        <ErrorMessage error=failed />
+    }
+}
+
 #[component]
 fn Timeline(about: SubjectKind, id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
@@ -441,6 +463,7 @@ fn TaskGroup(
                                 {t.due_on.map(|d| view! { <span class="muted"><LocalDate date=d /></span> })}
                                 {t.link.clone().map(|href| view! { <A href=href>{t.about.clone()}</A> })}
                                 {t.visit.clone().map(|v| view! { <VisitRecord task=t.id title=t.title.clone() visit=v done=t.done on_change /> })}
+                                <TaskDelete id=t.id version=t.version title=t.title.clone() on_change />
                             </li>
                         }
                     })

@@ -55,7 +55,7 @@ pub mod db {
     use sqlx::{PgConnection, PgPool};
     use uuid::Uuid;
 
-    use crate::activities::db::task_record_visible;
+    use crate::activities::db::task_visible;
     use crate::activities::model::{CallOutcome, SubjectKind, TaskId};
     use crate::error::AppError;
     use crate::users::model::{CurrentUser, DataScope};
@@ -122,7 +122,7 @@ pub mod db {
         let r = sqlx::query(&format!(
             "UPDATE tasks t SET done_at = now(), outcome = $3, satisfaction = $4, version = version + 1
               WHERE t.id = $1 AND t.kind = 'return_visit' AND (t.assignee_id = $2 OR $5) AND {}",
-            task_record_visible(user, "$2")
+            task_visible(user, "$2")
         ))
         .bind(task.0)
         .bind(user.id.0)

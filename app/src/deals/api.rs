@@ -40,6 +40,17 @@ pub async fn update_deal(id: DealId, version: i32, input: DealInput) -> Result<i
 
 /// Opens a deal at the end of `stage` (the first stage when empty), at the company named (found in
 /// the user's scope or created).
+/// Moves the deal to the trash if it is still at `version`.
+#[server(prefix = "/api", endpoint = "delete_deal")]
+pub async fn delete_deal(id: DealId, version: i32) -> Result<(), AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    super::db::delete(&mut tx, &user, id, version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "create_deal")]
 pub async fn create_deal(
     stage: String,

@@ -149,6 +149,37 @@ pub async fn update(
     Ok(saved)
 }
 
+/// Moves the deal to the trash if it is still at `version` (`Conflict` if not; `NotFound` out of
+/// the user's scope) and tells every open board; anyone who may edit it may.
+pub async fn delete(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: DealId,
+    version: i32,
+) -> Result<(), AppError> {
+    crate::records::db::require_edit(user)?;
+    let scope = scope_sql(user, "r", "$2");
+    let (stored, pipeline): (i32, Uuid) = sqlx::query_as(&format!(
+        "SELECT r.version, r.pipeline_id FROM deals r WHERE r.deleted_at IS NULL AND r.id = $1{scope} FOR UPDATE"
+    ))
+    .bind(id.0)
+    .bind(user.id.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if stored != version {
+        return Err(AppError::Conflict);
+    }
+    let version =
+        crate::records::db::set_deleted(conn, ("deals", "deal"), id.0, user.id.0, true).await?;
+    let event = DealEvent {
+        deal: id,
+        pipeline: PipelineId(pipeline),
+        version,
+    };
+    announce(conn, &event).await
+}
+
 /// The deal's contacts the user may see.
 pub async fn contacts(
     pool: &PgPool,

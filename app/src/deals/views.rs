@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{CreateDeal, UpdateDeal, contact_deals, deal_contacts, get_deal};
+use super::api::{CreateDeal, UpdateDeal, contact_deals, deal_contacts, delete_deal, get_deal};
 use super::model::{CURRENCIES, Deal, DealContact, DealInput};
 use crate::activities::model::SubjectKind;
 use crate::activities::views::Activities;
@@ -73,6 +73,9 @@ fn DealDetail(
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
+    let version = deal.version;
+    let delete = move || delete_deal(id, version);
+    let actions = view! { <crate::trash::views::TrashButton name=deal.title.clone() delete back="/pipeline" /> };
     view! {
         <RecordEditor
             id=id.0.to_string()
@@ -89,6 +92,7 @@ fn DealDetail(
             update={ServerAction::<UpdateDeal>::new()}
             timeline=Some(timeline)
             related=Some(related)
+            actions=Some(actions.into_any())
         />
     }
 }

@@ -35,6 +35,8 @@ pub async fn page(
                   WHEN 'company' THEN (SELECT name FROM companies WHERE id = l.entity_id)
                   WHEN 'lead' THEN (SELECT full_name FROM leads WHERE id = l.entity_id)
                   WHEN 'deal' THEN (SELECT title FROM deals WHERE id = l.entity_id)
+                  WHEN 'ticket' THEN (SELECT '#' || number || ' ' || subject FROM tickets WHERE id = l.entity_id)
+                  WHEN 'task' THEN (SELECT title FROM tasks WHERE id = l.entity_id)
                 END AS record,
                 l.action, l.changes
            FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id WHERE true",

@@ -8,7 +8,7 @@ use crate::error::{AppError, Invalid};
 use crate::records::fields::Fields;
 
 /// The kinds of record with history.
-pub const ENTITIES: [&str; 4] = ["contact", "company", "lead", "deal"];
+pub const ENTITIES: [&str; 6] = ["contact", "company", "lead", "deal", "ticket", "task"];
 
 /// Entries a page shows.
 pub const AUDIT_PAGE: i64 = 50;
@@ -116,7 +116,7 @@ mod tests {
     fn a_filter_names_each_bad_part() {
         let e = AuditFilter {
             actor: "someone".into(),
-            entity: "ticket".into(),
+            entity: "invoice".into(),
             from: "last week".into(),
             ..Default::default()
         }

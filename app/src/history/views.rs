@@ -17,6 +17,10 @@ pub(crate) fn entity_label(l: Locale, entity: &str) -> String {
         "company" => td_string!(l, audit.type_company),
         "lead" => td_string!(l, audit.type_lead),
         "deal" => td_string!(l, audit.type_deal),
+        "ticket" => td_string!(l, audit.type_ticket),
+        "task" => td_string!(l, audit.type_task),
+        "pipeline" => td_string!(l, audit.type_pipeline),
+        "webhook" => td_string!(l, audit.type_webhook),
         "api_token" => td_string!(l, audit.type_api_token),
         _ => td_string!(l, audit.all_types),
     }
@@ -40,6 +44,7 @@ fn record_href(e: &AuditEntry) -> Option<String> {
         "company" => "companies",
         "lead" => "leads",
         "deal" => "deals",
+        "ticket" => "tickets",
         _ => return None,
     };
     Some(format!("/{path}/{}", e.entity_id))

@@ -47,14 +47,14 @@ async fn counts<'c>(
     let sql = match kind {
         MergeKind::Contacts => format!(
             "SELECT (SELECT count(*) FROM activities WHERE contact_id = $1),
-                    (SELECT count(*) FROM tasks WHERE contact_id = $1),
+                    (SELECT count(*) FROM tasks WHERE contact_id = $1 AND deleted_at IS NULL),
                     (SELECT count(*) FROM deal_contacts dc JOIN deals d ON d.id = dc.deal_id
                       WHERE dc.contact_id = $1 AND ($2::uuid IS NULL OR d.deleted_at IS NULL{deals})),
                     0::int8"
         ),
         MergeKind::Companies => format!(
             "SELECT (SELECT count(*) FROM activities WHERE company_id = $1),
-                    (SELECT count(*) FROM tasks WHERE company_id = $1),
+                    (SELECT count(*) FROM tasks WHERE company_id = $1 AND deleted_at IS NULL),
                     (SELECT count(*) FROM deals d
                       WHERE d.company_id = $1 AND ($2::uuid IS NULL OR d.deleted_at IS NULL{deals})),
                     (SELECT count(*) FROM contacts x WHERE x.company_id = $1 AND x.deleted_at IS NULL{contacts})"

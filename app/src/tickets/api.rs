@@ -47,6 +47,17 @@ pub async fn triage_ticket(
     Ok(v)
 }
 
+/// Moves the ticket to the trash if it is still at `version`.
+#[server(prefix = "/api", endpoint = "delete_ticket")]
+pub async fn delete_ticket(id: TicketId, version: i32) -> Result<(), AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let mut tx = auth::state()?.pool.begin().await?;
+    super::db::delete(&mut tx, &user, id, version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Sets the status, priority and/or assignee of the tickets chosen on a queue page; how many changed.
 #[server(prefix = "/api", endpoint = "bulk_triage_tickets")]
 pub async fn bulk_triage_tickets(input: BulkInput) -> Result<usize, AppError> {

@@ -187,6 +187,13 @@ pub struct QueueQuery {
     pub team: String,
     #[serde(default)]
     pub after: String,
+    /// The order: the queue's own when empty (by due time; the waiting oldest first, the done
+    /// newest first), `number` (oldest first), `-number` (newest first) or `due_at`.
+    #[serde(default)]
+    pub sort: String,
+    /// Rows per page (`PAGE_SIZE` when absent).
+    #[serde(default)]
+    pub limit: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::model::TrashItem;
+use super::model::{TrashItem, TrashKind};
 use crate::error::AppError;
 use crate::records::model::ListKind;
 
@@ -14,7 +14,7 @@ pub async fn trash() -> Result<Vec<TrashItem>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "restore")]
-pub async fn restore(kind: ListKind, id: Uuid) -> Result<(), AppError> {
+pub async fn restore(kind: TrashKind, id: Uuid) -> Result<(), AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     super::db::restore(&auth::state()?.pool, &user, kind, id).await

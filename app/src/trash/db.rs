@@ -3,10 +3,10 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{KEEP_DAYS, Purged, TrashItem};
+use super::model::{KEEP_DAYS, Purged, TrashItem, TrashKind};
 use crate::error::AppError;
 use crate::lists::list_sql;
-use crate::records::db::require_edit;
+use crate::records::db::{require_edit, scope_sql, set_deleted};
 use crate::records::model::ListKind;
 use crate::users::model::{CurrentUser, Role};
 
@@ -18,29 +18,70 @@ fn forgotten_at(kind: ListKind) -> &'static str {
     }
 }
 
-/// The column by which timeline entries and tasks belong to a record of `kind`.
-fn owner_column(kind: ListKind) -> &'static str {
+/// The column by which timeline entries and tasks belong to a record of `kind` (none for tasks
+/// and tickets: a ticket's return visits go with it by the database's cascade).
+fn owner_column(kind: TrashKind) -> Option<&'static str> {
     match kind {
-        ListKind::Contacts => "contact_id",
-        ListKind::Companies => "company_id",
-        ListKind::Leads => "lead_id",
+        TrashKind::Contacts => Some("contact_id"),
+        TrashKind::Companies => Some("company_id"),
+        TrashKind::Leads => Some("lead_id"),
+        TrashKind::Deals => Some("deal_id"),
+        TrashKind::Tasks | TrashKind::Tickets => None,
     }
 }
 
-/// The records in the trash that the user may restore (their own; an administrator: all),
-/// most recently deleted first.
+/// A kind's SQL for the trash over its rows `r`: the record's name; the user who keeps it (who
+/// may restore it, with administrators); when it stopped being restorable for another reason
+/// (forgotten, or merged away: what hung on it lives on elsewhere); and the scope condition with
+/// the user's id as `param`. Tickets have no keeper: those who work tickets restore them.
+fn trash_sql(
+    kind: TrashKind,
+    user: &CurrentUser,
+    param: &str,
+) -> (String, &'static str, String, String) {
+    let scope = scope_sql(user, "r", param);
+    match kind.list() {
+        Some(list) => (
+            list_sql(list).0.name.to_string(),
+            "r.owner_id",
+            format!(
+                "coalesce({}, CASE WHEN r.merged_into IS NOT NULL THEN r.deleted_at END)",
+                forgotten_at(list)
+            ),
+            scope,
+        ),
+        None => {
+            let none = "NULL::timestamptz".to_string();
+            match kind {
+                TrashKind::Deals => ("r.title".into(), "r.owner_id", none, scope),
+                TrashKind::Tasks => ("r.title".into(), "r.assignee_id", none, String::new()),
+                _ => (
+                    "'#' || r.number || ' ' || r.subject".into(),
+                    "NULL::uuid",
+                    none,
+                    String::new(),
+                ),
+            }
+        }
+    }
+}
+
+/// The records in the trash that the user may restore (what they keep; an administrator: all;
+/// tickets: those who work tickets), most recently deleted first.
 pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, AppError> {
     require_edit(user)?;
-    let parts = ListKind::ALL
+    let parts = TrashKind::ALL
         .iter()
         .map(|k| {
-            let (sql, t, _) = list_sql(*k);
+            let (name, keeper, gone, _) = trash_sql(*k, user, "$1");
+            let may = match k {
+                TrashKind::Tickets => "$4",
+                _ => &format!("($2 OR {keeper} = $1)"),
+            };
             format!(
-                "SELECT '{t}' AS kind, r.id, {} AS name, r.deleted_at, r.updated_by, r.owner_id FROM {t} r
-                  WHERE r.deleted_at > now() - make_interval(days => $3) AND {} IS NULL
-                    AND r.merged_into IS NULL",
-                sql.name,
-                forgotten_at(*k)
+                "SELECT '{t}' AS kind, r.id, {name} AS name, r.deleted_at, r.updated_by FROM {t} r
+                  WHERE r.deleted_at > now() - make_interval(days => $3) AND {gone} IS NULL AND {may}",
+                t = k.table(),
             )
         })
         .collect::<Vec<_>>()
@@ -50,19 +91,19 @@ pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, A
             "SELECT t.kind, t.id, t.name, t.deleted_at, u.display_name,
                     extract(epoch FROM t.deleted_at + make_interval(days => $3) - now())::float8 / 86400
                FROM ({parts}) t LEFT JOIN users u ON u.id = t.updated_by
-              WHERE $2 OR t.owner_id = $1
               ORDER BY t.deleted_at DESC, t.id LIMIT 500"
         ))
         .bind(user.id.0)
         .bind(user.role == Role::Admin)
         .bind(KEEP_DAYS as i32)
+        .bind(user.role.works_tickets())
         .fetch_all(pool)
         .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(kind, id, name, deleted_at, deleted_by, left)| {
             Some(TrashItem {
-                kind: ListKind::parse(&kind)?,
+                kind: TrashKind::parse(&kind)?,
                 id,
                 name,
                 deleted_at,
@@ -74,34 +115,36 @@ pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, A
 }
 
 /// Brings a deleted record back, with everything it had (its history, timeline and links were
-/// never removed). Only its owner or an administrator may, within the 30 days.
+/// never removed). Only its keeper or an administrator may (a ticket: those who work tickets),
+/// within the 30 days; open boards and queues hear of it.
 pub async fn restore(
     pool: &PgPool,
     user: &CurrentUser,
-    kind: ListKind,
+    kind: TrashKind,
     id: Uuid,
 ) -> Result<(), AppError> {
     require_edit(user)?;
-    let (_, t, entity) = list_sql(kind);
+    if kind == TrashKind::Tickets && !user.role.works_tickets() {
+        return Err(AppError::Forbidden);
+    }
+    let (_, keeper, gone, scope) = trash_sql(kind, user, "$2");
     let mut tx = pool.begin().await?;
-    // A merged-away record counts as forgotten: what hung on it lives on elsewhere.
+    // Out of the user's scope is not there, as everywhere (not "forbidden": that would tell
+    // another team the record exists).
     let row: Option<(Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
         sqlx::query_as(&format!(
-            "SELECT r.owner_id, r.deleted_at, coalesce({}, CASE WHEN r.merged_into IS NOT NULL THEN r.deleted_at END)
-               FROM {t} r WHERE r.id = $1{} FOR UPDATE",
-            forgotten_at(kind),
-            // Out of the user's scope is not there, as everywhere (not "forbidden": that would
-            // tell another team the record exists).
-            crate::records::db::scope_sql(user, "r", "$2")
+            "SELECT {keeper}, r.deleted_at, {gone} FROM {} r WHERE r.id = $1{scope} FOR UPDATE",
+            kind.table()
         ))
         .bind(id)
         .bind(user.id.0)
         .fetch_optional(&mut *tx)
         .await?;
-    let Some((owner, deleted_at, forgotten_at)) = row else {
+    let Some((keeper, deleted_at, gone)) = row else {
         return Err(AppError::NotFound);
     };
-    if user.role != Role::Admin && owner != Some(user.id.0) {
+    let keeps = kind == TrashKind::Tickets || keeper == Some(user.id.0);
+    if user.role != Role::Admin && !keeps {
         return Err(AppError::Forbidden);
     }
     match deleted_at {
@@ -110,27 +153,44 @@ pub async fn restore(
         Some(at) if at < Utc::now() - chrono::Duration::days(KEEP_DAYS) => {
             return Err(AppError::NotFound);
         }
-        Some(_) if forgotten_at.is_some() => return Err(AppError::NotFound),
+        Some(_) if gone.is_some() => return Err(AppError::NotFound),
         Some(_) => {}
     }
-    sqlx::query(&format!(
-        "UPDATE {t} SET deleted_at = NULL, version = version + 1, updated_at = now(), updated_by = $2 WHERE id = $1"
-    ))
-    .bind(id)
-    .bind(user.id.0)
-    .execute(&mut *tx)
-    .await?;
-    crate::audit::record(
-        &mut tx,
-        entity,
-        id,
-        user.id.0,
-        "restore",
-        Default::default(),
-    )
-    .await?;
+    let version = set_deleted(&mut tx, (kind.table(), kind.entity()), id, user.id.0, false).await?;
+    tell(&mut tx, kind, id, version).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Tells open boards (a deal) and queues (a ticket) that a record came back.
+async fn tell(
+    conn: &mut PgConnection,
+    kind: TrashKind,
+    id: Uuid,
+    version: i32,
+) -> Result<(), AppError> {
+    use crate::announce::announce;
+    match kind {
+        TrashKind::Deals => {
+            let pipeline: Uuid = sqlx::query_scalar("SELECT pipeline_id FROM deals WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            let deal = crate::deals::model::DealId(id);
+            let pipeline = crate::deals::model::PipelineId(pipeline);
+            let event = crate::deals::board::model::DealEvent {
+                deal,
+                pipeline,
+                version,
+            };
+            announce(conn, &event).await
+        }
+        TrashKind::Tickets => {
+            let ticket = crate::tickets::model::TicketId(id);
+            announce(conn, &crate::tickets::model::TicketChanged { ticket }).await
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The columns by which a timeline entry or task belongs to a record (a deal included).
@@ -153,16 +213,15 @@ fn only_theirs(about: &str) -> String {
 /// their history kept: personal data, gone whether the record is purged or forgotten.
 async fn remove_personal_data(
     conn: &mut PgConnection,
-    kind: ListKind,
+    kind: TrashKind,
     ids: &[Uuid],
 ) -> Result<(), AppError> {
-    sqlx::query(&format!(
-        "DELETE FROM tasks WHERE {}",
-        only_theirs(owner_column(kind))
-    ))
-    .bind(ids)
-    .execute(&mut *conn)
-    .await?;
+    if let Some(about) = owner_column(kind) {
+        sqlx::query(&format!("DELETE FROM tasks WHERE {}", only_theirs(about)))
+            .bind(ids)
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query("UPDATE audit_log SET changes = '{}' WHERE entity = $1 AND entity_id = ANY($2)")
         .bind(kind.entity())
         .bind(ids)
@@ -176,10 +235,12 @@ async fn remove_personal_data(
 /// tasks that also belong to a record that stays only let go of them.
 async fn remove_timeline(
     conn: &mut PgConnection,
-    kind: ListKind,
+    kind: TrashKind,
     ids: &[Uuid],
 ) -> Result<(), AppError> {
-    let about = owner_column(kind);
+    let Some(about) = owner_column(kind) else {
+        return Ok(());
+    };
     let theirs = only_theirs(about);
     let statements = [
         format!(
@@ -196,31 +257,40 @@ async fn remove_timeline(
 }
 
 /// What records of `kind` let go of before they are removed: links from records that stay (deals
-/// keep their value, anonymously). `$1` is the records' ids.
-fn unlink(kind: ListKind) -> &'static [&'static str] {
+/// keep their value, tickets their conversation, anonymously). `$1` is the records' ids.
+fn unlink(kind: TrashKind) -> &'static [&'static str] {
     match kind {
-        ListKind::Contacts => {
-            &["UPDATE leads SET converted_contact_id = NULL WHERE converted_contact_id = ANY($1)"]
-        }
-        ListKind::Companies => &[
+        TrashKind::Contacts => &[
+            "UPDATE leads SET converted_contact_id = NULL WHERE converted_contact_id = ANY($1)",
+            "UPDATE tickets SET contact_id = NULL WHERE contact_id = ANY($1)",
+        ],
+        TrashKind::Companies => &[
             "UPDATE leads SET converted_company_id = NULL WHERE converted_company_id = ANY($1)",
             "UPDATE contacts SET company_id = NULL WHERE company_id = ANY($1)",
             "UPDATE deals SET company_id = NULL WHERE company_id = ANY($1)",
+            "UPDATE tickets SET company_id = NULL WHERE company_id = ANY($1)",
         ],
-        ListKind::Leads => &[],
+        TrashKind::Deals => &[
+            "UPDATE leads SET converted_deal_id = NULL WHERE converted_deal_id = ANY($1)",
+            "UPDATE tickets SET deal_id = NULL WHERE deal_id = ANY($1)",
+        ],
+        TrashKind::Leads | TrashKind::Tasks | TrashKind::Tickets => &[],
     }
 }
 
 /// Removes for good what has been in the trash longer than 30 days at `now`, with its timeline,
 /// tasks and the field values its history kept (the history rows stay, empty: someone deleted
-/// something, nothing more); what also belongs to a record that stays is left to it. Uploads kept
-/// past a day lose their content. One transaction.
+/// something, nothing more); what also belongs to a record that stays is left to it. A ticket
+/// goes with its conversation and return visits. Uploads kept past a day lose their content.
+/// One transaction.
 pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError> {
+    use TrashKind::*;
     let mut tx = pool.begin().await?;
     let mut purged = Purged::default();
-    // Leads first (they may point at contacts and companies), companies last.
-    for kind in [ListKind::Leads, ListKind::Contacts, ListKind::Companies] {
-        let (_, t, _) = list_sql(kind);
+    // What points at others first (tickets and tasks at anything, leads at contacts, companies
+    // and deals, deals at companies), companies last.
+    for kind in [Tickets, Tasks, Leads, Deals, Contacts, Companies] {
+        let t = kind.table();
         let ids: Vec<Uuid> = sqlx::query_scalar(&format!(
             "SELECT id FROM {t} WHERE deleted_at < $1 - make_interval(days => $2) FOR UPDATE"
         ))
@@ -241,11 +311,14 @@ pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError
             .execute(&mut *tx)
             .await?
             .rows_affected() as i64;
-        match kind {
-            ListKind::Contacts => purged.contacts = n,
-            ListKind::Companies => purged.companies = n,
-            ListKind::Leads => purged.leads = n,
-        }
+        *match kind {
+            Contacts => &mut purged.contacts,
+            Companies => &mut purged.companies,
+            Leads => &mut purged.leads,
+            Deals => &mut purged.deals,
+            Tasks => &mut purged.tasks,
+            Tickets => &mut purged.tickets,
+        } = n;
     }
     purged.uploads = crate::imports::runs::expire_uploads(&mut tx).await?;
     tx.commit().await?;
@@ -300,10 +373,16 @@ pub async fn forget(
     if done == 0 {
         return Err(AppError::NotFound);
     }
+    let kind = TrashKind::from(kind);
     remove_personal_data(&mut tx, kind, &[id]).await?;
+    let about = if kind == TrashKind::Leads {
+        "lead_id"
+    } else {
+        "contact_id"
+    };
     sqlx::query(&format!(
         "UPDATE activities SET subject = NULL, body = NULL WHERE {}",
-        only_theirs(owner_column(kind))
+        only_theirs(about)
     ))
     .bind([id].as_slice())
     .execute(&mut *tx)
@@ -318,3 +397,6 @@ mod tests;
 
 #[cfg(test)]
 mod kept_tests;
+
+#[cfg(test)]
+mod kinds_tests;

@@ -9,10 +9,12 @@ use uuid::Uuid;
 use crate::error::{AppError, Invalid};
 
 /// The kinds of record whose changes are events, as the events name them.
-pub const ENTITIES: [&str; 6] = ["contact", "company", "lead", "deal", "ticket", "activity"];
+pub const ENTITIES: [&str; 7] = [
+    "contact", "company", "lead", "deal", "ticket", "activity", "task",
+];
 
 /// The events the form offers, beside "everything" (`*.*`) and a kind's every event (`deal.*`).
-pub const EVENTS: [&str; 22] = [
+pub const EVENTS: [&str; 26] = [
     "contact.created",
     "contact.updated",
     "contact.deleted",
@@ -33,7 +35,11 @@ pub const EVENTS: [&str; 22] = [
     "deal.restored",
     "ticket.created",
     "ticket.updated",
+    "ticket.deleted",
+    "ticket.restored",
     "activity.logged",
+    "task.deleted",
+    "task.restored",
     "contact.forgotten",
 ];
 

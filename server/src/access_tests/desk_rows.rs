@@ -38,6 +38,11 @@ pub(super) fn desk_rows(fx: &Fx) -> Vec<Row> {
             [U, F, F, F, F, C, C, C],
         ),
         row(
+            "delete_ticket",
+            form(format!("id={ticket}&version=99")),
+            [U, F, F, F, F, C, C, C],
+        ),
+        row(
             "bulk_triage_tickets",
             form(format!("input[ids][0]={nowhere}&input[status]=open")),
             [U, F, F, F, F, N, N, N],

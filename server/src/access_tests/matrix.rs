@@ -118,6 +118,11 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             EDIT_EAST,
         ),
         row(
+            "delete_deal",
+            form(format!("id={deal}&version=99")),
+            EDIT_EAST,
+        ),
+        row(
             "create_deal",
             form("stage=&company=&input[title]=Matrix&input[value]=10&input[currency]=EUR"),
             CREATE,
@@ -356,6 +361,11 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             "set_task_done",
             form(format!("task={}&done=false", fx.task)),
             [U, F, D, N, N, D, D, D],
+        ),
+        row(
+            "delete_task",
+            form(format!("task={}&version=99", fx.task)),
+            [U, F, C, N, N, C, C, C],
         ),
         // Imports (of an upload nobody made)
         row(

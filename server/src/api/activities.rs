@@ -29,6 +29,8 @@ struct ActivityParams {
     record_type: String,
     /// The record's id.
     record_id: String,
+    /// `-occurred_at` (newest first, the default) or `occurred_at`.
+    sort: String,
     /// The `next_cursor` of the previous page.
     cursor: String,
     /// Rows per page, 1 to 200 (default 50).
@@ -41,6 +43,9 @@ struct ActivityParams {
 struct TaskParams {
     /// open (the default), done or all.
     status: String,
+    /// `-created_at` (newest first, the default), `created_at`, `due_on` (undated last) or
+    /// `-due_on`.
+    sort: String,
     /// The `next_cursor` of the previous page.
     cursor: String,
     /// Rows per page, 1 to 200 (default 50).
@@ -138,8 +143,15 @@ async fn list(
     let kind = kind_of(&p.record_type)?;
     let id = (p.record_id.parse())
         .map_err(|_| ApiError(AppError::invalid("record_id", Invalid::Required)))?;
-    let (data, next_cursor) =
-        listing::activities(&api.pool, user, kind, id, &p.cursor, limit(p.limit)?).await?;
+    let (data, next_cursor) = listing::activities(
+        &api.pool,
+        user,
+        kind,
+        id,
+        (&p.sort, &p.cursor),
+        limit(p.limit)?,
+    )
+    .await?;
     Ok(Json(Page { data, next_cursor }))
 }
 
@@ -203,7 +215,7 @@ page_path!(
     "list_tasks",
     TaskParams,
     TaskRow,
-    /// The token's user's tasks on records they may open, newest first.
+    /// The token's user's tasks on records they may open, newest first unless `sort` asks otherwise.
     async fn list_tasks(
         State(api): State<Api>,
         caller: Caller,
@@ -211,8 +223,14 @@ page_path!(
     ) -> ApiResult<Json<Page<TaskRow>>> {
         let user = caller.may(Entity::Tasks, false)?;
         let p = params(q)?;
-        let (data, next_cursor) =
-            listing::tasks(&api.pool, user, &p.status, &p.cursor, limit(p.limit)?).await?;
+        let (data, next_cursor) = listing::tasks(
+            &api.pool,
+            user,
+            &p.status,
+            (&p.sort, &p.cursor),
+            limit(p.limit)?,
+        )
+        .await?;
         Ok(Json(Page { data, next_cursor }))
     }
 );
@@ -298,10 +316,36 @@ if_match_path!(
     }
 );
 
+delete_path!(
+    "/tasks/{id}",
+    "tasks",
+    "delete_tasks",
+    TaskRow,
+    /// Moves the task to the trash, where it can be restored for 30 days; `If-Match` must name
+    /// its current version.
+    async fn delete_task(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+        IfMatch(version): IfMatch,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tasks, true)?;
+        let id = super::id_of(&id)?;
+        let mut tx = api.pool.begin().await?;
+        let done = listing::delete_task(&mut tx, user, id, version).await;
+        super::records::trashed(tx, done, async || {
+            let mut conn = api.pool.acquire().await?;
+            let t = listing::task(&mut conn, user, id).await?;
+            Ok(stale(t.version, &t))
+        })
+        .await
+    }
+);
+
 pub fn routes() -> OpenApiRouter<Api> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get))
         .routes(routes!(list_tasks, create_task))
-        .routes(routes!(get_task, update_task))
+        .routes(routes!(get_task, update_task, delete_task))
 }

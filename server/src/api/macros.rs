@@ -18,6 +18,21 @@ macro_rules! if_match_path {
     };
 }
 
+/// A move to the trash under `If-Match` of the record at `{id}`: its `utoipa::path` (204, or 412
+/// with `$record` as it now is) on `$item`.
+macro_rules! delete_path {
+    ($path:tt, $tag:tt, $op:expr, $record:ty, $item:item) => {
+        #[utoipa::path(delete, path = $path, tag = $tag, operation_id = $op,
+                    params(("id" = String, Path, description = "The record's id"),
+                        ("If-Match" = String, Header, description = "The record's ETag")),
+                    responses((status = 204), (status = 401, body = ErrorBody),
+                        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                        (status = 412, body = $record), (status = 422, body = ErrorBody),
+                        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        $item
+    };
+}
+
 /// One record by id, its version as `ETag`: its `utoipa::path` on `$item`.
 macro_rules! get_path {
     ($path:tt, $tag:tt, $op:expr, $record:ty, $item:item) => {
@@ -82,7 +97,11 @@ macro_rules! record_routes {
             }
         );
 
-        get_path!($item, $tag, concat!("get_", $tag), $record,
+        get_path!(
+            $item,
+            $tag,
+            concat!("get_", $tag),
+            $record,
             /// One record; its `ETag` is its version.
             async fn get(
                 State(api): State<Api>,
@@ -129,22 +148,21 @@ macro_rules! record_routes {
             }
         );
 
-        /// Moves the record to the trash, where it can be restored for 30 days.
-        #[utoipa::path(delete, path = $item, tag = $tag, operation_id = concat!("delete_", $tag),
-                    params(("id" = String, Path, description = "The record's id"),
-                        ("If-Match" = String, Header, description = "The record's ETag")),
-                    responses((status = 204), (status = 401, body = ErrorBody),
-                        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-                        (status = 412, body = $record), (status = 422, body = ErrorBody),
-                        (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)))]
-        async fn delete(
-            State(api): State<Api>,
-            caller: Caller,
-            Path(id): Path<String>,
-            if_match: IfMatch,
-        ) -> ApiResult<Response> {
-            records::delete::<$kind>(&api.pool, &caller, &id, if_match).await
-        }
+        delete_path!(
+            $item,
+            $tag,
+            concat!("delete_", $tag),
+            $record,
+            /// Moves the record to the trash, where it can be restored for 30 days.
+            async fn delete(
+                State(api): State<Api>,
+                caller: Caller,
+                Path(id): Path<String>,
+                if_match: IfMatch,
+            ) -> ApiResult<Response> {
+                records::delete::<$kind>(&api.pool, &caller, &id, if_match).await
+            }
+        );
 
         pub fn routes() -> OpenApiRouter<Api> {
             OpenApiRouter::new()

@@ -243,6 +243,26 @@ async fn current_after_conflict<K: Kind>(
     Ok(stale(K::version(&r), &r))
 }
 
+/// The answer to a move to the trash made in `tx`: 204 once committed; when the version was stale
+/// (`Conflict`), nothing moved and `current` answers (412 with the record as it now is).
+pub async fn trashed(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    done: Result<(), AppError>,
+    current: impl AsyncFnOnce() -> ApiResult<Response>,
+) -> ApiResult<Response> {
+    match done {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        Err(AppError::Conflict) => {
+            drop(tx);
+            current().await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Moves the record to the trash (restorable there for its retention time).
 pub async fn delete<K: Kind>(
     pool: &PgPool,

@@ -30,6 +30,11 @@ struct TicketParams {
     team: String,
     /// The `next_cursor` of the previous page.
     cursor: String,
+    /// The order: the queue's own when absent (by due time; waiting tickets oldest first, done
+    /// ones newest first), `number` (oldest first), `-number` (newest first) or `due_at`.
+    sort: String,
+    /// Rows per page, 1 to 200 (default 50).
+    limit: Option<u32>,
 }
 
 /// A ticket and its conversation, oldest message first.
@@ -83,6 +88,8 @@ page_path!(
             queue: p.queue,
             team: p.team,
             after: p.cursor,
+            sort: p.sort,
+            limit: super::records::limit(p.limit)?,
         };
         let page = app::tickets::db::queue(&api.pool, user, &query).await?;
         Ok(Json(Page {
@@ -168,6 +175,30 @@ if_match_path!(
     }
 );
 
+delete_path!(
+    "/tickets/{id}",
+    "tickets",
+    "delete_tickets",
+    TicketWithMessages,
+    /// Moves the ticket to the trash, where it can be restored for 30 days; `If-Match` must name
+    /// its current version.
+    async fn delete(
+        State(api): State<Api>,
+        caller: Caller,
+        Path(id): Path<String>,
+        IfMatch(version): IfMatch,
+    ) -> ApiResult<Response> {
+        let user = caller.may(Entity::Tickets, true)?;
+        let id = TicketId(super::id_of(&id)?);
+        let mut tx = api.pool.begin().await?;
+        let done = app::tickets::db::delete(&mut tx, user, id, version).await;
+        super::records::trashed(tx, done, async || {
+            with_messages(&api, user, id, StatusCode::PRECONDITION_FAILED).await
+        })
+        .await
+    }
+);
+
 /// Adds a reply (sent to the customer's link), an internal note or the customer's words.
 #[utoipa::path(post, path = "/tickets/{id}/messages", tag = "tickets", operation_id = "message_tickets",
     request_body = MessageBody,
@@ -195,6 +226,6 @@ async fn message(
 pub fn routes() -> OpenApiRouter<Api> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
-        .routes(routes!(get, update))
+        .routes(routes!(get, update, delete))
         .routes(routes!(message))
 }

@@ -46,7 +46,7 @@ pub async fn deal_owner(
 const CARD: &str = "SELECT r.id, r.stage_id, r.title, co.name AS company_name, r.value_minor, r.currency::text AS currency, \
     o.display_name AS owner_name, r.expected_close_date, \
     (st.rotting_days IS NOT NULL AND r.stage_entered_at < now() - make_interval(days => st.rotting_days)) AS rotting, \
-    EXISTS (SELECT 1 FROM tasks t WHERE t.deal_id = r.id AND t.done_at IS NULL AND t.due_on < current_date) AS overdue_task, \
+    EXISTS (SELECT 1 FROM tasks t WHERE t.deal_id = r.id AND t.done_at IS NULL AND t.deleted_at IS NULL AND t.due_on < current_date) AS overdue_task, \
     r.rank, r.version, r.stage_entered_at \
     FROM deals r JOIN stages st ON st.id = r.stage_id LEFT JOIN companies co ON co.id = r.company_id \
     LEFT JOIN users o ON o.id = r.owner_id WHERE r.deleted_at IS NULL";

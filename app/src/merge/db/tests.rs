@@ -176,7 +176,7 @@ async fn merging_contacts_keeps_every_related_record_the_chosen_fields_and_an_au
         "and not in the trash"
     );
     assert_eq!(
-        crate::trash::db::restore(&pool, &owner, ListKind::Contacts, other).await,
+        crate::trash::db::restore(&pool, &owner, ListKind::Contacts.into(), other).await,
         Err(AppError::NotFound)
     );
     let audit: Vec<(Uuid, String, serde_json::Value)> = sqlx::query_as(

@@ -14,7 +14,7 @@ pub use page::page;
 pub use saved_views::{SAVED_VIEW_NAME_MAX, delete_view, owners, save_view, saved_views};
 pub use scope::{push_scope, require_edit, scope_sql, user_sees_sql};
 pub(crate) use write::draft_columns;
-pub use write::{Draft, Scalar, fetch_visible, insert, lock_changes, save};
+pub use write::{Draft, Scalar, fetch_visible, insert, lock_changes, save, set_deleted};
 
 /// How one list maps onto SQL. The listed table's alias is `r`.
 pub struct ListSql {

@@ -194,3 +194,28 @@ where
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// Moves record `id` of `table` to the trash (`deleted`) or back out of it, with its audit row
+/// (`delete` or `restore`); returns its new version. The caller has locked the row and checked
+/// that the user may.
+pub async fn set_deleted(
+    conn: &mut PgConnection,
+    (table, entity): (&str, &str),
+    id: Uuid,
+    actor: Uuid,
+    deleted: bool,
+) -> Result<i32, AppError> {
+    let version: i32 = sqlx::query_scalar(&format!(
+        "UPDATE {table} SET deleted_at = CASE WHEN $3 THEN now() END, version = version + 1,
+                updated_at = now(), updated_by = $2
+          WHERE id = $1 RETURNING version"
+    ))
+    .bind(id)
+    .bind(actor)
+    .bind(deleted)
+    .fetch_one(&mut *conn)
+    .await?;
+    let action = if deleted { "delete" } else { "restore" };
+    crate::audit::record(conn, entity, id, actor, action, Default::default()).await?;
+    Ok(version)
+}

@@ -122,7 +122,7 @@ async fn progress(pool: &PgPool, c: &Ctx<'_>, whose: Whose) -> Result<Progress, 
 
 async fn tasks_today(pool: &PgPool, user: &CurrentUser, today: NaiveDate) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT count(*) FROM tasks WHERE assignee_id = $1 AND done_at IS NULL AND due_on <= $2",
+        "SELECT count(*) FROM tasks WHERE assignee_id = $1 AND done_at IS NULL AND deleted_at IS NULL AND due_on <= $2",
     )
     .bind(user.id.0)
     .bind(today)

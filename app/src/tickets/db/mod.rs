@@ -190,12 +190,23 @@ pub async fn queue(
         "" => None,
         a => Some(a.split_once('|').ok_or(AppError::BadRequest)?),
     };
-    // Done tickets newest first; waiting ones (their clocks stopped, no due time) oldest first.
-    if let Some((order, direction)) = match queue {
-        Queue::Done => Some(("DESC", "<")),
-        Queue::Waiting => Some(("ASC", ">")),
-        _ => None,
-    } {
+    // Done tickets newest first; waiting ones (their clocks stopped, no due time) oldest first;
+    // the rest by due time; unless another order is asked.
+    let by_number = match query.sort.as_str() {
+        "" => match queue {
+            Queue::Done => Some(("DESC", "<")),
+            Queue::Waiting => Some(("ASC", ">")),
+            _ => None,
+        },
+        "number" => Some(("ASC", ">")),
+        "-number" => Some(("DESC", "<")),
+        "due_at" => None,
+        _ => return Err(AppError::invalid("sort", crate::error::Invalid::Choice)),
+    };
+    let size = query.limit.map_or(PAGE_SIZE, |n| {
+        i64::from(n.clamp(1, crate::records::model::MAX_PAGE_SIZE))
+    });
+    if let Some((order, direction)) = by_number {
         if let Some((_, n)) = after {
             let n = n.parse::<i64>().map_err(|_| AppError::BadRequest)?;
             qb.push(format!(" AND t.number {direction} ")).push_bind(n);
@@ -220,7 +231,7 @@ pub async fn queue(
         }
         qb.push(format!(" ORDER BY {due}, t.number"));
     }
-    qb.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
+    qb.push(" LIMIT ").push_bind(size + 1);
     // The page, and the desk's agents (the team filter; the bulk bar's choices), at once.
     let page = async { Ok::<Vec<TicketRow>, AppError>(qb.build_query_as().fetch_all(pool).await?) };
     let people = async {
@@ -233,8 +244,8 @@ pub async fn queue(
         )
     };
     let (mut rows, people) = futures_util::future::try_join(page, people).await?;
-    let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
+    let next = (rows.len() as i64 > size).then(|| {
+        rows.truncate(size as usize);
         let last = rows.last().expect("a full page");
         let key = last
             .due_at

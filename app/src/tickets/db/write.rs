@@ -392,6 +392,23 @@ pub async fn triage(
     Ok(version)
 }
 
+/// Moves a ticket to the trash if it is still at `version`: those who work tickets may.
+pub async fn delete(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: TicketId,
+    version: i32,
+) -> Result<(), AppError> {
+    if !user.role.works_tickets() {
+        return Err(AppError::Forbidden);
+    }
+    if lock(conn, Some(user), id).await?.version != version {
+        return Err(AppError::Conflict);
+    }
+    crate::records::db::set_deleted(conn, ("tickets", "ticket"), id.0, user.id.0, true).await?;
+    changed(conn, id).await
+}
+
 /// Adds a message to a ticket's conversation. A public reply is the first response if none came
 /// before (and opens a new ticket); the customer's words reopen a ticket that waited on them or
 /// was resolved. Notes change nothing else. Returns the ticket's version.

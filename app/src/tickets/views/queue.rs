@@ -45,6 +45,7 @@ pub fn TicketsPage(refresh: RwSignal<u32>) -> impl IntoView {
             queue: Queue::parse(&get("queue")).as_str().to_string(),
             team: get("team"),
             after: get("after"),
+            ..Default::default()
         }
     };
     let page = crate::ui::page_resource(move || (asked(), refresh.get()), |(q, _)| list_tickets(q));

@@ -6,7 +6,7 @@ use super::{Choice, Due, badge, channel_label, kind_label, priority_label, statu
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::views::{fact, fact_view, id_param};
-use crate::tickets::api::{AddTicketMessage, TriageTicket, get_ticket};
+use crate::tickets::api::{AddTicketMessage, TriageTicket, delete_ticket, get_ticket};
 use crate::tickets::model::{
     MESSAGE_MAX, Message, PRIORITIES, STATUSES, TEAM_MAX, Ticket, TicketId, TicketView,
 };
@@ -63,8 +63,14 @@ fn TicketBody(
             {customer.map(|f| f.run(c))}
         }
     });
+    // Those who work tickets may move one to the trash (spam, a duplicate).
+    let (id, version) = (t.id, t.version);
+    let delete = move || delete_ticket(id, version);
+    let trash = v.can_work.then(|| {
+        view! { <crate::trash::views::TrashButton name=title.clone() delete back="/tickets" /> }
+    });
     view! {
-        <PageHeader title=title />
+        <PageHeader title=title.clone()>{trash}</PageHeader>
         <div class="ticket-layout">
             <div class="ticket-side">
                 <Facts t=t.clone() customer_link=v.customer_link />

@@ -78,7 +78,7 @@ async fn a_deleted_record_comes_back_with_its_history_for_its_owner_or_an_admin(
     assert_eq!(items.len(), 1);
     assert_eq!(
         (items[0].kind, items[0].name.as_str(), items[0].days_left),
-        (ListKind::Contacts, "Li Na", 30)
+        (ListKind::Contacts.into(), "Li Na", 30)
     );
     assert_eq!(items[0].deleted_by.as_deref(), Some("o@t.test"));
     assert!(
@@ -88,15 +88,15 @@ async fn a_deleted_record_comes_back_with_its_history_for_its_owner_or_an_admin(
     assert_eq!(list(&pool, &admin).await.unwrap().len(), 1);
     assert_eq!(list(&pool, &viewer).await, Err(AppError::Forbidden));
     assert_eq!(
-        restore(&pool, &colleague, ListKind::Contacts, id).await,
+        restore(&pool, &colleague, ListKind::Contacts.into(), id).await,
         Err(AppError::Forbidden)
     );
 
-    restore(&pool, &owner, ListKind::Contacts, id)
+    restore(&pool, &owner, ListKind::Contacts.into(), id)
         .await
         .unwrap();
     assert_eq!(
-        restore(&pool, &admin, ListKind::Contacts, id).await,
+        restore(&pool, &admin, ListKind::Contacts.into(), id).await,
         Err(AppError::Conflict),
         "already back"
     );
@@ -160,7 +160,7 @@ async fn the_purge_removes_what_has_been_in_the_trash_for_30_days_with_its_perso
         .await
         .unwrap();
     assert_eq!(
-        restore(&pool, &owner, ListKind::Contacts, old).await,
+        restore(&pool, &owner, ListKind::Contacts.into(), old).await,
         Err(AppError::NotFound),
         "too late"
     );
@@ -240,7 +240,7 @@ async fn forgetting_a_person_removes_their_personal_data_and_keeps_the_counts(po
     let owner = user(&pool, "o@t.test", Role::Sales, "East").await;
     let admin = user(&pool, "a@t.test", Role::Admin, None).await;
     let (id, _) = deleted_contact(&pool, &owner).await;
-    restore(&pool, &owner, ListKind::Contacts, id)
+    restore(&pool, &owner, ListKind::Contacts.into(), id)
         .await
         .unwrap();
     assert_eq!(
@@ -288,7 +288,7 @@ async fn forgetting_a_person_removes_their_personal_data_and_keeps_the_counts(po
         "not restorable"
     );
     assert_eq!(
-        restore(&pool, &admin, ListKind::Contacts, id).await,
+        restore(&pool, &admin, ListKind::Contacts.into(), id).await,
         Err(AppError::NotFound)
     );
     assert_eq!(
