@@ -138,7 +138,7 @@ async fn interactions_are_logged_and_listed_on_records_in_reach_only(pool: PgPoo
     let second = json_of(res).await;
     assert_eq!(second["data"][0]["body"], "Wants a quote");
     let res = send(&app, get(&format!("{list}&cursor=not-a-cursor"), &reader)).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -23,6 +23,8 @@ mod api_token_tests;
 #[cfg(test)]
 mod api_transfer_tests;
 #[cfg(test)]
+mod api_trash_tests;
+#[cfg(test)]
 mod bad_input_tests;
 #[cfg(test)]
 mod board_page_tests;
