@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique, section } from './fixtures';
+import { test, expect, open, signIn, unique, section, board, stage, LEAD } from './fixtures';
 
 test('a deleted contact waits in the trash and comes back with its history; a forgotten one is gone', async ({ page }) => {
   await signIn(page);
@@ -52,4 +52,70 @@ test('a deleted contact waits in the trash and comes back with its history; a fo
   await expect(page.getByText('1 result', { exact: true })).toBeVisible();
   await open(page, '/trash');
   await expect(page.getByRole('row', { name: new RegExp(forgotten) })).toHaveCount(0);
+});
+
+test('a deal, a task and a ticket go to the trash from their pages and come back from it', async ({ page }) => {
+  await signIn(page);
+  const tag = unique();
+  const [deal, task, ticket] = [`Bin deal ${tag}`, `Bin task ${tag}`, `Bin ticket ${tag}`];
+  const trashRow = (name: string) => page.getByRole('row', { name: new RegExp(name) });
+  const restore = async (name: string, kind: string) => {
+    await open(page, '/trash');
+    await expect(trashRow(name)).toContainText(kind);
+    await trashRow(name).getByRole('button', { name: `Restore ${name}` }).click();
+    await expect(trashRow(name)).toHaveCount(0);
+  };
+
+  // A deal with a follow-up task, made on the board.
+  await board(page, `?q=${tag}`);
+  await page.getByText('New deal').click();
+  await page.getByLabel('Title', { exact: true }).fill(deal);
+  await page.getByLabel('Value', { exact: true }).fill('100');
+  await page.getByRole('button', { name: 'Create deal' }).click();
+  const card = stage(page, LEAD).getByRole('listitem', { name: deal, exact: true });
+  await card.getByRole('button', { name: `Actions for ${deal}`, exact: true }).click();
+  await card.getByRole('link', { name: 'Open deal' }).click();
+  await expect(page.getByRole('heading', { name: deal, level: 1 })).toBeVisible();
+  await section(page, 'Activity');
+  const log = page.getByRole('region', { name: 'Log an interaction' });
+  await log.getByLabel('Details').fill('Asked for a quote');
+  await log.getByLabel('Follow-up task').fill(task);
+  await log.getByRole('button', { name: 'Log it' }).click();
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText(task)).toBeVisible();
+
+  // Delete asks once; Cancel keeps it; Move to trash goes back to the board, without it.
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText(`Move “${deal}” to the trash? It can be restored from there for 30 days.`);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Move to trash' }).click();
+  await expect(page).toHaveURL(/\/pipeline$/);
+  await board(page, `?q=${tag}`);
+  await expect(stage(page, LEAD).getByRole('listitem', { name: deal, exact: true })).toHaveCount(0);
+  await restore(deal, 'Deal');
+  await board(page, `?q=${tag}`);
+  await expect(stage(page, LEAD).getByRole('listitem', { name: deal, exact: true })).toBeVisible();
+
+  // The task, from My tasks.
+  await open(page, '/activities');
+  await page.getByRole('button', { name: `Delete task: ${task}` }).click();
+  await expect(page.getByRole('checkbox', { name: task })).toHaveCount(0);
+  await restore(task, 'Task');
+  await open(page, '/activities');
+  await expect(page.getByRole('checkbox', { name: task })).toBeVisible();
+
+  // A ticket, from its page, back to the queue.
+  await open(page, '/tickets/new');
+  await page.getByLabel('Subject').fill(ticket);
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(new RegExp(ticket));
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Move to trash' }).click();
+  await expect(page).toHaveURL(/\/tickets$/);
+  await expect(page.getByRole('link', { name: new RegExp(ticket) })).toHaveCount(0);
+  await restore(ticket, 'Ticket');
+  await open(page, '/tickets');
+  await expect(page.getByRole('link', { name: new RegExp(ticket) })).toBeVisible();
 });

@@ -272,7 +272,7 @@ fn TaskDelete(id: TaskId, version: i32, title: String, on_change: Callback<()>) 
         });
     };
     view! {
-        <button type="button" class="secondary small" on:click=delete
+        <button type="button" class="secondary small task-delete" on:click=delete
             aria-label=move || format!("{}: {title}", t_string!(i18n, activities.delete_task_named))>
             {t!(i18n, activities.delete_task)}
         </button>

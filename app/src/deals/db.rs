@@ -198,7 +198,7 @@ pub async fn contacts(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::deals::model::DealInput;
     use crate::money::Money;
@@ -206,7 +206,8 @@ mod tests {
 
     use crate::users::db::test_user as user;
 
-    async fn deal(pool: &PgPool, owner: &CurrentUser) -> DealId {
+    /// A deal of `owner`, "Pilot", in a new one-stage pipeline.
+    pub(crate) async fn deal(pool: &PgPool, owner: &CurrentUser) -> DealId {
         sqlx::query(
             "WITH p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id)
              INSERT INTO stages (pipeline_id, name, position, win_probability) SELECT id, 'Lead', 0, 20 FROM p",

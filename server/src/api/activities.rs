@@ -316,29 +316,19 @@ if_match_path!(
     }
 );
 
-delete_path!(
+trash_route!(
+    delete_task,
     "/tasks/{id}",
     "tasks",
     "delete_tasks",
     TaskRow,
-    /// Moves the task to the trash, where it can be restored for 30 days; `If-Match` must name
-    /// its current version.
-    async fn delete_task(
-        State(api): State<Api>,
-        caller: Caller,
-        Path(id): Path<String>,
-        IfMatch(version): IfMatch,
-    ) -> ApiResult<Response> {
-        let user = caller.may(Entity::Tasks, true)?;
-        let id = super::id_of(&id)?;
-        let mut tx = api.pool.begin().await?;
-        let done = listing::delete_task(&mut tx, user, id, version).await;
-        super::records::trashed(tx, done, async || {
-            let mut conn = api.pool.acquire().await?;
-            let t = listing::task(&mut conn, user, id).await?;
-            Ok(stale(t.version, &t))
-        })
-        .await
+    Entity::Tasks,
+    std::convert::identity,
+    |api, user, id, version, tx| listing::delete_task(&mut tx, user, id, version),
+    {
+        let mut conn = api.pool.acquire().await?;
+        let t = listing::task(&mut conn, user, id).await?;
+        Ok(stale(t.version, &t))
     }
 );
 

@@ -343,28 +343,18 @@ if_match_path!(
     }
 );
 
-delete_path!(
+trash_route!(
+    delete,
     "/deals/{id}",
     "deals",
     "delete_deals",
     Deal,
-    /// Moves the deal to the trash, where it can be restored for 30 days; `If-Match` must name
-    /// its current version.
-    async fn delete(
-        State(api): State<Api>,
-        caller: Caller,
-        Path(id): Path<String>,
-        IfMatch(version): IfMatch,
-    ) -> ApiResult<Response> {
-        let user = caller.may(Entity::Deals, true)?;
-        let id = DealId(super::id_of(&id)?);
-        let mut tx = api.pool.begin().await?;
-        let done = app::deals::db::delete(&mut tx, user, id, version).await;
-        super::records::trashed(tx, done, async || {
-            let d = app::deals::db::get(&api.pool, user, id).await?;
-            Ok(stale(d.version, &d))
-        })
-        .await
+    Entity::Deals,
+    DealId,
+    |api, user, id, version, tx| app::deals::db::delete(&mut tx, user, id, version),
+    {
+        let d = app::deals::db::get(&api.pool, user, id).await?;
+        Ok(stale(d.version, &d))
     }
 );
 

@@ -33,6 +33,36 @@ macro_rules! delete_path {
     };
 }
 
+/// `trash_route!(name, "/deals/{id}", "deals", "delete_deals", Deal, Entity::Deals, DealId,
+/// |api, user, id, version| delete, current)`: a handler `name` that moves the record to the
+/// trash in one transaction (`delete`, with `tx` the transaction) and answers 204, or, when
+/// `version` is stale, `current` (412 with the record as it now is).
+macro_rules! trash_route {
+    ($name:ident, $path:tt, $tag:tt, $op:expr, $record:ty, $entity:expr, $id:path,
+     |$api:ident, $user:ident, $rid:ident, $version:ident, $tx:ident| $delete:expr, $current:expr) => {
+        delete_path!(
+            $path,
+            $tag,
+            $op,
+            $record,
+            /// Moves the record to the trash, where it can be restored for 30 days; `If-Match`
+            /// must name its current version.
+            async fn $name(
+                State($api): State<Api>,
+                caller: Caller,
+                Path(id): Path<String>,
+                IfMatch($version): IfMatch,
+            ) -> ApiResult<Response> {
+                let $user = caller.may($entity, true)?;
+                let $rid = $id(super::id_of(&id)?);
+                let mut $tx = $api.pool.begin().await?;
+                let done = $delete.await;
+                super::records::trashed($tx, done, async || $current).await
+            }
+        );
+    };
+}
+
 /// One record by id, its version as `ETag`: its `utoipa::path` on `$item`.
 macro_rules! get_path {
     ($path:tt, $tag:tt, $op:expr, $record:ty, $item:item) => {

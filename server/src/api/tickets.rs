@@ -175,28 +175,16 @@ if_match_path!(
     }
 );
 
-delete_path!(
+trash_route!(
+    delete,
     "/tickets/{id}",
     "tickets",
     "delete_tickets",
     TicketWithMessages,
-    /// Moves the ticket to the trash, where it can be restored for 30 days; `If-Match` must name
-    /// its current version.
-    async fn delete(
-        State(api): State<Api>,
-        caller: Caller,
-        Path(id): Path<String>,
-        IfMatch(version): IfMatch,
-    ) -> ApiResult<Response> {
-        let user = caller.may(Entity::Tickets, true)?;
-        let id = TicketId(super::id_of(&id)?);
-        let mut tx = api.pool.begin().await?;
-        let done = app::tickets::db::delete(&mut tx, user, id, version).await;
-        super::records::trashed(tx, done, async || {
-            with_messages(&api, user, id, StatusCode::PRECONDITION_FAILED).await
-        })
-        .await
-    }
+    Entity::Tickets,
+    TicketId,
+    |api, user, id, version, tx| app::tickets::db::delete(&mut tx, user, id, version),
+    with_messages(&api, user, id, StatusCode::PRECONDITION_FAILED).await
 );
 
 /// Adds a reply (sent to the customer's link), an internal note or the customer's words.

@@ -16,34 +16,20 @@ async fn count(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
 
 /// A deal of `owner` in a one-stage pipeline, with a note and a task about it alone.
 async fn deal(pool: &PgPool, owner: &CurrentUser) -> DealId {
-    sqlx::query(
-        "WITH p AS (INSERT INTO pipelines (name) VALUES ('Sales') RETURNING id)
-         INSERT INTO stages (pipeline_id, name, position, win_probability) SELECT id, 'Lead', 0, 20 FROM p",
-    )
-    .execute(pool)
-    .await
-    .unwrap();
-    let money = crate::money::Money {
-        minor: 100_000,
-        currency: "CNY".into(),
-    };
-    let mut conn = pool.acquire().await.unwrap();
-    let id = crate::deals::board::db::create_deal(&mut conn, owner, "Pilot", &money, None)
-        .await
-        .unwrap();
+    let id = crate::deals::db::tests::deal(pool, owner).await;
     sqlx::query("INSERT INTO activities (deal_id, kind, body, author_id) VALUES ($1, 'note', 'Asked for a quote', $2)")
-        .bind(id)
+        .bind(id.0)
         .bind(owner.id.0)
-        .execute(&mut *conn)
+        .execute(pool)
         .await
         .unwrap();
     sqlx::query("INSERT INTO tasks (deal_id, title, assignee_id, created_by) VALUES ($1, 'Send the quote', $2, $2)")
-        .bind(id)
+        .bind(id.0)
         .bind(owner.id.0)
-        .execute(&mut *conn)
+        .execute(pool)
         .await
         .unwrap();
-    DealId(id)
+    id
 }
 
 /// A contact of `owner`, li@x.cn.
