@@ -31,7 +31,7 @@ pub fn TrashPage() -> impl IntoView {
                     }
                     Ok(items) => view! {
                         <div class="table-wrap">
-                            <table class="records" aria-label=move || t_string!(i18n, trash.title)>
+                            <table class="records trash" aria-label=move || t_string!(i18n, trash.title)>
                                 <thead><tr>
                                     <th scope="col">{t!(i18n, audit.record)}</th>
                                     <th scope="col">{t!(i18n, audit.record_type)}</th>
