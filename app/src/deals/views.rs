@@ -75,7 +75,7 @@ fn DealDetail(
     .join(" · ");
     let version = deal.version;
     let delete = move || delete_deal(id, version);
-    let actions = view! { <crate::trash::views::TrashButton name=deal.title.clone() delete back="/pipeline" /> };
+    let actions = view! { <crate::records::views::TrashButton name=deal.title.clone() delete back="/pipeline" /> };
     view! {
         <RecordEditor
             id=id.0.to_string()

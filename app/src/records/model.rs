@@ -15,6 +15,9 @@ pub const PAGE_SIZE: i64 = 50;
 /// The most rows one page of a list holds when asked for more (the API's `limit`).
 pub const MAX_PAGE_SIZE: u32 = 200;
 
+/// Days a deleted record can be restored from the trash before the purge removes it.
+pub const KEEP_DAYS: i64 = 30;
+
 /// The lists that have views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

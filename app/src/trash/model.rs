@@ -5,8 +5,7 @@ use uuid::Uuid;
 
 use crate::records::model::ListKind;
 
-/// Days a deleted record can be restored before the purge removes it.
-pub const KEEP_DAYS: i64 = 30;
+pub use crate::records::model::KEEP_DAYS;
 
 /// What can be in the trash: the customer lists' records, deals, tasks and tickets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

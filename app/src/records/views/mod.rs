@@ -16,6 +16,7 @@ mod page;
 mod related;
 mod saved_views;
 mod table;
+mod trash_button;
 
 pub(crate) use columns::common_row;
 pub use columns::{
@@ -27,6 +28,7 @@ pub use list::RecordList;
 pub use page::{RecordPage, id_param};
 pub use related::Related;
 pub use table::{ListCount, Pager};
+pub use trash_button::TrashButton;
 
 /// What a list page needs to know about its records.
 pub struct ListSpec<R> {

@@ -67,7 +67,7 @@ fn TicketBody(
     let (id, version) = (t.id, t.version);
     let delete = move || delete_ticket(id, version);
     let trash = v.can_work.then(|| {
-        view! { <crate::trash::views::TrashButton name=title.clone() delete back="/tickets" /> }
+        view! { <crate::records::views::TrashButton name=title.clone() delete back="/tickets" /> }
     });
     view! {
         <PageHeader title=title.clone()>{trash}</PageHeader>

@@ -4,20 +4,13 @@ use chrono::Utc;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::tests::count;
 use super::{forget, purge};
 use crate::imports::model::ImportKind;
 use crate::leads::model::{ConvertInput, LeadInput};
 use crate::records::model::ListKind;
 use crate::users::db::test_user as user;
 use crate::users::model::{CurrentUser, Role};
-
-async fn count(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 async fn exec(pool: &PgPool, sql: &str, id: Uuid) {
     sqlx::query(sql).bind(id).execute(pool).await.unwrap();

@@ -1,18 +1,11 @@
 //! Database tests of deals, tasks and tickets in the trash: who may delete them (at the version
 //! they saw), that every list lets them go, who may restore them, and what the purge removes.
+use super::tests::count;
 use super::*;
 use crate::activities::listing::{delete_task, task};
 use crate::deals::model::DealId;
 use crate::tickets::model::{QueueQuery, TicketId, TicketInput};
 use crate::users::db::test_user as user;
-
-async fn count(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 /// A deal of `owner` in a one-stage pipeline, with a note and a task about it alone.
 async fn deal(pool: &PgPool, owner: &CurrentUser) -> DealId {

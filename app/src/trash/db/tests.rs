@@ -3,7 +3,8 @@ use super::*;
 use crate::records::model::{BulkAction, BulkTarget};
 use crate::users::db::test_user as user;
 
-async fn count(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
+/// The one number `sql` answers for `id`.
+pub(super) async fn count(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
     sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(pool)
