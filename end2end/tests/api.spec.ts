@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, signIn, unique, reload } from './fixtures';
 
 test('a user makes an API token, the API answers it, and a revoked token is refused at once', async ({ page }) => {
   await signIn(page);
@@ -32,7 +32,7 @@ test('a user makes an API token, the API answers it, and a revoked token is refu
   expect(write.status()).toBe(403);
 
   // Its last use shows once the list is read again; revoking stops it at once.
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('row', { name: new RegExp(name) })).not.toContainText('Never');
   await page.getByRole('button', { name: `Revoke ${name}` }).click();
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Revoked');

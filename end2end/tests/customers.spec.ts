@@ -1,4 +1,4 @@
-import { test, expect, newContact, open, section, signIn, unique } from './fixtures';
+import { test, expect, newContact, open, section, signIn, unique, reload } from './fixtures';
 import { readFileSync } from 'node:fs';
 
 const mainNav = (page) => page.getByRole('navigation', { name: 'Main navigation' });
@@ -106,7 +106,7 @@ test('filters, columns and a saved view live in the URL and survive a reload', a
   await expect(table.getByRole('columnheader', { name: '邮箱' })).toHaveCount(0);
   // The views menu names the view in use.
   await expect(menu('视图')).toContainText(view);
-  await page.reload();
+  await reload(page);
   await expect(table.getByRole('columnheader', { name: '来源' })).toBeVisible();
 
   await menu('视图').click();

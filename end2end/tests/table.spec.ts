@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique, LEAD, stage, board } from './fixtures';
+import { test, expect, open, signIn, unique, LEAD, stage, board, reload } from './fixtures';
 
 // Runs last (files run in name order), after every other suite that changes the demo deals.
 
@@ -52,7 +52,7 @@ test('the deals table sorts, edits in place, moves a stage, updates live and ref
   const moved = page.waitForResponse((r) => r.url().endsWith('/api/move_deal'));
   await table.getByRole('combobox', { name: `Stage: ${a}` }).selectOption({ label: 'Proposal 方案' });
   expect((await moved).ok()).toBe(true);
-  await page.reload();
+  await reload(page);
   await expect(table.getByRole('combobox', { name: `Stage: ${a}` }).locator('option:checked')).toHaveText('Proposal 方案');
   await expect(table.getByRole('button', { name: `Value: ${a}` })).toHaveText('¥2,500');
   await page.getByRole('link', { name: 'Board', exact: true }).click();
