@@ -132,21 +132,32 @@ pub async fn update(
 ) -> Result<i32, AppError> {
     let saved = save(conn, user, id.0, version, draft, None, async |_| Ok(None)).await?;
     if saved != version {
-        let pipeline: Uuid = sqlx::query_scalar("SELECT pipeline_id FROM deals WHERE id = $1")
-            .bind(id.0)
-            .fetch_one(&mut *conn)
-            .await?;
-        announce(
-            conn,
-            &DealEvent {
-                deal: id,
-                pipeline: PipelineId(pipeline),
-                version: saved,
-            },
-        )
-        .await?;
+        announce_saved(conn, id, saved).await?;
     }
     Ok(saved)
+}
+
+/// Tells every open board of the deal's pipeline that the deal is now at `version` (saved,
+/// deleted or restored).
+pub async fn announce_saved(
+    conn: &mut PgConnection,
+    deal: DealId,
+    version: i32,
+) -> Result<(), AppError> {
+    let pipeline: Uuid = sqlx::query_scalar("SELECT pipeline_id FROM deals WHERE id = $1")
+        .bind(deal.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let pipeline = PipelineId(pipeline);
+    announce(
+        conn,
+        &DealEvent {
+            deal,
+            pipeline,
+            version,
+        },
+    )
+    .await
 }
 
 /// Moves the deal to the trash if it is still at `version` (`Conflict` if not; `NotFound` out of
@@ -159,8 +170,8 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     crate::records::db::require_edit(user)?;
     let scope = scope_sql(user, "r", "$2");
-    let (stored, pipeline): (i32, Uuid) = sqlx::query_as(&format!(
-        "SELECT r.version, r.pipeline_id FROM deals r WHERE r.deleted_at IS NULL AND r.id = $1{scope} FOR UPDATE"
+    let stored: i32 = sqlx::query_scalar(&format!(
+        "SELECT r.version FROM deals r WHERE r.deleted_at IS NULL AND r.id = $1{scope} FOR UPDATE"
     ))
     .bind(id.0)
     .bind(user.id.0)
@@ -172,12 +183,7 @@ pub async fn delete(
     }
     let version =
         crate::records::db::set_deleted(conn, ("deals", "deal"), id.0, user.id.0, true).await?;
-    let event = DealEvent {
-        deal: id,
-        pipeline: PipelineId(pipeline),
-        version,
-    };
-    announce(conn, &event).await
+    announce_saved(conn, id, version).await
 }
 
 /// The deal's contacts the user may see.

@@ -30,39 +30,51 @@ fn owner_column(kind: TrashKind) -> Option<&'static str> {
     }
 }
 
-/// A kind's SQL for the trash over its rows `r`: the record's name; the user who keeps it (who
-/// may restore it, with administrators); when it stopped being restorable for another reason
-/// (forgotten, or merged away: what hung on it lives on elsewhere); and the scope condition with
-/// the user's id as `param`. Tickets have no keeper: those who work tickets restore them.
-fn trash_sql(
-    kind: TrashKind,
-    user: &CurrentUser,
-    param: &str,
-) -> (String, &'static str, String, String) {
+/// A kind's SQL for the trash, over its rows `r`.
+struct KindSql {
+    /// The record's name.
+    name: String,
+    /// The user who keeps it (who may restore it, with administrators); tickets have none: those
+    /// who work tickets restore them.
+    keeper: &'static str,
+    /// When it stopped being restorable for another reason (forgotten, or merged away: what hung
+    /// on it lives on elsewhere).
+    gone: String,
+    /// The user's scope, with their id as the parameter given to `trash_sql`.
+    scope: String,
+}
+
+fn trash_sql(kind: TrashKind, user: &CurrentUser, param: &str) -> KindSql {
     let scope = scope_sql(user, "r", param);
-    match kind.list() {
-        Some(list) => (
-            list_sql(list).0.name.to_string(),
-            "r.owner_id",
-            format!(
+    let never = || "NULL::timestamptz".to_string();
+    match (kind, kind.list()) {
+        (_, Some(list)) => KindSql {
+            name: list_sql(list).0.name.to_string(),
+            keeper: "r.owner_id",
+            gone: format!(
                 "coalesce({}, CASE WHEN r.merged_into IS NOT NULL THEN r.deleted_at END)",
                 forgotten_at(list)
             ),
             scope,
-        ),
-        None => {
-            let none = "NULL::timestamptz".to_string();
-            match kind {
-                TrashKind::Deals => ("r.title".into(), "r.owner_id", none, scope),
-                TrashKind::Tasks => ("r.title".into(), "r.assignee_id", none, String::new()),
-                _ => (
-                    "'#' || r.number || ' ' || r.subject".into(),
-                    "NULL::uuid",
-                    none,
-                    String::new(),
-                ),
-            }
-        }
+        },
+        (TrashKind::Deals, _) => KindSql {
+            name: "r.title".into(),
+            keeper: "r.owner_id",
+            gone: never(),
+            scope,
+        },
+        (TrashKind::Tasks, _) => KindSql {
+            name: "r.title".into(),
+            keeper: "r.assignee_id",
+            gone: never(),
+            scope: String::new(),
+        },
+        _ => KindSql {
+            name: "'#' || r.number || ' ' || r.subject".into(),
+            keeper: "NULL::uuid",
+            gone: never(),
+            scope: String::new(),
+        },
     }
 }
 
@@ -73,7 +85,9 @@ pub async fn list(pool: &PgPool, user: &CurrentUser) -> Result<Vec<TrashItem>, A
     let parts = TrashKind::ALL
         .iter()
         .map(|k| {
-            let (name, keeper, gone, _) = trash_sql(*k, user, "$1");
+            let KindSql {
+                name, keeper, gone, ..
+            } = trash_sql(*k, user, "$1");
             let may = match k {
                 TrashKind::Tickets => "$4",
                 _ => &format!("($2 OR {keeper} = $1)"),
@@ -127,7 +141,12 @@ pub async fn restore(
     if kind == TrashKind::Tickets && !user.role.works_tickets() {
         return Err(AppError::Forbidden);
     }
-    let (_, keeper, gone, scope) = trash_sql(kind, user, "$2");
+    let KindSql {
+        keeper,
+        gone,
+        scope,
+        ..
+    } = trash_sql(kind, user, "$2");
     let mut tx = pool.begin().await?;
     // Out of the user's scope is not there, as everywhere (not "forbidden": that would tell
     // another team the record exists).
@@ -172,18 +191,7 @@ async fn tell(
     use crate::announce::announce;
     match kind {
         TrashKind::Deals => {
-            let pipeline: Uuid = sqlx::query_scalar("SELECT pipeline_id FROM deals WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?;
-            let deal = crate::deals::model::DealId(id);
-            let pipeline = crate::deals::model::PipelineId(pipeline);
-            let event = crate::deals::board::model::DealEvent {
-                deal,
-                pipeline,
-                version,
-            };
-            announce(conn, &event).await
+            crate::deals::db::announce_saved(conn, crate::deals::model::DealId(id), version).await
         }
         TrashKind::Tickets => {
             let ticket = crate::tickets::model::TicketId(id);

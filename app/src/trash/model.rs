@@ -48,10 +48,12 @@ impl TrashKind {
     /// What its audit rows call a record of this kind.
     pub fn entity(self) -> &'static str {
         match self {
+            TrashKind::Contacts => "contact",
+            TrashKind::Companies => "company",
+            TrashKind::Leads => "lead",
             TrashKind::Deals => "deal",
             TrashKind::Tasks => "task",
             TrashKind::Tickets => "ticket",
-            k => k.list().map_or("", ListKind::entity),
         }
     }
 
