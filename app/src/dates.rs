@@ -108,6 +108,40 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     numeric(text)
 }
 
+/// A moment as exports write it, read as UTC (exports rarely say their zone): RFC 3339
+/// (`2026-11-29T10:22:33.000Z`), a date and a time (`2026-11-29 10:22`, `11/29/2026, 10:22 AM`,
+/// `2026年11月29日 10:22:33`), or a date alone (`parse_date`'s forms, at midnight).
+pub fn parse_moment(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    if raw.chars().count() > DATE_INPUT_MAX {
+        return None;
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Some(at.with_timezone(&Utc));
+    }
+    let raw = raw.replacen('T', " ", usize::from(raw.as_bytes().get(10) == Some(&b'T')));
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let at = words.iter().position(|w| w.contains(':'));
+    let (date, time) = match at {
+        Some(i) => (words[..i].join(" "), Some(&words[i..])),
+        None => (raw.to_string(), None),
+    };
+    let day = parse_date(date.trim().trim_end_matches(','))?;
+    let Some(time) = time else {
+        return day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    };
+    let clock = time[0].split(['.', 'Z', '+']).next()?;
+    let mut parts = clock.split(':');
+    let (h, m) = (number(parts.next()?, 2)?, number(parts.next()?, 2)?);
+    let sec = parts.next().map_or(Some(0), |s| number(s, 2))?;
+    let h = match time.get(1).map(|s| s.to_ascii_uppercase()) {
+        Some(p) if p == "PM" && h < 12 => h + 12,
+        Some(p) if p == "AM" && h == 12 => 0,
+        _ => h,
+    };
+    day.and_hms_opt(h, m, sec).map(|t| t.and_utc())
+}
+
 /// Full-width digits and punctuation as their ASCII twins; the ideographic space as a space.
 fn half_width(c: char) -> char {
     match c {

@@ -81,6 +81,8 @@ pub enum Invalid {
     PrivateAddress,
     /// A web address whose host name does not resolve.
     UnknownHost,
+    /// An imported note names no record in the user's reach by the old system's id.
+    Unlinked,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -38,7 +38,31 @@ pub fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> String {
         "moved_tasks" => t_string!(i18n, merge.moved_tasks),
         "moved_deals" => t_string!(i18n, merge.moved_deals),
         "moved_contacts" => t_string!(i18n, merge.moved_contacts),
+        "first_name" => t_string!(i18n, imports.f_first_name),
+        "last_name" => t_string!(i18n, imports.f_last_name),
+        "external_id" => t_string!(i18n, imports.f_external_id),
+        "company_external_id" => t_string!(i18n, imports.f_company_external_id),
+        "contact_external_id" => t_string!(i18n, imports.f_contact_external_id),
+        "deal_external_id" => t_string!(i18n, imports.f_deal_external_id),
+        "lifecycle" => t_string!(i18n, imports.f_lifecycle),
+        "owner" => t_string!(i18n, contacts.col_owner),
+        "created_at" => t_string!(i18n, imports.f_created_at),
+        "occurred_at" => t_string!(i18n, imports.f_occurred_at),
+        "author" => t_string!(i18n, imports.f_author),
+        "subject" => t_string!(i18n, activities.subject),
+        "body" => t_string!(i18n, activities.body),
         other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// A lead's status in the reader's language.
+pub fn lead_status(l: Locale, status: &str) -> String {
+    match status {
+        "new" => td_string!(l, leads.status_new),
+        "working" => td_string!(l, leads.status_working),
+        "qualified" => td_string!(l, leads.status_qualified),
+        _ => td_string!(l, leads.status_disqualified),
     }
     .to_string()
 }

@@ -49,7 +49,11 @@ const SORTS: [(&str, &str, &str); 8] = [
     ("updated", "r.updated_at", "timestamptz"),
 ];
 
-pub async fn get(pool: &PgPool, user: &CurrentUser, id: DealId) -> Result<Deal, AppError> {
+pub async fn get<'c>(
+    pool: impl sqlx::PgExecutor<'c>,
+    user: &CurrentUser,
+    id: DealId,
+) -> Result<Deal, AppError> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.deleted_at IS NULL AND r.id = ");
     fetch_visible(pool, user, &sql, id.0).await
 }

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::model::{OnDuplicate, Preview, Progress};
+use super::model::{ImportOptions, OnDuplicate, Preview, Progress};
 use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "import_preview")]
@@ -12,7 +12,8 @@ pub async fn import_preview(id: Uuid) -> Result<Preview, AppError> {
     super::db::preview(&auth::state()?.pool, &user, id).await
 }
 
-/// Starts importing the file under `mapping` and returns at once; `import_status` follows it.
+/// Starts importing the file under `mapping` (with its values mapped and the pipeline for deals
+/// as `options` says) and returns at once; `import_status` follows it.
 /// The permission, the mapping and that the file has not run (or is not running) are checked
 /// before it starts; what happens after is kept on the import, so any instance can tell.
 #[server(prefix = "/api", endpoint = "start_import")]
@@ -21,12 +22,17 @@ pub async fn start_import(
     mapping: Vec<String>,
     on_duplicate: OnDuplicate,
     all_or_nothing: bool,
+    #[server(default)] options: ImportOptions,
 ) -> Result<(), AppError> {
     use crate::users::auth;
     let user = auth::current_user()?;
     let pool = auth::state()?.pool;
-    super::launch::start_in_background(&pool, &user, id, mapping, on_duplicate, all_or_nothing)
-        .await
+    let choices = super::db::RunChoices {
+        on_duplicate,
+        all_or_nothing,
+        options,
+    };
+    super::launch::start_in_background(&pool, &user, id, mapping, choices).await
 }
 
 #[server(prefix = "/api", endpoint = "import_status")]

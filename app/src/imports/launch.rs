@@ -4,7 +4,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::model::OnDuplicate;
+use super::db::RunChoices;
 use crate::error::AppError;
 use crate::users::model::CurrentUser;
 
@@ -13,24 +13,13 @@ pub async fn start_in_background(
     user: &CurrentUser,
     id: Uuid,
     mapping: Vec<String>,
-    on_duplicate: OnDuplicate,
-    all_or_nothing: bool,
+    choices: RunChoices,
 ) -> Result<(), AppError> {
-    let claimed = super::db::start(pool, user, id, &mapping).await?;
+    let claimed = super::db::start(pool, user, id, &mapping, &choices.options).await?;
     let (pool, user) = (pool.clone(), user.clone());
     let today = chrono::Utc::now().date_naive();
     tokio::spawn(async move {
-        let r = super::db::run_claimed(
-            &pool,
-            &user,
-            id,
-            claimed,
-            &mapping,
-            on_duplicate,
-            all_or_nothing,
-            today,
-        )
-        .await;
+        let r = super::db::run_claimed(&pool, &user, id, claimed, &mapping, &choices, today).await;
         if let Err(e) = r {
             tracing::warn!(error = ?e, import = %id, "import stopped");
         }

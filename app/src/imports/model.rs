@@ -1,206 +1,25 @@
-//! CSV imports, shared by both sides: what a file can be imported as, the fields its columns map
-//! onto (with guesses from English and Chinese headers), a preview, the choices for duplicates and
-//! bad rows, the outcome.
+//! Imports, shared by both sides: what a file can be imported as, a row read under a mapping (names
+//! joined, values mapped), a preview, the choices for duplicates and bad rows, the outcome. What
+//! the columns are called is in `headers`, which product wrote a file in `shapes`.
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::activities::model::{Interaction, InteractionInput};
 use crate::companies::model::{CompanyDraft, CompanyInput};
 use crate::contacts::model::{ContactDraft, ContactInput};
 use crate::deals::model::{DealDraft, DealInput};
 use crate::error::{AppError, Invalid};
 use crate::leads::model::{LeadDraft, LeadInput};
 
+use super::headers::ImportField;
+use super::shapes::join_name;
+pub use super::shapes::{Shape, guess_mapping};
+
 /// Rows a preview shows.
 pub const SAMPLE_ROWS: usize = 10;
-
-/// A field a column can fill, and the headers that suggest it (compared without case, spaces,
-/// dashes or underscores).
-pub type ImportField = (&'static str, &'static [&'static str]);
-
-const PERSON: &[&str] = &[
-    "name",
-    "fullname",
-    "contact",
-    "contactname",
-    "姓名",
-    "名字",
-    "联系人",
-    "客户姓名",
-];
-const JOB: &[&str] = &[
-    "title", "jobtitle", "position", "role", "职位", "职务", "头衔",
-];
-const COMPANY: &[&str] = &[
-    "company",
-    "companyname",
-    "organisation",
-    "organization",
-    "account",
-    "公司",
-    "公司名称",
-    "单位",
-    "企业",
-    "客户名称",
-];
-/// A company's own name: what names the company on a contact, and plain "Name".
-const COMPANY_NAME: [&str; 12] = join(COMPANY, &["name", "名称"]);
-
-/// `a` then `b`, for a list of header names that extends another (`N` is their total length).
-const fn join<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
-    assert!(a.len() + b.len() == N);
-    let mut out = [""; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
-        i += 1;
-    }
-    out
-}
-const EMAILS: &[&str] = &[
-    "email",
-    "emails",
-    "emailaddress",
-    "mail",
-    "邮箱",
-    "电子邮件",
-    "邮件",
-    "电子邮箱",
-];
-const PHONES: &[&str] = &[
-    "phone",
-    "phones",
-    "mobile",
-    "telephone",
-    "tel",
-    "cell",
-    "phonenumber",
-    "电话",
-    "手机",
-    "手机号",
-    "手机号码",
-    "联系电话",
-];
-const TAGS: &[&str] = &["tags", "tag", "labels", "标签"];
-const SOURCE: &[&str] = &["source", "leadsource", "来源", "客户来源", "线索来源"];
-const ADDRESS: &[&str] = &["address", "地址", "联系地址", "公司地址"];
-const NOTES: &[&str] = &[
-    "notes",
-    "note",
-    "comments",
-    "comment",
-    "description",
-    "备注",
-    "说明",
-];
-
-const CONTACT_FIELDS: &[ImportField] = &[
-    ("full_name", PERSON),
-    ("title", JOB),
-    ("company", COMPANY),
-    ("emails", EMAILS),
-    ("phones", PHONES),
-    ("tags", TAGS),
-    ("source", SOURCE),
-    (
-        "birthday",
-        &[
-            "birthday",
-            "birthdate",
-            "dateofbirth",
-            "dob",
-            "生日",
-            "出生日期",
-        ],
-    ),
-    ("address", ADDRESS),
-    ("notes", NOTES),
-];
-const COMPANY_FIELDS: &[ImportField] = &[
-    ("name", &COMPANY_NAME),
-    ("industry", &["industry", "sector", "行业", "所属行业"]),
-    (
-        "size",
-        &[
-            "size",
-            "companysize",
-            "employees",
-            "headcount",
-            "规模",
-            "公司规模",
-            "人数",
-            "员工人数",
-        ],
-    ),
-    (
-        "website",
-        &[
-            "website", "web", "url", "site", "homepage", "网站", "网址", "官网",
-        ],
-    ),
-    ("phone", PHONES),
-    ("address", ADDRESS),
-    ("tags", TAGS),
-    ("source", SOURCE),
-    ("notes", NOTES),
-];
-const LEAD_FIELDS: &[ImportField] = &[
-    ("full_name", PERSON),
-    ("title", JOB),
-    ("company_name", COMPANY),
-    ("emails", EMAILS),
-    ("phones", PHONES),
-    ("tags", TAGS),
-    ("source", SOURCE),
-    ("status", &["status", "leadstatus", "状态", "线索状态"]),
-    ("notes", NOTES),
-];
-const DEAL_FIELDS: &[ImportField] = &[
-    (
-        "title",
-        &[
-            "title",
-            "deal",
-            "dealname",
-            "dealtitle",
-            "opportunity",
-            "name",
-            "商机",
-            "商机名称",
-            "标题",
-            "名称",
-        ],
-    ),
-    (
-        "value",
-        &[
-            "value",
-            "amount",
-            "dealvalue",
-            "金额",
-            "商机金额",
-            "预计金额",
-        ],
-    ),
-    ("currency", &["currency", "币种", "货币"]),
-    (
-        "expected_close_date",
-        &[
-            "closedate",
-            "expectedclosedate",
-            "expectedclose",
-            "预计成交日期",
-            "成交日期",
-        ],
-    ),
-    (
-        "probability",
-        &["probability", "winprobability", "赢率", "成交概率"],
-    ),
-    ("company", COMPANY),
-];
 
 /// What a file can be imported as.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -211,14 +30,17 @@ pub enum ImportKind {
     Companies,
     Leads,
     Deals,
+    /// Notes from another system, onto the timelines of the records they were about.
+    Notes,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Contacts,
         ImportKind::Companies,
         ImportKind::Leads,
         ImportKind::Deals,
+        ImportKind::Notes,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -227,6 +49,7 @@ impl ImportKind {
             ImportKind::Companies => "companies",
             ImportKind::Leads => "leads",
             ImportKind::Deals => "deals",
+            ImportKind::Notes => "notes",
         }
     }
 
@@ -234,29 +57,61 @@ impl ImportKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// The list the import fills (deals: the pipeline).
+    /// The list the import fills (deals: the pipeline; notes: the contacts, on whose timelines
+    /// they are).
     pub fn path(self) -> &'static str {
         match self {
-            ImportKind::Contacts => "/contacts",
+            ImportKind::Contacts | ImportKind::Notes => "/contacts",
             ImportKind::Companies => "/companies",
             ImportKind::Leads => "/leads",
             ImportKind::Deals => "/pipeline",
         }
     }
 
-    /// The fields a column can fill.
+    /// The fields a column can fill: the record's form first, then what only an import has
+    /// (name parts, the old system's ids, the owner, the creation date).
     pub fn fields(self) -> &'static [ImportField] {
+        use super::headers::*;
         match self {
             ImportKind::Contacts => CONTACT_FIELDS,
             ImportKind::Companies => COMPANY_FIELDS,
             ImportKind::Leads => LEAD_FIELDS,
             ImportKind::Deals => DEAL_FIELDS,
+            ImportKind::Notes => NOTE_FIELDS,
         }
     }
 
     /// The field a row cannot do without (the first).
     pub fn required(self) -> &'static str {
         self.fields()[0].0
+    }
+
+    /// Whether a mapping fills the required field (a person's name may come in parts).
+    pub fn mapping_complete(self, mapping: &[String]) -> bool {
+        let parts: &[&str] = if self.has_name_parts() {
+            &["first_name", "last_name"]
+        } else {
+            &[]
+        };
+        mapping
+            .iter()
+            .any(|m| m == self.required() || parts.contains(&m.as_str()))
+    }
+
+    fn has_name_parts(self) -> bool {
+        matches!(self, ImportKind::Contacts | ImportKind::Leads)
+    }
+
+    /// The field whose values in the file are mapped onto Keel's before the import runs: a
+    /// contact's lifecycle stage becomes a tag, a lead's status one of Keel's, a deal's stage a
+    /// stage of the chosen pipeline.
+    pub fn valued_field(self) -> Option<&'static str> {
+        match self {
+            ImportKind::Contacts => Some("lifecycle"),
+            ImportKind::Leads => Some("status"),
+            ImportKind::Deals => Some("stage"),
+            ImportKind::Companies | ImportKind::Notes => None,
+        }
     }
 
     /// The fields the preview of the first rows shows.
@@ -266,46 +121,9 @@ impl ImportKind {
             ImportKind::Companies => ["name", "website", "phone", "industry"],
             ImportKind::Leads => ["full_name", "emails", "phones", "company_name"],
             ImportKind::Deals => ["title", "value", "currency", "company"],
+            ImportKind::Notes => ["body", "occurred_at", "author", "contact_external_id"],
         }
     }
-}
-
-fn squash(header: &str) -> String {
-    header
-        .trim()
-        .trim_start_matches('\u{feff}')
-        .chars()
-        .filter(|c| !c.is_whitespace() && !"-_.".contains(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Fields that several columns may fill ("Mobile" and "Phone").
-fn takes_several(field: &str) -> bool {
-    matches!(field, "phones" | "emails" | "tags")
-}
-
-/// A first mapping: each column to the field its header suggests, each field at most once
-/// (except lists such as phones); "" leaves a column out.
-pub fn guess_mapping(kind: ImportKind, headers: &[String]) -> Vec<String> {
-    let mut used: Vec<&str> = Vec::new();
-    headers
-        .iter()
-        .map(|h| {
-            let h = squash(h);
-            let found = kind
-                .fields()
-                .iter()
-                .find(|(key, names)| {
-                    names.contains(&h.as_str()) && (takes_several(key) || !used.contains(key))
-                })
-                .map(|(key, _)| *key);
-            if let Some(k) = found {
-                used.push(k);
-            }
-            found.unwrap_or("").to_string()
-        })
-        .collect()
 }
 
 /// The form a row fills under `mapping`, by field (columns mapped to the same field are joined).
@@ -325,7 +143,65 @@ pub fn row_input(kind: ImportKind, mapping: &[String], row: &[String]) -> BTreeM
         }
         slot.push_str(value);
     }
+    if kind.has_name_parts() && input["full_name"].is_empty() {
+        let name = join_name(&input["first_name"], &input["last_name"]);
+        input.insert("full_name".into(), name);
+    }
     input
+}
+
+/// A value of the file's valued field and what it becomes in Keel ("" leaves it out).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueChoice {
+    pub from: String,
+    pub to: String,
+}
+
+/// What an import is told besides its mapping.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOptions {
+    /// The values of the valued field, mapped; a value not listed is kept as it is.
+    #[serde(default)]
+    pub values: Vec<ValueChoice>,
+    /// The pipeline deals go into (its stages are what `values` map onto); the first if none.
+    #[serde(default)]
+    pub pipeline: Option<Uuid>,
+}
+
+/// Maps the row's value of the kind's valued field as chosen: a contact's lifecycle stage joins
+/// its tags (as chosen, or as written if not listed), a lead's status and a deal's stage are
+/// replaced by what they map to.
+pub fn apply_values(
+    kind: ImportKind,
+    input: &mut BTreeMap<String, String>,
+    values: &[ValueChoice],
+) {
+    let Some(field) = kind.valued_field() else {
+        return;
+    };
+    let Some(raw) = input.get(field).map(|v| v.trim().to_string()) else {
+        return;
+    };
+    if raw.is_empty() {
+        return;
+    }
+    let mapped = values
+        .iter()
+        .find(|c| c.from.trim() == raw)
+        .map_or(raw.as_str(), |c| c.to.as_str())
+        .to_string();
+    if field == "lifecycle" {
+        input.insert(field.into(), String::new());
+        let tags = input.entry("tags".into()).or_default();
+        if !mapped.is_empty() {
+            if !tags.is_empty() {
+                tags.push_str(", ");
+            }
+            tags.push_str(&mapped);
+        }
+    } else {
+        input.insert(field.into(), mapped);
+    }
 }
 
 /// A row after parsing: every value valid.
@@ -336,6 +212,7 @@ pub enum Parsed {
     Lead(LeadDraft),
     /// A deal, and the name of its company (found or created).
     Deal(DealDraft, Option<String>),
+    Note(Interaction),
 }
 
 /// Parses a form given by field (as `row_input` makes it) the way the record's own form is.
@@ -366,7 +243,110 @@ pub fn parse_form(
                 company.map(str::to_string),
             )
         }
+        ImportKind::Notes => {
+            let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+            let input = InteractionInput {
+                kind: "note".into(),
+                subject: get("subject"),
+                body: get("body"),
+                ..Default::default()
+            };
+            Parsed::Note(input.parse(today)?)
+        }
     })
+}
+
+/// Longest id of another system's record kept.
+pub const EXTERNAL_ID_MAX: u32 = 200;
+
+/// What a row carries besides its record's form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// The record's id in the system it comes from.
+    pub external_id: Option<String>,
+    /// Who owns it (a note: who wrote it), by name or email.
+    pub owner: Option<String>,
+    /// When it was created (a note: when it was written).
+    pub created_at: Option<DateTime<Utc>>,
+    /// The old system's ids of the records it belongs to.
+    pub company_external_id: Option<String>,
+    pub contact_external_id: Option<String>,
+    pub deal_external_id: Option<String>,
+    /// A deal's stage: a stage's id (as mapped) or its name.
+    pub stage: Option<String>,
+}
+
+/// A row read: its record and its extras.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedRow {
+    pub record: Parsed,
+    pub extras: Extras,
+}
+
+/// Parses a row's form (`parse_form`) and its extras, every refusal at once. A creation date may
+/// not be after `today` (a day's grace for clocks ahead); an id list ("123;456", as HubSpot
+/// writes associations) gives its first id.
+pub fn parse_row(
+    kind: ImportKind,
+    fields: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<ParsedRow, AppError> {
+    let mut errors = BTreeMap::new();
+    let get = |k: &str| fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let mut text = |k: &str, max: u32, first_of_list: bool| {
+        let v = get(k)?;
+        let v = if first_of_list {
+            v.split([';', ',']).map(str::trim).find(|s| !s.is_empty())?
+        } else {
+            v
+        };
+        if v.chars().count() > max as usize {
+            errors.insert(k.to_string(), Invalid::TooLong { max });
+            return None;
+        }
+        Some(v.to_string())
+    };
+    let mut extras = Extras {
+        external_id: text("external_id", EXTERNAL_ID_MAX, false),
+        owner: text(
+            if kind == ImportKind::Notes {
+                "author"
+            } else {
+                "owner"
+            },
+            300,
+            false,
+        ),
+        company_external_id: text("company_external_id", EXTERNAL_ID_MAX, true),
+        contact_external_id: text("contact_external_id", EXTERNAL_ID_MAX, true),
+        deal_external_id: text("deal_external_id", EXTERNAL_ID_MAX, true),
+        stage: text("stage", 200, false),
+        created_at: None,
+    };
+    let at = if kind == ImportKind::Notes {
+        "occurred_at"
+    } else {
+        "created_at"
+    };
+    if let Some(raw) = get(at) {
+        match crate::dates::parse_moment(raw) {
+            Some(t) if t.date_naive() <= today + chrono::Days::new(1) => {
+                extras.created_at = Some(t)
+            }
+            _ => {
+                errors.insert(at.to_string(), Invalid::Date);
+            }
+        }
+    }
+    match parse_form(kind, fields, today) {
+        Ok(record) if errors.is_empty() => Ok(ParsedRow { record, extras }),
+        Ok(_) => Err(AppError::Validation { fields: errors }),
+        Err(AppError::Validation { fields }) => {
+            errors.extend(fields);
+            Err(AppError::Validation { fields: errors })
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// What happens to a row whose email or phone matches a contact already there (or an earlier row).
@@ -398,7 +378,25 @@ pub struct Preview {
     pub started: bool,
     /// The file's content was removed (a day after the upload) before it was imported.
     pub expired: bool,
+    /// The product whose export it looks like.
+    #[serde(default)]
+    pub shape: Shape,
+    /// Each column's distinct values, in the order met, `None` past `DISTINCT_MAX`: what the
+    /// valued field's values are mapped from.
+    #[serde(default)]
+    pub distinct: Vec<Option<Vec<String>>>,
+    /// A workbook's sheets (none for CSV), and the one read.
+    #[serde(default)]
+    pub sheets: Vec<String>,
+    #[serde(default)]
+    pub sheet: String,
+    /// Deals: the pipelines they may go into, with their stages (what stage values map onto).
+    #[serde(default)]
+    pub pipelines: Vec<super::values::ImportPipeline>,
 }
+
+/// Distinct values of a column a preview lists for mapping.
+pub const DISTINCT_MAX: usize = 50;
 
 /// One of the first rows of a file, with the line of the file it starts on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -434,6 +432,14 @@ pub struct ImportResult {
     pub errors: Vec<RowError>,
     /// False when nothing was written because "all or nothing" met a bad row.
     pub committed: bool,
+    /// Owners named in the file who matched no colleague the importer may give records to (at
+    /// most the first 100): their rows went to the importer.
+    #[serde(default)]
+    pub unknown_owners: Vec<String>,
+    /// Rows naming a related record by the old system's id that was not found (imported without
+    /// the link; a note without any record it could go on is refused).
+    #[serde(default)]
+    pub unlinked: i64,
 }
 
 /// How far a running import is.

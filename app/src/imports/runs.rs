@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{ImportKind, ImportResult, Progress};
+use super::model::{ImportKind, ImportResult, Progress, Shape};
 use crate::error::AppError;
 use crate::users::model::CurrentUser;
 
@@ -18,10 +18,11 @@ const BEAT: Duration = Duration::from_secs(15);
 const STALE: &str = "(i.finished_at IS NULL AND i.error IS NULL AND i.started_at IS NOT NULL
                        AND i.beat_at < now() - interval '1 minute')";
 
-/// An upload the user may import now: its kind and content.
+/// An upload the user may import now: its kind, content and the product it came from.
 pub struct Claimed {
     pub kind: ImportKind,
     pub content: String,
+    pub shape: Shape,
 }
 
 /// Claims the user's upload `id` for one run. `Conflict` if it ran, runs, or stopped after
@@ -29,19 +30,24 @@ pub struct Claimed {
 /// its content was removed (a day after the upload); `NotFound` if it is not the user's. An import
 /// that stopped before it wrote anything may be started again.
 pub async fn claim(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Claimed, AppError> {
-    let claimed: Option<(String, Option<String>)> = sqlx::query_as(&format!(
+    let claimed: Option<(String, Option<String>, String)> = sqlx::query_as(&format!(
         "UPDATE imports i SET started_at = now(), beat_at = now(), done = 0, error = NULL
           WHERE i.id = $1 AND i.user_id = $2 AND i.result IS NULL AND i.content IS NOT NULL
             AND (i.started_at IS NULL OR (i.done = 0 AND (i.error IS NOT NULL OR {STALE})))
-          RETURNING i.kind, i.content"
+          RETURNING i.kind, i.content, i.shape"
     ))
     .bind(id)
     .bind(user.id.0)
     .fetch_optional(pool)
     .await?;
-    if let Some((kind, Some(content))) = claimed {
+    if let Some((kind, Some(content), shape)) = claimed {
         let kind = ImportKind::parse(&kind).ok_or_else(|| AppError::internal(&kind))?;
-        return Ok(Claimed { kind, content });
+        let shape = Shape::parse(&shape).unwrap_or_default();
+        return Ok(Claimed {
+            kind,
+            content,
+            shape,
+        });
     }
     let state: Option<(bool, bool)> = sqlx::query_as(
         "SELECT result IS NOT NULL OR started_at IS NOT NULL, content IS NULL FROM imports WHERE id = $1 AND user_id = $2",

@@ -4,7 +4,10 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::lines::numbered;
-use super::model::{ImportKind, ImportResult, Preview, SAMPLE_ROWS, SampleRow, guess_mapping};
+use super::model::{
+    DISTINCT_MAX, ImportKind, ImportResult, Preview, SAMPLE_ROWS, SampleRow, Shape, guess_mapping,
+};
+use super::values::ImportPipeline;
 use crate::error::{AppError, Invalid};
 use crate::records::db::require_edit;
 use crate::users::model::CurrentUser;
@@ -47,13 +50,17 @@ pub async fn store(
     let has_header = r
         .headers()
         .is_ok_and(|h| h.iter().any(|c| !c.trim().is_empty()));
+    let shape = r
+        .headers()
+        .map_or(Shape::Spreadsheet, |h| super::shapes::detect(&record(h)));
     let rows = r.records().count() as i64;
     if !has_header || rows == 0 {
         return Err(AppError::invalid("file", Invalid::Required));
     }
     let name: String = file_name.chars().take(200).collect();
     Ok(sqlx::query_scalar(
-        "INSERT INTO imports (user_id, kind, file_name, encoding, content, rows) VALUES ($1, $6, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO imports (user_id, kind, file_name, encoding, content, rows, shape)
+         VALUES ($1, $6, $2, $3, $4, $5, $7) RETURNING id",
     )
     .bind(user.id.0)
     .bind(name)
@@ -61,6 +68,7 @@ pub async fn store(
     .bind(&content)
     .bind(rows as i32)
     .bind(kind.as_str())
+    .bind(shape.as_str())
     .fetch_one(pool)
     .await?)
 }
@@ -75,6 +83,9 @@ struct Stored {
     rows: i32,
     result: Option<sqlx::types::Json<ImportResult>>,
     started: bool,
+    shape: String,
+    sheets: Vec<String>,
+    sheet: String,
 }
 
 /// What the user's uploaded file `id` is imported as.
@@ -91,7 +102,8 @@ pub async fn kind(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<ImportK
 
 pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Preview, AppError> {
     let stored: Stored = sqlx::query_as(
-        "SELECT kind, file_name, encoding, content, rows, result, started_at IS NOT NULL AS started
+        "SELECT kind, file_name, encoding, content, rows, result, started_at IS NOT NULL AS started,
+                shape, sheets, sheet
            FROM imports WHERE id = $1 AND user_id = $2",
     )
     .bind(id)
@@ -105,6 +117,7 @@ pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Prev
         Ok(h) if stored.content.is_some() => record(h),
         _ => Vec::new(),
     };
+    let headers_len = headers.len();
     let sample = numbered(content)
         .take(SAMPLE_ROWS)
         .filter_map(|(line, rec)| {
@@ -126,5 +139,63 @@ pub async fn preview(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Prev
         expired: stored.content.is_none() && stored.result.is_none() && !stored.started,
         result: stored.result.map(|j| j.0),
         started: stored.started,
+        shape: Shape::parse(&stored.shape).unwrap_or_default(),
+        distinct: if stored.started {
+            Vec::new()
+        } else {
+            distinct(content, headers_len)
+        },
+        sheets: stored.sheets,
+        sheet: stored.sheet,
+        pipelines: if kind == ImportKind::Deals {
+            pipelines(pool).await?
+        } else {
+            Vec::new()
+        },
     })
+}
+
+/// Every pipeline with its open stages, in the board's order.
+async fn pipelines(pool: &PgPool) -> Result<Vec<ImportPipeline>, AppError> {
+    let rows: Vec<(Uuid, String, Uuid, String)> = sqlx::query_as(
+        "SELECT p.id, p.name, s.id, s.name FROM pipelines p JOIN stages s ON s.pipeline_id = p.id
+          WHERE s.archived_at IS NULL ORDER BY p.position, p.name, p.id, s.position",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut out: Vec<ImportPipeline> = Vec::new();
+    for (pid, pname, sid, sname) in rows {
+        if out.last().is_none_or(|p| p.id != pid) {
+            out.push(ImportPipeline {
+                id: pid,
+                name: pname,
+                stages: Vec::new(),
+            });
+        }
+        if let Some(p) = out.last_mut() {
+            p.stages.push((sid, sname));
+        }
+    }
+    Ok(out)
+}
+
+/// Each column's distinct values (trimmed, not empty) in the order met, `None` for a column with
+/// more than `DISTINCT_MAX`.
+fn distinct(content: &str, columns: usize) -> Vec<Option<Vec<String>>> {
+    let mut seen: Vec<Option<Vec<String>>> = vec![Some(Vec::new()); columns];
+    for rec in reader(content).records().flatten() {
+        for (cell, slot) in rec.iter().zip(seen.iter_mut()) {
+            let cell = cell.trim();
+            let Some(values) = slot else { continue };
+            if cell.is_empty() || values.iter().any(|v| v == cell) {
+                continue;
+            }
+            if values.len() == DISTINCT_MAX {
+                *slot = None;
+            } else {
+                values.push(cell.to_string());
+            }
+        }
+    }
+    seen
 }

@@ -4,7 +4,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::{import_preview, import_status, start_import};
-use super::model::{ImportKind, OnDuplicate, Preview, Progress, parse_form, row_input};
+use super::model::{
+    ImportKind, ImportOptions, OnDuplicate, Preview, Progress, Shape, apply_values, parse_row,
+    row_input,
+};
+use super::values_view::{ValueMapping, ValueStep};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::views::{RecordPage, id_param};
@@ -50,6 +54,7 @@ fn title(i18n: leptos_i18n::I18nContext<Locale>, kind: ImportKind) -> String {
         ImportKind::Companies => t_string!(i18n, imports.title_companies),
         ImportKind::Leads => t_string!(i18n, imports.title_leads),
         ImportKind::Deals => t_string!(i18n, imports.title_deals),
+        ImportKind::Notes => t_string!(i18n, imports.title_notes),
     }
     .to_string()
 }
@@ -57,7 +62,7 @@ fn title(i18n: leptos_i18n::I18nContext<Locale>, kind: ImportKind) -> String {
 /// The list an import fills, as a link back to it.
 fn list_link(i18n: leptos_i18n::I18nContext<Locale>, kind: ImportKind) -> impl IntoView {
     let label = move || match kind {
-        ImportKind::Contacts => t_string!(i18n, contacts.title),
+        ImportKind::Contacts | ImportKind::Notes => t_string!(i18n, contacts.title),
         ImportKind::Companies => t_string!(i18n, companies.title),
         ImportKind::Leads => t_string!(i18n, leads.title),
         ImportKind::Deals => t_string!(i18n, pipeline.title),
@@ -160,6 +165,15 @@ fn ImportForm(preview: Preview) -> impl IntoView {
     let (file_name, encoding) = (preview.file_name.clone(), preview.encoding.clone());
     let error = RwSignal::new(None::<AppError>);
     let today = chrono::Utc::now().date_naive();
+    let shape = preview.shape;
+    let values = ValueStep {
+        kind,
+        mapping,
+        distinct: StoredValue::new(preview.distinct.clone()),
+        pipelines: StoredValue::new(preview.pipelines.clone()),
+        pipeline: RwSignal::new(preview.pipelines.first().map(|p| p.id)),
+        chosen: RwSignal::new(Default::default()),
+    };
 
     // Follows a started import until it has an outcome.
     let follow = move || {
@@ -187,11 +201,16 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         ev.prevent_default();
         error.set(None);
         leptos::task::spawn_local(async move {
+            let options = ImportOptions {
+                values: values.choices(),
+                pipeline: values.pipeline.get_untracked(),
+            };
             let r = start_import(
                 id,
                 mapping.get_untracked(),
                 on_duplicate.get_untracked(),
                 all_or_nothing.get_untracked(),
+                options,
             )
             .await;
             match r {
@@ -241,11 +260,13 @@ fn ImportForm(preview: Preview) -> impl IntoView {
     // The first rows as the mapping reads them, each with what would be refused.
     let checked = move || {
         let m = mapping.get();
+        let choices = values.choices();
         sample.with_value(|rows| {
             rows.iter()
                 .map(|row| {
-                    let input = row_input(kind, &m, &row.cells);
-                    let verdict = match parse_form(kind, &input, today) {
+                    let mut input = row_input(kind, &m, &row.cells);
+                    apply_values(kind, &mut input, &choices);
+                    let verdict = match parse_row(kind, &input, today) {
                         Ok(_) => view! { <span class="ok">{t!(i18n, imports.row_ok)}</span> }.into_any(),
                         Err(AppError::Validation { fields }) => fields
                             .into_iter()
@@ -290,6 +311,9 @@ fn ImportForm(preview: Preview) -> impl IntoView {
             })
         />
         {expired.then(|| view! { <p class="panel error" role="alert">{t!(i18n, imports.expired)}</p> })}
+        {(shape != Shape::Spreadsheet && !expired).then(|| view! {
+            <p class="panel notice" role="status">{t!(i18n, imports.shape, product = move || shape.product())}</p>
+        })}
         <Show when=move || !running() && !expired>
             <form class="panel form" on:submit=start>
                 <h2>{t!(i18n, imports.mapping)}</h2>
@@ -314,15 +338,14 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                         <tbody>{checked}</tbody>
                     </table>
                 </div>
-                // Deals have no email or phone to match on: every row is a new deal.
-                {(!deal).then(|| view! {
-                    <fieldset>
-                        <legend>{t!(i18n, imports.duplicates)}</legend>
-                        {dup_choice(OnDuplicate::Skip, t!(i18n, imports.dup_skip).into_any())}
-                        {dup_choice(OnDuplicate::Update, t!(i18n, imports.dup_update).into_any())}
-                        {dup_choice(OnDuplicate::Create, t!(i18n, imports.dup_create).into_any())}
-                    </fieldset>
-                })}
+                <ValueMapping step=values />
+                <fieldset aria-describedby="import-dup-hint">
+                    <legend>{t!(i18n, imports.duplicates)}</legend>
+                    <p class="hint" id="import-dup-hint">{t!(i18n, imports.dup_hint)}</p>
+                    {dup_choice(OnDuplicate::Skip, t!(i18n, imports.dup_skip).into_any())}
+                    {(kind != ImportKind::Notes).then(|| dup_choice(OnDuplicate::Update, t!(i18n, imports.dup_update).into_any()))}
+                    {dup_choice(OnDuplicate::Create, t!(i18n, imports.dup_create).into_any())}
+                </fieldset>
                 <label class="check">
                     <input type="checkbox" checked=move || all_or_nothing.get() on:change=move |ev| all_or_nothing.set(event_target_checked(&ev)) />
                     {t!(i18n, imports.all_or_nothing)}
@@ -367,6 +390,8 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
         .into_any();
     };
     let (created, updated, skipped, failed) = (r.created, r.updated, r.skipped, r.failed);
+    let unlinked = r.unlinked as u64;
+    let owners = r.unknown_owners.join(", ");
     let headline = if r.committed {
         t!(i18n, imports.done).into_any()
     } else {
@@ -381,6 +406,8 @@ fn Outcome(progress: Progress, kind: ImportKind) -> impl IntoView {
                 <li>{t!(i18n, imports.skipped, count = move || skipped as u64)}</li>
                 <li>{t!(i18n, imports.failed, count = move || failed as u64)}</li>
             </ul>
+            {(unlinked > 0).then(|| view! { <p class="warn">{t!(i18n, imports.unlinked, count = move || unlinked)}</p> })}
+            {(!owners.is_empty()).then(|| view! { <p class="warn">{t!(i18n, imports.unknown_owners, names = move || owners.clone())}</p> })}
             {(!r.errors.is_empty()).then(|| view! {
                 <table class="records" aria-label=move || t_string!(i18n, imports.errors)>
                     <thead><tr>

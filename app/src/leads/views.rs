@@ -9,22 +9,13 @@ use super::api::{ConvertLead, CreateLead, UpdateLead, get_lead, list_leads};
 use super::model::{Lead, LeadId, LeadInput, LeadRow, STATUSES};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::labels::lead_status as status_label;
 use crate::records::model::ListKind;
 use crate::records::views::{
     Column, CreateForm, Label, ListSpec, RecordEditor, RecordList, RecordPage, VersionedEdit,
     created_column, fact, owner_column, source_column, tags_column, text,
 };
 use crate::ui::{ErrorMessage, Field, PageHeader};
-
-fn status_label(l: Locale, status: &str) -> String {
-    match status {
-        "new" => td_string!(l, leads.status_new),
-        "working" => td_string!(l, leads.status_working),
-        "qualified" => td_string!(l, leads.status_qualified),
-        _ => td_string!(l, leads.status_disqualified),
-    }
-    .to_string()
-}
 
 fn statuses() -> Vec<(&'static str, Label)> {
     vec![

@@ -196,7 +196,7 @@ pub async fn merge(
             check(&mut tx, user, other.id, other.version, d).await?;
             companies::db::update(&mut tx, user, CompanyId(keep.id), keep.version, d).await?;
         }
-        Parsed::Lead(_) | Parsed::Deal(..) => return Err(AppError::BadRequest),
+        Parsed::Lead(_) | Parsed::Deal(..) | Parsed::Note(_) => return Err(AppError::BadRequest),
     }
     let moved = related(&mut *tx, kind, other.id).await?;
     for sql in moves(kind) {
@@ -206,6 +206,12 @@ pub async fn merge(
             .execute(&mut *tx)
             .await?;
     }
+    // The merged record's ids in systems it was imported from now name the one kept.
+    sqlx::query("UPDATE external_ids SET record_id = $2 WHERE record_id = $1")
+        .bind(other.id)
+        .bind(keep.id)
+        .execute(&mut *tx)
+        .await?;
     let other_name: String = sqlx::query_scalar(&format!(
         "UPDATE {t} r SET deleted_at = now(), merged_into = $2, version = version + 1, updated_at = now(),
                 updated_by = $3 WHERE id = $1 RETURNING {}",

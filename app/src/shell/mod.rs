@@ -144,6 +144,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("leads/import") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("leads/:id") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
                         <Route path=path!("deals/import") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
+                        <Route path=path!("notes/import") ssr=SsrMode::Async view={Lazy::<ToolsRoute>::new()} />
                         <Route path=path!("deals/:id") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
                         <Route path=path!("activities") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />
                         <Route path=path!("settings") ssr=SsrMode::Async view={Lazy::<RecordsRoute>::new()} />

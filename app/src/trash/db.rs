@@ -319,6 +319,11 @@ pub async fn purge(pool: &PgPool, now: DateTime<Utc>) -> Result<Purged, AppError
             .execute(&mut *tx)
             .await?
             .rows_affected() as i64;
+        // Their ids in systems they were imported from go with them.
+        sqlx::query("DELETE FROM external_ids WHERE record_id = ANY($1)")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?;
         *match kind {
             Contacts => &mut purged.contacts,
             Companies => &mut purged.companies,

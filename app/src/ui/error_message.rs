@@ -64,6 +64,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, why: Invalid) -> AnyView {
         Invalid::TooMany { max } => t!(i18n, invalid.too_many, max = move || max).into_any(),
         Invalid::PrivateAddress => plain(i18n, |l| td_string!(l, invalid.private_address)),
         Invalid::UnknownHost => plain(i18n, |l| td_string!(l, invalid.unknown_host)),
+        Invalid::Unlinked => plain(i18n, |l| td_string!(l, invalid.unlinked)),
     }
 }
 

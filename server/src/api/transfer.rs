@@ -28,6 +28,7 @@ fn entity(kind: ImportKind) -> Entity {
         ImportKind::Companies => Entity::Companies,
         ImportKind::Leads => Entity::Leads,
         ImportKind::Deals => Entity::Deals,
+        ImportKind::Notes => Entity::Activities,
     }
 }
 
@@ -35,8 +36,11 @@ fn entity(kind: ImportKind) -> Entity {
 #[derive(Serialize, ToSchema)]
 struct ImportOut {
     id: Uuid,
-    /// contacts, companies, leads or deals.
+    /// contacts, companies, leads, deals or notes.
     kind: String,
+    /// The product whose export the headers look like (hubspot, salesforce, pipedrive, twenty,
+    /// zoho, wukong) or spreadsheet; old ids are kept per product.
+    shape: String,
     file_name: String,
     /// UTF-8, or GB18030 (which reads GBK).
     encoding: String,
@@ -70,6 +74,13 @@ struct StartBody {
     #[schema(value_type = String)]
     on_duplicate: OnDuplicate,
     all_or_nothing: bool,
+    /// The values of the valued field (a contact's lifecycle stage, a lead's status, a deal's
+    /// stage) mapped onto Keel's: `[{"from": "customer", "to": "Customer"}]`.
+    #[schema(value_type = Vec<Object>)]
+    values: Vec<app::imports::model::ValueChoice>,
+    /// Deals: the pipeline they go into (the first if none); their stages are what `values` map
+    /// onto, by id or name.
+    pipeline: Option<Uuid>,
 }
 
 /// The body's `key`, read as its type; a value of another type is refused by its name.
@@ -93,6 +104,7 @@ async fn out(api: &Api, user: &app::users::model::CurrentUser, p: Preview) -> Ap
     Ok(ImportOut {
         id: p.id,
         kind: p.kind.as_str().to_string(),
+        shape: p.shape.as_str().to_string(),
         file_name: p.file_name,
         encoding: p.encoding,
         headers: p.headers,
@@ -114,7 +126,7 @@ async fn mine(api: &Api, caller: &Caller, id: &str, write: bool) -> ApiResult<Pr
 /// Posts a CSV file (any encoding: UTF-8, or GBK as Chinese spreadsheets save it) to import as
 /// records of `kind`; it is previewed, not yet imported.
 #[utoipa::path(post, path = "/imports", tag = "imports", operation_id = "create_imports",
-    params(("kind" = String, Query, description = "contacts, companies, leads or deals"),
+    params(("kind" = String, Query, description = "contacts, companies, leads, deals or notes"),
         ("X-File-Name" = Option<String>, Header, description = "The file's name, for the list of imports")),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = ImportOut), (status = 400, body = ErrorBody),
@@ -185,16 +197,17 @@ async fn start(
     let mapping = field(&mut how, "mapping")?.unwrap_or_else(|| p.mapping.clone());
     let on_duplicate = field(&mut how, "on_duplicate")?.unwrap_or_default();
     let all_or_nothing = field(&mut how, "all_or_nothing")?.unwrap_or_default();
+    let options = app::imports::model::ImportOptions {
+        values: field(&mut how, "values")?.unwrap_or_default(),
+        pipeline: field(&mut how, "pipeline")?,
+    };
     let (user, id) = (&caller.user, p.id);
-    app::imports::launch::start_in_background(
-        &api.pool,
-        user,
-        id,
-        mapping,
+    let choices = app::imports::db::RunChoices {
         on_duplicate,
         all_or_nothing,
-    )
-    .await?;
+        options,
+    };
+    app::imports::launch::start_in_background(&api.pool, user, id, mapping, choices).await?;
     let p = app::imports::db::preview(&api.pool, user, id).await?;
     Ok((StatusCode::ACCEPTED, Json(out(&api, user, p).await?)))
 }

@@ -92,9 +92,13 @@ async fn progress_lives_in_postgres_and_a_run_that_died_shows_as_interrupted(poo
     assert_eq!(status(&pool, &other, id).await, Err(AppError::NotFound));
 
     // Claimed by an instance that then died: no heartbeat for over a minute.
-    start(&pool, &sales, id, &mapping).await.unwrap();
+    start(&pool, &sales, id, &mapping, &Default::default())
+        .await
+        .unwrap();
     assert_eq!(
-        start(&pool, &sales, id, &mapping).await.err(),
+        start(&pool, &sales, id, &mapping, &Default::default())
+            .await
+            .err(),
         Some(AppError::Conflict),
         "it runs once"
     );
@@ -108,15 +112,16 @@ async fn progress_lives_in_postgres_and_a_run_that_died_shows_as_interrupted(poo
     assert!(p.interrupted && p.result.is_none(), "{p:?}");
 
     // Nothing was written: it may start again, here or on any instance.
-    let claimed = start(&pool, &sales, id, &mapping).await.unwrap();
+    let claimed = start(&pool, &sales, id, &mapping, &Default::default())
+        .await
+        .unwrap();
     let r = run_claimed(
         &pool,
         &sales,
         id,
         claimed,
         &mapping,
-        OnDuplicate::Skip,
-        false,
+        &Default::default(),
         today(),
     )
     .await
@@ -135,7 +140,9 @@ async fn progress_lives_in_postgres_and_a_run_that_died_shows_as_interrupted(poo
         "the file goes once imported"
     );
     assert_eq!(
-        start(&pool, &sales, id, &mapping).await.err(),
+        start(&pool, &sales, id, &mapping, &Default::default())
+            .await
+            .err(),
         Some(AppError::Conflict)
     );
 }
@@ -193,7 +200,9 @@ async fn a_batch_that_fails_stops_the_import_and_the_batches_before_it_stay(pool
         "part of it was written: it cannot run again, so the file goes"
     );
     assert_eq!(
-        start(&pool, &sales, id, &mapping).await.err(),
+        start(&pool, &sales, id, &mapping, &Default::default())
+            .await
+            .err(),
         Some(AppError::Conflict)
     );
 }
@@ -230,7 +239,7 @@ async fn all_or_nothing_writes_nothing_and_a_day_old_upload_cannot_start(pool: P
     let mut conn = pool.acquire().await.unwrap();
     assert_eq!(super::expire_uploads(&mut conn).await.unwrap(), 1);
     assert_eq!(
-        start(&pool, &sales, old, &mapping)
+        start(&pool, &sales, old, &mapping, &Default::default())
             .await
             .err()
             .and_then(|e| e.field("file")),

@@ -1,0 +1,446 @@
+//! Writing one batch of checked rows: each a new record, an update of the one it matches, or
+//! skipped; new contacts many per statement. A new record gets the owner and creation date its
+//! row names, its company (or deal's contact) by the old system's id or the company by name, and
+//! its own old id kept for the next run.
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::links::{Owners, keep};
+use super::model::{
+    Extras, ImportKind, ImportResult, OnDuplicate, Parsed, RowError, form_fields, parse_form,
+};
+use super::values::{LOST, WON};
+use crate::activities::model::Interaction;
+use crate::companies::model::{CompanyId, CompanyInput};
+use crate::contacts::model::{ContactDraft, ContactId, ContactInput};
+use crate::deals::model::StageId;
+use crate::deals::model::{DealId, DealInput};
+use crate::error::{AppError, Invalid};
+use crate::leads::model::{LeadId, LeadInput};
+use crate::users::model::CurrentUser;
+
+/// A checked row: its number among the file's data rows (from 1), its line, its form by field,
+/// the parsed record, its extras and its keys for duplicates.
+pub struct Row {
+    pub nth: i64,
+    pub line: u64,
+    pub input: BTreeMap<String, String>,
+    pub parsed: Parsed,
+    pub extras: Extras,
+    pub keys: Vec<String>,
+}
+
+/// The old system's records a file refers to, found before it is written: by kind ("company",
+/// "contact", "deal"), each old id to its record.
+pub type Related = HashMap<&'static str, HashMap<String, Uuid>>;
+
+/// What the batches of one import share.
+pub struct Written<'a> {
+    pub user: &'a CurrentUser,
+    pub kind: ImportKind,
+    pub on_duplicate: OnDuplicate,
+    pub today: NaiveDate,
+    /// The system the file comes from, and what its records are called in `external_ids`.
+    pub source: &'a str,
+    pub entity: &'static str,
+    /// Records matched so far by key (old id, email, phone, a company's name).
+    pub by_key: HashMap<String, Uuid>,
+    /// Companies found or created by name.
+    pub companies: HashMap<String, Option<Uuid>>,
+    pub related: Related,
+    pub owners: Owners,
+    /// The stages deals go into (their pipeline's, in order), by id and by name.
+    pub stages: Vec<(Uuid, String)>,
+    pub result: ImportResult,
+}
+
+impl Written<'_> {
+    /// The record an old id names, counting the rows whose link was not found.
+    fn related(&mut self, kind: &'static str, id: &Option<String>) -> Option<Uuid> {
+        let id = id.as_ref()?;
+        let found = self.related.get(kind).and_then(|m| m.get(id)).copied();
+        if found.is_none() {
+            self.result.unlinked += 1;
+        }
+        found
+    }
+
+    /// A deal's stage: the one it maps to (by id), or is named as; else the pipeline's first. A
+    /// deal mapped to "won" or "lost" goes to the last stage, closed so.
+    fn stage(&self, named: &Option<String>) -> (Option<StageId>, Option<&'static str>) {
+        let first = self.stages.first().map(|s| StageId(s.0));
+        let Some(named) = named.as_deref().map(str::trim) else {
+            return (first, None);
+        };
+        for closed in [WON, LOST] {
+            if named.eq_ignore_ascii_case(closed) {
+                return (self.stages.last().map(|s| StageId(s.0)), Some(closed));
+            }
+        }
+        let found = self
+            .stages
+            .iter()
+            .find(|(id, name)| id.to_string() == named || name.eq_ignore_ascii_case(named))
+            .map(|s| StageId(s.0));
+        (found.or(first), None)
+    }
+}
+
+/// A new contact waiting for its batch's insert.
+struct NewContact<'r> {
+    id: Uuid,
+    draft: &'r ContactDraft,
+    company: Option<Uuid>,
+    owner: Uuid,
+    created_at: Option<DateTime<Utc>>,
+}
+
+pub fn refusals(line: u64, e: AppError, out: &mut Vec<RowError>) -> Result<(), AppError> {
+    match e {
+        AppError::Validation { fields } => {
+            out.extend(
+                fields
+                    .into_iter()
+                    .map(|(field, why)| RowError { line, field, why }),
+            );
+            Ok(())
+        }
+        other => Err(other),
+    }
+}
+
+/// Writes one batch of checked rows in the transaction `tx`.
+pub async fn batch(
+    tx: &mut PgConnection,
+    rows: &[Row],
+    w: &mut Written<'_>,
+) -> Result<(), AppError> {
+    let mut pending: Vec<NewContact> = Vec::new();
+    let mut kept: Vec<(String, Uuid)> = Vec::new();
+    for row in rows {
+        let duplicate = row.keys.iter().find_map(|k| w.by_key.get(k).copied());
+        let rid = match (duplicate, w.on_duplicate) {
+            (Some(_), OnDuplicate::Skip) => {
+                w.result.skipped += 1;
+                continue;
+            }
+            (Some(rid), OnDuplicate::Update) if w.kind != ImportKind::Notes => {
+                if pending.iter().any(|p| p.id == rid) {
+                    insert_contacts(tx, w.user, &mut pending).await?;
+                }
+                match update_one(tx, w.user, w.kind, rid, &row.input, w.today).await {
+                    Ok(()) => w.result.updated += 1,
+                    Err(e) => {
+                        w.result.failed += 1;
+                        refusals(row.line, e, &mut w.result.errors)?;
+                        continue;
+                    }
+                }
+                rid
+            }
+            (Some(_), OnDuplicate::Update) => {
+                // A note is not edited: one already there is left as it is.
+                w.result.skipped += 1;
+                continue;
+            }
+            _ => match create(tx, row, w, &mut pending).await? {
+                Some(rid) => {
+                    for k in &row.keys {
+                        w.by_key.entry(k.clone()).or_insert(rid);
+                    }
+                    w.result.created += 1;
+                    rid
+                }
+                None => continue,
+            },
+        };
+        if let Some(x) = &row.extras.external_id {
+            kept.push((x.clone(), rid));
+        }
+    }
+    insert_contacts(tx, w.user, &mut pending).await?;
+    keep(tx, w.source, w.entity, &mut kept).await
+}
+
+/// Creates the row's record (a contact: queued for the batch insert); `None` if it was refused.
+async fn create<'r>(
+    tx: &mut PgConnection,
+    row: &'r Row,
+    w: &mut Written<'_>,
+    pending: &mut Vec<NewContact<'r>>,
+) -> Result<Option<Uuid>, AppError> {
+    let x = &row.extras;
+    let owner = w.owners.of(x.owner.as_deref());
+    let rid = match &row.parsed {
+        Parsed::Contact(d) => {
+            let company = match w.related("company", &x.company_external_id) {
+                Some(c) => Some(c),
+                None => company(tx, w.user, &mut w.companies, d.company.as_ref()).await?,
+            };
+            let id = Uuid::new_v4();
+            pending.push(NewContact {
+                id,
+                draft: d,
+                company,
+                owner,
+                created_at: x.created_at,
+            });
+            return Ok(Some(id));
+        }
+        Parsed::Company(d) => crate::companies::db::create(tx, w.user, d).await?.0,
+        Parsed::Lead(d) => crate::leads::db::create(tx, w.user, d).await?.0,
+        Parsed::Deal(d, name) => {
+            let company = match w.related("company", &x.company_external_id) {
+                Some(c) => Some(c),
+                None => company(tx, w.user, &mut w.companies, name.as_ref()).await?,
+            };
+            let (stage, closed) = w.stage(&x.stage);
+            let id = crate::deals::board::db::open_deal(tx, w.user, stage, d, company).await?;
+            if let Some(status) = closed {
+                // Closed on its close date if it has one, else when it is imported.
+                sqlx::query(
+                    "UPDATE deals SET status = $2, closed_at = COALESCE($3::date::timestamptz, now()) WHERE id = $1",
+                )
+                .bind(id)
+                .bind(status)
+                .bind(d.expected_close_date)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(contact) = w.related("contact", &x.contact_external_id) {
+                sqlx::query("INSERT INTO deal_contacts (deal_id, contact_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(contact)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            id
+        }
+        Parsed::Note(n) => {
+            let on = [
+                w.related("contact", &x.contact_external_id),
+                w.related("company", &x.company_external_id),
+                w.related("deal", &x.deal_external_id),
+            ];
+            if on.iter().all(Option::is_none) {
+                w.result.failed += 1;
+                let field = [
+                    "contact_external_id",
+                    "company_external_id",
+                    "deal_external_id",
+                ]
+                .into_iter()
+                .find(|f| row.input.get(*f).is_some_and(|v| !v.trim().is_empty()))
+                .unwrap_or("contact_external_id");
+                refusals(
+                    row.line,
+                    AppError::invalid(field, Invalid::Unlinked),
+                    &mut w.result.errors,
+                )?;
+                return Ok(None);
+            }
+            return note(tx, n, on, owner, x.created_at).await.map(Some);
+        }
+    };
+    settle(tx, w, rid, owner, x.created_at).await?;
+    Ok(Some(rid))
+}
+
+/// Gives a record created one by one the owner and creation date its row names (the history's
+/// "created" entry at that date too).
+async fn settle(
+    tx: &mut PgConnection,
+    w: &Written<'_>,
+    rid: Uuid,
+    owner: Uuid,
+    created_at: Option<DateTime<Utc>>,
+) -> Result<(), AppError> {
+    if owner == w.user.id.0 && created_at.is_none() {
+        return Ok(());
+    }
+    let table = w.kind.as_str();
+    sqlx::query(&format!(
+        "UPDATE {table} SET owner_id = $2, created_at = COALESCE($3, created_at) WHERE id = $1"
+    ))
+    .bind(rid)
+    .bind(owner)
+    .bind(created_at)
+    .execute(&mut *tx)
+    .await?;
+    if created_at.is_some() {
+        sqlx::query("UPDATE audit_log SET at = $3 WHERE entity = $1 AND entity_id = $2 AND action = 'create'")
+            .bind(w.entity)
+            .bind(rid)
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A note on the timelines of the records it was about, by its author, at its date.
+async fn note(
+    tx: &mut PgConnection,
+    n: &Interaction,
+    [contact, company, deal]: [Option<Uuid>; 3],
+    author: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> Result<Uuid, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO activities (contact_id, company_id, deal_id, kind, subject, body, author_id, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now())) RETURNING id",
+    )
+    .bind(contact)
+    .bind(company)
+    .bind(deal)
+    .bind(n.kind.as_str())
+    .bind(&n.subject)
+    .bind(&n.body)
+    .bind(author)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// Saves the row's filled-in fields over the stored record `rid` (the rest kept as it was).
+async fn update_one(
+    tx: &mut PgConnection,
+    user: &CurrentUser,
+    kind: ImportKind,
+    rid: Uuid,
+    row: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let (mut fields, version) = match kind {
+        ImportKind::Contacts => {
+            let c = crate::contacts::db::get(&mut *tx, user, ContactId(rid)).await?;
+            (form_fields(&ContactInput::from(&c))?, c.version)
+        }
+        ImportKind::Companies => {
+            let c = crate::companies::db::get(&mut *tx, user, CompanyId(rid)).await?;
+            (form_fields(&CompanyInput::from(&c))?, c.version)
+        }
+        ImportKind::Leads => {
+            let l = crate::leads::db::get(&mut *tx, user, LeadId(rid)).await?;
+            (form_fields(&LeadInput::from(&l))?, l.version)
+        }
+        ImportKind::Deals => {
+            let d = crate::deals::db::get(&mut *tx, user, DealId(rid)).await?;
+            (form_fields(&DealInput::from(&d))?, d.version)
+        }
+        ImportKind::Notes => return Err(AppError::BadRequest),
+    };
+    for (k, v) in row.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        fields.insert(k.clone(), v.clone());
+    }
+    match parse_form(kind, &fields, today)? {
+        Parsed::Contact(d) => {
+            crate::contacts::db::update(tx, user, ContactId(rid), version, &d).await
+        }
+        Parsed::Company(d) => {
+            crate::companies::db::update(tx, user, CompanyId(rid), version, &d).await
+        }
+        Parsed::Lead(d) => crate::leads::db::update(tx, user, LeadId(rid), version, &d).await,
+        Parsed::Deal(d, _) => crate::deals::db::update(tx, user, DealId(rid), version, &d).await,
+        Parsed::Note(_) => Err(AppError::BadRequest),
+    }
+    .map(|_| ())
+}
+
+/// The company called `name` (found in the user's scope or created), once per import.
+async fn company(
+    tx: &mut PgConnection,
+    user: &CurrentUser,
+    cache: &mut HashMap<String, Option<Uuid>>,
+    name: Option<&String>,
+) -> Result<Option<Uuid>, AppError> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    if let Some(c) = cache.get(&name.to_lowercase()) {
+        return Ok(*c);
+    }
+    let c = crate::companies::db::find_or_create(tx, user, Some(name)).await?;
+    cache.insert(name.to_lowercase(), c);
+    Ok(c)
+}
+
+/// Writes the pending new contacts, and a "created" history row for each, in two statements.
+async fn insert_contacts(
+    tx: &mut PgConnection,
+    user: &CurrentUser,
+    pending: &mut Vec<NewContact<'_>>,
+) -> Result<(), AppError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    crate::records::db::require_edit(user)?;
+    let drafts = || pending.iter().map(|p| p.draft);
+    let text =
+        |f: fn(&ContactDraft) -> &Option<String>| drafts().map(f).cloned().collect::<Vec<_>>();
+    // Lists travel as text split on the unit separator, which no field keeps.
+    let list = |f: fn(&ContactDraft) -> &Vec<String>| {
+        drafts()
+            .map(|d| {
+                f(d).iter()
+                    .map(|s| s.replace('\u{1f}', " "))
+                    .collect::<Vec<_>>()
+                    .join("\u{1f}")
+            })
+            .collect::<Vec<_>>()
+    };
+    let ids: Vec<Uuid> = pending.iter().map(|p| p.id).collect();
+    let created: Vec<Option<DateTime<Utc>>> = pending.iter().map(|p| p.created_at).collect();
+    let changes = drafts()
+        .map(|d| {
+            let new = serde_json::to_value(d).map_err(AppError::internal)?;
+            Ok(serde_json::Value::Object(crate::audit::diff(
+                &serde_json::Value::Null,
+                &new,
+            )))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    sqlx::query(
+        "INSERT INTO contacts (id, full_name, title, emails, phones, tags, source, birthday, address, notes,
+                               company_id, owner_id, created_by, updated_by, created_at)
+         SELECT u.id, u.full_name, u.title, string_to_array(u.emails, E'\\x1F'), string_to_array(u.phones, E'\\x1F'),
+                string_to_array(u.tags, E'\\x1F'), u.source, u.birthday, u.address, u.notes, u.company_id, u.owner_id,
+                $12, $12, COALESCE(u.created_at, now())
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::date[], $9::text[], $10::text[], $11::uuid[], $13::uuid[], $14::timestamptz[])
+                AS u(id, full_name, title, emails, phones, tags, source, birthday, address, notes, company_id,
+                     owner_id, created_at)",
+    )
+    .bind(&ids)
+    .bind(drafts().map(|d| d.full_name.clone()).collect::<Vec<_>>())
+    .bind(text(|d| &d.title))
+    .bind(list(|d| &d.emails))
+    .bind(list(|d| &d.phones))
+    .bind(list(|d| &d.tags))
+    .bind(text(|d| &d.source))
+    .bind(drafts().map(|d| d.birthday).collect::<Vec<_>>())
+    .bind(text(|d| &d.address))
+    .bind(text(|d| &d.notes))
+    .bind(pending.iter().map(|p| p.company).collect::<Vec<_>>())
+    .bind(user.id.0)
+    .bind(pending.iter().map(|p| p.owner).collect::<Vec<_>>())
+    .bind(&created)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (entity, entity_id, actor_id, action, changes, at)
+         SELECT 'contact', u.id, $3, 'create', u.changes, COALESCE(u.at, now())
+           FROM unnest($1::uuid[], $2::jsonb[], $4::timestamptz[]) AS u(id, changes, at)",
+    )
+    .bind(&ids)
+    .bind(changes)
+    .bind(user.id.0)
+    .bind(&created)
+    .execute(&mut *tx)
+    .await?;
+    pending.clear();
+    Ok(())
+}
