@@ -342,3 +342,8 @@ async fn stages(
     .fetch_all(conn)
     .await?)
 }
+
+#[cfg(test)]
+mod exports_tests;
+#[cfg(test)]
+mod tests;

@@ -143,6 +143,20 @@ pub fn row_input(kind: ImportKind, mapping: &[String], row: &[String]) -> BTreeM
         }
         slot.push_str(value);
     }
+    // A headcount ("250", as exports write it) is a company's size band.
+    if let Some(size) = input.get_mut("size") {
+        let digits: String = size.chars().filter(|c| !matches!(c, ',' | ' ')).collect();
+        if let Ok(n) = digits.parse::<u64>() {
+            let band = match n {
+                0..=10 => "1-10",
+                11..=50 => "11-50",
+                51..=200 => "51-200",
+                201..=1000 => "201-1000",
+                _ => "1000+",
+            };
+            *size = band.to_string();
+        }
+    }
     if kind.has_name_parts() && input["full_name"].is_empty() {
         let name = join_name(&input["first_name"], &input["last_name"]);
         input.insert("full_name".into(), name);
@@ -170,7 +184,7 @@ pub struct ImportOptions {
 
 /// Maps the row's value of the kind's valued field as chosen: a contact's lifecycle stage joins
 /// its tags (as chosen, or as written if not listed), a lead's status and a deal's stage are
-/// replaced by what they map to.
+/// replaced by what they map to (or their guess).
 pub fn apply_values(
     kind: ImportKind,
     input: &mut BTreeMap<String, String>,
@@ -185,11 +199,18 @@ pub fn apply_values(
     if raw.is_empty() {
         return;
     }
+    // A value not listed: a lead status as guessed (else as written, and refused if it is not
+    // Keel's); a deal's stage is guessed when its pipeline's stages are known (`write`).
+    let unlisted = || match field {
+        "status" => super::values::guess_status(&raw)
+            .unwrap_or(&raw)
+            .to_string(),
+        _ => raw.clone(),
+    };
     let mapped = values
         .iter()
         .find(|c| c.from.trim() == raw)
-        .map_or(raw.as_str(), |c| c.to.as_str())
-        .to_string();
+        .map_or_else(unlisted, |c| c.to.clone());
     if field == "lifecycle" {
         input.insert(field.into(), String::new());
         let tags = input.entry("tags".into()).or_default();

@@ -12,7 +12,7 @@ use super::links::{Owners, keep};
 use super::model::{
     Extras, ImportKind, ImportResult, OnDuplicate, Parsed, RowError, form_fields, parse_form,
 };
-use super::values::{LOST, WON};
+use super::values::{LOST, WON, guess_stage};
 use crate::activities::model::Interaction;
 use crate::companies::model::{CompanyId, CompanyInput};
 use crate::contacts::model::{ContactDraft, ContactId, ContactInput};
@@ -68,24 +68,29 @@ impl Written<'_> {
         found
     }
 
-    /// A deal's stage: the one it maps to (by id), or is named as; else the pipeline's first. A
-    /// deal mapped to "won" or "lost" goes to the last stage, closed so.
+    /// A deal's stage: the one it maps to (by id), or is named as (`guess_stage`); else the
+    /// pipeline's first. A deal mapped to "won" or "lost" goes to the last stage, closed so.
     fn stage(&self, named: &Option<String>) -> (Option<StageId>, Option<&'static str>) {
         let first = self.stages.first().map(|s| StageId(s.0));
         let Some(named) = named.as_deref().map(str::trim) else {
             return (first, None);
         };
-        for closed in [WON, LOST] {
-            if named.eq_ignore_ascii_case(closed) {
-                return (self.stages.last().map(|s| StageId(s.0)), Some(closed));
+        let by_id = self.stages.iter().find(|(id, _)| id.to_string() == named);
+        let guessed = match by_id {
+            Some((id, _)) => Some(id.to_string()),
+            None => guess_stage(named, &self.stages),
+        };
+        match guessed.as_deref() {
+            Some(closed @ (WON | LOST)) => {
+                let status = if closed == WON { WON } else { LOST };
+                (self.stages.last().map(|s| StageId(s.0)), Some(status))
             }
+            Some(id) => {
+                let found = self.stages.iter().find(|(s, _)| s.to_string() == id);
+                (found.map(|s| StageId(s.0)).or(first), None)
+            }
+            None => (first, None),
         }
-        let found = self
-            .stages
-            .iter()
-            .find(|(id, name)| id.to_string() == named || name.eq_ignore_ascii_case(named))
-            .map(|s| StageId(s.0));
-        (found.or(first), None)
     }
 }
 
@@ -131,7 +136,8 @@ pub async fn batch(
                 if pending.iter().any(|p| p.id == rid) {
                     insert_contacts(tx, w.user, &mut pending).await?;
                 }
-                match update_one(tx, w.user, w.kind, rid, &row.input, w.today).await {
+                let input = linked_company(tx, w, row).await?;
+                match update_one(tx, w.user, w.kind, rid, &input, w.today).await {
                     Ok(()) => w.result.updated += 1,
                     Err(e) => {
                         w.result.failed += 1;
@@ -163,6 +169,29 @@ pub async fn batch(
     }
     insert_contacts(tx, w.user, &mut pending).await?;
     keep(tx, w.source, w.entity, &mut kept).await
+}
+
+/// The row's form for an update: a contact's company, when the row names it by its old id, as the
+/// company found is called now (its name in the file may differ).
+async fn linked_company(
+    tx: &mut PgConnection,
+    w: &Written<'_>,
+    row: &Row,
+) -> Result<BTreeMap<String, String>, AppError> {
+    let mut input = row.input.clone();
+    let found = row
+        .extras
+        .company_external_id
+        .as_ref()
+        .and_then(|x| w.related.get("company")?.get(x));
+    if let (Some(id), ImportKind::Contacts) = (found, w.kind) {
+        let name: String = sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        input.insert("company".into(), name);
+    }
+    Ok(input)
 }
 
 /// Creates the row's record (a contact: queued for the batch insert); `None` if it was refused.

@@ -223,3 +223,19 @@ fn a_note_needs_its_text() {
         Some(Invalid::Required)
     );
 }
+
+#[test]
+fn a_headcount_becomes_a_size_band() {
+    let band = |n: &str| {
+        row_input(
+            ImportKind::Companies,
+            &["name", "size"].map(String::from),
+            &["Acme", n].map(String::from),
+        )["size"]
+            .clone()
+    };
+    assert_eq!(band("250"), "201-1000");
+    assert_eq!(band("10"), "1-10");
+    assert_eq!(band("5,000"), "1000+");
+    assert_eq!(band("51-200"), "51-200");
+}
