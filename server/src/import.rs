@@ -1,5 +1,5 @@
-//! `POST /import/{contacts,companies,leads,deals}`: an uploaded CSV file (the raw bytes, any encoding), kept for its
-//! import page; answers the import's id.
+//! `POST /import/{contacts,companies,leads,deals,notes}`: an uploaded CSV file (the raw bytes, any
+//! encoding) or workbook, kept for its import page; answers the import's id.
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -27,10 +27,6 @@ pub async fn upload(
     let Some(kind) = app::imports::model::ImportKind::parse(&kind) else {
         return error_response(&AppError::NotFound);
     };
-    // Postgres text cannot hold NUL: a file with one (binary, or UTF-16) is refused as such.
-    if body.contains(&0) {
-        return error_response(&AppError::invalid("file", app::error::Invalid::Characters));
-    }
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())

@@ -41,3 +41,13 @@ pub async fn import_status(id: Uuid) -> Result<Progress, AppError> {
     let user = auth::current_user()?;
     super::db::status(&auth::state()?.pool, &user, id).await
 }
+
+/// Reads another sheet of an uploaded workbook, before its import starts; answers the new preview.
+#[server(prefix = "/api", endpoint = "import_sheet")]
+pub async fn import_sheet(id: Uuid, sheet: String) -> Result<Preview, AppError> {
+    use crate::users::auth;
+    let user = auth::current_user()?;
+    let pool = auth::state()?.pool;
+    super::db::choose_sheet(&pool, &user, id, &sheet).await?;
+    super::db::preview(&pool, &user, id).await
+}

@@ -19,7 +19,7 @@ use crate::users::model::CurrentUser;
 
 pub use super::runs::status;
 use super::upload::record;
-pub use super::upload::{decode, kind, preview, store};
+pub use super::upload::{choose_sheet, decode, kind, preview, store};
 
 /// Rows of the file written per transaction: the row locks an update takes on matched records
 /// last one batch, not the whole file. New contacts are also inserted this many per statement.

@@ -16,6 +16,8 @@ pub mod model;
 pub mod runs;
 pub mod shapes;
 #[cfg(feature = "ssr")]
+pub mod sheets;
+#[cfg(feature = "ssr")]
 mod upload;
 pub mod values;
 mod values_view;

@@ -110,7 +110,8 @@ pub async fn finish(
     result: &ImportResult,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE imports SET finished_at = now(), result = $2, done = rows, content = NULL, error = NULL WHERE id = $1",
+        "UPDATE imports SET finished_at = now(), result = $2, done = rows, content = NULL, workbook = NULL, error = NULL
+          WHERE id = $1",
     )
     .bind(id)
     .bind(sqlx::types::Json(result))
@@ -123,7 +124,8 @@ pub async fn finish(
 /// started again); after that the rows written stay and the file goes.
 pub async fn stopped(pool: &PgPool, id: Uuid, e: &AppError) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE imports SET error = $2, beat_at = now(), content = CASE WHEN done = 0 THEN content END
+        "UPDATE imports SET error = $2, beat_at = now(), content = CASE WHEN done = 0 THEN content END,
+                workbook = CASE WHEN done = 0 THEN workbook END
           WHERE id = $1 AND finished_at IS NULL",
     )
     .bind(id)
@@ -161,7 +163,8 @@ pub async fn status(pool: &PgPool, user: &CurrentUser, id: Uuid) -> Result<Progr
 /// Empties uploads older than a day (never run, or stopped): the hourly purge calls it.
 pub async fn expire_uploads(conn: &mut PgConnection) -> Result<i64, AppError> {
     Ok(sqlx::query(
-        "UPDATE imports SET content = NULL WHERE content IS NOT NULL AND created_at < now() - interval '1 day'",
+        "UPDATE imports SET content = NULL, workbook = NULL
+          WHERE (content IS NOT NULL OR workbook IS NOT NULL) AND created_at < now() - interval '1 day'",
     )
     .execute(conn)
     .await?
@@ -170,8 +173,9 @@ pub async fn expire_uploads(conn: &mut PgConnection) -> Result<i64, AppError> {
 
 /// Empties every upload still kept that names the person: their name (two characters or more),
 /// one of their emails (any case) or phones (the number's last eight digits, written with spaces,
-/// dashes, dots or brackets or without). Over-eager
-/// matches only cost an uploader a re-upload; a missed one would keep the person on file.
+/// dashes, dots or brackets or without). A workbook's other sheets cannot be searched (it is
+/// compressed): every workbook kept for another sheet goes. Over-eager matches only cost an
+/// uploader a re-upload (or their choice of sheet); a missed one would keep the person on file.
 pub async fn forget_person(
     conn: &mut PgConnection,
     name: &str,
@@ -187,6 +191,9 @@ pub async fn forget_person(
         .filter(|p| p.len() >= 5)
         .map(|p| p[p.len().saturating_sub(8)..].to_string())
         .collect();
+    sqlx::query("UPDATE imports SET workbook = NULL WHERE workbook IS NOT NULL")
+        .execute(&mut *conn)
+        .await?;
     Ok(sqlx::query(
         "UPDATE imports SET content = NULL
           WHERE content IS NOT NULL
@@ -198,7 +205,7 @@ pub async fn forget_person(
     .bind(name)
     .bind(email_keys)
     .bind(phones)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
     .rows_affected() as i64)
 }

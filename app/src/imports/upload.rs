@@ -36,7 +36,66 @@ pub(super) fn record(r: &csv::StringRecord) -> Vec<String> {
     r.iter().map(str::to_string).collect()
 }
 
-/// Keeps an uploaded file for its import page; refuses a file without a header and rows.
+/// A file as an import reads it: its text (a workbook's sheet as CSV), what it was ("UTF-8",
+/// "GB18030", "XLSX"), and a workbook's sheets, the one read, and its bytes while another may be
+/// chosen.
+struct Read {
+    content: String,
+    encoding: &'static str,
+    sheets: Vec<String>,
+    sheet: String,
+    workbook: Option<Vec<u8>>,
+}
+
+fn read(bytes: &[u8]) -> Result<Read, AppError> {
+    if super::sheets::is_workbook(bytes) {
+        let sheets = super::sheets::sheet_names(bytes)?;
+        let (content, sheet) = super::sheets::sheet_as_csv(bytes, None)?;
+        let encoding = if bytes.starts_with(b"PK") {
+            "XLSX"
+        } else {
+            "XLS"
+        };
+        let workbook = (sheets.len() > 1).then(|| bytes.to_vec());
+        return Ok(Read {
+            content,
+            encoding,
+            sheets,
+            sheet,
+            workbook,
+        });
+    }
+    // Postgres text cannot hold NUL: a file with one (binary, or UTF-16) is refused as such.
+    if bytes.contains(&0) {
+        return Err(AppError::invalid("file", Invalid::Characters));
+    }
+    let (content, encoding) = decode(bytes);
+    Ok(Read {
+        content,
+        encoding,
+        sheets: Vec::new(),
+        sheet: String::new(),
+        workbook: None,
+    })
+}
+
+/// The text's shape and rows; a file without a header and rows is refused.
+fn measure(content: &str) -> Result<(Shape, i32), AppError> {
+    let mut r = reader(content);
+    let has_header = r
+        .headers()
+        .is_ok_and(|h| h.iter().any(|c| !c.trim().is_empty()));
+    let shape = r
+        .headers()
+        .map_or(Shape::Spreadsheet, |h| super::shapes::detect(&record(h)));
+    let rows = r.records().count();
+    if !has_header || rows == 0 {
+        return Err(AppError::invalid("file", Invalid::Required));
+    }
+    Ok((shape, i32::try_from(rows).unwrap_or(i32::MAX)))
+}
+
+/// Keeps an uploaded file (CSV in any encoding, or a workbook's first sheet) for its import page.
 pub async fn store(
     pool: &PgPool,
     user: &CurrentUser,
@@ -45,32 +104,63 @@ pub async fn store(
     bytes: &[u8],
 ) -> Result<Uuid, AppError> {
     require_edit(user)?;
-    let (content, encoding) = decode(bytes);
-    let mut r = reader(&content);
-    let has_header = r
-        .headers()
-        .is_ok_and(|h| h.iter().any(|c| !c.trim().is_empty()));
-    let shape = r
-        .headers()
-        .map_or(Shape::Spreadsheet, |h| super::shapes::detect(&record(h)));
-    let rows = r.records().count() as i64;
-    if !has_header || rows == 0 {
-        return Err(AppError::invalid("file", Invalid::Required));
-    }
+    let file = read(bytes)?;
+    let (shape, rows) = measure(&file.content)?;
     let name: String = file_name.chars().take(200).collect();
     Ok(sqlx::query_scalar(
-        "INSERT INTO imports (user_id, kind, file_name, encoding, content, rows, shape)
-         VALUES ($1, $6, $2, $3, $4, $5, $7) RETURNING id",
+        "INSERT INTO imports (user_id, kind, file_name, encoding, content, rows, shape, sheets, sheet, workbook)
+         VALUES ($1, $6, $2, $3, $4, $5, $7, $8, $9, $10) RETURNING id",
     )
     .bind(user.id.0)
     .bind(name)
-    .bind(encoding)
-    .bind(&content)
-    .bind(rows as i32)
+    .bind(file.encoding)
+    .bind(&file.content)
+    .bind(rows)
     .bind(kind.as_str())
     .bind(shape.as_str())
+    .bind(&file.sheets)
+    .bind(&file.sheet)
+    .bind(&file.workbook)
     .fetch_one(pool)
     .await?)
+}
+
+/// Reads another sheet of the user's uploaded workbook `id` in place of the one read, before the
+/// import starts.
+pub async fn choose_sheet(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: Uuid,
+    sheet: &str,
+) -> Result<(), AppError> {
+    require_edit(user)?;
+    let book: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+        "SELECT workbook FROM imports WHERE id = $1 AND user_id = $2 AND started_at IS NULL",
+    )
+    .bind(id)
+    .bind(user.id.0)
+    .fetch_optional(pool)
+    .await?;
+    let book = match book {
+        None => return Err(AppError::NotFound),
+        Some(None) => return Err(AppError::invalid("sheet", Invalid::Choice)),
+        Some(Some(b)) => b,
+    };
+    let (content, sheet) = super::sheets::sheet_as_csv(&book, Some(sheet))?;
+    let (shape, rows) = measure(&content)?;
+    sqlx::query(
+        "UPDATE imports SET content = $3, rows = $4, shape = $5, sheet = $6
+          WHERE id = $1 AND user_id = $2 AND started_at IS NULL",
+    )
+    .bind(id)
+    .bind(user.id.0)
+    .bind(&content)
+    .bind(rows)
+    .bind(shape.as_str())
+    .bind(&sheet)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// An uploaded file as stored (its content gone once imported, or a day after the upload).

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{import_preview, import_status, start_import};
+use super::api::{import_preview, import_sheet, import_status, start_import};
 use super::model::{
     ImportKind, ImportOptions, OnDuplicate, Preview, Progress, Shape, apply_values, parse_row,
     row_input,
@@ -76,6 +76,30 @@ pub fn import_link(kind: ImportKind) -> impl IntoView {
     view! { <A href=format!("/{}/import", kind.as_str()) attr:class="button">{move || title(i18n, kind)}</A> }
 }
 
+/// What the file picker offers: CSV and workbooks.
+const ACCEPT: &str = ".csv,.xlsx,.xls,.ods,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// How a team moves in from another CRM: its files in the order that links them.
+fn moving_in(i18n: leptos_i18n::I18nContext<Locale>) -> impl IntoView {
+    let order = [
+        ImportKind::Companies,
+        ImportKind::Contacts,
+        ImportKind::Deals,
+        ImportKind::Notes,
+    ];
+    view! {
+        <section class="panel" aria-labelledby="moving-in">
+            <h2 id="moving-in">{t!(i18n, imports.moving_in)}</h2>
+            <p class="hint">{t!(i18n, imports.moving_in_hint)}</p>
+            <ol class="steps">
+                {order.map(|k| view! {
+                    <li><A href=format!("/{}/import", k.as_str())>{move || title(i18n, k)}</A></li>
+                }).into_iter().collect_view()}
+            </ol>
+        </section>
+    }
+}
+
 /// `/{kind}/import`.
 #[component]
 pub fn ImportUploadPage(kind: ImportKind) -> impl IntoView {
@@ -118,13 +142,14 @@ pub fn ImportUploadPage(kind: ImportKind) -> impl IntoView {
         <section class="panel">
             <form class="form" novalidate on:submit=on_submit>
                 <label for="import-file">{t!(i18n, imports.file)}</label>
-                <input id="import-file" type="file" accept=".csv,text/csv" node_ref=file aria-describedby="import-file-hint import-file-error" />
+                <input id="import-file" type="file" accept=ACCEPT node_ref=file aria-describedby="import-file-hint import-file-error" />
                 <p class="hint" id="import-file-hint">{t!(i18n, imports.file_hint)}</p>
                 <FieldError id="import-file-error" field="file" error />
                 <ErrorMessage error=form_error />
                 <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, imports.upload)}</button>
             </form>
         </section>
+        {moving_in(i18n)}
     }
 }
 
@@ -166,6 +191,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let today = chrono::Utc::now().date_naive();
     let shape = preview.shape;
+    let (sheets, current_sheet) = (preview.sheets.clone(), preview.sheet.clone());
     let values = ValueStep {
         kind,
         mapping,
@@ -316,6 +342,7 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         })}
         <Show when=move || !running() && !expired>
             <form class="panel form" on:submit=start>
+                {sheet_picker(id, sheets.clone(), current_sheet.clone())}
                 <h2>{t!(i18n, imports.mapping)}</h2>
                 <div class="table-wrap">
                     <table class="records" aria-label=move || t_string!(i18n, imports.mapping)>
@@ -357,6 +384,39 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         </Show>
         {move || progress.get().map(|p| view! { <Outcome progress=p kind /> })}
     }
+}
+
+/// A workbook's sheets, when it has several: choosing one reads it instead (the page reloads with
+/// its columns).
+fn sheet_picker(id: uuid::Uuid, sheets: Vec<String>, current: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<AppError>);
+    let on_change = move |ev| {
+        let sheet = event_target_value(&ev);
+        leptos::task::spawn_local(async move {
+            match import_sheet(id, sheet).await {
+                #[cfg(feature = "hydrate")]
+                Ok(_) => {
+                    let _ = window().location().reload();
+                }
+                #[cfg(not(feature = "hydrate"))]
+                Ok(_) => {}
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    (sheets.len() > 1).then(|| {
+        view! {
+            <label for="import-sheet">{t!(i18n, imports.sheet)}</label>
+            <select id="import-sheet" on:change=on_change aria-describedby="import-sheet-error">
+                {sheets.into_iter().map(|s| {
+                    let (selected, value) = (s == current, s.clone());
+                    view! { <option value=value selected=selected>{s}</option> }
+                }).collect_view()}
+            </select>
+            <FieldError id="import-sheet-error" field="sheet" error />
+        }
+    })
 }
 
 #[component]

@@ -385,6 +385,11 @@ pub(super) fn matrix(fx: &Fx) -> Vec<Row> {
             form(format!("id={nowhere}")),
             [U, N, N, N, N, N, N, N],
         ),
+        row(
+            "import_sheet",
+            form(format!("id={nowhere}&sheet=Sheet1")),
+            [U, F, N, N, N, N, N, N],
+        ),
         // Trash
         row("trash", form(""), CREATE),
         row(

@@ -153,9 +153,6 @@ async fn upload(
                 },
             ))
         })?;
-    if bytes.contains(&0) {
-        return Err(ApiError(AppError::invalid("file", Invalid::Characters)));
-    }
     let name = (headers.get("x-file-name").and_then(|v| v.to_str().ok()))
         .map(app::ui::url::decode)
         .unwrap_or_else(|| "import.csv".into());

@@ -458,3 +458,105 @@ async fn values_mapped_by_hand_win_over_guesses_and_a_rep_gives_records_only_to_
         3
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_workbook_imports_like_csv_with_its_dates_numbers_and_chinese_and_another_sheet_can_be_read(
+    pool: PgPool,
+) {
+    let (admin, ..) = team(&pool).await;
+    pipeline(&pool).await;
+    let book = std::fs::read(format!(
+        "{}/src/imports/fixtures/mixed.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let id = store(&pool, &admin, ImportKind::Contacts, "mixed.xlsx", &book)
+        .await
+        .unwrap();
+    let p = preview(&pool, &admin, id).await.unwrap();
+    assert_eq!(
+        (p.encoding.as_str(), p.rows, p.sheet.as_str()),
+        ("XLSX", 2, "联系人")
+    );
+    assert_eq!(p.sheets, ["联系人", "Deals"]);
+    assert_eq!(p.shape, Shape::Wukong);
+    let r = run(
+        &pool,
+        &admin,
+        id,
+        &p.mapping,
+        OnDuplicate::Skip,
+        false,
+        today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.created, r.failed), (2, 0), "{r:?}");
+    let (phones, birthday, created, tags): (Vec<String>, NaiveDate, DateTime<Utc>, Vec<String>) =
+        sqlx::query_as(
+            "SELECT phones, birthday, created_at, tags FROM contacts WHERE full_name = '王伟'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        phones,
+        ["13800138000"],
+        "a number cell without a decimal point"
+    );
+    assert_eq!(birthday, NaiveDate::from_ymd_opt(1988, 3, 14).unwrap());
+    assert_eq!(created, at("2023-06-15T16:20:00Z"));
+    assert_eq!(tags, ["重点客户"]);
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM imports WHERE workbook IS NOT NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "the workbook goes with its import");
+
+    // The deals sheet of the same workbook, chosen after the upload.
+    let id = store(&pool, &admin, ImportKind::Deals, "mixed.xlsx", &book)
+        .await
+        .unwrap();
+    assert_eq!(
+        choose_sheet(&pool, &admin, id, "Nope")
+            .await
+            .unwrap_err()
+            .field("sheet"),
+        Some(Invalid::Choice)
+    );
+    choose_sheet(&pool, &admin, id, "Deals").await.unwrap();
+    let p = preview(&pool, &admin, id).await.unwrap();
+    assert_eq!((p.sheet.as_str(), p.rows), ("Deals", 1));
+    assert_eq!(p.mapping, ["title", "value", "expected_close_date"]);
+    run(
+        &pool,
+        &admin,
+        id,
+        &p.mapping,
+        OnDuplicate::Skip,
+        false,
+        today(),
+    )
+    .await
+    .unwrap();
+    let (value, close): (i64, NaiveDate) = sqlx::query_as(
+        "SELECT value_minor, expected_close_date FROM deals WHERE title = '华信 年度服务'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (value, close),
+        (8_800_050, NaiveDate::from_ymd_opt(2025, 12, 20).unwrap())
+    );
+    // A workbook too broken to read is refused as such, not as a server error.
+    let mut broken = book.clone();
+    broken.truncate(200);
+    assert_eq!(
+        store(&pool, &admin, ImportKind::Contacts, "broken.xlsx", &broken)
+            .await
+            .unwrap_err()
+            .field("file"),
+        Some(Invalid::Characters)
+    );
+}
