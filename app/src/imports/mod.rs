@@ -5,6 +5,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod headers;
+pub mod kind;
 #[cfg(feature = "ssr")]
 pub mod launch;
 #[cfg(feature = "ssr")]

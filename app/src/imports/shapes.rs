@@ -2,7 +2,7 @@
 //! imported, and a first mapping of the columns from that.
 use serde::{Deserialize, Serialize};
 
-use super::model::ImportKind;
+use super::kind::ImportKind;
 
 /// The product whose export a file looks like; external ids are kept per shape.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
