@@ -92,7 +92,7 @@ test('companies and deals import from their own lists, guessed from Chinese head
   await open(page, `/companies?q=${tag}`);
   await expect(page.getByRole('table', { name: 'Companies' }).getByRole('link', { name: `华信 ${tag}` })).toBeVisible();
 
-  // Deals have no email or phone to match on: no duplicate choice, every row is a deal.
+  // Deals match by their old system's id only: without an id column, no duplicate choice.
   await upload('/pipeline', 'Import deals', `商机名称,金额,客户名称\nDeal ${tag},"1,200",华信 ${tag}\n`);
   await expect(page.getByLabel('商机名称')).toHaveValue('title');
   await expect(page.getByRole('group', { name: /already belongs/ })).toHaveCount(0);

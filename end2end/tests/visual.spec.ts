@@ -91,7 +91,7 @@ for (const size of SIZES) {
         await page.goto('/contacts/import');
         await hydrated(page);
         const csv = lang === 'en' ? 'Full name,Email,Company\nAda Lovelace,ada@example.com,Analytical Engines\n' : '姓名,邮箱,公司\n王小明,wang@example.cn,星河科技\n';
-        await page.getByLabel(lang === 'en' ? 'CSV file' : 'CSV 文件').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+        await page.getByLabel(lang === 'en' ? 'CSV file or Excel workbook' : 'CSV 或 Excel 文件').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
         await page.getByRole('button', { name: lang === 'en' ? 'Upload and preview' : '上传并预览' }).click();
         await expect(page).toHaveURL(/\/imports\/[0-9a-f-]{36}$/);
         await shot(page, file('import-mapping'));

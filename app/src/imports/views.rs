@@ -366,13 +366,16 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                     </table>
                 </div>
                 <ValueMapping step=values />
-                <fieldset aria-describedby="import-dup-hint">
-                    <legend>{t!(i18n, imports.duplicates)}</legend>
-                    <p class="hint" id="import-dup-hint">{t!(i18n, imports.dup_hint)}</p>
-                    {dup_choice(OnDuplicate::Skip, t!(i18n, imports.dup_skip).into_any())}
-                    {(kind != ImportKind::Notes).then(|| dup_choice(OnDuplicate::Update, t!(i18n, imports.dup_update).into_any()))}
-                    {dup_choice(OnDuplicate::Create, t!(i18n, imports.dup_create).into_any())}
-                </fieldset>
+                // Deals and notes match by their old id only: without one, every row is new.
+                <Show when=move || !matches!(kind, ImportKind::Deals | ImportKind::Notes) || mapping.with(|m| m.iter().any(|f| f == "external_id"))>
+                    <fieldset aria-describedby="import-dup-hint">
+                        <legend>{t!(i18n, imports.duplicates)}</legend>
+                        <p class="hint" id="import-dup-hint">{t!(i18n, imports.dup_hint)}</p>
+                        {dup_choice(OnDuplicate::Skip, t!(i18n, imports.dup_skip).into_any())}
+                        {(kind != ImportKind::Notes).then(|| dup_choice(OnDuplicate::Update, t!(i18n, imports.dup_update).into_any()))}
+                        {dup_choice(OnDuplicate::Create, t!(i18n, imports.dup_create).into_any())}
+                    </fieldset>
+                </Show>
                 <label class="check">
                     <input type="checkbox" checked=move || all_or_nothing.get() on:change=move |ev| all_or_nothing.set(event_target_checked(&ev)) />
                     {t!(i18n, imports.all_or_nothing)}
