@@ -43,6 +43,7 @@ import_file() {
   at=$(now)
   until status=$(curl -sf -H "cookie: $cookie" -H 'sec-fetch-site: same-origin' --data "id=$id" "$url/api/import_status") &&
     echo "$status" | grep -q '"result":{'; do
+    if echo "$status" | grep -qE '"error":\{|"interrupted":true'; then echo "$1 ${2##*.} (${4:-skip}) stopped: $status" >&2; exit 1; fi
     step=$(echo "$status" | sed -n 's/.*"done":\([0-9]*\).*/\1/p')
     if [ -n "$step" ] && [ "$step" != "$last" ]; then
       # From the first batch on (before it, the file is being checked).

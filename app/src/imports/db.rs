@@ -24,6 +24,8 @@ pub use super::upload::{choose_sheet, decode, kind, preview, store};
 /// Rows of the file written per transaction: the row locks an update takes on matched records
 /// last one batch, not the whole file. New contacts are also inserted this many per statement.
 pub const BATCH: usize = 1_000;
+/// Keys of each kind (emails, phones, names) looked up per statement.
+const KEY_CHUNK: usize = 500;
 
 /// Refused rows listed in a result (all are counted).
 const LISTED_ERRORS: usize = 1_000;
@@ -57,7 +59,7 @@ fn keys(kind: ImportKind, row: &BTreeMap<String, String>) -> Vec<String> {
 
 /// The records of `kind` the user can see that share one of `keys`, by key.
 async fn existing(
-    tx: &mut sqlx::PgConnection,
+    conn: &mut sqlx::PgConnection,
     user: &CurrentUser,
     kind: ImportKind,
     keys: impl Iterator<Item = String>,
@@ -71,27 +73,54 @@ async fn existing(
             _ => {}
         }
     }
+    for list in [&mut emails, &mut phones, &mut names] {
+        list.sort_unstable();
+        list.dedup();
+    }
     let (email_keys, name) = match kind {
         ImportKind::Deals | ImportKind::Notes => return Ok(HashMap::new()),
         ImportKind::Companies => ("'{}'::text[]", "lower(r.name)"),
         ImportKind::Contacts | ImportKind::Leads => ("r.email_keys", "''"),
     };
-    let mut qb = QueryBuilder::<Postgres>::new(format!(
-        "SELECT r.id, {email_keys}, r.phone_keys, {name} FROM {} r WHERE r.deleted_at IS NULL AND (r.phone_keys && ",
-        kind.as_str()
-    ));
-    qb.push_bind(phones);
-    if kind == ImportKind::Companies {
-        qb.push(" OR lower(r.name) = ANY(")
-            .push_bind(names)
-            .push(")");
-    } else {
-        qb.push(" OR r.email_keys && ").push_bind(emails);
+    // A chunk of keys at a time: `keys && $1` checks each record it finds against every key of
+    // `$1`, so a whole file's keys at once (100k against as many records) took minutes.
+    let chunks = [emails.len(), phones.len(), names.len()]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+        .div_ceil(KEY_CHUNK);
+    let part = |list: &[String], i: usize| -> Vec<String> {
+        list.iter()
+            .skip(i * KEY_CHUNK)
+            .take(KEY_CHUNK)
+            .cloned()
+            .collect()
+    };
+    let mut found: Vec<(Uuid, Vec<String>, Vec<String>, String)> = Vec::new();
+    // The plan made for unknown keys probes the indexes; one made for 500 known keys guesses
+    // that most records overlap them and reads the whole table, once per chunk.
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::query("SET LOCAL plan_cache_mode = force_generic_plan")
+        .execute(&mut *tx)
+        .await?;
+    for i in 0..chunks {
+        let mut qb = QueryBuilder::<Postgres>::new(format!(
+            "SELECT r.id, {email_keys}, r.phone_keys, {name} FROM {} r WHERE r.deleted_at IS NULL AND (r.phone_keys && ",
+            kind.as_str()
+        ));
+        qb.push_bind(part(&phones, i));
+        if kind == ImportKind::Companies {
+            qb.push(" OR lower(r.name) = ANY(")
+                .push_bind(part(&names, i))
+                .push(")");
+        } else {
+            qb.push(" OR r.email_keys && ").push_bind(part(&emails, i));
+        }
+        qb.push(")");
+        push_scope(&mut qb, user, "r");
+        found.extend(qb.build_query_as().fetch_all(&mut *tx).await?);
     }
-    qb.push(")");
-    push_scope(&mut qb, user, "r");
-    let found: Vec<(Uuid, Vec<String>, Vec<String>, String)> =
-        qb.build_query_as().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     let mut by_key = HashMap::new();
     for (rid, es, ps, name) in found {
         let name = (!name.is_empty()).then(|| format!("n:{name}"));
@@ -219,6 +248,7 @@ async fn write(
     today: NaiveDate,
 ) -> Result<ImportResult, AppError> {
     let kind = claimed.kind;
+    let started = std::time::Instant::now();
     let mut result = ImportResult::default();
     let mut good = Vec::new();
     let mut rows = 0;
@@ -243,8 +273,10 @@ async fn write(
         }
     }
     result.committed = !(choices.all_or_nothing && result.failed > 0);
+    let checked = started.elapsed();
     if result.committed {
         let mut w = prepare(pool, user, claimed, &good, choices, today, result).await?;
+        let prepared = started.elapsed();
         for rows in good.chunks(BATCH) {
             let mut tx = pool.begin().await?;
             batch(&mut tx, rows, &mut w).await?;
@@ -254,6 +286,7 @@ async fn write(
         }
         result = w.result;
         result.unknown_owners = w.owners.unknown();
+        tracing::info!(import = %id, rows, ?checked, ?prepared, written = ?started.elapsed(), "import written");
     }
     result.errors.sort_by_key(|e| e.line);
     result.errors.truncate(LISTED_ERRORS);
