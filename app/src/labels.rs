@@ -47,6 +47,7 @@ pub fn field_label(i18n: I18nContext<Locale>, key: &str, deal: bool) -> String {
         "lifecycle" => t_string!(i18n, imports.f_lifecycle),
         "owner" => t_string!(i18n, contacts.col_owner),
         "created_at" => t_string!(i18n, imports.f_created_at),
+        "follow_up" => t_string!(i18n, imports.f_follow_up),
         "occurred_at" => t_string!(i18n, imports.f_occurred_at),
         "author" => t_string!(i18n, imports.f_author),
         "subject" => t_string!(i18n, activities.subject),

@@ -130,6 +130,20 @@ const OWNER: &[&str] = &[
     "负责人",
     "所属员工",
 ];
+/// The next time to get in touch (WukongCRM's 下次联系时间, HubSpot's and Pipedrive's next
+/// activity date): a task on the record, due that day.
+const FOLLOW_UP: &[&str] = &[
+    "nextactivitydate",
+    "nextactivity",
+    "nextfollowup",
+    "nextfollowupdate",
+    "followupdate",
+    "nextcontactdate",
+    "nextcontacttime",
+    "下次联系时间",
+    "下次联系日期",
+    "下次跟进时间",
+];
 const CREATED: &[&str] = &[
     "createdate",
     "createddate",
@@ -213,6 +227,7 @@ pub const CONTACT_FIELDS: &[ImportField] = &[
     ("company_external_id", COMPANY_ID),
     ("owner", OWNER),
     ("created_at", CREATED),
+    ("follow_up", FOLLOW_UP),
 ];
 pub const COMPANY_FIELDS: &[ImportField] = &[
     ("name", &join::<16>(COMPANY, &["name", "名称"])),
@@ -272,6 +287,7 @@ pub const COMPANY_FIELDS: &[ImportField] = &[
     ),
     ("owner", OWNER),
     ("created_at", CREATED),
+    ("follow_up", FOLLOW_UP),
 ];
 pub const LEAD_FIELDS: &[ImportField] = &[
     ("full_name", PERSON),
@@ -288,6 +304,7 @@ pub const LEAD_FIELDS: &[ImportField] = &[
     ("external_id", &join::<5>(OWN_ID, &["leadid", "lead:id"])),
     ("owner", OWNER),
     ("created_at", CREATED),
+    ("follow_up", FOLLOW_UP),
 ];
 pub const DEAL_FIELDS: &[ImportField] = &[
     (
@@ -346,6 +363,7 @@ pub const DEAL_FIELDS: &[ImportField] = &[
     ("contact_external_id", CONTACT_ID),
     ("owner", OWNER),
     ("created_at", CREATED),
+    ("follow_up", FOLLOW_UP),
 ];
 pub const NOTE_FIELDS: &[ImportField] = &[
     (

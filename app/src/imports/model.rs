@@ -193,6 +193,8 @@ pub struct Extras {
     pub deal_external_id: Option<String>,
     /// A deal's stage: a stage's id (as mapped) or its name.
     pub stage: Option<String>,
+    /// The day to get in touch next: a task on the new record, for its owner.
+    pub follow_up: Option<NaiveDate>,
 }
 
 /// A row read: its record and its extras.
@@ -241,7 +243,16 @@ pub fn parse_row(
         deal_external_id: text("deal_external_id", EXTERNAL_ID_MAX, true),
         stage: text("stage", 200, false),
         created_at: None,
+        follow_up: None,
     };
+    if let Some(raw) = get("follow_up") {
+        match crate::dates::parse_moment(raw) {
+            Some(t) => extras.follow_up = Some(t.date_naive()),
+            None => {
+                errors.insert("follow_up".to_string(), Invalid::Date);
+            }
+        }
+    }
     let at = if kind == ImportKind::Notes {
         "occurred_at"
     } else {

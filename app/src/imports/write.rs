@@ -54,6 +54,10 @@ pub struct Written<'a> {
     pub owners: Owners,
     /// The stages deals go into (their pipeline's, in order), by id and by name.
     pub stages: Vec<(Uuid, String)>,
+    /// New records' next contact days: the record, the day, its owner; and what the tasks are
+    /// called (in the importer's language).
+    pub follow_ups: Vec<(Uuid, NaiveDate, Uuid)>,
+    pub follow_up_title: String,
     pub result: ImportResult,
 }
 
@@ -168,7 +172,40 @@ pub async fn batch(
         }
     }
     insert_contacts(tx, w.user, &mut pending).await?;
+    follow_ups(tx, w).await?;
     keep(tx, w.source, w.entity, &mut kept).await
+}
+
+/// The batch's new records' follow-up tasks, due on their day, for their owners.
+async fn follow_ups(tx: &mut PgConnection, w: &mut Written<'_>) -> Result<(), AppError> {
+    if w.follow_ups.is_empty() {
+        return Ok(());
+    }
+    let column = match w.kind {
+        ImportKind::Contacts => "contact_id",
+        ImportKind::Companies => "company_id",
+        ImportKind::Leads => "lead_id",
+        ImportKind::Deals => "deal_id",
+        ImportKind::Notes => return Ok(()),
+    };
+    let (mut records, mut days, mut owners) = (Vec::new(), Vec::new(), Vec::new());
+    for (r, d, o) in w.follow_ups.drain(..) {
+        records.push(r);
+        days.push(d);
+        owners.push(o);
+    }
+    sqlx::query(&format!(
+        "INSERT INTO tasks ({column}, title, due_on, assignee_id, created_by)
+         SELECT u.r, $4, u.d, u.o, $5 FROM unnest($1::uuid[], $2::date[], $3::uuid[]) AS u(r, d, o)"
+    ))
+    .bind(records)
+    .bind(days)
+    .bind(owners)
+    .bind(&w.follow_up_title)
+    .bind(w.user.id.0)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// The row's form for an update: a contact's company, when the row names it by its old id, as the
@@ -210,6 +247,9 @@ async fn create<'r>(
                 None => company(tx, w.user, &mut w.companies, d.company.as_ref()).await?,
             };
             let id = Uuid::new_v4();
+            if let Some(day) = x.follow_up {
+                w.follow_ups.push((id, day, owner));
+            }
             pending.push(NewContact {
                 id,
                 draft: d,
@@ -275,6 +315,9 @@ async fn create<'r>(
         }
     };
     settle(tx, w, rid, owner, x.created_at).await?;
+    if let Some(day) = x.follow_up {
+        w.follow_ups.push((rid, day, owner));
+    }
     Ok(Some(rid))
 }
 

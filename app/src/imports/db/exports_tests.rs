@@ -91,9 +91,16 @@ async fn import(
     assert!(kind.mapping_complete(&p.mapping), "{file}: {:?}", p.mapping);
     // The value step lists each column's values (once each, as met) before the import runs.
     if file == "hubspot-contacts.csv" {
-        let stage = p.headers.iter().position(|h| h == "Lifecycle Stage").unwrap();
+        let stage = p
+            .headers
+            .iter()
+            .position(|h| h == "Lifecycle Stage")
+            .unwrap();
         let values = p.distinct[stage].as_deref().unwrap();
-        assert_eq!(values, ["customer", "lead", "salesqualifiedlead", "subscriber"]);
+        assert_eq!(
+            values,
+            ["customer", "lead", "salesqualifiedlead", "subscriber"]
+        );
     }
     let choices = RunChoices {
         on_duplicate,
@@ -120,6 +127,7 @@ async fn fingerprint(pool: &PgPool) -> Vec<i64> {
         "SELECT count(*) FROM audit_log",
         "SELECT count(*) FROM external_ids",
         "SELECT count(*) FROM deal_contacts",
+        "SELECT count(*) FROM tasks",
     ] {
         out.push(sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
     }
@@ -218,6 +226,21 @@ async fn a_hubspot_export_moves_in_with_its_names_owners_dates_links_and_stages(
     )
     .await;
     assert_eq!(created, at("2023-05-01T10:00:00Z"));
+    // Her "Next Activity Date": a task, that day, for her owner; no one else has one.
+    let tasks: Vec<(String, NaiveDate, Uuid)> = sqlx::query_as(
+        "SELECT c.full_name, t.due_on, t.assignee_id FROM tasks t JOIN contacts c ON c.id = t.contact_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        tasks,
+        [(
+            "Ada Lovelace".to_string(),
+            NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+            lin
+        )]
+    );
     let logged: DateTime<Utc> = one(
         &pool,
         "SELECT a.at FROM audit_log a JOIN companies c ON c.id = a.entity_id WHERE a.action = 'create' AND c.name = $1",
@@ -374,6 +397,22 @@ async fn salesforce_pipedrive_twenty_zoho_and_wukong_exports_link_across_their_f
     .await
     .unwrap();
     assert_eq!(contacts, 1, "Zoho's deal on its contact");
+    // WukongCRM's 下次联系时间: a task on the customer, that day, for its owner.
+    let task: (NaiveDate, Uuid, String) = sqlx::query_as(
+        "SELECT t.due_on, t.assignee_id, t.title FROM tasks t JOIN companies c ON c.id = t.company_id
+          WHERE c.name = '上海星辰贸易有限公司'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        task,
+        (
+            NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+            lw,
+            "Get in touch".to_string()
+        )
+    );
     assert!(deal.is_some(), "Pipedrive's note on its deal");
     let created: DateTime<Utc> = one(
         &pool,

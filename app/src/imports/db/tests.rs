@@ -134,6 +134,14 @@ async fn bad_rows_are_refused_by_line_and_the_rest_imported_or_nothing(pool: PgP
         Err(AppError::Conflict)
     );
     assert_eq!(status(&pool, &sales, id).await.unwrap().done, 1000);
+
+    // The same file again: every good row is found (its keys looked up a chunk at a time, past
+    // the first chunk too), none added.
+    let r = run_with(&pool, &sales, csv.as_bytes(), OnDuplicate::Skip, false)
+        .await
+        .unwrap();
+    assert_eq!((r.created, r.failed, r.skipped), (0, 3, 997));
+    assert_eq!(count(&pool, "SELECT count(*) FROM contacts").await, 997);
 }
 
 #[sqlx::test(migrations = "../migrations")]
