@@ -1,4 +1,4 @@
-import { test, expect, open, signIn, unique } from './fixtures';
+import { test, expect, open, section, signIn, unique } from './fixtures';
 
 /** HubSpot's companies and contacts exports, as HubSpot writes them (its documented columns). */
 const hubspot = (tag: string) => ({
@@ -61,11 +61,16 @@ test('a HubSpot companies export and then its contacts export move in: names joi
   const contacts = page.getByRole('table', { name: 'Contacts' });
   await expect(contacts.getByRole('row')).toHaveCount(3);
   await contacts.getByRole('link', { name: `Grace Hopper ${tag}` }).click();
-  await expect(page.getByRole('link', { name: `Globex ${tag}` })).toBeVisible();
+  await expect(page.getByRole('heading', { name: `Grace Hopper ${tag}`, level: 1 })).toBeVisible();
+  await section(page, 'Details');
+  const details = page.getByRole('region', { name: 'Details' });
+  await expect(details.getByRole('link', { name: `Globex ${tag}` })).toBeVisible();
   await open(page, `/contacts?q=${tag}`);
   await page.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: `Ada Lovelace ${tag}` }).click();
-  await expect(page.getByRole('link', { name: `Acme Robotics ${tag}` })).toBeVisible();
-  await expect(page.getByText('VIP')).toBeVisible();
+  await expect(page.getByRole('heading', { name: `Ada Lovelace ${tag}`, level: 1 })).toBeVisible();
+  await section(page, 'Details');
+  await expect(details.getByRole('link', { name: `Acme Robotics ${tag}` })).toBeVisible();
+  await expect(details.getByText('VIP')).toBeVisible();
   await open(page, `/companies?q=${tag}`);
   await expect(page.getByRole('table', { name: 'Companies' }).getByRole('row')).toHaveCount(3);
 

@@ -109,12 +109,14 @@ pub fn ValueMapping(step: ValueStep) -> impl IntoView {
                 step.chosen.set(BTreeMap::new());
             };
             view! {
-                <label for="import-pipeline">{t!(i18n, reports.pipeline)}</label>
-                <select id="import-pipeline" on:change=on_change>
-                    {step.pipelines.get_value().into_iter().map(|p| view! {
-                        <option value=p.id.to_string() selected=move || step.pipeline.get() == Some(p.id)>{p.name}</option>
-                    }).collect_view()}
-                </select>
+                <p class="pipeline-pick">
+                    <label for="import-pipeline">{t!(i18n, reports.pipeline)}</label>
+                    <select id="import-pipeline" on:change=on_change>
+                        {step.pipelines.get_value().into_iter().map(|p| view! {
+                            <option value=p.id.to_string() selected=move || step.pipeline.get() == Some(p.id)>{p.name}</option>
+                        }).collect_view()}
+                    </select>
+                </p>
             }
         })
     };

@@ -305,8 +305,9 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                     view! {
                         <tr>
                             <td>{row.line}</td>
-                            {cells.into_iter().collect_view()}
+                            // What would be refused first: a wide row scrolls, its verdict stays in view.
                             <td>{verdict}</td>
+                            {cells.into_iter().collect_view()}
                         </tr>
                     }
                 })
@@ -338,10 +339,10 @@ fn ImportForm(preview: Preview) -> impl IntoView {
         />
         {expired.then(|| view! { <p class="panel error" role="alert">{t!(i18n, imports.expired)}</p> })}
         {(shape != Shape::Spreadsheet && !expired).then(|| view! {
-            <p class="panel notice" role="status">{t!(i18n, imports.shape, product = move || shape.product())}</p>
+            <p class="panel notice import" role="status">{t!(i18n, imports.shape, product = move || shape.product())}</p>
         })}
         <Show when=move || !running() && !expired>
-            <form class="panel form" on:submit=start>
+            <form class="panel form import" on:submit=start>
                 {sheet_picker(id, sheets.clone(), current_sheet.clone())}
                 <h2>{t!(i18n, imports.mapping)}</h2>
                 <div class="table-wrap">
@@ -359,8 +360,8 @@ fn ImportForm(preview: Preview) -> impl IntoView {
                     <table class="records" aria-label=move || t_string!(i18n, imports.preview)>
                         <thead><tr>
                             <th scope="col">{t!(i18n, imports.line)}</th>
-                            {kind.preview_fields().map(|f| view! { <th scope="col">{move || label(f)}</th> }).into_iter().collect_view()}
                             <th scope="col">{t!(i18n, imports.check)}</th>
+                            {kind.preview_fields().map(|f| view! { <th scope="col">{move || label(f)}</th> }).into_iter().collect_view()}
                         </tr></thead>
                         <tbody>{checked}</tbody>
                     </table>

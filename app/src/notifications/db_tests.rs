@@ -1,16 +1,7 @@
 use super::*;
 use crate::records::db::user_sees_sql;
-use crate::users::db::test_user as user;
+use crate::users::db::{test_rename, test_user as user};
 use crate::users::model::Role;
-
-async fn named(pool: &PgPool, u: &CurrentUser, name: &str) {
-    sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1")
-        .bind(u.id.0)
-        .bind(name)
-        .execute(pool)
-        .await
-        .unwrap();
-}
 
 const ABOUT: About = About {
     title: "#1001 Printer jam",
@@ -82,10 +73,10 @@ async fn a_mention_tells_only_named_colleagues_who_may_open_the_record(pool: PgP
     let west = user(&pool, "w@t.test", Role::Sales, "West").await;
     let boss = user(&pool, "m@t.test", Role::Manager, None).await;
     let lily = user(&pool, "l@t.test", Role::Manager, None).await;
-    named(&pool, &east, "Li Wei").await;
-    named(&pool, &west, "王芳").await;
-    named(&pool, &boss, "Zhang").await;
-    named(&pool, &lily, "Zhangsan").await;
+    test_rename(&pool, &east, "Li Wei").await;
+    test_rename(&pool, &west, "王芳").await;
+    test_rename(&pool, &boss, "Zhang").await;
+    test_rename(&pool, &lily, "Zhangsan").await;
     let contact: Uuid = sqlx::query_scalar(
         "INSERT INTO contacts (full_name, owner_id) VALUES ('Acme buyer', $1) RETURNING id",
     )

@@ -316,6 +316,17 @@ pub async fn test_user<'a>(
     }
 }
 
+/// Gives a test user the name colleagues know them by.
+#[cfg(test)]
+pub async fn test_rename(pool: &PgPool, user: &CurrentUser, name: &str) {
+    sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1")
+        .bind(user.id.0)
+        .bind(name)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

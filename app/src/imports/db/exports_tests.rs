@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::*;
 use crate::imports::model::{ImportOptions, Shape, ValueChoice};
-use crate::users::db::test_user as user;
+use crate::users::db::{test_rename, test_user as user};
 use crate::users::model::Role;
 
 fn today() -> NaiveDate {
@@ -38,12 +38,7 @@ async fn team(pool: &PgPool) -> (CurrentUser, Uuid, Uuid, Uuid) {
         ("lw@t.test", "林伟"),
     ] {
         let u = user(pool, email, Role::Sales, "East").await;
-        sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1")
-            .bind(u.id.0)
-            .bind(name)
-            .execute(pool)
-            .await
-            .unwrap();
+        test_rename(pool, &u, name).await;
         ids.push(u.id.0);
     }
     (admin, ids[0], ids[1], ids[2])
@@ -114,6 +109,18 @@ async fn import(
         .await
         .unwrap();
     (p.shape, r)
+}
+
+/// Imports an upload under `mapping`, duplicates skipped, every good row written.
+async fn run_skipping(
+    pool: &PgPool,
+    who: &CurrentUser,
+    id: Uuid,
+    mapping: &[String],
+) -> ImportResult {
+    run(pool, who, id, mapping, OnDuplicate::Skip, false, today())
+        .await
+        .unwrap()
 }
 
 /// Everything a re-run must leave as it is.
@@ -299,56 +306,48 @@ async fn a_hubspot_export_moves_in_with_its_names_owners_dates_links_and_stages(
 async fn salesforce_pipedrive_twenty_zoho_and_wukong_exports_link_across_their_files(pool: PgPool) {
     let (admin, lin, mei, lw) = team(&pool).await;
     let stages = pipeline(&pool).await;
-    let products = [
+    let files = [
         (
             Shape::Salesforce,
-            vec![
-                (ImportKind::Companies, "salesforce-accounts.csv"),
-                (ImportKind::Contacts, "salesforce-contacts.csv"),
-                (ImportKind::Deals, "salesforce-opportunities.csv"),
-            ],
+            ImportKind::Companies,
+            "salesforce-accounts.csv",
+        ),
+        (
+            Shape::Salesforce,
+            ImportKind::Contacts,
+            "salesforce-contacts.csv",
+        ),
+        (
+            Shape::Salesforce,
+            ImportKind::Deals,
+            "salesforce-opportunities.csv",
         ),
         (
             Shape::Pipedrive,
-            vec![
-                (ImportKind::Companies, "pipedrive-organizations.csv"),
-                (ImportKind::Contacts, "pipedrive-people.csv"),
-                (ImportKind::Deals, "pipedrive-deals.csv"),
-                (ImportKind::Notes, "pipedrive-notes.csv"),
-            ],
+            ImportKind::Companies,
+            "pipedrive-organizations.csv",
         ),
         (
-            Shape::Twenty,
-            vec![
-                (ImportKind::Companies, "twenty-companies.csv"),
-                (ImportKind::Contacts, "twenty-people.csv"),
-            ],
+            Shape::Pipedrive,
+            ImportKind::Contacts,
+            "pipedrive-people.csv",
         ),
-        (
-            Shape::Zoho,
-            vec![
-                (ImportKind::Companies, "zoho-accounts.csv"),
-                (ImportKind::Contacts, "zoho-contacts.csv"),
-                (ImportKind::Deals, "zoho-deals.csv"),
-            ],
-        ),
-        (
-            Shape::Wukong,
-            vec![
-                (ImportKind::Companies, "wukong-customers.csv"),
-                (ImportKind::Contacts, "wukong-contacts.csv"),
-            ],
-        ),
+        (Shape::Pipedrive, ImportKind::Deals, "pipedrive-deals.csv"),
+        (Shape::Pipedrive, ImportKind::Notes, "pipedrive-notes.csv"),
+        (Shape::Twenty, ImportKind::Companies, "twenty-companies.csv"),
+        (Shape::Twenty, ImportKind::Contacts, "twenty-people.csv"),
+        (Shape::Zoho, ImportKind::Companies, "zoho-accounts.csv"),
+        (Shape::Zoho, ImportKind::Contacts, "zoho-contacts.csv"),
+        (Shape::Zoho, ImportKind::Deals, "zoho-deals.csv"),
+        (Shape::Wukong, ImportKind::Companies, "wukong-customers.csv"),
+        (Shape::Wukong, ImportKind::Contacts, "wukong-contacts.csv"),
     ];
-    for (want, files) in &products {
-        for (kind, file) in files {
-            let (shape, r) =
-                import(&pool, &admin, *kind, file, OnDuplicate::Skip, Vec::new()).await;
-            assert_eq!(shape, *want, "{file}");
-            assert_eq!((r.failed, r.unlinked), (0, 0), "{file}: {r:?}");
-            assert!(r.unknown_owners.is_empty(), "{file}: {r:?}");
-            assert!(r.created > 0, "{file}");
-        }
+    for (want, kind, file) in files {
+        let (shape, r) = import(&pool, &admin, kind, file, OnDuplicate::Skip, Vec::new()).await;
+        assert_eq!(shape, want, "{file}");
+        assert_eq!((r.failed, r.unlinked), (0, 0), "{file}: {r:?}");
+        assert!(r.unknown_owners.is_empty(), "{file}: {r:?}");
+        assert!(r.created > 0, "{file}");
     }
     // Each contact on its company, found by the old system's id (WukongCRM's by name), with its
     // name joined and its owner matched.
@@ -427,11 +426,9 @@ async fn salesforce_pipedrive_twenty_zoho_and_wukong_exports_link_across_their_f
     );
 
     let before = fingerprint(&pool).await;
-    for (_, files) in &products {
-        for (kind, file) in files {
-            let (_, r) = import(&pool, &admin, *kind, file, OnDuplicate::Update, Vec::new()).await;
-            assert_eq!(r.created, 0, "{file}");
-        }
+    for (_, kind, file) in files {
+        let (_, r) = import(&pool, &admin, kind, file, OnDuplicate::Update, Vec::new()).await;
+        assert_eq!(r.created, 0, "{file}");
     }
     assert_eq!(
         fingerprint(&pool).await,
@@ -525,17 +522,7 @@ async fn a_workbook_imports_like_csv_with_its_dates_numbers_and_chinese_and_anot
     );
     assert_eq!(p.sheets, ["联系人", "Deals"]);
     assert_eq!(p.shape, Shape::Wukong);
-    let r = run(
-        &pool,
-        &admin,
-        id,
-        &p.mapping,
-        OnDuplicate::Skip,
-        false,
-        today(),
-    )
-    .await
-    .unwrap();
+    let r = run_skipping(&pool, &admin, id, &p.mapping).await;
     assert_eq!((r.created, r.failed), (2, 0), "{r:?}");
     let (phones, birthday, created, tags): (Vec<String>, NaiveDate, DateTime<Utc>, Vec<String>) =
         sqlx::query_as(
@@ -573,17 +560,7 @@ async fn a_workbook_imports_like_csv_with_its_dates_numbers_and_chinese_and_anot
     let p = preview(&pool, &admin, id).await.unwrap();
     assert_eq!((p.sheet.as_str(), p.rows), ("Deals", 1));
     assert_eq!(p.mapping, ["title", "value", "expected_close_date"]);
-    run(
-        &pool,
-        &admin,
-        id,
-        &p.mapping,
-        OnDuplicate::Skip,
-        false,
-        today(),
-    )
-    .await
-    .unwrap();
+    run_skipping(&pool, &admin, id, &p.mapping).await;
     let (value, close): (i64, NaiveDate) = sqlx::query_as(
         "SELECT value_minor, expected_close_date FROM deals WHERE title = '华信 年度服务'",
     )
