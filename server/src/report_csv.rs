@@ -8,7 +8,6 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
 use app::error::AppError;
-use app::i18n::Locale;
 use app::reports::model::{ReportKind, ReportQuery};
 use app::users::auth::Authenticated;
 
@@ -34,11 +33,7 @@ pub async fn csv(
             Ok(r) => r,
             Err(e) => return error_response(&e),
         };
-    let locale = if auth.user.locale == "zh-CN" {
-        Locale::zh_CN
-    } else {
-        Locale::en
-    };
+    let locale = auth.user.language();
     let name = format!(
         "{}-{}-{}.csv",
         kind.as_str(),

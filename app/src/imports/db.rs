@@ -359,12 +359,7 @@ async fn prepare<'a>(
         follow_ups: Vec::new(),
         follow_up_title: {
             use crate::i18n::*;
-            let locale = if user.locale == "zh-CN" {
-                Locale::zh_CN
-            } else {
-                Locale::en
-            };
-            td_string!(locale, imports.follow_up_task).to_string()
+            td_string!(user.language(), imports.follow_up_task).to_string()
         },
         result,
     })

@@ -14,6 +14,8 @@ pub mod lines;
 mod links;
 pub mod model;
 #[cfg(feature = "ssr")]
+mod new_contacts;
+#[cfg(feature = "ssr")]
 pub mod runs;
 pub mod shapes;
 #[cfg(feature = "ssr")]

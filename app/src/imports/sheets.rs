@@ -21,14 +21,6 @@ fn unreadable() -> AppError {
     AppError::invalid("file", Invalid::Characters)
 }
 
-/// A workbook's sheets, by name in order.
-pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, AppError> {
-    check_size(bytes)?;
-    let book =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
-    Ok(book.sheet_names())
-}
-
 /// Refuses a zip whose parts unpack to more than `UNPACKED_MAX`.
 fn check_size(bytes: &[u8]) -> Result<(), AppError> {
     if !bytes.starts_with(b"PK") {
@@ -50,8 +42,17 @@ fn check_size(bytes: &[u8]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The sheet `name` (the first if `None`) as CSV text, and the sheet's name.
-pub fn sheet_as_csv(bytes: &[u8], name: Option<&str>) -> Result<(String, String), AppError> {
+/// A workbook's sheet read as CSV text: the text, the sheet's name, and every sheet's name in
+/// order (the workbook is opened once for all three).
+#[derive(Debug)]
+pub struct Sheet {
+    pub text: String,
+    pub name: String,
+    pub names: Vec<String>,
+}
+
+/// The sheet `name` (the first if `None`) as CSV text.
+pub fn sheet_as_csv(bytes: &[u8], name: Option<&str>) -> Result<Sheet, AppError> {
     check_size(bytes)?;
     let mut book =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
@@ -83,7 +84,11 @@ pub fn sheet_as_csv(bytes: &[u8], name: Option<&str>) -> Result<(String, String)
     }
     let bytes = out.into_inner().map_err(AppError::internal)?;
     let text = String::from_utf8(bytes).map_err(AppError::internal)?;
-    Ok((text.replace('\0', ""), name))
+    Ok(Sheet {
+        text: text.replace('\0', ""),
+        name,
+        names,
+    })
 }
 
 /// A cell as text, as the cell holds it.
@@ -123,8 +128,8 @@ mod tests {
     fn a_workbook_reads_its_dates_numbers_and_chinese_text_as_its_cells_hold_them() {
         let book = fixture("mixed.xlsx");
         assert!(is_workbook(&book));
-        assert_eq!(sheet_names(&book).unwrap(), ["联系人", "Deals"]);
-        let (text, name) = sheet_as_csv(&book, None).unwrap();
+        let Sheet { text, name, names } = sheet_as_csv(&book, None).unwrap();
+        assert_eq!(names, ["联系人", "Deals"]);
         assert_eq!(name, "联系人");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "姓名,邮箱,手机,生日,创建时间,客户级别");
@@ -132,7 +137,7 @@ mod tests {
             lines[1],
             "王伟,wangwei@huaxin.example.cn,13800138000,1988-03-14,2023-06-15 16:20:00,重点客户"
         );
-        let (deals, _) = sheet_as_csv(&book, Some("Deals")).unwrap();
+        let deals = sheet_as_csv(&book, Some("Deals")).unwrap().text;
         assert_eq!(
             deals.lines().collect::<Vec<_>>(),
             [

@@ -49,8 +49,11 @@ struct Read {
 
 fn read(bytes: &[u8]) -> Result<Read, AppError> {
     if super::sheets::is_workbook(bytes) {
-        let sheets = super::sheets::sheet_names(bytes)?;
-        let (content, sheet) = super::sheets::sheet_as_csv(bytes, None)?;
+        let super::sheets::Sheet {
+            text: content,
+            name: sheet,
+            names: sheets,
+        } = super::sheets::sheet_as_csv(bytes, None)?;
         let encoding = if bytes.starts_with(b"PK") {
             "XLSX"
         } else {
@@ -146,7 +149,11 @@ pub async fn choose_sheet(
         Some(None) => return Err(AppError::invalid("sheet", Invalid::Choice)),
         Some(Some(b)) => b,
     };
-    let (content, sheet) = super::sheets::sheet_as_csv(&book, Some(sheet))?;
+    let super::sheets::Sheet {
+        text: content,
+        name: sheet,
+        ..
+    } = super::sheets::sheet_as_csv(&book, Some(sheet))?;
     let (shape, rows) = measure(&content)?;
     sqlx::query(
         "UPDATE imports SET content = $3, rows = $4, shape = $5, sheet = $6

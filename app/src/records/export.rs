@@ -15,7 +15,6 @@ use super::list::{ColumnHead, ListDef};
 use super::model::ListQuery;
 use super::views::Label;
 use crate::error::AppError;
-use crate::i18n::Locale;
 use crate::users::model::CurrentUser;
 
 /// Bytes gathered before a chunk goes out.
@@ -94,11 +93,7 @@ pub async fn export(
     let (sql, columns) = (list.sql, (list.columns)());
     let filter = ListFilter::parse(&query.first_page(), sql, today)?;
     let shown = shown(&columns, &query.cols);
-    let locale = if user.locale == "zh-CN" {
-        Locale::zh_CN
-    } else {
-        Locale::en
-    };
+    let locale = user.language();
     let exprs: Vec<String> = shown
         .iter()
         .map(|(key, _)| {

@@ -91,6 +91,17 @@ pub struct CurrentUser {
     pub locale: String,
 }
 
+impl CurrentUser {
+    /// The language the user reads Keel in (for what the server writes for them: files, tasks).
+    pub fn language(&self) -> crate::i18n::Locale {
+        if self.locale == "zh-CN" {
+            crate::i18n::Locale::zh_CN
+        } else {
+            crate::i18n::Locale::en
+        }
+    }
+}
+
 /// A syntactically valid email address, trimmed, lower-cased and (on the server) in Unicode NFC,
 /// so that one address typed two ways is one account and one contact.
 #[derive(Clone, Debug, PartialEq, Eq)]
